@@ -1,0 +1,16 @@
+//! tonetrack: who said what about U.S.–Russia relations, and in what tone.
+//!
+//! The data flows one way, and the modules follow it:
+//! [`text`] (tokenizer → filters → n-grams) → [`features`] (vocabulary, IDF, sparse rows) →
+//! [`model`] (sparse multinomial logistic regression, model file) → [`article`] (quotes,
+//! speakers, dates, relevance) → [`score`] → [`trends`].
+
+pub mod article;
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod model;
+pub mod text;
+
+pub use error::{Error, Result};
