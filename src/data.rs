@@ -1,1 +1,402 @@
-//! (in progress)
+//! Labeled CSV rows: column selection, row filters, mention marking, and clear errors.
+//!
+//! A labeled CSV has a header row and at least a text column; training and evaluation also need a
+//! label column. Every problem is reported with the file and the 1-based line of the CSV record,
+//! and a missing column names the columns that exist.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::text::MENTION_MARKER;
+
+/// Which columns of a CSV to read, and which rows to keep.
+#[derive(Clone, Debug)]
+pub struct Columns {
+    /// Column holding the text to classify.
+    pub text: String,
+    /// Column holding the label; `None` when only predicting.
+    pub label: Option<String>,
+    /// Column naming the target of the stance (e.g. the person mentioned).
+    pub target: Option<String>,
+    /// Columns holding the target mention's start and end (character offsets, end exclusive);
+    /// the span is replaced by [`MENTION_MARKER`].
+    pub mention: Option<(String, String)>,
+    /// `--where COL=VALUE`: keep only rows whose column equals the value (all must hold).
+    pub filters: Vec<(String, String)>,
+}
+
+impl Columns {
+    /// Text in column `text`, labels in column `label`; no target, no filters.
+    pub fn new(text: &str, label: Option<&str>) -> Self {
+        Columns {
+            text: text.to_string(),
+            label: label.map(str::to_string),
+            target: None,
+            mention: None,
+            filters: Vec::new(),
+        }
+    }
+}
+
+/// One usable row of a labeled CSV.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// 1-based line of the record in the file (the header is line 1).
+    pub line: u64,
+    /// The text, with the target mention replaced by the marker when asked.
+    pub text: String,
+    /// The text as written in the file (used to keep rows of one sentence together in CV).
+    pub original_text: String,
+    /// The label, when a label column was asked for.
+    pub label: Option<String>,
+    /// The target, when a target column was asked for.
+    pub target: Option<String>,
+    /// Every column of the record, by header name (for passing columns through to output).
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The usable rows of one CSV file.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    /// Where the rows came from.
+    pub path: PathBuf,
+    /// The header row.
+    pub headers: Vec<String>,
+    /// Rows kept, in file order.
+    pub rows: Vec<Row>,
+    /// Rows dropped by `--where` filters.
+    pub filtered_out: usize,
+    /// Invalid rows skipped (only with `skip_invalid`), with their error messages.
+    pub skipped: Vec<String>,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+impl Dataset {
+    /// Texts of the rows, in order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.rows.iter().map(|r| r.text.as_str()).collect()
+    }
+
+    /// Labels of the rows, in order (empty strings when no label column was read).
+    pub fn labels(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .map(|r| r.label.as_deref().unwrap_or(""))
+            .collect()
+    }
+
+    /// Number of rows per label, sorted by label.
+    pub fn label_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for row in &self.rows {
+            if let Some(label) = &row.label {
+                *counts.entry(label.clone()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+}
+
+/// Reads a labeled CSV file.
+///
+/// With `skip_invalid`, rows with an empty text or label, a bad mention span or a malformed
+/// record are skipped and listed in [`Dataset::skipped`]; without it the first one is an error.
+pub fn load_csv(path: &Path, columns: &Columns, skip_invalid: bool) -> Result<Dataset> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let mut dataset = parse_csv(path, &bytes, columns, skip_invalid)?;
+    dataset.sha256 = sha256;
+    Ok(dataset)
+}
+
+/// Parses CSV bytes; `path` is only used in messages.
+pub fn parse_csv(
+    path: &Path,
+    bytes: &[u8],
+    columns: &Columns,
+    skip_invalid: bool,
+) -> Result<Dataset> {
+    let csv_error = |line: u64, message: String| Error::Csv {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(1, describe_csv_error(&e)))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(csv_error(1, "the file has no header row".into()));
+    }
+    let find = |name: &str| -> Result<usize> {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            csv_error(
+                1,
+                format!(
+                    "no column named `{name}`; the columns are: {}",
+                    headers.join(", ")
+                ),
+            )
+        })
+    };
+    let text_idx = find(&columns.text)?;
+    let label_idx = columns.label.as_deref().map(find).transpose()?;
+    let target_idx = columns.target.as_deref().map(find).transpose()?;
+    let mention_idx = match &columns.mention {
+        Some((start, end)) => Some((find(start)?, find(end)?)),
+        None => None,
+    };
+    let filter_idx: Vec<(usize, &str)> = columns
+        .filters
+        .iter()
+        .map(|(col, value)| Ok((find(col)?, value.as_str())))
+        .collect::<Result<_>>()?;
+
+    let mut dataset = Dataset {
+        path: path.to_path_buf(),
+        headers: headers.clone(),
+        rows: Vec::new(),
+        filtered_out: 0,
+        skipped: Vec::new(),
+        sha256: String::new(),
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line_hint = reader.position().line();
+        let parsed = match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line_hint, |p| p.line());
+                read_row(
+                    &record,
+                    line,
+                    &headers,
+                    text_idx,
+                    label_idx,
+                    target_idx,
+                    mention_idx,
+                )
+                .map(|row| (row, line))
+                .map_err(|message| csv_error(line, message))
+            }
+            Err(e) => {
+                let line = e.position().map_or(line_hint, |p| p.line());
+                Err(csv_error(line, describe_csv_error(&e)))
+            }
+        };
+        match parsed {
+            Ok((row, _)) => {
+                let keep = filter_idx
+                    .iter()
+                    .all(|&(idx, value)| record.get(idx).map(str::trim) == Some(value));
+                if keep {
+                    dataset.rows.push(row);
+                } else {
+                    dataset.filtered_out += 1;
+                }
+            }
+            Err(e) if skip_invalid => dataset.skipped.push(e.to_string()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(dataset)
+}
+
+/// Turns one CSV record into a [`Row`], or says what is wrong with it.
+fn read_row(
+    record: &csv::StringRecord,
+    line: u64,
+    headers: &[String],
+    text_idx: usize,
+    label_idx: Option<usize>,
+    target_idx: Option<usize>,
+    mention_idx: Option<(usize, usize)>,
+) -> std::result::Result<Row, String> {
+    let field = |idx: usize| record.get(idx).unwrap_or("");
+    let original_text = field(text_idx).to_string();
+    if original_text.trim().is_empty() {
+        return Err(format!("empty text in column `{}`", headers[text_idx]));
+    }
+    let label = match label_idx {
+        Some(idx) => {
+            let label = field(idx).trim();
+            if label.is_empty() {
+                return Err(format!("empty label in column `{}`", headers[idx]));
+            }
+            Some(label.to_string())
+        }
+        None => None,
+    };
+    let target = target_idx.map(|idx| field(idx).trim().to_string());
+    let text = match mention_idx {
+        Some((start_idx, end_idx)) => {
+            let parse = |idx: usize| {
+                field(idx).trim().parse::<usize>().map_err(|_| {
+                    format!(
+                        "column `{}` must be a character offset, found `{}`",
+                        headers[idx],
+                        field(idx)
+                    )
+                })
+            };
+            mark_mention(&original_text, parse(start_idx)?, parse(end_idx)?)?
+        }
+        None => original_text.clone(),
+    };
+    let fields = headers
+        .iter()
+        .zip(record.iter())
+        .map(|(h, v)| (h.clone(), v.to_string()))
+        .collect();
+    Ok(Row {
+        line,
+        text,
+        original_text,
+        label,
+        target,
+        fields,
+    })
+}
+
+/// Replaces the characters `start..end` (Unicode scalar offsets, end exclusive) with the
+/// mention marker, padded with spaces so that it stays one token.
+pub fn mark_mention(text: &str, start: usize, end: usize) -> std::result::Result<String, String> {
+    let n_chars = text.chars().count();
+    if start > end || end > n_chars {
+        return Err(format!(
+            "mention span {start}..{end} does not fit the text ({n_chars} characters)"
+        ));
+    }
+    let byte_at = |char_idx: usize| {
+        text.char_indices()
+            .nth(char_idx)
+            .map_or(text.len(), |(b, _)| b)
+    };
+    let (start_byte, end_byte) = (byte_at(start), byte_at(end));
+    Ok(format!(
+        "{} {MENTION_MARKER} {}",
+        &text[..start_byte],
+        &text[end_byte..]
+    ))
+}
+
+/// A CSV error in words a user can act on (the position is added by the caller).
+fn describe_csv_error(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "invalid UTF-8 in field {} (save the file as UTF-8)",
+            err.field() + 1
+        ),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the record has {len} fields but the header has {expected_len} \
+             (check the quoting of this line)"
+        ),
+        csv::ErrorKind::Io(e) => e.to_string(),
+        _ => error.to_string(),
+    }
+}
+
+/// Lower-case hex of a byte slice.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(csv: &str, columns: &Columns, skip: bool) -> Result<Dataset> {
+        parse_csv(Path::new("t.csv"), csv.as_bytes(), columns, skip)
+    }
+
+    #[test]
+    fn reads_text_and_label_with_lines() {
+        let csv = "id,text,label\n1,Talks were useful,positive\n2,\"multi\nline\",neutral\n3,x,negative\n";
+        let data = parse(csv, &Columns::new("text", Some("label")), false).unwrap();
+        assert_eq!(data.texts(), vec!["Talks were useful", "multi\nline", "x"]);
+        assert_eq!(data.labels(), vec!["positive", "neutral", "negative"]);
+        assert_eq!(
+            data.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![2, 3, 5]
+        );
+        assert_eq!(data.rows[0].fields["id"], "1");
+    }
+
+    #[test]
+    fn missing_column_names_the_columns_that_exist() {
+        let err = parse("id,body\n1,x\n", &Columns::new("text", None), false).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("t.csv:1"), "{msg}");
+        assert!(msg.contains("no column named `text`"), "{msg}");
+        assert!(msg.contains("id, body"), "{msg}");
+    }
+
+    #[test]
+    fn empty_label_names_file_and_line_and_skip_invalid_counts() {
+        let csv = "text,label\na,positive\nb,\nc,negative\n";
+        let cols = Columns::new("text", Some("label"));
+        let err = parse(csv, &cols, false).unwrap_err().to_string();
+        assert!(err.starts_with("t.csv:3: empty label"), "{err}");
+        let data = parse(csv, &cols, true).unwrap();
+        assert_eq!(data.rows.len(), 2);
+        assert_eq!(data.skipped.len(), 1);
+    }
+
+    #[test]
+    fn malformed_record_and_invalid_utf8_are_reported_with_line() {
+        let cols = Columns::new("text", Some("label"));
+        let err = parse("text,label\na,b\nc,d,e\n", &cols, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.csv:3:") && err.contains("3 fields"), "{err}");
+        let bytes = b"text,label\nok,positive\nbad \xff,negative\n";
+        let err = parse_csv(Path::new("t.csv"), bytes, &cols, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.csv:3:") && err.contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let csv = "\u{feff}text,label\r\nhello,positive\r\n";
+        let data = parse(csv, &Columns::new("text", Some("label")), false).unwrap();
+        assert_eq!(data.texts(), vec!["hello"]);
+        assert_eq!(data.labels(), vec!["positive"]);
+    }
+
+    #[test]
+    fn where_filters_keep_matching_rows() {
+        let csv = "text,label,relevant\na,positive,yes\nb,negative,no\n";
+        let mut cols = Columns::new("text", Some("label"));
+        cols.filters.push(("relevant".into(), "yes".into()));
+        let data = parse(csv, &cols, false).unwrap();
+        assert_eq!(data.texts(), vec!["a"]);
+        assert_eq!(data.filtered_out, 1);
+    }
+
+    #[test]
+    fn mention_span_is_replaced_by_the_marker_using_char_offsets() {
+        // "Łukasz" has a two-byte first character: offsets are characters, not bytes.
+        let marked = mark_mention("Łukasz met Putin today", 11, 16).unwrap();
+        assert_eq!(marked, format!("Łukasz met  {MENTION_MARKER}  today"));
+        assert!(mark_mention("short", 2, 9).is_err());
+        let csv = "text,s,e,label\nTrump met Putin,10,15,neutral\n";
+        let mut cols = Columns::new("text", Some("label"));
+        cols.mention = Some(("s".into(), "e".into()));
+        let data = parse(csv, &cols, false).unwrap();
+        assert!(data.rows[0].text.contains(MENTION_MARKER));
+        assert_eq!(data.rows[0].original_text, "Trump met Putin");
+    }
+}

@@ -1,1 +1,19 @@
-fn main() {}
+//! The `tonetrack` command: parse arguments, run, print errors, exit 0 / 1 / 2.
+
+mod cli;
+mod commands;
+mod output;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    let code = match commands::run(cli.command) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => {
+            output::print_error(&err);
+            2
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""scikit-learn reference for tonetrack on NewsMTSC (target-dependent news sentiment).
+
+TF-IDF (sublinear, 1-2 grams, min_df 2) + multinomial LogisticRegression (lbfgs),
+C chosen by 5-fold CV grouped by sentence on macro-F1, refit on all of train, scored on
+test_rw and test_mt. Two variants: plain text, and the target mention replaced by
+" tgtmention " (tonetrack's marker). Also times the final fit and reports peak RSS.
+
+    python3 benches/reference/sklearn_newsmtsc.py [--data DIR]
+"""
+import argparse
+import csv
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
+
+REPO = Path(__file__).resolve().parents[2]
+C_GRID = [0.1, 0.3, 1, 3, 10, 30, 100]
+MARKER = "tgtmention"
+
+
+def load(path, mark):
+    """Returns (texts, labels, sentences); `mark` replaces the target span by the marker."""
+    texts, labels, sentences = [], [], []
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            text, start, end = row["text"], int(row["target_start"]), int(row["target_end"])
+            assert text[start:end] == row["target"], row["id"]
+            texts.append(f"{text[:start]} {MARKER} {text[end:]}" if mark else text)
+            labels.append(row["label"])
+            sentences.append(text)
+    return texts, labels, sentences
+
+
+def vectorizer():
+    return TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+
+
+def classifier(c=1.0):
+    return LogisticRegression(C=c, solver="lbfgs", max_iter=1000)
+
+
+def median_time(fn, repeats=3):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run_variant(data, mark):
+    x, y, groups = load(data / "train.csv", mark)
+    search = GridSearchCV(
+        Pipeline([("tfidf", vectorizer()), ("lr", classifier())]),
+        {"lr__C": C_GRID},
+        scoring="f1_macro",
+        cv=StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0),
+        n_jobs=1,
+    )
+    search.fit(x, y, groups=groups)
+    c = search.best_params_["lr__C"]
+    cv_scores = dict(zip(C_GRID, search.cv_results_["mean_test_score"]))
+
+    scores = {}
+    for split in ("test_rw", "test_mt"):
+        xt, yt, _ = load(data / f"{split}.csv", mark)
+        pred = search.best_estimator_.predict(xt)
+        scores[split] = (f1_score(yt, pred, average="macro"), accuracy_score(yt, pred), len(yt))
+
+    features = vectorizer().fit_transform(x)
+    t_full = median_time(lambda: classifier(c).fit(vectorizer().fit_transform(x), y))
+    t_lr = median_time(lambda: classifier(c).fit(features, y))
+    return c, cv_scores, scores, t_full, t_lr, features.shape[1], len(y)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared/data/newsmtsc",
+                        help="NewsMTSC CSV dir (default: <repo>/../shared/data/newsmtsc)")
+    data = parser.parse_args().data
+
+    results = {}
+    for name, mark in (("plain", False), ("mention marked", True)):
+        results[name] = run_variant(data, mark)
+        c, cv_scores, *_ = results[name]
+        print(f"[{name}] CV macro-F1 by C: "
+              + ", ".join(f"{k:g}={v:.4f}" for k, v in cv_scores.items()) + f"  -> C={c:g}")
+
+    print()
+    print(f"{'variant':<15} {'C':>5} {'CV mF1':>7} {'rw mF1':>7} {'rw acc':>7} "
+          f"{'mt mF1':>7} {'mt acc':>7} {'fit s':>7} {'LR s':>7} {'feats':>7}")
+    for name, (c, cv_scores, s, t_full, t_lr, n_feat, n_train) in results.items():
+        print(f"{name:<15} {c:>5g} {cv_scores[c]:>7.3f} {s['test_rw'][0]:>7.3f} "
+              f"{s['test_rw'][1]:>7.3f} {s['test_mt'][0]:>7.3f} {s['test_mt'][1]:>7.3f} "
+              f"{t_full:>7.2f} {t_lr:>7.2f} {n_feat:>7}")
+    print(f"\ntrain rows {n_train}, test_rw rows {s['test_rw'][2]}, test_mt rows {s['test_mt'][2]}")
+    print("fit s = median of 3 of vectorizer fit_transform + LR fit at the chosen C; "
+          "LR s = LR fit only")
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {rss_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+//! Command-line arguments: what the user typed (clap), then the library's own types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use tonetrack::data::Columns;
+use tonetrack::model::train::{CChoice, ClassWeight, TrainParams, DEFAULT_C_GRID};
+use tonetrack::text::AnalyzerConfig;
+
+/// Who said what about U.S.–Russia relations, and in what tone.
+#[derive(Debug, Parser)]
+#[command(name = "tonetrack", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a tone model from a labeled CSV.
+    Train(TrainArgs),
+    /// Evaluate a model on a labeled CSV.
+    Eval(EvalArgs),
+    /// Cross-validate training options on a labeled CSV.
+    Cv(CvArgs),
+    /// Predict the tone of texts or of a CSV's rows.
+    Predict(PredictArgs),
+    /// Show how each term of a text pushes each class.
+    Explain(ExplainArgs),
+}
+
+/// Output formats for tables of results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Jsonl,
+    Json,
+}
+
+/// Which CSV columns to read.
+#[derive(Debug, Args, Clone)]
+pub struct ColumnArgs {
+    /// Column holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_col: String,
+    /// Column holding the label.
+    #[arg(long, default_value = "label")]
+    pub label_col: String,
+    /// Column holding the stance target (e.g. the person a sentence is about).
+    #[arg(long)]
+    pub target_col: Option<String>,
+    /// Columns with the target mention's character offsets, START,END; the mention is replaced
+    /// by a marker token.
+    #[arg(long, value_name = "START,END", value_parser = parse_pair)]
+    pub mention_cols: Option<(String, String)>,
+    /// Keep only rows whose column equals the value (repeatable).
+    #[arg(long = "where", value_name = "COL=VALUE", value_parser = parse_filter)]
+    pub filters: Vec<(String, String)>,
+    /// Skip invalid rows (empty text or label, malformed records) instead of stopping.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+impl ColumnArgs {
+    /// The library's column selection.
+    pub fn columns(&self) -> Columns {
+        Columns {
+            text: self.text_col.clone(),
+            label: Some(self.label_col.clone()),
+            target: self.target_col.clone(),
+            mention: self.mention_cols.clone(),
+            filters: self.filters.clone(),
+        }
+    }
+}
+
+/// Options that decide a trained model.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
+    /// Word n-gram range, MIN..MAX.
+    #[arg(long, default_value = "1..2", value_parser = parse_range)]
+    pub ngrams: (usize, usize),
+    /// Character n-grams inside word boundaries, MIN..MAX (off by default).
+    #[arg(long, value_parser = parse_range)]
+    pub char_ngrams: Option<(usize, usize)>,
+    /// Mark the words after a negation (up to punctuation) with a NEG_ prefix.
+    #[arg(long)]
+    pub negation: bool,
+    /// Keep stop words.
+    #[arg(long)]
+    pub keep_stop_words: bool,
+    /// Do not stem.
+    #[arg(long)]
+    pub no_stem: bool,
+    /// Ignore terms found in fewer documents.
+    #[arg(long, default_value_t = 2)]
+    pub min_df: usize,
+    /// Ignore terms found in more than this fraction of documents.
+    #[arg(long, default_value_t = 1.0)]
+    pub max_df: f64,
+    /// Keep only the N most frequent terms.
+    #[arg(long)]
+    pub max_features: Option<usize>,
+    /// Use raw term counts instead of 1 + ln(tf).
+    #[arg(long)]
+    pub no_sublinear_tf: bool,
+    /// Inverse regularisation strength, or `auto` to choose it by cross-validation.
+    #[arg(long, default_value = "auto", value_parser = parse_c)]
+    pub c: CArg,
+    /// Folds for choosing C (and for `cv`).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// `balanced` weights rows inversely to their class frequency.
+    #[arg(long, value_enum, default_value = "none")]
+    pub class_weight: ClassWeightArg,
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Maximum L-BFGS iterations.
+    #[arg(long, default_value_t = 200)]
+    pub max_iter: u64,
+    /// Column whose rows stay in one fold (default: rows with the same text).
+    #[arg(long)]
+    pub group_col: Option<String>,
+}
+
+/// `--c`: a number or `auto`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CArg {
+    Auto,
+    Fixed(f64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClassWeightArg {
+    None,
+    Balanced,
+}
+
+impl ModelArgs {
+    /// The library's training parameters (checked later by `TrainParams::check`).
+    pub fn params(&self) -> TrainParams {
+        TrainParams {
+            analyzer: AnalyzerConfig {
+                lowercase: true,
+                stop_words: !self.keep_stop_words,
+                stem: !self.no_stem,
+                negation_scope: self.negation,
+                word_ngrams: self.ngrams,
+                char_ngrams: self.char_ngrams,
+            },
+            min_df: self.min_df,
+            max_df: self.max_df,
+            max_features: self.max_features,
+            sublinear_tf: !self.no_sublinear_tf,
+            c: match self.c {
+                CArg::Auto => CChoice::Auto {
+                    grid: DEFAULT_C_GRID.to_vec(),
+                },
+                CArg::Fixed(c) => CChoice::Fixed(c),
+            },
+            folds: self.folds,
+            class_weight: match self.class_weight {
+                ClassWeightArg::None => ClassWeight::Uniform,
+                ClassWeightArg::Balanced => ClassWeight::Balanced,
+            },
+            seed: self.seed,
+            max_iterations: self.max_iter,
+            ..TrainParams::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labeled CSV to learn from.
+    #[arg(long)]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Train one classifier per value of --target-col (SemEval-2016 protocol).
+    #[arg(long, requires = "target_col")]
+    pub per_target: bool,
+    /// Where to write the model (e.g. models/NAME.json).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Model file.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Labeled CSV to evaluate on.
+    #[arg(long)]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    /// Also report F_avg, the mean F1 of these labels (SemEval-2016), e.g. positive,negative.
+    #[arg(long, value_delimiter = ',')]
+    pub favg: Vec<String>,
+    /// `table` or `json`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CvArgs {
+    /// Labeled CSV.
+    #[arg(long)]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// `table` or `json`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Model file.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Texts to classify.
+    #[arg(conflicts_with = "data", required_unless_present = "data")]
+    pub texts: Vec<String>,
+    /// CSV whose rows to classify (its columns are passed through to the output).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Column holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_col: String,
+    /// Column holding the target, for per-target models.
+    #[arg(long)]
+    pub target_col: Option<String>,
+    /// How many top terms to show.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// `table`, `csv` or `jsonl`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Model file.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Target, for per-target models.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// The text to explain.
+    pub text: String,
+    /// `table` or `json`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let parse = |p: &str| {
+        p.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("`{s}` is not a range like 1..2"))
+    };
+    match s.split_once("..") {
+        Some((a, b)) => Ok((parse(a)?, parse(b)?)),
+        None => {
+            let n = parse(s)?;
+            Ok((n, n))
+        }
+    }
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once(',') {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+            Ok((a.trim().to_string(), b.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not two column names like START,END")),
+    }
+}
+
+fn parse_filter(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((col, value)) if !col.trim().is_empty() => {
+            Ok((col.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not a filter like relevant=yes")),
+    }
+}
+
+fn parse_c(s: &str) -> Result<CArg, String> {
+    if s.eq_ignore_ascii_case("auto") {
+        return Ok(CArg::Auto);
+    }
+    match s.parse::<f64>() {
+        Ok(c) if c.is_finite() && c > 0.0 => Ok(CArg::Fixed(c)),
+        _ => Err(format!("`{s}` is not `auto` or a positive number")),
+    }
+}

@@ -1,0 +1,240 @@
+//! The model file: one versioned JSON document with a checksum, written atomically.
+//!
+//! Layout: `{"format":"tonetrack-model","format_version":1,"sha256":"…","body":{…}}`, where
+//! `sha256` is the SHA-256 of the exact bytes of `body`. Nothing in it depends on the time or
+//! the machine, so the same data and options give the same bytes. Loading refuses a foreign
+//! file, a newer format version, a bad checksum, and shapes that do not agree, each with a
+//! message that says what to do.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::data::hex;
+use crate::error::{Error, Result};
+use crate::model::classifier::Classifier;
+use crate::model::train::{TrainParams, TrainReport};
+
+/// The `format` field of every tonetrack model file.
+pub const FORMAT: &str = "tonetrack-model";
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Larger files are refused before they are read (a model of 1M features is ~60 MB).
+pub const MAX_MODEL_BYTES: u64 = 2 << 30;
+
+/// A trained model: one classifier, or one per target (the SemEval-2016 protocol).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// The classifiers.
+    pub classifiers: Classifiers,
+    /// How it was trained.
+    pub training: TrainingInfo,
+}
+
+/// One classifier for all texts, or one per target value.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classifiers {
+    Single(Classifier),
+    PerTarget(BTreeMap<String, Classifier>),
+}
+
+/// Training metadata stored with the model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingInfo {
+    /// The training file's name (without its directory, so the bytes do not depend on where
+    /// the data was).
+    pub data_file: String,
+    /// SHA-256 of the training file's bytes.
+    pub data_sha256: String,
+    /// Columns and filters used.
+    pub columns: ColumnsInfo,
+    /// All options that decide the model.
+    pub params: TrainParams,
+    /// What training did, per classifier (key `""` for a single classifier).
+    pub reports: BTreeMap<String, TrainReport>,
+    /// Version of tonetrack that trained it.
+    pub tonetrack_version: String,
+}
+
+/// The CSV columns a model was trained from (so `eval` can default to the same).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnsInfo {
+    pub text: String,
+    pub label: String,
+    pub target: Option<String>,
+    pub mention: Option<(String, String)>,
+    pub filters: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct EnvelopeOut<'a> {
+    format: &'a str,
+    format_version: u32,
+    sha256: String,
+    body: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeIn<'a> {
+    format: String,
+    format_version: u32,
+    sha256: String,
+    #[serde(borrow)]
+    body: &'a RawValue,
+}
+
+impl Model {
+    /// The classifier for a target: the only one of a single model, or the target's own.
+    pub fn classifier_for(&self, target: Option<&str>) -> Result<&Classifier> {
+        match (&self.classifiers, target) {
+            (Classifiers::Single(c), _) => Ok(c),
+            (Classifiers::PerTarget(map), Some(t)) => map.get(t).ok_or_else(|| {
+                Error::Data(format!(
+                    "the model has no classifier for target `{t}`; it knows: {}",
+                    map.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            }),
+            (Classifiers::PerTarget(_), None) => Err(Error::Data(
+                "this model has one classifier per target: give the target (--target-col)".into(),
+            )),
+        }
+    }
+
+    /// Class names (of the first classifier; per-target classifiers may differ).
+    pub fn classes(&self) -> &[String] {
+        match &self.classifiers {
+            Classifiers::Single(c) => c.classes(),
+            Classifiers::PerTarget(map) => map.values().next().map_or(&[], |c| c.classes()),
+        }
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let body = serde_json::to_string(self)
+            .map_err(|e| Error::Data(format!("cannot serialize the model: {e}")))?;
+        let raw = RawValue::from_string(body)
+            .map_err(|e| Error::Data(format!("cannot serialize the model: {e}")))?;
+        let envelope = EnvelopeOut {
+            format: FORMAT,
+            format_version: FORMAT_VERSION,
+            sha256: hex(&Sha256::digest(raw.get().as_bytes())),
+            body: &raw,
+        };
+        let mut bytes = serde_json::to_vec(&envelope)
+            .map_err(|e| Error::Data(format!("cannot serialize the model: {e}")))?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    /// Writes the model atomically: a temporary file in the same directory, flushed to disk,
+    /// then renamed over `path`. On any failure the old file (if any) is left untouched and no
+    /// temporary file remains.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let bytes = self.to_bytes()?;
+        write_atomically(path, &bytes)
+    }
+
+    /// Reads and checks a model file.
+    pub fn load(path: &Path) -> Result<Model> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        if size > MAX_MODEL_BYTES {
+            return Err(model_error(
+                path,
+                format!("is {size} bytes, more than any tonetrack model (refused before reading)"),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Model::from_bytes(&bytes, path)
+    }
+
+    /// Checks and decodes model bytes; `origin` names them in messages.
+    pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<Model> {
+        let envelope: EnvelopeIn = serde_json::from_slice(bytes).map_err(|e| {
+            model_error(
+                origin,
+                format!("is not a tonetrack model file, or it is truncated or damaged ({e})"),
+            )
+        })?;
+        if envelope.format != FORMAT {
+            return Err(model_error(
+                origin,
+                format!(
+                    "is a `{}` file, not a `{FORMAT}` file",
+                    envelope.format.escape_debug()
+                ),
+            ));
+        }
+        if envelope.format_version > FORMAT_VERSION {
+            return Err(model_error(
+                origin,
+                format!(
+                    "has format version {}, newer than this tonetrack ({} reads version {FORMAT_VERSION}); \
+                     upgrade tonetrack or retrain the model",
+                    envelope.format_version,
+                    env!("CARGO_PKG_VERSION")
+                ),
+            ));
+        }
+        if envelope.format_version < FORMAT_VERSION {
+            return Err(model_error(
+                origin,
+                format!(
+                    "has format version {}, no longer supported; retrain the model",
+                    envelope.format_version
+                ),
+            ));
+        }
+        let actual = hex(&Sha256::digest(envelope.body.get().as_bytes()));
+        if actual != envelope.sha256 {
+            return Err(model_error(
+                origin,
+                "is damaged: its checksum does not match its contents (copy it again or retrain)"
+                    .into(),
+            ));
+        }
+        serde_json::from_str(envelope.body.get())
+            .map_err(|e| model_error(origin, format!("has an invalid model body: {e}")))
+    }
+}
+
+fn model_error(path: &Path, message: String) -> Error {
+    Error::ModelFile {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::Data(format!("{}: not a file path", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}

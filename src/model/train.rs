@@ -1,0 +1,543 @@
+//! Training: checked parameters → fit → a [`Classifier`] and a report of what happened.
+//!
+//! `C` is either given or chosen from a grid by stratified k-fold cross-validation on the
+//! training data only: the vectorizer is refit inside each fold (so no fold sees the IDF of its
+//! test rows), rows that share a group (e.g. the same sentence with different targets) stay in
+//! one fold, folds are seeded, and all (C, fold) fits run in parallel with rayon. Results are
+//! collected in a fixed order, so the outcome does not depend on the number of threads.
+
+use std::collections::BTreeMap;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
+use crate::features::VectorizerParams;
+use crate::model::classifier::Classifier;
+use crate::model::logistic::{balanced_weights, LogisticParams};
+use crate::text::{Analyzer, AnalyzerConfig};
+
+/// The C values tried by `--c auto`: a log grid wide enough for TF-IDF text features.
+pub const DEFAULT_C_GRID: [f64; 7] = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0];
+
+/// How C is set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CChoice {
+    /// Chosen from a grid by cross-validated macro-F1.
+    Auto { grid: Vec<f64> },
+    /// Given.
+    Fixed(f64),
+}
+
+/// Per-sample weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassWeight {
+    /// Every row counts once.
+    Uniform,
+    /// Rows weighted by n / (k · count of their class), as scikit-learn's "balanced".
+    Balanced,
+}
+
+/// Everything that decides a trained model, stored in the model file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainParams {
+    pub analyzer: AnalyzerConfig,
+    pub min_df: usize,
+    pub max_df: f64,
+    pub max_features: Option<usize>,
+    pub sublinear_tf: bool,
+    pub c: CChoice,
+    pub folds: usize,
+    pub class_weight: ClassWeight,
+    pub seed: u64,
+    pub max_iterations: u64,
+    pub gradient_tolerance: f64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            analyzer: AnalyzerConfig::default(),
+            min_df: 2,
+            max_df: 1.0,
+            max_features: None,
+            sublinear_tf: true,
+            c: CChoice::Auto {
+                grid: DEFAULT_C_GRID.to_vec(),
+            },
+            folds: 5,
+            class_weight: ClassWeight::Uniform,
+            seed: 42,
+            max_iterations: 200,
+            gradient_tolerance: 1e-4,
+        }
+    }
+}
+
+/// [`TrainParams`] that have been checked; the only way to fit.
+#[derive(Clone, Debug)]
+pub struct ValidTrainParams {
+    params: TrainParams,
+    analyzer: Analyzer,
+}
+
+/// Rows to learn from: texts, their labels, and the group each row belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct Examples {
+    pub texts: Vec<String>,
+    pub labels: Vec<String>,
+    /// Rows with the same group never end up on both sides of a CV split.
+    pub groups: Vec<String>,
+}
+
+impl Examples {
+    /// Examples where every row is its own group.
+    pub fn new(texts: Vec<String>, labels: Vec<String>) -> Self {
+        let groups = (0..texts.len()).map(|i| i.to_string()).collect();
+        Examples {
+            texts,
+            labels,
+            groups,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.texts.len()
+    }
+}
+
+/// What training did, stored in the model file and printed by `train`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainReport {
+    pub rows: usize,
+    pub label_counts: BTreeMap<String, usize>,
+    pub features: usize,
+    pub c: f64,
+    /// Mean CV macro-F1 for each C tried (empty when C was given).
+    pub cv_grid: Vec<GridPoint>,
+    /// Mean CV macro-F1 of the chosen C, when C was chosen by CV.
+    pub cv_macro_f1: Option<f64>,
+    pub iterations: u64,
+    pub converged: bool,
+}
+
+/// One C of the grid with its cross-validated score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GridPoint {
+    pub c: f64,
+    pub macro_f1: f64,
+    pub macro_f1_sd: f64,
+}
+
+impl TrainParams {
+    /// Checks every parameter and builds the analyzer.
+    pub fn check(&self) -> Result<ValidTrainParams> {
+        let bad = |m: String| Err(Error::InvalidParams(m));
+        if self.folds < 2 {
+            return bad(format!("--folds must be at least 2, got {}", self.folds));
+        }
+        if !(self.max_df > 0.0 && self.max_df <= 1.0) {
+            return bad(format!("max_df must be in (0, 1], got {}", self.max_df));
+        }
+        if self.max_features == Some(0) {
+            return bad("--max-features must be at least 1".into());
+        }
+        let cs: Vec<f64> = match &self.c {
+            CChoice::Auto { grid } if grid.is_empty() => {
+                return bad("the C grid is empty".into());
+            }
+            CChoice::Auto { grid } => grid.clone(),
+            CChoice::Fixed(c) => vec![*c],
+        };
+        for &c in &cs {
+            self.logistic(c).check()?;
+        }
+        let analyzer = Analyzer::new(self.analyzer.clone())?;
+        Ok(ValidTrainParams {
+            params: self.clone(),
+            analyzer,
+        })
+    }
+
+    fn vectorizer(&self) -> VectorizerParams {
+        VectorizerParams {
+            min_df: self.min_df,
+            max_df: self.max_df,
+            max_features: self.max_features,
+            sublinear_tf: self.sublinear_tf,
+        }
+    }
+
+    fn logistic(&self, c: f64) -> LogisticParams {
+        LogisticParams {
+            c,
+            max_iterations: self.max_iterations,
+            gradient_tolerance: self.gradient_tolerance,
+        }
+    }
+}
+
+impl ValidTrainParams {
+    /// The parameters as given.
+    pub fn params(&self) -> &TrainParams {
+        &self.params
+    }
+
+    /// Fits a classifier on all examples, choosing C by cross-validation when asked.
+    pub fn fit(&self, examples: &Examples) -> Result<(Classifier, TrainReport)> {
+        self.fit_with_progress(examples, &|| {})
+    }
+
+    /// [`fit`](Self::fit), calling `tick` after each cross-validation fit (for progress bars).
+    pub fn fit_with_progress(
+        &self,
+        examples: &Examples,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<(Classifier, TrainReport)> {
+        let classes = self.classes_of(examples)?;
+        let terms = self.analyze(&examples.texts);
+        let y = encode(&examples.labels, &classes)?;
+        let (c, cv_grid, cv_macro_f1) = match &self.params.c {
+            CChoice::Fixed(c) => (*c, Vec::new(), None),
+            CChoice::Auto { grid } => {
+                let folds = stratified_group_folds(examples, self.params.folds, self.params.seed)?;
+                let grid_points = self.grid_search(&terms, &y, &classes, &folds, grid, tick)?;
+                // Highest mean macro-F1; on a tie the smaller C (stronger regularisation).
+                let best = grid_points
+                    .iter()
+                    .enumerate()
+                    .max_by(|(i, a), (j, b)| a.macro_f1.total_cmp(&b.macro_f1).then(j.cmp(i)))
+                    .map(|(i, _)| i)
+                    .unwrap_or(0);
+                let score = grid_points[best].macro_f1;
+                (grid_points[best].c, grid_points, Some(score))
+            }
+        };
+        let all: Vec<usize> = (0..examples.len()).collect();
+        let classifier = self.fit_rows(&terms, &y, &classes, &all, c)?;
+        let report = TrainReport {
+            rows: examples.len(),
+            label_counts: count_labels(&examples.labels),
+            features: classifier.vectorizer().n_features(),
+            c,
+            cv_grid,
+            cv_macro_f1,
+            iterations: classifier.model().iterations(),
+            converged: classifier.model().converged(),
+        };
+        Ok((classifier, report))
+    }
+
+    /// k-fold cross-validation of these parameters (C chosen inside each training fold when
+    /// `--c auto`): one evaluation per fold and their summary.
+    pub fn cross_validate(&self, examples: &Examples) -> Result<(Vec<Evaluation>, CvSummary)> {
+        let classes = self.classes_of(examples)?;
+        let folds = stratified_group_folds(examples, self.params.folds, self.params.seed)?;
+        let evaluations: Vec<Evaluation> = (0..folds.len())
+            .into_par_iter()
+            .map(|k| {
+                let (train, test) = split(&folds, k);
+                let sub = subset(examples, &train);
+                let (classifier, _) = self.fit(&sub)?;
+                let truth = encode(&select(&examples.labels, &test), &classes)?;
+                let predicted: Vec<usize> = test
+                    .iter()
+                    .map(|&i| {
+                        let p = classifier.predict(&examples.texts[i], 0);
+                        classes.iter().position(|c| *c == p.label).unwrap_or(0)
+                    })
+                    .collect();
+                Ok(evaluate(&classes, &truth, &predicted))
+            })
+            .collect::<Result<_>>()?;
+        let summary = summarize(&evaluations);
+        Ok((evaluations, summary))
+    }
+
+    fn classes_of(&self, examples: &Examples) -> Result<Vec<String>> {
+        if examples.texts.len() != examples.labels.len()
+            || examples.texts.len() != examples.groups.len()
+        {
+            return Err(Error::Data(
+                "texts, labels and groups differ in length".into(),
+            ));
+        }
+        let classes: Vec<String> = count_labels(&examples.labels).into_keys().collect();
+        if classes.len() < 2 {
+            return Err(Error::Data(format!(
+                "the training data has only {} class{} ({}); a classifier needs at least 2",
+                classes.len(),
+                if classes.len() == 1 { "" } else { "es" },
+                classes.join(", ")
+            )));
+        }
+        Ok(classes)
+    }
+
+    fn analyze(&self, texts: &[String]) -> Vec<Vec<String>> {
+        texts.par_iter().map(|t| self.analyzer.terms(t)).collect()
+    }
+
+    /// Mean and sd of macro-F1 over the folds for each C; all fits in parallel.
+    fn grid_search(
+        &self,
+        terms: &[Vec<String>],
+        y: &[usize],
+        classes: &[String],
+        folds: &[Vec<usize>],
+        grid: &[f64],
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<Vec<GridPoint>> {
+        let jobs: Vec<(usize, usize)> = (0..grid.len())
+            .flat_map(|g| (0..folds.len()).map(move |k| (g, k)))
+            .collect();
+        let scores: Vec<f64> = jobs
+            .par_iter()
+            .map(|&(g, k)| {
+                let (train, test) = split(folds, k);
+                let classifier = self.fit_rows(terms, y, classes, &train, grid[g])?;
+                let test_terms = select(terms, &test);
+                let x = classifier.vectorizer().transform(&test_terms);
+                let predicted = classifier.model().predict(&x);
+                tick();
+                Ok(evaluate(classes, &select(y, &test), &predicted).macro_f1)
+            })
+            .collect::<Result<_>>()?;
+        Ok(grid
+            .iter()
+            .enumerate()
+            .map(|(g, &c)| {
+                let s = &scores[g * folds.len()..(g + 1) * folds.len()];
+                let (mean, sd) = mean_sd(s);
+                GridPoint {
+                    c,
+                    macro_f1: mean,
+                    macro_f1_sd: sd,
+                }
+            })
+            .collect())
+    }
+
+    /// Vectorizer + logistic regression fitted on the given rows only.
+    fn fit_rows(
+        &self,
+        terms: &[Vec<String>],
+        y: &[usize],
+        classes: &[String],
+        rows: &[usize],
+        c: f64,
+    ) -> Result<Classifier> {
+        let train_terms = select(terms, rows);
+        let train_y = select(y, rows);
+        let vectorizer = self.params.vectorizer().fit(&train_terms)?;
+        let x = vectorizer.transform(&train_terms);
+        let weights = match self.params.class_weight {
+            ClassWeight::Uniform => None,
+            ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
+        };
+        let model =
+            self.params
+                .logistic(c)
+                .check()?
+                .fit(&x, &train_y, classes.len(), weights.as_deref())?;
+        Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
+    }
+}
+
+/// Label indices in `classes` order; an unknown label is an error.
+fn encode(labels: &[String], classes: &[String]) -> Result<Vec<usize>> {
+    labels
+        .iter()
+        .map(|l| {
+            classes.iter().position(|c| c == l).ok_or_else(|| {
+                Error::Data(format!(
+                    "unknown label `{l}`; the model knows: {}",
+                    classes.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+fn count_labels(labels: &[String]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for l in labels {
+        *counts.entry(l.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn select<T: Clone>(items: &[T], rows: &[usize]) -> Vec<T> {
+    rows.iter().map(|&i| items[i].clone()).collect()
+}
+
+fn subset(examples: &Examples, rows: &[usize]) -> Examples {
+    Examples {
+        texts: select(&examples.texts, rows),
+        labels: select(&examples.labels, rows),
+        groups: select(&examples.groups, rows),
+    }
+}
+
+/// Training rows (all other folds) and test rows (fold `k`), each sorted.
+fn split(folds: &[Vec<usize>], k: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut train: Vec<usize> = folds
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != k)
+        .flat_map(|(_, f)| f.iter().copied())
+        .collect();
+    train.sort_unstable();
+    (train, folds[k].clone())
+}
+
+/// Seeded stratified k-fold over groups: the rows of a group share a fold; groups are
+/// shuffled, ordered by their (first row's) label, and dealt round-robin, so every fold gets a
+/// similar share of each label.
+pub fn stratified_group_folds(
+    examples: &Examples,
+    k: usize,
+    seed: u64,
+) -> Result<Vec<Vec<usize>>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, g) in examples.groups.iter().enumerate() {
+        groups.entry(g.as_str()).or_default().push(i);
+    }
+    if groups.len() < k {
+        return Err(Error::Data(format!(
+            "{} rows (in {} groups) cannot be split into {k} folds; use fewer --folds",
+            examples.len(),
+            groups.len()
+        )));
+    }
+    let mut order: Vec<Vec<usize>> = groups.into_values().collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    // Stable sort keeps the shuffled order within a label.
+    order.sort_by(|a, b| examples.labels[a[0]].cmp(&examples.labels[b[0]]));
+    let mut folds = vec![Vec::new(); k];
+    for (i, rows) in order.into_iter().enumerate() {
+        folds[i % k].extend(rows);
+    }
+    for fold in &mut folds {
+        fold.sort_unstable();
+    }
+    Ok(folds)
+}
+
+/// Mean and sample standard deviation.
+pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    if values.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = values.iter().sum::<f64>() / n;
+    let var = if values.len() > 1 {
+        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var.sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> Examples {
+        let pos = [
+            "talks were useful and constructive",
+            "we are ready for dialogue",
+            "a good step toward better relations",
+            "we welcome the agreement reached",
+            "useful constructive dialogue with washington",
+            "ready to work together on arms control",
+        ];
+        let neg = [
+            "sanctions are hostile and illegal",
+            "relations are deteriorating fast",
+            "we condemn these hostile sanctions",
+            "this is blackmail and pressure",
+            "the accusations are absurd lies",
+            "they keep imposing illegal sanctions",
+        ];
+        let mut texts = Vec::new();
+        let mut labels = Vec::new();
+        for (p, n) in pos.iter().zip(neg.iter()) {
+            texts.push(p.to_string());
+            labels.push("positive".to_string());
+            texts.push(n.to_string());
+            labels.push("negative".to_string());
+        }
+        Examples::new(texts, labels)
+    }
+
+    fn params() -> TrainParams {
+        TrainParams {
+            min_df: 1,
+            folds: 3,
+            ..TrainParams::default()
+        }
+    }
+
+    #[test]
+    fn folds_are_a_partition_and_keep_groups_together() {
+        let mut ex = toy();
+        ex.groups = (0..ex.len()).map(|i| (i / 2).to_string()).collect();
+        let folds = stratified_group_folds(&ex, 3, 7).unwrap();
+        let mut all: Vec<usize> = folds.iter().flatten().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..ex.len()).collect::<Vec<_>>());
+        for fold in &folds {
+            for &i in fold {
+                let partner = if i % 2 == 0 { i + 1 } else { i - 1 };
+                assert!(fold.contains(&partner), "group split across folds");
+            }
+        }
+        assert_eq!(folds, stratified_group_folds(&ex, 3, 7).unwrap());
+    }
+
+    #[test]
+    fn fewer_groups_than_folds_is_a_clear_error() {
+        let ex = Examples::new(vec!["a".into(), "b".into()], vec!["x".into(), "y".into()]);
+        let err = stratified_group_folds(&ex, 5, 0).unwrap_err().to_string();
+        assert!(err.contains("cannot be split into 5 folds"), "{err}");
+    }
+
+    #[test]
+    fn one_class_is_refused() {
+        let ex = Examples::new(vec!["a".into(), "b".into()], vec!["x".into(), "x".into()]);
+        let err = params().check().unwrap().fit(&ex).unwrap_err().to_string();
+        assert!(err.contains("only 1 class"), "{err}");
+    }
+
+    #[test]
+    fn auto_c_picks_a_grid_value_and_the_model_separates_the_toy_data() {
+        let (classifier, report) = params().check().unwrap().fit(&toy()).unwrap();
+        assert!(DEFAULT_C_GRID.contains(&report.c));
+        assert_eq!(report.cv_grid.len(), DEFAULT_C_GRID.len());
+        assert_eq!(report.rows, 12);
+        assert_eq!(
+            classifier.predict("hostile illegal sanctions", 3).label,
+            "negative"
+        );
+        assert_eq!(
+            classifier.predict("constructive useful dialogue", 3).label,
+            "positive"
+        );
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let p = params().check().unwrap();
+        let a = serde_json::to_string(&p.fit(&toy()).unwrap().0).unwrap();
+        let b = serde_json::to_string(&p.fit(&toy()).unwrap().0).unwrap();
+        assert_eq!(a, b);
+    }
+}
