@@ -1,9 +1,8 @@
 //! TF-IDF with scikit-learn's semantics: `TfidfVectorizer(smooth_idf=True, norm="l2")` on
 //! term lists.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
@@ -128,7 +127,7 @@ pub struct TfidfVectorizer {
     idf: Vec<f64>,
     sublinear_tf: bool,
     #[serde(skip)]
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 /// The serialized form of [`TfidfVectorizer`].

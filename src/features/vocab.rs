@@ -1,9 +1,8 @@
 //! Choosing the vocabulary: document and term counts, then scikit-learn's pruning by
 //! `min_df`, `max_df` and `max_features`.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::{Error, Result};
 
@@ -75,19 +74,22 @@ pub(crate) fn build(docs: &[Vec<String>], pruning: Pruning) -> Result<(Vec<Strin
 
 /// Counts of every term, in parallel over documents (sums, so the result does not depend on
 /// the split).
-fn count(docs: &[Vec<String>]) -> HashMap<&str, Counts> {
+fn count(docs: &[Vec<String>]) -> FxHashMap<&str, Counts> {
     docs.par_iter()
-        .fold(HashMap::new, |mut acc: HashMap<&str, Counts>, doc| {
-            let mut terms: Vec<&str> = doc.iter().map(String::as_str).collect();
-            terms.sort_unstable();
-            for run in terms.chunk_by(|a, b| a == b) {
-                let c = acc.entry(run[0]).or_default();
-                c.df += 1;
-                c.total += run.len();
-            }
-            acc
-        })
-        .reduce(HashMap::new, |a, b| {
+        .fold(
+            FxHashMap::default,
+            |mut acc: FxHashMap<&str, Counts>, doc| {
+                let mut terms: Vec<&str> = doc.iter().map(String::as_str).collect();
+                terms.sort_unstable();
+                for run in terms.chunk_by(|a, b| a == b) {
+                    let c = acc.entry(run[0]).or_default();
+                    c.df += 1;
+                    c.total += run.len();
+                }
+                acc
+            },
+        )
+        .reduce(FxHashMap::default, |a, b| {
             let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
             for (term, c) in small {
                 let e = large.entry(term).or_default();

@@ -67,6 +67,27 @@ impl<'a> WordTokenizer<'a> {
         self.text.get(i..).and_then(|s| s.chars().next())
     }
 
+    /// Byte offset of the next word character at or after the cursor.
+    fn next_word_start(&self) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.cursor;
+        loop {
+            let b = *bytes.get(i)?;
+            if b.is_ascii_alphanumeric() {
+                return Some(i);
+            }
+            if b.is_ascii() {
+                i += 1;
+                continue;
+            }
+            let c = self.char_at(i)?;
+            if is_word_char(c) {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+
     /// Sets the current token and advances the position counter.
     fn emit(&mut self, start: usize, end: usize) {
         self.token.start = start;
@@ -101,9 +122,21 @@ impl<'a> WordTokenizer<'a> {
 
     /// End of the ordinary word starting at `start`.
     fn word_end(&self, start: usize) -> usize {
+        let bytes = self.text.as_bytes();
         let mut end = start;
         let mut prev: Option<char> = None;
-        while let Some(c) = self.char_at(end) {
+        loop {
+            // Fast path over ASCII letters and digits, the bulk of English text.
+            let run_start = end;
+            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+            if end > run_start {
+                prev = bytes.get(end - 1).map(|&b| char::from(b));
+            }
+            let Some(c) = self.char_at(end) else {
+                return end;
+            };
             if is_word_char(c) {
                 end += c.len_utf8();
                 prev = Some(c);
@@ -117,18 +150,22 @@ impl<'a> WordTokenizer<'a> {
                 _ => false,
             };
             if !joins {
-                break;
+                return end;
             }
             end += c.len_utf8();
             prev = Some(c);
         }
-        end
     }
 
     /// Writes `text[start..end]` into the token text, normalizing apostrophes to `'`.
     fn set_text(&mut self, start: usize, end: usize) {
         self.token.text.clear();
         let word = self.text.get(start..end).unwrap_or_default();
+        // Only a straight apostrophe or a non-ASCII byte can start an apostrophe to normalize.
+        if !word.bytes().any(|b| b == b'\'' || !b.is_ascii()) {
+            self.token.text.push_str(word);
+            return;
+        }
         for c in word.chars() {
             self.token
                 .text
@@ -145,16 +182,10 @@ impl TokenStream for WordTokenizer<'_> {
             self.emit(start, end);
             return true;
         }
-        // Skip to the next word character.
-        let Some(offset) = self
-            .text
-            .get(self.cursor..)
-            .and_then(|rest| rest.find(is_word_char))
-        else {
+        let Some(start) = self.next_word_start() else {
             self.cursor = self.text.len();
             return false;
         };
-        let start = self.cursor + offset;
         let end = self
             .abbreviation_end(start)
             .unwrap_or_else(|| self.word_end(start));
