@@ -112,9 +112,11 @@ impl Analyzer {
     }
 
     /// Calls `emit` with every term of `text`: for each token in order, the word n-grams ending
-    /// at it (words joined by one space), then its character n-grams (prefixed with
-    /// [`CHAR_NGRAM_PREFIX`](super::ngrams::CHAR_NGRAM_PREFIX)), if configured. The `&str`
-    /// borrows a reused buffer: no allocation per term.
+    /// at it (words joined by one space), then, if configured, the character n-grams of its
+    /// final text (stemmed, `NEG_`-prefixed as the case may be; each term prefixed with
+    /// [`CHAR_NGRAM_PREFIX`](super::ngrams::CHAR_NGRAM_PREFIX)). Word n-grams join the tokens
+    /// that survive the filters, across dropped stop words and punctuation, as scikit-learn
+    /// does. The `&str` borrows a reused buffer: no allocation per term.
     pub fn for_each_term(&self, text: &str, mut emit: impl FnMut(&str)) {
         let (min, max) = self.config.word_ngrams;
         let mut words = WordNgrams::new(min, max);
@@ -313,6 +315,56 @@ mod tests {
         // A field this version does not know is an error, not silently ignored.
         let extra = json.replacen('{', "{\"lemmatize\":true,", 1);
         assert!(serde_json::from_str::<AnalyzerConfig>(&extra).is_err());
+    }
+
+    /// On every NewsMTSC training sentence (when `../shared` is beside the crate): each token's
+    /// source slice, lowercased with apostrophes normalized, is the token text (but for the
+    /// contraction rewrites), and every "U.S." gives a "u.s." token.
+    #[test]
+    fn offsets_on_real_news_sentences() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/newsmtsc/train.csv"
+        );
+        let Ok(mut reader) = csv::Reader::from_path(path) else {
+            eprintln!("skipping: {path} is absent");
+            return;
+        };
+        let config = AnalyzerConfig {
+            stop_words: false,
+            stem: false,
+            ..AnalyzerConfig::default()
+        };
+        let a = analyzer(config);
+        let mut sentences = 0;
+        for record in reader.records() {
+            let record = record.expect("csv record");
+            let text = &record[1];
+            sentences += 1;
+            let tokens = a.tokens(text);
+            for t in &tokens {
+                let source = &text[t.start..t.end];
+                let normalized: String = source
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| {
+                        if matches!(c, '’' | 'ʼ' | '‘') {
+                            '\''
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                let rewritten = matches!(t.text.as_str(), "not" | "can" | "will" | "shall");
+                assert!(
+                    t.text == normalized || rewritten,
+                    "{t:?} from {source:?} in {text:?}"
+                );
+            }
+            let us_tokens = tokens.iter().filter(|t| t.text == "u.s.").count();
+            assert!(us_tokens >= text.matches("U.S.").count(), "{text:?}");
+        }
+        assert!(sentences > 1000, "only {sentences} sentences read");
     }
 
     proptest! {
