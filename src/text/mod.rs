@@ -1,1 +1,16 @@
-//! (in progress)
+//! Text analysis: a tokenizer followed by filters, then n-grams.
+//!
+//! One module per stage, in the order a document flows through them:
+//! [`tokenize`] (words with byte offsets) → [`filters`] (lowercase, stop words, stemming,
+//! negation scope) → [`ngrams`] (word and character n-grams). [`Analyzer`] chains them as its
+//! serde-stored [`AnalyzerConfig`] says.
+
+pub mod analyzer;
+pub mod filters;
+pub mod ngrams;
+pub mod token;
+pub mod tokenize;
+
+pub use analyzer::{Analyzer, AnalyzerConfig, MENTION_MARKER};
+pub use token::{Token, TokenStream};
+pub use tokenize::WordTokenizer;

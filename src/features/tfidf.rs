@@ -1,0 +1,450 @@
+//! TF-IDF with scikit-learn's semantics: `TfidfVectorizer(smooth_idf=True, norm="l2")` on
+//! term lists.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use sprs::CsMat;
+
+use super::vocab::{self, Pruning};
+use crate::text::Analyzer;
+use crate::{Error, Result};
+
+/// What [`VectorizerParams::fit`] keeps and how it weights terms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorizerParams {
+    /// Keep terms found in at least this many documents.
+    pub min_df: usize,
+    /// Keep terms found in at most this fraction of documents (`1.0`: no limit).
+    pub max_df: f64,
+    /// Keep only this many terms, the most frequent over all documents.
+    pub max_features: Option<usize>,
+    /// Weight a term occurring `tf` times by `1 + ln(tf)` instead of `tf`.
+    pub sublinear_tf: bool,
+}
+
+impl Default for VectorizerParams {
+    /// `min_df` 1, `max_df` 1.0, no `max_features`, sublinear tf.
+    fn default() -> Self {
+        VectorizerParams {
+            min_df: 1,
+            max_df: 1.0,
+            max_features: None,
+            sublinear_tf: true,
+        }
+    }
+}
+
+impl VectorizerParams {
+    /// Checks that the parameters can work: `max_df` in (0, 1], `max_features` not 0.
+    pub fn check(&self) -> Result<()> {
+        if !(self.max_df > 0.0 && self.max_df <= 1.0) {
+            return Err(Error::InvalidParams(format!(
+                "max_df = {} must be a fraction of documents in (0, 1], e.g. 0.9",
+                self.max_df
+            )));
+        }
+        if self.max_features == Some(0) {
+            return Err(Error::InvalidParams(
+                "max_features = 0 keeps no term: leave it unset or give a positive count".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Learns the vocabulary and IDF of `docs` (one term list per document, as
+    /// [`Analyzer::terms`] gives).
+    ///
+    /// IDF is scikit-learn's smooth IDF, `ln((1 + n) / (1 + df)) + 1` with `n` documents, as if
+    /// one extra document contained every term once.
+    pub fn fit(&self, docs: &[Vec<String>]) -> Result<TfidfVectorizer> {
+        self.check()?;
+        if docs.is_empty() {
+            return Err(Error::Data(
+                "no documents to fit the TF-IDF vectorizer on".into(),
+            ));
+        }
+        let pruning = Pruning {
+            min_df: self.min_df,
+            max_df: self.max_df,
+            max_features: self.max_features,
+        };
+        let (vocabulary, dfs) = vocab::build(docs, pruning)?;
+        let n = docs.len() as f64;
+        let idf = dfs
+            .iter()
+            .map(|&df| ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0)
+            .collect();
+        TfidfVectorizer::from_parts(vocabulary, idf, self.sublinear_tf)
+    }
+
+    /// [`fit`](Self::fit), then [`transform`](TfidfVectorizer::transform) of the same
+    /// documents.
+    pub fn fit_transform(&self, docs: &[Vec<String>]) -> Result<(TfidfVectorizer, CsMat<f64>)> {
+        let vectorizer = self.fit(docs)?;
+        let matrix = vectorizer.transform(docs);
+        Ok((vectorizer, matrix))
+    }
+}
+
+/// One document's TF-IDF row: column indices in increasing order and their values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SparseRow {
+    /// Columns with a non-zero value, strictly increasing.
+    pub indices: Vec<usize>,
+    /// The value of each column in `indices`.
+    pub values: Vec<f64>,
+}
+
+impl SparseRow {
+    /// `(column, value)` pairs in column order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.indices
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+    }
+
+    /// Dot product with a dense vector; columns beyond its length count as zero.
+    pub fn dot(&self, dense: &[f64]) -> f64 {
+        self.iter()
+            .map(|(col, value)| dense.get(col).map_or(0.0, |w| w * value))
+            .sum()
+    }
+}
+
+/// A fitted TF-IDF vectorizer: a sorted vocabulary (the columns), the IDF of each column, and
+/// whether tf is sublinear.
+///
+/// Serialized as `{ vocabulary, idf, sublinear_tf }` (no hash map, so the bytes are
+/// deterministic); deserializing validates the parts and rebuilds the term → column index,
+/// so a loaded vectorizer is ready to use or an error.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TfidfParts")]
+pub struct TfidfVectorizer {
+    vocabulary: Vec<String>,
+    idf: Vec<f64>,
+    sublinear_tf: bool,
+    #[serde(skip)]
+    index: FxHashMap<String, usize>,
+}
+
+/// The serialized form of [`TfidfVectorizer`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TfidfParts {
+    vocabulary: Vec<String>,
+    idf: Vec<f64>,
+    sublinear_tf: bool,
+}
+
+impl TryFrom<TfidfParts> for TfidfVectorizer {
+    type Error = Error;
+    fn try_from(parts: TfidfParts) -> Result<Self> {
+        TfidfVectorizer::from_parts(parts.vocabulary, parts.idf, parts.sublinear_tf)
+    }
+}
+
+impl TfidfVectorizer {
+    /// Builds a vectorizer from its stored parts, checking them with
+    /// [`validate`](Self::validate) and building the term → column index.
+    pub fn from_parts(vocabulary: Vec<String>, idf: Vec<f64>, sublinear_tf: bool) -> Result<Self> {
+        let index = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(col, term)| (term.clone(), col))
+            .collect();
+        let vectorizer = TfidfVectorizer {
+            vocabulary,
+            idf,
+            sublinear_tf,
+            index,
+        };
+        vectorizer.validate()?;
+        Ok(vectorizer)
+    }
+
+    /// Checks the invariants a model file must keep: a non-empty, strictly sorted vocabulary,
+    /// one finite IDF ≥ 1 per term (smooth IDF is never below 1), and an index that matches.
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |what: String| Err(Error::Data(format!("TF-IDF vectorizer: {what}")));
+        if self.vocabulary.is_empty() {
+            return invalid("the vocabulary is empty".into());
+        }
+        if let Some(i) = self.vocabulary.windows(2).position(|w| w[0] >= w[1]) {
+            return invalid(format!(
+                "the vocabulary is not sorted and unique at column {}: {:?} then {:?}",
+                i + 1,
+                self.vocabulary[i],
+                self.vocabulary[i + 1]
+            ));
+        }
+        if self.idf.len() != self.vocabulary.len() {
+            return invalid(format!(
+                "{} IDF values for {} terms",
+                self.idf.len(),
+                self.vocabulary.len()
+            ));
+        }
+        if let Some(col) = self.idf.iter().position(|v| !(v.is_finite() && *v >= 1.0)) {
+            return invalid(format!(
+                "IDF of {:?} (column {col}) is {}, not a finite number >= 1",
+                self.vocabulary[col], self.idf[col]
+            ));
+        }
+        if self.index.len() != self.vocabulary.len() {
+            return invalid("the term index does not match the vocabulary".into());
+        }
+        Ok(())
+    }
+
+    /// Number of columns (terms).
+    pub fn n_features(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    /// The term of column `col`. Panics if `col >= n_features()`.
+    pub fn term(&self, col: usize) -> &str {
+        &self.vocabulary[col]
+    }
+
+    /// The column of `term`, if it is in the vocabulary.
+    pub fn column(&self, term: &str) -> Option<usize> {
+        self.index.get(term).copied()
+    }
+
+    /// The vocabulary, sorted: the term of each column.
+    pub fn vocabulary(&self) -> &[String] {
+        &self.vocabulary
+    }
+
+    /// The IDF of each column.
+    pub fn idf(&self) -> &[f64] {
+        &self.idf
+    }
+
+    /// Whether tf is `1 + ln(tf)`.
+    pub fn sublinear_tf(&self) -> bool {
+        self.sublinear_tf
+    }
+
+    /// The TF-IDF row of one document given as its terms; unknown terms are ignored.
+    pub fn transform_terms(&self, terms: &[String]) -> SparseRow {
+        self.row(terms.iter().filter_map(|t| self.column(t)).collect())
+    }
+
+    /// The TF-IDF row of `text` analyzed by `analyzer` (which must be the analyzer the
+    /// vocabulary was built with), without allocating a string per term.
+    pub fn transform_text(&self, analyzer: &Analyzer, text: &str) -> SparseRow {
+        let mut columns = Vec::new();
+        analyzer.for_each_term(text, |term| columns.extend(self.column(term)));
+        self.row(columns)
+    }
+
+    /// The TF-IDF matrix of `docs`: one L2-normalized row per document (all zero if none of
+    /// its terms is known), columns sorted. Rows are computed in parallel; each row depends
+    /// only on its document, so the result equals a serial run.
+    pub fn transform(&self, docs: &[Vec<String>]) -> CsMat<f64> {
+        let rows: Vec<SparseRow> = docs
+            .par_iter()
+            .map(|doc| self.transform_terms(doc))
+            .collect();
+        rows_to_csr(&rows, self.n_features())
+    }
+
+    /// tf × idf, L2-normalized, from the column of every known term occurrence.
+    fn row(&self, mut columns: Vec<usize>) -> SparseRow {
+        columns.sort_unstable();
+        let mut row = SparseRow::default();
+        for run in columns.chunk_by(|a, b| a == b) {
+            let col = run[0];
+            let tf = run.len() as f64;
+            let tf = if self.sublinear_tf { tf.ln() + 1.0 } else { tf };
+            row.indices.push(col);
+            row.values.push(tf * self.idf[col]);
+        }
+        let norm = row.values.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            row.values.iter_mut().for_each(|v| *v /= norm);
+        }
+        row
+    }
+}
+
+/// Stacks rows into a CSR matrix with `n_cols` columns.
+fn rows_to_csr(rows: &[SparseRow], n_cols: usize) -> CsMat<f64> {
+    let nnz = rows.iter().map(|r| r.indices.len()).sum();
+    let mut indptr = Vec::with_capacity(rows.len() + 1);
+    let mut indices = Vec::with_capacity(nnz);
+    let mut data = Vec::with_capacity(nnz);
+    indptr.push(0);
+    for row in rows {
+        indices.extend_from_slice(&row.indices);
+        data.extend_from_slice(&row.values);
+        indptr.push(indices.len());
+    }
+    // Every row's columns are sorted, unique and below n_cols by construction, so this
+    // structure check cannot fail.
+    CsMat::new((rows.len(), n_cols), indptr, indices, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(texts: &[&str]) -> Vec<Vec<String>> {
+        texts
+            .iter()
+            .map(|t| t.split_whitespace().map(str::to_owned).collect())
+            .collect()
+    }
+
+    fn params(sublinear_tf: bool) -> VectorizerParams {
+        VectorizerParams {
+            sublinear_tf,
+            ..VectorizerParams::default()
+        }
+    }
+
+    #[test]
+    fn smooth_idf_and_l2_rows_by_hand() {
+        let d = docs(&["a a b", "a c"]);
+        let v = params(false).fit(&d).expect("fit");
+        assert_eq!(v.vocabulary(), ["a", "b", "c"]);
+        let idf_b = (3.0f64 / 2.0).ln() + 1.0;
+        assert_eq!(v.idf(), [1.0, idf_b, idf_b]);
+        let row = v.transform_terms(&d[0]);
+        let norm = (4.0 + idf_b * idf_b).sqrt();
+        assert_eq!(row.indices, [0, 1]);
+        assert!((row.values[0] - 2.0 / norm).abs() < 1e-15);
+        assert!((row.values[1] - idf_b / norm).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sublinear_tf() {
+        let d = docs(&["a a a b"]);
+        let v = params(true).fit(&d).expect("fit");
+        let row = v.transform_terms(&d[0]);
+        let tf_a = 1.0 + 3.0f64.ln();
+        let norm = (tf_a * tf_a + 1.0).sqrt();
+        assert!((row.values[0] - tf_a / norm).abs() < 1e-15);
+    }
+
+    #[test]
+    fn unknown_terms_give_an_empty_row_and_columns_are_looked_up() {
+        let v = params(true).fit(&docs(&["x y"])).expect("fit");
+        assert_eq!(v.transform_terms(&["z".to_string()]), SparseRow::default());
+        assert_eq!(v.column("y"), Some(1));
+        assert_eq!(v.term(1), "y");
+        assert_eq!(v.column("z"), None);
+        assert_eq!(v.n_features(), 2);
+    }
+
+    #[test]
+    fn parallel_transform_equals_serial_rows() {
+        let texts: Vec<String> = (0..500)
+            .map(|i| format!("t{} t{} t{} common", i % 7, i % 13, i % 29))
+            .collect();
+        let d: Vec<Vec<String>> = texts
+            .iter()
+            .map(|t| t.split(' ').map(str::to_owned).collect())
+            .collect();
+        let v = VectorizerParams::default().fit(&d).expect("fit");
+        let m = v.transform(&d);
+        assert_eq!(m.rows(), d.len());
+        assert_eq!(m.cols(), v.n_features());
+        for (i, doc) in d.iter().enumerate() {
+            let row = v.transform_terms(doc);
+            let got = m.outer_view(i).expect("row");
+            assert_eq!(got.indices(), row.indices.as_slice());
+            assert_eq!(got.data(), row.values.as_slice());
+        }
+    }
+
+    #[test]
+    fn transform_text_equals_transform_of_terms() {
+        let analyzer = Analyzer::new(crate::text::AnalyzerConfig::default()).expect("analyzer");
+        let texts = [
+            "Russia denied the claims.",
+            "The U.S. did not deny the claims.",
+        ];
+        let d: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
+        let v = VectorizerParams::default().fit(&d).expect("fit");
+        for (text, terms) in texts.iter().zip(&d) {
+            assert_eq!(v.transform_text(&analyzer, text), v.transform_terms(terms));
+        }
+    }
+
+    #[test]
+    fn serde_round_trip_rebuilds_the_index_and_is_deterministic() {
+        let v = VectorizerParams::default()
+            .fit(&docs(&["b a", "c a", "d"]))
+            .expect("fit");
+        let json = serde_json::to_string(&v).expect("serialize");
+        assert!(json.starts_with("{\"vocabulary\":[\"a\",\"b\",\"c\",\"d\"],\"idf\":["));
+        let back: TfidfVectorizer = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, v);
+        assert_eq!(back.column("c"), Some(2));
+        assert_eq!(serde_json::to_string(&back).expect("serialize"), json);
+    }
+
+    #[test]
+    fn damaged_parts_are_rejected_on_load() {
+        for (json, expected) in [
+            (
+                r#"{"vocabulary":["b","a"],"idf":[1.0,1.0],"sublinear_tf":true}"#,
+                "not sorted",
+            ),
+            (
+                r#"{"vocabulary":["a","a"],"idf":[1.0,1.0],"sublinear_tf":true}"#,
+                "not sorted",
+            ),
+            (
+                r#"{"vocabulary":["a","b"],"idf":[1.0],"sublinear_tf":true}"#,
+                "1 IDF values",
+            ),
+            (
+                r#"{"vocabulary":["a"],"idf":[0.5],"sublinear_tf":true}"#,
+                "finite number",
+            ),
+            (r#"{"vocabulary":[],"idf":[],"sublinear_tf":true}"#, "empty"),
+            (
+                r#"{"vocabulary":["a"],"idf":[1.0],"sublinear_tf":true,"x":1}"#,
+                "unknown field",
+            ),
+        ] {
+            let err = serde_json::from_str::<TfidfVectorizer>(json).unwrap_err();
+            assert!(err.to_string().contains(expected), "{json}: {err}");
+        }
+    }
+
+    #[test]
+    fn invalid_params_are_rejected() {
+        let d = docs(&["a"]);
+        for p in [
+            VectorizerParams {
+                max_df: 0.0,
+                ..VectorizerParams::default()
+            },
+            VectorizerParams {
+                max_df: 1.5,
+                ..VectorizerParams::default()
+            },
+            VectorizerParams {
+                max_df: f64::NAN,
+                ..VectorizerParams::default()
+            },
+            VectorizerParams {
+                max_features: Some(0),
+                ..VectorizerParams::default()
+            },
+        ] {
+            assert!(matches!(p.fit(&d), Err(Error::InvalidParams(_))), "{p:?}");
+        }
+        assert!(matches!(
+            VectorizerParams::default().fit(&[]),
+            Err(Error::Data(_))
+        ));
+    }
+}

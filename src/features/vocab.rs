@@ -1,0 +1,158 @@
+//! Choosing the vocabulary: document and term counts, then scikit-learn's pruning by
+//! `min_df`, `max_df` and `max_features`.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::{Error, Result};
+
+/// How often a term occurs in the training documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    /// Documents containing the term.
+    df: usize,
+    /// Occurrences over all documents.
+    total: usize,
+}
+
+/// The pruning rules of a vocabulary (checked by `VectorizerParams`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pruning {
+    pub min_df: usize,
+    pub max_df: f64,
+    pub max_features: Option<usize>,
+}
+
+/// Picks the vocabulary of `docs` and returns its terms in sorted order with their document
+/// frequencies, as scikit-learn's `CountVectorizer._count_vocab` + `_limit_features` do:
+/// keep terms with `min_df <= df <= max_df * n_docs`; then, if more than `max_features`
+/// remain, the `max_features` with the largest total count, ties broken by term order.
+///
+/// Errors when the documents have no terms at all, when `max_df` allows fewer documents than
+/// `min_df` requires, or when pruning leaves nothing.
+pub(crate) fn build(docs: &[Vec<String>], pruning: Pruning) -> Result<(Vec<String>, Vec<usize>)> {
+    let counts = count(docs);
+    if counts.is_empty() {
+        return Err(Error::Data(format!(
+            "empty vocabulary: none of the {} documents has a term; check that the texts are \
+             not empty and not only stop words",
+            docs.len()
+        )));
+    }
+    let max_doc_count = pruning.max_df * docs.len() as f64;
+    if max_doc_count < pruning.min_df as f64 {
+        return Err(Error::InvalidParams(format!(
+            "max_df = {} allows at most {max_doc_count} of {} documents, fewer than \
+             min_df = {}: raise max_df or lower min_df",
+            pruning.max_df,
+            docs.len(),
+            pruning.min_df
+        )));
+    }
+    let mut kept: Vec<(&str, Counts)> = counts
+        .into_iter()
+        .filter(|(_, c)| c.df >= pruning.min_df && c.df as f64 <= max_doc_count)
+        .collect();
+    if kept.is_empty() {
+        return Err(Error::InvalidParams(format!(
+            "after pruning, no terms remain: lower min_df (now {}) or raise max_df (now {})",
+            pruning.min_df, pruning.max_df
+        )));
+    }
+    if let Some(limit) = pruning.max_features {
+        if kept.len() > limit {
+            kept.sort_unstable_by(|(a, ca), (b, cb)| cb.total.cmp(&ca.total).then(a.cmp(b)));
+            kept.truncate(limit);
+        }
+    }
+    kept.sort_unstable_by_key(|(term, _)| *term);
+    Ok(kept
+        .into_iter()
+        .map(|(term, c)| (term.to_owned(), c.df))
+        .unzip())
+}
+
+/// Counts of every term, in parallel over documents (sums, so the result does not depend on
+/// the split).
+fn count(docs: &[Vec<String>]) -> FxHashMap<&str, Counts> {
+    docs.par_iter()
+        .fold(
+            FxHashMap::default,
+            |mut acc: FxHashMap<&str, Counts>, doc| {
+                let mut terms: Vec<&str> = doc.iter().map(String::as_str).collect();
+                terms.sort_unstable();
+                for run in terms.chunk_by(|a, b| a == b) {
+                    let c = acc.entry(run[0]).or_default();
+                    c.df += 1;
+                    c.total += run.len();
+                }
+                acc
+            },
+        )
+        .reduce(FxHashMap::default, |a, b| {
+            let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
+            for (term, c) in small {
+                let e = large.entry(term).or_default();
+                e.df += c.df;
+                e.total += c.total;
+            }
+            large
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(texts: &[&str]) -> Vec<Vec<String>> {
+        texts
+            .iter()
+            .map(|t| t.split_whitespace().map(str::to_owned).collect())
+            .collect()
+    }
+
+    fn prune(min_df: usize, max_df: f64, max_features: Option<usize>) -> Pruning {
+        Pruning {
+            min_df,
+            max_df,
+            max_features,
+        }
+    }
+
+    #[test]
+    fn counts_documents_not_occurrences() {
+        let d = docs(&["b a a", "a c", "c c c"]);
+        let (terms, dfs) = build(&d, prune(1, 1.0, None)).expect("vocabulary");
+        assert_eq!(terms, ["a", "b", "c"]);
+        assert_eq!(dfs, [2, 1, 2]);
+    }
+
+    #[test]
+    fn min_df_and_max_df() {
+        let d = docs(&["a b c", "a b", "a d", "a"]);
+        // df: a 4, b 2, c 1, d 1. max_df 0.5 → df <= 2; min_df 2 → df >= 2.
+        let (terms, _) = build(&d, prune(2, 0.5, None)).expect("vocabulary");
+        assert_eq!(terms, ["b"]);
+    }
+
+    #[test]
+    fn max_features_keeps_most_frequent_ties_by_term() {
+        // totals: x 3, a 2, b 2, c 1.
+        let d = docs(&["x x b", "x a c", "a b"]);
+        let (terms, _) = build(&d, prune(1, 1.0, Some(2))).expect("vocabulary");
+        assert_eq!(terms, ["a", "x"]);
+    }
+
+    #[test]
+    fn errors_say_what_to_change() {
+        let empty = build(&docs(&["", ""]), prune(1, 1.0, None)).unwrap_err();
+        assert!(empty.to_string().contains("empty vocabulary"), "{empty}");
+        let pruned = build(&docs(&["a", "b"]), prune(2, 1.0, None)).unwrap_err();
+        assert!(pruned.to_string().contains("lower min_df"), "{pruned}");
+        let crossed = build(&docs(&["a", "a b"]), prune(2, 0.5, None)).unwrap_err();
+        assert!(
+            crossed.to_string().contains("fewer than min_df"),
+            "{crossed}"
+        );
+    }
+}

@@ -1,0 +1,393 @@
+//! [`Analyzer`]: the tokenizer and filters chained as an [`AnalyzerConfig`] says, plus n-grams.
+
+use serde::{Deserialize, Serialize};
+
+use super::filters::{LowerCaser, NegationScope, Stemmer, StopWordFilter};
+use super::ngrams::{char_wb_ngrams, WordNgrams};
+use super::token::{Token, TokenStream};
+use super::tokenize::WordTokenizer;
+use crate::{Error, Result};
+
+pub use super::filters::MENTION_MARKER;
+
+/// Largest n accepted for word n-grams: longer ones are almost never seen twice.
+pub const MAX_WORD_NGRAM: usize = 5;
+/// Largest n accepted for character n-grams.
+pub const MAX_CHAR_NGRAM: usize = 10;
+
+/// How text becomes terms. Stored in the model file, so that scoring analyzes text exactly as
+/// training did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyzerConfig {
+    /// Lowercase words (Unicode-aware).
+    pub lowercase: bool,
+    /// Drop English stop words (negations are kept).
+    pub stop_words: bool,
+    /// Snowball English stemming.
+    pub stem: bool,
+    /// Prefix words between a negation and the next punctuation mark with `NEG_`.
+    pub negation_scope: bool,
+    /// Word n-gram range `(min, max)`, inclusive.
+    pub word_ngrams: (usize, usize),
+    /// Character n-gram range inside word boundaries (scikit-learn's `char_wb`), if any.
+    pub char_ngrams: Option<(usize, usize)>,
+}
+
+impl Default for AnalyzerConfig {
+    /// Lowercase, stop words, stemming, no negation scope, word uni- and bigrams, no char
+    /// n-grams.
+    fn default() -> Self {
+        AnalyzerConfig {
+            lowercase: true,
+            stop_words: true,
+            stem: true,
+            negation_scope: false,
+            word_ngrams: (1, 2),
+            char_ngrams: None,
+        }
+    }
+}
+
+/// Turns text into tokens and terms. Built from a checked [`AnalyzerConfig`]; holds no mutable
+/// state (the stem cache is per thread), so one analyzer serves many rayon threads.
+///
+/// ```
+/// use tonetrack::text::{Analyzer, AnalyzerConfig};
+/// let analyzer = Analyzer::new(AnalyzerConfig::default())?;
+/// assert_eq!(
+///     analyzer.terms("U.S.-Russian relations don't improve"),
+///     ["u.s.", "russian", "u.s. russian", "relat", "russian relat", "not", "relat not",
+///      "improv", "not improv"]
+/// );
+/// # Ok::<(), tonetrack::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Analyzer {
+    config: AnalyzerConfig,
+}
+
+impl Analyzer {
+    /// Checks the n-gram ranges of `config`: `1 <= min <= max`, word `max <=`
+    /// [`MAX_WORD_NGRAM`], char `max <=` [`MAX_CHAR_NGRAM`].
+    pub fn new(config: AnalyzerConfig) -> Result<Analyzer> {
+        check_range("word_ngrams", config.word_ngrams, MAX_WORD_NGRAM)?;
+        if let Some(range) = config.char_ngrams {
+            check_range("char_ngrams", range, MAX_CHAR_NGRAM)?;
+        }
+        Ok(Analyzer { config })
+    }
+
+    /// The configuration this analyzer was built from.
+    pub fn config(&self) -> &AnalyzerConfig {
+        &self.config
+    }
+
+    /// The token stream of `text`: the tokenizer followed by the configured filters.
+    pub fn token_stream<'a>(&self, text: &'a str) -> Box<dyn TokenStream + 'a> {
+        let mut stream: Box<dyn TokenStream + 'a> = Box::new(WordTokenizer::new(text));
+        if self.config.lowercase {
+            stream = Box::new(LowerCaser::new(stream));
+        }
+        if self.config.stop_words {
+            stream = Box::new(StopWordFilter::new(stream));
+        }
+        if self.config.stem {
+            stream = Box::new(Stemmer::new(stream));
+        }
+        if self.config.negation_scope {
+            stream = Box::new(NegationScope::new(stream, text));
+        }
+        stream
+    }
+
+    /// The tokens of `text` after all filters, before n-grams.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut stream = self.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        tokens
+    }
+
+    /// Calls `emit` with every term of `text`: for each token in order, the word n-grams ending
+    /// at it (words joined by one space), then, if configured, the character n-grams of its
+    /// final text (stemmed, `NEG_`-prefixed as the case may be; each term prefixed with
+    /// [`CHAR_NGRAM_PREFIX`](super::ngrams::CHAR_NGRAM_PREFIX)). Word n-grams join the tokens
+    /// that survive the filters, across dropped stop words and punctuation, as scikit-learn
+    /// does. The `&str` borrows a reused buffer: no allocation per term.
+    pub fn for_each_term(&self, text: &str, mut emit: impl FnMut(&str)) {
+        let (min, max) = self.config.word_ngrams;
+        let mut words = WordNgrams::new(min, max);
+        let mut bounds = Vec::new();
+        let mut char_term = String::new();
+        let mut stream = self.token_stream(text);
+        while stream.advance() {
+            let word = &stream.token().text;
+            words.push(word, &mut emit);
+            if let Some(range) = self.config.char_ngrams {
+                char_wb_ngrams(word, range, &mut bounds, &mut char_term, &mut emit);
+            }
+        }
+    }
+
+    /// All terms of `text`, in the order of [`for_each_term`](Self::for_each_term).
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut terms = Vec::new();
+        self.for_each_term(text, |term| terms.push(term.to_owned()));
+        terms
+    }
+}
+
+fn check_range(name: &str, (min, max): (usize, usize), bound: usize) -> Result<()> {
+    if min < 1 || min > max || max > bound {
+        return Err(Error::InvalidParams(format!(
+            "{name} = ({min}, {max}) is not a valid n-gram range: \
+             it needs 1 <= min <= max <= {bound}, e.g. (1, 2)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::token::test_helpers::{assert_token, texts};
+    use proptest::prelude::*;
+
+    fn analyzer(config: AnalyzerConfig) -> Analyzer {
+        Analyzer::new(config).expect("valid config")
+    }
+
+    #[test]
+    fn analyzer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Analyzer>();
+    }
+
+    #[test]
+    fn default_chain() {
+        let text = "The U.S. and Russia’s leaders don’t trust us.";
+        let a = analyzer(AnalyzerConfig::default());
+        let tokens = a.tokens(text);
+        assert_eq!(texts(&tokens), ["u.s.", "russia", "leader", "not", "trust"]);
+        assert_token(text, &tokens[0], "u.s.", "U.S.");
+        assert_token(text, &tokens[1], "russia", "Russia’s");
+        assert_token(text, &tokens[3], "not", "n’t");
+        assert_eq!(
+            a.terms(text),
+            [
+                "u.s.",
+                "russia",
+                "u.s. russia",
+                "leader",
+                "russia leader",
+                "not",
+                "leader not",
+                "trust",
+                "not trust"
+            ]
+        );
+    }
+
+    #[test]
+    fn mention_marker_survives_every_filter() {
+        let config = AnalyzerConfig {
+            negation_scope: true,
+            ..AnalyzerConfig::default()
+        };
+        let a = analyzer(config);
+        for text in [
+            format!("{MENTION_MARKER} said"),
+            format!("Nobody trusts {MENTION_MARKER}, officials said."),
+            format!("“{MENTION_MARKER}’s” ({MENTION_MARKER})"),
+            MENTION_MARKER.to_uppercase(),
+        ] {
+            let tokens = a.tokens(&text);
+            let markers = tokens.iter().filter(|t| t.text == MENTION_MARKER).count();
+            assert_eq!(
+                markers,
+                text.to_lowercase().matches(MENTION_MARKER).count(),
+                "{text:?} gave {tokens:?}"
+            );
+            assert!(tokens
+                .iter()
+                .all(|t| t.text == MENTION_MARKER || !t.text.contains(MENTION_MARKER)));
+        }
+    }
+
+    #[test]
+    fn negation_scope_in_the_chain() {
+        let config = AnalyzerConfig {
+            negation_scope: true,
+            word_ngrams: (1, 1),
+            ..AnalyzerConfig::default()
+        };
+        let a = analyzer(config);
+        assert_eq!(
+            a.terms("Moscow won't accept the sanctions; talks continue."),
+            [
+                "moscow",
+                "not",
+                "NEG_accept",
+                "NEG_sanction",
+                "talk",
+                "continu"
+            ]
+        );
+    }
+
+    #[test]
+    fn char_ngrams_are_prefixed_and_follow_their_word() {
+        let config = AnalyzerConfig {
+            stem: false,
+            word_ngrams: (1, 1),
+            char_ngrams: Some((3, 3)),
+            ..AnalyzerConfig::default()
+        };
+        let a = analyzer(config);
+        assert_eq!(
+            a.terms("The Kremlin"),
+            ["kremlin", "# kr", "#kre", "#rem", "#eml", "#mli", "#lin", "#in "]
+        );
+    }
+
+    #[test]
+    fn everything_off_keeps_surface_words() {
+        let config = AnalyzerConfig {
+            lowercase: false,
+            stop_words: false,
+            stem: false,
+            negation_scope: false,
+            word_ngrams: (1, 1),
+            char_ngrams: None,
+        };
+        assert_eq!(
+            analyzer(config).terms("The Relations, 3.5 times"),
+            ["The", "Relations", "3.5", "times"]
+        );
+    }
+
+    #[test]
+    fn invalid_ranges_are_rejected_with_the_field_named() {
+        for (word, chars) in [
+            ((0, 1), None),
+            ((2, 1), None),
+            ((1, MAX_WORD_NGRAM + 1), None),
+            ((1, 2), Some((0, 3))),
+            ((1, 2), Some((5, 2))),
+            ((1, 2), Some((1, MAX_CHAR_NGRAM + 1))),
+        ] {
+            let config = AnalyzerConfig {
+                word_ngrams: word,
+                char_ngrams: chars,
+                ..AnalyzerConfig::default()
+            };
+            let field = if chars.is_some() {
+                "char_ngrams"
+            } else {
+                "word_ngrams"
+            };
+            match Analyzer::new(config) {
+                Err(Error::InvalidParams(message)) => {
+                    assert!(message.contains(field), "{message}")
+                }
+                other => panic!("{word:?} {chars:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn config_serde_round_trip() {
+        let config = AnalyzerConfig {
+            negation_scope: true,
+            char_ngrams: Some((2, 5)),
+            ..AnalyzerConfig::default()
+        };
+        let json = serde_json::to_string(&config).expect("serialize");
+        let back: AnalyzerConfig = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, config);
+        let default_back: AnalyzerConfig =
+            serde_json::from_str(&serde_json::to_string(&AnalyzerConfig::default()).expect("ser"))
+                .expect("de");
+        assert_eq!(default_back, AnalyzerConfig::default());
+        // A field this version does not know is an error, not silently ignored.
+        let extra = json.replacen('{', "{\"lemmatize\":true,", 1);
+        assert!(serde_json::from_str::<AnalyzerConfig>(&extra).is_err());
+    }
+
+    /// On every NewsMTSC training sentence (when `../shared` is beside the crate): each token's
+    /// source slice, lowercased with apostrophes normalized, is the token text (but for the
+    /// contraction rewrites), and every "U.S." gives a "u.s." token.
+    #[test]
+    fn offsets_on_real_news_sentences() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/newsmtsc/train.csv"
+        );
+        let Ok(mut reader) = csv::Reader::from_path(path) else {
+            eprintln!("skipping: {path} is absent");
+            return;
+        };
+        let config = AnalyzerConfig {
+            stop_words: false,
+            stem: false,
+            ..AnalyzerConfig::default()
+        };
+        let a = analyzer(config);
+        let mut sentences = 0;
+        for record in reader.records() {
+            let record = record.expect("csv record");
+            let text = &record[1];
+            sentences += 1;
+            let tokens = a.tokens(text);
+            for t in &tokens {
+                let source = &text[t.start..t.end];
+                let normalized: String = source
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| {
+                        if matches!(c, '’' | 'ʼ' | '‘') {
+                            '\''
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                let rewritten = matches!(t.text.as_str(), "not" | "can" | "will" | "shall");
+                assert!(
+                    t.text == normalized || rewritten,
+                    "{t:?} from {source:?} in {text:?}"
+                );
+            }
+            let us_tokens = tokens.iter().filter(|t| t.text == "u.s.").count();
+            assert!(us_tokens >= text.matches("U.S.").count(), "{text:?}");
+        }
+        assert!(sentences > 1000, "only {sentences} sentences read");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_gives_ordered_tokens_on_char_boundaries(text in "\\PC*|(\\PC|[ .,'’”“-])*") {
+            let config = AnalyzerConfig {
+                negation_scope: true,
+                char_ngrams: Some((2, 4)),
+                ..AnalyzerConfig::default()
+            };
+            let a = analyzer(config);
+            let tokens = a.tokens(&text);
+            let mut previous_end = 0;
+            for t in &tokens {
+                prop_assert!(t.start < t.end && t.end <= text.len(), "{:?}", t);
+                prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                prop_assert!(t.start >= previous_end, "tokens out of order: {:?}", tokens);
+                previous_end = t.end;
+                prop_assert!(!t.text.is_empty());
+            }
+            let mut count = 0;
+            a.for_each_term(&text, |term| { count += usize::from(!term.is_empty()); });
+            prop_assert!(count >= tokens.len());
+        }
+    }
+}
