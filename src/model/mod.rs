@@ -1,1 +1,3 @@
-//! (in progress)
+//! Sparse multinomial logistic regression: the objective and optimizer ([`logistic`]).
+
+pub mod logistic;
