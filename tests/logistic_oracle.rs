@@ -5,7 +5,7 @@ use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
 use sprs::CsMat;
-use tonetrack::model::logistic::{LogisticModel, LogisticParams};
+use tonetrack::model::logistic::{balanced_weights, LogisticModel, LogisticParams};
 
 /// Tight enough that both solvers stop at the optimum, not near it.
 const TOLERANCE: f64 = 1e-10;
@@ -215,5 +215,81 @@ fn tfidf_like_matches_linfa() {
             .weight(30 + class * 3, (class + 1) % 3)
             .expect("in range");
         assert!(own > other, "class {class}: {own} vs {other}");
+    }
+}
+
+/// `tests/fixtures/logistic/sklearn_balanced.json` (written by `make_fixture.py` beside it).
+#[derive(serde::Deserialize)]
+struct SklearnFixture {
+    x: Vec<Vec<f64>>,
+    y: Vec<usize>,
+    fits: Vec<SklearnFit>,
+}
+
+#[derive(serde::Deserialize)]
+struct SklearnFit {
+    c: f64,
+    balanced: bool,
+    /// n_features × n_classes.
+    coef: Vec<Vec<f64>>,
+    intercept: Vec<f64>,
+}
+
+/// scikit-learn's `LogisticRegression(C, class_weight)` reaches the same optimum: `α = 1/C`, and
+/// `balanced_weights` are its `class_weight="balanced"`.
+#[test]
+fn sklearn_c_and_balanced_weights_match() {
+    let text = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/logistic/sklearn_balanced.json"
+    ));
+    let fixture: SklearnFixture = serde_json::from_str(text).expect("fixture parses");
+    let (n, d) = (fixture.x.len(), fixture.x[0].len());
+    let dense = Array2::from_shape_fn((n, d), |(i, j)| fixture.x[i][j]);
+    let x = CsMat::csr_from_dense(dense.view(), 0.0);
+    assert!(x.nnz() < n * d, "the fixture should be sparse");
+    let weights = balanced_weights(&fixture.y, 3);
+    assert_eq!(fixture.fits.len(), 4);
+    for fit in &fixture.fits {
+        let model = LogisticParams {
+            c: fit.c,
+            max_iterations: MAX_ITERATIONS,
+            gradient_tolerance: TOLERANCE,
+        }
+        .check()
+        .and_then(|p| p.fit(&x, &fixture.y, 3, fit.balanced.then_some(&weights[..])))
+        .expect("fit");
+        let ours: Vec<f64> = model
+            .weights()
+            .iter()
+            .chain(model.intercepts())
+            .copied()
+            .collect();
+        let theirs: Vec<f64> = fit
+            .coef
+            .iter()
+            .flatten()
+            .chain(&fit.intercept)
+            .copied()
+            .collect();
+        let scale = theirs.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let worst = ours
+            .iter()
+            .zip(&theirs)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+        // Balanced and unweighted optima differ by ~60% of the largest parameter here, so this
+        // bound tells a wrong C or wrong weights apart with a wide margin.
+        assert!(
+            worst <= 1e-6 * scale,
+            "C = {}, balanced = {}: parameters differ by {worst:e} (largest {scale:e})",
+            fit.c,
+            fit.balanced
+        );
+        eprintln!(
+            "sklearn C = {}, balanced = {}: max |difference| / max |parameter| = {:e}",
+            fit.c,
+            fit.balanced,
+            worst / scale
+        );
     }
 }

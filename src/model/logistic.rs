@@ -812,6 +812,29 @@ mod tests {
     }
 
     #[test]
+    fn class_without_samples_gets_a_finite_low_probability() {
+        let (x, y) = small_problem();
+        let y: Vec<usize> = y.iter().map(|&c| c.min(1)).collect();
+        let model = LogisticParams::default()
+            .check()
+            .and_then(|p| p.fit(&x, &y, 3, None))
+            .expect("fit succeeds");
+        assert!(model.validate().is_ok());
+        for row in model.predict_proba(&x).rows() {
+            assert!(row[2] < 0.01, "{row}");
+        }
+    }
+
+    #[test]
+    fn csc_input_gives_the_same_model_and_predictions() {
+        let (x, y) = small_problem();
+        let csc = x.to_csc();
+        assert_eq!(fit(&x, &y, None), fit(&csc, &y, None));
+        let model = fit(&x, &y, None);
+        assert_eq!(model.predict_proba(&x), model.predict_proba(&csc));
+    }
+
+    #[test]
     fn check_rejects_bad_params() {
         let bad = [
             LogisticParams {
