@@ -55,11 +55,6 @@ use crate::{Error, Result};
 /// Number of L-BFGS correction pairs kept, as in linfa-logistic.
 const LBFGS_MEMORY: usize = 10;
 
-/// Rows per block of the parallel loss/gradient pass. Blocks are fixed by this constant, not by
-/// the number of threads, and their partial sums are added in block order: the result is the
-/// same bits whatever the thread count.
-const ROWS_PER_BLOCK: usize = 1024;
-
 /// Hyper-parameters of [`LogisticModel`] training, unchecked. Turn them into
 /// [`ValidLogisticParams`] with [`LogisticParams::check`] before fitting.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -158,11 +153,7 @@ impl ValidLogisticParams {
         let x = as_csr(x);
         let n_features = x.cols();
         let problem = SoftmaxLoss {
-            x: &x,
-            y,
-            sample_weight,
-            n_classes,
-            alpha: 1.0 / self.c,
+            objective: Objective::new(&x, y, sample_weight, n_classes, 1.0 / self.c),
             cache: RefCell::new(None),
         };
         let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
@@ -469,24 +460,120 @@ fn argmax(z: &[f64]) -> usize {
     best
 }
 
-/// Loss and gradient at the same parameters, as computed by one pass over the rows.
+/// Loss and gradient at the same parameters, from one evaluation.
 struct Evaluated {
     param: Vec<f64>,
     loss: f64,
     gradient: Vec<f64>,
 }
 
-/// The training objective as an argmin problem.
-///
-/// argmin asks for the cost and the gradient in separate calls, almost always at the same
-/// parameters; both come from one pass over the rows, so the last evaluation is cached and the
-/// second call is free.
-struct SoftmaxLoss<'a> {
-    x: &'a CsMat<f64>,
+/// The training data and penalty: everything [`Objective::loss_and_gradient`] reads.
+struct Objective<'a> {
+    /// The samples, one CSR row each.
+    rows: &'a CsMat<f64>,
+    /// The same matrix in CSC storage, so that the gradient of each feature's weights is a sum
+    /// over one column.
+    columns: CsMat<f64>,
     y: &'a [usize],
     sample_weight: Option<&'a [f64]>,
     n_classes: usize,
     alpha: f64,
+}
+
+impl<'a> Objective<'a> {
+    /// `rows` must be CSR; the caller has checked the shapes and values.
+    fn new(
+        rows: &'a CsMat<f64>,
+        y: &'a [usize],
+        sample_weight: Option<&'a [f64]>,
+        n_classes: usize,
+        alpha: f64,
+    ) -> Self {
+        Objective {
+            rows,
+            columns: rows.to_csc(),
+            y,
+            sample_weight,
+            n_classes,
+            alpha,
+        }
+    }
+
+    /// The objective `L` and its gradient at parameters `w`, laid out as a row-major
+    /// `(n_features + 1) × n_classes` matrix whose last row is the intercepts.
+    ///
+    /// Two parallel passes, each over independent pieces with a fixed order inside, so the
+    /// result is the same bits whatever the number of threads:
+    /// 1. over the rows: `zᵢ = xᵢᵀW + b`, the loss term `sᵢ(lse(zᵢ) − zᵢ,yᵢ)` and the residual
+    ///    `rᵢ = sᵢ(softmax(zᵢ) − eᵢ)`;
+    /// 2. over the columns: `∂L/∂Wⱼ = Σᵢ xᵢⱼ rᵢ + αWⱼ`, summing rows in increasing order.
+    ///
+    /// The per-row losses and the intercept gradient `Σᵢ rᵢ` are summed serially in row order.
+    fn loss_and_gradient(&self, w: &[f64]) -> (f64, Vec<f64>) {
+        let k = self.n_classes;
+        let n_weights = self.rows.cols() * k;
+        let (coef, intercept) = w.split_at(n_weights);
+
+        let mut residuals = vec![0.0; self.rows.rows() * k];
+        let row_losses: Vec<f64> = residuals
+            .par_chunks_mut(k)
+            .enumerate()
+            .map(|(i, r)| {
+                let (indices, values) = csr_row(self.rows, i);
+                let s = self.sample_weight.map_or(1.0, |sw| sw[i]);
+                // r holds zᵢ = xᵢᵀW + b first, then the residual.
+                r.copy_from_slice(intercept);
+                for (&j, &v) in indices.iter().zip(values) {
+                    for (rc, wc) in r.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
+                        *rc += v * wc;
+                    }
+                }
+                let lse = log_sum_exp(r);
+                let label = self.y[i];
+                let loss = s * (lse - r[label]);
+                for (c, rc) in r.iter_mut().enumerate() {
+                    let target = if c == label { 1.0 } else { 0.0 };
+                    *rc = s * ((*rc - lse).exp() - target);
+                }
+                loss
+            })
+            .collect();
+
+        let mut grad = vec![0.0; w.len()];
+        let (grad_coef, grad_intercept) = grad.split_at_mut(n_weights);
+        grad_coef.par_chunks_mut(k).enumerate().for_each(|(j, g)| {
+            let range = self.columns.indptr().outer_inds_sz(j);
+            let rows = &self.columns.indices()[range.clone()];
+            let values = &self.columns.data()[range];
+            for (&i, &v) in rows.iter().zip(values) {
+                for (gc, rc) in g.iter_mut().zip(&residuals[i * k..(i + 1) * k]) {
+                    *gc += v * rc;
+                }
+            }
+            // The L2 penalty's gradient αWⱼ; the intercepts are not penalised.
+            for (gc, wc) in g.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
+                *gc += self.alpha * wc;
+            }
+        });
+        for r in residuals.chunks(k) {
+            for (gc, rc) in grad_intercept.iter_mut().zip(r) {
+                *gc += rc;
+            }
+        }
+
+        let squared_norm: f64 = coef.iter().map(|c| c * c).sum();
+        let loss = row_losses.iter().sum::<f64>() + 0.5 * self.alpha * squared_norm;
+        (loss, grad)
+    }
+}
+
+/// The objective as an argmin problem.
+///
+/// argmin asks for the cost and the gradient in separate calls, almost always at the same
+/// parameters; both come from one evaluation, so the last evaluation is cached and the second
+/// call is free.
+struct SoftmaxLoss<'a> {
+    objective: Objective<'a>,
     cache: RefCell<Option<Evaluated>>,
 }
 
@@ -499,14 +586,7 @@ impl SoftmaxLoss<'_> {
             .take()
             .filter(|e| same_bits(&e.param, w))
             .unwrap_or_else(|| {
-                let (loss, gradient) = loss_and_gradient(
-                    self.x,
-                    self.y,
-                    self.sample_weight,
-                    self.n_classes,
-                    self.alpha,
-                    w,
-                );
+                let (loss, gradient) = self.objective.loss_and_gradient(w);
                 Evaluated {
                     param: w.to_vec(),
                     loss,
@@ -541,79 +621,6 @@ impl Gradient for SoftmaxLoss<'_> {
     fn gradient(&self, w: &Self::Param) -> std::result::Result<Vec<f64>, argmin::core::Error> {
         Ok(self.with_evaluation(w, |e| e.gradient.clone()))
     }
-}
-
-/// The objective `L` and its gradient (module docs) at parameters `w` laid out as a row-major
-/// `(n_features + 1) × n_classes` matrix whose last row is the intercepts.
-///
-/// Rows are processed in fixed blocks of [`ROWS_PER_BLOCK`], in parallel; each block returns
-/// its partial loss and gradient, and the partials are added in block order, so the result is
-/// deterministic and independent of the number of threads.
-pub(crate) fn loss_and_gradient(
-    x: &CsMat<f64>,
-    y: &[usize],
-    sample_weight: Option<&[f64]>,
-    n_classes: usize,
-    alpha: f64,
-    w: &[f64],
-) -> (f64, Vec<f64>) {
-    let k = n_classes;
-    let n_weights = x.cols() * k;
-    let (coef, intercept) = w.split_at(n_weights);
-    let n_blocks = x.rows().div_ceil(ROWS_PER_BLOCK);
-
-    let partials: Vec<(f64, Vec<f64>)> = (0..n_blocks)
-        .into_par_iter()
-        .map(|block| {
-            let rows = block * ROWS_PER_BLOCK..((block + 1) * ROWS_PER_BLOCK).min(x.rows());
-            let mut loss = 0.0;
-            let mut grad = vec![0.0; w.len()];
-            let mut z = vec![0.0; k];
-            for i in rows {
-                let (indices, values) = csr_row(x, i);
-                let s = sample_weight.map_or(1.0, |sw| sw[i]);
-                // z = xᵢᵀW + b
-                z.copy_from_slice(intercept);
-                for (&j, &v) in indices.iter().zip(values) {
-                    for (zc, wc) in z.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
-                        *zc += v * wc;
-                    }
-                }
-                let lse = log_sum_exp(&z);
-                loss += s * (lse - z[y[i]]);
-                // z becomes the residual sᵢ(pᵢ − eᵢ)
-                for (c, zc) in z.iter_mut().enumerate() {
-                    let target = if c == y[i] { 1.0 } else { 0.0 };
-                    *zc = s * ((*zc - lse).exp() - target);
-                }
-                for (&j, &v) in indices.iter().zip(values) {
-                    for (gc, dc) in grad[j * k..(j + 1) * k].iter_mut().zip(&z) {
-                        *gc += v * dc;
-                    }
-                }
-                for (gc, dc) in grad[n_weights..].iter_mut().zip(&z) {
-                    *gc += dc;
-                }
-            }
-            (loss, grad)
-        })
-        .collect();
-
-    let mut loss = 0.0;
-    let mut grad = vec![0.0; w.len()];
-    for (block_loss, block_grad) in partials {
-        loss += block_loss;
-        for (g, b) in grad.iter_mut().zip(&block_grad) {
-            *g += b;
-        }
-    }
-    // The L2 penalty α/2‖W‖² on the weights, not on the intercepts.
-    let mut squared_norm = 0.0;
-    for (g, c) in grad[..n_weights].iter_mut().zip(coef) {
-        *g += alpha * c;
-        squared_norm += c * c;
-    }
-    (loss + 0.5 * alpha * squared_norm, grad)
 }
 
 #[cfg(test)]
@@ -654,15 +661,16 @@ mod tests {
         let weights: Vec<f64> = (0..12).map(|i| 0.5 + (i % 4) as f64 * 0.5).collect();
         let n = (x.cols() + 1) * 3;
         let w: Vec<f64> = (0..n).map(|i| ((i * 7 % 11) as f64 - 5.0) * 0.13).collect();
-        let (_, grad) = loss_and_gradient(&x, &y, Some(&weights), 3, 0.7, &w);
+        let objective = Objective::new(&x, &y, Some(&weights), 3, 0.7);
+        let (_, grad) = objective.loss_and_gradient(&w);
         let h = 1e-6;
         for i in 0..n {
             let mut plus = w.clone();
             plus[i] += h;
             let mut minus = w.clone();
             minus[i] -= h;
-            let (lp, _) = loss_and_gradient(&x, &y, Some(&weights), 3, 0.7, &plus);
-            let (lm, _) = loss_and_gradient(&x, &y, Some(&weights), 3, 0.7, &minus);
+            let (lp, _) = objective.loss_and_gradient(&plus);
+            let (lm, _) = objective.loss_and_gradient(&minus);
             let numeric = (lp - lm) / (2.0 * h);
             assert!(
                 (numeric - grad[i]).abs() < 1e-6 * (1.0 + grad[i].abs()),
@@ -676,7 +684,7 @@ mod tests {
     fn loss_at_zero_is_n_log_k() {
         let (x, y) = small_problem();
         let w = vec![0.0; (x.cols() + 1) * 3];
-        let (loss, _) = loss_and_gradient(&x, &y, None, 3, 1.0, &w);
+        let (loss, _) = Objective::new(&x, &y, None, 3, 1.0).loss_and_gradient(&w);
         assert!((loss - 12.0 * 3f64.ln()).abs() < 1e-12);
     }
 
@@ -792,8 +800,8 @@ mod tests {
 
     #[test]
     fn result_does_not_depend_on_thread_count() {
-        // More rows than one block, so the parallel reduction is exercised.
-        let n = 2 * ROWS_PER_BLOCK + 17;
+        // Enough rows and columns for rayon to split both passes.
+        let n = 2065;
         let mut tri = TriMat::new((n, 6));
         for i in 0..n {
             tri.add_triplet(i, i % 6, 1.0 + (i % 13) as f64 * 0.1);
