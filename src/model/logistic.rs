@@ -267,8 +267,8 @@ impl LogisticModel {
         self.iterations
     }
 
-    /// Whether L-BFGS stopped on its tolerance rather than on the iteration limit or a failed
-    /// line search.
+    /// Whether L-BFGS stopped because it converged (gradient norm below the tolerance, or a
+    /// cost that no longer changes) rather than on the iteration limit or a failed line search.
     pub fn converged(&self) -> bool {
         self.converged
     }
