@@ -45,7 +45,7 @@ use std::cell::RefCell;
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
-use ndarray::Array2;
+use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
@@ -159,7 +159,7 @@ impl ValidLogisticParams {
         let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
             .with_tolerance_grad(self.gradient_tolerance)
             .map_err(|e| Error::InvalidParams(e.to_string()))?;
-        let init = vec![0.0; (n_features + 1) * n_classes];
+        let init = Array1::zeros((n_features + 1) * n_classes);
         let result = Executor::new(problem, solver)
             .configure(|state| state.param(init).max_iters(self.max_iterations))
             .run()
@@ -175,6 +175,7 @@ impl ValidLogisticParams {
         let params = state.take_best_param().ok_or_else(|| {
             Error::Data("logistic regression optimizer returned no parameters".into())
         })?;
+        let params = params.to_vec();
         let (weights, intercepts) = params.split_at(n_features * n_classes);
         let model = LogisticModel {
             n_features,
@@ -605,21 +606,29 @@ fn same_bits(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
+/// The parameters as a slice; argmin's arrays are always contiguous, the copy is a fallback.
+fn param_slice(w: &Array1<f64>) -> Cow<'_, [f64]> {
+    match w.as_slice() {
+        Some(slice) => Cow::Borrowed(slice),
+        None => Cow::Owned(w.to_vec()),
+    }
+}
+
 impl CostFunction for SoftmaxLoss<'_> {
-    type Param = Vec<f64>;
+    type Param = Array1<f64>;
     type Output = f64;
 
     fn cost(&self, w: &Self::Param) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.with_evaluation(w, |e| e.loss))
+        Ok(self.with_evaluation(&param_slice(w), |e| e.loss))
     }
 }
 
 impl Gradient for SoftmaxLoss<'_> {
-    type Param = Vec<f64>;
-    type Gradient = Vec<f64>;
+    type Param = Array1<f64>;
+    type Gradient = Array1<f64>;
 
-    fn gradient(&self, w: &Self::Param) -> std::result::Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.with_evaluation(w, |e| e.gradient.clone()))
+    fn gradient(&self, w: &Self::Param) -> std::result::Result<Array1<f64>, argmin::core::Error> {
+        Ok(self.with_evaluation(&param_slice(w), |e| Array1::from(e.gradient.clone())))
     }
 }
 
