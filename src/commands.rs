@@ -304,7 +304,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     if truth.is_empty() {
         bail!("{}: no rows to evaluate", args.data.display());
     }
-    let mut evaluation = evaluate(&classes, &truth, &predicted);
+    let mut evaluation = evaluate(&classes, &truth, &predicted)?;
     if !args.favg.is_empty() {
         let labels: Vec<&str> = args.favg.iter().map(String::as_str).collect();
         evaluation.with_f_avg(&labels)?;
@@ -398,12 +398,12 @@ fn print_cv(
     out.line(format!(
         "accuracy = {} ± {}   macro-F1 = {} ± {}",
         f3(s.accuracy.mean),
-        f3(s.accuracy.sd),
+        f3(s.accuracy.std),
         f3(s.macro_f1.mean),
-        f3(s.macro_f1.sd)
+        f3(s.macro_f1.std)
     ))?;
     for (class, f1) in &s.per_class_f1 {
-        out.line(format!("  F1 {class}: {} ± {}", f3(f1.mean), f3(f1.sd)))?;
+        out.line(format!("  F1 {class}: {} ± {}", f3(f1.mean), f3(f1.std)))?;
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 TF-IDF (sublinear, 1-2 grams, min_df 2) + multinomial LogisticRegression (lbfgs),
 C chosen by 5-fold CV grouped by sentence on macro-F1, refit on all of train, scored on
 test_rw and test_mt. Two variants: plain text, and the target mention replaced by
-" tgtmention " (tonetrack's marker). Also times the final fit and reports peak RSS.
+" tgtmention " (tonetrack's marker). Also times the final fit (wall and CPU seconds, one
+thread: BLAS/OpenMP pools limited to 1) and reports peak RSS.
 
     python3 benches/reference/sklearn_newsmtsc.py [--data DIR]
 """
@@ -20,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 REPO = Path(__file__).resolve().parents[2]
 C_GRID = [0.1, 0.3, 1, 3, 10, 30, 100]
@@ -48,12 +50,18 @@ def classifier(c=1.0):
 
 
 def median_time(fn, repeats=3):
-    times = []
+    """Median (wall, CPU) seconds of `repeats` calls."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_variant(data, mark):
@@ -78,7 +86,8 @@ def run_variant(data, mark):
     features = vectorizer().fit_transform(x)
     t_full = median_time(lambda: classifier(c).fit(vectorizer().fit_transform(x), y))
     t_lr = median_time(lambda: classifier(c).fit(features, y))
-    return c, cv_scores, scores, t_full, t_lr, features.shape[1], len(y)
+    n_iter = int(classifier(c).fit(features, y).n_iter_[0])
+    return c, cv_scores, scores, t_full, t_lr, features.shape[1], n_iter, len(y)
 
 
 def main():
@@ -89,23 +98,25 @@ def main():
 
     results = {}
     for name, mark in (("plain", False), ("mention marked", True)):
-        results[name] = run_variant(data, mark)
+        with threadpool_limits(limits=1):
+            results[name] = run_variant(data, mark)
         c, cv_scores, *_ = results[name]
         print(f"[{name}] CV macro-F1 by C: "
-              + ", ".join(f"{k:g}={v:.4f}" for k, v in cv_scores.items()) + f"  -> C={c:g}")
+              + ", ".join(f"{k:g}={v:.4f}" for k, v in cv_scores.items()) + f"  -> C={c:g}"
+              + f"  (peak RSS so far {peak_rss_mib():.0f} MiB)", flush=True)
 
     print()
-    print(f"{'variant':<15} {'C':>5} {'CV mF1':>7} {'rw mF1':>7} {'rw acc':>7} "
-          f"{'mt mF1':>7} {'mt acc':>7} {'fit s':>7} {'LR s':>7} {'feats':>7}")
-    for name, (c, cv_scores, s, t_full, t_lr, n_feat, n_train) in results.items():
-        print(f"{name:<15} {c:>5g} {cv_scores[c]:>7.3f} {s['test_rw'][0]:>7.3f} "
+    print(f"{'variant':<15} {'C':>4} {'CV mF1':>7} {'rw mF1':>7} {'rw acc':>7} {'mt mF1':>7} "
+          f"{'mt acc':>7} {'fit wall/cpu s':>15} {'LR wall/cpu s':>14} {'iters':>6} {'feats':>6}")
+    for name, (c, cv_scores, s, t_full, t_lr, n_feat, n_iter, n_train) in results.items():
+        print(f"{name:<15} {c:>4g} {cv_scores[c]:>7.3f} {s['test_rw'][0]:>7.3f} "
               f"{s['test_rw'][1]:>7.3f} {s['test_mt'][0]:>7.3f} {s['test_mt'][1]:>7.3f} "
-              f"{t_full:>7.2f} {t_lr:>7.2f} {n_feat:>7}")
+              f"{t_full[0]:>7.2f}/{t_full[1]:<7.2f} {t_lr[0]:>6.2f}/{t_lr[1]:<7.2f} "
+              f"{n_iter:>6} {n_feat:>6}")
     print(f"\ntrain rows {n_train}, test_rw rows {s['test_rw'][2]}, test_mt rows {s['test_mt'][2]}")
-    print("fit s = median of 3 of vectorizer fit_transform + LR fit at the chosen C; "
-          "LR s = LR fit only")
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {rss_mib:.0f} MiB")
+    print("fit = median of 3 of vectorizer fit_transform + LR fit at the chosen C; "
+          "LR = LR fit only; iters = lbfgs iterations of the final LR fit")
+    print(f"peak RSS of the process {peak_rss_mib():.0f} MiB")
 
 
 if __name__ == "__main__":

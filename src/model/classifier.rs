@@ -172,8 +172,8 @@ impl Classifier {
 
     /// Sparse TF-IDF row of a text: (column, value) pairs.
     fn features(&self, text: &str) -> (Vec<usize>, Vec<f64>) {
-        let terms = self.analyzer.terms(text);
-        self.vectorizer.transform_terms(&terms)
+        let row = self.vectorizer.transform_text(&self.analyzer, text);
+        (row.indices, row.values)
     }
 
     /// Label, probabilities and the `top_terms` strongest terms of one text.
@@ -195,7 +195,7 @@ impl Classifier {
             .zip(values)
             .map(|(&col, &value)| TermContribution {
                 term: self.vectorizer.term(col).to_string(),
-                contribution: value * self.model.weight(col, best),
+                contribution: value * self.model.weight(col, best).unwrap_or(0.0),
             })
             .filter(|t| t.contribution > 0.0)
             .collect();
@@ -228,7 +228,7 @@ impl Classifier {
                 term: self.vectorizer.term(col).to_string(),
                 value,
                 contributions: (0..self.classes.len())
-                    .map(|k| value * self.model.weight(col, k))
+                    .map(|k| value * self.model.weight(col, k).unwrap_or(0.0))
                     .collect(),
             })
             .collect();
@@ -239,9 +239,7 @@ impl Classifier {
         });
         Explanation {
             classes: self.classes.clone(),
-            intercepts: (0..self.classes.len())
-                .map(|k| self.model.intercept(k))
-                .collect(),
+            intercepts: self.model.intercepts().to_vec(),
             terms,
             prediction,
         }

@@ -1,1 +1,12 @@
-//! (in progress)
+//! The model stage: sparse multinomial logistic regression ([`logistic`]), training with C
+//! chosen by cross-validation ([`train`]), the fitted classifier ([`classifier`]), and the
+//! versioned model file ([`file`]).
+
+pub mod classifier;
+pub mod file;
+pub mod logistic;
+pub mod train;
+
+pub use classifier::{Classifier, Prediction};
+pub use file::Model;
+pub use train::{Examples, TrainParams};

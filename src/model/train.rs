@@ -254,7 +254,7 @@ impl ValidTrainParams {
                         classes.iter().position(|c| *c == p.label).unwrap_or(0)
                     })
                     .collect();
-                Ok(evaluate(&classes, &truth, &predicted))
+                evaluate(&classes, &truth, &predicted)
             })
             .collect::<Result<_>>()?;
         let summary = summarize(&evaluations);
@@ -307,7 +307,7 @@ impl ValidTrainParams {
                 let x = classifier.vectorizer().transform(&test_terms);
                 let predicted = classifier.model().predict(&x);
                 tick();
-                Ok(evaluate(classes, &select(y, &test), &predicted).macro_f1)
+                Ok(evaluate(classes, &select(y, &test), &predicted)?.macro_f1)
             })
             .collect::<Result<_>>()?;
         Ok(grid
