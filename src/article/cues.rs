@@ -1,0 +1,778 @@
+//! Attribution: for each quotation, the words that say who spoke ("Lavrov said", "he
+//! added", "according to the senior Russian diplomat", "TASS quotes him as telling") and the
+//! person or organisation they point to.
+//!
+//! Cues are searched in the non-quoted words of the quotation's sentence: after the closing
+//! mark (`…,” Lavrov said`), before the opening mark (`Lavrov said that “…`, `He added:`),
+//! and, for a quotation that opens a paragraph, at the end of the previous paragraph when
+//! that one stops mid-sentence (`He further stated that,`). Work is linear in the text:
+//! every paragraph is tokenized once and each search looks at a bounded window.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::quotes::Span;
+use super::relevance::is_relevant;
+use super::speakers::{People, Side, SpeakerAliases, Who};
+use super::tokens::{
+    is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY_VERBS, ROLE_HEADS,
+    TITLE_WORDS,
+};
+use super::speakers::side_of_word;
+
+/// A quotation with its attribution, ready to become a public `Quote`.
+#[derive(Debug, Clone)]
+pub(crate) struct Attributed {
+    pub span: Span,
+    pub speaker: Option<String>,
+    pub cue: Option<String>,
+    pub relevant: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Subject {
+    Who(Who),
+    Pronoun(usize),
+    Desc(Vec<String>, usize),
+    /// "…, saying": the subject is the clause's subject.
+    Participle,
+}
+
+struct Cue {
+    subject: Subject,
+    range: Range<usize>,
+}
+
+struct Para {
+    range: Range<usize>,
+    toks: Vec<Tok>,
+    /// Sentence boundaries (byte offsets), sorted.
+    bounds: Vec<usize>,
+}
+
+impl Para {
+    fn sentence_start(&self, off: usize) -> usize {
+        let i = self.bounds.partition_point(|&b| b <= off);
+        i.checked_sub(1).map_or(self.range.start, |k| self.bounds[k])
+    }
+    fn sentence_end(&self, off: usize) -> usize {
+        let i = self.bounds.partition_point(|&b| b <= off);
+        self.bounds.get(i).copied().unwrap_or(self.range.end)
+    }
+    /// Tokens entirely inside `lo..hi`.
+    fn window(&self, lo: usize, hi: usize) -> &[Tok] {
+        let a = self.toks.partition_point(|t| t.start < lo);
+        let b = self.toks.partition_point(|t| t.end <= hi);
+        if a <= b {
+            &self.toks[a..b]
+        } else {
+            &[]
+        }
+    }
+}
+
+/// A quotation plus an attribution printed inside it (“Of course,” Lavrov said, “our …”).
+struct Merged {
+    span: Span,
+    inner: Option<Range<usize>>,
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Joins a quotation interrupted by its attribution with the part that follows.
+fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
+    let mut out: Vec<Merged> = Vec::new();
+    for s in spans {
+        if let Some(prev) = out.last_mut() {
+            let between = text.get(prev.span.close_end..s.open).unwrap_or("").trim();
+            let prev_text_end = prev.span.segments.last().map_or("", |r| &text[r.clone()]);
+            let lower_next = s
+                .segments
+                .first()
+                .and_then(|r| text[r.clone()].chars().next())
+                .is_some_and(char::is_lowercase);
+            let toks = tokenize(between, 0..between.len());
+            let joins = prev.inner.is_none()
+                && prev.span.closed
+                && prev_text_end.ends_with(',')
+                && between.ends_with(',')
+                && word_count(between) <= 8
+                && lower_next
+                && s.paragraph <= prev.span.last_paragraph + 1
+                && (0..toks.len()).any(|i| is_speech_verb(&toks, i));
+            if joins {
+                prev.inner = Some(prev.span.close_end..s.open);
+                prev.span.segments.extend(s.segments);
+                prev.span.close_end = s.close_end;
+                prev.span.last_paragraph = s.last_paragraph;
+                prev.span.closed = s.closed;
+                continue;
+            }
+        }
+        out.push(Merged { span: s, inner: None });
+    }
+    out
+}
+
+/// Byte ranges of `range` not covered by any quotation region.
+fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = range.start;
+    for r in regions {
+        if r.end <= range.start || r.start >= range.end {
+            continue;
+        }
+        if r.start > pos {
+            out.push(pos..r.start);
+        }
+        pos = pos.max(r.end);
+    }
+    if pos < range.end {
+        out.push(pos..range.end);
+    }
+    out
+}
+
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['”', '"', '’', '\'', ' ', ')']);
+    t.ends_with(['.', '!', '?', '…'])
+}
+
+/// A headline or subheading: short and without sentence punctuation at its end.
+fn is_headline(s: &str) -> bool {
+    let t = s.trim_end_matches(['”', '"', '’', '\'', ' ']);
+    t.chars().next_back().is_some_and(char::is_alphanumeric) && word_count(s) <= 25
+}
+
+struct Ctx {
+    people: People,
+    paras: Vec<Para>,
+    /// Speech events: verb offset → person who spoke (for pronouns).
+    events: BTreeMap<usize, usize>,
+}
+
+impl Ctx {
+    fn mention(&self, t: &Tok) -> Option<(Who, bool, usize)> {
+        let m = self.people.at(t.start)?;
+        Some((m.who, m.possessive, m.start))
+    }
+
+    /// A speaker candidate at token `j`.
+    fn candidate(&self, toks: &[Tok], j: usize) -> Option<Subject> {
+        let t = &toks[j];
+        if let Some((who, possessive, _)) = self.mention(t) {
+            return (!possessive).then_some(Subject::Who(who));
+        }
+        if t.possessive {
+            return None;
+        }
+        if t.is("he") || t.is("she") {
+            return Some(Subject::Pronoun(t.start));
+        }
+        if ROLE_HEADS.contains(t.norm.as_str()) {
+            return Some(Subject::Desc(description(toks, j), t.start));
+        }
+        None
+    }
+
+    /// The subject of the verb at `v`, scanning back to `lo`: the nearest candidate, jumping
+    /// over an apposition or aside between commas ("Lavrov, for his part, said").
+    fn backward(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Subject, usize)> {
+        let mut j = v;
+        let mut steps = 0;
+        while j > lo && steps < 16 {
+            j -= 1;
+            steps += 1;
+            let t = &toks[j];
+            if t.is_punct(',') {
+                let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
+                if let Some(k) = prev_comma {
+                    if k > lo && self.candidate(toks, k - 1).is_some() {
+                        j = k;
+                    }
+                }
+                continue;
+            }
+            if !t.word && (t.is_punct('.') || t.is_punct(';') || t.is_punct(':')) {
+                return None;
+            }
+            if t.is("his") || t.is("her") {
+                continue;
+            }
+            if let Some(s) = self.candidate(toks, j) {
+                return Some((s, j));
+            }
+        }
+        None
+    }
+
+    /// The first candidate reading forward (a sentence's subject).
+    fn forward(&self, toks: &[Tok]) -> Option<(Subject, usize)> {
+        for j in 0..toks.len() {
+            match self.candidate(toks, j) {
+                Some(Subject::Desc(..)) | None => continue,
+                Some(s) => return Some((s, j)),
+            }
+        }
+        None
+    }
+
+    /// "TASS quotes him as telling", "X was quoted as saying": who is quoted.
+    fn relay(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Subject, usize, usize)> {
+        if let (Some(obj), Some(as_)) = (toks.get(v + 1), toks.get(v + 2)) {
+            if as_.is("as") {
+                let subject = if is_pronoun(obj) {
+                    Some(Subject::Pronoun(obj.start))
+                } else {
+                    self.candidate(toks, v + 1)
+                };
+                if let Some(s) = subject {
+                    let end = (v + 3).min(toks.len() - 1);
+                    return Some((s, v, end));
+                }
+            }
+        }
+        let passive = v > lo && (toks[v - 1].is("was") || toks[v - 1].is("were"));
+        if passive {
+            let (s, j) = self.backward(toks, v - 1, lo)?;
+            let end = if toks.get(v + 1).is_some_and(|t| t.is("as")) {
+                (v + 2).min(toks.len() - 1)
+            } else {
+                v
+            };
+            return Some((s, j, end));
+        }
+        None
+    }
+
+    fn cue(&self, toks: &[Tok], a: usize, b: usize) -> Range<usize> {
+        let (a, b) = (a.min(b), a.max(b));
+        toks[a].start..toks[b].end
+    }
+
+    /// Attribution after the closing mark: `, Lavrov said` / `, said Lavrov` /
+    /// `TASS quotes him as telling`.
+    fn post(&self, toks: &[Tok]) -> Option<Cue> {
+        let mut i = 0;
+        while i < toks.len() && !toks[i].word && !toks[i].is_punct('.') {
+            i += 1;
+        }
+        if i >= toks.len() {
+            return None;
+        }
+        if is_speech_verb(toks, i) && !toks[i].is("according") {
+            // Verb first: "said Lavrov", "reported The Associated Press".
+            let mut j = i + 1;
+            if toks.get(j).is_some_and(|t| t.is("out")) {
+                j += 1;
+            }
+            for k in j..toks.len().min(j + 6) {
+                if !toks[k].word {
+                    break;
+                }
+                if let Some(s) = self.candidate(toks, k) {
+                    let end = match &s {
+                        Subject::Who(_) => self.mention_end(toks, k),
+                        _ => k,
+                    };
+                    return Some(Cue {
+                        subject: s,
+                        range: self.cue(toks, i, end),
+                    });
+                }
+            }
+            return None;
+        }
+        let limit = toks.len().min(i + 12);
+        let v = (i..limit).find(|&v| is_speech_verb(toks, v))?;
+        if RELAY_VERBS.contains(toks[v].norm.as_str()) {
+            let (s, a, b) = self.relay(toks, v, i)?;
+            let start = a.min(self.subject_start(toks, i, v));
+            return Some(Cue {
+                subject: s,
+                range: self.cue(toks, start, b),
+            });
+        }
+        if is_participle(&toks[v]) {
+            return None;
+        }
+        let (s, j) = self.backward(toks, v, i)?;
+        let end = if toks.get(v + 1).is_some_and(|t| t.is("out")) {
+            v + 1
+        } else {
+            v
+        };
+        Some(Cue {
+            subject: s,
+            range: self.cue(toks, self.subject_start(toks, i, j), end),
+        })
+    }
+
+    /// Extends a subject back over its modifiers for the cue text ("the Russian minister").
+    fn subject_start(&self, toks: &[Tok], lo: usize, j: usize) -> usize {
+        let mut k = j;
+        if let Some((_, _, start)) = self.mention(&toks[j]) {
+            while k > lo && toks[k - 1].start >= start {
+                k -= 1;
+            }
+        }
+        while k > lo
+            && toks[k - 1].word
+            && (TITLE_WORDS.contains(toks[k - 1].norm.as_str())
+                || side_of_word(&toks[k - 1].norm) != Side::Unknown)
+        {
+            k -= 1;
+        }
+        k
+    }
+
+    fn mention_end(&self, toks: &[Tok], k: usize) -> usize {
+        let Some(m) = self.people.at(toks[k].start) else {
+            return k;
+        };
+        let mut e = k;
+        while e + 1 < toks.len() && toks[e + 1].end <= m.end {
+            e += 1;
+        }
+        e
+    }
+
+    /// Attribution before the opening mark: `Lavrov said that`, `according to X,`,
+    /// `He added:`, `…, saying`.
+    fn pre(&self, toks: &[Tok], sentence: &[Tok]) -> Option<Cue> {
+        if toks.is_empty() {
+            return None;
+        }
+        let Some(v) = (0..toks.len()).rev().find(|&v| is_speech_verb(toks, v)) else {
+            // "He also had some harsh words for U.S. Democrats:"
+            if toks.last().is_some_and(|t| t.is_punct(':')) {
+                let (s, j) = self.forward(toks)?;
+                return Some(Cue {
+                    subject: s,
+                    range: self.cue(toks, j, toks.len() - 1),
+                });
+            }
+            return None;
+        };
+        let t = &toks[v];
+        if t.is("according") {
+            let np = &toks[(v + 2).min(toks.len())..];
+            let k = (0..np.len())
+                .take_while(|&k| np[k].word || np[k].is_punct('.'))
+                .find(|&k| self.candidate(np, k).is_some())?;
+            let s = self.candidate(np, k)?;
+            return Some(Cue {
+                subject: s,
+                range: t.start..np[k].end,
+            });
+        }
+        if RELAY_VERBS.contains(t.norm.as_str()) {
+            let (s, a, b) = self.relay(toks, v, 0)?;
+            return Some(Cue {
+                subject: s,
+                range: self.cue(toks, a, b),
+            });
+        }
+        if is_participle(t) {
+            // A finite speech verb earlier in the sentence carries the subject
+            // ("Lavrov said, insisting that …", "The Kremlin pointed out …, arguing that").
+            let sv = sentence
+                .iter()
+                .position(|x| x.start == t.start)
+                .unwrap_or(sentence.len());
+            let finite = (0..sv)
+                .rev()
+                .find(|&k| is_speech_verb(sentence, k) && !is_participle(&sentence[k]));
+            if let Some(f) = finite {
+                if let Some((s, j)) = self.backward(sentence, f, 0) {
+                    return Some(Cue {
+                        subject: s,
+                        range: self.cue(sentence, self.subject_start(sentence, 0, j), f),
+                    });
+                }
+            }
+            return Some(Cue {
+                subject: Subject::Participle,
+                range: t.start..t.end,
+            });
+        }
+        let (s, j) = self.backward(toks, v, 0)?;
+        let end = if toks.get(v + 1).is_some_and(|x| x.is("out")) {
+            v + 1
+        } else {
+            v
+        };
+        Some(Cue {
+            subject: s,
+            range: self.cue(toks, self.subject_start(toks, 0, j), end),
+        })
+    }
+
+    /// Resolves a subject to a person or organisation name.
+    fn resolve(&self, s: &Subject) -> Option<Who> {
+        match s {
+            Subject::Who(Who::Org(o)) if self.people.orgs[*o].outlet => None,
+            Subject::Who(w) => Some(*w),
+            Subject::Pronoun(off) => self
+                .events
+                .range(..*off)
+                .next_back()
+                .or_else(|| self.events.range(*off..).next())
+                .map(|(_, &p)| Who::Person(p)),
+            Subject::Desc(words, off) => self.people.describe(words, *off).map(Who::Person),
+            Subject::Participle => None,
+        }
+    }
+
+    fn name(&self, w: Who) -> String {
+        match w {
+            Who::Person(p) => self.people.persons[p].name.clone(),
+            Who::Org(o) => self.people.orgs[o].name.clone(),
+        }
+    }
+
+    fn side(&self, w: Option<Who>) -> Side {
+        match w {
+            Some(Who::Person(p)) => self.people.persons[p].side,
+            Some(Who::Org(o)) => self.people.orgs[o]
+                .name
+                .split_whitespace()
+                .map(|x| side_of_word(&x.to_lowercase()))
+                .find(|s| *s != Side::Unknown)
+                .unwrap_or(Side::Unknown),
+            None => Side::Unknown,
+        }
+    }
+}
+
+/// Words of a description ending at role noun `j`: modifiers before it, "of State" after.
+fn description(toks: &[Tok], j: usize) -> Vec<String> {
+    let mut a = j;
+    while a > 0 && j - a < 5 {
+        let t = &toks[a - 1];
+        let modifier = t.word
+            && (TITLE_WORDS.contains(t.norm.as_str())
+                || ROLE_HEADS.contains(t.norm.as_str())
+                || side_of_word(&t.norm) != Side::Unknown);
+        if !modifier {
+            break;
+        }
+        a -= 1;
+    }
+    let mut b = j + 1;
+    if toks.get(b).is_some_and(|t| t.is("of")) {
+        while b < toks.len() && b < j + 4 && toks[b].word && TITLE_WORDS.contains(toks[b].norm.as_str()) {
+            b += 1;
+        }
+    }
+    toks[a..b].iter().map(|t| t.norm.clone()).collect()
+}
+
+fn raw_join(text: &str, toks: &[Tok]) -> String {
+    toks.iter()
+        .map(|t| &text[t.start..t.end])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Attributes every quotation of an article and drops the spans that are not quotations
+/// (scare quotes, titles of programmes, headline echoes).
+pub(crate) fn attribute(
+    text: &str,
+    para_ranges: &[Range<usize>],
+    spans: Vec<Span>,
+    aliases: &SpeakerAliases,
+) -> Vec<Attributed> {
+    let merged = merge_interrupted(text, spans);
+    let regions: Vec<Range<usize>> = merged
+        .iter()
+        .map(|m| m.span.open..m.span.close_end)
+        .collect();
+    let free: Vec<Vec<Range<usize>>> = para_ranges.iter().map(|p| outside(p, &regions)).collect();
+    let flat: Vec<Range<usize>> = free.iter().flatten().cloned().collect();
+    let people = People::build(text, &flat, aliases);
+
+    let mut paras: Vec<Para> = para_ranges
+        .iter()
+        .zip(&free)
+        .map(|(r, f)| {
+            let toks: Vec<Tok> = f.iter().flat_map(|x| tokenize(text, x.clone())).collect();
+            let mut bounds: Vec<usize> = toks
+                .iter()
+                .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+                .map(|t| t.end)
+                .collect();
+            bounds.sort_unstable();
+            Para {
+                range: r.clone(),
+                toks,
+                bounds,
+            }
+        })
+        .collect();
+    // A quotation ending a sentence inside its marks (“… consequences.” His remarks …)
+    // ends the sentence too.
+    for m in &merged {
+        let s = &m.span;
+        let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
+        if s.closed && ends_sentence(inner_end) {
+            if let Some(p) = paras.get_mut(s.last_paragraph) {
+                let next_cap = p
+                    .toks
+                    .iter()
+                    .find(|t| t.start >= s.close_end)
+                    .is_some_and(|t| t.cap);
+                if next_cap {
+                    let at = p.bounds.partition_point(|&b| b < s.close_end);
+                    p.bounds.insert(at, s.close_end);
+                }
+            }
+        }
+    }
+
+    let mut ctx = Ctx {
+        people,
+        paras: Vec::new(),
+        events: BTreeMap::new(),
+    };
+    // Speech events with a named subject, for pronouns.
+    for p in &paras {
+        for v in 0..p.toks.len() {
+            if is_speech_verb(&p.toks, v) && !is_participle(&p.toks[v]) {
+                let lo = p.toks.partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
+                    ctx.events.insert(p.toks[v].start, pid);
+                }
+            } else if is_speech_verb(&p.toks, v) {
+                // "…, saying": the sentence's first named person.
+                let lo = p.toks.partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.forward(&p.toks[lo..v]) {
+                    ctx.events.insert(p.toks[v].start, pid);
+                }
+            }
+        }
+    }
+    ctx.paras = std::mem::take(&mut paras);
+    let ctx = ctx;
+
+    struct Work {
+        who: Option<Who>,
+        cue: Option<String>,
+        post: bool,
+        keep: bool,
+        headline: bool,
+        context: String,
+        sentence: (usize, usize),
+    }
+    let mut work: Vec<Work> = Vec::with_capacity(merged.len());
+    let mut last_speaker: Option<Who> = None;
+    let mut prev_cut: (usize, usize) = (usize::MAX, 0); // (paragraph, offset)
+
+    for (qi, m) in merged.iter().enumerate() {
+        let s = &m.span;
+        let p0 = &ctx.paras[s.paragraph];
+        let pl = &ctx.paras[s.last_paragraph];
+        let sent_start = p0.sentence_start(s.open);
+        let lo = if prev_cut.0 == s.paragraph {
+            sent_start.max(prev_cut.1)
+        } else {
+            sent_start
+        };
+        let mut pre_toks: Vec<Tok> = p0.window(lo, s.open).to_vec();
+        let sentence_toks: Vec<Tok> = p0.window(sent_start, s.open).to_vec();
+        if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
+            let pp = &ctx.paras[s.paragraph - 1];
+            if !ends_sentence(&text[pp.range.clone()]) && !is_headline(&text[pp.range.clone()])
+                || text[pp.range.clone()].trim_end().ends_with([':', ','])
+            {
+                let st = pp.sentence_start(pp.range.end.saturating_sub(1));
+                let after_quote = merged
+                    .iter()
+                    .filter(|x| x.span.last_paragraph == s.paragraph - 1)
+                    .map(|x| x.span.close_end)
+                    .max()
+                    .unwrap_or(0);
+                pre_toks = pp.window(st.max(after_quote), pp.range.end).to_vec();
+            }
+        }
+        let next_open = merged
+            .get(qi + 1)
+            .filter(|n| n.span.paragraph == s.last_paragraph)
+            .map_or(pl.range.end, |n| n.span.open);
+        let post_hi = pl.sentence_end(s.close_end).min(next_open);
+        let mut post_toks: Vec<Tok> = pl.window(s.close_end, post_hi).to_vec();
+        let inner_text = s.segments.last().map_or("", |r| &text[r.clone()]);
+        if post_toks.is_empty() && inner_text.ends_with(',') {
+            if let Some(np) = ctx.paras.get(s.last_paragraph + 1) {
+                let starts_quote = merged
+                    .get(qi + 1)
+                    .is_some_and(|n| n.span.open == np.range.start);
+                if !starts_quote {
+                    let hi = np.sentence_end(np.range.start);
+                    let hi = merged
+                        .get(qi + 1)
+                        .filter(|n| n.span.paragraph == s.last_paragraph + 1)
+                        .map_or(hi, |n| hi.min(n.span.open));
+                    post_toks = np.window(np.range.start, hi).to_vec();
+                }
+            }
+        }
+        let inner_cue = m.inner.as_ref().and_then(|r| {
+            let toks = tokenize(text, r.clone());
+            ctx.post(&toks)
+        });
+        let post_cue = ctx.post(&post_toks);
+        let pre_cue = ctx.pre(&pre_toks, &sentence_toks);
+        let headline = s.paragraph == s.last_paragraph && is_headline(&text[p0.range.clone()]);
+
+        // Choose: an attribution inside the marks, then after, then before; outlets last.
+        let is_outlet = |c: &Option<Cue>| {
+            matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet)
+        };
+        let mut chosen: Option<(Who, String)> = None;
+        for c in [&inner_cue, &post_cue, &pre_cue] {
+            if chosen.is_none() && !is_outlet(c) {
+                if let Some(c) = c {
+                    if let Some(w) = ctx.resolve(&c.subject) {
+                        chosen = Some((w, text[c.range.clone()].to_string()));
+                    }
+                }
+            }
+        }
+        let participle = matches!(pre_cue, Some(Cue { subject: Subject::Participle, .. }));
+        let any_cue_text = [&inner_cue, &post_cue, &pre_cue]
+            .into_iter()
+            .flatten()
+            .find(|c| !matches!(c.subject, Subject::Participle) || participle)
+            .map(|c| text[c.range.clone()].to_string());
+        let post_found = post_cue.is_some() || inner_cue.is_some();
+        let sentence = (s.paragraph, sent_start);
+        let prev_same_sentence = work
+            .last()
+            .filter(|w| w.sentence == sentence && w.keep);
+
+        let (mut who, mut cue) = match chosen {
+            Some((w, c)) => (Some(w), Some(c)),
+            None => (None, any_cue_text),
+        };
+        if who.is_none() && !headline {
+            // Fallbacks: the sentence's earlier quotation, the paragraph's earlier speaker,
+            // the sentence's subject, the last speaker.
+            let same_para = work
+                .iter()
+                .rev()
+                .take_while(|w| w.sentence.0 == s.paragraph)
+                .find_map(|w| w.who);
+            who = prev_same_sentence
+                .and_then(|w| w.who)
+                .or(same_para)
+                .or_else(|| match ctx.forward(&sentence_toks) {
+                    Some((Subject::Who(w @ Who::Person(_)), _)) => Some(w),
+                    Some((Subject::Pronoun(off), _)) => ctx.resolve(&Subject::Pronoun(off)),
+                    _ => None,
+                })
+                .or(last_speaker);
+        }
+
+        let words = word_count(&s.text(text));
+        let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(&pre_toks, i));
+        let inherits = prev_same_sentence.is_some_and(|w| !w.post);
+        let title_like = {
+            let t = s.text(text);
+            let ws: Vec<&str> = t.split_whitespace().collect();
+            ws.iter().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+                && !t.trim_end().ends_with(['.', ',', '!', '?'])
+        };
+        let keep = if headline {
+            pre_has_verb || post_found || inherits
+        } else if words < 4 {
+            !title_like && (pre_has_verb || post_found || inherits)
+        } else {
+            true
+        };
+        if cue.is_none() && who.is_some() {
+            cue = None;
+        }
+
+        let mut ctx_words = raw_join(text, &sentence_toks);
+        ctx_words.push(' ');
+        ctx_words.push_str(&raw_join(text, &post_toks));
+
+        if let (Some(w), true) = (who, keep) {
+            last_speaker = Some(w);
+        }
+        let cut = post_cue
+            .as_ref()
+            .map_or(s.close_end, |c| c.range.end.max(s.close_end));
+        prev_cut = (s.last_paragraph, cut);
+        work.push(Work {
+            who,
+            cue,
+            post: post_found,
+            keep,
+            headline,
+            context: ctx_words,
+            sentence,
+        });
+    }
+
+    // The article's main speaker: headline quotes and unresolved pronouns fall back to it.
+    let mut counts: Vec<(usize, usize)> = Vec::new(); // (person, count) in first-seen order
+    for w in &work {
+        if let (Some(Who::Person(p)), true) = (w.who, w.keep) {
+            match counts.iter_mut().find(|(q, _)| *q == p) {
+                Some(e) => e.1 += 1,
+                None => counts.push((p, 1)),
+            }
+        }
+    }
+    let main = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, (_, c))| (*c, std::cmp::Reverse(*i)))
+        .map(|(_, (p, _))| Who::Person(*p));
+
+    // Headline quotations that echo a body quotation are not separate quotations.
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let body: Vec<String> = merged
+        .iter()
+        .zip(&work)
+        .filter(|(_, w)| !w.headline)
+        .map(|(m, _)| norm(&m.span.text(text)))
+        .collect();
+
+    let mut out = Vec::new();
+    for (m, w) in merged.into_iter().zip(work) {
+        if !w.keep {
+            continue;
+        }
+        let qtext = m.span.text(text);
+        if w.headline {
+            let n = norm(&qtext);
+            if n.is_empty() || body.iter().any(|b| b.contains(&n)) {
+                continue;
+            }
+        }
+        let who = w.who.or(main);
+        let relevant = is_relevant(&qtext, &w.context, ctx.side(who));
+        out.push(Attributed {
+            span: m.span,
+            speaker: who.map(|x| ctx.name(x)),
+            cue: w.cue,
+            relevant,
+        });
+    }
+    out
+}
