@@ -291,7 +291,7 @@ impl Ctx {
         let v = (i..limit).find(|&v| is_speech_verb(toks, v))?;
         if RELAY_VERBS.contains(toks[v].norm.as_str()) {
             let (s, a, b) = self.relay(toks, v, i)?;
-            let start = a.min(self.subject_start(toks, i, v));
+            let start = self.subject_start(toks, i, a.min(v));
             return Some(Cue {
                 subject: s,
                 range: self.cue(toks, start, b),
@@ -389,9 +389,10 @@ impl Ctx {
                 .find(|&k| is_speech_verb(sentence, k) && !is_participle(&sentence[k]));
             if let Some(f) = finite {
                 if let Some((s, j)) = self.backward(sentence, f, 0) {
+                    let out = usize::from(sentence.get(f + 1).is_some_and(|x| x.is("out")));
                     return Some(Cue {
                         subject: s,
-                        range: self.cue(sentence, self.subject_start(sentence, 0, j), f),
+                        range: self.cue(sentence, self.subject_start(sentence, 0, j), f + out),
                     });
                 }
             }
@@ -472,6 +473,17 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     toks[a..b].iter().map(|t| t.norm.clone()).collect()
 }
 
+/// Most tokens looked at on either side of a quotation.
+const MAX_WINDOW: usize = 80;
+
+fn tail(toks: &[Tok], n: usize) -> &[Tok] {
+    &toks[toks.len().saturating_sub(n)..]
+}
+
+fn head(toks: &[Tok], n: usize) -> &[Tok] {
+    &toks[..toks.len().min(n)]
+}
+
 fn raw_join(text: &str, toks: &[Tok]) -> String {
     toks.iter()
         .map(|t| &text[t.start..t.end])
@@ -493,7 +505,10 @@ pub(crate) fn attribute(
         .map(|m| m.span.open..m.span.close_end)
         .collect();
     let free: Vec<Vec<Range<usize>>> = para_ranges.iter().map(|p| outside(p, &regions)).collect();
-    let flat: Vec<Range<usize>> = free.iter().flatten().cloned().collect();
+    // Attributions printed inside a quotation's marks count as outside text too.
+    let mut flat: Vec<Range<usize>> = free.iter().flatten().cloned().collect();
+    flat.extend(merged.iter().filter_map(|m| m.inner.clone()));
+    flat.sort_by_key(|r| r.start);
     let people = People::build(text, &flat, aliases);
 
     let mut paras: Vec<Para> = para_ranges
@@ -550,6 +565,7 @@ pub(crate) fn attribute(
             } else if is_speech_verb(&p.toks, v) {
                 // "…, saying": the sentence's first named person.
                 let lo = p.toks.partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                let lo = lo.max(v.saturating_sub(MAX_WINDOW));
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.forward(&p.toks[lo..v]) {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
@@ -582,21 +598,22 @@ pub(crate) fn attribute(
         } else {
             sent_start
         };
-        let mut pre_toks: Vec<Tok> = p0.window(lo, s.open).to_vec();
-        let sentence_toks: Vec<Tok> = p0.window(sent_start, s.open).to_vec();
+        // Windows are capped so that one quotation never costs more than a sentence's worth
+        // of work, even in text without sentence punctuation.
+        let mut pre_toks: Vec<Tok> = tail(p0.window(lo, s.open), MAX_WINDOW).to_vec();
+        let sentence_toks: Vec<Tok> = tail(p0.window(sent_start, s.open), MAX_WINDOW).to_vec();
         if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
             let pp = &ctx.paras[s.paragraph - 1];
             if !ends_sentence(&text[pp.range.clone()]) && !is_headline(&text[pp.range.clone()])
                 || text[pp.range.clone()].trim_end().ends_with([':', ','])
             {
                 let st = pp.sentence_start(pp.range.end.saturating_sub(1));
-                let after_quote = merged
-                    .iter()
+                let after_quote = qi
+                    .checked_sub(1)
+                    .and_then(|k| merged.get(k))
                     .filter(|x| x.span.last_paragraph == s.paragraph - 1)
-                    .map(|x| x.span.close_end)
-                    .max()
-                    .unwrap_or(0);
-                pre_toks = pp.window(st.max(after_quote), pp.range.end).to_vec();
+                    .map_or(0, |x| x.span.close_end);
+                pre_toks = tail(pp.window(st.max(after_quote), pp.range.end), MAX_WINDOW).to_vec();
             }
         }
         let next_open = merged
@@ -604,7 +621,7 @@ pub(crate) fn attribute(
             .filter(|n| n.span.paragraph == s.last_paragraph)
             .map_or(pl.range.end, |n| n.span.open);
         let post_hi = pl.sentence_end(s.close_end).min(next_open);
-        let mut post_toks: Vec<Tok> = pl.window(s.close_end, post_hi).to_vec();
+        let mut post_toks: Vec<Tok> = head(pl.window(s.close_end, post_hi), MAX_WINDOW).to_vec();
         let inner_text = s.segments.last().map_or("", |r| &text[r.clone()]);
         if post_toks.is_empty() && inner_text.ends_with(',') {
             if let Some(np) = ctx.paras.get(s.last_paragraph + 1) {
@@ -617,7 +634,7 @@ pub(crate) fn attribute(
                         .get(qi + 1)
                         .filter(|n| n.span.paragraph == s.last_paragraph + 1)
                         .map_or(hi, |n| hi.min(n.span.open));
-                    post_toks = np.window(np.range.start, hi).to_vec();
+                    post_toks = head(np.window(np.range.start, hi), MAX_WINDOW).to_vec();
                 }
             }
         }

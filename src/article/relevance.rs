@@ -15,13 +15,15 @@ use super::tokens::{tokenize, Tok};
 
 const US_WORDS: &[&str] = &[
     "u.s.", "usa", "america", "american", "americans", "washington", "pentagon", "congress",
-    "trump", "biden", "obama", "pompeo", "tillerson", "blinken", "kerry", "rubio", "bolton",
-    "sullivan", "nato", "west", "western",
+    "nato", "west", "western",
 ];
 const RU_WORDS: &[&str] = &[
-    "russia", "russian", "russians", "moscow", "kremlin", "putin", "lavrov", "medvedev",
-    "soviet", "ussr", "peskov", "ryabkov",
+    "russia", "russian", "russians", "moscow", "kremlin", "soviet", "ussr",
 ];
+/// Leaders count inside a quotation only: in the attribution sentence they are usually the
+/// speaker's own name.
+const US_LEADERS: &[&str] = &["trump", "biden", "obama", "bush", "clinton"];
+const RU_LEADERS: &[&str] = &["putin", "medvedev", "yeltsin", "gorbachev"];
 const THIRD_WORDS: &[&str] = &[
     "iran", "iranian", "iranians", "tehran", "venezuela", "venezuelan", "maduro", "syria",
     "syrian", "assad", "china", "chinese", "beijing", "korea", "korean", "pyongyang", "israel",
@@ -30,7 +32,7 @@ const THIRD_WORDS: &[&str] = &[
 ];
 const RELATION_WORDS: &[&str] = &[
     "bilateral", "relations", "relationship", "ties", "dialogue", "talks", "summit",
-    "counterpart", "start", "inf", "détente", "detente", "rapprochement",
+    "counterpart", "start", "inf", "discussed", "agreed", "détente", "detente", "rapprochement",
 ];
 const COERCION_WORDS: &[&str] = &[
     "threat", "threats", "force", "sanctions", "pressure", "interference", "interfering",
@@ -60,7 +62,7 @@ struct Found {
     coercion: bool,
 }
 
-fn scan(text: &str) -> Found {
+fn scan(text: &str, leaders: bool) -> Found {
     let toks: Vec<Tok> = tokenize(text, 0..text.len());
     let mut f = Found::default();
     for (i, t) in toks.iter().enumerate() {
@@ -71,6 +73,10 @@ fn scan(text: &str) -> Found {
         f.ru |= RU_WORDS.contains(&w) || w.starts_with("russian-") || w.ends_with("-russian");
         f.us |= w.ends_with("-american") || w.starts_with("us-");
         f.ru |= w.ends_with("-russia");
+        if leaders {
+            f.us |= US_LEADERS.contains(&w);
+            f.ru |= RU_LEADERS.contains(&w);
+        }
         f.third |= THIRD_WORDS.contains(&w);
         f.relation |= RELATION_WORDS.contains(&w);
         f.coercion |= COERCION_WORDS.contains(&w);
@@ -95,7 +101,7 @@ fn scan(text: &str) -> Found {
 /// Applies the rule above to a quote, the non-quoted words of its attribution sentence,
 /// and the speaker's side.
 pub(crate) fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
-    let q = scan(quote);
+    let q = scan(quote, true);
     let other_side = match speaker {
         Side::Us => q.ru,
         Side::Ru => q.us,
@@ -116,7 +122,7 @@ pub(crate) fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
     if q.us || q.ru || q.third {
         return false;
     }
-    let c = scan(context);
+    let c = scan(context, false);
     c.us && c.ru || !c.third
 }
 

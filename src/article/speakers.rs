@@ -508,11 +508,12 @@ impl People {
 
     /// The last person mentioned before `offset` with this index.
     fn last_mention_before(&self, person: usize, offset: usize) -> Option<usize> {
-        self.mentions
+        let end = self.mentions.partition_point(|m| m.start < offset);
+        self.mentions[..end]
             .iter()
-            .filter(|m| m.who == Who::Person(person) && m.start < offset)
+            .rev()
+            .find(|m| m.who == Who::Person(person))
             .map(|m| m.start)
-            .next_back()
     }
 
     /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
