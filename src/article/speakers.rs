@@ -516,6 +516,15 @@ impl People {
             .map(|m| m.start)
     }
 
+    /// The person named last before `offset` (not as a possessive).
+    pub fn last_person_before(&self, offset: usize) -> Option<usize> {
+        let end = self.mentions.partition_point(|m| m.start < offset);
+        self.mentions[..end].iter().rev().find_map(|m| match m.who {
+            Who::Person(p) if !m.possessive => Some(p),
+            _ => None,
+        })
+    }
+
     /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
     /// person of this article whose titles fit it best; ties go to the latest mentioned.
     pub fn describe(&self, words: &[String], offset: usize) -> Option<usize> {
