@@ -25,10 +25,14 @@ fn bench(c: &mut Criterion) {
     let one = seeds_text();
     let mut group = c.benchmark_group("read");
     group.throughput(Throughput::Bytes(one.len() as u64));
-    group.bench_function("seeds", |b| b.iter(|| reader.read("seeds", black_box(&one))));
+    group.bench_function("seeds", |b| {
+        b.iter(|| reader.read("seeds", black_box(&one)))
+    });
     let big = one.repeat(20);
     group.throughput(Throughput::Bytes(big.len() as u64));
-    group.bench_function("seeds_x20", |b| b.iter(|| reader.read("seeds", black_box(&big))));
+    group.bench_function("seeds_x20", |b| {
+        b.iter(|| reader.read("seeds", black_box(&big)))
+    });
     group.finish();
 }
 

@@ -8,7 +8,10 @@ use std::path::Path;
 use tonetrack::article::Reader;
 
 const DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/articles-dev");
-const GOLD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/quotes/train.csv");
+const GOLD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/quotes/train.csv"
+);
 /// Files kept out of development to check that the rules generalise.
 const HELD_OUT: &[&str] = &["art06", "art20", "art29", "art39"];
 
@@ -139,6 +142,14 @@ fn dev_articles_meet_goals() {
     eprintln!("{}", held.line("held out (4 files)"));
     eprintln!("{}", all.line("all (16 files)"));
     assert!(all.recall() >= 0.97, "{}", all.line("recall below 0.97"));
-    assert!(all.precision() >= 0.95, "{}", all.line("precision below 0.95"));
-    assert!(all.speaker() >= 0.92, "{}", all.line("speaker accuracy below 0.92"));
+    assert!(
+        all.precision() >= 0.95,
+        "{}",
+        all.line("precision below 0.95")
+    );
+    assert!(
+        all.speaker() >= 0.92,
+        "{}",
+        all.line("speaker accuracy below 0.92")
+    );
 }

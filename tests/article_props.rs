@@ -7,7 +7,10 @@ fn check(text: &str, a: &Article) -> Result<(), TestCaseError> {
     let mut last_end = 0;
     for q in &a.quotes {
         prop_assert!(q.start < q.end && q.end <= text.len(), "{q:?}");
-        prop_assert!(text.is_char_boundary(q.start) && text.is_char_boundary(q.end), "{q:?}");
+        prop_assert!(
+            text.is_char_boundary(q.start) && text.is_char_boundary(q.end),
+            "{q:?}"
+        );
         prop_assert!(q.start >= last_end, "overlap or disorder: {q:?}");
         prop_assert!(!q.text.is_empty());
         last_end = q.end;

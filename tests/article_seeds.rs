@@ -24,7 +24,11 @@ fn read_seeds() -> BTreeMap<String, (String, Article)> {
         .collect();
     paths.sort();
     for p in paths {
-        let id = p.file_stem().and_then(|s| s.to_str()).expect("utf-8 name").to_string();
+        let id = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("utf-8 name")
+            .to_string();
         let text = std::fs::read_to_string(&p).expect("seed readable");
         let article = reader.read(&id, &text);
         out.insert(id, (text, article));
@@ -55,12 +59,20 @@ fn every_gold_quote_is_found_with_its_speaker() {
             e == gtext || e.contains(&gtext)
         }) {
             Some(q) if q.speaker.as_deref() == Some(gspeaker) => {}
-            Some(q) => failures.push(format!("{id}: speaker {:?}, gold {gspeaker}: {gtext}", q.speaker)),
+            Some(q) => failures.push(format!(
+                "{id}: speaker {:?}, gold {gspeaker}: {gtext}",
+                q.speaker
+            )),
             None => failures.push(format!("{id}: missed ({gspeaker}) {gtext}")),
         }
     }
     assert!(rows >= 30, "gold file has {rows} rows");
-    assert!(failures.is_empty(), "{} of {rows} gold quotes wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {rows} gold quotes wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -68,11 +80,20 @@ fn quotes_are_ordered_disjoint_and_match_their_offsets() {
     for (id, (text, article)) in read_seeds() {
         let mut last_end = 0;
         for q in &article.quotes {
-            assert!(q.start >= last_end && q.start < q.end && q.end <= text.len(), "{id}: {q:?}");
+            assert!(
+                q.start >= last_end && q.start < q.end && q.end <= text.len(),
+                "{id}: {q:?}"
+            );
             last_end = q.end;
             let span = ws(&text[q.start..q.end]);
-            assert!(span.ends_with(q.text.split(' ').next_back().unwrap_or("")), "{id}: {q:?}");
-            assert!(span.starts_with(q.text.split(' ').next().unwrap_or("")), "{id}: {q:?}");
+            assert!(
+                span.ends_with(q.text.split(' ').next_back().unwrap_or("")),
+                "{id}: {q:?}"
+            );
+            assert!(
+                span.starts_with(q.text.split(' ').next().unwrap_or("")),
+                "{id}: {q:?}"
+            );
         }
     }
 }
@@ -92,8 +113,14 @@ fn seed_dates_and_their_sources() {
         let (_, a) = &seeds[id];
         assert_eq!((a.date, a.date_source), (date, source), "{id}");
     }
-    assert!(seeds["004_79f4ceb608879352"].1.title.starts_with("Russia says"));
-    assert!(seeds["000_2883c3e9d1bf4ca2"].1.title.starts_with("Lavrov Says"));
+    assert!(seeds["004_79f4ceb608879352"]
+        .1
+        .title
+        .starts_with("Russia says"));
+    assert!(seeds["000_2883c3e9d1bf4ca2"]
+        .1
+        .title
+        .starts_with("Lavrov Says"));
 }
 
 #[test]
@@ -103,10 +130,25 @@ fn records_carry_the_flat_fields() {
     let recs = a.records();
     assert_eq!(recs.len(), a.quotes.len());
     let json = serde_json::to_value(&recs[0]).expect("serializes");
-    let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
+    let keys: Vec<&str> = json
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut want = vec![
-        "article", "title", "date", "date_source", "speaker", "quote", "start", "end",
-        "paragraph", "partial", "relevant", "cue",
+        "article",
+        "title",
+        "date",
+        "date_source",
+        "speaker",
+        "quote",
+        "start",
+        "end",
+        "paragraph",
+        "partial",
+        "relevant",
+        "cue",
     ];
     want.sort_unstable();
     let mut keys = keys;

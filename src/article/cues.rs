@@ -13,12 +13,11 @@ use std::ops::Range;
 
 use super::quotes::Span;
 use super::relevance::is_relevant;
+use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
-    is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY_VERBS, ROLE_HEADS,
-    TITLE_WORDS,
+    is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY_VERBS, ROLE_HEADS, TITLE_WORDS,
 };
-use super::speakers::side_of_word;
 
 /// A quotation with its attribution, ready to become a public `Quote`.
 #[derive(Debug, Clone)]
@@ -53,7 +52,8 @@ struct Para {
 impl Para {
     fn sentence_start(&self, off: usize) -> usize {
         let i = self.bounds.partition_point(|&b| b <= off);
-        i.checked_sub(1).map_or(self.range.start, |k| self.bounds[k])
+        i.checked_sub(1)
+            .map_or(self.range.start, |k| self.bounds[k])
     }
     fn sentence_end(&self, off: usize) -> usize {
         let i = self.bounds.partition_point(|&b| b <= off);
@@ -113,7 +113,10 @@ fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
                 continue;
             }
         }
-        out.push(Merged { span: s, inner: None });
+        out.push(Merged {
+            span: s,
+            inner: None,
+        });
     }
     out
 }
@@ -467,7 +470,11 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     }
     let mut b = j + 1;
     if toks.get(b).is_some_and(|t| t.is("of")) {
-        while b < toks.len() && b < j + 4 && toks[b].word && TITLE_WORDS.contains(toks[b].norm.as_str()) {
+        while b < toks.len()
+            && b < j + 4
+            && toks[b].word
+            && TITLE_WORDS.contains(toks[b].norm.as_str())
+        {
             b += 1;
         }
     }
@@ -559,13 +566,17 @@ pub(crate) fn attribute(
     for p in &paras {
         for v in 0..p.toks.len() {
             if is_speech_verb(&p.toks, v) && !is_participle(&p.toks[v]) {
-                let lo = p.toks.partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                let lo = p
+                    .toks
+                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
             } else if is_speech_verb(&p.toks, v) {
                 // "…, saying": the sentence's first named person.
-                let lo = p.toks.partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                let lo = p
+                    .toks
+                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
                 let lo = lo.max(v.saturating_sub(MAX_WINDOW));
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.forward(&p.toks[lo..v]) {
                     ctx.events.insert(p.toks[v].start, pid);
@@ -648,9 +659,7 @@ pub(crate) fn attribute(
         let headline = s.paragraph == s.last_paragraph && is_headline(&text[p0.range.clone()]);
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
-        let is_outlet = |c: &Option<Cue>| {
-            matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet)
-        };
+        let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
         let mut chosen: Option<(Who, String)> = None;
         for c in [&inner_cue, &post_cue, &pre_cue] {
             if chosen.is_none() && !is_outlet(c) {
@@ -661,7 +670,13 @@ pub(crate) fn attribute(
                 }
             }
         }
-        let participle = matches!(pre_cue, Some(Cue { subject: Subject::Participle, .. }));
+        let participle = matches!(
+            pre_cue,
+            Some(Cue {
+                subject: Subject::Participle,
+                ..
+            })
+        );
         let any_cue_text = [&inner_cue, &post_cue, &pre_cue]
             .into_iter()
             .flatten()
@@ -669,9 +684,7 @@ pub(crate) fn attribute(
             .map(|c| text[c.range.clone()].to_string());
         let post_found = post_cue.is_some() || inner_cue.is_some();
         let sentence = (s.paragraph, sent_start);
-        let prev_same_sentence = work
-            .last()
-            .filter(|w| w.sentence == sentence && w.keep);
+        let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
 
         let (mut who, mut cue) = match chosen {
             Some((w, c)) => (Some(w), Some(c)),
@@ -702,7 +715,8 @@ pub(crate) fn attribute(
         let title_like = {
             let t = s.text(text);
             let ws: Vec<&str> = t.split_whitespace().collect();
-            ws.iter().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+            ws.iter()
+                .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
                 && !t.trim_end().ends_with(['.', ',', '!', '?'])
         };
         let keep = if headline {
@@ -819,7 +833,15 @@ mod tests {
 
     #[test]
     fn name_and_verb_in_either_order() {
-        for cue in ["said Lavrov", "Lavrov said", "Lavrov, for his part, said", "the minister added", "Russia's top diplomat said", "the Russian minister noted", "the diplomat stressed"] {
+        for cue in [
+            "said Lavrov",
+            "Lavrov said",
+            "Lavrov, for his part, said",
+            "the minister added",
+            "Russia's top diplomat said",
+            "the Russian minister noted",
+            "the diplomat stressed",
+        ] {
             let t = format!("{LEAD}“We are ready to work with Washington,” {cue}.");
             assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"), "{cue}");
         }
@@ -829,7 +851,12 @@ mod tests {
 
     #[test]
     fn attribution_before_the_quote() {
-        for pre in ["According to Lavrov,", "Lavrov told reporters that", "Pompeo met Lavrov later, and Lavrov said:", "Lavrov was quoted as saying"] {
+        for pre in [
+            "According to Lavrov,",
+            "Lavrov told reporters that",
+            "Pompeo met Lavrov later, and Lavrov said:",
+            "Lavrov was quoted as saying",
+        ] {
             let t = format!("{LEAD}{pre} “the dialogue with Washington will continue.”");
             assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"), "{pre}");
         }
@@ -839,7 +866,9 @@ mod tests {
 
     #[test]
     fn pronouns_follow_the_last_speaker() {
-        let t = format!("{LEAD}Pompeo said the talks were useful.\n\n“We disagree on Crimea,” he added.");
+        let t = format!(
+            "{LEAD}Pompeo said the talks were useful.\n\n“We disagree on Crimea,” he added."
+        );
         assert_eq!(one(&t).1.as_deref(), Some("Mike Pompeo"));
         let t = format!("{LEAD}The Interfax agency quoted him as saying “Moscow is ready.”\n\nLavrov said it first.");
         let _ = read(&t); // must not panic; attribution through an outlet is best effort
@@ -863,15 +892,21 @@ mod tests {
     fn scare_quotes_and_titles_are_not_quotations() {
         let t = format!("{LEAD}The so-called “reset” policy failed, and the talks were broadcast on “Meet the Press” later.");
         assert!(read(&t).is_empty(), "{:?}", read(&t));
-        let t = format!("{LEAD}Lavrov called the sanctions “delusional” and said talks were “useful.”");
+        let t =
+            format!("{LEAD}Lavrov called the sanctions “delusional” and said talks were “useful.”");
         assert_eq!(read(&t).len(), 2);
     }
 
     #[test]
     fn interrupted_quote_is_one() {
-        let t = format!("{LEAD}“Of course,” Lavrov said, “our relations with the U.S. are undermined.”");
+        let t = format!(
+            "{LEAD}“Of course,” Lavrov said, “our relations with the U.S. are undermined.”"
+        );
         let (text, speaker) = one(&t);
-        assert_eq!(text, "Of course, our relations with the U.S. are undermined.");
+        assert_eq!(
+            text,
+            "Of course, our relations with the U.S. are undermined."
+        );
         assert_eq!(speaker.as_deref(), Some("Sergey Lavrov"));
     }
 

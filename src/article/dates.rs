@@ -189,11 +189,26 @@ mod tests {
 
     #[test]
     fn parses_news_date_styles() {
-        assert_eq!(date_at_start("Sept. 5, 2019 (EIRNS)—x").map(|x| x.0), Some(d(2019, 9, 5)));
-        assert_eq!(date_at_start("12 December 2019").map(|x| x.0), Some(d(2019, 12, 12)));
-        assert_eq!(date_at_start("2018-05-03").map(|x| x.0), Some(d(2018, 5, 3)));
-        assert_eq!(date_at_start("Monday, June 24, 2024").map(|x| x.0), Some(d(2024, 6, 24)));
-        assert_eq!(date_at_start("MOSCOW, May 3, 2018 - x").map(|x| x.0), Some(d(2018, 5, 3)));
+        assert_eq!(
+            date_at_start("Sept. 5, 2019 (EIRNS)—x").map(|x| x.0),
+            Some(d(2019, 9, 5))
+        );
+        assert_eq!(
+            date_at_start("12 December 2019").map(|x| x.0),
+            Some(d(2019, 12, 12))
+        );
+        assert_eq!(
+            date_at_start("2018-05-03").map(|x| x.0),
+            Some(d(2018, 5, 3))
+        );
+        assert_eq!(
+            date_at_start("Monday, June 24, 2024").map(|x| x.0),
+            Some(d(2024, 6, 24))
+        );
+        assert_eq!(
+            date_at_start("MOSCOW, May 3, 2018 - x").map(|x| x.0),
+            Some(d(2018, 5, 3))
+        );
         assert_eq!(date_at_start("MOSCOW. May 3 (Interfax)"), None);
         assert_eq!(date_at_start("2019-02-30"), None);
     }
@@ -201,16 +216,25 @@ mod tests {
     #[test]
     fn banner_above_title_dateline_below() {
         let paras = ["Monday, June 24, 2024", "Headline here", "Body text."];
-        assert_eq!(from_paragraphs(&paras, Some(1)), Some((d(2024, 6, 24), DateSource::Banner)));
+        assert_eq!(
+            from_paragraphs(&paras, Some(1)),
+            Some((d(2024, 6, 24), DateSource::Banner))
+        );
         let paras = ["Headline here", "June 23, 2017 (EIRNS)—Body."];
-        assert_eq!(from_paragraphs(&paras, Some(0)), Some((d(2017, 6, 23), DateSource::Dateline)));
+        assert_eq!(
+            from_paragraphs(&paras, Some(0)),
+            Some((d(2017, 6, 23), DateSource::Dateline))
+        );
         assert_eq!(from_paragraphs(&["Headline", "No date."], Some(0)), None);
     }
 
     #[test]
     fn manifest_errors_name_the_line() {
-        let err = DateManifest::parse("file,date\na.txt,2020-01-02\nb.txt,nope\n", Path::new("m.csv"))
-            .expect_err("bad date");
+        let err = DateManifest::parse(
+            "file,date\na.txt,2020-01-02\nb.txt,nope\n",
+            Path::new("m.csv"),
+        )
+        .expect_err("bad date");
         assert!(err.to_string().starts_with("m.csv:3:"), "{err}");
         let m = DateManifest::parse("file,date\ndir/a.txt,2020-01-02\n", Path::new("m.csv"))
             .expect("parses");

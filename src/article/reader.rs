@@ -175,6 +175,9 @@ mod tests {
         assert_eq!(a.date_source, DateSource::Header);
         assert_eq!(a.quotes.len(), 1);
         assert_eq!(a.quotes[0].paragraph, 0);
-        assert_eq!(&t[a.quotes[0].start..a.quotes[0].end], "We are ready to talk to Washington,");
+        assert_eq!(
+            &t[a.quotes[0].start..a.quotes[0].end],
+            "We are ready to talk to Washington,"
+        );
     }
 }

@@ -14,8 +14,17 @@ use super::speakers::Side;
 use super::tokens::{tokenize, Tok};
 
 const US_WORDS: &[&str] = &[
-    "u.s.", "usa", "america", "american", "americans", "washington", "pentagon", "congress",
-    "nato", "west", "western",
+    "u.s.",
+    "usa",
+    "america",
+    "american",
+    "americans",
+    "washington",
+    "pentagon",
+    "congress",
+    "nato",
+    "west",
+    "western",
 ];
 const RU_WORDS: &[&str] = &[
     "russia", "russian", "russians", "moscow", "kremlin", "soviet", "ussr",
@@ -25,18 +34,69 @@ const RU_WORDS: &[&str] = &[
 const US_LEADERS: &[&str] = &["trump", "biden", "obama", "bush", "clinton"];
 const RU_LEADERS: &[&str] = &["putin", "medvedev", "yeltsin", "gorbachev"];
 const THIRD_WORDS: &[&str] = &[
-    "iran", "iranian", "iranians", "tehran", "venezuela", "venezuelan", "maduro", "syria",
-    "syrian", "assad", "china", "chinese", "beijing", "korea", "korean", "pyongyang", "israel",
-    "israeli", "gaza", "hamas", "covid-19", "covid", "pandemic", "coronavirus", "afghanistan",
-    "taliban", "iraq", "libya", "cuba", "turkey", "india",
+    "iran",
+    "iranian",
+    "iranians",
+    "tehran",
+    "venezuela",
+    "venezuelan",
+    "maduro",
+    "syria",
+    "syrian",
+    "assad",
+    "china",
+    "chinese",
+    "beijing",
+    "korea",
+    "korean",
+    "pyongyang",
+    "israel",
+    "israeli",
+    "gaza",
+    "hamas",
+    "covid-19",
+    "covid",
+    "pandemic",
+    "coronavirus",
+    "afghanistan",
+    "taliban",
+    "iraq",
+    "libya",
+    "cuba",
+    "turkey",
+    "india",
 ];
 const RELATION_WORDS: &[&str] = &[
-    "bilateral", "relations", "relationship", "ties", "dialogue", "talks", "summit",
-    "counterpart", "start", "inf", "discussed", "agreed", "détente", "detente", "rapprochement",
+    "bilateral",
+    "relations",
+    "relationship",
+    "ties",
+    "dialogue",
+    "talks",
+    "summit",
+    "counterpart",
+    "start",
+    "inf",
+    "discussed",
+    "agreed",
+    "détente",
+    "detente",
+    "rapprochement",
 ];
 const COERCION_WORDS: &[&str] = &[
-    "threat", "threats", "force", "sanctions", "pressure", "interference", "interfering",
-    "ultimatum", "unilateral", "illegitimate", "aggression", "blackmail", "meddling",
+    "threat",
+    "threats",
+    "force",
+    "sanctions",
+    "pressure",
+    "interference",
+    "interfering",
+    "ultimatum",
+    "unilateral",
+    "illegitimate",
+    "aggression",
+    "blackmail",
+    "meddling",
 ];
 const PAIR_PHRASES: &[&[&str]] = &[
     &["two", "countries"],
@@ -132,8 +192,16 @@ mod tests {
 
     #[test]
     fn rule_cases() {
-        assert!(is_relevant("Our relations with the U.S. are undermined.", "", Side::Ru));
-        assert!(!is_relevant("We fundamentally do not seek a war with Iran.", "he added", Side::Us));
+        assert!(is_relevant(
+            "Our relations with the U.S. are undermined.",
+            "",
+            Side::Ru
+        ));
+        assert!(!is_relevant(
+            "We fundamentally do not seek a war with Iran.",
+            "he added",
+            Side::Us
+        ));
         assert!(is_relevant(
             "Democracy is not established by force. The threats against the Maduro government have nothing to do with democracy,",
             "he said",
@@ -144,6 +212,10 @@ mod tests {
             "Pompeo said the U.S. will continue to apply pressure on Iran until its leadership is",
             Side::Us
         ));
-        assert!(is_relevant("We are prepared for that job,", "the Russian minister said", Side::Ru));
+        assert!(is_relevant(
+            "We are prepared for that job,",
+            "the Russian minister said",
+            Side::Ru
+        ));
     }
 }

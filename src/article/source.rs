@@ -163,6 +163,9 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(decode("b", b"a\0b".to_vec()), Loaded::Skipped { .. }));
+        assert!(matches!(
+            decode("b", b"a\0b".to_vec()),
+            Loaded::Skipped { .. }
+        ));
     }
 }

@@ -75,11 +75,20 @@ impl SpeakerAliases {
             line,
             message,
         };
-        let headers = rdr.headers().map_err(|e| csv_err(1, e.to_string()))?.clone();
+        let headers = rdr
+            .headers()
+            .map_err(|e| csv_err(1, e.to_string()))?
+            .clone();
         let col = |name: &str| {
-            headers.iter().position(|h| h.trim() == name).ok_or_else(|| {
-                csv_err(1, format!("missing column `{name}` (expected canonical,alias)"))
-            })
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| {
+                    csv_err(
+                        1,
+                        format!("missing column `{name}` (expected canonical,alias)"),
+                    )
+                })
         };
         let (ci, ai) = (col("canonical")?, col("alias")?);
         let mut out = Self::default();
@@ -89,7 +98,10 @@ impl SpeakerAliases {
                 csv_err(line, e.to_string())
             })?;
             let line = rec.position().map_or(0, |p| p.line());
-            let (canonical, alias) = (rec.get(ci).unwrap_or("").trim(), rec.get(ai).unwrap_or("").trim());
+            let (canonical, alias) = (
+                rec.get(ci).unwrap_or("").trim(),
+                rec.get(ai).unwrap_or("").trim(),
+            );
             if canonical.is_empty() {
                 return Err(csv_err(line, "empty canonical name".into()));
             }
@@ -214,32 +226,9 @@ pub(crate) struct People {
     pub mentions: Vec<Mention>,
 }
 
-/// Optimal string alignment distance (edits and adjacent swaps), for misspelt surnames.
-fn osa(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=b.len() {
-        d[0][j] = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
 fn same_surname(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && osa(a, b) <= 1)
+    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && strsim::osa_distance(a, b) <= 1)
 }
 
 fn is_name_word(t: &Tok) -> bool {
@@ -257,7 +246,10 @@ fn raw_name(text: &str, toks: &[Tok]) -> String {
     toks.iter()
         .map(|t| {
             let w = &text[t.start..t.end];
-            let w = w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")).unwrap_or(w);
+            let w = w
+                .strip_suffix("’s")
+                .or_else(|| w.strip_suffix("'s"))
+                .unwrap_or(w);
             w.to_string()
         })
         .collect::<Vec<_>>()
@@ -288,9 +280,9 @@ impl People {
                 .position(|p| same_surname(&p.surname, &tok.norm))
                 .map(Who::Person)
                 .or_else(|| {
-                    aliases.by_surname(&tok.norm).map(|canon| {
-                        Who::Person(people.add_person(canon, &tok.norm, Vec::new()))
-                    })
+                    aliases
+                        .by_surname(&tok.norm)
+                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, Vec::new())))
                 });
             if let Some(who) = who {
                 people.mentions.push(Mention {
@@ -365,9 +357,8 @@ impl People {
             let mut b = i;
             while b < toks.len() {
                 let t = &toks[b];
-                let inner_of = t.is("of")
-                    && b > a
-                    && toks.get(b + 1).is_some_and(|n| n.word && n.cap);
+                let inner_of =
+                    t.is("of") && b > a && toks.get(b + 1).is_some_and(|n| n.word && n.cap);
                 if !(t.word && t.cap || inner_of) {
                     break;
                 }
@@ -395,7 +386,9 @@ impl People {
         // Organisations: the run ends in an organisation word, or is a known outlet.
         let last = &run[run.len() - 1];
         let org_like = ORG_WORDS.contains(last.norm.as_str())
-            || run.iter().all(|t| is_all_caps(text, t)) && run.len() == 1 && OUTLET_WORDS.contains(last.norm.as_str());
+            || run.iter().all(|t| is_all_caps(text, t))
+                && run.len() == 1
+                && OUTLET_WORDS.contains(last.norm.as_str());
         if org_like {
             let first = run
                 .iter()
@@ -403,7 +396,9 @@ impl People {
                 .unwrap_or(run.len());
             let name_toks = &run[first..];
             if !name_toks.is_empty() {
-                let outlet = name_toks.iter().any(|t| OUTLET_WORDS.contains(t.norm.as_str()));
+                let outlet = name_toks
+                    .iter()
+                    .any(|t| OUTLET_WORDS.contains(t.norm.as_str()));
                 let name = raw_name(text, name_toks);
                 let o = self.add_org(&name, outlet);
                 self.mentions.push(Mention {
@@ -419,7 +414,8 @@ impl People {
         let mut titles: Vec<String> = Vec::new();
         let mut k = 0;
         while k < run.len()
-            && (CAP_STOP.contains(run[k].norm.as_str()) || TITLE_WORDS.contains(run[k].norm.as_str()))
+            && (CAP_STOP.contains(run[k].norm.as_str())
+                || TITLE_WORDS.contains(run[k].norm.as_str()))
         {
             if TITLE_WORDS.contains(run[k].norm.as_str()) {
                 titles.push(run[k].norm.clone());
@@ -427,7 +423,10 @@ impl People {
             k += 1;
         }
         let name = &run[k..];
-        if name.is_empty() || !name.iter().all(|t| is_name_word(t) || t.is("of")) || name.iter().any(|t| is_all_caps(text, t)) {
+        if name.is_empty()
+            || !name.iter().all(|t| is_name_word(t) || t.is("of"))
+            || name.iter().any(|t| is_all_caps(text, t))
+        {
             return;
         }
         if name.iter().any(|t| t.is("of")) {
@@ -478,7 +477,9 @@ impl People {
         }
         if name.len() >= 2 {
             let full = raw_name(text, name);
-            let canonical = aliases.canonical(&full).map_or(full.clone(), str::to_string);
+            let canonical = aliases
+                .canonical(&full)
+                .map_or(full.clone(), str::to_string);
             let surname = name[name.len() - 1].norm.clone();
             let p = self.add_person(&canonical, &surname, titles);
             self.mentions.push(Mention {
@@ -491,7 +492,11 @@ impl People {
             let t = name[0].clone();
             if !titles.is_empty() {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname.
-                if let Some(p) = self.persons.iter().position(|p| same_surname(&p.surname, &t.norm)) {
+                if let Some(p) = self
+                    .persons
+                    .iter()
+                    .position(|p| same_surname(&p.surname, &t.norm))
+                {
                     self.persons[p].titles.extend(titles);
                 }
             }
@@ -528,9 +533,11 @@ impl People {
     /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
     /// person of this article whose titles fit it best; ties go to the latest mentioned.
     pub fn describe(&self, words: &[String], offset: usize) -> Option<usize> {
-        let head = words.iter().rev().find(|w| ROLE_HEADS.contains(w.as_str()))?;
-        let secretary_of_state =
-            head == "secretary" && words.iter().any(|w| w == "state");
+        let head = words
+            .iter()
+            .rev()
+            .find(|w| ROLE_HEADS.contains(w.as_str()))?;
+        let secretary_of_state = head == "secretary" && words.iter().any(|w| w == "state");
         let mut best: Option<(i32, usize, usize)> = None; // (score, recency, person)
         for (i, p) in self.persons.iter().enumerate() {
             let mut score = 0;
@@ -543,7 +550,12 @@ impl People {
                 score += 3;
             }
             for w in words {
-                if w == head || matches!(w.as_str(), "the" | "a" | "top" | "senior" | "former" | "his" | "her") {
+                if w == head
+                    || matches!(
+                        w.as_str(),
+                        "the" | "a" | "top" | "senior" | "former" | "his" | "her"
+                    )
+                {
                     continue;
                 }
                 match (side_of_word(w), p.side) {
@@ -620,13 +632,34 @@ mod tests {
     #[test]
     fn titles_bind_descriptions() {
         let t = "Russian Foreign Minister Sergei Lavrov met his U.S. counterpart Mike Pompeo.";
-        let p = People::build(t, &[0..t.len()], &SpeakerAliases::builtin());
-        let lavrov = p.persons.iter().position(|x| x.name == "Sergey Lavrov").expect("lavrov");
+        let p = People::build(
+            t,
+            std::slice::from_ref(&(0..t.len())),
+            &SpeakerAliases::builtin(),
+        );
+        let lavrov = p
+            .persons
+            .iter()
+            .position(|x| x.name == "Sergey Lavrov")
+            .expect("lavrov");
         let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
-        assert_eq!(p.describe(&words("the russian minister"), t.len()), Some(lavrov));
-        assert_eq!(p.describe(&words("russia top diplomat"), t.len()), Some(lavrov));
-        let pompeo = p.persons.iter().position(|x| x.name == "Mike Pompeo").expect("pompeo");
-        assert_eq!(p.describe(&words("u.s. secretary of state"), t.len()), Some(pompeo));
+        assert_eq!(
+            p.describe(&words("the russian minister"), t.len()),
+            Some(lavrov)
+        );
+        assert_eq!(
+            p.describe(&words("russia top diplomat"), t.len()),
+            Some(lavrov)
+        );
+        let pompeo = p
+            .persons
+            .iter()
+            .position(|x| x.name == "Mike Pompeo")
+            .expect("pompeo");
+        assert_eq!(
+            p.describe(&words("u.s. secretary of state"), t.len()),
+            Some(pompeo)
+        );
     }
 
     #[test]
