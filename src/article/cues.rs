@@ -95,15 +95,18 @@ fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
                 .first()
                 .and_then(|r| text[r.clone()].chars().next())
                 .is_some_and(char::is_lowercase);
-            let toks = tokenize(between, 0..between.len());
             let joins = prev.inner.is_none()
                 && prev.span.closed
                 && prev_text_end.ends_with(',')
                 && between.ends_with(',')
-                && word_count(between) <= 8
                 && lower_next
                 && s.paragraph <= prev.span.last_paragraph + 1
-                && (0..toks.len()).any(|i| is_speech_verb(&toks, i));
+                && between.len() < 120
+                && word_count(between) <= 8
+                && {
+                    let toks = tokenize(between, 0..between.len());
+                    (0..toks.len()).any(|i| is_speech_verb(&toks, i))
+                };
             if joins {
                 prev.inner = Some(prev.span.close_end..s.open);
                 prev.span.segments.extend(s.segments);
@@ -125,7 +128,12 @@ fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
 fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut pos = range.start;
-    for r in regions {
+    // Regions are sorted and disjoint: skip those that end before this range.
+    let first = regions.partition_point(|r| r.end <= range.start);
+    for r in &regions[first..] {
+        if r.start >= range.end {
+            break;
+        }
         if r.end <= range.start || r.start >= range.end {
             continue;
         }
@@ -513,23 +521,26 @@ pub(crate) fn attribute(
         .map(|m| m.span.open..m.span.close_end)
         .collect();
     let free: Vec<Vec<Range<usize>>> = para_ranges.iter().map(|p| outside(p, &regions)).collect();
-    // Attributions printed inside a quotation's marks count as outside text too.
-    let mut flat: Vec<Range<usize>> = free.iter().flatten().cloned().collect();
-    flat.extend(merged.iter().filter_map(|m| m.inner.clone()));
-    flat.sort_by_key(|r| r.start);
-    let people = People::build(text, &flat, aliases);
-
+    // Each paragraph is tokenized once; `groups` remembers the stretches between quotations.
+    let mut groups: Vec<Range<usize>> = Vec::new(); // (paragraph index encoded below)
+    let mut group_para: Vec<usize> = Vec::new();
     let mut paras: Vec<Para> = para_ranges
         .iter()
         .zip(&free)
-        .map(|(r, f)| {
-            let toks: Vec<Tok> = f.iter().flat_map(|x| tokenize(text, x.clone())).collect();
-            let mut bounds: Vec<usize> = toks
+        .enumerate()
+        .map(|(pi, (r, f))| {
+            let mut toks: Vec<Tok> = Vec::new();
+            for x in f {
+                let a = toks.len();
+                toks.extend(tokenize(text, x.clone()));
+                groups.push(a..toks.len());
+                group_para.push(pi);
+            }
+            let bounds: Vec<usize> = toks
                 .iter()
                 .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
                 .map(|t| t.end)
                 .collect();
-            bounds.sort_unstable();
             Para {
                 range: r.clone(),
                 toks,
@@ -537,6 +548,22 @@ pub(crate) fn attribute(
             }
         })
         .collect();
+    // Attributions printed inside a quotation's marks count as outside text too.
+    let inner: Vec<Vec<Tok>> = merged
+        .iter()
+        .filter_map(|m| m.inner.clone())
+        .map(|r| tokenize(text, r))
+        .collect();
+    let people = People::from_tokens(
+        text,
+        groups
+            .iter()
+            .zip(&group_para)
+            .map(|(g, &pi)| &paras[pi].toks[g.clone()])
+            .chain(inner.iter().map(Vec::as_slice)),
+        aliases,
+    );
+
     // A quotation ending a sentence inside its marks (“… consequences.” His remarks …)
     // ends the sentence too.
     for m in &merged {
@@ -709,11 +736,12 @@ pub(crate) fn attribute(
                 .or(last_speaker);
         }
 
-        let words = word_count(&s.text(text));
+        let qtext = s.text(text);
+        let words = word_count(&qtext);
         let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(&pre_toks, i));
         let inherits = prev_same_sentence.is_some_and(|w| !w.post);
         let title_like = {
-            let t = s.text(text);
+            let t = &qtext;
             let ws: Vec<&str> = t.split_whitespace().collect();
             ws.iter()
                 .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))

@@ -87,13 +87,16 @@ fn closes_context(next: Option<char>) -> bool {
 /// All quotation marks of one paragraph, classified.
 fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
     let slice = &text[para.clone()];
+    // Offset just after the paragraph's last non-space character: a mark at or beyond it
+    // has nothing to quote.
+    let content_end = slice.trim_end().len();
     let mut out = Vec::new();
     let mut prev: Option<char> = None;
     let mut iter = slice.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         let next = iter.peek().map(|&(_, n)| n);
         let pos = para.start + i;
-        let dangling = slice[i + c.len_utf8()..].trim().is_empty();
+        let dangling = i + c.len_utf8() >= content_end;
         let mark = match c {
             '“' | '„' | '«' => Some((Kind::Double, Role::Open, true)),
             '”' | '»' => Some((Kind::Double, Role::Close, true)),

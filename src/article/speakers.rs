@@ -4,12 +4,10 @@
 //! U.S. ambassador to the United Nations,").
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::Path;
 
 use super::tokens::{
-    tokenize, Tok, CAP_STOP, DIPLOMAT_ROLES, ORG_WORDS, OUTLET_WORDS, PLACE_WORDS, ROLE_HEADS,
-    TITLE_WORDS,
+    Tok, CAP_STOP, DIPLOMAT_ROLES, ORG_WORDS, OUTLET_WORDS, PLACE_WORDS, ROLE_HEADS, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -228,7 +226,16 @@ pub(crate) struct People {
 
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
 fn same_surname(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && strsim::osa_distance(a, b) <= 1)
+    if a == b {
+        return true;
+    }
+    // Cheap filters first: same initial, similar length.
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    a.chars().next() == b.chars().next()
+        && la.abs_diff(lb) <= 1
+        && la >= 5
+        && lb >= 5
+        && strsim::osa_distance(a, b) <= 1
 }
 
 fn is_name_word(t: &Tok) -> bool {
@@ -264,12 +271,26 @@ fn is_all_caps(text: &str, t: &Tok) -> bool {
 
 impl People {
     /// Builds the registry from the article's non-quoted text (`ranges`, in order).
-    pub fn build(text: &str, ranges: &[Range<usize>], aliases: &SpeakerAliases) -> Self {
+    #[cfg(test)]
+    pub fn build(text: &str, ranges: &[std::ops::Range<usize>], aliases: &SpeakerAliases) -> Self {
+        let groups: Vec<Vec<Tok>> = ranges
+            .iter()
+            .map(|r| super::tokens::tokenize(text, r.clone()))
+            .collect();
+        Self::from_tokens(text, groups.iter().map(Vec::as_slice), aliases)
+    }
+
+    /// Builds the registry from token groups in text order; a group is a stretch of text
+    /// without quotations, so names never run across one.
+    pub fn from_tokens<'t>(
+        text: &str,
+        groups: impl Iterator<Item = &'t [Tok]>,
+        aliases: &SpeakerAliases,
+    ) -> Self {
         let mut people = People::default();
         let mut singles: Vec<(usize, usize, Tok)> = Vec::new(); // (start, end, token)
-        for r in ranges {
-            let toks = tokenize(text, r.clone());
-            people.scan(text, &toks, aliases, &mut singles);
+        for toks in groups {
+            people.scan(text, toks, aliases, &mut singles);
         }
         // Single names: a surname seen in full, an alias-table surname, or a capitalised
         // word directly followed by a speech verb.
