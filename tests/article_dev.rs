@@ -32,6 +32,7 @@ struct Tally {
     speaker_ok: usize,
     extracted: usize,
     correct: usize,
+    relevant_ok: usize,
 }
 
 impl Tally {
@@ -50,10 +51,11 @@ impl Tally {
         self.speaker_ok += o.speaker_ok;
         self.extracted += o.extracted;
         self.correct += o.correct;
+        self.relevant_ok += o.relevant_ok;
     }
     fn line(&self, label: &str) -> String {
         format!(
-            "{label}: recall {:.3} ({}/{}), precision {:.3} ({}/{}), speaker accuracy {:.3} ({}/{})",
+            "{label}: recall {:.3} ({}/{}), precision {:.3} ({}/{}), speaker accuracy {:.3} ({}/{}), relevance agreement {}/{}",
             self.recall(),
             self.found,
             self.gold,
@@ -62,6 +64,8 @@ impl Tally {
             self.extracted,
             self.speaker(),
             self.speaker_ok,
+            self.found,
+            self.relevant_ok,
             self.found
         )
     }
@@ -73,11 +77,16 @@ fn dev_articles_meet_goals() {
         eprintln!("skipping: {DEV} or {GOLD} not found (needs ../shared beside the crate)");
         return;
     }
-    let mut gold: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut gold: BTreeMap<String, Vec<(String, String, bool)>> = BTreeMap::new();
     let mut rdr = csv::Reader::from_path(GOLD).expect("gold CSV readable");
     let headers = rdr.headers().expect("header").clone();
     let col = |n: &str| headers.iter().position(|h| h == n).expect("gold column");
-    let (ti, si, ai) = (col("text"), col("speaker"), col("article_id"));
+    let (ti, si, ai, ri) = (
+        col("text"),
+        col("speaker"),
+        col("article_id"),
+        col("relevant"),
+    );
     for rec in rdr.records() {
         let rec = rec.expect("gold row");
         let id = rec.get(ai).unwrap_or("").to_string();
@@ -85,6 +94,7 @@ fn dev_articles_meet_goals() {
             gold.entry(id).or_default().push((
                 rec.get(ti).unwrap_or("").to_string(),
                 rec.get(si).unwrap_or("").to_string(),
+                rec.get(ri) == Some("yes"),
             ));
         }
     }
@@ -94,21 +104,22 @@ fn dev_articles_meet_goals() {
         let path = Path::new(DEV).join(format!("{id}.txt"));
         let text = std::fs::read_to_string(&path).expect("dev article readable");
         let article = reader.read(id, &text);
-        let got: Vec<(String, Option<String>)> = article
+        let got: Vec<(String, Option<String>, bool)> = article
             .quotes
             .iter()
-            .map(|q| (norm(&q.text), q.speaker.clone()))
+            .map(|q| (norm(&q.text), q.speaker.clone(), q.relevant))
             .collect();
         let mut t = Tally {
             gold: rows.len(),
             extracted: got.len(),
             ..Tally::default()
         };
-        for (gtext, gspeaker) in rows {
+        for (gtext, gspeaker, grelevant) in rows {
             let g = norm(gtext);
-            match got.iter().find(|(e, _)| *e == g || e.contains(&g)) {
-                Some((_, speaker)) => {
+            match got.iter().find(|(e, _, _)| *e == g || e.contains(&g)) {
+                Some((_, speaker, relevant)) => {
                     t.found += 1;
+                    t.relevant_ok += usize::from(relevant == grelevant);
                     if speaker.as_deref() == Some(gspeaker.as_str()) {
                         t.speaker_ok += 1;
                     } else {
@@ -118,8 +129,8 @@ fn dev_articles_meet_goals() {
                 None => eprintln!("{id}: MISSED ({gspeaker}) {g}"),
             }
         }
-        for (e, speaker) in &got {
-            let ok = rows.iter().any(|(g, _)| {
+        for (e, speaker, _) in &got {
+            let ok = rows.iter().any(|(g, _, _)| {
                 let g = norm(g);
                 *e == g || e.contains(&g) || g.contains(e.as_str())
             });

@@ -23,6 +23,8 @@ use super::tokens::{
 #[derive(Debug, Clone)]
 pub(crate) struct Attributed {
     pub span: Span,
+    /// The quoted words (see [`Span::text`]).
+    pub text: String,
     pub speaker: Option<String>,
     pub cue: Option<String>,
     pub relevant: bool,
@@ -35,6 +37,82 @@ enum Subject {
     Desc(Vec<String>, usize),
     /// "…, saying": the subject is the clause's subject.
     Participle,
+    /// An unnamed party ("officials said", "a senior diplomat told"): not a quotation row.
+    Unnamed,
+}
+
+/// Nouns that name unnamed sources when plural or indefinite.
+const UNNAMED_HEADS: &[&str] = &[
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "service",
+    "services",
+    "critic",
+    "critics",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "observer",
+    "observers",
+    "diplomat",
+    "diplomats",
+    "lawmaker",
+    "lawmakers",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "resident",
+    "residents",
+    "witness",
+    "witnesses",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "representative",
+    "representatives",
+    "officer",
+    "officers",
+    "someone",
+];
+
+/// True when the words just before the verb at `v` are an unnamed party ("U.S. officials
+/// said", "a source told", "the security services said").
+fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
+    let mut j = v;
+    // Skip auxiliaries and adverbs: "officials have repeatedly said".
+    while j > lo {
+        let t = &toks[j - 1];
+        let skip = t.word
+            && (matches!(
+                t.norm.as_str(),
+                "has" | "have" | "had" | "also" | "later" | "then" | "was" | "were" | "would"
+            ) || t.norm.ends_with("ly"));
+        if !skip {
+            break;
+        }
+        j -= 1;
+    }
+    if j == lo {
+        return false;
+    }
+    let head = &toks[j - 1];
+    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&head.norm.as_str()) {
+        return false;
+    }
+    let plural = head.norm.ends_with('s') && !head.norm.ends_with("ss");
+    let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1].iter().any(|t| {
+        matches!(
+            t.norm.as_str(),
+            "a" | "an" | "one" | "another" | "some" | "several"
+        )
+    });
+    plural || indefinite
 }
 
 struct Cue {
@@ -311,6 +389,12 @@ impl Ctx {
         if is_participle(&toks[v]) {
             return None;
         }
+        if unnamed_subject(toks, v, i) {
+            return Some(Cue {
+                subject: Subject::Unnamed,
+                range: toks[i].start..toks[v].end,
+            });
+        }
         let (s, j) = self.backward(toks, v, i)?;
         let end = if toks.get(v + 1).is_some_and(|t| t.is("out")) {
             v + 1
@@ -412,6 +496,12 @@ impl Ctx {
                 range: t.start..t.end,
             });
         }
+        if unnamed_subject(toks, v, 0) {
+            return Some(Cue {
+                subject: Subject::Unnamed,
+                range: t.start..t.end,
+            });
+        }
         let (s, j) = self.backward(toks, v, 0)?;
         let end = if toks.get(v + 1).is_some_and(|x| x.is("out")) {
             v + 1
@@ -437,7 +527,7 @@ impl Ctx {
                 .map(|(_, &p)| Who::Person(p))
                 .or_else(|| self.people.last_person_before(*off).map(Who::Person)),
             Subject::Desc(words, off) => self.people.describe(words, *off).map(Who::Person),
-            Subject::Participle => None,
+            Subject::Participle | Subject::Unnamed => None,
         }
     }
 
@@ -622,6 +712,7 @@ pub(crate) fn attribute(
         headline: bool,
         context: String,
         sentence: (usize, usize),
+        text: String,
     }
     let mut work: Vec<Work> = Vec::with_capacity(merged.len());
     let mut last_speaker: Option<Who> = None;
@@ -713,11 +804,18 @@ pub(crate) fn attribute(
         let sentence = (s.paragraph, sent_start);
         let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
 
-        let (mut who, mut cue) = match chosen {
+        // Words of unnamed parties are not quotation rows.
+        let unnamed = chosen.is_none()
+            && [&inner_cue, &post_cue, &pre_cue]
+                .into_iter()
+                .flatten()
+                .next()
+                .is_some_and(|c| matches!(c.subject, Subject::Unnamed));
+        let (mut who, cue) = match chosen {
             Some((w, c)) => (Some(w), Some(c)),
             None => (None, any_cue_text),
         };
-        if who.is_none() && !headline {
+        if who.is_none() && !headline && !unnamed {
             // Fallbacks: the sentence's earlier quotation, the paragraph's earlier speaker,
             // the sentence's subject, the last speaker.
             let same_para = work
@@ -747,16 +845,15 @@ pub(crate) fn attribute(
                 .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
                 && !t.trim_end().ends_with(['.', ',', '!', '?'])
         };
-        let keep = if headline {
+        let keep = if unnamed {
+            false
+        } else if headline {
             pre_has_verb || post_found || inherits
         } else if words < 4 {
             !title_like && (pre_has_verb || post_found || inherits)
         } else {
             true
         };
-        if cue.is_none() && who.is_some() {
-            cue = None;
-        }
 
         let mut ctx_words = raw_join(text, &sentence_toks);
         ctx_words.push(' ');
@@ -777,6 +874,7 @@ pub(crate) fn attribute(
             headline,
             context: ctx_words,
             sentence,
+            text: qtext,
         });
     }
 
@@ -810,7 +908,7 @@ pub(crate) fn attribute(
         .iter()
         .zip(&work)
         .filter(|(_, w)| !w.headline)
-        .map(|(m, _)| norm(&m.span.text(text)))
+        .map(|(_, w)| norm(&w.text))
         .collect();
 
     let mut out = Vec::new();
@@ -818,7 +916,7 @@ pub(crate) fn attribute(
         if !w.keep {
             continue;
         }
-        let qtext = m.span.text(text);
+        let qtext = w.text;
         if w.headline {
             let n = norm(&qtext);
             if n.is_empty() || body.iter().any(|b| b.contains(&n)) {
@@ -829,6 +927,7 @@ pub(crate) fn attribute(
         let relevant = is_relevant(&qtext, &w.context, ctx.side(who));
         out.push(Attributed {
             span: m.span,
+            text: qtext,
             speaker: who.map(|x| ctx.name(x)),
             cue: w.cue,
             relevant,
@@ -923,6 +1022,20 @@ mod tests {
         let t =
             format!("{LEAD}Lavrov called the sanctions “delusional” and said talks were “useful.”");
         assert_eq!(read(&t).len(), 2);
+    }
+
+    #[test]
+    fn unnamed_parties_are_not_rows() {
+        for cue in [
+            "a senior official said",
+            "U.S. officials told reporters",
+            "sources said",
+        ] {
+            let t = format!("{LEAD}“Moscow will respond to the new sanctions soon,” {cue}.");
+            assert!(read(&t).is_empty(), "{cue}: {:?}", read(&t));
+        }
+        let t = format!("{LEAD}“Moscow will respond to the new sanctions soon,” Smith said.");
+        assert_eq!(one(&t).1.as_deref(), Some("Smith"));
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl Reader {
         let quotes = attribute(text, &paras, spans, &self.aliases)
             .into_iter()
             .map(|a| {
-                let text_q = a.span.text(text);
+                let text_q = a.text;
                 Quote {
                     partial: text_q.split_whitespace().count() < 4,
                     start: a.span.start(),

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::tokens::{
-    Tok, CAP_STOP, DIPLOMAT_ROLES, ORG_WORDS, OUTLET_WORDS, PLACE_WORDS, ROLE_HEADS, TITLE_WORDS,
+    is_speech_verb, Tok, CAP_STOP, DIPLOMAT_ROLES, ORG_WORDS, OUTLET_WORDS, PLACE_WORDS,
+    ROLE_HEADS, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -288,13 +289,13 @@ impl People {
         aliases: &SpeakerAliases,
     ) -> Self {
         let mut people = People::default();
-        let mut singles: Vec<(usize, usize, Tok)> = Vec::new(); // (start, end, token)
+        let mut singles: Vec<(usize, usize, Tok, bool)> = Vec::new(); // (start, end, token, speaks)
         for toks in groups {
             people.scan(text, toks, aliases, &mut singles);
         }
         // Single names: a surname seen in full, an alias-table surname, or a capitalised
         // word directly followed by a speech verb.
-        for (start, end, tok) in singles {
+        for (start, end, tok, speaks) in singles {
             let who = people
                 .persons
                 .iter()
@@ -304,6 +305,13 @@ impl People {
                     aliases
                         .by_surname(&tok.norm)
                         .map(|canon| Who::Person(people.add_person(canon, &tok.norm, Vec::new())))
+                })
+                .or_else(|| {
+                    // An unknown single name that speaks ("Smith said") is a person.
+                    speaks.then(|| {
+                        let raw = raw_name(text, std::slice::from_ref(&tok));
+                        Who::Person(people.add_person(&raw, &tok.norm, Vec::new()))
+                    })
                 });
             if let Some(who) = who {
                 people.mentions.push(Mention {
@@ -365,7 +373,7 @@ impl People {
         text: &str,
         toks: &[Tok],
         aliases: &SpeakerAliases,
-        singles: &mut Vec<(usize, usize, Tok)>,
+        singles: &mut Vec<(usize, usize, Tok, bool)>,
     ) {
         let mut i = 0;
         while i < toks.len() {
@@ -400,7 +408,7 @@ impl People {
         a: usize,
         b: usize,
         aliases: &SpeakerAliases,
-        singles: &mut Vec<(usize, usize, Tok)>,
+        singles: &mut Vec<(usize, usize, Tok, bool)>,
     ) {
         let run = &toks[a..b];
         let possessive = run.last().is_some_and(|t| t.possessive);
@@ -521,7 +529,8 @@ impl People {
                     self.persons[p].titles.extend(titles);
                 }
             }
-            singles.push((t.start, t.end, t));
+            let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
+            singles.push((t.start, t.end, t, speaks));
         }
     }
 
