@@ -1052,6 +1052,17 @@ mod tests {
     }
 
     #[test]
+    fn dash_attribution_inside_marks_gives_two_quotes() {
+        let t = format!("{LEAD}“We are ready for dialogue with Washington – says Lavrov. But not at any price.”");
+        let q = read(&t);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(
+            q.iter().all(|(_, s)| s.as_deref() == Some("Sergey Lavrov")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
     fn colon_in_previous_paragraph() {
         let t = format!("{LEAD}Lavrov said the talks were useful.\n\nHe further stated that,\n\n“those proposals concern strategic stability.”");
         assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"));

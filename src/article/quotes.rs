@@ -8,6 +8,9 @@
 //! break inside a quotation), so a missing mark costs one paragraph, never the article.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 /// A quotation span found in the text, before attribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,8 +160,59 @@ fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
     r.start + lead..r.end - trail
 }
 
+/// An attribution set off by dashes inside the marks: “… – says Lavrov. …” or
+/// “… — Lavrov said, …”. Compiled once; applied to each quotation's content.
+static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    const VERBS: &str = "says|said|adds|added|stresses|stressed|notes|noted|explains|explained|stated|emphasized|emphasised|continued|insisted|underlined|believes";
+    Regex::new(&format!(
+        r"\s[–—-]{{1,2}}\s*(?:(?:{VERBS})\s+[^.,;!?“”\x22]{{1,60}}?|\p{{Lu}}[^.,;!?“”\x22]{{0,60}}?\s(?:{VERBS}))[.,]\s+"
+    ))
+    .expect("dash attribution pattern is valid")
+});
+
+/// Splits a one-paragraph quotation at an attribution printed inside its marks; the two
+/// parts are separate quotations and the attribution becomes ordinary text between them.
+fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
+    let single = span.segments.len() == 1;
+    let seg = span.segments[0].clone();
+    let found = if single {
+        DASH_CUE.find(&text[seg.clone()])
+    } else {
+        None
+    };
+    match found {
+        Some(m) if m.start() > 0 && seg.start + m.end() < seg.end => {
+            let cue_start = seg.start + m.start();
+            let rest = seg.start + m.end();
+            out.push(Span {
+                close_end: cue_start,
+                segments: vec![trimmed(text, seg.start..cue_start)],
+                ..span.clone()
+            });
+            split_dash_cues(
+                text,
+                Span {
+                    open: rest,
+                    segments: vec![rest..seg.end],
+                    ..span
+                },
+                out,
+            );
+        }
+        _ => out.push(span),
+    }
+}
+
 /// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
 pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for span in find_marked(text, paras) {
+        split_dash_cues(text, span, &mut out);
+    }
+    out
+}
+
+fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     let all: Vec<Vec<Mark>> = paras.iter().map(|p| marks(text, p)).collect();
     let mut spans = Vec::new();
     let mut cur: Option<OpenQuote> = None;
@@ -364,6 +418,17 @@ mod tests {
     fn reversed_marks_read_as_pair() {
         let t = "Arguing that x, but ” in global affairs. “\n\nNext “one” here.";
         assert_eq!(texts(t), ["in global affairs.", "one"]);
+    }
+
+    #[test]
+    fn dash_attribution_inside_marks_splits() {
+        let t = "“We are ready for dialogue – says Lavrov. But not at any price.”";
+        assert_eq!(
+            texts(t),
+            ["We are ready for dialogue", "But not at any price."]
+        );
+        let t = "“Yes — it was hard — but we did it,” he said.";
+        assert_eq!(texts(t), ["Yes — it was hard — but we did it,"]);
     }
 
     #[test]
