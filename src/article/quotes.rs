@@ -193,7 +193,7 @@ fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
                 text,
                 Span {
                     open: rest,
-                    segments: vec![rest..seg.end],
+                    segments: std::iter::once(rest..seg.end).collect(),
                     ..span
                 },
                 out,
