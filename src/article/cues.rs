@@ -730,8 +730,8 @@ pub(crate) fn attribute(
         };
         // Windows are capped so that one quotation never costs more than a sentence's worth
         // of work, even in text without sentence punctuation.
-        let mut pre_toks: Vec<Tok> = tail(p0.window(lo, s.open), MAX_WINDOW).to_vec();
-        let sentence_toks: Vec<Tok> = tail(p0.window(sent_start, s.open), MAX_WINDOW).to_vec();
+        let mut pre_toks: &[Tok] = tail(p0.window(lo, s.open), MAX_WINDOW);
+        let sentence_toks: &[Tok] = tail(p0.window(sent_start, s.open), MAX_WINDOW);
         if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
             let pp = &ctx.paras[s.paragraph - 1];
             if !ends_sentence(&text[pp.range.clone()]) && !is_headline(&text[pp.range.clone()])
@@ -743,7 +743,7 @@ pub(crate) fn attribute(
                     .and_then(|k| merged.get(k))
                     .filter(|x| x.span.last_paragraph == s.paragraph - 1)
                     .map_or(0, |x| x.span.close_end);
-                pre_toks = tail(pp.window(st.max(after_quote), pp.range.end), MAX_WINDOW).to_vec();
+                pre_toks = tail(pp.window(st.max(after_quote), pp.range.end), MAX_WINDOW);
             }
         }
         let next_open = merged
@@ -751,7 +751,7 @@ pub(crate) fn attribute(
             .filter(|n| n.span.paragraph == s.last_paragraph)
             .map_or(pl.range.end, |n| n.span.open);
         let post_hi = pl.sentence_end(s.close_end).min(next_open);
-        let mut post_toks: Vec<Tok> = head(pl.window(s.close_end, post_hi), MAX_WINDOW).to_vec();
+        let mut post_toks: &[Tok] = head(pl.window(s.close_end, post_hi), MAX_WINDOW);
         let inner_text = s.segments.last().map_or("", |r| &text[r.clone()]);
         if post_toks.is_empty() && inner_text.ends_with(',') {
             if let Some(np) = ctx.paras.get(s.last_paragraph + 1) {
@@ -764,7 +764,7 @@ pub(crate) fn attribute(
                         .get(qi + 1)
                         .filter(|n| n.span.paragraph == s.last_paragraph + 1)
                         .map_or(hi, |n| hi.min(n.span.open));
-                    post_toks = head(np.window(np.range.start, hi), MAX_WINDOW).to_vec();
+                    post_toks = head(np.window(np.range.start, hi), MAX_WINDOW);
                 }
             }
         }
@@ -772,8 +772,8 @@ pub(crate) fn attribute(
             let toks = tokenize(text, r.clone());
             ctx.post(&toks)
         });
-        let post_cue = ctx.post(&post_toks);
-        let pre_cue = ctx.pre(&pre_toks, &sentence_toks);
+        let post_cue = ctx.post(post_toks);
+        let pre_cue = ctx.pre(pre_toks, sentence_toks);
         let headline = s.paragraph == s.last_paragraph && is_headline(&text[p0.range.clone()]);
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
@@ -826,7 +826,7 @@ pub(crate) fn attribute(
             who = prev_same_sentence
                 .and_then(|w| w.who)
                 .or(same_para)
-                .or_else(|| match ctx.forward(&sentence_toks) {
+                .or_else(|| match ctx.forward(sentence_toks) {
                     Some((Subject::Who(w @ Who::Person(_)), _)) => Some(w),
                     Some((Subject::Pronoun(off), _)) => ctx.resolve(&Subject::Pronoun(off)),
                     _ => None,
@@ -836,7 +836,7 @@ pub(crate) fn attribute(
 
         let qtext = s.text(text);
         let words = word_count(&qtext);
-        let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(&pre_toks, i));
+        let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
         let inherits = prev_same_sentence.is_some_and(|w| !w.post);
         let title_like = {
             let t = &qtext;
@@ -855,9 +855,9 @@ pub(crate) fn attribute(
             true
         };
 
-        let mut ctx_words = raw_join(text, &sentence_toks);
+        let mut ctx_words = raw_join(text, sentence_toks);
         ctx_words.push(' ');
-        ctx_words.push_str(&raw_join(text, &post_toks));
+        ctx_words.push_str(&raw_join(text, post_toks));
 
         if let (Some(w), true) = (who, keep) {
             last_speaker = Some(w);

@@ -87,6 +87,16 @@ pub(crate) fn date_at_start(s: &str) -> Option<(NaiveDate, usize)> {
     Some((date, c.get(0)?.end()))
 }
 
+/// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").
+fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
+    if p.split_whitespace().count() > 14 {
+        return None;
+    }
+    p.char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && p[..i].ends_with(char::is_whitespace))
+        .find_map(|(i, _)| date_at_start(&p[i..]))
+}
+
 /// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
 #[derive(Debug, Clone, Default)]
 pub struct DateManifest {
@@ -165,7 +175,7 @@ pub(crate) fn from_paragraphs(
     // The dateline sits in the first few paragraphs after the headline (subheadings and
     // bylines may come first).
     for p in paras.iter().skip(first_body).take(4) {
-        if let Some((d, _)) = date_at_start(p) {
+        if let Some((d, _)) = date_at_start(p).or_else(|| date_in_short_line(p)) {
             return Some((d, DateSource::Dateline));
         }
     }
@@ -226,6 +236,15 @@ mod tests {
             Some((d(2017, 6, 23), DateSource::Dateline))
         );
         assert_eq!(from_paragraphs(&["Headline", "No date."], Some(0)), None);
+        let paras = [
+            "Headline here",
+            "By Jane Roe | June 5, 2020, 10:00",
+            "Body.",
+        ];
+        assert_eq!(
+            from_paragraphs(&paras, Some(0)),
+            Some((d(2020, 6, 5), DateSource::Dateline))
+        );
     }
 
     #[test]
