@@ -90,7 +90,7 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
         let t = &toks[j - 1];
         let skip = t.word
             && (matches!(
-                t.norm.as_str(),
+                &*t.norm,
                 "has" | "have" | "had" | "also" | "later" | "then" | "was" | "were" | "would"
             ) || t.norm.ends_with("ly"));
         if !skip {
@@ -102,13 +102,13 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
         return false;
     }
     let head = &toks[j - 1];
-    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&head.norm.as_str()) {
+    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&&*head.norm) {
         return false;
     }
     let plural = head.norm.ends_with('s') && !head.norm.ends_with("ss");
     let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1].iter().any(|t| {
         matches!(
-            t.norm.as_str(),
+            &*t.norm,
             "a" | "an" | "one" | "another" | "some" | "several"
         )
     });
@@ -120,14 +120,14 @@ struct Cue {
     range: Range<usize>,
 }
 
-struct Para {
+struct Para<'a> {
     range: Range<usize>,
-    toks: Vec<Tok>,
+    toks: Vec<Tok<'a>>,
     /// Sentence boundaries (byte offsets), sorted.
     bounds: Vec<usize>,
 }
 
-impl Para {
+impl<'a> Para<'a> {
     fn sentence_start(&self, off: usize) -> usize {
         let i = self.bounds.partition_point(|&b| b <= off);
         i.checked_sub(1)
@@ -138,7 +138,7 @@ impl Para {
         self.bounds.get(i).copied().unwrap_or(self.range.end)
     }
     /// Tokens entirely inside `lo..hi`.
-    fn window(&self, lo: usize, hi: usize) -> &[Tok] {
+    fn window(&self, lo: usize, hi: usize) -> &[Tok<'a>] {
         let a = self.toks.partition_point(|t| t.start < lo);
         let b = self.toks.partition_point(|t| t.end <= hi);
         if a <= b {
@@ -237,14 +237,14 @@ fn is_headline(s: &str) -> bool {
     t.chars().next_back().is_some_and(char::is_alphanumeric) && word_count(s) <= 25
 }
 
-struct Ctx {
+struct Ctx<'a> {
     people: People,
-    paras: Vec<Para>,
+    paras: Vec<Para<'a>>,
     /// Speech events: verb offset → person who spoke (for pronouns).
     events: BTreeMap<usize, usize>,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     fn mention(&self, t: &Tok) -> Option<(Who, bool, usize)> {
         let m = self.people.at(t.start)?;
         Some((m.who, m.possessive, m.start))
@@ -262,7 +262,7 @@ impl Ctx {
         if t.is("he") || t.is("she") {
             return Some(Subject::Pronoun(t.start));
         }
-        if ROLE_HEADS.contains(t.norm.as_str()) {
+        if ROLE_HEADS.contains(&*t.norm) {
             return Some(Subject::Desc(description(toks, j), t.start));
         }
         None
@@ -378,7 +378,7 @@ impl Ctx {
         }
         let limit = toks.len().min(i + 12);
         let v = (i..limit).find(|&v| is_speech_verb(toks, v))?;
-        if RELAY_VERBS.contains(toks[v].norm.as_str()) {
+        if RELAY_VERBS.contains(&*toks[v].norm) {
             let (s, a, b) = self.relay(toks, v, i)?;
             let start = self.subject_start(toks, i, a.min(v));
             return Some(Cue {
@@ -417,7 +417,7 @@ impl Ctx {
         }
         while k > lo
             && toks[k - 1].word
-            && (TITLE_WORDS.contains(toks[k - 1].norm.as_str())
+            && (TITLE_WORDS.contains(&*toks[k - 1].norm)
                 || side_of_word(&toks[k - 1].norm) != Side::Unknown)
         {
             k -= 1;
@@ -465,7 +465,7 @@ impl Ctx {
                 range: t.start..np[k].end,
             });
         }
-        if RELAY_VERBS.contains(t.norm.as_str()) {
+        if RELAY_VERBS.contains(&*t.norm) {
             let (s, a, b) = self.relay(toks, v, 0)?;
             return Some(Cue {
                 subject: s,
@@ -558,8 +558,8 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     while a > 0 && j - a < 5 {
         let t = &toks[a - 1];
         let modifier = t.word
-            && (TITLE_WORDS.contains(t.norm.as_str())
-                || ROLE_HEADS.contains(t.norm.as_str())
+            && (TITLE_WORDS.contains(&*t.norm)
+                || ROLE_HEADS.contains(&*t.norm)
                 || side_of_word(&t.norm) != Side::Unknown);
         if !modifier {
             break;
@@ -568,25 +568,21 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     }
     let mut b = j + 1;
     if toks.get(b).is_some_and(|t| t.is("of")) {
-        while b < toks.len()
-            && b < j + 4
-            && toks[b].word
-            && TITLE_WORDS.contains(toks[b].norm.as_str())
-        {
+        while b < toks.len() && b < j + 4 && toks[b].word && TITLE_WORDS.contains(&*toks[b].norm) {
             b += 1;
         }
     }
-    toks[a..b].iter().map(|t| t.norm.clone()).collect()
+    toks[a..b].iter().map(|t| t.norm.to_string()).collect()
 }
 
 /// Most tokens looked at on either side of a quotation.
 const MAX_WINDOW: usize = 80;
 
-fn tail(toks: &[Tok], n: usize) -> &[Tok] {
+fn tail<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
     &toks[toks.len().saturating_sub(n)..]
 }
 
-fn head(toks: &[Tok], n: usize) -> &[Tok] {
+fn head<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
     &toks[..toks.len().min(n)]
 }
 

@@ -126,7 +126,7 @@ fn scan(text: &str, leaders: bool) -> Found {
     let toks: Vec<Tok> = tokenize(text, 0..text.len());
     let mut f = Found::default();
     for (i, t) in toks.iter().enumerate() {
-        let w = t.norm.as_str();
+        let w = &*t.norm;
         // "US" in capitals is the country; "us" is the pronoun.
         let us_caps = w == "us" && &text[t.start..t.end] == "US";
         f.us |= us_caps || US_WORDS.contains(&w) || w.starts_with("u.s.-");

@@ -240,7 +240,7 @@ fn same_surname(a: &str, b: &str) -> bool {
 }
 
 fn is_name_word(t: &Tok) -> bool {
-    let n = t.norm.as_str();
+    let n = &*t.norm;
     let letters = n.chars().filter(|c| c.is_alphabetic()).count();
     t.word
         && t.cap
@@ -283,13 +283,13 @@ impl People {
 
     /// Builds the registry from token groups in text order; a group is a stretch of text
     /// without quotations, so names never run across one.
-    pub fn from_tokens<'t>(
-        text: &str,
-        groups: impl Iterator<Item = &'t [Tok]>,
+    pub fn from_tokens<'t, 'a: 't>(
+        text: &'a str,
+        groups: impl Iterator<Item = &'t [Tok<'a>]>,
         aliases: &SpeakerAliases,
     ) -> Self {
         let mut people = People::default();
-        let mut singles: Vec<(usize, usize, Tok, bool)> = Vec::new(); // (start, end, token, speaks)
+        let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new(); // (start, end, token, speaks)
         for toks in groups {
             people.scan(text, toks, aliases, &mut singles);
         }
@@ -368,12 +368,12 @@ impl People {
         self.orgs.len() - 1
     }
 
-    fn scan(
+    fn scan<'a>(
         &mut self,
         text: &str,
-        toks: &[Tok],
+        toks: &[Tok<'a>],
         aliases: &SpeakerAliases,
-        singles: &mut Vec<(usize, usize, Tok, bool)>,
+        singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
     ) {
         let mut i = 0;
         while i < toks.len() {
@@ -401,33 +401,31 @@ impl People {
         }
     }
 
-    fn run(
+    fn run<'a>(
         &mut self,
         text: &str,
-        toks: &[Tok],
+        toks: &[Tok<'a>],
         a: usize,
         b: usize,
         aliases: &SpeakerAliases,
-        singles: &mut Vec<(usize, usize, Tok, bool)>,
+        singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
     ) {
         let run = &toks[a..b];
         let possessive = run.last().is_some_and(|t| t.possessive);
         // Organisations: the run ends in an organisation word, or is a known outlet.
         let last = &run[run.len() - 1];
-        let org_like = ORG_WORDS.contains(last.norm.as_str())
+        let org_like = ORG_WORDS.contains(&*last.norm)
             || run.iter().all(|t| is_all_caps(text, t))
                 && run.len() == 1
-                && OUTLET_WORDS.contains(last.norm.as_str());
+                && OUTLET_WORDS.contains(&*last.norm);
         if org_like {
             let first = run
                 .iter()
-                .position(|t| !CAP_STOP.contains(t.norm.as_str()))
+                .position(|t| !CAP_STOP.contains(&*t.norm))
                 .unwrap_or(run.len());
             let name_toks = &run[first..];
             if !name_toks.is_empty() {
-                let outlet = name_toks
-                    .iter()
-                    .any(|t| OUTLET_WORDS.contains(t.norm.as_str()));
+                let outlet = name_toks.iter().any(|t| OUTLET_WORDS.contains(&*t.norm));
                 let name = raw_name(text, name_toks);
                 let o = self.add_org(&name, outlet);
                 self.mentions.push(Mention {
@@ -443,11 +441,10 @@ impl People {
         let mut titles: Vec<String> = Vec::new();
         let mut k = 0;
         while k < run.len()
-            && (CAP_STOP.contains(run[k].norm.as_str())
-                || TITLE_WORDS.contains(run[k].norm.as_str()))
+            && (CAP_STOP.contains(&*run[k].norm) || TITLE_WORDS.contains(&*run[k].norm))
         {
-            if TITLE_WORDS.contains(run[k].norm.as_str()) {
-                titles.push(run[k].norm.clone());
+            if TITLE_WORDS.contains(&*run[k].norm) {
+                titles.push(run[k].norm.to_string());
             }
             k += 1;
         }
@@ -467,9 +464,9 @@ impl People {
             let t = &toks[j - 1];
             if t.word
                 && !t.possessive
-                && (TITLE_WORDS.contains(t.norm.as_str()) || ROLE_HEADS.contains(t.norm.as_str()))
+                && (TITLE_WORDS.contains(&*t.norm) || ROLE_HEADS.contains(&*t.norm))
             {
-                titles.push(t.norm.clone());
+                titles.push(t.norm.to_string());
                 j -= 1;
             } else {
                 break;
@@ -487,18 +484,15 @@ impl People {
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
             let starts_like_title = seg.first().is_some_and(|t| {
-                matches!(t.norm.as_str(), "the" | "a" | "an")
-                    || TITLE_WORDS.contains(t.norm.as_str())
-                    || ROLE_HEADS.contains(t.norm.as_str())
+                matches!(&*t.norm, "the" | "a" | "an")
+                    || TITLE_WORDS.contains(&*t.norm)
+                    || ROLE_HEADS.contains(&*t.norm)
             });
             if starts_like_title {
                 titles.extend(
                     seg.iter()
-                        .filter(|t| {
-                            TITLE_WORDS.contains(t.norm.as_str())
-                                || ROLE_HEADS.contains(t.norm.as_str())
-                        })
-                        .map(|t| t.norm.clone()),
+                        .filter(|t| TITLE_WORDS.contains(&*t.norm) || ROLE_HEADS.contains(&*t.norm))
+                        .map(|t| t.norm.to_string()),
                 );
                 // Nationality only from the first words (not "director for Russian affairs").
                 let _ = side_titles;
@@ -509,7 +503,7 @@ impl People {
             let canonical = aliases
                 .canonical(&full)
                 .map_or(full.clone(), str::to_string);
-            let surname = name[name.len() - 1].norm.clone();
+            let surname = name[name.len() - 1].norm.to_string();
             let p = self.add_person(&canonical, &surname, titles);
             self.mentions.push(Mention {
                 start: name[0].start,

@@ -1,17 +1,19 @@
 //! Word tokens with byte offsets, and the small closed word lists that attribution needs
 //! (speech verbs, titles, pronouns). The lists describe English news style, not any article.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 /// A word or a punctuation character, with its byte range in the article.
 #[derive(Debug, Clone)]
-pub(crate) struct Tok {
+pub(crate) struct Tok<'a> {
     pub start: usize,
     pub end: usize,
     /// Lower-cased word without a possessive ending; the character itself for punctuation.
-    pub norm: String,
+    /// Borrowed from the text unless lower-casing changed it.
+    pub norm: Cow<'a, str>,
     pub word: bool,
     /// Starts with an upper-case letter.
     pub cap: bool,
@@ -19,7 +21,7 @@ pub(crate) struct Tok {
     pub possessive: bool,
 }
 
-impl Tok {
+impl Tok<'_> {
     pub fn is(&self, s: &str) -> bool {
         self.norm == s
     }
@@ -52,7 +54,7 @@ fn inner_char(c: char) -> bool {
 }
 
 /// Splits `text[range]` into tokens. Linear in the range.
-pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
+pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok<'_>> {
     let s = &text[range.clone()];
     let mut out = Vec::new();
     let mut it = s.char_indices().peekable();
@@ -64,7 +66,7 @@ pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
             out.push(Tok {
                 start: range.start + i,
                 end: range.start + i + c.len_utf8(),
-                norm: c.to_string(),
+                norm: Cow::Borrowed(&s[i..i + c.len_utf8()]),
                 word: false,
                 cap: false,
                 possessive: false,
@@ -95,15 +97,19 @@ pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 break;
             }
         }
-        let raw = &s[i..end];
-        let mut norm = raw.to_lowercase();
+        let mut raw = &s[i..end];
         let mut possessive = false;
-        for suffix in ["’s", "'s"] {
-            if norm.len() > suffix.len() && norm.ends_with(suffix) {
-                norm.truncate(norm.len() - suffix.len());
+        for suffix in ["’s", "'s", "’S", "'S"] {
+            if raw.len() > suffix.len() && raw.ends_with(suffix) {
+                raw = &raw[..raw.len() - suffix.len()];
                 possessive = true;
             }
         }
+        let norm: Cow<'_, str> = if raw.chars().any(char::is_uppercase) {
+            Cow::Owned(raw.to_lowercase())
+        } else {
+            Cow::Borrowed(raw)
+        };
         // Plural possessive: partners’ (the mark right after a word ending in s).
         if let Some(&(_, d)) = it.peek() {
             if (d == '’' || d == '\'') && norm.ends_with('s') {
@@ -264,15 +270,15 @@ pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
     if t.cap {
         // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
         // attributes; headlines capitalise "Says".
-        return matches!(t.norm.as_str(), "says" | "said");
+        return matches!(&*t.norm, "says" | "said");
     }
-    let next = toks.get(i + 1).map(|n| n.norm.as_str());
-    match t.norm.as_str() {
+    let next = toks.get(i + 1).map(|n| &*n.norm);
+    match &*t.norm {
         "pointed" | "pointing" => next == Some("out"),
         "according" => next == Some("to"),
         "quotes" | "cites" => true,
         "called" | "calling" | "calls" => true,
-        _ => SPEECH_VERBS.contains(t.norm.as_str()),
+        _ => SPEECH_VERBS.contains(&*t.norm),
     }
 }
 
@@ -818,7 +824,7 @@ pub(crate) static PLACE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|
 
 /// Personal pronouns that can stand for a speaker.
 pub(crate) fn is_pronoun(t: &Tok) -> bool {
-    t.word && matches!(t.norm.as_str(), "he" | "she" | "him" | "her")
+    t.word && matches!(&*t.norm, "he" | "she" | "him" | "her")
 }
 
 #[cfg(test)]
@@ -829,7 +835,7 @@ mod tests {
     fn tokens_keep_abbreviations_and_possessives() {
         let t = "U.S. Secretary Pompeo’s aide, Mr. Lavrov said.";
         let toks = tokenize(t, 0..t.len());
-        let words: Vec<&str> = toks.iter().map(|t| t.norm.as_str()).collect();
+        let words: Vec<&str> = toks.iter().map(|t| &*t.norm).collect();
         assert_eq!(
             words,
             [
