@@ -15,9 +15,7 @@ use super::quotes::Span;
 use super::relevance::is_relevant;
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
-use super::tokens::{
-    is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY_VERBS, ROLE_HEADS, TITLE_WORDS,
-};
+use super::tokens::{is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY, ROLE, TITLE};
 
 /// A quotation with its attribution, ready to become a public `Quote`.
 #[derive(Debug, Clone)]
@@ -262,7 +260,7 @@ impl Ctx<'_> {
         if t.is("he") || t.is("she") {
             return Some(Subject::Pronoun(t.start));
         }
-        if ROLE_HEADS.contains(&*t.norm) {
+        if t.has(ROLE) {
             return Some(Subject::Desc(description(toks, j), t.start));
         }
         None
@@ -378,7 +376,7 @@ impl Ctx<'_> {
         }
         let limit = toks.len().min(i + 12);
         let v = (i..limit).find(|&v| is_speech_verb(toks, v))?;
-        if RELAY_VERBS.contains(&*toks[v].norm) {
+        if toks[v].has(RELAY) {
             let (s, a, b) = self.relay(toks, v, i)?;
             let start = self.subject_start(toks, i, a.min(v));
             return Some(Cue {
@@ -417,8 +415,7 @@ impl Ctx<'_> {
         }
         while k > lo
             && toks[k - 1].word
-            && (TITLE_WORDS.contains(&*toks[k - 1].norm)
-                || side_of_word(&toks[k - 1].norm) != Side::Unknown)
+            && (toks[k - 1].has(TITLE) || side_of_word(&toks[k - 1].norm) != Side::Unknown)
         {
             k -= 1;
         }
@@ -465,7 +462,7 @@ impl Ctx<'_> {
                 range: t.start..np[k].end,
             });
         }
-        if RELAY_VERBS.contains(&*t.norm) {
+        if t.has(RELAY) {
             let (s, a, b) = self.relay(toks, v, 0)?;
             return Some(Cue {
                 subject: s,
@@ -557,10 +554,8 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     let mut a = j;
     while a > 0 && j - a < 5 {
         let t = &toks[a - 1];
-        let modifier = t.word
-            && (TITLE_WORDS.contains(&*t.norm)
-                || ROLE_HEADS.contains(&*t.norm)
-                || side_of_word(&t.norm) != Side::Unknown);
+        let modifier =
+            t.word && (t.has(TITLE) || t.has(ROLE) || side_of_word(&t.norm) != Side::Unknown);
         if !modifier {
             break;
         }
@@ -568,7 +563,7 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     }
     let mut b = j + 1;
     if toks.get(b).is_some_and(|t| t.is("of")) {
-        while b < toks.len() && b < j + 4 && toks[b].word && TITLE_WORDS.contains(&*toks[b].norm) {
+        while b < toks.len() && b < j + 4 && toks[b].word && toks[b].has(TITLE) {
             b += 1;
         }
     }

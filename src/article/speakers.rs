@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::tokens::{
-    is_speech_verb, Tok, CAP_STOP, DIPLOMAT_ROLES, ORG_WORDS, OUTLET_WORDS, PLACE_WORDS,
-    ROLE_HEADS, TITLE_WORDS,
+    is_speech_verb, Tok, DIPLOMAT_ROLES, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS, STOP,
+    TITLE,
 };
 use crate::{Error, Result};
 
@@ -245,9 +245,9 @@ fn is_name_word(t: &Tok) -> bool {
     t.word
         && t.cap
         && letters > 0
-        && !PLACE_WORDS.contains(n)
-        && !CAP_STOP.contains(n)
-        && !n.split('-').any(|p| PLACE_WORDS.contains(p))
+        && !t.has(PLACE)
+        && !t.has(STOP)
+        && !(n.contains('-') && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
 fn raw_name(text: &str, toks: &[Tok]) -> String {
@@ -414,18 +414,13 @@ impl People {
         let possessive = run.last().is_some_and(|t| t.possessive);
         // Organisations: the run ends in an organisation word, or is a known outlet.
         let last = &run[run.len() - 1];
-        let org_like = ORG_WORDS.contains(&*last.norm)
-            || run.iter().all(|t| is_all_caps(text, t))
-                && run.len() == 1
-                && OUTLET_WORDS.contains(&*last.norm);
+        let org_like = last.has(ORG)
+            || run.iter().all(|t| is_all_caps(text, t)) && run.len() == 1 && last.has(OUTLET);
         if org_like {
-            let first = run
-                .iter()
-                .position(|t| !CAP_STOP.contains(&*t.norm))
-                .unwrap_or(run.len());
+            let first = run.iter().position(|t| !t.has(STOP)).unwrap_or(run.len());
             let name_toks = &run[first..];
             if !name_toks.is_empty() {
-                let outlet = name_toks.iter().any(|t| OUTLET_WORDS.contains(&*t.norm));
+                let outlet = name_toks.iter().any(|t| t.has(OUTLET));
                 let name = raw_name(text, name_toks);
                 let o = self.add_org(&name, outlet);
                 self.mentions.push(Mention {
@@ -440,10 +435,8 @@ impl People {
         // Split off leading stop words and titles; the rest is the name.
         let mut titles: Vec<String> = Vec::new();
         let mut k = 0;
-        while k < run.len()
-            && (CAP_STOP.contains(&*run[k].norm) || TITLE_WORDS.contains(&*run[k].norm))
-        {
-            if TITLE_WORDS.contains(&*run[k].norm) {
+        while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
+            if run[k].has(TITLE) {
                 titles.push(run[k].norm.to_string());
             }
             k += 1;
@@ -462,10 +455,7 @@ impl People {
         let mut j = a;
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
-            if t.word
-                && !t.possessive
-                && (TITLE_WORDS.contains(&*t.norm) || ROLE_HEADS.contains(&*t.norm))
-            {
+            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
                 titles.push(t.norm.to_string());
                 j -= 1;
             } else {
@@ -484,14 +474,12 @@ impl People {
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
             let starts_like_title = seg.first().is_some_and(|t| {
-                matches!(&*t.norm, "the" | "a" | "an")
-                    || TITLE_WORDS.contains(&*t.norm)
-                    || ROLE_HEADS.contains(&*t.norm)
+                matches!(&*t.norm, "the" | "a" | "an") || t.has(TITLE) || t.has(ROLE)
             });
             if starts_like_title {
                 titles.extend(
                     seg.iter()
-                        .filter(|t| TITLE_WORDS.contains(&*t.norm) || ROLE_HEADS.contains(&*t.norm))
+                        .filter(|t| t.has(TITLE) || t.has(ROLE))
                         .map(|t| t.norm.to_string()),
                 );
                 // Nationality only from the first words (not "director for Russian affairs").

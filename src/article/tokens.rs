@@ -2,7 +2,7 @@
 //! (speech verbs, titles, pronouns). The lists describe English news style, not any article.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -19,9 +19,46 @@ pub(crate) struct Tok<'a> {
     pub cap: bool,
     /// Ends in ’s / 's (or a bare ’ after s).
     pub possessive: bool,
+    /// Word-list memberships ([`SPEECH`], [`TITLE`], …), looked up once per token.
+    pub flags: u16,
 }
 
+/// Word-list flags (see [`Tok::has`]).
+pub(crate) const SPEECH: u16 = 1;
+pub(crate) const TITLE: u16 = 1 << 1;
+pub(crate) const ROLE: u16 = 1 << 2;
+pub(crate) const STOP: u16 = 1 << 3;
+pub(crate) const ORG: u16 = 1 << 4;
+pub(crate) const OUTLET: u16 = 1 << 5;
+pub(crate) const PLACE: u16 = 1 << 6;
+pub(crate) const RELAY: u16 = 1 << 7;
+
+/// Every word list in one map, so that a token costs one lookup.
+static LEXICON: LazyLock<HashMap<&'static str, u16>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u16> = HashMap::new();
+    let lists: [(&HashSet<&'static str>, u16); 8] = [
+        (&SPEECH_VERBS, SPEECH),
+        (&TITLE_WORDS, TITLE),
+        (&ROLE_HEADS, ROLE),
+        (&CAP_STOP, STOP),
+        (&ORG_WORDS, ORG),
+        (&OUTLET_WORDS, OUTLET),
+        (&PLACE_WORDS, PLACE),
+        (&RELAY_VERBS, RELAY),
+    ];
+    for (set, flag) in lists {
+        for w in set.iter() {
+            *m.entry(*w).or_insert(0) |= flag;
+        }
+    }
+    m
+});
+
 impl Tok<'_> {
+    /// True when the word is in the list(s) of `flag`.
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
     pub fn is(&self, s: &str) -> bool {
         self.norm == s
     }
@@ -70,6 +107,7 @@ pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok<'_>> {
                 word: false,
                 cap: false,
                 possessive: false,
+                flags: 0,
             });
             continue;
         }
@@ -119,9 +157,11 @@ pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok<'_>> {
                 }
             }
         }
+        let flags = LEXICON.get(&*norm).copied().unwrap_or(0);
         out.push(Tok {
             start: range.start + i,
             end: range.start + end,
+            flags,
             norm,
             word: true,
             cap: c.is_uppercase(),
@@ -278,7 +318,7 @@ pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
         "according" => next == Some("to"),
         "quotes" | "cites" => true,
         "called" | "calling" | "calls" => true,
-        _ => SPEECH_VERBS.contains(&*t.norm),
+        _ => t.has(SPEECH),
     }
 }
 
