@@ -10,6 +10,9 @@
 //! 4. a quote that names nothing takes its subject from the attribution sentence: relevant
 //!    unless that sentence is about one side and a third country (Pompeo on Iran).
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::speakers::Side;
 use super::tokens::{tokenize, Tok};
 
@@ -122,24 +125,62 @@ struct Found {
     coercion: bool,
 }
 
+const US: u8 = 1;
+const RU: u8 = 1 << 1;
+const US_LEADER: u8 = 1 << 2;
+const RU_LEADER: u8 = 1 << 3;
+const THIRD: u8 = 1 << 4;
+const RELATION: u8 = 1 << 5;
+const COERCION: u8 = 1 << 6;
+/// First word of a phrase in `PAIR_PHRASES`.
+const PHRASE: u8 = 1 << 7;
+
+/// All lists in one map: one lookup per word.
+static WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u8> = HashMap::new();
+    let lists: [(&[&'static str], u8); 7] = [
+        (US_WORDS, US),
+        (RU_WORDS, RU),
+        (US_LEADERS, US_LEADER),
+        (RU_LEADERS, RU_LEADER),
+        (THIRD_WORDS, THIRD),
+        (RELATION_WORDS, RELATION),
+        (COERCION_WORDS, COERCION),
+    ];
+    for (list, flag) in lists {
+        for w in list {
+            *m.entry(*w).or_insert(0) |= flag;
+        }
+    }
+    for phrase in PAIR_PHRASES {
+        *m.entry(phrase[0]).or_insert(0) |= PHRASE;
+    }
+    m
+});
+
 fn scan(text: &str, leaders: bool) -> Found {
     let toks: Vec<Tok> = tokenize(text, 0..text.len());
     let mut f = Found::default();
     for (i, t) in toks.iter().enumerate() {
+        if !t.word {
+            continue;
+        }
         let w = &*t.norm;
+        let flags = WORDS.get(w).copied().unwrap_or(0);
         // "US" in capitals is the country; "us" is the pronoun.
         let us_caps = w == "us" && &text[t.start..t.end] == "US";
-        f.us |= us_caps || US_WORDS.contains(&w) || w.starts_with("u.s.-");
-        f.ru |= RU_WORDS.contains(&w) || w.starts_with("russian-") || w.ends_with("-russian");
-        f.us |= w.ends_with("-american") || w.starts_with("us-");
-        f.ru |= w.ends_with("-russia");
-        if leaders {
-            f.us |= US_LEADERS.contains(&w);
-            f.ru |= RU_LEADERS.contains(&w);
+        f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
+        f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
+        if w.contains('-') {
+            f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
+            f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
         }
-        f.third |= THIRD_WORDS.contains(&w);
-        f.relation |= RELATION_WORDS.contains(&w);
-        f.coercion |= COERCION_WORDS.contains(&w);
+        f.third |= flags & THIRD != 0;
+        f.relation |= flags & RELATION != 0;
+        f.coercion |= flags & COERCION != 0;
+        if flags & PHRASE == 0 {
+            continue;
+        }
         for phrase in PAIR_PHRASES {
             let hit = phrase
                 .iter()
