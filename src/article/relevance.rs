@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::speakers::Side;
+pub use super::speakers::Side;
 use super::tokens::{tokenize, Tok};
 
 const US_WORDS: &[&str] = &[
@@ -201,7 +201,7 @@ fn scan(text: &str, leaders: bool) -> Found {
 
 /// Applies the rule above to a quote, the non-quoted words of its attribution sentence,
 /// and the speaker's side.
-pub(crate) fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
+pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
     let q = scan(quote, true);
     let other_side = match speaker {
         Side::Us => q.ru,

@@ -170,10 +170,13 @@ impl SpeakerAliases {
 
 /// Which side of the relationship someone speaks for, as far as the article says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Side {
+pub enum Side {
+    /// Not said by the article.
     #[default]
     Unknown,
+    /// The United States.
     Us,
+    /// Russia.
     Ru,
 }
 
