@@ -31,7 +31,8 @@ pub(crate) struct Attributed {
 #[derive(Debug, Clone)]
 enum Subject {
     Who(Who),
-    Pronoun(usize),
+    /// A pronoun at this offset; `true` for she/her.
+    Pronoun(usize, bool),
     Desc(Vec<String>, usize),
     /// "…, saying": the subject is the clause's subject.
     Participle,
@@ -258,7 +259,7 @@ impl Ctx<'_> {
             return None;
         }
         if t.is("he") || t.is("she") {
-            return Some(Subject::Pronoun(t.start));
+            return Some(Subject::Pronoun(t.start, t.is("she")));
         }
         if t.has(ROLE) {
             return Some(Subject::Desc(description(toks, j), t.start));
@@ -313,7 +314,7 @@ impl Ctx<'_> {
         if let (Some(obj), Some(as_)) = (toks.get(v + 1), toks.get(v + 2)) {
             if as_.is("as") {
                 let subject = if is_pronoun(obj) {
-                    Some(Subject::Pronoun(obj.start))
+                    Some(Subject::Pronoun(obj.start, obj.is("her")))
                 } else {
                     self.candidate(toks, v + 1)
                 };
@@ -516,13 +517,21 @@ impl Ctx<'_> {
         match s {
             Subject::Who(Who::Org(o)) if self.people.orgs[*o].outlet => None,
             Subject::Who(w) => Some(*w),
-            Subject::Pronoun(off) => self
-                .events
-                .range(..*off)
-                .next_back()
-                .or_else(|| self.events.range(*off..).next())
-                .map(|(_, &p)| Who::Person(p))
-                .or_else(|| self.people.last_person_before(*off).map(Who::Person)),
+            Subject::Pronoun(off, she) => {
+                // The latest speaker before the pronoun whose gender fits (only known women
+                // are told apart), then a later one (a subheading before the lead), then
+                // anyone.
+                let fits = |p: &usize| self.people.persons[*p].female == *she;
+                let before = || self.events.range(..*off).rev().map(|(_, p)| *p);
+                let after = || self.events.range(*off..).map(|(_, p)| *p);
+                before()
+                    .find(fits)
+                    .or_else(|| after().find(fits))
+                    .or_else(|| before().next())
+                    .or_else(|| after().next())
+                    .or_else(|| self.people.last_person_before(*off))
+                    .map(Who::Person)
+            }
             Subject::Desc(words, off) => self.people.describe(words, *off).map(Who::Person),
             Subject::Participle | Subject::Unnamed => None,
         }
@@ -819,7 +828,7 @@ pub(crate) fn attribute(
                 .or(same_para)
                 .or_else(|| match ctx.forward(sentence_toks) {
                     Some((Subject::Who(w @ Who::Person(_)), _)) => Some(w),
-                    Some((Subject::Pronoun(off), _)) => ctx.resolve(&Subject::Pronoun(off)),
+                    Some((p @ Subject::Pronoun(..), _)) => ctx.resolve(&p),
                     _ => None,
                 })
                 .or(last_speaker);
@@ -990,6 +999,18 @@ mod tests {
         assert_eq!(one(&t).1.as_deref(), Some("Mike Pompeo"));
         let t = format!("{LEAD}The Interfax agency quoted him as saying “Moscow is ready.”\n\nLavrov said it first.");
         let _ = read(&t); // must not panic; attribution through an outlet is best effort
+    }
+
+    #[test]
+    fn she_and_he_are_told_apart() {
+        let t = "Foreign Ministry spokeswoman Maria Zakharova spoke after Russian Foreign Minister Sergey Lavrov.\n\nZakharova said the note was sent. Lavrov said it was received.\n\n“Washington must answer,” she added.\n\n“We will wait for the answer from Washington,” he said.";
+        let q = read(t);
+        let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(
+            speakers,
+            [Some("Maria Zakharova"), Some("Sergey Lavrov")],
+            "{q:?}"
+        );
     }
 
     #[test]

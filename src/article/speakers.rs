@@ -196,6 +196,93 @@ pub(crate) struct Person {
     surname: String,
     pub titles: Vec<String>,
     pub side: Side,
+    /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
+    /// match "she"/"he".
+    pub female: bool,
+}
+
+/// Common women's first names among public figures in the news (general knowledge, used
+/// only to keep "he" and "she" apart).
+const FEMALE_FIRST_NAMES: &[&str] = &[
+    "maria",
+    "mariya",
+    "nikki",
+    "jen",
+    "jennifer",
+    "hillary",
+    "victoria",
+    "karoline",
+    "tammy",
+    "heather",
+    "morgan",
+    "bonnie",
+    "sabrina",
+    "sarah",
+    "kamala",
+    "nancy",
+    "condoleezza",
+    "madeleine",
+    "samantha",
+    "linda",
+    "kristi",
+    "valentina",
+    "ella",
+    "elvira",
+    "tulsi",
+    "susan",
+    "angela",
+    "theresa",
+    "ursula",
+    "kaja",
+    "liz",
+    "annalena",
+    "marine",
+    "giorgia",
+    "anna",
+    "olga",
+    "irina",
+    "natalia",
+    "tatiana",
+    "elena",
+    "yulia",
+    "svetlana",
+    "margarita",
+    "federica",
+    "catherine",
+    "michelle",
+    "jill",
+    "melania",
+    "ivanka",
+    "elizabeth",
+    "wendy",
+    "rose",
+    "julie",
+    "mary",
+    "patricia",
+    "barbara",
+    "karen",
+    "lisa",
+    "emily",
+    "nina",
+    "fiona",
+    "marie",
+    "kelly",
+    "kristen",
+    "caroline",
+    "amy",
+    "dana",
+    "alexandra",
+];
+
+fn is_female(name: &str, titles: &[String]) -> bool {
+    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+    FEMALE_FIRST_NAMES.contains(&first.as_str())
+        || titles.iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "spokeswoman" | "congresswoman" | "chairwoman" | "ms." | "mrs." | "madam" | "queen"
+            )
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -335,16 +422,20 @@ impl People {
             .iter()
             .position(|p| same_surname(&p.surname, surname))
         {
-            self.persons[i].titles.extend(titles);
-            self.persons[i].side = side_from_titles(&self.persons[i].titles);
+            let p = &mut self.persons[i];
+            p.titles.extend(titles);
+            p.side = side_from_titles(&p.titles);
+            p.female = is_female(&p.name, &p.titles);
             return i;
         }
         let side = side_from_titles(&titles);
+        let female = is_female(name, &titles);
         self.persons.push(Person {
             name: name.to_string(),
             surname: surname.to_string(),
             titles,
             side,
+            female,
         });
         self.persons.len() - 1
     }
