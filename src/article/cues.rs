@@ -1014,6 +1014,23 @@ mod tests {
     }
 
     #[test]
+    fn common_wire_styles() {
+        let t = "Kremlin spokesman Dmitry Peskov spoke on Monday.\n\n\"We are ready to talk,\" Peskov told reporters, adding that Moscow \"will not wait forever for Washington.\"";
+        let q = read(t);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(
+            q.iter().all(|(_, s)| s.as_deref() == Some("Dmitry Peskov")),
+            "{q:?}"
+        );
+        let t = "\"Russia is not a partner,\" said Sen. John McCain, R-Ariz.";
+        assert_eq!(one(t).1.as_deref(), Some("John McCain"));
+        let t = "Peskov, the Kremlin spokesman, said: \"Relations with the U.S. are bad.\"";
+        assert_eq!(one(t).1.as_deref(), Some("Dmitry Peskov"));
+        let t = format!("{LEAD}“Why?” Lavrov asked.");
+        assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"));
+    }
+
+    #[test]
     fn surname_variants_merge_to_one_name() {
         let t = "Russian Foreign Minister Sergei Lavrov spoke.\n\n“Relations with the U.S. are bad,” Lavrov said.";
         assert_eq!(one(t).1.as_deref(), Some("Sergey Lavrov"));
