@@ -87,23 +87,23 @@ def main():
     print(f"CV macro-F1 at chosen C: quotes {cv_dom:.3f}, quotes+NewsMTSC {cv_mix:.3f} "
           f"(+{len(news)} NewsMTSC rows; CV folds mix both sources)")
     print("\nTone on quotes_test.csv: accuracy / macro-F1")
-    print(f"{'model':<36}" + "".join(f"{f'{s} (n={sum(m)})':>26}" for s, m in subsets.items()))
+    print(f"{'model':<38}" + "".join(f"{f'{s} (n={sum(m)})':>28}" for s, m in subsets.items()))
     for name, pred in predictions.items():
         cells = []
         for mask in subsets.values():
             yt = [r["label"] for r, keep in zip(test, mask) if keep]
             yp = [p for p, keep in zip(pred, mask) if keep]
             cells.append(f"{accuracy_score(yt, yp):.3f} / {f1_score(yt, yp, average='macro'):.3f}")
-        print(f"{name:<36}" + "".join(f"{c:>26}" for c in cells))
+        print(f"{name:<38}" + "".join(f"{c:>28}" for c in cells))
 
     print("\nRelevance on quotes_test.csv (TF-IDF+LR trained on quotes_train.csv `relevant`)")
     rel, rel_t = [r["relevant"] for r in train], [r["relevant"] for r in test]
     print(f"'no' rows: train {rel.count('no')} of {len(rel)}, test {rel_t.count('no')} of {len(rel_t)}")
-    print(f"{'model':<36}{'C':>6}{'accuracy':>10}{'F1(no)':>8}{'pred no':>9}")
+    print(f"{'model':<34}{'C':>5}{'CV mF1':>8}{'accuracy':>10}{'F1(no)':>8}{'pred no':>9}")
     for name, extra in (("TF-IDF+LR", {}), ("TF-IDF+LR class_weight=balanced", {"class_weight": "balanced"})):
-        model, c, _ = tfidf_lr(x, rel, g, **extra)
+        model, c, cv = tfidf_lr(x, rel, g, **extra)
         pred = list(model.predict(xt))
-        print(f"{name:<36}{c:>6g}{accuracy_score(rel_t, pred):>10.3f}"
+        print(f"{name:<34}{c:>5g}{cv:>8.3f}{accuracy_score(rel_t, pred):>10.3f}"
               f"{f1_score(rel_t, pred, pos_label='no', average='binary', zero_division=0):>8.3f}"
               f"{pred.count('no'):>9}")
 

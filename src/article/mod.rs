@@ -1,1 +1,108 @@
-//! (in progress)
+//! Reading news articles: title, date, and every direct quotation with its speaker.
+//!
+//! [`Reader::read`] turns raw article text into an [`Article`]; [`Article::records`] flattens
+//! it into [`QuoteRecord`]s for JSONL/CSV. Inside, one file per step: `quotes` finds the
+//! quotation spans (curly/straight marks, multi-paragraph, nested, reversed), `speakers`
+//! keeps the alias table and the people and titles of an article, `cues` attributes each
+//! quotation ("Lavrov said", "he added", "the diplomat noted"), [`dates`] finds the date and
+//! says where it came from, [`relevance`] decides whether a quotation concerns U.S.–Russia
+//! relations, and [`source`] turns paths into texts.
+//!
+//! Reading is linear in the text: each paragraph is tokenized once and each quotation looks
+//! at a bounded window around it.
+
+mod cues;
+pub mod dates;
+mod quotes;
+mod reader;
+pub mod relevance;
+pub mod source;
+mod speakers;
+mod tokens;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use dates::{DateManifest, DateSource};
+pub use reader::Reader;
+pub use source::{decode, expand_paths, read_input, Input, Loaded};
+pub use speakers::SpeakerAliases;
+
+/// One direct quotation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    /// The quoted words, whitespace collapsed; for a quotation over several paragraphs or
+    /// interrupted by its attribution, the parts joined by a space (marks and attribution
+    /// omitted).
+    pub text: String,
+    /// Byte offset of the first quoted character (after the opening mark).
+    pub start: usize,
+    /// Byte offset just after the last quoted character (before the closing mark).
+    pub end: usize,
+    /// Index of the paragraph (non-empty line, header lines excluded) where it opens.
+    pub paragraph: usize,
+    /// Canonical name of the speaker (person or organisation), when found.
+    pub speaker: Option<String>,
+    /// The words that attribute it ("Lavrov said", "he added").
+    pub cue: Option<String>,
+    /// Fewer than four words: a fragment quoted inside a sentence.
+    pub partial: bool,
+    /// Concerns the U.S. and Russia, their leaders or their dealings.
+    pub relevant: bool,
+}
+
+/// An article as read: title, date, quotations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Article {
+    /// The name the article was read under (usually its path).
+    pub name: String,
+    /// The headline.
+    pub title: String,
+    /// The article's date, when one is printed (or given by a manifest).
+    pub date: Option<NaiveDate>,
+    /// Where the date came from.
+    pub date_source: DateSource,
+    /// The quotations, in text order, never overlapping.
+    pub quotes: Vec<Quote>,
+}
+
+/// One quotation as a flat row for JSONL/CSV output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuoteRecord {
+    pub article: String,
+    pub title: String,
+    /// ISO date or empty.
+    pub date: Option<String>,
+    pub date_source: DateSource,
+    pub speaker: Option<String>,
+    pub quote: String,
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+    pub partial: bool,
+    pub relevant: bool,
+    pub cue: Option<String>,
+}
+
+impl Article {
+    /// The quotations as flat records.
+    pub fn records(&self) -> Vec<QuoteRecord> {
+        self.quotes
+            .iter()
+            .map(|q| QuoteRecord {
+                article: self.name.clone(),
+                title: self.title.clone(),
+                date: self.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                date_source: self.date_source,
+                speaker: q.speaker.clone(),
+                quote: q.text.clone(),
+                start: q.start,
+                end: q.end,
+                paragraph: q.paragraph,
+                partial: q.partial,
+                relevant: q.relevant,
+                cue: q.cue.clone(),
+            })
+            .collect()
+    }
+}

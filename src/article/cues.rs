@@ -1,0 +1,1099 @@
+//! Attribution: for each quotation, the words that say who spoke ("Lavrov said", "he
+//! added", "according to the senior Russian diplomat", "TASS quotes him as telling") and the
+//! person or organisation they point to.
+//!
+//! Cues are searched in the non-quoted words of the quotation's sentence: after the closing
+//! mark (`…,” Lavrov said`), before the opening mark (`Lavrov said that “…`, `He added:`),
+//! and, for a quotation that opens a paragraph, at the end of the previous paragraph when
+//! that one stops mid-sentence (`He further stated that,`). Work is linear in the text:
+//! every paragraph is tokenized once and each search looks at a bounded window.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::quotes::Span;
+use super::relevance::is_relevant;
+use super::speakers::side_of_word;
+use super::speakers::{People, Side, SpeakerAliases, Who};
+use super::tokens::{is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY, ROLE, TITLE};
+
+/// A quotation with its attribution, ready to become a public `Quote`.
+#[derive(Debug, Clone)]
+pub(crate) struct Attributed {
+    pub span: Span,
+    /// The quoted words (see [`Span::text`]).
+    pub text: String,
+    pub speaker: Option<String>,
+    pub cue: Option<String>,
+    pub relevant: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Subject {
+    Who(Who),
+    /// A pronoun at this offset; `true` for she/her.
+    Pronoun(usize, bool),
+    Desc(Vec<String>, usize),
+    /// "…, saying": the subject is the clause's subject.
+    Participle,
+    /// An unnamed party ("officials said", "a senior diplomat told"): not a quotation row.
+    Unnamed,
+}
+
+/// Nouns that name unnamed sources when plural or indefinite.
+const UNNAMED_HEADS: &[&str] = &[
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "service",
+    "services",
+    "critic",
+    "critics",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "observer",
+    "observers",
+    "diplomat",
+    "diplomats",
+    "lawmaker",
+    "lawmakers",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "resident",
+    "residents",
+    "witness",
+    "witnesses",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "representative",
+    "representatives",
+    "officer",
+    "officers",
+    "someone",
+];
+
+/// True when the words just before the verb at `v` are an unnamed party ("U.S. officials
+/// said", "a source told", "the security services said").
+fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
+    let mut j = v;
+    // Skip auxiliaries and adverbs: "officials have repeatedly said".
+    while j > lo {
+        let t = &toks[j - 1];
+        let skip = t.word
+            && (matches!(
+                &*t.norm,
+                "has" | "have" | "had" | "also" | "later" | "then" | "was" | "were" | "would"
+            ) || t.norm.ends_with("ly"));
+        if !skip {
+            break;
+        }
+        j -= 1;
+    }
+    if j == lo {
+        return false;
+    }
+    let head = &toks[j - 1];
+    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&&*head.norm) {
+        return false;
+    }
+    let plural = head.norm.ends_with('s') && !head.norm.ends_with("ss");
+    let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1].iter().any(|t| {
+        matches!(
+            &*t.norm,
+            "a" | "an" | "one" | "another" | "some" | "several"
+        )
+    });
+    plural || indefinite
+}
+
+struct Cue {
+    subject: Subject,
+    range: Range<usize>,
+}
+
+struct Para<'a> {
+    range: Range<usize>,
+    toks: Vec<Tok<'a>>,
+    /// Sentence boundaries (byte offsets), sorted.
+    bounds: Vec<usize>,
+}
+
+impl<'a> Para<'a> {
+    fn sentence_start(&self, off: usize) -> usize {
+        let i = self.bounds.partition_point(|&b| b <= off);
+        i.checked_sub(1)
+            .map_or(self.range.start, |k| self.bounds[k])
+    }
+    fn sentence_end(&self, off: usize) -> usize {
+        let i = self.bounds.partition_point(|&b| b <= off);
+        self.bounds.get(i).copied().unwrap_or(self.range.end)
+    }
+    /// Tokens entirely inside `lo..hi`.
+    fn window(&self, lo: usize, hi: usize) -> &[Tok<'a>] {
+        let a = self.toks.partition_point(|t| t.start < lo);
+        let b = self.toks.partition_point(|t| t.end <= hi);
+        if a <= b {
+            &self.toks[a..b]
+        } else {
+            &[]
+        }
+    }
+}
+
+/// A quotation plus an attribution printed inside it (“Of course,” Lavrov said, “our …”).
+struct Merged {
+    span: Span,
+    inner: Option<Range<usize>>,
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Joins a quotation interrupted by its attribution with the part that follows.
+fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
+    let mut out: Vec<Merged> = Vec::new();
+    for s in spans {
+        if let Some(prev) = out.last_mut() {
+            let between = text.get(prev.span.close_end..s.open).unwrap_or("").trim();
+            let prev_text_end = prev.span.segments.last().map_or("", |r| &text[r.clone()]);
+            let lower_next = s
+                .segments
+                .first()
+                .and_then(|r| text[r.clone()].chars().next())
+                .is_some_and(char::is_lowercase);
+            let joins = prev.inner.is_none()
+                && prev.span.closed
+                && prev_text_end.ends_with(',')
+                && between.ends_with(',')
+                && lower_next
+                && s.paragraph <= prev.span.last_paragraph + 1
+                && between.len() < 120
+                && word_count(between) <= 8
+                && {
+                    let toks = tokenize(between, 0..between.len());
+                    (0..toks.len()).any(|i| is_speech_verb(&toks, i))
+                };
+            if joins {
+                prev.inner = Some(prev.span.close_end..s.open);
+                prev.span.segments.extend(s.segments);
+                prev.span.close_end = s.close_end;
+                prev.span.last_paragraph = s.last_paragraph;
+                prev.span.closed = s.closed;
+                continue;
+            }
+        }
+        out.push(Merged {
+            span: s,
+            inner: None,
+        });
+    }
+    out
+}
+
+/// Byte ranges of `range` not covered by any quotation region.
+fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = range.start;
+    // Regions are sorted and disjoint: skip those that end before this range.
+    let first = regions.partition_point(|r| r.end <= range.start);
+    for r in &regions[first..] {
+        if r.start >= range.end {
+            break;
+        }
+        if r.end <= range.start || r.start >= range.end {
+            continue;
+        }
+        if r.start > pos {
+            out.push(pos..r.start);
+        }
+        pos = pos.max(r.end);
+    }
+    if pos < range.end {
+        out.push(pos..range.end);
+    }
+    out
+}
+
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['”', '"', '’', '\'', ' ', ')']);
+    t.ends_with(['.', '!', '?', '…'])
+}
+
+/// A headline or subheading: short and without sentence punctuation at its end.
+fn is_headline(s: &str) -> bool {
+    let t = s.trim_end_matches(['”', '"', '’', '\'', ' ']);
+    t.chars().next_back().is_some_and(char::is_alphanumeric) && word_count(s) <= 25
+}
+
+struct Ctx<'a> {
+    people: People,
+    paras: Vec<Para<'a>>,
+    /// Speech events: verb offset → person who spoke (for pronouns).
+    events: BTreeMap<usize, usize>,
+}
+
+impl Ctx<'_> {
+    fn mention(&self, t: &Tok) -> Option<(Who, bool, usize)> {
+        let m = self.people.at(t.start)?;
+        Some((m.who, m.possessive, m.start))
+    }
+
+    /// A speaker candidate at token `j`.
+    fn candidate(&self, toks: &[Tok], j: usize) -> Option<Subject> {
+        let t = &toks[j];
+        if let Some((who, possessive, _)) = self.mention(t) {
+            return (!possessive).then_some(Subject::Who(who));
+        }
+        if t.possessive {
+            return None;
+        }
+        if t.is("he") || t.is("she") {
+            return Some(Subject::Pronoun(t.start, t.is("she")));
+        }
+        if t.has(ROLE) {
+            return Some(Subject::Desc(description(toks, j), t.start));
+        }
+        None
+    }
+
+    /// The subject of the verb at `v`, scanning back to `lo`: the nearest candidate, jumping
+    /// over an apposition or aside between commas ("Lavrov, for his part, said").
+    fn backward(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Subject, usize)> {
+        let mut j = v;
+        let mut steps = 0;
+        while j > lo && steps < 16 {
+            j -= 1;
+            steps += 1;
+            let t = &toks[j];
+            if t.is_punct(',') {
+                let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
+                if let Some(k) = prev_comma {
+                    if k > lo && self.candidate(toks, k - 1).is_some() {
+                        j = k;
+                    }
+                }
+                continue;
+            }
+            if !t.word && (t.is_punct('.') || t.is_punct(';') || t.is_punct(':')) {
+                return None;
+            }
+            if t.is("his") || t.is("her") {
+                continue;
+            }
+            if let Some(s) = self.candidate(toks, j) {
+                return Some((s, j));
+            }
+        }
+        None
+    }
+
+    /// The first candidate reading forward (a sentence's subject).
+    fn forward(&self, toks: &[Tok]) -> Option<(Subject, usize)> {
+        for j in 0..toks.len() {
+            match self.candidate(toks, j) {
+                Some(Subject::Desc(..)) | None => continue,
+                Some(s) => return Some((s, j)),
+            }
+        }
+        None
+    }
+
+    /// "TASS quotes him as telling", "X was quoted as saying": who is quoted.
+    fn relay(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Subject, usize, usize)> {
+        if let (Some(obj), Some(as_)) = (toks.get(v + 1), toks.get(v + 2)) {
+            if as_.is("as") {
+                let subject = if is_pronoun(obj) {
+                    Some(Subject::Pronoun(obj.start, obj.is("her")))
+                } else {
+                    self.candidate(toks, v + 1)
+                };
+                if let Some(s) = subject {
+                    let end = (v + 3).min(toks.len() - 1);
+                    return Some((s, v, end));
+                }
+            }
+        }
+        let passive = v > lo && (toks[v - 1].is("was") || toks[v - 1].is("were"));
+        if passive {
+            let (s, j) = self.backward(toks, v - 1, lo)?;
+            let end = if toks.get(v + 1).is_some_and(|t| t.is("as")) {
+                (v + 2).min(toks.len() - 1)
+            } else {
+                v
+            };
+            return Some((s, j, end));
+        }
+        None
+    }
+
+    fn cue(&self, toks: &[Tok], a: usize, b: usize) -> Range<usize> {
+        let (a, b) = (a.min(b), a.max(b));
+        toks[a].start..toks[b].end
+    }
+
+    /// Attribution after the closing mark: `, Lavrov said` / `, said Lavrov` /
+    /// `TASS quotes him as telling`.
+    fn post(&self, toks: &[Tok]) -> Option<Cue> {
+        let mut i = 0;
+        while i < toks.len() && !toks[i].word && !toks[i].is_punct('.') {
+            i += 1;
+        }
+        if i >= toks.len() {
+            return None;
+        }
+        if is_speech_verb(toks, i) && !toks[i].is("according") {
+            // Verb first: "said Lavrov", "reported The Associated Press".
+            let mut j = i + 1;
+            if toks.get(j).is_some_and(|t| t.is("out")) {
+                j += 1;
+            }
+            for k in j..toks.len().min(j + 6) {
+                if !toks[k].word {
+                    break;
+                }
+                if let Some(s) = self.candidate(toks, k) {
+                    let end = match &s {
+                        Subject::Who(_) => self.mention_end(toks, k),
+                        _ => k,
+                    };
+                    return Some(Cue {
+                        subject: s,
+                        range: self.cue(toks, i, end),
+                    });
+                }
+            }
+            return None;
+        }
+        let limit = toks.len().min(i + 12);
+        let v = (i..limit).find(|&v| is_speech_verb(toks, v))?;
+        if toks[v].has(RELAY) {
+            let (s, a, b) = self.relay(toks, v, i)?;
+            let start = self.subject_start(toks, i, a.min(v));
+            return Some(Cue {
+                subject: s,
+                range: self.cue(toks, start, b),
+            });
+        }
+        if is_participle(&toks[v]) {
+            return None;
+        }
+        if unnamed_subject(toks, v, i) {
+            return Some(Cue {
+                subject: Subject::Unnamed,
+                range: toks[i].start..toks[v].end,
+            });
+        }
+        let (s, j) = self.backward(toks, v, i)?;
+        let end = if toks.get(v + 1).is_some_and(|t| t.is("out")) {
+            v + 1
+        } else {
+            v
+        };
+        Some(Cue {
+            subject: s,
+            range: self.cue(toks, self.subject_start(toks, i, j), end),
+        })
+    }
+
+    /// Extends a subject back over its modifiers for the cue text ("the Russian minister").
+    fn subject_start(&self, toks: &[Tok], lo: usize, j: usize) -> usize {
+        let mut k = j;
+        if let Some((_, _, start)) = self.mention(&toks[j]) {
+            while k > lo && toks[k - 1].start >= start {
+                k -= 1;
+            }
+        }
+        while k > lo
+            && toks[k - 1].word
+            && (toks[k - 1].has(TITLE) || side_of_word(&toks[k - 1].norm) != Side::Unknown)
+        {
+            k -= 1;
+        }
+        k
+    }
+
+    fn mention_end(&self, toks: &[Tok], k: usize) -> usize {
+        let Some(m) = self.people.at(toks[k].start) else {
+            return k;
+        };
+        let mut e = k;
+        while e + 1 < toks.len() && toks[e + 1].end <= m.end {
+            e += 1;
+        }
+        e
+    }
+
+    /// Attribution before the opening mark: `Lavrov said that`, `according to X,`,
+    /// `He added:`, `…, saying`.
+    fn pre(&self, toks: &[Tok], sentence: &[Tok]) -> Option<Cue> {
+        if toks.is_empty() {
+            return None;
+        }
+        let Some(v) = (0..toks.len()).rev().find(|&v| is_speech_verb(toks, v)) else {
+            // "He also had some harsh words for U.S. Democrats:"
+            if toks.last().is_some_and(|t| t.is_punct(':')) {
+                let (s, j) = self.forward(toks)?;
+                return Some(Cue {
+                    subject: s,
+                    range: self.cue(toks, j, toks.len() - 1),
+                });
+            }
+            return None;
+        };
+        let t = &toks[v];
+        if t.is("according") {
+            let np = &toks[(v + 2).min(toks.len())..];
+            let k = (0..np.len())
+                .take_while(|&k| np[k].word || np[k].is_punct('.'))
+                .find(|&k| self.candidate(np, k).is_some())?;
+            let s = self.candidate(np, k)?;
+            return Some(Cue {
+                subject: s,
+                range: t.start..np[k].end,
+            });
+        }
+        if t.has(RELAY) {
+            let (s, a, b) = self.relay(toks, v, 0)?;
+            return Some(Cue {
+                subject: s,
+                range: self.cue(toks, a, b),
+            });
+        }
+        if is_participle(t) {
+            // A finite speech verb earlier in the sentence carries the subject
+            // ("Lavrov said, insisting that …", "The Kremlin pointed out …, arguing that").
+            let sv = sentence
+                .iter()
+                .position(|x| x.start == t.start)
+                .unwrap_or(sentence.len());
+            let finite = (0..sv)
+                .rev()
+                .find(|&k| is_speech_verb(sentence, k) && !is_participle(&sentence[k]));
+            if let Some(f) = finite {
+                if let Some((s, j)) = self.backward(sentence, f, 0) {
+                    let out = usize::from(sentence.get(f + 1).is_some_and(|x| x.is("out")));
+                    return Some(Cue {
+                        subject: s,
+                        range: self.cue(sentence, self.subject_start(sentence, 0, j), f + out),
+                    });
+                }
+            }
+            return Some(Cue {
+                subject: Subject::Participle,
+                range: t.start..t.end,
+            });
+        }
+        if unnamed_subject(toks, v, 0) {
+            return Some(Cue {
+                subject: Subject::Unnamed,
+                range: t.start..t.end,
+            });
+        }
+        let (s, j) = self.backward(toks, v, 0)?;
+        let end = if toks.get(v + 1).is_some_and(|x| x.is("out")) {
+            v + 1
+        } else {
+            v
+        };
+        Some(Cue {
+            subject: s,
+            range: self.cue(toks, self.subject_start(toks, 0, j), end),
+        })
+    }
+
+    /// Resolves a subject to a person or organisation name.
+    fn resolve(&self, s: &Subject) -> Option<Who> {
+        match s {
+            Subject::Who(Who::Org(o)) if self.people.orgs[*o].outlet => None,
+            Subject::Who(w) => Some(*w),
+            Subject::Pronoun(off, she) => {
+                // The latest speaker before the pronoun whose gender fits (only known women
+                // are told apart), then a later one (a subheading before the lead), then
+                // anyone.
+                let fits = |p: &usize| self.people.persons[*p].female == *she;
+                let before = || self.events.range(..*off).rev().map(|(_, p)| *p);
+                let after = || self.events.range(*off..).map(|(_, p)| *p);
+                before()
+                    .find(fits)
+                    .or_else(|| after().find(fits))
+                    .or_else(|| before().next())
+                    .or_else(|| after().next())
+                    .or_else(|| self.people.last_person_before(*off))
+                    .map(Who::Person)
+            }
+            Subject::Desc(words, off) => self.people.describe(words, *off).map(Who::Person),
+            Subject::Participle | Subject::Unnamed => None,
+        }
+    }
+
+    fn name(&self, w: Who) -> String {
+        match w {
+            Who::Person(p) => self.people.persons[p].name.clone(),
+            Who::Org(o) => self.people.orgs[o].name.clone(),
+        }
+    }
+
+    fn side(&self, w: Option<Who>) -> Side {
+        match w {
+            Some(Who::Person(p)) => self.people.persons[p].side,
+            Some(Who::Org(o)) => self.people.orgs[o]
+                .name
+                .split_whitespace()
+                .map(|x| side_of_word(&x.to_lowercase()))
+                .find(|s| *s != Side::Unknown)
+                .unwrap_or(Side::Unknown),
+            None => Side::Unknown,
+        }
+    }
+}
+
+/// Words of a description ending at role noun `j`: modifiers before it, "of State" after.
+fn description(toks: &[Tok], j: usize) -> Vec<String> {
+    let mut a = j;
+    while a > 0 && j - a < 5 {
+        let t = &toks[a - 1];
+        let modifier =
+            t.word && (t.has(TITLE) || t.has(ROLE) || side_of_word(&t.norm) != Side::Unknown);
+        if !modifier {
+            break;
+        }
+        a -= 1;
+    }
+    let mut b = j + 1;
+    if toks.get(b).is_some_and(|t| t.is("of")) {
+        while b < toks.len() && b < j + 4 && toks[b].word && toks[b].has(TITLE) {
+            b += 1;
+        }
+    }
+    toks[a..b].iter().map(|t| t.norm.to_string()).collect()
+}
+
+/// Most tokens looked at on either side of a quotation.
+const MAX_WINDOW: usize = 80;
+
+fn tail<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
+    &toks[toks.len().saturating_sub(n)..]
+}
+
+fn head<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
+    &toks[..toks.len().min(n)]
+}
+
+fn raw_join(text: &str, toks: &[Tok]) -> String {
+    toks.iter()
+        .map(|t| &text[t.start..t.end])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Attributes every quotation of an article and drops the spans that are not quotations
+/// (scare quotes, titles of programmes, headline echoes).
+pub(crate) fn attribute(
+    text: &str,
+    para_ranges: &[Range<usize>],
+    spans: Vec<Span>,
+    aliases: &SpeakerAliases,
+) -> Vec<Attributed> {
+    let merged = merge_interrupted(text, spans);
+    let regions: Vec<Range<usize>> = merged
+        .iter()
+        .map(|m| m.span.open..m.span.close_end)
+        .collect();
+    let free: Vec<Vec<Range<usize>>> = para_ranges.iter().map(|p| outside(p, &regions)).collect();
+    // Each paragraph is tokenized once; `groups` remembers the stretches between quotations.
+    let mut groups: Vec<Range<usize>> = Vec::new(); // (paragraph index encoded below)
+    let mut group_para: Vec<usize> = Vec::new();
+    let mut paras: Vec<Para> = para_ranges
+        .iter()
+        .zip(&free)
+        .enumerate()
+        .map(|(pi, (r, f))| {
+            let mut toks: Vec<Tok> = Vec::new();
+            for x in f {
+                let a = toks.len();
+                toks.extend(tokenize(text, x.clone()));
+                groups.push(a..toks.len());
+                group_para.push(pi);
+            }
+            let bounds: Vec<usize> = toks
+                .iter()
+                .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+                .map(|t| t.end)
+                .collect();
+            Para {
+                range: r.clone(),
+                toks,
+                bounds,
+            }
+        })
+        .collect();
+    // Attributions printed inside a quotation's marks count as outside text too.
+    let inner: Vec<Vec<Tok>> = merged
+        .iter()
+        .filter_map(|m| m.inner.clone())
+        .map(|r| tokenize(text, r))
+        .collect();
+    let people = People::from_tokens(
+        text,
+        groups
+            .iter()
+            .zip(&group_para)
+            .map(|(g, &pi)| &paras[pi].toks[g.clone()])
+            .chain(inner.iter().map(Vec::as_slice)),
+        aliases,
+    );
+
+    // A quotation ending a sentence inside its marks (“… consequences.” His remarks …)
+    // ends the sentence too.
+    for m in &merged {
+        let s = &m.span;
+        let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
+        if s.closed && ends_sentence(inner_end) {
+            if let Some(p) = paras.get_mut(s.last_paragraph) {
+                let next_cap = p
+                    .toks
+                    .iter()
+                    .find(|t| t.start >= s.close_end)
+                    .is_some_and(|t| t.cap);
+                if next_cap {
+                    let at = p.bounds.partition_point(|&b| b < s.close_end);
+                    p.bounds.insert(at, s.close_end);
+                }
+            }
+        }
+    }
+
+    let mut ctx = Ctx {
+        people,
+        paras: Vec::new(),
+        events: BTreeMap::new(),
+    };
+    // Speech events with a named subject, for pronouns.
+    for p in &paras {
+        for v in 0..p.toks.len() {
+            if is_speech_verb(&p.toks, v) && !is_participle(&p.toks[v]) {
+                let lo = p
+                    .toks
+                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
+                    ctx.events.insert(p.toks[v].start, pid);
+                }
+            } else if is_speech_verb(&p.toks, v) {
+                // "…, saying": the sentence's first named person.
+                let lo = p
+                    .toks
+                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+                let lo = lo.max(v.saturating_sub(MAX_WINDOW));
+                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.forward(&p.toks[lo..v]) {
+                    ctx.events.insert(p.toks[v].start, pid);
+                }
+            }
+        }
+    }
+    ctx.paras = std::mem::take(&mut paras);
+    let ctx = ctx;
+
+    struct Work {
+        who: Option<Who>,
+        cue: Option<String>,
+        post: bool,
+        keep: bool,
+        headline: bool,
+        context: String,
+        sentence: (usize, usize),
+        text: String,
+    }
+    let mut work: Vec<Work> = Vec::with_capacity(merged.len());
+    let mut last_speaker: Option<Who> = None;
+    let mut prev_cut: (usize, usize) = (usize::MAX, 0); // (paragraph, offset)
+
+    for (qi, m) in merged.iter().enumerate() {
+        let s = &m.span;
+        let p0 = &ctx.paras[s.paragraph];
+        let pl = &ctx.paras[s.last_paragraph];
+        let sent_start = p0.sentence_start(s.open);
+        let lo = if prev_cut.0 == s.paragraph {
+            sent_start.max(prev_cut.1)
+        } else {
+            sent_start
+        };
+        // Windows are capped so that one quotation never costs more than a sentence's worth
+        // of work, even in text without sentence punctuation.
+        let mut pre_toks: &[Tok] = tail(p0.window(lo, s.open), MAX_WINDOW);
+        let sentence_toks: &[Tok] = tail(p0.window(sent_start, s.open), MAX_WINDOW);
+        if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
+            let pp = &ctx.paras[s.paragraph - 1];
+            if !ends_sentence(&text[pp.range.clone()]) && !is_headline(&text[pp.range.clone()])
+                || text[pp.range.clone()].trim_end().ends_with([':', ','])
+            {
+                let st = pp.sentence_start(pp.range.end.saturating_sub(1));
+                let after_quote = qi
+                    .checked_sub(1)
+                    .and_then(|k| merged.get(k))
+                    .filter(|x| x.span.last_paragraph == s.paragraph - 1)
+                    .map_or(0, |x| x.span.close_end);
+                pre_toks = tail(pp.window(st.max(after_quote), pp.range.end), MAX_WINDOW);
+            }
+        }
+        let next_open = merged
+            .get(qi + 1)
+            .filter(|n| n.span.paragraph == s.last_paragraph)
+            .map_or(pl.range.end, |n| n.span.open);
+        let post_hi = pl.sentence_end(s.close_end).min(next_open);
+        let mut post_toks: &[Tok] = head(pl.window(s.close_end, post_hi), MAX_WINDOW);
+        let inner_text = s.segments.last().map_or("", |r| &text[r.clone()]);
+        if post_toks.is_empty() && inner_text.ends_with(',') {
+            if let Some(np) = ctx.paras.get(s.last_paragraph + 1) {
+                let starts_quote = merged
+                    .get(qi + 1)
+                    .is_some_and(|n| n.span.open == np.range.start);
+                if !starts_quote {
+                    let hi = np.sentence_end(np.range.start);
+                    let hi = merged
+                        .get(qi + 1)
+                        .filter(|n| n.span.paragraph == s.last_paragraph + 1)
+                        .map_or(hi, |n| hi.min(n.span.open));
+                    post_toks = head(np.window(np.range.start, hi), MAX_WINDOW);
+                }
+            }
+        }
+        let inner_cue = m.inner.as_ref().and_then(|r| {
+            let toks = tokenize(text, r.clone());
+            ctx.post(&toks)
+        });
+        let post_cue = ctx.post(post_toks);
+        let pre_cue = ctx.pre(pre_toks, sentence_toks);
+        let headline = s.paragraph == s.last_paragraph && is_headline(&text[p0.range.clone()]);
+
+        // Choose: an attribution inside the marks, then after, then before; outlets last.
+        let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
+        let mut chosen: Option<(Who, String)> = None;
+        for c in [&inner_cue, &post_cue, &pre_cue] {
+            if chosen.is_none() && !is_outlet(c) {
+                if let Some(c) = c {
+                    if let Some(w) = ctx.resolve(&c.subject) {
+                        chosen = Some((w, text[c.range.clone()].to_string()));
+                    }
+                }
+            }
+        }
+        let participle = matches!(
+            pre_cue,
+            Some(Cue {
+                subject: Subject::Participle,
+                ..
+            })
+        );
+        let any_cue_text = [&inner_cue, &post_cue, &pre_cue]
+            .into_iter()
+            .flatten()
+            .find(|c| !matches!(c.subject, Subject::Participle) || participle)
+            .map(|c| text[c.range.clone()].to_string());
+        let post_found = post_cue.is_some() || inner_cue.is_some();
+        let sentence = (s.paragraph, sent_start);
+        let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
+
+        // Words of unnamed parties are not quotation rows.
+        let unnamed = chosen.is_none()
+            && [&inner_cue, &post_cue, &pre_cue]
+                .into_iter()
+                .flatten()
+                .next()
+                .is_some_and(|c| matches!(c.subject, Subject::Unnamed));
+        let (mut who, cue) = match chosen {
+            Some((w, c)) => (Some(w), Some(c)),
+            None => (None, any_cue_text),
+        };
+        if who.is_none() && !headline && !unnamed {
+            // Fallbacks: the sentence's earlier quotation, the paragraph's earlier speaker,
+            // the sentence's subject, the last speaker.
+            let same_para = work
+                .iter()
+                .rev()
+                .take_while(|w| w.sentence.0 == s.paragraph)
+                .find_map(|w| w.who);
+            who = prev_same_sentence
+                .and_then(|w| w.who)
+                .or(same_para)
+                .or_else(|| match ctx.forward(sentence_toks) {
+                    Some((Subject::Who(w @ Who::Person(_)), _)) => Some(w),
+                    Some((p @ Subject::Pronoun(..), _)) => ctx.resolve(&p),
+                    _ => None,
+                })
+                .or(last_speaker);
+        }
+
+        let qtext = s.text(text);
+        let words = word_count(&qtext);
+        let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
+        let inherits = prev_same_sentence.is_some_and(|w| !w.post);
+        let title_like = {
+            let t = &qtext;
+            let ws: Vec<&str> = t.split_whitespace().collect();
+            ws.iter()
+                .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+                && !t.trim_end().ends_with(['.', ',', '!', '?'])
+        };
+        let keep = if unnamed {
+            false
+        } else if headline {
+            pre_has_verb || post_found || inherits
+        } else if words < 4 {
+            !title_like && (pre_has_verb || post_found || inherits)
+        } else {
+            true
+        };
+
+        let mut ctx_words = raw_join(text, sentence_toks);
+        ctx_words.push(' ');
+        ctx_words.push_str(&raw_join(text, post_toks));
+
+        if let (Some(w), true) = (who, keep) {
+            last_speaker = Some(w);
+        }
+        let cut = post_cue
+            .as_ref()
+            .map_or(s.close_end, |c| c.range.end.max(s.close_end));
+        prev_cut = (s.last_paragraph, cut);
+        work.push(Work {
+            who,
+            cue,
+            post: post_found,
+            keep,
+            headline,
+            context: ctx_words,
+            sentence,
+            text: qtext,
+        });
+    }
+
+    // The article's main speaker: headline quotes and unresolved pronouns fall back to it.
+    let mut counts: Vec<(usize, usize)> = Vec::new(); // (person, count) in first-seen order
+    for w in &work {
+        if let (Some(Who::Person(p)), true) = (w.who, w.keep) {
+            match counts.iter_mut().find(|(q, _)| *q == p) {
+                Some(e) => e.1 += 1,
+                None => counts.push((p, 1)),
+            }
+        }
+    }
+    let main = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, (_, c))| (*c, std::cmp::Reverse(*i)))
+        .map(|(_, (p, _))| Who::Person(*p));
+
+    // Headline quotations that echo a body quotation are not separate quotations.
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let body: Vec<String> = merged
+        .iter()
+        .zip(&work)
+        .filter(|(_, w)| !w.headline)
+        .map(|(_, w)| norm(&w.text))
+        .collect();
+
+    let mut out = Vec::new();
+    for (m, w) in merged.into_iter().zip(work) {
+        if !w.keep {
+            continue;
+        }
+        let qtext = w.text;
+        if w.headline {
+            let n = norm(&qtext);
+            if n.is_empty() || body.iter().any(|b| b.contains(&n)) {
+                continue;
+            }
+        }
+        let who = w.who.or(main);
+        let relevant = is_relevant(&qtext, &w.context, ctx.side(who));
+        out.push(Attributed {
+            span: m.span,
+            text: qtext,
+            speaker: who.map(|x| ctx.name(x)),
+            cue: w.cue,
+            relevant,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::article::Reader;
+
+    /// (quote text, speaker) pairs read from `text`.
+    fn read(text: &str) -> Vec<(String, Option<String>)> {
+        Reader::new()
+            .read("t", text)
+            .quotes
+            .into_iter()
+            .map(|q| (q.text, q.speaker))
+            .collect()
+    }
+
+    fn one(text: &str) -> (String, Option<String>) {
+        let mut q = read(text);
+        assert_eq!(q.len(), 1, "{q:?}");
+        q.remove(0)
+    }
+
+    const LEAD: &str = "Russian Foreign Minister Sergey Lavrov met U.S. Secretary of State Mike Pompeo in Sochi on Tuesday.\n\n";
+
+    #[test]
+    fn name_and_verb_in_either_order() {
+        for cue in [
+            "said Lavrov",
+            "Lavrov said",
+            "Lavrov, for his part, said",
+            "the minister added",
+            "Russia's top diplomat said",
+            "the Russian minister noted",
+            "the diplomat stressed",
+        ] {
+            let t = format!("{LEAD}“We are ready to work with Washington,” {cue}.");
+            assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"), "{cue}");
+        }
+        let t = format!("{LEAD}“Russia must stop,” the U.S. Secretary of State said.");
+        assert_eq!(one(&t).1.as_deref(), Some("Mike Pompeo"));
+    }
+
+    #[test]
+    fn attribution_before_the_quote() {
+        for pre in [
+            "According to Lavrov,",
+            "Lavrov told reporters that",
+            "Pompeo met Lavrov later, and Lavrov said:",
+            "Lavrov was quoted as saying",
+        ] {
+            let t = format!("{LEAD}{pre} “the dialogue with Washington will continue.”");
+            assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"), "{pre}");
+        }
+        let t = format!("{LEAD}Pompeo told Lavrov that “sanctions will stay in place.”");
+        assert_eq!(one(&t).1.as_deref(), Some("Mike Pompeo"));
+    }
+
+    #[test]
+    fn pronouns_follow_the_last_speaker() {
+        let t = format!(
+            "{LEAD}Pompeo said the talks were useful.\n\n“We disagree on Crimea,” he added."
+        );
+        assert_eq!(one(&t).1.as_deref(), Some("Mike Pompeo"));
+        let t = format!("{LEAD}The Interfax agency quoted him as saying “Moscow is ready.”\n\nLavrov said it first.");
+        let _ = read(&t); // must not panic; attribution through an outlet is best effort
+    }
+
+    #[test]
+    fn she_and_he_are_told_apart() {
+        let t = "Foreign Ministry spokeswoman Maria Zakharova spoke after Russian Foreign Minister Sergey Lavrov.\n\nZakharova said the note was sent. Lavrov said it was received.\n\n“Washington must answer,” she added.\n\n“We will wait for the answer from Washington,” he said.";
+        let q = read(t);
+        let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(
+            speakers,
+            [Some("Maria Zakharova"), Some("Sergey Lavrov")],
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn common_wire_styles() {
+        let t = "Kremlin spokesman Dmitry Peskov spoke on Monday.\n\n\"We are ready to talk,\" Peskov told reporters, adding that Moscow \"will not wait forever for Washington.\"";
+        let q = read(t);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(
+            q.iter().all(|(_, s)| s.as_deref() == Some("Dmitry Peskov")),
+            "{q:?}"
+        );
+        let t = "\"Russia is not a partner,\" said Sen. John McCain, R-Ariz.";
+        assert_eq!(one(t).1.as_deref(), Some("John McCain"));
+        let t = "Peskov, the Kremlin spokesman, said: \"Relations with the U.S. are bad.\"";
+        assert_eq!(one(t).1.as_deref(), Some("Dmitry Peskov"));
+        let t = format!("{LEAD}“Why?” Lavrov asked.");
+        assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn surname_variants_merge_to_one_name() {
+        let t = "Russian Foreign Minister Sergei Lavrov spoke.\n\n“Relations with the U.S. are bad,” Lavrov said.";
+        assert_eq!(one(t).1.as_deref(), Some("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn organisations_speak() {
+        let t = "The Kremlin said on Monday that “relations with Washington are at a low point.”";
+        assert_eq!(one(t).1.as_deref(), Some("Kremlin"));
+        let t = "The State Department said in a statement: “We reject Russia's claims entirely.”";
+        assert_eq!(one(t).1.as_deref(), Some("State Department"));
+    }
+
+    #[test]
+    fn scare_quotes_and_titles_are_not_quotations() {
+        let t = format!("{LEAD}The so-called “reset” policy failed, and the talks were broadcast on “Meet the Press” later.");
+        assert!(read(&t).is_empty(), "{:?}", read(&t));
+        let t =
+            format!("{LEAD}Lavrov called the sanctions “delusional” and said talks were “useful.”");
+        assert_eq!(read(&t).len(), 2);
+    }
+
+    #[test]
+    fn unnamed_parties_are_not_rows() {
+        for cue in [
+            "a senior official said",
+            "U.S. officials told reporters",
+            "sources said",
+        ] {
+            let t = format!("{LEAD}“Moscow will respond to the new sanctions soon,” {cue}.");
+            assert!(read(&t).is_empty(), "{cue}: {:?}", read(&t));
+        }
+        let t = format!("{LEAD}“Moscow will respond to the new sanctions soon,” Smith said.");
+        assert_eq!(one(&t).1.as_deref(), Some("Smith"));
+    }
+
+    #[test]
+    fn interrupted_quote_is_one() {
+        let t = format!(
+            "{LEAD}“Of course,” Lavrov said, “our relations with the U.S. are undermined.”"
+        );
+        let (text, speaker) = one(&t);
+        assert_eq!(
+            text,
+            "Of course, our relations with the U.S. are undermined."
+        );
+        assert_eq!(speaker.as_deref(), Some("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn dash_attribution_inside_marks_gives_two_quotes() {
+        let t = format!("{LEAD}“We are ready for dialogue with Washington – says Lavrov. But not at any price.”");
+        let q = read(&t);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(
+            q.iter().all(|(_, s)| s.as_deref() == Some("Sergey Lavrov")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn colon_in_previous_paragraph() {
+        let t = format!("{LEAD}Lavrov said the talks were useful.\n\nHe further stated that,\n\n“those proposals concern strategic stability.”");
+        assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"));
+    }
+}

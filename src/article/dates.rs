@@ -1,0 +1,262 @@
+//! Article dates: header lines, datelines, page banners, and a manifest that overrides them.
+//! A date is only reported when the text prints a full one (day, month, year); none is
+//! ever inferred.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::{Error, Result};
+
+/// Where an article's date came from, from most to least reliable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// A date manifest given by the user.
+    Manifest,
+    /// A `date:` header line.
+    Header,
+    /// The dateline or date line that opens the article.
+    Dateline,
+    /// A date in the page furniture above the headline (often the day the page was
+    /// fetched, not published): low confidence.
+    Banner,
+    /// No date found.
+    #[default]
+    None,
+}
+
+impl DateSource {
+    /// The name used in serialized output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateSource::Manifest => "manifest",
+            DateSource::Header => "header",
+            DateSource::Dateline => "dateline",
+            DateSource::Banner => "banner",
+            DateSource::None => "none",
+        }
+    }
+}
+
+const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+/// A full date at the start of a string, optionally after a weekday or an upper-case place
+/// ("MOSCOW, "). Compiled once.
+static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
+    let re = format!(
+        r"(?ix)^
+        (?-i:[A-Z][A-Z\x20.'-]{{1,30}}[,.]\s*)?                 # MOSCOW,
+        (?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?
+        (?:
+          (?P<m1>{MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})
+        | (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTHS})\.?,?\s+(?P<y2>\d{{4}})
+        | (?P<y3>\d{{4}})-(?P<mo3>\d{{2}})-(?P<d3>\d{{2}})
+        )\b"
+    );
+    Regex::new(&re).expect("date pattern is valid")
+});
+
+fn month_number(m: &str) -> Option<u32> {
+    let m = m.to_lowercase();
+    let names = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    names
+        .iter()
+        .position(|n| m.starts_with(n))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// Parses a full date at the start of `s`, returning it and the matched length in bytes.
+pub(crate) fn date_at_start(s: &str) -> Option<(NaiveDate, usize)> {
+    let c = DATE_AT_START.captures(s)?;
+    let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (y, m, d) = if let Some(y) = num("y1") {
+        (y, month_number(c.name("m1")?.as_str())?, num("d1")?)
+    } else if let Some(y) = num("y2") {
+        (y, month_number(c.name("m2")?.as_str())?, num("d2")?)
+    } else {
+        (num("y3")?, num("mo3")?, num("d3")?)
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    Some((date, c.get(0)?.end()))
+}
+
+/// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").
+fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
+    if p.split_whitespace().count() > 14 {
+        return None;
+    }
+    p.char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && p[..i].ends_with(char::is_whitespace))
+        .find_map(|(i, _)| date_at_start(&p[i..]))
+}
+
+/// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
+#[derive(Debug, Clone, Default)]
+pub struct DateManifest {
+    dates: HashMap<String, NaiveDate>,
+}
+
+fn file_key(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+impl DateManifest {
+    /// Reads a manifest CSV; errors name the file and the line.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses manifest CSV text; `path` only names the source in errors.
+    pub fn parse(csv_text: &str, path: &Path) -> Result<Self> {
+        let err = |line: u64, message: String| Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+        let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| err(1, format!("missing column `{name}` (expected file,date)")))
+        };
+        let (fi, di) = (col("file")?, col("date")?);
+        let mut dates = HashMap::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let file = rec.get(fi).unwrap_or("").trim();
+            let raw = rec.get(di).unwrap_or("").trim();
+            if file.is_empty() {
+                return Err(err(line, "empty file name".into()));
+            }
+            let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|e| err(line, format!("bad date `{raw}` ({e}); use YYYY-MM-DD")))?;
+            dates.insert(file_key(file).to_string(), date);
+        }
+        Ok(Self { dates })
+    }
+
+    /// The date listed for an article name (matched on its file name).
+    pub fn get(&self, name: &str) -> Option<NaiveDate> {
+        self.dates.get(file_key(name)).copied()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    /// True when the manifest lists nothing.
+    pub fn is_empty(&self) -> bool {
+        self.dates.is_empty()
+    }
+}
+
+/// Finds the date in the opening paragraphs. `title` is the index of the headline paragraph
+/// (`None` when the title came from a header line): a date on its own line above the
+/// headline is page furniture (`Banner`); a date opening a paragraph below it is the
+/// dateline.
+pub(crate) fn from_paragraphs(
+    paras: &[&str],
+    title: Option<usize>,
+) -> Option<(NaiveDate, DateSource)> {
+    let first_body = title.map_or(0, |t| t + 1);
+    // The dateline sits in the first few paragraphs after the headline (subheadings and
+    // bylines may come first).
+    for p in paras.iter().skip(first_body).take(4) {
+        if let Some((d, _)) = date_at_start(p).or_else(|| date_in_short_line(p)) {
+            return Some((d, DateSource::Dateline));
+        }
+    }
+    for p in paras.iter().take(first_body) {
+        if p.split_whitespace().count() <= 8 {
+            if let Some((d, _)) = date_at_start(p) {
+                return Some((d, DateSource::Banner));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn parses_news_date_styles() {
+        assert_eq!(
+            date_at_start("Sept. 5, 2019 (EIRNS)—x").map(|x| x.0),
+            Some(d(2019, 9, 5))
+        );
+        assert_eq!(
+            date_at_start("12 December 2019").map(|x| x.0),
+            Some(d(2019, 12, 12))
+        );
+        assert_eq!(
+            date_at_start("2018-05-03").map(|x| x.0),
+            Some(d(2018, 5, 3))
+        );
+        assert_eq!(
+            date_at_start("Monday, June 24, 2024").map(|x| x.0),
+            Some(d(2024, 6, 24))
+        );
+        assert_eq!(
+            date_at_start("MOSCOW, May 3, 2018 - x").map(|x| x.0),
+            Some(d(2018, 5, 3))
+        );
+        assert_eq!(date_at_start("MOSCOW. May 3 (Interfax)"), None);
+        assert_eq!(date_at_start("2019-02-30"), None);
+    }
+
+    #[test]
+    fn banner_above_title_dateline_below() {
+        let paras = ["Monday, June 24, 2024", "Headline here", "Body text."];
+        assert_eq!(
+            from_paragraphs(&paras, Some(1)),
+            Some((d(2024, 6, 24), DateSource::Banner))
+        );
+        let paras = ["Headline here", "June 23, 2017 (EIRNS)—Body."];
+        assert_eq!(
+            from_paragraphs(&paras, Some(0)),
+            Some((d(2017, 6, 23), DateSource::Dateline))
+        );
+        assert_eq!(from_paragraphs(&["Headline", "No date."], Some(0)), None);
+        let paras = [
+            "Headline here",
+            "By Jane Roe | June 5, 2020, 10:00",
+            "Body.",
+        ];
+        assert_eq!(
+            from_paragraphs(&paras, Some(0)),
+            Some((d(2020, 6, 5), DateSource::Dateline))
+        );
+    }
+
+    #[test]
+    fn manifest_errors_name_the_line() {
+        let err = DateManifest::parse(
+            "file,date\na.txt,2020-01-02\nb.txt,nope\n",
+            Path::new("m.csv"),
+        )
+        .expect_err("bad date");
+        assert!(err.to_string().starts_with("m.csv:3:"), "{err}");
+        let m = DateManifest::parse("file,date\ndir/a.txt,2020-01-02\n", Path::new("m.csv"))
+            .expect("parses");
+        assert_eq!(m.get("other/a.txt"), Some(d(2020, 1, 2)));
+    }
+}

@@ -1,0 +1,439 @@
+//! Quotation spans as news prints them.
+//!
+//! One left-to-right pass over the paragraphs finds quotation marks, decides for each whether
+//! it opens or closes (curly glyphs say so; straight ones are judged by the characters around
+//! them), and keeps a small state: the open quotation, if any, and how many inner quotations
+//! are open inside it. A quotation never runs past its paragraph unless the next paragraph
+//! opens with a mark (the multi-paragraph convention) or starts by closing it (a stray line
+//! break inside a quotation), so a missing mark costs one paragraph, never the article.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A quotation span found in the text, before attribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Span {
+    /// Byte offset of the opening mark (or of the content when there is none).
+    pub open: usize,
+    /// Byte offset just after the closing mark (or the end of the content when unclosed).
+    pub close_end: usize,
+    /// The quoted content, one range per paragraph (intermediate opening marks excluded).
+    pub segments: Vec<Range<usize>>,
+    /// Index of the paragraph where the quotation opens.
+    pub paragraph: usize,
+    /// Index of the paragraph where the quotation ends.
+    pub last_paragraph: usize,
+    /// True when a closing mark was found.
+    pub closed: bool,
+}
+
+impl Span {
+    /// Start of the quoted content.
+    pub fn start(&self) -> usize {
+        self.segments.first().map_or(self.open, |r| r.start)
+    }
+    /// End of the quoted content.
+    pub fn end(&self) -> usize {
+        self.segments.last().map_or(self.close_end, |r| r.end)
+    }
+    /// The quoted words with whitespace collapsed to single spaces.
+    pub fn text(&self, text: &str) -> String {
+        let mut out = String::new();
+        for seg in &self.segments {
+            for word in text[seg.clone()].split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Double,
+    Single,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    /// A straight mark whose surroundings do not tell (space on both sides, or none).
+    Either,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    pos: usize,
+    len: usize,
+    kind: Kind,
+    role: Role,
+    /// Curly glyph (its direction is printed) rather than a straight one.
+    curly: bool,
+    /// Nothing but whitespace follows the mark in its paragraph.
+    dangling: bool,
+}
+
+fn opens_context(prev: Option<char>) -> bool {
+    prev.is_none_or(|c| c.is_whitespace() || "([{—–-/".contains(c))
+}
+
+fn closes_context(next: Option<char>) -> bool {
+    next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}—–-…".contains(c))
+}
+
+/// All quotation marks of one paragraph, classified.
+fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
+    let slice = &text[para.clone()];
+    // Offset just after the paragraph's last non-space character: a mark at or beyond it
+    // has nothing to quote.
+    let content_end = slice.trim_end().len();
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut iter = slice.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        let pos = para.start + i;
+        let dangling = i + c.len_utf8() >= content_end;
+        let mark = match c {
+            '“' | '„' | '«' => Some((Kind::Double, Role::Open, true)),
+            '”' | '»' => Some((Kind::Double, Role::Close, true)),
+            '"' => {
+                let (o, cl) = (
+                    opens_context(prev),
+                    !opens_context(prev) && closes_context(next),
+                );
+                let role = if o && !closes_context(next) {
+                    Role::Open
+                } else if cl {
+                    Role::Close
+                } else {
+                    Role::Either
+                };
+                Some((Kind::Double, role, false))
+            }
+            '‘' => Some((Kind::Single, Role::Open, true)),
+            // ’ between letters is an apostrophe (don’t, Trump’s), never a quotation mark.
+            '’' if !(prev.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                Some((Kind::Single, Role::Close, true))
+            }
+            _ => None,
+        };
+        if let Some((kind, role, curly)) = mark {
+            out.push(Mark {
+                pos,
+                len: c.len_utf8(),
+                kind,
+                role,
+                curly,
+                dangling,
+            });
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+struct OpenQuote {
+    open: usize,
+    kind: Kind,
+    seg_start: usize,
+    segments: Vec<Range<usize>>,
+    paragraph: usize,
+    nested: u32,
+}
+
+fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail >= s.len() {
+        return r.start..r.start;
+    }
+    r.start + lead..r.end - trail
+}
+
+/// An attribution set off by dashes inside the marks: “… – says Lavrov. …” or
+/// “… — Lavrov said, …”. Compiled once; applied to each quotation's content.
+static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    const VERBS: &str = "says|said|adds|added|stresses|stressed|notes|noted|explains|explained|stated|emphasized|emphasised|continued|insisted|underlined|believes";
+    Regex::new(&format!(
+        r"\s[–—-]{{1,2}}\s*(?:(?:{VERBS})\s+[^.,;!?“”\x22]{{1,60}}?|\p{{Lu}}[^.,;!?“”\x22]{{0,60}}?\s(?:{VERBS}))[.,]\s+"
+    ))
+    .expect("dash attribution pattern is valid")
+});
+
+/// Splits a one-paragraph quotation at an attribution printed inside its marks; the two
+/// parts are separate quotations and the attribution becomes ordinary text between them.
+fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
+    let single = span.segments.len() == 1;
+    let seg = span.segments[0].clone();
+    let found = if single {
+        DASH_CUE.find(&text[seg.clone()])
+    } else {
+        None
+    };
+    match found {
+        Some(m) if m.start() > 0 && seg.start + m.end() < seg.end => {
+            let cue_start = seg.start + m.start();
+            let rest = seg.start + m.end();
+            out.push(Span {
+                close_end: cue_start,
+                segments: vec![trimmed(text, seg.start..cue_start)],
+                ..span.clone()
+            });
+            split_dash_cues(
+                text,
+                Span {
+                    open: rest,
+                    segments: std::iter::once(rest..seg.end).collect(),
+                    ..span
+                },
+                out,
+            );
+        }
+        _ => out.push(span),
+    }
+}
+
+/// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
+pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for span in find_marked(text, paras) {
+        split_dash_cues(text, span, &mut out);
+    }
+    out
+}
+
+fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
+    let all: Vec<Vec<Mark>> = paras.iter().map(|p| marks(text, p)).collect();
+    let mut spans = Vec::new();
+    let mut cur: Option<OpenQuote> = None;
+    // Index of a mark to skip in the next paragraph (the intermediate opening mark).
+    let mut skip: Option<usize> = None;
+
+    let finish = |q: OpenQuote, end: usize, close_end: usize, last: usize, closed: bool| {
+        let mut segments = q.segments;
+        segments.push(q.seg_start..end);
+        let segments: Vec<_> = segments
+            .into_iter()
+            .map(|r| trimmed(text, r))
+            .filter(|r| !r.is_empty())
+            .collect();
+        (!segments.is_empty()).then_some(Span {
+            open: q.open,
+            close_end,
+            segments,
+            paragraph: q.paragraph,
+            last_paragraph: last,
+            closed,
+        })
+    };
+
+    for (pi, para) in paras.iter().enumerate() {
+        let ms = &all[pi];
+        let mut mi = 0;
+        while mi < ms.len() {
+            let m = ms[mi];
+            mi += 1;
+            if skip.take() == Some(mi - 1) {
+                continue;
+            }
+            match cur.as_mut() {
+                None => {
+                    if m.kind == Kind::Double {
+                        if m.role == Role::Close && m.curly && m.pos > para.start {
+                            // Reversed marks (” … “ at the paragraph's end): read them as a pair
+                            // rather than dropping the words between them.
+                            if let Some(n) = ms[mi..].iter().position(|x| x.kind == Kind::Double) {
+                                let o = ms[mi + n];
+                                if o.role == Role::Open && o.dangling {
+                                    let seg = trimmed(text, m.pos + m.len..o.pos);
+                                    if !seg.is_empty() {
+                                        spans.push(Span {
+                                            open: m.pos,
+                                            close_end: o.pos + o.len,
+                                            segments: vec![seg],
+                                            paragraph: pi,
+                                            last_paragraph: pi,
+                                            closed: true,
+                                        });
+                                    }
+                                    mi += n + 1;
+                                }
+                            }
+                            continue;
+                        }
+                        let opens = match m.role {
+                            Role::Open => true,
+                            Role::Either => !m.dangling && !m.curly,
+                            Role::Close => false,
+                        };
+                        if opens && !m.dangling {
+                            cur = Some(OpenQuote {
+                                open: m.pos,
+                                kind: Kind::Double,
+                                seg_start: m.pos + m.len,
+                                segments: Vec::new(),
+                                paragraph: pi,
+                                nested: 0,
+                            });
+                        }
+                    } else if m.role == Role::Open
+                        && !m.dangling
+                        && ms[mi..]
+                            .iter()
+                            .any(|x| x.kind == Kind::Single && x.role == Role::Close)
+                    {
+                        cur = Some(OpenQuote {
+                            open: m.pos,
+                            kind: Kind::Single,
+                            seg_start: m.pos + m.len,
+                            segments: Vec::new(),
+                            paragraph: pi,
+                            nested: 0,
+                        });
+                    }
+                }
+                Some(q) => {
+                    if m.kind != q.kind {
+                        continue; // inner quotes of the other kind stay inside
+                    }
+                    let closes = match m.role {
+                        Role::Close => true,
+                        Role::Open => false,
+                        // A straight mark glued to a word on its left closes.
+                        Role::Either => !opens_context(text[..m.pos].chars().next_back()),
+                    };
+                    if closes {
+                        if q.nested > 0 {
+                            q.nested -= 1;
+                        } else if let Some(q) = cur.take() {
+                            spans.extend(finish(q, m.pos, m.pos + m.len, pi, true));
+                        }
+                    } else if q.kind == Kind::Double {
+                        q.nested += 1;
+                    }
+                }
+            }
+        }
+        // End of paragraph with a quotation still open.
+        if let Some(mut q) = cur.take() {
+            let next = all.get(pi + 1);
+            let next_para = paras.get(pi + 1);
+            let continues = match (next, next_para) {
+                (Some(nm), Some(np)) if q.kind == Kind::Double => {
+                    let first = nm.iter().find(|x| x.kind == Kind::Double);
+                    match first {
+                        // Multi-paragraph quotation: the next paragraph opens with a mark.
+                        Some(f) if f.pos == np.start && f.role != Role::Close => {
+                            skip = Some(nm.iter().position(|x| x.pos == f.pos).unwrap_or(0));
+                            Some(f.pos + f.len)
+                        }
+                        // A line break inside the quotation: the next paragraph closes it first.
+                        Some(f) if f.role == Role::Close && q.segments.is_empty() => Some(np.start),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            match continues {
+                Some(seg_start) => {
+                    q.segments.push(q.seg_start..para.end);
+                    q.seg_start = seg_start;
+                    q.nested = 0;
+                    cur = Some(q);
+                }
+                None => spans.extend(finish(q, para.end, para.end, pi, false)),
+            }
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paras(text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let r = trimmed(text, start..start + line.len());
+            if !r.is_empty() {
+                out.push(r);
+            }
+            start += line.len();
+        }
+        out
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        find(text, &paras(text))
+            .iter()
+            .map(|s| s.text(text))
+            .collect()
+    }
+
+    #[test]
+    fn curly_and_straight() {
+        assert_eq!(texts("“A b,” he said. \"C d\" e."), ["A b,", "C d"]);
+    }
+
+    #[test]
+    fn nested_straight_quotes_stay_inside() {
+        let t = "\"X stands for the \"systemic containment\" of Russia,\" he said.";
+        assert_eq!(
+            texts(t),
+            ["X stands for the \"systemic containment\" of Russia,"]
+        );
+    }
+
+    #[test]
+    fn multi_paragraph_quote_is_one() {
+        let t = "\"One.\n\n\"Two.\n\n\"Three.\"\n\nAfter.";
+        assert_eq!(texts(t), ["One. Two. Three."]);
+    }
+
+    #[test]
+    fn unclosed_quote_stops_at_paragraph_end() {
+        let t = "He said “no end here.\n\nNext paragraph “closed” ok.";
+        assert_eq!(texts(t), ["no end here.", "closed"]);
+    }
+
+    #[test]
+    fn line_break_inside_quote() {
+        let t = "Putin said Russia “will not act.\nWe will not expel anyone”. Done.";
+        assert_eq!(texts(t), ["will not act. We will not expel anyone"]);
+    }
+
+    #[test]
+    fn reversed_marks_read_as_pair() {
+        let t = "Arguing that x, but ” in global affairs. “\n\nNext “one” here.";
+        assert_eq!(texts(t), ["in global affairs.", "one"]);
+    }
+
+    #[test]
+    fn dash_attribution_inside_marks_splits() {
+        let t = "“We are ready for dialogue – says Lavrov. But not at any price.”";
+        assert_eq!(
+            texts(t),
+            ["We are ready for dialogue", "But not at any price."]
+        );
+        let t = "“Yes — it was hard — but we did it,” he said.";
+        assert_eq!(texts(t), ["Yes — it was hard — but we did it,"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        let t = "Lavrov’s ‘downward’ trend, don’t.";
+        assert_eq!(texts(t), ["downward"]);
+    }
+}

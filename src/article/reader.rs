@@ -1,0 +1,183 @@
+//! Raw text → [`Article`]: paragraphs, header lines, title, date, then quotations.
+
+use std::ops::Range;
+
+use super::cues::attribute;
+use super::dates::{date_at_start, from_paragraphs, DateManifest, DateSource};
+use super::quotes;
+use super::speakers::SpeakerAliases;
+use super::{Article, Quote};
+
+/// Reads articles. Immutable once built, so one reader serves many threads.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    aliases: SpeakerAliases,
+    manifest: Option<DateManifest>,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Header keys of the `key: value` lines that open some article files.
+const HEADER_KEYS: &[&str] = &["url", "date", "title", "source", "author", "published"];
+
+/// How many of the first lines may be header lines.
+const HEADER_LINES: usize = 12;
+
+fn header_line(line: &str) -> Option<(String, &str)> {
+    let (k, v) = line.split_once(':')?;
+    let k = k.trim().to_lowercase();
+    let v = v.trim();
+    (HEADER_KEYS.contains(&k.as_str()) && !v.is_empty()).then_some((k, v))
+}
+
+/// Non-empty lines, trimmed, as byte ranges. Each line is a paragraph: some sources separate
+/// paragraphs with blank lines, others with single line breaks.
+fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let lead = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if !body.is_empty() {
+            out.push(start + lead..start + lead + body.len());
+        }
+        start += line.len();
+    }
+    out
+}
+
+/// The headline: the first line of five words or more without a closing full stop, before
+/// the first long paragraph (menus and banners are shorter).
+fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
+    for (i, r) in paras.iter().enumerate() {
+        let s = &text[r.clone()];
+        let words = s.split_whitespace().count();
+        if words >= 30 {
+            break;
+        }
+        if words >= 5 && !s.ends_with('.') {
+            return Some(i);
+        }
+    }
+    (!paras.is_empty()).then_some(0)
+}
+
+impl Reader {
+    /// A reader with the built-in alias table and no date manifest.
+    pub fn new() -> Self {
+        Self {
+            aliases: SpeakerAliases::builtin(),
+            manifest: None,
+        }
+    }
+
+    /// Replaces the alias table (merge with [`SpeakerAliases::builtin`] to extend it).
+    pub fn with_aliases(mut self, aliases: SpeakerAliases) -> Self {
+        self.aliases = aliases;
+        self
+    }
+
+    /// Dates from this manifest override the dates found in the texts.
+    pub fn with_manifest(mut self, manifest: DateManifest) -> Self {
+        self.manifest = Some(manifest);
+        self
+    }
+
+    /// Reads one article. Pure: the same input gives the same output; never panics.
+    pub fn read(&self, name: &str, text: &str) -> Article {
+        let mut header_title = None;
+        let mut header_date = None;
+        let mut paras = Vec::new();
+        for (i, r) in lines(text).into_iter().enumerate() {
+            if i < HEADER_LINES {
+                if let Some((k, v)) = header_line(&text[r.clone()]) {
+                    match k.as_str() {
+                        "title" => header_title = Some(v.to_string()),
+                        "date" | "published" => header_date = header_date.or(date_at_start(v)),
+                        _ => {}
+                    }
+                    continue;
+                }
+            }
+            paras.push(r);
+        }
+        let title_idx = if header_title.is_some() {
+            None
+        } else {
+            title_index(text, &paras)
+        };
+        let title = header_title
+            .map(|t| match t.find(" (title from") {
+                Some(i) => t[..i].trim().to_string(),
+                None => t,
+            })
+            .or_else(|| title_idx.map(|i| text[paras[i].clone()].to_string()))
+            .unwrap_or_default();
+
+        let strs: Vec<&str> = paras.iter().map(|r| &text[r.clone()]).collect();
+        let (date, date_source) = match self.manifest.as_ref().and_then(|m| m.get(name)) {
+            Some(d) => (Some(d), DateSource::Manifest),
+            None => match header_date {
+                Some((d, _)) => (Some(d), DateSource::Header),
+                None => match from_paragraphs(&strs, title_idx) {
+                    Some((d, s)) => (Some(d), s),
+                    None => (None, DateSource::None),
+                },
+            },
+        };
+
+        let spans = quotes::find(text, &paras);
+        let quotes = attribute(text, &paras, spans, &self.aliases)
+            .into_iter()
+            .map(|a| {
+                let text_q = a.text;
+                Quote {
+                    partial: text_q.split_whitespace().count() < 4,
+                    start: a.span.start(),
+                    end: a.span.end(),
+                    paragraph: a.span.paragraph,
+                    text: text_q,
+                    speaker: a.speaker,
+                    cue: a.cue,
+                    relevant: a.relevant,
+                }
+            })
+            .collect();
+        Article {
+            name: name.to_string(),
+            title,
+            date,
+            date_source,
+            quotes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_is_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Reader>();
+    }
+
+    #[test]
+    fn header_lines_give_title_and_date() {
+        let t = "url: http://x\ndate: 2018-05-03\ntitle: A title here (title from URL slug)\n\n\"We are ready to talk to Washington,\" Lavrov said.\n";
+        let a = Reader::new().read("a.txt", t);
+        assert_eq!(a.title, "A title here");
+        assert_eq!(a.date_source, DateSource::Header);
+        assert_eq!(a.quotes.len(), 1);
+        assert_eq!(a.quotes[0].paragraph, 0);
+        assert_eq!(
+            &t[a.quotes[0].start..a.quotes[0].end],
+            "We are ready to talk to Washington,"
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! Does a quotation concern the U.S. and Russia, their leaders or their dealings?
+//!
+//! A transparent rule over mention lexicons, meant to be compared later with a trained
+//! model:
+//! 1. the quote names both sides, the speaker's other side, or the relationship itself
+//!    ("bilateral", "our two countries", talks and dialogue) → relevant;
+//! 2. the quote names one side and no third country → relevant;
+//! 3. a side's official condemning coercion (threats, force, sanctions) against a third
+//!    country is read as criticism of the other side's policy → relevant;
+//! 4. a quote that names nothing takes its subject from the attribution sentence: relevant
+//!    unless that sentence is about one side and a third country (Pompeo on Iran).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub use super::speakers::Side;
+use super::tokens::{tokenize, Tok};
+
+const US_WORDS: &[&str] = &[
+    "u.s.",
+    "usa",
+    "america",
+    "american",
+    "americans",
+    "washington",
+    "pentagon",
+    "congress",
+    "nato",
+    "west",
+    "western",
+];
+const RU_WORDS: &[&str] = &[
+    "russia", "russian", "russians", "moscow", "kremlin", "soviet", "ussr",
+];
+/// Leaders count inside a quotation only: in the attribution sentence they are usually the
+/// speaker's own name.
+const US_LEADERS: &[&str] = &["trump", "biden", "obama", "bush", "clinton"];
+const RU_LEADERS: &[&str] = &["putin", "medvedev", "yeltsin", "gorbachev"];
+const THIRD_WORDS: &[&str] = &[
+    "iran",
+    "iranian",
+    "iranians",
+    "tehran",
+    "venezuela",
+    "venezuelan",
+    "maduro",
+    "syria",
+    "syrian",
+    "assad",
+    "china",
+    "chinese",
+    "beijing",
+    "korea",
+    "korean",
+    "pyongyang",
+    "israel",
+    "israeli",
+    "gaza",
+    "hamas",
+    "covid-19",
+    "covid",
+    "pandemic",
+    "coronavirus",
+    "afghanistan",
+    "taliban",
+    "iraq",
+    "libya",
+    "cuba",
+    "turkey",
+    "india",
+];
+const RELATION_WORDS: &[&str] = &[
+    "bilateral",
+    "relations",
+    "relationship",
+    "ties",
+    "dialogue",
+    "talks",
+    "summit",
+    "counterpart",
+    "start",
+    "inf",
+    "discussed",
+    "agreed",
+    "détente",
+    "detente",
+    "rapprochement",
+];
+const COERCION_WORDS: &[&str] = &[
+    "threat",
+    "threats",
+    "force",
+    "sanctions",
+    "pressure",
+    "interference",
+    "interfering",
+    "ultimatum",
+    "unilateral",
+    "illegitimate",
+    "aggression",
+    "blackmail",
+    "meddling",
+];
+const PAIR_PHRASES: &[&[&str]] = &[
+    &["two", "countries"],
+    &["both", "countries"],
+    &["our", "countries"],
+    &["two", "nations"],
+    &["two", "powers"],
+    &["nuclear", "powers"],
+    &["exchange", "of", "views"],
+    &["strategic", "stability"],
+    &["arms", "control"],
+    &["white", "house"],
+    &["state", "department"],
+    &["united", "states"],
+];
+
+#[derive(Default)]
+struct Found {
+    us: bool,
+    ru: bool,
+    third: bool,
+    relation: bool,
+    coercion: bool,
+}
+
+const US: u8 = 1;
+const RU: u8 = 1 << 1;
+const US_LEADER: u8 = 1 << 2;
+const RU_LEADER: u8 = 1 << 3;
+const THIRD: u8 = 1 << 4;
+const RELATION: u8 = 1 << 5;
+const COERCION: u8 = 1 << 6;
+/// First word of a phrase in `PAIR_PHRASES`.
+const PHRASE: u8 = 1 << 7;
+
+/// All lists in one map: one lookup per word.
+static WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u8> = HashMap::new();
+    let lists: [(&[&'static str], u8); 7] = [
+        (US_WORDS, US),
+        (RU_WORDS, RU),
+        (US_LEADERS, US_LEADER),
+        (RU_LEADERS, RU_LEADER),
+        (THIRD_WORDS, THIRD),
+        (RELATION_WORDS, RELATION),
+        (COERCION_WORDS, COERCION),
+    ];
+    for (list, flag) in lists {
+        for w in list {
+            *m.entry(*w).or_insert(0) |= flag;
+        }
+    }
+    for phrase in PAIR_PHRASES {
+        *m.entry(phrase[0]).or_insert(0) |= PHRASE;
+    }
+    m
+});
+
+fn scan(text: &str, leaders: bool) -> Found {
+    let toks: Vec<Tok> = tokenize(text, 0..text.len());
+    let mut f = Found::default();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.word {
+            continue;
+        }
+        let w = &*t.norm;
+        let flags = WORDS.get(w).copied().unwrap_or(0);
+        // "US" in capitals is the country; "us" is the pronoun.
+        let us_caps = w == "us" && &text[t.start..t.end] == "US";
+        f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
+        f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
+        if w.contains('-') {
+            f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
+            f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
+        }
+        f.third |= flags & THIRD != 0;
+        f.relation |= flags & RELATION != 0;
+        f.coercion |= flags & COERCION != 0;
+        if flags & PHRASE == 0 {
+            continue;
+        }
+        for phrase in PAIR_PHRASES {
+            let hit = phrase
+                .iter()
+                .enumerate()
+                .all(|(k, p)| toks.get(i + k).is_some_and(|x| x.norm == *p));
+            if hit {
+                match phrase {
+                    ["white", "house"] | ["state", "department"] | ["united", "states"] => {
+                        f.us = true
+                    }
+                    _ => f.relation = true,
+                }
+            }
+        }
+    }
+    f
+}
+
+/// Applies the rule above to a quote, the non-quoted words of its attribution sentence,
+/// and the speaker's side.
+pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
+    let q = scan(quote, true);
+    let other_side = match speaker {
+        Side::Us => q.ru,
+        Side::Ru => q.us,
+        Side::Unknown => false,
+    };
+    if q.us && q.ru || q.relation || other_side {
+        return true;
+    }
+    if (q.us || q.ru) && !q.third {
+        return true;
+    }
+    if q.third && q.coercion && speaker != Side::Unknown {
+        let first_person = quote
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "we" || w == "We");
+        return !first_person;
+    }
+    if q.us || q.ru || q.third {
+        return false;
+    }
+    let c = scan(context, false);
+    c.us && c.ru || !c.third
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_cases() {
+        assert!(is_relevant(
+            "Our relations with the U.S. are undermined.",
+            "",
+            Side::Ru
+        ));
+        assert!(!is_relevant(
+            "We fundamentally do not seek a war with Iran.",
+            "he added",
+            Side::Us
+        ));
+        assert!(is_relevant(
+            "Democracy is not established by force. The threats against the Maduro government have nothing to do with democracy,",
+            "he said",
+            Side::Ru
+        ));
+        assert!(!is_relevant(
+            "ready to return to the ranks of the responsible nations",
+            "Pompeo said the U.S. will continue to apply pressure on Iran until its leadership is",
+            Side::Us
+        ));
+        assert!(is_relevant(
+            "We are prepared for that job,",
+            "the Russian minister said",
+            Side::Ru
+        ));
+    }
+}

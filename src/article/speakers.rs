@@ -1,0 +1,777 @@
+//! Who is who in an article: the alias table (one canonical spelling per person across
+//! articles) and the per-article registry of people and organisations, with the job titles
+//! the article itself gives them ("Russian Foreign Minister Sergey Lavrov", "Nikki Haley,
+//! U.S. ambassador to the United Nations,").
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::tokens::{
+    is_speech_verb, Tok, DIPLOMAT_ROLES, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS, STOP,
+    TITLE,
+};
+use crate::{Error, Result};
+
+/// The repository's alias table (`data/speakers.csv`), compiled into the library.
+const BUILTIN_CSV: &str = include_str!("../../data/speakers.csv");
+
+/// Canonical speaker names and their spelling variants (columns `canonical,alias`).
+#[derive(Debug, Clone, Default)]
+pub struct SpeakerAliases {
+    by_name: HashMap<String, String>,
+    /// Surname → canonical name, `None` when two canonical names share the surname.
+    by_surname: HashMap<String, Option<String>>,
+}
+
+/// Lower-cases, drops dots and collapses whitespace: "Michael R. Pompeo" → "michael r pompeo".
+fn key(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.replace('.', "").to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key without middle initials and suffixes: "joseph r biden jr" → "joseph biden".
+fn short_key(k: &str) -> String {
+    let words: Vec<&str> = k
+        .split(' ')
+        .filter(|w| !matches!(*w, "jr" | "sr" | "ii" | "iii"))
+        .collect();
+    match words.as_slice() {
+        [first, middle @ .., last] if !middle.is_empty() => {
+            let kept: Vec<&str> = std::iter::once(*first)
+                .chain(middle.iter().copied().filter(|w| w.chars().count() > 1))
+                .chain(std::iter::once(*last))
+                .collect();
+            kept.join(" ")
+        }
+        _ => words.join(" "),
+    }
+}
+
+impl SpeakerAliases {
+    /// The table shipped with tonetrack.
+    pub fn builtin() -> Self {
+        // The embedded file is checked by a unit test; a broken row would only lose aliases.
+        Self::parse(BUILTIN_CSV, Path::new("data/speakers.csv")).unwrap_or_default()
+    }
+
+    /// Reads a `canonical,alias` CSV file (header row required).
+    pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses `canonical,alias` CSV text; `path` only names the source in errors.
+    pub fn parse(csv_text: &str, path: &Path) -> Result<Self> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .from_reader(csv_text.as_bytes());
+        let csv_err = |line: u64, message: String| Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let headers = rdr
+            .headers()
+            .map_err(|e| csv_err(1, e.to_string()))?
+            .clone();
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| {
+                    csv_err(
+                        1,
+                        format!("missing column `{name}` (expected canonical,alias)"),
+                    )
+                })
+        };
+        let (ci, ai) = (col("canonical")?, col("alias")?);
+        let mut out = Self::default();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                csv_err(line, e.to_string())
+            })?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let (canonical, alias) = (
+                rec.get(ci).unwrap_or("").trim(),
+                rec.get(ai).unwrap_or("").trim(),
+            );
+            if canonical.is_empty() {
+                return Err(csv_err(line, "empty canonical name".into()));
+            }
+            out.insert(canonical, alias);
+        }
+        Ok(out)
+    }
+
+    /// Adds one alias (and the canonical name as its own alias).
+    pub fn insert(&mut self, canonical: &str, alias: &str) {
+        for name in [canonical, alias] {
+            if name.trim().is_empty() {
+                continue;
+            }
+            let k = key(name);
+            self.by_name.insert(short_key(&k), canonical.to_string());
+            self.by_name.insert(k, canonical.to_string());
+        }
+        if let Some(surname) = key(canonical).rsplit(' ').next() {
+            let entry = self
+                .by_surname
+                .entry(surname.to_string())
+                .or_insert_with(|| Some(canonical.to_string()));
+            if entry.as_deref() != Some(canonical) {
+                *entry = None;
+            }
+        }
+    }
+
+    /// Adds every entry of `other`; on conflicts `other` wins.
+    pub fn merge(&mut self, other: SpeakerAliases) {
+        for (k, v) in other.by_name {
+            self.by_name.insert(k, v);
+        }
+        for (k, v) in other.by_surname {
+            let entry = self.by_surname.entry(k).or_insert_with(|| v.clone());
+            if *entry != v {
+                *entry = None;
+            }
+        }
+    }
+
+    /// The canonical spelling of a full name, if the table knows it.
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        let k = key(name);
+        self.by_name
+            .get(&k)
+            .or_else(|| self.by_name.get(&short_key(&k)))
+            .map(String::as_str)
+    }
+
+    /// The one canonical name with this surname, if exactly one exists.
+    pub fn by_surname(&self, surname: &str) -> Option<&str> {
+        self.by_surname.get(&key(surname))?.as_deref()
+    }
+
+    /// Number of names (canonical and aliases) known.
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    /// True when the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+/// Which side of the relationship someone speaks for, as far as the article says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Side {
+    /// Not said by the article.
+    #[default]
+    Unknown,
+    /// The United States.
+    Us,
+    /// Russia.
+    Ru,
+}
+
+/// The side a single word points to (demonyms, capitals, institutions).
+pub(crate) fn side_of_word(w: &str) -> Side {
+    match w {
+        "russian" | "russia" | "moscow" | "kremlin" | "russians" => Side::Ru,
+        "u.s." | "us" | "american" | "america" | "washington" | "americans" | "pentagon"
+        | "usa" => Side::Us,
+        _ => Side::Unknown,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Person {
+    pub name: String,
+    surname: String,
+    pub titles: Vec<String>,
+    pub side: Side,
+    /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
+    /// match "she"/"he".
+    pub female: bool,
+}
+
+/// Common women's first names among public figures in the news (general knowledge, used
+/// only to keep "he" and "she" apart).
+const FEMALE_FIRST_NAMES: &[&str] = &[
+    "maria",
+    "mariya",
+    "nikki",
+    "jen",
+    "jennifer",
+    "hillary",
+    "victoria",
+    "karoline",
+    "tammy",
+    "heather",
+    "morgan",
+    "bonnie",
+    "sabrina",
+    "sarah",
+    "kamala",
+    "nancy",
+    "condoleezza",
+    "madeleine",
+    "samantha",
+    "linda",
+    "kristi",
+    "valentina",
+    "ella",
+    "elvira",
+    "tulsi",
+    "susan",
+    "angela",
+    "theresa",
+    "ursula",
+    "kaja",
+    "liz",
+    "annalena",
+    "marine",
+    "giorgia",
+    "anna",
+    "olga",
+    "irina",
+    "natalia",
+    "tatiana",
+    "elena",
+    "yulia",
+    "svetlana",
+    "margarita",
+    "federica",
+    "catherine",
+    "michelle",
+    "jill",
+    "melania",
+    "ivanka",
+    "elizabeth",
+    "wendy",
+    "rose",
+    "julie",
+    "mary",
+    "patricia",
+    "barbara",
+    "karen",
+    "lisa",
+    "emily",
+    "nina",
+    "fiona",
+    "marie",
+    "kelly",
+    "kristen",
+    "caroline",
+    "amy",
+    "dana",
+    "alexandra",
+];
+
+fn is_female(name: &str, titles: &[String]) -> bool {
+    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+    FEMALE_FIRST_NAMES.contains(&first.as_str())
+        || titles.iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "spokeswoman" | "congresswoman" | "chairwoman" | "ms." | "mrs." | "madam" | "queen"
+            )
+        })
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Org {
+    pub name: String,
+    key: String,
+    pub outlet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Who {
+    Person(usize),
+    Org(usize),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub who: Who,
+    pub possessive: bool,
+}
+
+/// People and organisations of one article, and where they are mentioned.
+#[derive(Debug, Default)]
+pub(crate) struct People {
+    pub persons: Vec<Person>,
+    pub orgs: Vec<Org>,
+    /// Sorted by `start`.
+    pub mentions: Vec<Mention>,
+}
+
+/// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
+fn same_surname(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    // Cheap filters first: same initial, similar length.
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    a.chars().next() == b.chars().next()
+        && la.abs_diff(lb) <= 1
+        && la >= 5
+        && lb >= 5
+        && strsim::osa_distance(a, b) <= 1
+}
+
+fn is_name_word(t: &Tok) -> bool {
+    let n = &*t.norm;
+    let letters = n.chars().filter(|c| c.is_alphabetic()).count();
+    t.word
+        && t.cap
+        && letters > 0
+        && !t.has(PLACE)
+        && !t.has(STOP)
+        && !(n.contains('-') && n.split('-').any(|p| PLACE_WORDS.contains(p)))
+}
+
+fn raw_name(text: &str, toks: &[Tok]) -> String {
+    toks.iter()
+        .map(|t| {
+            let w = &text[t.start..t.end];
+            let w = w
+                .strip_suffix("’s")
+                .or_else(|| w.strip_suffix("'s"))
+                .unwrap_or(w);
+            w.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_all_caps(text: &str, t: &Tok) -> bool {
+    let w = &text[t.start..t.end];
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+}
+
+impl People {
+    /// Builds the registry from the article's non-quoted text (`ranges`, in order).
+    #[cfg(test)]
+    pub fn build(text: &str, ranges: &[std::ops::Range<usize>], aliases: &SpeakerAliases) -> Self {
+        let groups: Vec<Vec<Tok>> = ranges
+            .iter()
+            .map(|r| super::tokens::tokenize(text, r.clone()))
+            .collect();
+        Self::from_tokens(text, groups.iter().map(Vec::as_slice), aliases)
+    }
+
+    /// Builds the registry from token groups in text order; a group is a stretch of text
+    /// without quotations, so names never run across one.
+    pub fn from_tokens<'t, 'a: 't>(
+        text: &'a str,
+        groups: impl Iterator<Item = &'t [Tok<'a>]>,
+        aliases: &SpeakerAliases,
+    ) -> Self {
+        let mut people = People::default();
+        let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new(); // (start, end, token, speaks)
+        for toks in groups {
+            people.scan(text, toks, aliases, &mut singles);
+        }
+        // Single names: a surname seen in full, an alias-table surname, or a capitalised
+        // word directly followed by a speech verb.
+        for (start, end, tok, speaks) in singles {
+            let who = people
+                .persons
+                .iter()
+                .position(|p| same_surname(&p.surname, &tok.norm))
+                .map(Who::Person)
+                .or_else(|| {
+                    aliases
+                        .by_surname(&tok.norm)
+                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, Vec::new())))
+                })
+                .or_else(|| {
+                    // An unknown single name that speaks ("Smith said") is a person.
+                    speaks.then(|| {
+                        let raw = raw_name(text, std::slice::from_ref(&tok));
+                        Who::Person(people.add_person(&raw, &tok.norm, Vec::new()))
+                    })
+                });
+            if let Some(who) = who {
+                people.mentions.push(Mention {
+                    start,
+                    end,
+                    who,
+                    possessive: tok.possessive,
+                });
+            }
+        }
+        people.mentions.sort_by_key(|m| m.start);
+        people
+    }
+
+    fn add_person(&mut self, name: &str, surname: &str, titles: Vec<String>) -> usize {
+        if let Some(i) = self
+            .persons
+            .iter()
+            .position(|p| same_surname(&p.surname, surname))
+        {
+            let p = &mut self.persons[i];
+            p.titles.extend(titles);
+            p.side = side_from_titles(&p.titles);
+            p.female = is_female(&p.name, &p.titles);
+            return i;
+        }
+        let side = side_from_titles(&titles);
+        let female = is_female(name, &titles);
+        self.persons.push(Person {
+            name: name.to_string(),
+            surname: surname.to_string(),
+            titles,
+            side,
+            female,
+        });
+        self.persons.len() - 1
+    }
+
+    fn add_org(&mut self, name: &str, outlet: bool) -> usize {
+        let words: Vec<String> = key(name)
+            .split(' ')
+            .filter(|w| side_of_word(w) == Side::Unknown && *w != "the")
+            .map(str::to_string)
+            .collect();
+        let k = words.join(" ");
+        if let Some(i) = self.orgs.iter().position(|o| o.key == k) {
+            // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
+            if name.len() > self.orgs[i].name.len() {
+                self.orgs[i].name = name.to_string();
+            }
+            return i;
+        }
+        self.orgs.push(Org {
+            name: name.to_string(),
+            key: k,
+            outlet,
+        });
+        self.orgs.len() - 1
+    }
+
+    fn scan<'a>(
+        &mut self,
+        text: &str,
+        toks: &[Tok<'a>],
+        aliases: &SpeakerAliases,
+        singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
+    ) {
+        let mut i = 0;
+        while i < toks.len() {
+            if !(toks[i].word && toks[i].cap) {
+                i += 1;
+                continue;
+            }
+            // A run of capitalised words ("of" allowed inside), ending after a possessive.
+            let a = i;
+            let mut b = i;
+            while b < toks.len() {
+                let t = &toks[b];
+                let inner_of =
+                    t.is("of") && b > a && toks.get(b + 1).is_some_and(|n| n.word && n.cap);
+                if !(t.word && t.cap || inner_of) {
+                    break;
+                }
+                b += 1;
+                if t.possessive {
+                    break;
+                }
+            }
+            self.run(text, toks, a, b, aliases, singles);
+            i = b.max(a + 1);
+        }
+    }
+
+    fn run<'a>(
+        &mut self,
+        text: &str,
+        toks: &[Tok<'a>],
+        a: usize,
+        b: usize,
+        aliases: &SpeakerAliases,
+        singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
+    ) {
+        let run = &toks[a..b];
+        let possessive = run.last().is_some_and(|t| t.possessive);
+        // Organisations: the run ends in an organisation word, or is a known outlet.
+        let last = &run[run.len() - 1];
+        let org_like = last.has(ORG)
+            || run.iter().all(|t| is_all_caps(text, t)) && run.len() == 1 && last.has(OUTLET);
+        if org_like {
+            let first = run.iter().position(|t| !t.has(STOP)).unwrap_or(run.len());
+            let name_toks = &run[first..];
+            if !name_toks.is_empty() {
+                let outlet = name_toks.iter().any(|t| t.has(OUTLET));
+                let name = raw_name(text, name_toks);
+                let o = self.add_org(&name, outlet);
+                self.mentions.push(Mention {
+                    start: name_toks[0].start,
+                    end: last.end,
+                    who: Who::Org(o),
+                    possessive,
+                });
+            }
+            return;
+        }
+        // Split off leading stop words and titles; the rest is the name.
+        let mut titles: Vec<String> = Vec::new();
+        let mut k = 0;
+        while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
+            if run[k].has(TITLE) {
+                titles.push(run[k].norm.to_string());
+            }
+            k += 1;
+        }
+        let name = &run[k..];
+        if name.is_empty()
+            || !name.iter().all(|t| is_name_word(t) || t.is("of"))
+            || name.iter().any(|t| is_all_caps(text, t))
+        {
+            return;
+        }
+        if name.iter().any(|t| t.is("of")) {
+            return;
+        }
+        // Titles just before the run ("national security adviser Jake Sullivan").
+        let mut j = a;
+        while j > 0 && a - j < 6 {
+            let t = &toks[j - 1];
+            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
+                titles.push(t.norm.to_string());
+                j -= 1;
+            } else {
+                break;
+            }
+        }
+        let side_titles = titles.clone();
+        // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
+        if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
+            let seg: Vec<&Tok> = toks[b + 1..]
+                .iter()
+                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
+                .take(16)
+                .collect();
+            // Skip an owner ("President Donald Trump’s special envoy").
+            let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
+            let seg = &seg[from..];
+            let starts_like_title = seg.first().is_some_and(|t| {
+                matches!(&*t.norm, "the" | "a" | "an") || t.has(TITLE) || t.has(ROLE)
+            });
+            if starts_like_title {
+                titles.extend(
+                    seg.iter()
+                        .filter(|t| t.has(TITLE) || t.has(ROLE))
+                        .map(|t| t.norm.to_string()),
+                );
+                // Nationality only from the first words (not "director for Russian affairs").
+                let _ = side_titles;
+            }
+        }
+        if name.len() >= 2 {
+            let full = raw_name(text, name);
+            let canonical = aliases
+                .canonical(&full)
+                .map_or(full.clone(), str::to_string);
+            let surname = name[name.len() - 1].norm.to_string();
+            let p = self.add_person(&canonical, &surname, titles);
+            self.mentions.push(Mention {
+                start: name[0].start,
+                end: name[name.len() - 1].end,
+                who: Who::Person(p),
+                possessive,
+            });
+        } else {
+            let t = name[0].clone();
+            if !titles.is_empty() {
+                // "Mr. Lavrov", "President Trump": remember the titles through the surname.
+                if let Some(p) = self
+                    .persons
+                    .iter()
+                    .position(|p| same_surname(&p.surname, &t.norm))
+                {
+                    self.persons[p].titles.extend(titles);
+                }
+            }
+            let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
+            singles.push((t.start, t.end, t, speaks));
+        }
+    }
+
+    /// The mention covering byte `offset`, if any.
+    pub fn at(&self, offset: usize) -> Option<&Mention> {
+        let i = self.mentions.partition_point(|m| m.start <= offset);
+        let m = self.mentions.get(i.checked_sub(1)?)?;
+        (offset < m.end).then_some(m)
+    }
+
+    /// The last person mentioned before `offset` with this index.
+    fn last_mention_before(&self, person: usize, offset: usize) -> Option<usize> {
+        let end = self.mentions.partition_point(|m| m.start < offset);
+        self.mentions[..end]
+            .iter()
+            .rev()
+            .find(|m| m.who == Who::Person(person))
+            .map(|m| m.start)
+    }
+
+    /// The person named last before `offset` (not as a possessive).
+    pub fn last_person_before(&self, offset: usize) -> Option<usize> {
+        let end = self.mentions.partition_point(|m| m.start < offset);
+        self.mentions[..end].iter().rev().find_map(|m| match m.who {
+            Who::Person(p) if !m.possessive => Some(p),
+            _ => None,
+        })
+    }
+
+    /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
+    /// person of this article whose titles fit it best; ties go to the latest mentioned.
+    pub fn describe(&self, words: &[String], offset: usize) -> Option<usize> {
+        let head = words
+            .iter()
+            .rev()
+            .find(|w| ROLE_HEADS.contains(w.as_str()))?;
+        let secretary_of_state = head == "secretary" && words.iter().any(|w| w == "state");
+        let mut best: Option<(i32, usize, usize)> = None; // (score, recency, person)
+        for (i, p) in self.persons.iter().enumerate() {
+            let mut score = 0;
+            if p.titles.iter().any(|t| t == head) {
+                score += 3;
+            }
+            if (head == "diplomat" || secretary_of_state)
+                && p.titles.iter().any(|t| DIPLOMAT_ROLES.contains(t.as_str()))
+            {
+                score += 3;
+            }
+            for w in words {
+                if w == head
+                    || matches!(
+                        w.as_str(),
+                        "the" | "a" | "top" | "senior" | "former" | "his" | "her"
+                    )
+                {
+                    continue;
+                }
+                match (side_of_word(w), p.side) {
+                    (Side::Unknown, _) => {
+                        if p.titles.iter().any(|t| t == w) {
+                            score += 1;
+                        }
+                    }
+                    (s, ps) if s == ps => score += 2,
+                    (_, Side::Unknown) => {}
+                    _ => score -= 10,
+                }
+            }
+            if score < 2 {
+                continue;
+            }
+            let recency = self.last_mention_before(i, offset).map_or(0, |s| s + 1);
+            if best.is_none_or(|(bs, br, _)| (score, recency) > (bs, br)) {
+                best = Some((score, recency, i));
+            }
+        }
+        best.map(|(_, _, i)| i)
+    }
+}
+
+fn side_from_titles(titles: &[String]) -> Side {
+    let has = |w: &str| titles.iter().any(|t| t == w);
+    for t in titles {
+        let s = side_of_word(t);
+        if s != Side::Unknown {
+            return s;
+        }
+    }
+    if has("united") && has("states") || has("secretary") && has("state") || has("white") {
+        return Side::Us;
+    }
+    Side::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_parses_and_maps_variants() {
+        let a = SpeakerAliases::parse(BUILTIN_CSV, Path::new("data/speakers.csv"))
+            .expect("embedded alias table parses");
+        assert_eq!(a.canonical("Sergei Lavrov"), Some("Sergey Lavrov"));
+        assert_eq!(a.canonical("Michael R. Pompeo"), Some("Mike Pompeo"));
+        assert_eq!(a.by_surname("Lavrov"), Some("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn load_reports_file_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.csv");
+        std::fs::write(&path, "canonical,alias\nA B,C\n,D\n").expect("write");
+        let err = SpeakerAliases::load(&path).expect_err("empty canonical is an error");
+        assert!(err.to_string().contains("a.csv:3"), "{err}");
+        std::fs::write(&path, "name,alias\n").expect("write");
+        assert!(SpeakerAliases::load(&path).is_err());
+    }
+
+    #[test]
+    fn merge_lets_users_extend() {
+        let mut a = SpeakerAliases::builtin();
+        let mut b = SpeakerAliases::default();
+        b.insert("Jane Roe", "J. Roe");
+        a.merge(b);
+        assert_eq!(a.canonical("J. Roe"), Some("Jane Roe"));
+        assert_eq!(a.canonical("Sergei Lavrov"), Some("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn titles_bind_descriptions() {
+        let t = "Russian Foreign Minister Sergei Lavrov met his U.S. counterpart Mike Pompeo.";
+        let p = People::build(
+            t,
+            std::slice::from_ref(&(0..t.len())),
+            &SpeakerAliases::builtin(),
+        );
+        let lavrov = p
+            .persons
+            .iter()
+            .position(|x| x.name == "Sergey Lavrov")
+            .expect("lavrov");
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            p.describe(&words("the russian minister"), t.len()),
+            Some(lavrov)
+        );
+        assert_eq!(
+            p.describe(&words("russia top diplomat"), t.len()),
+            Some(lavrov)
+        );
+        let pompeo = p
+            .persons
+            .iter()
+            .position(|x| x.name == "Mike Pompeo")
+            .expect("pompeo");
+        assert_eq!(
+            p.describe(&words("u.s. secretary of state"), t.len()),
+            Some(pompeo)
+        );
+    }
+
+    #[test]
+    fn misspelt_surnames_merge() {
+        assert!(same_surname("ushakov", "ushkakov"));
+        assert!(same_surname("ryabkov", "rybakov"));
+        assert!(!same_surname("biden", "bolton"));
+    }
+}

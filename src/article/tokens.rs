@@ -1,0 +1,896 @@
+//! Word tokens with byte offsets, and the small closed word lists that attribution needs
+//! (speech verbs, titles, pronouns). The lists describe English news style, not any article.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// A word or a punctuation character, with its byte range in the article.
+#[derive(Debug, Clone)]
+pub(crate) struct Tok<'a> {
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased word without a possessive ending; the character itself for punctuation.
+    /// Borrowed from the text unless lower-casing changed it.
+    pub norm: Cow<'a, str>,
+    pub word: bool,
+    /// Starts with an upper-case letter.
+    pub cap: bool,
+    /// Ends in ’s / 's (or a bare ’ after s).
+    pub possessive: bool,
+    /// Word-list memberships ([`SPEECH`], [`TITLE`], …), looked up once per token.
+    pub flags: u16,
+}
+
+/// Word-list flags (see [`Tok::has`]).
+pub(crate) const SPEECH: u16 = 1;
+pub(crate) const TITLE: u16 = 1 << 1;
+pub(crate) const ROLE: u16 = 1 << 2;
+pub(crate) const STOP: u16 = 1 << 3;
+pub(crate) const ORG: u16 = 1 << 4;
+pub(crate) const OUTLET: u16 = 1 << 5;
+pub(crate) const PLACE: u16 = 1 << 6;
+pub(crate) const RELAY: u16 = 1 << 7;
+
+/// Every word list in one map, so that a token costs one lookup.
+static LEXICON: LazyLock<HashMap<&'static str, u16>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u16> = HashMap::new();
+    let lists: [(&HashSet<&'static str>, u16); 8] = [
+        (&SPEECH_VERBS, SPEECH),
+        (&TITLE_WORDS, TITLE),
+        (&ROLE_HEADS, ROLE),
+        (&CAP_STOP, STOP),
+        (&ORG_WORDS, ORG),
+        (&OUTLET_WORDS, OUTLET),
+        (&PLACE_WORDS, PLACE),
+        (&RELAY_VERBS, RELAY),
+    ];
+    for (set, flag) in lists {
+        for w in set.iter() {
+            *m.entry(*w).or_insert(0) |= flag;
+        }
+    }
+    m
+});
+
+impl Tok<'_> {
+    /// True when the word is in the list(s) of `flag`.
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+    pub fn is(&self, s: &str) -> bool {
+        self.norm == s
+    }
+    pub fn is_punct(&self, c: char) -> bool {
+        !self.word && self.norm.starts_with(c)
+    }
+}
+
+static ABBREV: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [
+        "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "st", "jr", "sr", "lt", "col", "gov", "prof",
+        "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "inc",
+        "corp", "co", "ltd",
+    ]
+    .into_iter()
+    .collect()
+});
+
+/// True when a word ending before `.` is an abbreviation (Mr., U.S., J.) rather than a
+/// sentence end.
+pub(crate) fn is_abbrev(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    ABBREV.contains(lower.as_str())
+        || word.contains('.')
+        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+}
+
+fn inner_char(c: char) -> bool {
+    matches!(c, '.' | '\'' | '’' | '-' | '‑')
+}
+
+/// Splits `text[range]` into tokens. Linear in the range.
+pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok<'_>> {
+    let s = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            out.push(Tok {
+                start: range.start + i,
+                end: range.start + i + c.len_utf8(),
+                norm: Cow::Borrowed(&s[i..i + c.len_utf8()]),
+                word: false,
+                cap: false,
+                possessive: false,
+                flags: 0,
+            });
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if d.is_alphanumeric() {
+                end = j + d.len_utf8();
+                it.next();
+            } else if inner_char(d) {
+                // Keep inner punctuation only when a letter or digit follows (U.S, don’t),
+                // or a dot closes an abbreviation (U.S., Mr.).
+                let rest = &s[j + d.len_utf8()..];
+                let next_alnum = rest.chars().next().is_some_and(char::is_alphanumeric);
+                if next_alnum {
+                    end = j + d.len_utf8();
+                    it.next();
+                } else if d == '.' && is_abbrev(&s[i..end]) {
+                    end = j + 1;
+                    it.next();
+                    break;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let mut raw = &s[i..end];
+        let mut possessive = false;
+        for suffix in ["’s", "'s", "’S", "'S"] {
+            if raw.len() > suffix.len() && raw.ends_with(suffix) {
+                raw = &raw[..raw.len() - suffix.len()];
+                possessive = true;
+            }
+        }
+        let norm: Cow<'_, str> = if raw.chars().any(char::is_uppercase) {
+            Cow::Owned(raw.to_lowercase())
+        } else {
+            Cow::Borrowed(raw)
+        };
+        // Plural possessive: partners’ (the mark right after a word ending in s).
+        if let Some(&(_, d)) = it.peek() {
+            if (d == '’' || d == '\'') && norm.ends_with('s') {
+                let after = s[end + d.len_utf8()..].chars().next();
+                if after.is_none_or(char::is_whitespace) {
+                    possessive = true;
+                }
+            }
+        }
+        let flags = LEXICON.get(&*norm).copied().unwrap_or(0);
+        out.push(Tok {
+            start: range.start + i,
+            end: range.start + end,
+            flags,
+            norm,
+            word: true,
+            cap: c.is_uppercase(),
+            possessive,
+        });
+    }
+    out
+}
+
+fn set(words: &[&'static str]) -> HashSet<&'static str> {
+    words.iter().copied().collect()
+}
+
+/// Verbs (all forms) that report speech or writing.
+pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let stems: &[(&str, &[&str])] = &[
+        ("say", &["says", "said", "saying"]),
+        ("tell", &["tells", "told", "telling"]),
+        ("add", &["adds", "added", "adding"]),
+        ("stress", &["stresses", "stressed", "stressing"]),
+        ("note", &["notes", "noted", "noting"]),
+        ("argue", &["argues", "argued", "arguing"]),
+        ("insist", &["insists", "insisted", "insisting"]),
+        ("warn", &["warns", "warned", "warning"]),
+        ("complain", &["complains", "complained", "complaining"]),
+        ("explain", &["explains", "explained", "explaining"]),
+        ("denounce", &["denounces", "denounced", "denouncing"]),
+        ("value", &["valued"]),
+        ("state", &["stated", "stating"]),
+        ("emphasize", &["emphasizes", "emphasized", "emphasizing"]),
+        ("emphasise", &["emphasises", "emphasised", "emphasising"]),
+        ("underline", &["underlines", "underlined", "underlining"]),
+        ("declare", &["declares", "declared", "declaring"]),
+        ("remark", &["remarks", "remarked", "remarking"]),
+        ("assert", &["asserts", "asserted", "asserting"]),
+        ("comment", &["comments", "commented", "commenting"]),
+        ("write", &["writes", "wrote", "written"]),
+        ("tweet", &["tweets", "tweeted", "tweeting"]),
+        ("reply", &["replies", "replied", "replying"]),
+        ("answer", &["answers", "answered", "answering"]),
+        ("urge", &["urges", "urged", "urging"]),
+        ("recall", &["recalls", "recalled", "recalling"]),
+        (
+            "acknowledge",
+            &["acknowledges", "acknowledged", "acknowledging"],
+        ),
+        ("admit", &["admits", "admitted", "admitting"]),
+        ("suggest", &["suggests", "suggested", "suggesting"]),
+        ("claim", &["claims", "claimed", "claiming"]),
+        ("continue", &["continued"]),
+        ("conclude", &["concludes", "concluded", "concluding"]),
+        ("ask", &["asks", "asked", "asking"]),
+        ("announce", &["announces", "announced", "announcing"]),
+        ("reiterate", &["reiterates", "reiterated", "reiterating"]),
+        ("reaffirm", &["reaffirms", "reaffirmed", "reaffirming"]),
+        ("confirm", &["confirms", "confirmed", "confirming"]),
+        ("assure", &["assures", "assured", "assuring"]),
+        ("promise", &["promises", "promised", "promising"]),
+        ("vow", &["vows", "vowed", "vowing"]),
+        ("accuse", &["accuses", "accused", "accusing"]),
+        ("criticize", &["criticizes", "criticized", "criticizing"]),
+        ("criticise", &["criticises", "criticised", "criticising"]),
+        ("call", &["calls", "called", "calling"]),
+        ("describe", &["describes", "described", "describing"]),
+        ("respond", &["responds", "responded", "responding"]),
+        ("speak", &["speaks", "spoke"]),
+        ("report", &["reports", "reported"]),
+        ("quote", &["quotes", "quoted"]),
+        ("cite", &["cites", "cited"]),
+        ("predict", &["predicts", "predicted"]),
+        ("point", &["points", "pointed", "pointing"]),
+        ("observe", &["observes", "observed"]),
+        ("insist", &[]),
+        ("deny", &["denies", "denied", "denying"]),
+        ("agree", &[]),
+        ("mention", &["mentions", "mentioned"]),
+        ("blame", &["blames", "blamed", "blaming"]),
+        ("repeat", &["repeats", "repeated"]),
+        ("counter", &["countered"]),
+        ("charge", &[]),
+        ("add", &[]),
+    ];
+    let mut s = HashSet::new();
+    for (stem, forms) in stems {
+        // Bare stems that are also common nouns are left out (state, point, call, value).
+        if !matches!(
+            *stem,
+            "state"
+                | "point"
+                | "call"
+                | "value"
+                | "continue"
+                | "report"
+                | "quote"
+                | "comment"
+                | "remark"
+                | "answer"
+                | "charge"
+                | "counter"
+                | "agree"
+                | "blame"
+                | "promise"
+                | "vow"
+                | "note"
+                | "warn"
+                | "claim"
+                | "speak"
+                | "cite"
+                | "observe"
+                | "mention"
+                | "repeat"
+                | "describe"
+                | "respond"
+                | "predict"
+                | "write"
+                | "recall"
+        ) {
+            s.insert(*stem);
+        }
+        s.extend(forms.iter().copied());
+    }
+    // "points"/"pointing" only with "out"; checked by the caller. Nouns with the same form:
+    s.remove("points");
+    s.remove("remarks");
+    s.remove("comments");
+    s.remove("reports");
+    s.remove("claims");
+    s.remove("calls");
+    s.remove("notes");
+    s.remove("quotes");
+    s
+});
+
+/// Verbs that report through a medium ("TASS quotes him as telling"): their subject is the
+/// outlet, the speaker is the object.
+pub(crate) static RELAY_VERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set(&["quotes", "quoted", "cites", "cited", "quoting", "citing"]));
+
+/// Returns true when `toks[i]` is a speech verb in context (handles "pointed out",
+/// "according to", relay verbs, and nouns that share a verb's form).
+pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
+    if !t.word {
+        return false;
+    }
+    if t.cap {
+        // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
+        // attributes; headlines capitalise "Says".
+        return matches!(&*t.norm, "says" | "said");
+    }
+    let next = toks.get(i + 1).map(|n| &*n.norm);
+    match &*t.norm {
+        "pointed" | "pointing" => next == Some("out"),
+        "according" => next == Some("to"),
+        "quotes" | "cites" => true,
+        "called" | "calling" | "calls" => true,
+        _ => t.has(SPEECH),
+    }
+}
+
+/// Present participles used as "…, saying": their subject is the clause's subject.
+pub(crate) fn is_participle(t: &Tok) -> bool {
+    t.norm.ends_with("ing")
+}
+
+/// Words of job titles and their modifiers (capitalised or not).
+pub(crate) static TITLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "deputy",
+        "foreign",
+        "secretary",
+        "state",
+        "of",
+        "defense",
+        "defence",
+        "national",
+        "security",
+        "adviser",
+        "advisor",
+        "ambassador",
+        "envoy",
+        "special",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "press",
+        "representative",
+        "permanent",
+        "senator",
+        "sen.",
+        "rep.",
+        "congressman",
+        "congresswoman",
+        "speaker",
+        "house",
+        "majority",
+        "minority",
+        "leader",
+        "chief",
+        "head",
+        "director",
+        "general",
+        "gen.",
+        "admiral",
+        "commander",
+        "chairman",
+        "chair",
+        "official",
+        "officials",
+        "senior",
+        "top",
+        "former",
+        "acting",
+        "assistant",
+        "under",
+        "undersecretary",
+        "counselor",
+        "counterpart",
+        "diplomat",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "russian",
+        "russia",
+        "u.s.",
+        "us",
+        "american",
+        "united",
+        "states",
+        "kremlin",
+        "white",
+        "pentagon",
+        "department",
+        "ministry",
+        "adviser",
+        "aide",
+        "council",
+        "federation",
+        "duma",
+        "upper",
+        "lower",
+        "sitting",
+        "then",
+        "outgoing",
+        "incoming",
+        "elect",
+        "president-elect",
+        "lawmaker",
+        "governor",
+        "presidential",
+        "policy",
+        "affairs",
+        "fm",
+        "the",
+        "his",
+        "her",
+        "its",
+        "their",
+        "britain's",
+        "un",
+        "u.n.",
+        "nato",
+        "eu",
+        "european",
+        "executive",
+        "attorney",
+        "treasury",
+        "commerce",
+        "energy",
+        "homeland",
+        "intelligence",
+        "staff",
+        "joint",
+        "chiefs",
+        "army",
+        "navy",
+        "mayor",
+        "premier",
+        "chancellor",
+        "king",
+        "queen",
+        "pope",
+    ])
+});
+
+/// Role nouns that can head a description of a person ("the minister", "the diplomat").
+pub(crate) static ROLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "president",
+        "minister",
+        "diplomat",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "adviser",
+        "advisor",
+        "ambassador",
+        "envoy",
+        "official",
+        "leader",
+        "senator",
+        "chief",
+        "aide",
+        "premier",
+        "chancellor",
+        "director",
+        "representative",
+        "counterpart",
+        "head",
+        "governor",
+        "general",
+        "commander",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "chairman",
+        "negotiator",
+        "president-elect",
+        "fm",
+    ])
+});
+
+/// Roles that make someone a diplomat ("the diplomat", "top diplomat").
+pub(crate) static DIPLOMAT_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "foreign",
+        "ambassador",
+        "envoy",
+        "diplomat",
+        "counterpart",
+        "representative",
+        "fm",
+    ])
+});
+
+/// Capitalised words that start sentences or headlines but never names.
+pub(crate) static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "the",
+        "a",
+        "an",
+        "and",
+        "but",
+        "or",
+        "both",
+        "however",
+        "in",
+        "on",
+        "at",
+        "for",
+        "if",
+        "as",
+        "after",
+        "before",
+        "during",
+        "while",
+        "then",
+        "also",
+        "meanwhile",
+        "moreover",
+        "notably",
+        "earlier",
+        "later",
+        "according",
+        "among",
+        "despite",
+        "instead",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "our",
+        "we",
+        "i",
+        "he",
+        "she",
+        "it",
+        "they",
+        "when",
+        "where",
+        "what",
+        "why",
+        "how",
+        "should",
+        "with",
+        "from",
+        "to",
+        "by",
+        "of",
+        "so",
+        "yet",
+        "there",
+        "here",
+        "thus",
+        "still",
+        "even",
+        "since",
+        "because",
+        "although",
+        "though",
+        "unfortunately",
+        "of",
+        "about",
+        "over",
+        "under",
+        "back",
+        "go",
+        "top",
+        "related",
+        "support",
+        "subscribe",
+        "leave",
+        "please",
+        "latest",
+        "all",
+        "some",
+        "many",
+        "most",
+        "other",
+        "another",
+        "more",
+        "no",
+        "not",
+        "now",
+        "today",
+        "yesterday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan.",
+        "feb.",
+        "aug.",
+        "sept.",
+        "oct.",
+        "nov.",
+        "dec.",
+        "says",
+        "said",
+        "secretary",
+        "president",
+        "minister",
+    ])
+});
+
+/// Heads of organisation names that can speak (ministries, offices, the Kremlin).
+pub(crate) static ORG_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "kremlin",
+        "ministry",
+        "department",
+        "pentagon",
+        "embassy",
+        "office",
+        "house",
+        "council",
+        "committee",
+        "agency",
+        "administration",
+        "government",
+        "commission",
+        "service",
+        "services",
+        "senate",
+        "congress",
+        "duma",
+        "parliament",
+        "court",
+        "bank",
+        "party",
+        "society",
+        "institute",
+        "foundation",
+        "university",
+        "union",
+        "organization",
+        "organisation",
+        "treaty",
+        "forces",
+        "army",
+        "navy",
+        "command",
+        "press",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "channel",
+        "network",
+        "tv",
+        "radio",
+        "television",
+        "magazine",
+        "newspaper",
+        "review",
+        "herald",
+        "tribune",
+        "telegraph",
+        "guardian",
+        "daily",
+        "company",
+        "corporation",
+        "group",
+        "center",
+        "centre",
+        "war",
+        "summit",
+        "agreement",
+        "program",
+        "programme",
+        "initiative",
+        "fund",
+        "club",
+        "association",
+    ])
+});
+
+/// Media outlets: when they "report" or "quote", the speaker is someone else.
+pub(crate) static OUTLET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "tass",
+        "interfax",
+        "sputnik",
+        "ria",
+        "novosti",
+        "reuters",
+        "ap",
+        "afp",
+        "cnn",
+        "abc",
+        "bbc",
+        "nbc",
+        "cbs",
+        "fox",
+        "izvestia",
+        "kommersant",
+        "bloomberg",
+        "axios",
+        "politico",
+        "press",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "channel",
+        "network",
+        "tv",
+        "radio",
+        "television",
+        "magazine",
+        "newspaper",
+        "agency",
+        "review",
+        "herald",
+        "tribune",
+        "telegraph",
+        "guardian",
+        "daily",
+        "associated",
+        "media",
+    ])
+});
+
+/// Place names and demonyms that are not people (checked on single words of a name run).
+pub(crate) static PLACE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "russia",
+        "russian",
+        "russians",
+        "moscow",
+        "washington",
+        "america",
+        "american",
+        "americans",
+        "u.s.",
+        "us",
+        "usa",
+        "united",
+        "states",
+        "kingdom",
+        "britain",
+        "british",
+        "ukraine",
+        "ukrainian",
+        "kyiv",
+        "kiev",
+        "syria",
+        "syrian",
+        "iran",
+        "iranian",
+        "china",
+        "chinese",
+        "beijing",
+        "europe",
+        "european",
+        "germany",
+        "german",
+        "france",
+        "french",
+        "nato",
+        "eu",
+        "un",
+        "u.n.",
+        "crimea",
+        "donbas",
+        "venezuela",
+        "israel",
+        "turkey",
+        "japan",
+        "korea",
+        "korean",
+        "north",
+        "south",
+        "east",
+        "west",
+        "western",
+        "eastern",
+        "middle",
+        "new",
+        "york",
+        "geneva",
+        "vienna",
+        "helsinki",
+        "paris",
+        "london",
+        "brussels",
+        "alaska",
+        "anchorage",
+        "sochi",
+        "soviet",
+        "arctic",
+        "pacific",
+        "atlantic",
+        "asia",
+        "africa",
+        "india",
+        "poland",
+        "finland",
+        "georgia",
+        "belarus",
+        "baltic",
+        "cold",
+        "world",
+        "federation",
+        "republic",
+        "city",
+        "region",
+        "peninsula",
+        "sea",
+        "island",
+        "islands",
+        "afghanistan",
+        "iraq",
+        "libya",
+        "cuba",
+        "mexico",
+        "canada",
+        "tehran",
+        "damascus",
+        "minsk",
+        "vladivostok",
+        "st",
+        "petersburg",
+        "democrats",
+        "republicans",
+        "democratic",
+        "republican",
+        "internet",
+        "twitter",
+        "facebook",
+        "telegram",
+        "covid-19",
+        "god",
+    ])
+});
+
+/// Personal pronouns that can stand for a speaker.
+pub(crate) fn is_pronoun(t: &Tok) -> bool {
+    t.word && matches!(&*t.norm, "he" | "she" | "him" | "her")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_abbreviations_and_possessives() {
+        let t = "U.S. Secretary Pompeo’s aide, Mr. Lavrov said.";
+        let toks = tokenize(t, 0..t.len());
+        let words: Vec<&str> = toks.iter().map(|t| &*t.norm).collect();
+        assert_eq!(
+            words,
+            [
+                "u.s.",
+                "secretary",
+                "pompeo",
+                "aide",
+                ",",
+                "mr.",
+                "lavrov",
+                "said",
+                "."
+            ]
+        );
+        assert!(toks[2].possessive);
+        assert!(is_speech_verb(&toks, 7));
+    }
+}
