@@ -11,6 +11,8 @@ pub mod error;
 pub mod eval;
 pub mod features;
 pub mod model;
+pub mod score;
+pub mod trends;
 pub mod text;
 
 pub use error::{Error, Result};
