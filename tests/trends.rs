@@ -504,9 +504,9 @@ fn csv_marks_single_quote_periods() {
 }
 
 fn assert_png_has_content(path: &Path) {
-    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let bytes = &buf[..info.buffer_size()];
     let channels = info.color_type.samples();

@@ -2,9 +2,10 @@
 //!
 //! x = period midpoints (as dates), y = mean tone on a fixed [−1, 1] scale; a semi-transparent
 //! band is the 95% interval of the mean, a hollow point a period with a single quote (no
-//! interval). SVG by default; PNG when the path ends in `.png`. Text is laid out with the
-//! DejaVu Sans font embedded by the `dejavu` crate (drawn by ab_glyph into PNGs; SVG names
-//! `sans-serif` and lets the viewer draw it), so no system font is needed.
+//! interval). SVG by default; PNG when the path ends in `.png`, rasterised from the same SVG
+//! by resvg. Text is measured (plotters with ab_glyph) and drawn into PNGs (resvg) with the
+//! DejaVu Sans font embedded by the `dejavu` crate, so no system font is needed; the SVG names
+//! `sans-serif` and lets the viewer draw it.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -24,7 +25,7 @@ pub const CHART_SIZE: (u32, u32) = (1100, 560);
 
 /// The chart shows at most this many speakers (those with most quotes); more lines would be
 /// unreadable. The title says when speakers were left out.
-pub const MAX_CHART_SPEAKERS: usize = 8;
+pub const MAX_CHART_SPEAKERS: usize = 6;
 
 /// Width of the legend panel on the right.
 const LEGEND_WIDTH: u32 = 250;
@@ -59,16 +60,45 @@ pub fn render_chart(trends: &Trends, path: &Path) -> Result<()> {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if is_png {
-        register_fonts()?;
-        let root = BitMapBackend::new(path, CHART_SIZE).into_drawing_area();
-        draw(&root, trends)?;
-        root.present()
-            .map_err(|e| Error::Data(format!("{}: writing the chart: {e}", path.display())))
+    let svg = chart_svg_string(trends)?;
+    let bytes = if is_png {
+        svg_to_png(&svg).map_err(|message| Error::Data(format!("{}: {message}", path.display())))?
     } else {
-        let svg = chart_svg_string(trends)?;
-        std::fs::write(path, svg).map_err(|e| Error::io(path, e))
-    }
+        svg.into_bytes()
+    };
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+}
+
+/// Pixels per SVG unit in PNGs: 2 for sharp text on high-density screens and in documents.
+const PNG_SCALE: f32 = 2.0;
+
+/// Rasterises the chart's SVG with resvg, its `sans-serif` text drawn in the embedded DejaVu
+/// Sans (plotters' own bitmap text drawing drops the glyphs' side bearings).
+fn svg_to_png(svg: &str) -> std::result::Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    let mut options = usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_font_data(dejavu::sans::regular().to_vec());
+    fonts.load_font_data(dejavu::sans::bold().to_vec());
+    fonts.set_sans_serif_family("DejaVu Sans");
+    options.font_family = "DejaVu Sans".to_string();
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("reading the SVG: {e}"))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(PNG_SCALE)
+        .ok_or("chart too large")?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("chart too large")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("encoding the PNG: {e}"))
 }
 
 /// The chart as an SVG document, for embedding.
@@ -155,14 +185,18 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
         .margin_top(14)
         .margin_left(14)
         .margin_right(8)
-        .x_label_area_size(56)
+        .x_label_area_size(50)
         .y_label_area_size(62)
         .build_cartesian_2d(
-            TimeAxis {
+            TickedAxis {
                 inner: (x0..x1).into(),
                 ticks: tick_values,
             },
-            -1.0f64..1.0f64,
+            // A little room beyond ±1 so that points on the limits are not cut in half.
+            TickedAxis {
+                inner: (-1.1..1.1).into(),
+                ticks: vec![-1.0, -0.5, 0.0, 0.5, 1.0],
+            },
         )
         .map_err(drawing_error)?;
     chart
@@ -170,9 +204,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
         .bold_line_style(GRID_GREY)
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS_GREY)
-        .y_labels(9)
         .x_label_formatter(&tick_label)
-        .y_label_formatter(&|y| super::table::signed(*y))
+        .y_label_formatter(&|y| y_label(*y))
         .x_desc("Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single quote")
         .y_desc("Mean tone  P(positive) − P(negative)")
         .label_style((FONT, 13).into_font().color(&AXIS_GREY))
@@ -188,12 +221,13 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
         ))
         .map_err(drawing_error)?;
 
-    let bar_half_width = (x1 - x0) * 0.004;
+    let cap_half_width = (x1 - x0) * 0.006;
     for (index, speaker) in shown.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
         let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.mean_tone);
-        // Bands over runs of consecutive periods that have an interval; a lone interval is a bar.
-        for run in speaker.periods.split(|p| p.interval.is_none()) {
+        // Bands over runs of adjacent periods that have an interval (a band across a gap would
+        // claim knowledge of the gap); a lone interval is an error bar.
+        for run in interval_runs(&speaker.periods) {
             let bounds: Vec<(f64, f64, f64)> = run
                 .iter()
                 .filter_map(|p| {
@@ -201,13 +235,17 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
                         .map(|i| (fractional_year(p.midpoint), i.low, i.high))
                 })
                 .collect();
-            let fill = color.mix(0.16).filled();
+            let fill = color.mix(0.12).filled();
             if let [(x, low, high)] = bounds[..] {
+                // A lone interval: an error bar with caps.
+                let stroke = color.mix(0.5).stroke_width(2);
+                let segments = [
+                    vec![(x, low), (x, high)],
+                    vec![(x - cap_half_width, low), (x + cap_half_width, low)],
+                    vec![(x - cap_half_width, high), (x + cap_half_width, high)],
+                ];
                 chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(x - bar_half_width, low), (x + bar_half_width, high)],
-                        fill,
-                    )))
+                    .draw_series(segments.into_iter().map(|s| PathElement::new(s, stroke)))
                     .map_err(drawing_error)?;
             } else if bounds.len() > 1 {
                 let outline: Vec<(f64, f64)> = bounds
@@ -251,6 +289,26 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
     draw_legend(&legend_area, &shown)
 }
 
+/// Maximal runs of adjacent periods (no period missing between them) that have an interval.
+fn interval_runs(periods: &[PeriodStats]) -> Vec<&[PeriodStats]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 0..=periods.len() {
+        let continues = i > 0
+            && i < periods.len()
+            && periods[i].interval.is_some()
+            && periods[i - 1].interval.is_some()
+            && periods[i - 1].key().next() == periods[i].key();
+        if !continues {
+            if i > start && periods[start].interval.is_some() {
+                runs.push(&periods[start..i]);
+            }
+            start = i;
+        }
+    }
+    runs
+}
+
 /// The legend panel: a coloured line and the speaker's name and counts.
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -282,7 +340,7 @@ fn draw_legend<DB: DrawingBackend>(
         let detail = format!(
             "n = {}, mean {}",
             speaker.n,
-            super::table::signed(speaker.mean_tone)
+            super::table::signed(speaker.mean_tone).replace('-', "−")
         );
         area.draw(&Text::new(
             detail,
@@ -294,14 +352,15 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The x axis: fractional years, with ticks at the month, quarter or year starts we choose
-/// (plotters' own f64 ticks would fall on round decimals such as 2019.2, i.e. mid-March).
-struct TimeAxis {
+/// An f64 axis with the ticks we choose: for x (fractional years) month, quarter or year
+/// starts, where plotters' own ticks would fall on round decimals such as 2019.2 (mid-March);
+/// for y the tone scale's landmarks.
+struct TickedAxis {
     inner: RangedCoordf64,
     ticks: Vec<f64>,
 }
 
-impl Ranged for TimeAxis {
+impl Ranged for TickedAxis {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
@@ -323,6 +382,16 @@ impl Ranged for TimeAxis {
     }
 }
 
+/// `−1`, `−0.5`, `0`, `+0.5`, `+1`.
+fn y_label(y: f64) -> String {
+    if y.abs() < 1e-9 {
+        "0".to_string()
+    } else {
+        let text = format!("{:+}", (y * 100.0).round() / 100.0);
+        text.replace('-', "−")
+    }
+}
+
 /// Cuts a name to `max` characters with an ellipsis.
 fn ellipsize(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -332,26 +401,23 @@ fn ellipsize(text: &str, max: usize) -> String {
     }
 }
 
-/// Tick positions and labels between two dates: month starts for spans up to 1.5 years,
-/// quarter starts up to 4 years, else year starts (every k years to keep ≤ 12 ticks).
+/// Tick positions and labels between two dates: the first of every 1, 3, 6, 12, 24, 60 or
+/// 120 months, the smallest step that gives at most about 10 ticks. Year starts read `2019`, others
+/// `2019-04`.
 fn x_ticks(from: NaiveDate, to: NaiveDate) -> Vec<(f64, String)> {
-    let span_years = (to - from).num_days() as f64 / 365.25;
-    let (step_months, every_years) = if span_years <= 1.5 {
-        (1, 1)
-    } else if span_years <= 4.0 {
-        (3, 1)
-    } else {
-        (12, (span_years / 12.0).ceil().max(1.0) as i32)
-    };
+    let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+    let span = months(to) - months(from) + 1;
+    let step = [1, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|step| span <= 9 * step)
+        .unwrap_or(240);
     let mut ticks = Vec::new();
     let mut date = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
     while let Some(d) = date {
         if d > to {
             break;
         }
-        let on_step = (d.month() - 1) % step_months == 0
-            && (step_months < 12 || (d.month() == 1 && d.year() % every_years == 0));
-        if d >= from && on_step {
+        if d >= from && months(d) % step == 0 {
             let label = if d.month() == 1 {
                 d.year().to_string()
             } else {
@@ -377,12 +443,23 @@ mod tests {
             ["2019-04", "2019-05", "2019-06", "2019-07"]
         );
         assert_eq!(
-            labels(d(2019, 1, 1), d(2020, 12, 31))[..3],
-            ["2019", "2019-04", "2019-07"]
+            labels(d(2019, 1, 1), d(2020, 12, 31)),
+            ["2019", "2019-04", "2019-07", "2019-10", "2020", "2020-04", "2020-07", "2020-10"]
+        );
+        assert_eq!(
+            labels(d(2017, 4, 1), d(2021, 1, 1)),
+            ["2017-07", "2018", "2018-07", "2019", "2019-07", "2020", "2020-07", "2021"]
         );
         assert_eq!(
             labels(d(2017, 1, 1), d(2022, 1, 1)),
             ["2017", "2018", "2019", "2020", "2021", "2022"]
         );
+        assert_eq!(
+            labels(d(2009, 1, 1), d(2026, 1, 1)),
+            ["2010", "2012", "2014", "2016", "2018", "2020", "2022", "2024", "2026"]
+        );
+        assert_eq!(y_label(-0.5), "−0.5");
+        assert_eq!(y_label(1.0), "+1");
+        assert_eq!(y_label(0.0), "0");
     }
 }

@@ -124,7 +124,7 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
                 _ => "flat",
             },
             slope = s.slope_per_year.unwrap_or(0.0),
-            trend = escape(&trend_cell(s)),
+            trend = minus(&escape(&trend_cell(s))),
             first = escape(s.first_period.as_deref().unwrap_or("–")),
             last = escape(s.last_period.as_deref().unwrap_or("–")),
             single = single_quote_periods(s),
@@ -156,8 +156,8 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
         } else {
             String::new()
         },
-        mean = signed(s.mean_tone),
-        trend = escape(&trend_cell(s)),
+        mean = minus(&signed(s.mean_tone)),
+        trend = minus(&escape(&trend_cell(s))),
     );
     if !s.periods.is_empty() {
         let _ = write!(
@@ -170,7 +170,7 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
         );
         for p in &s.periods {
             let interval = match p.interval {
-                Some(i) => format!("{} … {}", signed(i.low), signed(i.high)),
+                Some(i) => minus(&format!("{} … {}", signed(i.low), signed(i.high))),
                 None => "<span class=\"muted\">single quote</span>".to_string(),
             };
             let _ = writeln!(
@@ -265,7 +265,7 @@ fn sparkline_svg(s: &SpeakerTrend, range: &[PeriodKey]) -> String {
                     "<rect x=\"{px:.1}\" y=\"{py:.1}\" width=\"{pw:.1}\" height=\"{ph:.1}\" {paint}>\
                      <title>{}: {} (n = {})</title></rect>",
                     escape(&p.period),
-                    signed(p.mean_tone),
+                    minus(&signed(p.mean_tone)),
                     p.n
                 );
             }
@@ -280,8 +280,13 @@ fn tone_chip(tone: f64) -> String {
     let (r, g, b) = tone_strong(tone);
     format!(
         "<span class=\"tone\"><span class=\"dot\" style=\"background:rgb({r},{g},{b})\"></span>{}</span>",
-        signed(tone).replace('-', "−")
+        minus(&signed(tone))
     )
+}
+
+/// Typographic minus signs for numbers shown to readers (the terminal table keeps ASCII).
+fn minus(text: &str) -> String {
+    text.replace('-', "−")
 }
 
 /// Strong red–grey–green for a tone in [−1, 1] (dots and bars).
