@@ -230,6 +230,25 @@ fn speaker_filter_min_quotes_and_aliases() {
     assert!(close(government.mean_tone, -0.5));
 }
 
+#[test]
+fn impossible_tones_and_options_are_errors() {
+    let mut quotes = seed_quotes();
+    quotes[3].tone = f64::NAN;
+    let error = aggregate(&quotes, &options(Period::Year)).unwrap_err();
+    assert!(error.to_string().contains("quote 4"), "{error}");
+    quotes[3].tone = -1.5;
+    assert!(aggregate(&quotes, &options(Period::Year)).is_err());
+    let few = TrendOptions {
+        resamples: 10,
+        ..options(Period::Year)
+    };
+    assert!(matches!(
+        aggregate(&seed_quotes(), &few),
+        Err(Error::InvalidParams(_))
+    ));
+    assert_eq!("Quarter".parse::<Period>().unwrap(), Period::Quarter);
+}
+
 /// The JSONL `tonetrack score` writes.
 fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64>) -> String {
     let quote = ScoredQuote {

@@ -193,6 +193,35 @@ fn report_renders_in_chromium_without_console_errors() {
     assert_eq!(run.stdout.matches("<tr class=\"quote\"").count(), used);
     assert!(run.stdout.contains("Sergey Lavrov"));
 
+    // Sorting: a copy of the report that clicks the first quote table's Tone header once
+    // (ascending) after the report's own script has run.
+    let html = std::fs::read_to_string(&report).unwrap();
+    let click = "<script>document.querySelector('table.quotes th:last-child').click();</script>";
+    let sorted_page = dir.path().join("sorted.html");
+    std::fs::write(
+        &sorted_page,
+        html.replace("</body>", &format!("{click}</body>")),
+    )
+    .unwrap();
+    let run = chromium(
+        &browser,
+        &dir.path().join("profile-sort"),
+        &sorted_page,
+        &["--dump-dom".to_string()],
+    );
+    let lines = console_lines(&run.stderr, &sorted_page);
+    assert!(lines.is_empty(), "console messages:\n{}", lines.join("\n"));
+    let tones = first_quote_table_tones(&run.stdout);
+    assert_eq!(tones.len(), 30, "Sergey Lavrov's quotes");
+    assert!(
+        tones.windows(2).all(|w| w[0] <= w[1]),
+        "tones not ascending after a click: {tones:?}"
+    );
+    assert!(run.stdout.contains("aria-sort=\"ascending\""));
+    // Before the click the table is by date, and the tones are mixed.
+    let unsorted = first_quote_table_tones(&html);
+    assert!(unsorted.windows(2).any(|w| w[0] > w[1]));
+
     // The screenshot: not blank, and the chart's first two line colours are on it.
     let screenshot = dir.path().join("report.png");
     let run = chromium(
@@ -238,6 +267,26 @@ fn report_renders_in_chromium_without_console_errors() {
     if let Ok(keep) = std::env::var("TONETRACK_KEEP_SCREENSHOT") {
         std::fs::copy(&screenshot, keep).ok();
     }
+}
+
+/// The tone (`data-sort` of the last cell) of each row of the first quote table in `html`.
+fn first_quote_table_tones(html: &str) -> Vec<f64> {
+    let start = html
+        .find("<table class=\"sortable quotes\">")
+        .expect("a quote table");
+    let table = &html[start..];
+    let table = &table[..table.find("</table>").expect("table end")];
+    table
+        .split("<tr class=\"quote\"")
+        .skip(1)
+        .map(|row| {
+            let cell = row.rfind("data-sort=\"").expect("tone cell") + "data-sort=\"".len();
+            let value = &row[cell..];
+            value[..value.find('"').expect("quote")]
+                .parse()
+                .expect("a number")
+        })
+        .collect()
 }
 
 /// Decodes a PNG into RGB pixels.

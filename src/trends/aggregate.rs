@@ -342,7 +342,9 @@ pub fn aggregate(quotes: &[TrendQuote], options: &TrendOptions) -> Result<Trends
 }
 
 /// Aggregates quotes per canonical speaker (`canonical` maps a name to its canonical form, e.g.
-/// an alias table's lookup) and period.
+/// an alias table's lookup; a name mapped to "" counts as unattributed) and period.
+///
+/// Fails on a tone that is not a number within [−1, 1], and on fewer than 100 resamples.
 pub fn aggregate_with(
     quotes: &[TrendQuote],
     options: &TrendOptions,
@@ -368,7 +370,15 @@ pub fn aggregate_with(
     let mut matched = BTreeSet::new();
 
     let mut by_speaker: BTreeMap<String, Vec<&TrendQuote>> = BTreeMap::new();
-    for quote in quotes {
+    for (index, quote) in quotes.iter().enumerate() {
+        if !quote.tone.is_finite() || quote.tone.abs() > 1.0 + 1e-9 {
+            return Err(Error::Data(format!(
+                "quote {} (article {:?}) has tone {}, outside [-1, 1]",
+                index + 1,
+                quote.article,
+                quote.tone
+            )));
+        }
         if !quote.relevant {
             counts.irrelevant += 1;
             continue;
@@ -382,7 +392,12 @@ pub fn aggregate_with(
             counts.unattributed += 1;
             continue;
         };
-        let name = canonical(name);
+        let name = canonical(name).trim().to_string();
+        if name.is_empty() {
+            // An alias table may map a name to nothing (e.g. a pronoun it rejects).
+            counts.unattributed += 1;
+            continue;
+        }
         if !wanted.is_empty() {
             let lower = name.to_lowercase();
             match wanted.iter().find(|(_, w)| *w == lower) {
