@@ -219,6 +219,19 @@ fn speaker_filter_min_quotes_and_aliases() {
         other => other.to_string(),
     };
     let merged = aggregate_with(&quotes, &options(Period::Year), &canonical).unwrap();
+    // Filter entries go through the alias table too, and two may name one speaker.
+    let by_alias = aggregate_with(
+        &quotes,
+        &TrendOptions {
+            speakers: vec!["Kremlin".into(), "Russian government".into()],
+            ..options(Period::Year)
+        },
+        &canonical,
+    )
+    .unwrap();
+    assert_eq!(by_alias.speakers.len(), 1);
+    assert_eq!(by_alias.speakers[0].n, 2);
+    assert!(by_alias.unmatched_speakers.is_empty());
     let government = merged
         .speakers
         .iter()

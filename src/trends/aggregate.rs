@@ -400,15 +400,13 @@ pub fn aggregate_with(
         }
         if !wanted.is_empty() {
             let lower = name.to_lowercase();
-            match wanted.iter().find(|(_, w)| *w == lower) {
-                Some((original, _)) => {
-                    matched.insert(original.clone());
-                }
-                None => {
-                    counts.other_speakers += 1;
-                    continue;
-                }
+            // Several entries may name one speaker ("Lavrov", "Sergey Lavrov"): mark them all.
+            let mut entries = wanted.iter().filter(|(_, w)| *w == lower).peekable();
+            if entries.peek().is_none() {
+                counts.other_speakers += 1;
+                continue;
             }
+            matched.extend(entries.map(|(original, _)| original.clone()));
         }
         by_speaker.entry(name).or_default().push(quote);
     }

@@ -156,8 +156,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
     if with_dates > shown.len() {
         title.push_str(&format!(" (top {} of {with_dates} speakers)", shown.len()));
     }
-    let range = trends.period_range();
-    let (Some(first), Some(last)) = (range.first(), range.last()) else {
+    // The x axis spans the speakers drawn, not those left out.
+    let keys = shown
+        .iter()
+        .flat_map(|s| s.periods.iter().map(PeriodStats::key));
+    let (Some(first), Some(last)) = (keys.clone().min(), keys.max()) else {
         root.draw(&Text::new(
             "No dated quotes to chart",
             (40, CHART_SIZE.1 as i32 / 2),
