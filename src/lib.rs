@@ -13,5 +13,6 @@ pub mod features;
 pub mod model;
 pub mod score;
 pub mod text;
+pub mod trends;
 
 pub use error::{Error, Result};

@@ -1,0 +1,614 @@
+//! Speaker × period statistics of tone.
+//!
+//! Over relevant quotes only, per canonical speaker and period: the number of quotes, the mean
+//! tone, the shares of positive / neutral / negative labels and a 95% interval for the mean.
+//! The interval is a **percentile bootstrap** (2,000 resamples with replacement of the period's
+//! tones, ChaCha8 seeded from [`TrendOptions::seed`] and the speaker and period, so that every
+//! cell's interval is reproducible and does not depend on which other speakers are shown).
+//! A period with a single quote has no interval.
+//!
+//! Per speaker overall: the number of relevant quotes, the mean tone, the first and last
+//! period, and a trend: the least-squares slope of tone against time in fractional years over
+//! the dated quotes (none with fewer than two distinct dates).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::input::TrendQuote;
+use crate::{Error, Result};
+
+/// Length of the periods quotes are grouped into.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// Calendar months, keyed `2019-05`.
+    Month,
+    /// Calendar quarters, keyed `2019-Q2`.
+    #[default]
+    Quarter,
+    /// Calendar years, keyed `2019`.
+    Year,
+}
+
+impl Period {
+    /// The period containing `date`.
+    pub fn key(self, date: NaiveDate) -> PeriodKey {
+        let part = match self {
+            Period::Month => date.month(),
+            Period::Quarter => (date.month() - 1) / 3 + 1,
+            Period::Year => 1,
+        };
+        PeriodKey {
+            period: self,
+            year: date.year(),
+            part,
+        }
+    }
+
+    /// The lowercase name used on the command line and in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
+    fn months(self) -> u32 {
+        match self {
+            Period::Month => 1,
+            Period::Quarter => 3,
+            Period::Year => 12,
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Period {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "month" | "monthly" => Ok(Period::Month),
+            "quarter" | "quarterly" => Ok(Period::Quarter),
+            "year" | "yearly" | "annual" => Ok(Period::Year),
+            other => Err(Error::InvalidParams(format!(
+                "period {other:?} is not one of month, quarter, year"
+            ))),
+        }
+    }
+}
+
+/// One month, quarter or year. Orders chronologically.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeriodKey {
+    // Field order matters for the derived ordering: the period is the same within one
+    // aggregation, then year, then part.
+    period: Period,
+    year: i32,
+    /// Month 1–12, quarter 1–4, or 1 for a year.
+    part: u32,
+}
+
+impl PeriodKey {
+    /// First day of the period.
+    pub fn start(&self) -> NaiveDate {
+        let month = (self.part - 1) * self.period.months() + 1;
+        // Month is 1..=12 by construction; the fallback only guards impossible keys.
+        NaiveDate::from_ymd_opt(self.year, month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// First day of the next period (the end, exclusive).
+    pub fn end(&self) -> NaiveDate {
+        self.next().start()
+    }
+
+    /// The middle day of the period, where its point is drawn.
+    pub fn midpoint(&self) -> NaiveDate {
+        let start = self.start();
+        start + (self.end() - start) / 2
+    }
+
+    /// The period after this one.
+    pub fn next(&self) -> PeriodKey {
+        let parts = 12 / self.period.months();
+        if self.part >= parts {
+            PeriodKey {
+                year: self.year + 1,
+                part: 1,
+                ..*self
+            }
+        } else {
+            PeriodKey {
+                part: self.part + 1,
+                ..*self
+            }
+        }
+    }
+
+    /// Every period from `first` to `last`, both included.
+    pub fn range(first: PeriodKey, last: PeriodKey) -> Vec<PeriodKey> {
+        let mut keys = Vec::new();
+        let mut key = first;
+        while key <= last {
+            keys.push(key);
+            key = key.next();
+        }
+        keys
+    }
+}
+
+impl fmt::Display for PeriodKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.period {
+            Period::Month => write!(f, "{}-{:02}", self.year, self.part),
+            Period::Quarter => write!(f, "{}-Q{}", self.year, self.part),
+            Period::Year => write!(f, "{}", self.year),
+        }
+    }
+}
+
+/// What to aggregate and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendOptions {
+    /// Period length.
+    pub period: Period,
+    /// Keep only these speakers (canonicalised like the quotes' speakers; case-insensitive).
+    /// Empty keeps everyone.
+    pub speakers: Vec<String>,
+    /// Leave out speakers with fewer relevant quotes than this.
+    pub min_quotes: usize,
+    /// Bootstrap resamples per interval.
+    pub resamples: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+}
+
+impl Default for TrendOptions {
+    fn default() -> Self {
+        TrendOptions {
+            period: Period::Quarter,
+            speakers: Vec::new(),
+            min_quotes: 1,
+            resamples: 2000,
+            seed: 42,
+        }
+    }
+}
+
+/// A confidence interval for a mean.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Statistics of one speaker in one period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeriodStats {
+    /// The period's key: `2019-05`, `2019-Q2` or `2019`.
+    pub period: String,
+    /// First day of the period.
+    pub start: NaiveDate,
+    /// First day of the next period.
+    pub end: NaiveDate,
+    /// Middle of the period, where it is plotted.
+    pub midpoint: NaiveDate,
+    /// Relevant dated quotes in the period.
+    pub n: usize,
+    /// Mean tone.
+    pub mean_tone: f64,
+    /// 95% bootstrap interval of the mean; `None` with a single quote.
+    pub interval: Option<Interval>,
+    /// Shares of labels `positive`, `neutral`, `negative` (other labels count in none).
+    pub share_positive: f64,
+    pub share_neutral: f64,
+    pub share_negative: f64,
+    #[serde(skip)]
+    key: PeriodKey,
+}
+
+impl PeriodStats {
+    /// The period as a key, for ordering and arithmetic.
+    pub fn key(&self) -> PeriodKey {
+        self.key
+    }
+}
+
+/// Direction of a speaker's trend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Rising,
+    Flat,
+    Falling,
+}
+
+impl Direction {
+    /// A slope (tone per year) below this in absolute value is called flat: 0.05/yr moves the
+    /// tone by a fortieth of its range per year, too little to tell from noise at these counts.
+    pub const FLAT_BELOW: f64 = 0.05;
+
+    fn of(slope: f64) -> Direction {
+        if slope >= Self::FLAT_BELOW {
+            Direction::Rising
+        } else if slope <= -Self::FLAT_BELOW {
+            Direction::Falling
+        } else {
+            Direction::Flat
+        }
+    }
+
+    /// ↗, → or ↘.
+    pub fn arrow(self) -> char {
+        match self {
+            Direction::Rising => '↗',
+            Direction::Flat => '→',
+            Direction::Falling => '↘',
+        }
+    }
+}
+
+/// One speaker's statistics.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpeakerTrend {
+    /// Canonical name.
+    pub speaker: String,
+    /// Relevant quotes, dated or not.
+    pub n: usize,
+    /// Relevant quotes without a date (in `n` and the mean, in no period).
+    pub undated: usize,
+    /// Mean tone of all relevant quotes.
+    pub mean_tone: f64,
+    /// First and last period with a dated quote.
+    pub first_period: Option<String>,
+    pub last_period: Option<String>,
+    /// Least-squares slope of tone per year over the dated quotes; `None` with < 2 dates.
+    pub slope_per_year: Option<f64>,
+    /// Sign of the slope, with a dead band of [`Direction::FLAT_BELOW`].
+    pub direction: Option<Direction>,
+    /// One entry per period with quotes, in order.
+    pub periods: Vec<PeriodStats>,
+    /// The relevant quotes behind the numbers, dated ones by date, then the undated.
+    #[serde(skip)]
+    pub quotes: Vec<TrendQuote>,
+}
+
+/// How many input quotes went where: nothing is dropped silently.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct QuoteCounts {
+    /// All quotes read.
+    pub total: usize,
+    /// Not about U.S.–Russia relations: excluded.
+    pub irrelevant: usize,
+    /// Relevant but with no speaker: excluded.
+    pub unattributed: usize,
+    /// Relevant quotes of speakers not in `--speakers`.
+    pub other_speakers: usize,
+    /// Speakers left out by `--min-quotes`, and their relevant quotes.
+    pub below_min_speakers: usize,
+    pub below_min_quotes: usize,
+    /// Relevant quotes of the speakers shown that have no date (counted, in no period).
+    pub undated: usize,
+    /// Relevant quotes in the statistics (dated or not).
+    pub used: usize,
+}
+
+/// The result of [`aggregate`]: one entry per speaker, by number of quotes then name.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trends {
+    /// Period length.
+    pub period: Period,
+    /// How the intervals were computed, for outputs to say.
+    pub interval_method: String,
+    /// Where the input quotes went.
+    pub counts: QuoteCounts,
+    /// `--speakers` entries that matched nobody.
+    pub unmatched_speakers: Vec<String>,
+    /// The speakers, by number of quotes (descending) then name.
+    pub speakers: Vec<SpeakerTrend>,
+}
+
+impl Trends {
+    /// Every period from the earliest to the latest shown, gaps included: the common x axis.
+    pub fn period_range(&self) -> Vec<PeriodKey> {
+        let keys = self
+            .speakers
+            .iter()
+            .flat_map(|s| s.periods.iter().map(PeriodStats::key));
+        match (keys.clone().min(), keys.max()) {
+            (Some(first), Some(last)) => PeriodKey::range(first, last),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Aggregates quotes with speaker names taken as they are. See [`aggregate_with`].
+pub fn aggregate(quotes: &[TrendQuote], options: &TrendOptions) -> Result<Trends> {
+    aggregate_with(quotes, options, &|name: &str| name.to_string())
+}
+
+/// Aggregates quotes per canonical speaker (`canonical` maps a name to its canonical form, e.g.
+/// an alias table's lookup; a name mapped to "" counts as unattributed) and period.
+///
+/// Fails on a tone that is not a number within [−1, 1], and on fewer than 100 resamples.
+pub fn aggregate_with(
+    quotes: &[TrendQuote],
+    options: &TrendOptions,
+    canonical: &dyn Fn(&str) -> String,
+) -> Result<Trends> {
+    if options.resamples < 100 {
+        return Err(Error::InvalidParams(format!(
+            "{} bootstrap resamples are too few for a 95% interval; use at least 100",
+            options.resamples
+        )));
+    }
+    let mut counts = QuoteCounts {
+        total: quotes.len(),
+        ..QuoteCounts::default()
+    };
+    let wanted: Vec<(String, String)> = options
+        .speakers
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| (s.to_string(), canonical(s).to_lowercase()))
+        .collect();
+    let mut matched = BTreeSet::new();
+
+    let mut by_speaker: BTreeMap<String, Vec<&TrendQuote>> = BTreeMap::new();
+    for (index, quote) in quotes.iter().enumerate() {
+        if !quote.tone.is_finite() || quote.tone.abs() > 1.0 + 1e-9 {
+            return Err(Error::Data(format!(
+                "quote {} (article {:?}) has tone {}, outside [-1, 1]",
+                index + 1,
+                quote.article,
+                quote.tone
+            )));
+        }
+        if !quote.relevant {
+            counts.irrelevant += 1;
+            continue;
+        }
+        let Some(name) = quote
+            .speaker
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            counts.unattributed += 1;
+            continue;
+        };
+        let name = canonical(name).trim().to_string();
+        if name.is_empty() {
+            // An alias table may map a name to nothing (e.g. a pronoun it rejects).
+            counts.unattributed += 1;
+            continue;
+        }
+        if !wanted.is_empty() {
+            let lower = name.to_lowercase();
+            // Several entries may name one speaker ("Lavrov", "Sergey Lavrov"): mark them all.
+            let mut entries = wanted.iter().filter(|(_, w)| *w == lower).peekable();
+            if entries.peek().is_none() {
+                counts.other_speakers += 1;
+                continue;
+            }
+            matched.extend(entries.map(|(original, _)| original.clone()));
+        }
+        by_speaker.entry(name).or_default().push(quote);
+    }
+
+    let mut speakers = Vec::new();
+    for (name, quotes) in by_speaker {
+        if quotes.len() < options.min_quotes {
+            counts.below_min_speakers += 1;
+            counts.below_min_quotes += quotes.len();
+            continue;
+        }
+        let trend = speaker_trend(name, quotes, options);
+        counts.undated += trend.undated;
+        counts.used += trend.n;
+        speakers.push(trend);
+    }
+    speakers.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.speaker.cmp(&b.speaker)));
+
+    Ok(Trends {
+        period: options.period,
+        interval_method: format!(
+            "95% percentile bootstrap of the mean ({} resamples, seed {}); none for a single quote",
+            options.resamples, options.seed
+        ),
+        counts,
+        unmatched_speakers: wanted
+            .into_iter()
+            .map(|(original, _)| original)
+            .filter(|original| !matched.contains(original))
+            .collect(),
+        speakers,
+    })
+}
+
+fn speaker_trend(
+    speaker: String,
+    quotes: Vec<&TrendQuote>,
+    options: &TrendOptions,
+) -> SpeakerTrend {
+    let n = quotes.len();
+    let mean_tone = mean(quotes.iter().map(|q| q.tone));
+    let mut by_period: BTreeMap<PeriodKey, Vec<&TrendQuote>> = BTreeMap::new();
+    let mut undated = 0;
+    for quote in &quotes {
+        match quote.date {
+            Some(date) => by_period
+                .entry(options.period.key(date))
+                .or_default()
+                .push(quote),
+            None => undated += 1,
+        }
+    }
+    let periods: Vec<PeriodStats> = by_period
+        .iter()
+        .map(|(key, quotes)| period_stats(&speaker, *key, quotes, options))
+        .collect();
+    let dated: Vec<(NaiveDate, f64)> = quotes
+        .iter()
+        .filter_map(|q| q.date.map(|d| (d, q.tone)))
+        .collect();
+    let slope_per_year = slope_per_year(&dated);
+
+    let mut sorted: Vec<TrendQuote> = quotes.into_iter().cloned().collect();
+    // Dated first, by date; the undated last. Stable, so the input order breaks ties.
+    sorted.sort_by_key(|q| (q.date.is_none(), q.date));
+    SpeakerTrend {
+        first_period: periods.first().map(|p| p.period.clone()),
+        last_period: periods.last().map(|p| p.period.clone()),
+        direction: slope_per_year.map(Direction::of),
+        slope_per_year,
+        speaker,
+        n,
+        undated,
+        mean_tone,
+        periods,
+        quotes: sorted,
+    }
+}
+
+fn period_stats(
+    speaker: &str,
+    key: PeriodKey,
+    quotes: &[&TrendQuote],
+    options: &TrendOptions,
+) -> PeriodStats {
+    let tones: Vec<f64> = quotes.iter().map(|q| q.tone).collect();
+    let n = tones.len();
+    let share = |label: &str| quotes.iter().filter(|q| q.label == label).count() as f64 / n as f64;
+    let interval = (n >= 2).then(|| {
+        let seed = options.seed ^ fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
+        bootstrap_interval(&tones, options.resamples, seed)
+    });
+    PeriodStats {
+        period: key.to_string(),
+        start: key.start(),
+        end: key.end(),
+        midpoint: key.midpoint(),
+        n,
+        mean_tone: mean(tones.iter().copied()),
+        interval,
+        share_positive: share("positive"),
+        share_neutral: share("neutral"),
+        share_negative: share("negative"),
+        key,
+    }
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, count) = values.fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
+/// 95% percentile bootstrap interval of the mean of `values`: `resamples` means of samples
+/// drawn with replacement, and their 2.5% and 97.5% quantiles (linear interpolation between
+/// order statistics, Hyndman & Fan type 7). Deterministic for a seed.
+pub fn bootstrap_interval(values: &[f64], resamples: usize, seed: u64) -> Interval {
+    if values.is_empty() || resamples == 0 {
+        return Interval {
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n = values.len();
+    let mut means: Vec<f64> = (0..resamples)
+        .map(|_| (0..n).map(|_| values[rng.gen_range(0..n)]).sum::<f64>() / n as f64)
+        .collect();
+    means.sort_by(f64::total_cmp);
+    Interval {
+        low: quantile(&means, 0.025),
+        high: quantile(&means, 0.975),
+    }
+}
+
+/// Type-7 quantile of sorted, non-empty values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let below = h.floor() as usize;
+    let above = (below + 1).min(sorted.len() - 1);
+    sorted[below] + (h - below as f64) * (sorted[above] - sorted[below])
+}
+
+/// Least-squares slope of tone per year, time as fractional years (year + day-of-year / days
+/// in the year). `None` with fewer than two distinct dates (the slope is undefined).
+pub fn slope_per_year(points: &[(NaiveDate, f64)]) -> Option<f64> {
+    let distinct: BTreeSet<NaiveDate> = points.iter().map(|(d, _)| *d).collect();
+    if distinct.len() < 2 {
+        return None;
+    }
+    let xs: Vec<f64> = points.iter().map(|(d, _)| fractional_year(*d)).collect();
+    let x_mean = mean(xs.iter().copied());
+    let y_mean = mean(points.iter().map(|(_, y)| *y));
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (x, (_, y)) in xs.iter().zip(points) {
+        sxy += (x - x_mean) * (y - y_mean);
+        sxx += (x - x_mean) * (x - x_mean);
+    }
+    Some(sxy / sxx)
+}
+
+/// `2019-07-02` → 2019.5: the year plus the elapsed fraction of it.
+pub fn fractional_year(date: NaiveDate) -> f64 {
+    let days_in_year = if date.leap_year() { 366.0 } else { 365.0 };
+    date.year() as f64 + date.ordinal0() as f64 / days_in_year
+}
+
+/// FNV-1a: a fixed, platform-independent hash to derive per-cell bootstrap seeds
+/// (std's hashers are not guaranteed stable across releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_keys_and_bounds() {
+        let d = NaiveDate::from_ymd_opt(2019, 5, 14).unwrap();
+        assert_eq!(Period::Month.key(d).to_string(), "2019-05");
+        assert_eq!(Period::Quarter.key(d).to_string(), "2019-Q2");
+        assert_eq!(Period::Year.key(d).to_string(), "2019");
+        let q4 = Period::Quarter.key(NaiveDate::from_ymd_opt(2019, 12, 31).unwrap());
+        assert_eq!(q4.end(), NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+        assert_eq!(q4.next().to_string(), "2020-Q1");
+        assert_eq!(
+            Period::Year.key(d).midpoint(),
+            NaiveDate::from_ymd_opt(2019, 7, 2).unwrap()
+        );
+        let first = Period::Month.key(NaiveDate::from_ymd_opt(2019, 11, 3).unwrap());
+        let last = Period::Month.key(NaiveDate::from_ymd_opt(2020, 2, 3).unwrap());
+        let names: Vec<String> = PeriodKey::range(first, last)
+            .iter()
+            .map(|k| k.to_string())
+            .collect();
+        assert_eq!(names, ["2019-11", "2019-12", "2020-01", "2020-02"]);
+        assert!("weekly".parse::<Period>().is_err());
+    }
+}

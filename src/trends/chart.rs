@@ -1,0 +1,468 @@
+//! The trends chart: one line per speaker over time, with interval bands.
+//!
+//! x = period midpoints (as dates), y = mean tone on a fixed [−1, 1] scale; a semi-transparent
+//! band is the 95% interval of the mean, a hollow point a period with a single quote (no
+//! interval). SVG by default; PNG when the path ends in `.png`, rasterised from the same SVG
+//! by resvg. Text is measured (plotters with ab_glyph) and drawn into PNGs (resvg) with the
+//! DejaVu Sans font embedded by the `dejavu` crate, so no system font is needed; the SVG names
+//! `sans-serif` and lets the viewer draw it.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+
+use super::aggregate::{fractional_year, PeriodStats, SpeakerTrend, Trends};
+use crate::{Error, Result};
+
+/// Chart size in pixels.
+pub const CHART_SIZE: (u32, u32) = (1100, 560);
+
+/// The chart shows at most this many speakers (those with most quotes); more lines would be
+/// unreadable. The title says when speakers were left out.
+pub const MAX_CHART_SPEAKERS: usize = 6;
+
+/// Width of the legend panel on the right.
+const LEGEND_WIDTH: u32 = 250;
+
+/// Tableau 10: distinct, colour-blind-aware line colours.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+const FONT: &str = "sans-serif";
+const AXIS_GREY: RGBColor = RGBColor(90, 90, 90);
+const GRID_GREY: RGBColor = RGBColor(228, 228, 228);
+
+/// The colour of the `index`-th speaker of the chart (also used by the HTML report).
+pub fn speaker_color(index: usize) -> (u8, u8, u8) {
+    let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
+    (r, g, b)
+}
+
+/// Renders the chart to `path`: PNG if it ends in `.png` (any case), SVG otherwise.
+pub fn render_chart(trends: &Trends, path: &Path) -> Result<()> {
+    let is_png = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let svg = chart_svg_string(trends)?;
+    let bytes = if is_png {
+        svg_to_png(&svg).map_err(|message| Error::Data(format!("{}: {message}", path.display())))?
+    } else {
+        svg.into_bytes()
+    };
+    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+}
+
+/// Pixels per SVG unit in PNGs: 2 for sharp text on high-density screens and in documents.
+const PNG_SCALE: f32 = 2.0;
+
+/// Rasterises the chart's SVG with resvg, its `sans-serif` text drawn in the embedded DejaVu
+/// Sans (plotters' own bitmap text drawing drops the glyphs' side bearings).
+fn svg_to_png(svg: &str) -> std::result::Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    let mut options = usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_font_data(dejavu::sans::regular().to_vec());
+    fonts.load_font_data(dejavu::sans::bold().to_vec());
+    fonts.set_sans_serif_family("DejaVu Sans");
+    options.font_family = "DejaVu Sans".to_string();
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("reading the SVG: {e}"))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(PNG_SCALE)
+        .ok_or("chart too large")?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("chart too large")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("encoding the PNG: {e}"))
+}
+
+/// The chart as an SVG document, for embedding.
+pub fn chart_svg_string(trends: &Trends) -> Result<String> {
+    register_fonts()?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
+        draw(&root, trends)?;
+        root.present().map_err(drawing_error)?;
+    }
+    Ok(svg)
+}
+
+/// Registers the embedded DejaVu Sans once per process (plotters keeps a global font table).
+fn register_fonts() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok()
+            && register_font(FONT, FontStyle::Bold, dejavu::sans::bold()).is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Data(
+            "the embedded chart font could not be loaded".into(),
+        ))
+    }
+}
+
+fn drawing_error<E: std::fmt::Display>(e: E) -> Error {
+    Error::Data(format!("drawing the chart: {e}"))
+}
+
+/// The speakers drawn: those with dated quotes, most quotes first, at most
+/// [`MAX_CHART_SPEAKERS`].
+pub fn charted_speakers(trends: &Trends) -> Vec<&SpeakerTrend> {
+    trends
+        .speakers
+        .iter()
+        .filter(|s| !s.periods.is_empty())
+        .take(MAX_CHART_SPEAKERS)
+        .collect()
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> Result<()> {
+    root.fill(&WHITE).map_err(drawing_error)?;
+    let shown = charted_speakers(trends);
+    let with_dates = trends
+        .speakers
+        .iter()
+        .filter(|s| !s.periods.is_empty())
+        .count();
+    let mut title = format!("Tone toward U.S.–Russia relations, per {}", trends.period);
+    if with_dates > shown.len() {
+        title.push_str(&format!(" (top {} of {with_dates} speakers)", shown.len()));
+    }
+    // The x axis spans the speakers drawn, not those left out.
+    let keys = shown
+        .iter()
+        .flat_map(|s| s.periods.iter().map(PeriodStats::key));
+    let (Some(first), Some(last)) = (keys.clone().min(), keys.max()) else {
+        root.draw(&Text::new(
+            "No dated quotes to chart",
+            (40, CHART_SIZE.1 as i32 / 2),
+            (FONT, 20).into_font().color(&AXIS_GREY),
+        ))
+        .map_err(drawing_error)?;
+        return Ok(());
+    };
+
+    let (plot_area, legend_area) = root.split_horizontally(CHART_SIZE.0 - LEGEND_WIDTH);
+    let x0 = fractional_year(first.start());
+    let x1 = fractional_year(last.end());
+    let ticks = x_ticks(first.start(), last.end());
+    let tick_values: Vec<f64> = ticks.iter().map(|(x, _)| *x).collect();
+    let tick_label = |x: &f64| {
+        ticks
+            .iter()
+            .find(|(t, _)| (t - x).abs() < 1e-9)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_default()
+    };
+
+    let mut chart = ChartBuilder::on(&plot_area)
+        .caption(title, (FONT, 22).into_font().style(FontStyle::Bold))
+        .margin_top(14)
+        .margin_left(14)
+        .margin_right(8)
+        .x_label_area_size(50)
+        .y_label_area_size(62)
+        .build_cartesian_2d(
+            TickedAxis {
+                inner: (x0..x1).into(),
+                ticks: tick_values,
+            },
+            // A little room beyond ±1 so that points on the limits are not cut in half.
+            TickedAxis {
+                inner: (-1.1..1.1).into(),
+                ticks: vec![-1.0, -0.5, 0.0, 0.5, 1.0],
+            },
+        )
+        .map_err(drawing_error)?;
+    chart
+        .configure_mesh()
+        .bold_line_style(GRID_GREY)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS_GREY)
+        .x_label_formatter(&tick_label)
+        .y_label_formatter(&|y| y_label(*y))
+        .x_desc("Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single quote")
+        .y_desc("Mean tone  P(positive) − P(negative)")
+        .label_style((FONT, 13).into_font().color(&AXIS_GREY))
+        .axis_desc_style((FONT, 14).into_font().color(&AXIS_GREY))
+        .draw()
+        .map_err(drawing_error)?;
+
+    // Zero line: neither positive nor negative on balance.
+    chart
+        .draw_series(LineSeries::new(
+            [(x0, 0.0), (x1, 0.0)],
+            RGBColor(120, 120, 120).stroke_width(1),
+        ))
+        .map_err(drawing_error)?;
+
+    let cap_half_width = (x1 - x0) * 0.006;
+    for (index, speaker) in shown.iter().enumerate() {
+        let color = PALETTE[index % PALETTE.len()];
+        let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.mean_tone);
+        // Bands over runs of adjacent periods that have an interval (a band across a gap would
+        // claim knowledge of the gap); a lone interval is an error bar.
+        for run in interval_runs(&speaker.periods) {
+            let bounds: Vec<(f64, f64, f64)> = run
+                .iter()
+                .filter_map(|p| {
+                    p.interval
+                        .map(|i| (fractional_year(p.midpoint), i.low, i.high))
+                })
+                .collect();
+            let fill = color.mix(0.12).filled();
+            if let [(x, low, high)] = bounds[..] {
+                // A lone interval: an error bar with caps.
+                let stroke = color.mix(0.5).stroke_width(2);
+                let segments = [
+                    vec![(x, low), (x, high)],
+                    vec![(x - cap_half_width, low), (x + cap_half_width, low)],
+                    vec![(x - cap_half_width, high), (x + cap_half_width, high)],
+                ];
+                chart
+                    .draw_series(segments.into_iter().map(|s| PathElement::new(s, stroke)))
+                    .map_err(drawing_error)?;
+            } else if bounds.len() > 1 {
+                let outline: Vec<(f64, f64)> = bounds
+                    .iter()
+                    .map(|(x, _, high)| (*x, *high))
+                    .chain(bounds.iter().rev().map(|(x, low, _)| (*x, *low)))
+                    .collect();
+                chart
+                    .draw_series(std::iter::once(Polygon::new(outline, fill)))
+                    .map_err(drawing_error)?;
+            }
+        }
+        chart
+            .draw_series(LineSeries::new(
+                speaker.periods.iter().map(point),
+                color.stroke_width(2),
+            ))
+            .map_err(drawing_error)?;
+        chart
+            .draw_series(speaker.periods.iter().map(|p| {
+                let style = if p.n == 1 {
+                    WHITE.filled()
+                } else {
+                    color.filled()
+                };
+                Circle::new(point(p), 4, style)
+            }))
+            .map_err(drawing_error)?;
+        // Outline for the hollow (single-quote) points.
+        chart
+            .draw_series(
+                speaker
+                    .periods
+                    .iter()
+                    .filter(|p| p.n == 1)
+                    .map(|p| Circle::new(point(p), 4, color.stroke_width(2))),
+            )
+            .map_err(drawing_error)?;
+    }
+
+    draw_legend(&legend_area, &shown)
+}
+
+/// Maximal runs of adjacent periods (no period missing between them) that have an interval.
+fn interval_runs(periods: &[PeriodStats]) -> Vec<&[PeriodStats]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 0..=periods.len() {
+        let continues = i > 0
+            && i < periods.len()
+            && periods[i].interval.is_some()
+            && periods[i - 1].interval.is_some()
+            && periods[i - 1].key().next() == periods[i].key();
+        if !continues {
+            if i > start && periods[start].interval.is_some() {
+                runs.push(&periods[start..i]);
+            }
+            start = i;
+        }
+    }
+    runs
+}
+
+/// The legend panel: a coloured line and the speaker's name and counts.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    shown: &[&SpeakerTrend],
+) -> Result<()> {
+    let top = 64;
+    area.draw(&Text::new(
+        "Speakers",
+        (8, top - 26),
+        (FONT, 15).into_font().style(FontStyle::Bold),
+    ))
+    .map_err(drawing_error)?;
+    for (index, speaker) in shown.iter().enumerate() {
+        let y = top + index as i32 * 42;
+        let color = PALETTE[index % PALETTE.len()];
+        area.draw(&PathElement::new(
+            vec![(8, y + 8), (34, y + 8)],
+            color.stroke_width(3),
+        ))
+        .map_err(drawing_error)?;
+        area.draw(&Circle::new((21, y + 8), 4, color.filled()))
+            .map_err(drawing_error)?;
+        area.draw(&Text::new(
+            ellipsize(&speaker.speaker, 24),
+            (42, y),
+            (FONT, 14).into_font(),
+        ))
+        .map_err(drawing_error)?;
+        let detail = format!(
+            "n = {}, mean {}",
+            speaker.n,
+            super::table::signed(speaker.mean_tone).replace('-', "−")
+        );
+        area.draw(&Text::new(
+            detail,
+            (42, y + 18),
+            (FONT, 12).into_font().color(&AXIS_GREY),
+        ))
+        .map_err(drawing_error)?;
+    }
+    Ok(())
+}
+
+/// An f64 axis with the ticks we choose: for x (fractional years) month, quarter or year
+/// starts, where plotters' own ticks would fall on round decimals such as 2019.2 (mid-March);
+/// for y the tone scale's landmarks.
+struct TickedAxis {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for TickedAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Only bold grid lines, at our ticks.
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// `−1`, `−0.5`, `0`, `+0.5`, `+1`.
+fn y_label(y: f64) -> String {
+    if y.abs() < 1e-9 {
+        "0".to_string()
+    } else {
+        let text = format!("{:+}", (y * 100.0).round() / 100.0);
+        text.replace('-', "−")
+    }
+}
+
+/// Cuts a name to `max` characters with an ellipsis.
+fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+/// Tick positions and labels between two dates: the first of every 1, 3, 6, 12, 24, 60 or
+/// 120 months, the smallest step that gives at most about 10 ticks. Year starts read `2019`, others
+/// `2019-04`.
+fn x_ticks(from: NaiveDate, to: NaiveDate) -> Vec<(f64, String)> {
+    let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+    let span = months(to) - months(from) + 1;
+    let step = [1, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|step| span <= 9 * step)
+        .unwrap_or(240);
+    let mut ticks = Vec::new();
+    let mut date = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
+    while let Some(d) = date {
+        if d > to {
+            break;
+        }
+        if d >= from && months(d) % step == 0 {
+            let label = if d.month() == 1 {
+                d.year().to_string()
+            } else {
+                d.format("%Y-%m").to_string()
+            };
+            ticks.push((fractional_year(d), label));
+        }
+        date = d.checked_add_months(chrono::Months::new(1));
+    }
+    ticks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_follow_the_span() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let labels = |a, b| -> Vec<String> { x_ticks(a, b).into_iter().map(|t| t.1).collect() };
+        assert_eq!(
+            labels(d(2019, 4, 1), d(2019, 7, 1)),
+            ["2019-04", "2019-05", "2019-06", "2019-07"]
+        );
+        assert_eq!(
+            labels(d(2019, 1, 1), d(2020, 12, 31)),
+            ["2019", "2019-04", "2019-07", "2019-10", "2020", "2020-04", "2020-07", "2020-10"]
+        );
+        assert_eq!(
+            labels(d(2017, 4, 1), d(2021, 1, 1)),
+            ["2017-07", "2018", "2018-07", "2019", "2019-07", "2020", "2020-07", "2021"]
+        );
+        assert_eq!(
+            labels(d(2017, 1, 1), d(2022, 1, 1)),
+            ["2017", "2018", "2019", "2020", "2021", "2022"]
+        );
+        assert_eq!(
+            labels(d(2009, 1, 1), d(2026, 1, 1)),
+            ["2010", "2012", "2014", "2016", "2018", "2020", "2022", "2024", "2026"]
+        );
+        assert_eq!(y_label(-0.5), "−0.5");
+        assert_eq!(y_label(1.0), "+1");
+        assert_eq!(y_label(0.0), "0");
+    }
+}

@@ -1,0 +1,54 @@
+//! Trends: the tone of each speaker toward U.S.–Russia relations over time.
+//!
+//! Scored quotes ([`TrendQuote`], read from `tonetrack score` or `tonetrack predict` JSONL by
+//! [`read_trend_quotes`], or converted from [`crate::score::ScoredQuote`]) are aggregated per
+//! canonical speaker and period by [`aggregate`] / [`aggregate_with`] into [`Trends`], which
+//! render as a terminal table ([`table_string`]), CSV ([`csv_string`]), JSON ([`json_string`]),
+//! a chart ([`render_chart`], [`chart_svg_string`]) and a self-contained HTML report
+//! ([`html_report`], [`write_html_report`]).
+//!
+//! ```
+//! use tonetrack::trends::{aggregate, Period, TrendOptions, TrendQuote};
+//! let quote = |speaker: &str, date: &str, tone: f64, label: &str| TrendQuote {
+//!     speaker: Some(speaker.to_string()),
+//!     date: date.parse().ok(),
+//!     tone,
+//!     label: label.to_string(),
+//!     relevant: true,
+//!     quote: "…".to_string(),
+//!     article: "a.txt".to_string(),
+//! };
+//! let quotes = [
+//!     quote("Sergey Lavrov", "2019-05-14", -1.0, "negative"),
+//!     quote("Sergey Lavrov", "2019-06-01", 0.0, "neutral"),
+//!     quote("Sergey Lavrov", "2020-12-29", 1.0, "positive"),
+//! ];
+//! let options = TrendOptions { period: Period::Year, ..TrendOptions::default() };
+//! let trends = aggregate(&quotes, &options)?;
+//! let lavrov = &trends.speakers[0];
+//! assert_eq!(lavrov.periods[0].period, "2019");
+//! assert_eq!(lavrov.periods[0].mean_tone, -0.5);
+//! assert!(lavrov.periods[1].interval.is_none()); // a single quote
+//! assert!(lavrov.slope_per_year.unwrap() > 0.0);
+//! # Ok::<(), tonetrack::Error>(())
+//! ```
+
+mod aggregate;
+mod chart;
+mod input;
+mod report;
+mod table;
+
+pub use aggregate::{
+    aggregate, aggregate_with, bootstrap_interval, fractional_year, slope_per_year, Direction,
+    Interval, Period, PeriodKey, PeriodStats, QuoteCounts, SpeakerTrend, TrendOptions, Trends,
+};
+pub use chart::{
+    chart_svg_string, charted_speakers, render_chart, speaker_color, CHART_SIZE, MAX_CHART_SPEAKERS,
+};
+pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};
+pub use report::{html_report, write_html_report};
+pub use table::{
+    csv_string, json_string, single_quote_periods, spark_char, sparkline, table_string, SPARK_BARS,
+    SPARK_GAP,
+};

@@ -1,0 +1,242 @@
+//! Text outputs of [`Trends`]: a terminal table with sparklines, CSV and JSON.
+
+use serde::Serialize;
+
+use super::aggregate::{PeriodKey, SpeakerTrend, Trends};
+use crate::{Error, Result};
+
+/// Sparkline bars from tone −1 (▁) to +1 (█), eight equal bins on a fixed scale so that
+/// sparklines of different speakers compare.
+pub const SPARK_BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A period without quotes in a sparkline.
+pub const SPARK_GAP: char = '·';
+
+/// The bar for a mean tone in [−1, 1]: bin ⌊(tone + 1) / 2 × 8⌋, +1 in the top bin.
+pub fn spark_char(tone: f64) -> char {
+    let bin = ((tone.clamp(-1.0, 1.0) + 1.0) / 2.0 * SPARK_BARS.len() as f64).floor() as usize;
+    SPARK_BARS[bin.min(SPARK_BARS.len() - 1)]
+}
+
+/// One character per period of `range`: the bar of the speaker's mean tone, or [`SPARK_GAP`].
+pub fn sparkline(speaker: &SpeakerTrend, range: &[PeriodKey]) -> String {
+    range
+        .iter()
+        .map(|key| {
+            speaker
+                .periods
+                .iter()
+                .find(|p| p.key() == *key)
+                .map_or(SPARK_GAP, |p| spark_char(p.mean_tone))
+        })
+        .collect()
+}
+
+/// `+0.12` / `-0.40`: signed, two decimals.
+pub fn signed(x: f64) -> String {
+    // Avoid "-0.00" for tiny negatives.
+    let x = if x.abs() < 0.005 { 0.0 } else { x };
+    format!("{x:+.2}")
+}
+
+/// The trend cell: `+0.12/yr ↗`, or `–` without a slope.
+pub fn trend_cell(speaker: &SpeakerTrend) -> String {
+    match (speaker.slope_per_year, speaker.direction) {
+        (Some(slope), Some(direction)) => format!("{}/yr {}", signed(slope), direction.arrow()),
+        _ => "–".to_string(),
+    }
+}
+
+/// Periods of a speaker that rest on a single quote (and so have no interval).
+pub fn single_quote_periods(speaker: &SpeakerTrend) -> usize {
+    speaker.periods.iter().filter(|p| p.n == 1).count()
+}
+
+/// The terminal table: one row per speaker (most quotes first), then a legend and the counts
+/// of what was left out.
+pub fn table_string(trends: &Trends) -> String {
+    let range = trends.period_range();
+    let period = trends.period;
+    let header = [
+        "speaker".to_string(),
+        "n".to_string(),
+        "mean".to_string(),
+        "trend".to_string(),
+        "first".to_string(),
+        "last".to_string(),
+        "1-quote".to_string(),
+        format!("tone per {period}"),
+    ];
+    let rows: Vec<[String; 8]> = trends
+        .speakers
+        .iter()
+        .map(|s| {
+            [
+                s.speaker.clone(),
+                s.n.to_string(),
+                signed(s.mean_tone),
+                trend_cell(s),
+                s.first_period.clone().unwrap_or_else(|| "–".into()),
+                s.last_period.clone().unwrap_or_else(|| "–".into()),
+                format!("{}/{}", single_quote_periods(s), s.periods.len()),
+                sparkline(s, &range),
+            ]
+        })
+        .collect();
+    // Numbers right-aligned, text left-aligned.
+    let right = [false, true, true, true, false, false, true, false];
+    let width = |column: usize| {
+        rows.iter()
+            .map(|r| r[column].chars().count())
+            .chain([header[column].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: &[String; 8]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                let pad = " ".repeat(widths[i].saturating_sub(cell.chars().count()));
+                if right[i] {
+                    format!("{pad}{cell}")
+                } else {
+                    format!("{cell}{pad}")
+                }
+            })
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+
+    let mut out = String::new();
+    match (range.first(), range.last()) {
+        (Some(first), Some(last)) => out.push_str(&format!(
+            "Tone toward U.S.–Russia relations per {period}, {first} to {last} (relevant quotes)\n\n"
+        )),
+        _ => out.push_str("Tone toward U.S.–Russia relations (relevant quotes; none dated)\n\n"),
+    }
+    if trends.speakers.is_empty() {
+        out.push_str("No speaker to show.\n");
+    } else {
+        out.push_str(&line(&header));
+        for row in &rows {
+            out.push_str(&line(row));
+        }
+    }
+    out.push('\n');
+    out.push_str(&legend(trends));
+    out
+}
+
+/// Legend and accounting lines under the table.
+fn legend(trends: &Trends) -> String {
+    let c = &trends.counts;
+    let mut out = format!(
+        "Tone = P(positive) − P(negative). Sparkline: mean tone per {} on a fixed scale, \
+         ▁ = −1 … █ = +1, {SPARK_GAP} = no quotes.\n\
+         1-quote = periods resting on a single quote / periods with quotes (no interval there).\n\
+         trend = least-squares slope of tone per year over dated quotes (→ if |slope| < {}).\n\
+         Intervals (CSV/JSON/chart): {}.\n",
+        trends.period,
+        super::aggregate::Direction::FLAT_BELOW,
+        trends.interval_method
+    );
+    out.push_str(&format!(
+        "{} quotes read; {} used; {} irrelevant and {} without a speaker left out",
+        c.total, c.used, c.irrelevant, c.unattributed
+    ));
+    if c.other_speakers > 0 {
+        out.push_str(&format!("; {} by other speakers", c.other_speakers));
+    }
+    out.push_str(".\n");
+    if c.undated > 0 {
+        out.push_str(&format!(
+            "{} used quotes have no date: they count in n and the mean, in no period.\n",
+            c.undated
+        ));
+    }
+    if c.below_min_speakers > 0 {
+        out.push_str(&format!(
+            "{} speakers with fewer quotes than --min-quotes left out ({} quotes).\n",
+            c.below_min_speakers, c.below_min_quotes
+        ));
+    }
+    if !trends.unmatched_speakers.is_empty() {
+        out.push_str(&format!(
+            "No relevant quotes for: {}.\n",
+            trends.unmatched_speakers.join(", ")
+        ));
+    }
+    out
+}
+
+/// One CSV row: a speaker in a period.
+#[derive(Serialize)]
+struct CsvRow<'a> {
+    speaker: &'a str,
+    period: &'a str,
+    start: String,
+    end: String,
+    n: usize,
+    mean_tone: f64,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    single_quote: bool,
+    share_positive: f64,
+    share_neutral: f64,
+    share_negative: f64,
+}
+
+/// Rounds to 6 decimals so that CSV cells read cleanly (no `0.30000000000000004`).
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Per speaker and period statistics as CSV, one row per speaker-period with quotes; the
+/// interval cells are empty for single-quote periods.
+pub fn csv_string(trends: &Trends) -> Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for speaker in &trends.speakers {
+        for p in &speaker.periods {
+            writer
+                .serialize(CsvRow {
+                    speaker: &speaker.speaker,
+                    period: &p.period,
+                    start: p.start.to_string(),
+                    end: p.end.to_string(),
+                    n: p.n,
+                    mean_tone: round6(p.mean_tone),
+                    ci_low: p.interval.map(|i| round6(i.low)),
+                    ci_high: p.interval.map(|i| round6(i.high)),
+                    single_quote: p.n == 1,
+                    share_positive: round6(p.share_positive),
+                    share_neutral: round6(p.share_neutral),
+                    share_negative: round6(p.share_negative),
+                })
+                .map_err(|e| Error::Data(format!("writing CSV: {e}")))?;
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Data(format!("writing CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Data(format!("writing CSV: {e}")))
+}
+
+/// All statistics as pretty JSON: period, interval method, counts, and per speaker the
+/// overall numbers and the periods.
+pub fn json_string(trends: &Trends) -> Result<String> {
+    serde_json::to_string_pretty(trends).map_err(|e| Error::Data(format!("writing JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_has_no_negative_zero() {
+        assert_eq!(signed(-0.001), "+0.00");
+        assert_eq!(signed(-0.5), "-0.50");
+        assert_eq!(signed(0.126), "+0.13");
+    }
+}
