@@ -28,6 +28,12 @@ pub enum Command {
     Predict(PredictArgs),
     /// Show how each term of a text pushes each class.
     Explain(ExplainArgs),
+    /// List every direct quotation of articles, with speaker, date and relevance.
+    Quotes(QuotesArgs),
+    /// Score every quotation of articles: speaker, date, relevance and tone.
+    Score(ScoreArgs),
+    /// Per-speaker tone trends over time: table, sparklines, chart, HTML report.
+    Trends(TrendsArgs),
 }
 
 /// Output formats for tables of results.
@@ -260,6 +266,84 @@ pub struct ExplainArgs {
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+}
+
+/// How articles are read.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// Article files or directories (read recursively); `-` reads standard input.
+    #[arg(required = true)]
+    pub articles: Vec<PathBuf>,
+    /// CSV with columns file,date: dates that override what the articles say.
+    #[arg(long, value_name = "F.csv")]
+    pub dates: Option<PathBuf>,
+    /// Extra speaker aliases, a CSV with columns canonical,alias (added to data/speakers.csv).
+    #[arg(long, value_name = "F.csv")]
+    pub aliases: Option<PathBuf>,
+    /// Leave out quotations of fewer words.
+    #[arg(long, default_value_t = 1)]
+    pub min_words: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// `table`, `csv` or `jsonl`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Model file (default: the built-in model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Also show quotations that do not concern U.S.–Russia relations.
+    #[arg(long)]
+    pub all: bool,
+    /// `table`, `csv` or `jsonl`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// Article files or directories to score first (or use --scores).
+    #[arg(required_unless_present = "scores", conflicts_with = "scores")]
+    pub articles: Vec<PathBuf>,
+    /// JSONL written by `score --format jsonl` or `predict --data F.csv --format jsonl`.
+    #[arg(long, num_args = 1..)]
+    pub scores: Vec<PathBuf>,
+    /// Model file for scoring articles (default: the built-in model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// CSV with columns file,date, for articles.
+    #[arg(long, value_name = "F.csv")]
+    pub dates: Option<PathBuf>,
+    /// Extra speaker aliases, a CSV with columns canonical,alias.
+    #[arg(long, value_name = "F.csv")]
+    pub aliases: Option<PathBuf>,
+    /// Period of aggregation.
+    #[arg(long, default_value = "quarter", value_parser = ["month", "quarter", "year"])]
+    pub period: String,
+    /// Only these speakers, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub speakers: Vec<String>,
+    /// Leave out speakers with fewer relevant quotes.
+    #[arg(long, default_value_t = 1)]
+    pub min_quotes: usize,
+    /// `table`, `csv` or `json`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write a chart: SVG, or PNG when the name ends in .png.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 fn parse_range(s: &str) -> Result<(usize, usize), String> {

@@ -12,8 +12,13 @@ use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::file::{Classifiers, ColumnsInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, Examples, TrainParams, TrainReport};
 
+use tonetrack::article::{expand_paths, DateManifest, Reader, SpeakerAliases};
+use tonetrack::score::{default_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
+use tonetrack::trends::{self, Period, TrendOptions, TrendQuote};
+
 use crate::cli::{
-    ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, TrainArgs,
+    ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, QuotesArgs,
+    ReadArgs, ScoreArgs, TrainArgs, TrendsArgs,
 };
 use crate::output::{f3, warn, Out, Table};
 
@@ -44,6 +49,9 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Cv(args) => cv(args),
         Command::Predict(args) => predict(args),
         Command::Explain(args) => explain(args),
+        Command::Quotes(args) => quotes(args),
+        Command::Score(args) => score(args),
+        Command::Trends(args) => trends(args),
     }
 }
 
@@ -152,15 +160,16 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let mut reports = BTreeMap::new();
     for (target, rows) in &parts {
         let ex = examples(&data, rows, args.model.group_col.as_deref())?;
-        let (classifier, report) = valid
-            .fit_with_progress(&ex, &|| bar.inc(1))
-            .with_context(|| {
-                if args.per_target {
-                    format!("training the classifier for target `{target}`")
-                } else {
-                    "training".to_string()
-                }
-            })?;
+        let (classifier, report) =
+            valid
+                .fit_with_progress(&ex, &|| bar.inc(1))
+                .with_context(|| {
+                    if args.per_target {
+                        format!("training the classifier for target `{target}`")
+                    } else {
+                        "training".to_string()
+                    }
+                })?;
         classifiers.insert(target.clone(), classifier);
         reports.insert(target.clone(), report);
     }
@@ -176,7 +185,7 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
             .into_values()
             .next()
             .context("no training rows")?;
-        Classifiers::Single(single)
+        Classifiers::Single(Box::new(single))
     };
     let model = Model {
         classifiers,
@@ -227,7 +236,11 @@ fn print_train_report(
             params.folds
         ))?;
         for point in &report.cv_grid {
-            let mark = if point.c == report.c { "  <- chosen" } else { "" };
+            let mark = if point.c == report.c {
+                "  <- chosen"
+            } else {
+                ""
+            };
             out.line(format!(
                 "{prefix}  C = {:<6} {} ± {}{mark}",
                 point.c,
@@ -324,7 +337,8 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
         e.n,
         f3(e.accuracy),
         f3(e.macro_f1),
-        e.f_avg.map_or(String::new(), |f| format!("   F_avg = {}", f3(f)))
+        e.f_avg
+            .map_or(String::new(), |f| format!("   F_avg = {}", f3(f)))
     ))?;
     out.line("")?;
     let mut table = Table::new(&["class", "precision", "recall", "f1", "support"]);
@@ -427,10 +441,12 @@ fn top_terms(p: &Prediction) -> String {
         .join("; ")
 }
 
+/// One text to predict: the input columns to pass through, the text, and its target.
+type PredictInput = (Vec<(String, String)>, String, Option<String>);
+
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     let model = Model::load(&args.model)?;
-    // Each input row: its passed-through columns, text and target.
-    let mut inputs: Vec<(Vec<(String, String)>, String, Option<String>)> = Vec::new();
+    let mut inputs: Vec<PredictInput> = Vec::new();
     if let Some(path) = &args.data {
         let mut columns = Columns::new(&args.text_col, None);
         columns.target = args.target_col.clone();
@@ -566,4 +582,430 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = clean.chars().take(max.saturating_sub(1)).collect();
     format!("{cut}…")
+}
+
+/// The alias table: the built-in one plus the user's.
+fn aliases(extra: Option<&Path>) -> anyhow::Result<SpeakerAliases> {
+    let mut aliases = SpeakerAliases::builtin();
+    if let Some(path) = extra {
+        aliases.merge(SpeakerAliases::load(path)?);
+    }
+    Ok(aliases)
+}
+
+fn reader(dates: Option<&Path>, extra_aliases: Option<&Path>) -> anyhow::Result<Reader> {
+    let mut reader = Reader::new().with_aliases(aliases(extra_aliases)?);
+    if let Some(path) = dates {
+        reader = reader.with_manifest(DateManifest::load(path)?);
+    }
+    Ok(reader)
+}
+
+fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
+    Ok(match path {
+        Some(p) => Model::load(p)?,
+        None => default_model()?,
+    })
+}
+
+/// Counts what happened to the inputs of a run, and turns it into the exit outcome.
+#[derive(Default)]
+struct RunTally {
+    articles: usize,
+    quotes: usize,
+    failed: usize,
+}
+
+impl RunTally {
+    /// Reports a skipped or failed input on stderr; returns the value of a processed one.
+    fn take<T>(&mut self, outcome: InputOutcome<T>) -> Option<T> {
+        match outcome {
+            InputOutcome::Done { value, warning } => {
+                if let Some(w) = warning {
+                    warn(w);
+                }
+                self.articles += 1;
+                Some(value)
+            }
+            InputOutcome::Skipped { name, reason } => {
+                warn(format!("{name}: skipped: {reason}"));
+                self.failed += 1;
+                None
+            }
+            InputOutcome::Failed(e) => {
+                warn(e);
+                self.failed += 1;
+                None
+            }
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        if self.failed > 0 {
+            warn(format!(
+                "{} input(s) could not be read as articles (see above)",
+                self.failed
+            ));
+            Outcome::SomeFailed
+        } else if self.quotes == 0 {
+            eprintln!(
+                "tonetrack: no quotations found in {} article(s)",
+                self.articles
+            );
+            Outcome::NothingFound
+        } else {
+            Outcome::Success
+        }
+    }
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
+    let ReadArgs {
+        articles,
+        dates,
+        aliases,
+        min_words,
+    } = &args.read;
+    let reader = reader(dates.as_deref(), aliases.as_deref())?;
+    let inputs = expand_paths(articles)?;
+    let mut out = Out::new();
+    let mut tally = RunTally::default();
+    let mut csv_header_written = false;
+    stream_inputs(
+        &inputs,
+        |name, text| reader.read(name, text),
+        |outcome| {
+            let Some(article) = tally.take(outcome) else {
+                return Ok(());
+            };
+            let records: Vec<_> = article
+                .records()
+                .into_iter()
+                .filter(|r| word_count(&r.quote) >= *min_words)
+                .collect();
+            tally.quotes += records.len();
+            let io = |e: anyhow::Error| tonetrack::Error::Data(e.to_string());
+            match args.format {
+                Format::Jsonl | Format::Json => {
+                    for r in &records {
+                        out.json_line(r).map_err(io)?;
+                    }
+                }
+                Format::Csv => {
+                    let mut writer = csv::WriterBuilder::new()
+                        .has_headers(!csv_header_written)
+                        .from_writer(Vec::new());
+                    for r in &records {
+                        writer
+                            .serialize(r)
+                            .map_err(|e| tonetrack::Error::Data(e.to_string()))?;
+                        csv_header_written = true;
+                    }
+                    let bytes = writer
+                        .into_inner()
+                        .map_err(|e| tonetrack::Error::Data(e.to_string()))?;
+                    let text = String::from_utf8_lossy(&bytes);
+                    if !text.is_empty() {
+                        out.line(text.trim_end_matches('\n')).map_err(io)?;
+                    }
+                }
+                Format::Table => {
+                    out.line(article_heading(
+                        &article.name,
+                        &article.title,
+                        article.date,
+                        article.date_source.as_str(),
+                    ))
+                    .map_err(io)?;
+                    let mut table =
+                        Table::new(&["¶", "speaker", "partial", "relevant", "cue", "quote"]);
+                    for r in &records {
+                        table.row(vec![
+                            r.paragraph.to_string(),
+                            r.speaker.clone().unwrap_or_else(|| "?".into()),
+                            yes_no(r.partial),
+                            yes_no(r.relevant),
+                            shorten(r.cue.as_deref().unwrap_or(""), 28),
+                            shorten(&r.quote, 80),
+                        ]);
+                    }
+                    if records.is_empty() {
+                        out.line("  (no quotations)").map_err(io)?;
+                    } else {
+                        for line in table.render() {
+                            out.line(format!("  {line}")).map_err(io)?;
+                        }
+                    }
+                    out.line("").map_err(io)?;
+                }
+            }
+            Ok(())
+        },
+    )?;
+    out.flush()?;
+    Ok(tally.outcome())
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn article_heading(
+    name: &str,
+    title: &str,
+    date: Option<chrono::NaiveDate>,
+    date_source: &str,
+) -> String {
+    let date = match date {
+        Some(d) => format!("{d} ({date_source})"),
+        None => "no date".to_string(),
+    };
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", shorten(title, 70))
+    };
+    format!("== {name}{title} · {date}")
+}
+
+/// A bar of 5 cells each side of a centre line: tone −1 fills the left, +1 the right.
+fn tone_bar(tone: f64) -> String {
+    let cells = (tone.abs().min(1.0) * 5.0).round() as usize;
+    let (left, right) = if tone < 0.0 {
+        (
+            format!("{}{}", " ".repeat(5 - cells), "█".repeat(cells)),
+            " ".repeat(5),
+        )
+    } else {
+        (
+            " ".repeat(5),
+            format!("{}{}", "█".repeat(cells), " ".repeat(5 - cells)),
+        )
+    };
+    format!("{left}│{right}")
+}
+
+/// Scores every input, handing each article's scored quotes to `sink` in input order.
+fn score_inputs(
+    read: &ReadArgs,
+    model_path: Option<&Path>,
+    mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
+) -> anyhow::Result<RunTally> {
+    let reader = reader(read.dates.as_deref(), read.aliases.as_deref())?;
+    let model = load_model(model_path)?;
+    let scorer = Scorer::new(&reader, &model)?;
+    let inputs = expand_paths(&read.articles)?;
+    let mut tally = RunTally::default();
+    let bar = ProgressBar::new(inputs.len() as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("scoring [{bar:30}] {pos}/{len} articles ({elapsed})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    stream_inputs(
+        &inputs,
+        |name, text| {
+            let (article, quotes) = scorer.score_text(name, text);
+            ScoredArticle {
+                name: article.name,
+                title: article.title,
+                date: article.date,
+                date_source: article.date_source.as_str().to_string(),
+                quotes: quotes
+                    .into_iter()
+                    .filter(|q| word_count(&q.quote) >= read.min_words)
+                    .collect(),
+            }
+        },
+        |outcome| {
+            bar.inc(1);
+            if let Some(article) = tally.take(outcome) {
+                tally.quotes += article.quotes.len();
+                sink(&article).map_err(|e| tonetrack::Error::Data(e.to_string()))?;
+            }
+            Ok(())
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(tally)
+}
+
+struct ScoredArticle {
+    name: String,
+    title: String,
+    date: Option<chrono::NaiveDate>,
+    date_source: String,
+    quotes: Vec<ScoredQuote>,
+}
+
+fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
+    let mut out = Out::new();
+    let mut csv_header_written = false;
+    let show_all = args.all;
+    let mut tally = score_inputs(&args.read, args.model.as_deref(), |article| {
+        let quotes: Vec<&ScoredQuote> = article
+            .quotes
+            .iter()
+            .filter(|q| show_all || q.relevant)
+            .collect();
+        match args.format {
+            Format::Jsonl | Format::Json => {
+                for q in &quotes {
+                    out.json_line(q)?;
+                }
+            }
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                if !csv_header_written {
+                    writer.write_record([
+                        "article",
+                        "title",
+                        "date",
+                        "date_source",
+                        "speaker",
+                        "quote",
+                        "start",
+                        "end",
+                        "paragraph",
+                        "partial",
+                        "relevant",
+                        "cue",
+                        "label",
+                        "p_negative",
+                        "p_neutral",
+                        "p_positive",
+                        "tone",
+                        "top_terms",
+                    ])?;
+                    csv_header_written = true;
+                }
+                for q in &quotes {
+                    let p = |c: &str| format!("{:.4}", q.probabilities.get(c).unwrap_or(&0.0));
+                    writer.write_record([
+                        q.article.clone(),
+                        q.title.clone().unwrap_or_default(),
+                        q.date.map(|d| d.to_string()).unwrap_or_default(),
+                        q.date_source.clone(),
+                        q.speaker.clone().unwrap_or_default(),
+                        q.quote.clone(),
+                        q.start.to_string(),
+                        q.end.to_string(),
+                        q.paragraph.to_string(),
+                        q.partial.to_string(),
+                        q.relevant.to_string(),
+                        q.cue.clone().unwrap_or_default(),
+                        q.label.clone(),
+                        p("negative"),
+                        p("neutral"),
+                        p("positive"),
+                        format!("{:.4}", q.tone),
+                        q.top_terms.join("; "),
+                    ])?;
+                }
+                let text = String::from_utf8(writer.into_inner()?)?;
+                if !text.is_empty() {
+                    out.line(text.trim_end_matches('\n'))?;
+                }
+            }
+            Format::Table => {
+                out.line(article_heading(
+                    &article.name,
+                    &article.title,
+                    article.date,
+                    &article.date_source,
+                ))?;
+                if quotes.is_empty() {
+                    out.line("  (no quotations on U.S.–Russia relations; --all shows every one)")?;
+                }
+                let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
+                for q in &quotes {
+                    let mut quote = shorten(&q.quote, 72);
+                    if !q.relevant {
+                        quote = format!("[not about US–Russia] {quote}");
+                    }
+                    table.row(vec![
+                        q.speaker.clone().unwrap_or_else(|| "?".into()),
+                        format!("{:+.2}", q.tone),
+                        tone_bar(q.tone),
+                        q.label.clone(),
+                        quote,
+                    ]);
+                }
+                if !quotes.is_empty() {
+                    for line in table.render() {
+                        out.line(format!("  {line}"))?;
+                    }
+                }
+                out.line("")?;
+            }
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    if !show_all {
+        // Irrelevant quotes were found but not shown; they still count as found.
+        tally.quotes = tally.quotes.max(usize::from(tally.quotes > 0));
+    }
+    Ok(tally.outcome())
+}
+
+fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
+    let alias_table = aliases(args.aliases.as_deref())?;
+    let mut quotes: Vec<TrendQuote> = Vec::new();
+    let mut outcome = Outcome::Success;
+    if args.scores.is_empty() {
+        let read = ReadArgs {
+            articles: args.articles.clone(),
+            dates: args.dates.clone(),
+            aliases: args.aliases.clone(),
+            min_words: 1,
+        };
+        let tally = score_inputs(&read, args.model.as_deref(), |article| {
+            quotes.extend(article.quotes.iter().map(TrendQuote::from));
+            Ok(())
+        })?;
+        outcome = tally.outcome();
+    } else {
+        for path in &args.scores {
+            quotes.extend(trends::read_trend_quotes(path)?);
+        }
+    }
+    let options = TrendOptions {
+        period: args.period.parse::<Period>()?,
+        speakers: args.speakers.clone(),
+        min_quotes: args.min_quotes,
+        ..TrendOptions::default()
+    };
+    let canonical = |name: &str| {
+        alias_table
+            .canonical(name)
+            .map_or_else(|| name.to_string(), str::to_string)
+    };
+    let result = trends::aggregate_with(&quotes, &options, &canonical)?;
+    for name in &result.unmatched_speakers {
+        warn(format!("--speakers: no relevant quotes by `{name}`"));
+    }
+    let mut out = Out::new();
+    match args.format {
+        Format::Csv => out.line(trends::csv_string(&result)?.trim_end_matches('\n'))?,
+        Format::Json | Format::Jsonl => out.line(trends::json_string(&result)?)?,
+        Format::Table => out.line(trends::table_string(&result).trim_end_matches('\n'))?,
+    }
+    out.flush()?;
+    if let Some(path) = &args.chart {
+        trends::render_chart(&result, path)?;
+        eprintln!("tonetrack: wrote chart {}", path.display());
+    }
+    if let Some(path) = &args.html {
+        trends::write_html_report(&result, path)?;
+        eprintln!("tonetrack: wrote report {}", path.display());
+    }
+    if result.speakers.is_empty() && matches!(outcome, Outcome::Success) {
+        outcome = Outcome::NothingFound;
+    }
+    Ok(outcome)
 }

@@ -360,12 +360,18 @@ mod tests {
         let err = parse("text,label\na,b\nc,d,e\n", &cols, false)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("t.csv:3:") && err.contains("3 fields"), "{err}");
+        assert!(
+            err.starts_with("t.csv:3:") && err.contains("3 fields"),
+            "{err}"
+        );
         let bytes = b"text,label\nok,positive\nbad \xff,negative\n";
         let err = parse_csv(Path::new("t.csv"), bytes, &cols, false)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("t.csv:3:") && err.contains("UTF-8"), "{err}");
+        assert!(
+            err.starts_with("t.csv:3:") && err.contains("UTF-8"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -3,7 +3,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::article::{read_input, Article, Input, Loaded, Reader};
+use crate::error::{Error, Result};
+use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
+use crate::model::Model;
 
 /// One scored quotation: where it is, who said it and when, and its tone toward U.S.–Russia
 /// relations. This is one line of `tonetrack score --format jsonl`.
@@ -41,4 +47,123 @@ pub struct ScoredQuote {
     pub tone: f64,
     /// The terms that pushed the label most.
     pub top_terms: Vec<String>,
+}
+
+/// The built-in default model (`models/default.json`, trained by the command in
+/// `data/README.md`), embedded in the binary so that `score` works with no `--model`.
+pub const DEFAULT_MODEL_BYTES: &[u8] = include_bytes!("../models/default.json");
+
+/// Loads the built-in default model.
+pub fn default_model() -> Result<Model> {
+    Model::from_bytes(
+        DEFAULT_MODEL_BYTES,
+        std::path::Path::new("<built-in models/default.json>"),
+    )
+}
+
+/// Reads articles and scores their quotations with one classifier.
+pub struct Scorer<'a> {
+    reader: &'a Reader,
+    classifier: &'a Classifier,
+    top_terms: usize,
+}
+
+impl<'a> Scorer<'a> {
+    /// A scorer with a model that has a single classifier (per-target models route by a
+    /// target that articles do not have).
+    pub fn new(reader: &'a Reader, model: &'a Model) -> Result<Self> {
+        Ok(Scorer {
+            reader,
+            classifier: model.classifier_for(None)?,
+            top_terms: DEFAULT_TOP_TERMS,
+        })
+    }
+
+    /// How many top terms each quote lists.
+    pub fn with_top_terms(mut self, n: usize) -> Self {
+        self.top_terms = n;
+        self
+    }
+
+    /// Every quotation of an article, scored.
+    pub fn score_article(&self, article: &Article) -> Vec<ScoredQuote> {
+        article
+            .records()
+            .into_iter()
+            .map(|r| {
+                let p = self.classifier.predict(&r.quote, self.top_terms);
+                ScoredQuote {
+                    article: r.article,
+                    title: Some(r.title).filter(|t| !t.is_empty()),
+                    date: article.date,
+                    date_source: article.date_source.as_str().to_string(),
+                    speaker: r.speaker,
+                    tone: p.tone(),
+                    label: p.label.clone(),
+                    probabilities: p.probabilities.iter().cloned().collect(),
+                    top_terms: p.top_terms.into_iter().map(|t| t.term).collect(),
+                    quote: r.quote,
+                    start: r.start,
+                    end: r.end,
+                    paragraph: r.paragraph,
+                    partial: r.partial,
+                    relevant: r.relevant,
+                    cue: r.cue,
+                }
+            })
+            .collect()
+    }
+
+    /// Reads and scores one text.
+    pub fn score_text(&self, name: &str, text: &str) -> (Article, Vec<ScoredQuote>) {
+        let article = self.reader.read(name, text);
+        let scored = self.score_article(&article);
+        (article, scored)
+    }
+}
+
+/// What became of one input.
+#[derive(Debug)]
+pub enum InputOutcome<T> {
+    /// Read (with a warning when invalid UTF-8 was replaced) and processed.
+    Done { value: T, warning: Option<String> },
+    /// Not an article (binary), skipped with the reason.
+    Skipped { name: String, reason: String },
+    /// Could not be read.
+    Failed(Error),
+}
+
+/// How many inputs are read and processed together: enough to keep every core busy, few
+/// enough that memory does not grow with the number of inputs.
+pub const CHUNK: usize = 64;
+
+/// Reads each input and applies `work` to its text, in parallel, handing the outcomes to
+/// `sink` in input order. Inputs are processed in chunks of [`CHUNK`], so memory stays
+/// bounded however many inputs there are. `sink` may stop the run by returning an error.
+pub fn stream_inputs<T: Send>(
+    inputs: &[Input],
+    work: impl Fn(&str, &str) -> T + Sync,
+    mut sink: impl FnMut(InputOutcome<T>) -> Result<()>,
+) -> Result<()> {
+    for chunk in inputs.chunks(CHUNK) {
+        let outcomes: Vec<InputOutcome<T>> = chunk
+            .par_iter()
+            .map(|input| match read_input(input) {
+                Ok(Loaded::Text {
+                    name,
+                    text,
+                    warning,
+                }) => InputOutcome::Done {
+                    value: work(&name, &text),
+                    warning,
+                },
+                Ok(Loaded::Skipped { name, reason }) => InputOutcome::Skipped { name, reason },
+                Err(e) => InputOutcome::Failed(e),
+            })
+            .collect();
+        for outcome in outcomes {
+            sink(outcome)?;
+        }
+    }
+    Ok(())
 }

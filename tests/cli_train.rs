@@ -36,7 +36,14 @@ fn train_eval_predict_explain_round_trip() {
 
     // Evaluation on the held-out pages, as JSON with the documented keys.
     let output = tonetrack()
-        .args(["eval", "--format", "json", "--favg", "positive,negative", "--model"])
+        .args([
+            "eval",
+            "--format",
+            "json",
+            "--favg",
+            "positive,negative",
+            "--model",
+        ])
         .arg(&model)
         .arg("--data")
         .arg(repo("data/quotes_test.csv"))
@@ -112,8 +119,19 @@ fn predict_passes_csv_columns_through() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     let header = text.lines().next().unwrap();
-    for col in ["id", "speaker", "date", "label", "p_negative", "p_positive", "tone"] {
-        assert!(header.split(',').any(|h| h == col), "missing {col} in {header}");
+    for col in [
+        "id",
+        "speaker",
+        "date",
+        "label",
+        "p_negative",
+        "p_positive",
+        "tone",
+    ] {
+        assert!(
+            header.split(',').any(|h| h == col),
+            "missing {col} in {header}"
+        );
     }
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(reader.records().count(), 219);
@@ -129,7 +147,9 @@ fn a_missing_column_is_named_with_the_columns_that_exist() {
         .arg(dir.path().join("m.json"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("quotes_train.csv:1: no column named `body`"))
+        .stderr(predicate::str::contains(
+            "quotes_train.csv:1: no column named `body`",
+        ))
         .stderr(predicate::str::contains("id, text, speaker"));
     assert!(!dir.path().join("m.json").exists());
 }
@@ -138,7 +158,11 @@ fn a_missing_column_is_named_with_the_columns_that_exist() {
 fn one_class_is_refused_and_no_model_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("one.csv");
-    std::fs::write(&csv, "text,label\nfine talks,positive\ngood talks,positive\n").unwrap();
+    std::fs::write(
+        &csv,
+        "text,label\nfine talks,positive\ngood talks,positive\n",
+    )
+    .unwrap();
     tonetrack()
         .args(["train", "--min-df", "1", "--c", "1", "--data"])
         .arg(&csv)

@@ -123,7 +123,10 @@ impl Classifier {
         vectorizer.validate()?;
         model.validate()?;
         let problem = if classes.len() < 2 {
-            Some(format!("{} class(es); at least 2 are needed", classes.len()))
+            Some(format!(
+                "{} class(es); at least 2 are needed",
+                classes.len()
+            ))
         } else if model.n_classes() != classes.len() {
             Some(format!(
                 "{} classes but weights for {}",

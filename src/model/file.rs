@@ -40,7 +40,7 @@ pub struct Model {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Classifiers {
-    Single(Classifier),
+    Single(Box<Classifier>),
     PerTarget(BTreeMap<String, Classifier>),
 }
 

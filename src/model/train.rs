@@ -342,11 +342,12 @@ impl ValidTrainParams {
             ClassWeight::Uniform => None,
             ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
         };
-        let model =
-            self.params
-                .logistic(c)
-                .check()?
-                .fit(&x, &train_y, classes.len(), weights.as_deref())?;
+        let model = self.params.logistic(c).check()?.fit(
+            &x,
+            &train_y,
+            classes.len(),
+            weights.as_deref(),
+        )?;
         Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
     }
 }
@@ -401,11 +402,7 @@ fn split(folds: &[Vec<usize>], k: usize) -> (Vec<usize>, Vec<usize>) {
 /// Seeded stratified k-fold over groups: the rows of a group share a fold; groups are
 /// shuffled, ordered by their (first row's) label, and dealt round-robin, so every fold gets a
 /// similar share of each label.
-pub fn stratified_group_folds(
-    examples: &Examples,
-    k: usize,
-    seed: u64,
-) -> Result<Vec<Vec<usize>>> {
+pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Result<Vec<Vec<usize>>> {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, g) in examples.groups.iter().enumerate() {
         groups.entry(g.as_str()).or_default().push(i);
