@@ -846,7 +846,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let mut out = Out::new();
     let mut csv_header_written = false;
     let show_all = args.all;
-    let mut tally = score_inputs(&args.read, args.model.as_deref(), |article| {
+    let tally = score_inputs(&args.read, args.model.as_deref(), |article| {
         let quotes: Vec<&ScoredQuote> = article
             .quotes
             .iter()
@@ -946,10 +946,6 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
         Ok(())
     })?;
     out.flush()?;
-    if !show_all {
-        // Irrelevant quotes were found but not shown; they still count as found.
-        tally.quotes = tally.quotes.max(usize::from(tally.quotes > 0));
-    }
     Ok(tally.outcome())
 }
 

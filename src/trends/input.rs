@@ -42,7 +42,9 @@ impl From<&ScoredQuote> for TrendQuote {
     fn from(q: &ScoredQuote) -> Self {
         TrendQuote {
             speaker: q.speaker.clone().filter(|s| !s.trim().is_empty()),
-            date: q.date,
+            // A banner date is the web page's, not the article's: too weak to place a quote
+            // in time, so the quote counts as undated.
+            date: q.date.filter(|_| q.date_source != "banner"),
             tone: q.tone,
             label: q.label.to_lowercase(),
             relevant: q.relevant,
@@ -116,6 +118,9 @@ fn text_field(obj: &Map<String, Value>, keys: &[&str]) -> Option<String> {
 
 /// `date`: ISO `yyyy-mm-dd`, possibly the start of a timestamp (`2019-05-14T09:00:00Z`).
 fn date(obj: &Map<String, Value>) -> std::result::Result<Option<NaiveDate>, String> {
+    if text_field(obj, &["date_source"]).as_deref() == Some("banner") {
+        return Ok(None);
+    }
     let Some(text) = text_field(obj, &["date"]) else {
         return Ok(None);
     };

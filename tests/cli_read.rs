@@ -1,0 +1,154 @@
+//! The real binary on the seed articles: `quotes`, `score` and `trends`, as a user runs them
+//! from a fresh clone (built-in model, no ../shared needed).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn tonetrack() -> Command {
+    let mut cmd = Command::cargo_bin("tonetrack").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn jsonl(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn quotes_jsonl_has_the_documented_keys_and_valid_offsets() {
+    let output = tonetrack()
+        .args(["quotes", "seeds/", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let rows = jsonl(&output.stdout);
+    // 42 gold rows, of which "Of course," and its continuation are read as one quote.
+    assert_eq!(rows.len(), 41);
+    let keys = [
+        "article",
+        "title",
+        "date",
+        "date_source",
+        "speaker",
+        "quote",
+        "start",
+        "end",
+        "paragraph",
+        "partial",
+        "relevant",
+        "cue",
+    ];
+    for row in &rows {
+        let object = row.as_object().unwrap();
+        assert_eq!(object.len(), keys.len(), "{row}");
+        for key in keys {
+            assert!(object.contains_key(key), "missing {key} in {row}");
+        }
+        let text = std::fs::read_to_string(repo(row["article"].as_str().unwrap())).unwrap();
+        let (start, end) = (
+            row["start"].as_u64().unwrap() as usize,
+            row["end"].as_u64().unwrap() as usize,
+        );
+        assert!(
+            text.get(start..end).is_some(),
+            "offsets not on char boundaries"
+        );
+    }
+    let sources: Vec<&str> = rows
+        .iter()
+        .map(|r| r["date_source"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&"dateline") && sources.contains(&"header"));
+    assert!(sources.contains(&"none") && sources.contains(&"banner"));
+}
+
+#[test]
+fn score_seeds_prints_every_relevant_quote_with_speaker_date_and_tone() {
+    let output = tonetrack()
+        .args(["score", "seeds/", "--format", "jsonl", "--all"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let rows = jsonl(&output.stdout);
+    assert_eq!(rows.len(), 41);
+    for row in &rows {
+        let p = &row["probabilities"];
+        let tone = row["tone"].as_f64().unwrap();
+        let expected = p["positive"].as_f64().unwrap() - p["negative"].as_f64().unwrap();
+        assert!((tone - expected).abs() < 1e-12);
+        assert!(["positive", "neutral", "negative"].contains(&row["label"].as_str().unwrap()));
+        assert!(row["top_terms"].is_array());
+    }
+    let relevant = rows.iter().filter(|r| r["relevant"] == true).count();
+
+    // The default table shows relevant quotes only, with speakers and dates.
+    let table = tonetrack().args(["score", "seeds/"]).output().unwrap();
+    assert!(table.status.success());
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("Sergey Lavrov") && text.contains("Mike Pompeo"));
+    assert!(text.contains("2019-09-05 (dateline)"));
+    let quote_lines = text
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.trim_start().starts_with("speaker"))
+        .count();
+    assert_eq!(quote_lines, relevant);
+}
+
+#[test]
+fn trends_on_the_seeds_follow_lavrov_across_years() {
+    let output = tonetrack()
+        .args([
+            "trends",
+            "seeds/",
+            "--dates",
+            "data/seeds_dates.csv",
+            "--period",
+            "year",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let speakers = json["speakers"].as_array().unwrap();
+    let lavrov = speakers
+        .iter()
+        .find(|s| s["speaker"] == "Sergey Lavrov")
+        .expect("Lavrov");
+    let periods: Vec<&str> = lavrov["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, vec!["2019", "2020"]);
+    let ministry = speakers
+        .iter()
+        .find(|s| s["speaker"] == "Russian Foreign Ministry")
+        .expect("the 2017 statement is its own speaker");
+    assert_eq!(ministry["periods"][0]["period"], "2017");
+}
+
+#[test]
+fn an_article_without_quotes_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain.txt");
+    std::fs::write(&file, "Nothing was said here.\n\nNot a word.\n").unwrap();
+    tonetrack()
+        .arg("quotes")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no quotations found"));
+}
