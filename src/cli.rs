@@ -94,6 +94,10 @@ pub struct ModelArgs {
     /// Mark the words after a negation (up to punctuation) with a NEG_ prefix.
     #[arg(long)]
     pub negation: bool,
+    /// With --mention-cols: words within N words of the target mention also count as
+    /// target-context features of their own.
+    #[arg(long, value_name = "N")]
+    pub mention_window: Option<usize>,
     /// Keep stop words.
     #[arg(long)]
     pub keep_stop_words: bool,
@@ -156,6 +160,7 @@ impl ModelArgs {
                 negation_scope: self.negation,
                 word_ngrams: self.ngrams,
                 char_ngrams: self.char_ngrams,
+                mention_window: self.mention_window,
             },
             min_df: self.min_df,
             max_df: self.max_df,

@@ -32,6 +32,11 @@ pub struct AnalyzerConfig {
     pub word_ngrams: (usize, usize),
     /// Character n-gram range inside word boundaries (scikit-learn's `char_wb`), if any.
     pub char_ngrams: Option<(usize, usize)>,
+    /// Also emit each word within this many (filtered) words of a target mention
+    /// ([`MENTION_MARKER`]) as a separate `@word` term, so that the words near the target get
+    /// weights of their own (the target-context features of target-dependent sentiment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mention_window: Option<usize>,
 }
 
 impl Default for AnalyzerConfig {
@@ -45,6 +50,7 @@ impl Default for AnalyzerConfig {
             negation_scope: false,
             word_ngrams: (1, 2),
             char_ngrams: None,
+            mention_window: None,
         }
     }
 }
@@ -122,6 +128,7 @@ impl Analyzer {
         let mut words = WordNgrams::new(min, max);
         let mut bounds = Vec::new();
         let mut char_term = String::new();
+        let mut near_mention = Vec::new();
         let mut stream = self.token_stream(text);
         while stream.advance() {
             let word = &stream.token().text;
@@ -129,6 +136,12 @@ impl Analyzer {
             if let Some(range) = self.config.char_ngrams {
                 char_wb_ngrams(word, range, &mut bounds, &mut char_term, &mut emit);
             }
+            if self.config.mention_window.is_some() {
+                near_mention.push(word.clone());
+            }
+        }
+        if let Some(window) = self.config.mention_window {
+            emit_mention_context(&near_mention, window, &mut char_term, &mut emit);
         }
     }
 
@@ -137,6 +150,33 @@ impl Analyzer {
         let mut terms = Vec::new();
         self.for_each_term(text, |term| terms.push(term.to_owned()));
         terms
+    }
+}
+
+/// Prefix of the terms made by [`AnalyzerConfig::mention_window`].
+pub const MENTION_CONTEXT_PREFIX: &str = "@";
+
+/// Emits `@word` for every word within `window` words of a mention marker (once per
+/// occurrence near each marker, the marker itself excluded).
+fn emit_mention_context(
+    words: &[String],
+    window: usize,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
+    for (at, _) in words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| *w == MENTION_MARKER)
+    {
+        let from = at.saturating_sub(window);
+        let to = (at + window + 1).min(words.len());
+        for word in words[from..to].iter().filter(|w| *w != MENTION_MARKER) {
+            term.clear();
+            term.push_str(MENTION_CONTEXT_PREFIX);
+            term.push_str(word);
+            emit(term);
+        }
     }
 }
 
@@ -158,6 +198,32 @@ mod tests {
 
     fn analyzer(config: AnalyzerConfig) -> Analyzer {
         Analyzer::new(config).expect("valid config")
+    }
+
+    #[test]
+    fn mention_window_emits_the_words_near_the_marker() {
+        let config = AnalyzerConfig {
+            word_ngrams: (1, 1),
+            mention_window: Some(1),
+            ..AnalyzerConfig::default()
+        };
+        let text = format!("Critics slammed {MENTION_MARKER} harshly over trade policy");
+        let terms = analyzer(config).terms(&text);
+        let context: Vec<&str> = terms
+            .iter()
+            .filter(|t| t.starts_with('@'))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(context, ["@slam", "@harsh"]);
+        // Without a marker there is no context term.
+        let plain = analyzer(AnalyzerConfig {
+            mention_window: Some(3),
+            ..AnalyzerConfig::default()
+        });
+        assert!(plain
+            .terms("Critics slammed him")
+            .iter()
+            .all(|t| !t.starts_with('@')));
     }
 
     #[test]
@@ -262,6 +328,7 @@ mod tests {
             negation_scope: false,
             word_ngrams: (1, 1),
             char_ngrams: None,
+            mention_window: None,
         };
         assert_eq!(
             analyzer(config).terms("The Relations, 3.5 times"),
