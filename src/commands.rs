@@ -441,6 +441,19 @@ fn top_terms(p: &Prediction) -> String {
         .join("; ")
 }
 
+/// Names of the columns `predict` adds.
+const PREDICTION_COLUMNS: [&str; 4] = ["label", "probabilities", "tone", "top_terms"];
+
+/// An input column keeps its name unless `predict` writes a column of that name (e.g. the gold
+/// `label` of a labeled CSV): then it is passed through as `input_NAME`.
+fn passed_column_name(header: &str) -> String {
+    if PREDICTION_COLUMNS.contains(&header) || header.starts_with("p_") {
+        format!("input_{header}")
+    } else {
+        header.to_string()
+    }
+}
+
 /// One text to predict: the input columns to pass through, the text, and its target.
 type PredictInput = (Vec<(String, String)>, String, Option<String>);
 
@@ -455,7 +468,10 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             let passed: Vec<(String, String)> = data
                 .headers
                 .iter()
-                .map(|h| (h.clone(), row.fields.get(h).cloned().unwrap_or_default()))
+                .map(|h| {
+                    let value = row.fields.get(h).cloned().unwrap_or_default();
+                    (passed_column_name(h), value)
+                })
                 .collect();
             inputs.push((passed, row.text, row.target));
         }

@@ -133,6 +133,7 @@ fn predict_passes_csv_columns_through() {
             "missing {col} in {header}"
         );
     }
+    assert_eq!(header.split(',').filter(|h| *h == "label").count(), 1);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(reader.records().count(), 219);
 }
