@@ -133,6 +133,39 @@ fn trends_on_the_seeds_follow_lavrov_across_years() {
         .map(|p| p["period"].as_str().unwrap())
         .collect();
     assert_eq!(periods, vec!["2019", "2020"]);
+
+    // Hand computation from the JSONL of `score`: Lavrov's relevant quotes per year.
+    let scored = tonetrack()
+        .args([
+            "score",
+            "seeds/",
+            "--dates",
+            "data/seeds_dates.csv",
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    let rows = jsonl(&scored.stdout);
+    for period in &lavrov["periods"].as_array().unwrap()[..] {
+        let year = period["period"].as_str().unwrap();
+        let tones: Vec<f64> = rows
+            .iter()
+            .filter(|r| r["speaker"] == "Sergey Lavrov" && r["relevant"] == true)
+            .filter(|r| r["date"].as_str().is_some_and(|d| d.starts_with(year)))
+            .map(|r| r["tone"].as_f64().unwrap())
+            .collect();
+        let mean = tones.iter().sum::<f64>() / tones.len() as f64;
+        assert_eq!(
+            period["n"].as_u64().unwrap() as usize,
+            tones.len(),
+            "{year}"
+        );
+        assert!(
+            (period["mean_tone"].as_f64().unwrap() - mean).abs() < 1e-12,
+            "{year}"
+        );
+    }
     let ministry = speakers
         .iter()
         .find(|s| s["speaker"] == "Russian Foreign Ministry")
