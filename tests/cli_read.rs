@@ -185,3 +185,39 @@ fn an_article_without_quotes_exits_1() {
         .code(1)
         .stderr(predicate::str::contains("no quotations found"));
 }
+
+#[test]
+fn a_missing_path_is_an_error_naming_it() {
+    tonetrack()
+        .args(["quotes", "no/such/article.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/article.txt"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn a_binary_file_is_skipped_and_the_rest_processed_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("seeds/002_76ecafdd9f232f66.txt"),
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.txt"), b"%PDF-1.4\0\0\x01binary").unwrap();
+    let output = tonetrack()
+        .args(["quotes", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("b.txt") && stderr.contains("binary"),
+        "{stderr}"
+    );
+    assert!(
+        !jsonl(&output.stdout).is_empty(),
+        "the readable article was not processed"
+    );
+}

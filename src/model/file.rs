@@ -238,3 +238,111 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Error::io(path, e)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::train::{CChoice, Examples};
+
+    fn small_model() -> Model {
+        let texts = [
+            "useful constructive talks",
+            "ready for dialogue and cooperation",
+            "hostile illegal sanctions",
+            "relations keep deteriorating",
+        ];
+        let labels = ["positive", "positive", "negative", "negative"];
+        let examples = Examples::new(
+            texts.iter().map(|t| t.to_string()).collect(),
+            labels.iter().map(|l| l.to_string()).collect(),
+        );
+        let params = TrainParams {
+            min_df: 1,
+            folds: 2,
+            c: CChoice::Fixed(1.0),
+            ..TrainParams::default()
+        };
+        let (classifier, report) = params.check().unwrap().fit(&examples).unwrap();
+        Model {
+            classifiers: Classifiers::Single(Box::new(classifier)),
+            training: TrainingInfo {
+                data_file: "toy.csv".into(),
+                data_sha256: String::new(),
+                columns: ColumnsInfo {
+                    text: "text".into(),
+                    label: "label".into(),
+                    target: None,
+                    mention: None,
+                    filters: Vec::new(),
+                },
+                params,
+                reports: [(String::new(), report)].into_iter().collect(),
+                tonetrack_version: "test".into(),
+            },
+        }
+    }
+
+    /// The file's bytes with the body edited by `edit` and the checksum made to match, so
+    /// that validation, not the checksum, has to catch the problem.
+    fn with_body(bytes: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+        let mut envelope: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        edit(&mut envelope["body"]);
+        let body = serde_json::to_string(&envelope["body"]).unwrap();
+        let sha = hex(&Sha256::digest(body.as_bytes()));
+        format!(
+            r#"{{"format":"{FORMAT}","format_version":{FORMAT_VERSION},"sha256":"{sha}","body":{body}}}"#
+        )
+        .into_bytes()
+    }
+
+    fn load_error(bytes: &[u8]) -> String {
+        Model::from_bytes(bytes, Path::new("m.json"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn round_trip_is_exact() {
+        let model = small_model();
+        let bytes = model.to_bytes().unwrap();
+        let back = Model::from_bytes(&bytes, Path::new("m.json")).unwrap();
+        assert_eq!(back.to_bytes().unwrap(), bytes);
+        let text = "constructive dialogue";
+        let (a, b) = (
+            model.classifier_for(None).unwrap().predict(text, 3),
+            back.classifier_for(None).unwrap().predict(text, 3),
+        );
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn foreign_and_newer_files_are_refused() {
+        let bytes = small_model().to_bytes().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let newer = text.replacen("\"format_version\":1", "\"format_version\":99", 1);
+        assert!(load_error(newer.as_bytes()).contains("newer than this tonetrack"));
+        let foreign = text.replacen(FORMAT, "other-model", 1);
+        assert!(load_error(foreign.as_bytes()).contains("not a `tonetrack-model` file"));
+        assert!(load_error(b"{\"a\": 1}").contains("not a tonetrack model file"));
+    }
+
+    #[test]
+    fn inconsistent_shapes_and_absurd_sizes_are_refused_by_validation() {
+        let bytes = small_model().to_bytes().unwrap();
+        // One class name too many for the weights.
+        let extra_class = with_body(&bytes, |body| {
+            body["classifiers"]["single"]["classes"]
+                .as_array_mut()
+                .unwrap()
+                .push("neutral".into());
+        });
+        let err = load_error(&extra_class);
+        assert!(err.contains("inconsistent classifier"), "{err}");
+        // A claimed feature count of 10^12 with short arrays: refused, nothing allocated.
+        let absurd = with_body(&bytes, |body| {
+            body["classifiers"]["single"]["model"]["n_features"] = 1_000_000_000_000u64.into();
+        });
+        let err = load_error(&absurd);
+        assert!(err.contains("invalid model body"), "{err}");
+    }
+}
