@@ -228,3 +228,33 @@ fn an_unwritable_output_leaves_the_old_model_intact() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn an_unknown_label_at_eval_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_small(dir.path(), "m.json");
+    let csv = dir.path().join("eval.csv");
+    std::fs::write(
+        &csv,
+        "text,label\nWe welcome the talks,positive\nThey lie,hostile\nSanctions hurt,negative\n",
+    )
+    .unwrap();
+    tonetrack()
+        .args(["eval", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "labels unknown to the model: `hostile` (1 rows, first on line 3)",
+        ));
+    tonetrack()
+        .args(["eval", "--skip-invalid", "--format", "json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"n\": 2"));
+}
