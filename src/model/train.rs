@@ -58,6 +58,8 @@ pub struct TrainParams {
     pub class_weight: ClassWeight,
     pub seed: u64,
     pub max_iterations: u64,
+    /// L-BFGS stops when the gradient norm per training row falls below this (scikit-learn's
+    /// `tol`).
     pub gradient_tolerance: f64,
 }
 
@@ -157,7 +159,7 @@ impl TrainParams {
             CChoice::Fixed(c) => vec![*c],
         };
         for &c in &cs {
-            self.logistic(c).check()?;
+            self.logistic(c, 1.0).check()?;
         }
         let analyzer = Analyzer::new(self.analyzer.clone())?;
         Ok(ValidTrainParams {
@@ -175,11 +177,20 @@ impl TrainParams {
         }
     }
 
-    fn logistic(&self, c: f64) -> LogisticParams {
+    /// Logistic regression parameters for `total_weight` training rows (the sum of their
+    /// sample weights).
+    ///
+    /// `gradient_tolerance` is meant per row, as scikit-learn's `tol`: scikit-learn minimises
+    /// the mean objective, (1/S)·Σ sᵢ·lossᵢ + ‖W‖²/(2·C·S) with S = Σ sᵢ, which is our summed
+    /// objective (Σ sᵢ·lossᵢ + ‖W‖²/(2·C), linfa-logistic's with α = 1/C) divided by S. Its
+    /// gradient is ours divided by S, so stopping at the same point means a tolerance of
+    /// `gradient_tolerance · S` on ours. Without this scaling a tolerance of 1e-4 on a sum over
+    /// thousands of rows asks for far more precision than the predictions can use.
+    fn logistic(&self, c: f64, total_weight: f64) -> LogisticParams {
         LogisticParams {
             c,
             max_iterations: self.max_iterations,
-            gradient_tolerance: self.gradient_tolerance,
+            gradient_tolerance: self.gradient_tolerance * total_weight.max(1.0),
         }
     }
 }
@@ -342,7 +353,10 @@ impl ValidTrainParams {
             ClassWeight::Uniform => None,
             ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
         };
-        let model = self.params.logistic(c).check()?.fit(
+        let total_weight = weights
+            .as_ref()
+            .map_or(train_y.len() as f64, |w| w.iter().sum());
+        let model = self.params.logistic(c, total_weight).check()?.fit(
             &x,
             &train_y,
             classes.len(),
