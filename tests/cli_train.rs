@@ -258,3 +258,26 @@ fn an_unknown_label_at_eval_is_reported_with_its_line() {
         .success()
         .stdout(predicate::str::contains("\"n\": 2"));
 }
+
+#[test]
+fn model_bytes_do_not_depend_on_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut models = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("m{threads}.json"));
+        // C by cross-validation: the parallel grid search is part of what must not matter.
+        tonetrack()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["train", "--folds", "3", "--data"])
+            .arg(repo("data/quotes_train.csv"))
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        models.push(std::fs::read(&out).unwrap());
+    }
+    assert!(
+        models[0] == models[1],
+        "1 and 2 threads give different models"
+    );
+}
