@@ -281,3 +281,98 @@ fn model_bytes_do_not_depend_on_the_number_of_threads() {
         "1 and 2 threads give different models"
     );
 }
+
+#[test]
+fn cv_reports_mean_and_sd_over_folds() {
+    let output = tonetrack()
+        .args([
+            "cv",
+            "--folds",
+            "3",
+            "--c",
+            "1",
+            "--group-col",
+            "source_url",
+        ])
+        .args(["--format", "json", "--data"])
+        .arg(repo("data/quotes_train.csv"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let folds = json["folds"].as_array().unwrap();
+    assert_eq!(folds.len(), 3);
+    let n: u64 = folds.iter().map(|f| f["n"].as_u64().unwrap()).sum();
+    assert_eq!(n, 740, "every row is tested exactly once");
+    let mean = folds
+        .iter()
+        .map(|f| f["macro_f1"].as_f64().unwrap())
+        .sum::<f64>()
+        / 3.0;
+    let summary = &json["summary"]["macro_f1"];
+    assert!((summary["mean"].as_f64().unwrap() - mean).abs() < 1e-12);
+    assert!(summary["std"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn per_target_models_route_by_target_and_refuse_unseen_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("stance.csv");
+    let mut text = String::from("text,target,label\n");
+    for (target, good, bad) in [
+        ("Putin", "praised", "condemned"),
+        ("Biden", "welcomed", "attacked"),
+    ] {
+        for i in 0..6 {
+            text.push_str(&format!(
+                "Analysts {good} {target} again {i},{target},positive\n"
+            ));
+            text.push_str(&format!(
+                "Analysts {bad} {target} again {i},{target},negative\n"
+            ));
+        }
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.path().join("m.json");
+    tonetrack()
+        .args([
+            "train",
+            "--per-target",
+            "--target-col",
+            "target",
+            "--c",
+            "10",
+        ])
+        .args(["--min-df", "1", "--folds", "2", "--data"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[Biden]"))
+        .stdout(predicate::str::contains("[Putin]"));
+    // Evaluation routes each row to its target's classifier.
+    tonetrack()
+        .args(["eval", "--format", "json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"accuracy\": 1.0"));
+    // A target the model has not seen is a clear error.
+    let unseen = dir.path().join("unseen.csv");
+    std::fs::write(
+        &unseen,
+        "text,target,label\nThey praised Lula,Lula,positive\n",
+    )
+    .unwrap();
+    tonetrack()
+        .args(["eval", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&unseen)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no classifier for target `Lula`"));
+}
