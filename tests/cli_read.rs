@@ -221,3 +221,23 @@ fn a_binary_file_is_skipped_and_the_rest_processed_with_exit_2() {
         "the readable article was not processed"
     );
 }
+
+#[test]
+fn a_long_single_line_article_is_read_with_a_short_title() {
+    // Regression: a single-line article used to become its own title, copied into every
+    // quote's record (a 10 MB line exhausted 24 GB). The 100 MB case is measured in the notes.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one-line.txt");
+    let sentence = "Lavrov said \"we are ready for dialogue,\" and he added that sanctions hurt. ";
+    std::fs::write(&file, sentence.repeat(3_000_000 / sentence.len())).unwrap();
+    let output = tonetrack()
+        .args(["quotes", "--format", "jsonl"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rows = jsonl(&output.stdout);
+    assert_eq!(rows.len(), 3_000_000 / sentence.len());
+    assert_eq!(rows[0]["title"], "");
+    assert_eq!(rows[0]["speaker"], "Sergey Lavrov");
+}

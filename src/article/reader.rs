@@ -53,17 +53,19 @@ fn lines(text: &str) -> Vec<Range<usize>> {
 /// The headline: the first line of five words or more without a closing full stop, before
 /// the first long paragraph (menus and banners are shorter).
 fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
+    // A headline is short: never take a paragraph of 30 words or more (a single-line article
+    // would otherwise become its own title, copied into every quote's record).
+    let words = |r: &Range<usize>| text[r.clone()].split_whitespace().take(30).count();
     for (i, r) in paras.iter().enumerate() {
-        let s = &text[r.clone()];
-        let words = s.split_whitespace().count();
-        if words >= 30 {
+        let n = words(r);
+        if n >= 30 {
             break;
         }
-        if words >= 5 && !s.ends_with('.') {
+        if n >= 5 && !text[r.clone()].ends_with('.') {
             return Some(i);
         }
     }
-    (!paras.is_empty()).then_some(0)
+    paras.first().filter(|r| words(r) < 30).map(|_| 0)
 }
 
 impl Reader {
