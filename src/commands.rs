@@ -663,6 +663,9 @@ impl RunTally {
                 self.failed
             ));
             Outcome::SomeFailed
+        } else if self.articles == 0 {
+            eprintln!("tonetrack: no article files found (directories are read recursively; hidden files are skipped)");
+            Outcome::NothingFound
         } else if self.quotes == 0 {
             eprintln!(
                 "tonetrack: no quotations found in {} article(s)",

@@ -241,3 +241,22 @@ fn a_long_single_line_article_is_read_with_a_short_title() {
     assert_eq!(rows[0]["title"], "");
     assert_eq!(rows[0]["speaker"], "Sergey Lavrov");
 }
+
+#[test]
+fn empty_inputs_say_what_was_found_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    tonetrack()
+        .arg("quotes")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no article files found"));
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    tonetrack()
+        .arg("score")
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no quotations found in 1 article"));
+}
