@@ -6,3 +6,12 @@ pub mod tfidf;
 mod vocab;
 
 pub use tfidf::{SparseRow, TfidfVectorizer, VectorizerParams};
+
+/// Whitespace-split term lists, for the tests of this module's stages.
+#[cfg(test)]
+fn test_docs(texts: &[&str]) -> Vec<Vec<String>> {
+    texts
+        .iter()
+        .map(|t| t.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}

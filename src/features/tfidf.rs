@@ -292,13 +292,7 @@ fn rows_to_csr(rows: &[SparseRow], n_cols: usize) -> CsMat<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn docs(texts: &[&str]) -> Vec<Vec<String>> {
-        texts
-            .iter()
-            .map(|t| t.split_whitespace().map(str::to_owned).collect())
-            .collect()
-    }
+    use crate::features::test_docs as docs;
 
     fn params(sublinear_tf: bool) -> VectorizerParams {
         VectorizerParams {

@@ -103,13 +103,7 @@ fn count(docs: &[Vec<String>]) -> FxHashMap<&str, Counts> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn docs(texts: &[&str]) -> Vec<Vec<String>> {
-        texts
-            .iter()
-            .map(|t| t.split_whitespace().map(str::to_owned).collect())
-            .collect()
-    }
+    use crate::features::test_docs as docs;
 
     fn prune(min_df: usize, max_df: f64, max_features: Option<usize>) -> Pruning {
         Pruning {
