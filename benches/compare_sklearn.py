@@ -1,17 +1,36 @@
 #!/usr/bin/env python3
-"""Fit time of scikit-learn and tonetrack on the same data at the same C, in one run.
+"""scikit-learn and tonetrack side by side on the same data, in one run: fit time, scoring
+time and peak RSS, with their ratios.
 
-scikit-learn: TfidfVectorizer(sublinear_tf, 1-2 grams, min_df 2) + LogisticRegression(lbfgs),
-one BLAS/OpenMP thread. tonetrack: `train --c C --keep-stop-words --no-stem` (the whole command:
-CSV, analysis, TF-IDF, L-BFGS, model file). Each fit runs in a fresh process, 3 times; the table
-shows the median wall time, the peak RSS and the ratio.
+scikit-learn: TfidfVectorizer(sublinear_tf, word 1-2 grams, min_df 2) + LogisticRegression(lbfgs,
+C), one BLAS/OpenMP thread. tonetrack: `train --c C --keep-stop-words --no-stem` and
+`predict --data … --format csv` (whole commands: CSV, analysis, TF-IDF, L-BFGS or scoring,
+output), on every core.
 
-Usage (repository root, after `cargo build --release`):
-    python3 benches/compare_sklearn.py [--data ../shared/data/newsmtsc/train.csv] [--c 3]
+Tasks (each in a fresh process, measured by GNU time for that child alone):
+  fit-newsmtsc   fit on NewsMTSC's training sentences
+  fit-200k       fit on 200,000 sentences: NewsMTSC's sentences (train, test_rw, test_mt)
+                 repeated with word dropout (seeded)
+  fit-1m         the same with 1,000,000 sentences
+  predict-1m     score 1,000,000 such sentences with the model fitted on NewsMTSC: scikit-learn
+                 transform + predict_proba; tonetrack predict --data 1m.csv --format csv
+scikit-learn's times are of the work itself (the script times fit / transform+predict inside
+the child; Python start-up, imports and CSV reading are not counted); tonetrack's are the
+whole command. Wall time is the median of N runs (--runs-small for NewsMTSC, --runs-big for
+the larger tasks); peak RSS the largest over the runs.
+
+Usage (repository root; builds the release binary if missing, pip-installs scikit-learn if
+missing):
+    python3 benches/compare_sklearn.py                  # every task (about 10 minutes)
+    python3 benches/compare_sklearn.py --skip-big       # fit-newsmtsc and fit-200k only
+    python3 benches/compare_sklearn.py --tasks fit-newsmtsc,predict-1m --runs-big 3
+The table is printed and saved to benches/compare_sklearn.txt (--out to change).
 """
 import argparse
+import csv
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -19,8 +38,10 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "newsmtsc", "train.csv")
+NEWSMTSC = os.path.join(REPO, "..", "shared", "data", "newsmtsc")
 TONETRACK = os.path.join(REPO, "target", "release", "tonetrack")
+TASKS = ["fit-newsmtsc", "fit-200k", "fit-1m", "predict-1m"]
+BIG = {"fit-1m", "predict-1m"}
 
 SKLEARN_FIT = r"""
 import sys, time, csv
@@ -29,78 +50,208 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+del rows
 with threadpool_limits(1):
     t0 = time.perf_counter()
-    x = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2).fit_transform(texts)
+    vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+    x = vec.fit_transform(texts)
     lr = LogisticRegression(C=float(sys.argv[2]), solver="lbfgs", max_iter=1000).fit(x, labels)
     t1 = time.perf_counter()
-print(t1 - t0, int(lr.n_iter_[0]))
+print(t1 - t0, int(lr.n_iter_[0]), len(vec.vocabulary_), x.nnz)
+"""
+
+# Fits on the first file (untimed), then times transform + predict_proba of the second, read
+# in chunks so that memory stays bounded as tonetrack's does.
+SKLEARN_PREDICT = r"""
+import sys, time, csv, itertools
+from threadpoolctl import threadpool_limits
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+with threadpool_limits(1):
+    vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+    x = vec.fit_transform([r["text"] for r in rows])
+    lr = LogisticRegression(C=float(sys.argv[3]), solver="lbfgs", max_iter=1000)
+    lr.fit(x, [r["label"] for r in rows])
+    reader = csv.DictReader(open(sys.argv[2], encoding="utf-8"))
+    seconds, n = 0.0, 0
+    while True:
+        texts = [r["text"] for r in itertools.islice(reader, 100000)]
+        if not texts:
+            break
+        t0 = time.perf_counter()
+        p = lr.predict_proba(vec.transform(texts))
+        seconds += time.perf_counter() - t0
+        n += p.shape[0]
+print(seconds, n)
 """
 
 
-def run_child(cmd):
+def run_child(cmd, stdout=subprocess.PIPE):
     """Wall time, peak RSS (MB, measured by GNU time for this child alone) and stdout."""
     with tempfile.NamedTemporaryFile("r") as rss:
         t0 = time.perf_counter()
-        out = subprocess.run(
+        proc = subprocess.run(
             ["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd],
-            check=True, capture_output=True, text=True,
-        ).stdout
+            check=True, stdout=stdout, stderr=subprocess.PIPE, text=True,
+        )
         wall = time.perf_counter() - t0
-        return wall, int(rss.read().strip().splitlines()[-1]) / 1024, out
+        return wall, int(rss.read().strip().splitlines()[-1]) / 1024, proc.stdout or ""
+
+
+def newsmtsc_rows():
+    rows = []
+    for name in ["train.csv", "test_rw.csv", "test_mt.csv"]:
+        with open(os.path.join(NEWSMTSC, name), encoding="utf-8") as f:
+            rows += [(r["text"], r["label"]) for r in csv.DictReader(f)]
+    return rows
+
+
+def make_corpus(path, n, seed, dropout):
+    """`n` rows `text,label`: NewsMTSC sentences drawn at random, each word dropped with
+    probability `dropout` (at least one word kept), so that repeats are not identical."""
+    if os.path.exists(path):
+        return
+    rng = random.Random(seed)
+    source = newsmtsc_rows()
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for _ in range(n):
+            text, label = source[rng.randrange(len(source))]
+            words = text.split()
+            kept = [word for word in words if rng.random() >= dropout] or words[:1]
+            w.writerow([" ".join(kept), label])
+    os.replace(tmp, path)
+
+
+def median_runs(runs, fn):
+    """Runs `fn` `runs` times; median seconds, every run's seconds, max RSS, last extra."""
+    seconds, rss, extra = [], 0.0, None
+    for _ in range(runs):
+        s, r, extra = fn()
+        seconds.append(s)
+        rss = max(rss, r)
+    return statistics.median(seconds), seconds, rss, extra
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--tasks", default=",".join(TASKS),
+                    help=f"comma-separated, among {', '.join(TASKS)}")
+    ap.add_argument("--skip-big", action="store_true", help="skip fit-1m and predict-1m")
+    ap.add_argument("--runs-small", type=int, default=3, help="runs of fit-newsmtsc")
+    ap.add_argument("--runs-big", type=int, default=1, help="runs of the other tasks")
     ap.add_argument("--c", type=float, default=3.0)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--corpora", default=os.path.join(tempfile.gettempdir(), "tonetrack-corpora"),
+                    help="where the generated corpora are kept between runs")
+    ap.add_argument("--out", default=os.path.join(REPO, "benches", "compare_sklearn.txt"))
     args = ap.parse_args()
+    tasks = [t for t in args.tasks.split(",") if t]
+    unknown = set(tasks) - set(TASKS)
+    if unknown:
+        ap.error(f"unknown task(s) {', '.join(sorted(unknown))}; choose among {', '.join(TASKS)}")
+    if args.skip_big:
+        tasks = [t for t in tasks if t not in BIG]
+
+    try:
+        import sklearn
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "scikit-learn"], check=True)
+        import sklearn
     if not os.path.exists(TONETRACK):
         subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
-    import sklearn
+
+    os.makedirs(args.corpora, exist_ok=True)
+    train_csv = os.path.join(NEWSMTSC, "train.csv")
+    corpus = {}
+    for name, n in [("200k", 200_000), ("1m", 1_000_000)]:
+        if any(t.endswith(name) for t in tasks):
+            path = os.path.join(args.corpora, f"newsmtsc-{name}-seed{args.seed}-drop{args.dropout}.csv")
+            make_corpus(path, n, args.seed, args.dropout)
+            corpus[name] = path
 
     lines = [
         f"date: {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, nproc {os.cpu_count()}, "
-        f"load {os.getloadavg()[0]:.2f}",
+        f"load {os.getloadavg()[0]:.2f} (the machine is shared: wall times are noisy)",
         f"python {platform.python_version()}, scikit-learn {sklearn.__version__}, "
         + subprocess.run([TONETRACK, "--version"], capture_output=True, text=True).stdout.strip(),
-        f"data: {os.path.relpath(args.data, REPO)}, C = {args.c}",
+        f"C = {args.c}; corpora: NewsMTSC sentences repeated with word dropout {args.dropout}, "
+        f"seed {args.seed}",
+        "",
+        f"{'task':<14} {'sklearn s':>10} {'tonetrack s':>12} {'ratio':>6}   "
+        f"{'sklearn MB':>10} {'tonetrack MB':>12} {'ratio':>6}   runs (sklearn | tonetrack)",
     ]
-    sk_fit, sk_rss, sk_iter = [], 0.0, 0
-    for _ in range(args.runs):
-        # Python's own start-up and imports are not timed: the script times the fit itself.
-        _, rss, out = run_child([sys.executable, "-c", SKLEARN_FIT, args.data, str(args.c)])
-        seconds, sk_iter = out.split()
-        sk_fit.append(float(seconds))
-        sk_rss = max(sk_rss, rss)
-    tt_wall, tt_rss, fit_line = [], 0.0, ""
+    notes = []
+    print("\n".join(lines), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(args.runs):
-            wall, rss, out = run_child([
-                TONETRACK, "train", "--data", args.data, "--c", str(args.c),
-                "--keep-stop-words", "--no-stem", "--max-iter", "1000",
-                "--out", os.path.join(tmp, "m.json"),
-            ])
-            tt_wall.append(wall)
-            tt_rss = max(tt_rss, rss)
-            fit_line = next(l for l in out.splitlines() if l.startswith("fit:"))
-    sk, tt = statistics.median(sk_fit), statistics.median(tt_wall)
-    lines += [
-        "",
-        f"{'tool':<34} {'fit s (median)':>14}  {'runs':<22} {'peak RSS MB':>11}",
-        f"{'scikit-learn (vectorize + LR fit)':<34} {sk:>14.2f}  "
-        f"{', '.join(f'{s:.2f}' for s in sk_fit):<22} {sk_rss:>11.0f}",
-        f"{'tonetrack train (whole command)':<34} {tt:>14.2f}  "
-        f"{', '.join(f'{s:.2f}' for s in tt_wall):<22} {tt_rss:>11.0f}",
-        "",
-        f"scikit-learn lbfgs iterations: {sk_iter}; tonetrack {fit_line}",
-        f"ratio tonetrack/scikit-learn = {tt / sk:.2f} (goal <= 0.25); "
-        f"load after {os.getloadavg()[0]:.2f}",
-    ]
+        model = os.path.join(tmp, "m.json")
+
+        def tonetrack_train(data, out):
+            def run():
+                wall, rss, out_text = run_child([
+                    TONETRACK, "train", "--data", data, "--c", str(args.c),
+                    "--keep-stop-words", "--no-stem", "--max-iter", "1000", "--out", out,
+                ])
+                fit = next((l for l in out_text.splitlines() if l.startswith("fit:")), "")
+                return wall, rss, fit
+            return run
+
+        def sklearn_fit(data):
+            def run():
+                _, rss, out = run_child([sys.executable, "-c", SKLEARN_FIT, data, str(args.c)])
+                seconds, iters, vocab, nnz = out.split()
+                return float(seconds), rss, f"{iters} iterations, {vocab} features, {nnz} nnz"
+            return run
+
+        for task in tasks:
+            runs = args.runs_small if task == "fit-newsmtsc" else args.runs_big
+            if task.startswith("fit-"):
+                data = train_csv if task == "fit-newsmtsc" else corpus[task[4:]]
+                sk = median_runs(runs, sklearn_fit(data))
+                tt = median_runs(runs, tonetrack_train(data, model))
+                notes.append(f"{task}: scikit-learn {sk[3]}; tonetrack {tt[3]}")
+            else:
+                data = corpus["1m"]
+                mb = os.path.getsize(data) / 1e6
+                if not os.path.exists(model) or "fit-newsmtsc" not in tasks:
+                    tonetrack_train(train_csv, model)()
+
+                def sk_predict():
+                    _, rss, out = run_child(
+                        [sys.executable, "-c", SKLEARN_PREDICT, train_csv, data, str(args.c)])
+                    seconds, n = out.split()
+                    return float(seconds), rss, int(n)
+
+                def tt_predict():
+                    with open(os.devnull, "w") as null:
+                        wall, rss, _ = run_child([
+                            TONETRACK, "predict", "--model", model, "--data", data,
+                            "--format", "csv",
+                        ], stdout=null)
+                    return wall, rss, None
+
+                sk = median_runs(runs, sk_predict)
+                tt = median_runs(runs, tt_predict)
+                notes.append(
+                    f"{task}: {sk[3]} sentences, {mb:.1f} MB of CSV; scikit-learn "
+                    f"{mb / sk[0]:.2f} MB/s, tonetrack {mb / tt[0]:.2f} MB/s "
+                    f"({sk[0] / tt[0]:.1f}x faster)")
+            row = (
+                f"{task:<14} {sk[0]:>10.2f} {tt[0]:>12.2f} {tt[0] / sk[0]:>6.2f}   "
+                f"{sk[2]:>10.0f} {tt[2]:>12.0f} {tt[2] / sk[2]:>6.2f}   "
+                f"{', '.join(f'{s:.2f}' for s in sk[1])} | {', '.join(f'{s:.2f}' for s in tt[1])}"
+            )
+            lines.append(row)
+            print(row, flush=True)
+    lines += ["", "ratio = tonetrack / scikit-learn (goals: fit time <= 0.3, fit RSS <= 0.5, "
+              "predict time <= 0.1)", *notes, f"load after: {os.getloadavg()[0]:.2f}"]
     text = "\n".join(lines)
-    print(text)
-    with open(os.path.join(REPO, "benches", "compare_sklearn.txt"), "w") as f:
+    print("\n".join(lines[len(lines) - len(notes) - 3:]))
+    with open(args.out, "w") as f:
         f.write(text + "\n")
 
 

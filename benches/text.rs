@@ -1,4 +1,5 @@
-//! Throughput of text analysis and TF-IDF vectorization, in bytes of source text per second.
+//! Throughput of text analysis, in bytes of source text per second (TF-IDF vectorization is
+//! in `benches/vectorize.rs`).
 //!
 //! Input: the distinct sentences of `../shared/data/newsmtsc/train.csv` when present (beside
 //! the clone), else the paragraphs of the seed articles in `seeds/`.
@@ -6,7 +7,6 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use rayon::prelude::*;
-use tonetrack::features::VectorizerParams;
 use tonetrack::text::{Analyzer, AnalyzerConfig};
 
 fn sentences() -> Vec<String> {
@@ -98,33 +98,5 @@ fn analyze(c: &mut Criterion) {
     group.finish();
 }
 
-fn vectorize(c: &mut Criterion) {
-    let texts = sentences();
-    let bytes: usize = texts.iter().map(String::len).sum();
-    let analyzer = Analyzer::new(AnalyzerConfig::default()).expect("valid config");
-    let docs: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();
-    let params = VectorizerParams::default();
-    let vectorizer = params.fit(&docs).expect("fit");
-    eprintln!("vocabulary: {} terms", vectorizer.n_features());
-    let mut group = c.benchmark_group("vectorize");
-    group.throughput(Throughput::Bytes(bytes as u64));
-    group.sample_size(20);
-    group.bench_function("fit", |b| b.iter(|| params.fit(&docs).expect("fit")));
-    group.bench_function("transform", |b| b.iter(|| vectorizer.transform(&docs)));
-    group.bench_function("fit_transform", |b| {
-        b.iter(|| params.fit_transform(&docs).expect("fit"))
-    });
-    // The scoring path: raw text → analyzer → TF-IDF row, on every core.
-    group.bench_function("transform_text/rayon", |b| {
-        b.iter(|| {
-            texts
-                .par_iter()
-                .map(|t| vectorizer.transform_text(&analyzer, t).indices.len())
-                .sum::<usize>()
-        })
-    });
-    group.finish();
-}
-
-criterion_group!(benches, analyze, vectorize);
+criterion_group!(benches, analyze);
 criterion_main!(benches);

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
-use tonetrack::data::{load_csv, Columns, Dataset};
+use tonetrack::data::{load_csv, Columns, Dataset, RowReader};
 use tonetrack::eval::{evaluate, CvSummary, Evaluation};
 use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::file::{Classifiers, ColumnsInfo, Model, TrainingInfo};
@@ -457,95 +458,188 @@ fn passed_column_name(header: &str) -> String {
 /// One text to predict: the input columns to pass through, the text, and its target.
 type PredictInput = (Vec<(String, String)>, String, Option<String>);
 
-fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
-    let model = Model::load(&args.model)?;
-    let mut inputs: Vec<PredictInput> = Vec::new();
-    if let Some(path) = &args.data {
-        let mut columns = Columns::new(&args.text_col, None);
-        columns.target = args.target_col.clone();
-        let data = load_labeled(path, &columns, false)?;
-        for row in data.rows {
-            let passed: Vec<(String, String)> = data
-                .headers
-                .iter()
-                .map(|h| {
-                    let value = row.fields.get(h).cloned().unwrap_or_default();
-                    (passed_column_name(h), value)
-                })
-                .collect();
-            inputs.push((passed, row.text, row.target));
-        }
-    } else {
-        for text in &args.texts {
-            inputs.push((vec![("text".into(), text.clone())], text.clone(), None));
-        }
-    }
-    let predictions: Vec<Prediction> = inputs
-        .iter()
-        .map(|(_, text, target)| {
-            Ok(model
-                .classifier_for(target.as_deref())?
-                .predict(text, args.top))
-        })
-        .collect::<anyhow::Result<_>>()?;
+/// Rows `predict --data` reads, scores and writes at a time: enough to keep every core busy
+/// and to amortize the rayon hand-off, few enough that memory does not grow with the input
+/// (a 1 GB CSV is streamed, never loaded).
+const PREDICT_CHUNK: usize = 4096;
 
-    let mut out = Out::new();
-    match args.format {
+/// One output line of `predict`, rendered on a worker thread so that the serial writer only
+/// copies bytes.
+enum Rendered {
+    Table(Vec<String>),
+    Csv(Vec<(String, String)>),
+    Json(String),
+}
+
+fn render(
+    format: Format,
+    (passed, text, _): &PredictInput,
+    p: &Prediction,
+) -> anyhow::Result<Rendered> {
+    Ok(match format {
         Format::Table => {
+            let mut cells = vec![p.label.clone()];
+            cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
+            cells.push(format!("{:+.3}", p.tone()));
+            cells.push(top_terms(p));
+            cells.push(shorten(text, 70));
+            Rendered::Table(cells)
+        }
+        Format::Csv => {
+            let mut fields = passed.clone();
+            fields.extend(prediction_fields(p));
+            Rendered::Csv(fields)
+        }
+        Format::Jsonl | Format::Json => {
+            let mut object = serde_json::Map::new();
+            for (k, v) in passed {
+                object.insert(k.clone(), serde_json::Value::String(v.clone()));
+            }
+            object.insert("label".into(), p.label.clone().into());
+            object.insert(
+                "probabilities".into(),
+                serde_json::to_value(
+                    p.probabilities
+                        .iter()
+                        .cloned()
+                        .collect::<BTreeMap<String, f64>>(),
+                )?,
+            );
+            object.insert("tone".into(), p.tone().into());
+            object.insert("top_terms".into(), serde_json::to_value(&p.top_terms)?);
+            Rendered::Json(serde_json::to_string(&object)?)
+        }
+    })
+}
+
+/// Reads up to [`PREDICT_CHUNK`] rows of a CSV as inputs to predict.
+fn read_predict_chunk<R: std::io::Read>(
+    reader: &mut RowReader<R>,
+    headers: &[String],
+) -> anyhow::Result<Vec<PredictInput>> {
+    let mut chunk = Vec::with_capacity(PREDICT_CHUNK);
+    while chunk.len() < PREDICT_CHUNK {
+        let Some(mut row) = reader.next_row()? else {
+            break;
+        };
+        let passed: Vec<(String, String)> = headers
+            .iter()
+            .map(|h| {
+                let value = row.fields.remove(h).unwrap_or_default();
+                (passed_column_name(h), value)
+            })
+            .collect();
+        chunk.push((passed, row.text, row.target));
+    }
+    Ok(chunk)
+}
+
+/// Where the rendered lines of `predict` go: a table is printed at the end (its columns are
+/// as wide as their widest cell); CSV and JSON lines are written as they come.
+struct PredictSink {
+    table: Option<Table>,
+    csv_header_written: bool,
+}
+
+impl PredictSink {
+    fn new(format: Format, classes: &[String]) -> Self {
+        let table = (format == Format::Table).then(|| {
             let mut header = vec!["label"];
-            let classes = model.classes().to_vec();
             let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
             header.extend(p_names.iter().map(String::as_str));
             header.extend(["tone", "top terms", "text"]);
-            let mut table = Table::new(&header);
-            for ((_, text, _), p) in inputs.iter().zip(&predictions) {
-                let mut cells = vec![p.label.clone()];
-                cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
-                cells.push(format!("{:+.3}", p.tone()));
-                cells.push(top_terms(p));
-                cells.push(shorten(text, 70));
-                table.row(cells);
-            }
-            table.print(&mut out)?;
+            Table::new(&header)
+        });
+        PredictSink {
+            table,
+            csv_header_written: false,
         }
-        Format::Jsonl | Format::Json => {
-            for ((passed, _, _), p) in inputs.iter().zip(&predictions) {
-                let mut object = serde_json::Map::new();
-                for (k, v) in passed {
-                    object.insert(k.clone(), serde_json::Value::String(v.clone()));
+    }
+
+    fn write(&mut self, out: &mut Out, lines: Vec<Rendered>) -> anyhow::Result<()> {
+        let mut records = Vec::new();
+        for line in lines {
+            match line {
+                Rendered::Table(cells) => {
+                    if let Some(table) = &mut self.table {
+                        table.row(cells);
+                    }
                 }
-                object.insert("label".into(), p.label.clone().into());
-                object.insert(
-                    "probabilities".into(),
-                    serde_json::to_value(
-                        p.probabilities
-                            .iter()
-                            .cloned()
-                            .collect::<BTreeMap<String, f64>>(),
-                    )?,
-                );
-                object.insert("tone".into(), p.tone().into());
-                object.insert("top_terms".into(), serde_json::to_value(&p.top_terms)?);
-                out.json_line(&object)?;
+                Rendered::Json(json) => out.line(json)?,
+                Rendered::Csv(fields) => records.push(fields),
             }
         }
-        Format::Csv => {
-            let mut rows = Vec::new();
-            for ((passed, _, _), p) in inputs.iter().zip(&predictions) {
-                let mut fields = passed.clone();
-                fields.extend(prediction_fields(p));
-                rows.push(fields);
-            }
+        if let Some(first) = records.first() {
             let mut writer = out.csv();
-            if let Some(first) = rows.first() {
+            if !self.csv_header_written {
                 writer.write_record(first.iter().map(|(k, _)| k))?;
+                self.csv_header_written = true;
             }
-            for row in &rows {
-                writer.write_record(row.iter().map(|(_, v)| v))?;
+            for fields in &records {
+                writer.write_record(fields.iter().map(|(_, v)| v))?;
             }
             writer.flush()?;
         }
+        Ok(())
     }
+
+    fn finish(self, out: &mut Out) -> anyhow::Result<()> {
+        if let Some(table) = self.table {
+            table.print(out)?;
+        }
+        Ok(())
+    }
+}
+
+fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
+    let model = Model::load(&args.model)?;
+    let format = args.format;
+    // Each row's prediction and rendering depend only on that row, so the rayon map gives
+    // what a serial loop would, in input order (`collect` keeps it).
+    let score_chunk = |chunk: &[PredictInput]| -> anyhow::Result<Vec<Rendered>> {
+        chunk
+            .par_iter()
+            .map(|input| {
+                let prediction = model
+                    .classifier_for(input.2.as_deref())?
+                    .predict(&input.1, args.top);
+                render(format, input, &prediction)
+            })
+            .collect()
+    };
+    let mut out = Out::new();
+    let mut sink = PredictSink::new(format, model.classes());
+    if let Some(path) = &args.data {
+        let mut columns = Columns::new(&args.text_col, None);
+        columns.target = args.target_col.clone();
+        let mut reader = RowReader::open(path, &columns, false)?;
+        let headers = reader.headers().to_vec();
+        let mut chunk = read_predict_chunk(&mut reader, &headers)?;
+        if chunk.is_empty() {
+            bail!(
+                "{}: no usable rows ({} filtered out by --where, 0 invalid)",
+                path.display(),
+                reader.filtered_out
+            );
+        }
+        while !chunk.is_empty() {
+            // Reading the next chunk overlaps with scoring this one.
+            let (next, lines) = rayon::join(
+                || read_predict_chunk(&mut reader, &headers),
+                || score_chunk(&chunk),
+            );
+            sink.write(&mut out, lines?)?;
+            chunk = next?;
+        }
+    } else {
+        let inputs: Vec<PredictInput> = args
+            .texts
+            .iter()
+            .map(|text| (vec![("text".into(), text.clone())], text.clone(), None))
+            .collect();
+        sink.write(&mut out, score_chunk(&inputs)?)?;
+    }
+    sink.finish(&mut out)?;
     out.flush()?;
     Ok(Outcome::Success)
 }

@@ -120,96 +120,166 @@ pub fn parse_csv(
     columns: &Columns,
     skip_invalid: bool,
 ) -> Result<Dataset> {
-    let csv_error = |line: u64, message: String| Error::Csv {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(1, describe_csv_error(&e)))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if headers.iter().all(|h| h.is_empty()) {
-        return Err(csv_error(1, "the file has no header row".into()));
+    let mut reader = RowReader::new(path, bytes, columns, skip_invalid)?;
+    let mut rows = Vec::new();
+    while let Some(row) = reader.next_row()? {
+        rows.push(row);
     }
-    let find = |name: &str| -> Result<usize> {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            csv_error(
-                1,
-                format!(
-                    "no column named `{name}`; the columns are: {}",
-                    headers.join(", ")
-                ),
-            )
-        })
-    };
-    let text_idx = find(&columns.text)?;
-    let label_idx = columns.label.as_deref().map(find).transpose()?;
-    let target_idx = columns.target.as_deref().map(find).transpose()?;
-    let mention_idx = match &columns.mention {
-        Some((start, end)) => Some((find(start)?, find(end)?)),
-        None => None,
-    };
-    let filter_idx: Vec<(usize, &str)> = columns
-        .filters
-        .iter()
-        .map(|(col, value)| Ok((find(col)?, value.as_str())))
-        .collect::<Result<_>>()?;
-
-    let mut dataset = Dataset {
+    Ok(Dataset {
         path: path.to_path_buf(),
-        headers: headers.clone(),
-        rows: Vec::new(),
-        filtered_out: 0,
-        skipped: Vec::new(),
+        headers: reader.headers,
+        rows,
+        filtered_out: reader.filtered_out,
+        skipped: reader.skipped,
         sha256: String::new(),
-    };
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line_hint = reader.position().line();
-        let parsed = match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line_hint, |p| p.line());
-                read_row(
-                    &record,
-                    line,
-                    &headers,
-                    text_idx,
-                    label_idx,
-                    target_idx,
-                    mention_idx,
-                )
-                .map(|row| (row, line))
-                .map_err(|message| csv_error(line, message))
-            }
-            Err(e) => {
-                let line = e.position().map_or(line_hint, |p| p.line());
-                Err(csv_error(line, describe_csv_error(&e)))
-            }
+    })
+}
+
+/// The usable rows of a labeled CSV, one at a time, so that a file of any size can be
+/// processed in bounded memory (`predict --data` streams through it). [`parse_csv`] is this
+/// reader collected.
+pub struct RowReader<R: std::io::Read> {
+    path: PathBuf,
+    reader: csv::Reader<R>,
+    headers: Vec<String>,
+    text_idx: usize,
+    label_idx: Option<usize>,
+    target_idx: Option<usize>,
+    mention_idx: Option<(usize, usize)>,
+    filter_idx: Vec<(usize, String)>,
+    skip_invalid: bool,
+    record: csv::StringRecord,
+    /// Rows dropped by `--where` filters so far.
+    pub filtered_out: usize,
+    /// Invalid rows skipped so far (only with `skip_invalid`), with their error messages.
+    pub skipped: Vec<String>,
+}
+
+impl RowReader<std::fs::File> {
+    /// Opens the CSV file at `path`.
+    pub fn open(path: &Path, columns: &Columns, skip_invalid: bool) -> Result<Self> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        RowReader::new(path, file, columns, skip_invalid)
+    }
+}
+
+impl<R: std::io::Read> RowReader<R> {
+    /// Reads the header row of `source` and finds the columns; `path` is only used in
+    /// messages. With `skip_invalid`, rows with an empty text or label, a bad mention span or
+    /// a malformed record are skipped and listed in [`skipped`](Self::skipped); without it
+    /// the first one is an error.
+    pub fn new(path: &Path, source: R, columns: &Columns, skip_invalid: bool) -> Result<Self> {
+        let csv_error = |line: u64, message: String| Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message,
         };
-        match parsed {
-            Ok((row, _)) => {
-                let keep = filter_idx
-                    .iter()
-                    .all(|&(idx, value)| record.get(idx).map(str::trim) == Some(value));
-                if keep {
-                    dataset.rows.push(row);
-                } else {
-                    dataset.filtered_out += 1;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(source);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_error(1, describe_csv_error(&e)))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        if headers.iter().all(|h| h.is_empty()) {
+            return Err(csv_error(1, "the file has no header row".into()));
+        }
+        let find = |name: &str| -> Result<usize> {
+            headers.iter().position(|h| h == name).ok_or_else(|| {
+                csv_error(
+                    1,
+                    format!(
+                        "no column named `{name}`; the columns are: {}",
+                        headers.join(", ")
+                    ),
+                )
+            })
+        };
+        let text_idx = find(&columns.text)?;
+        let label_idx = columns.label.as_deref().map(find).transpose()?;
+        let target_idx = columns.target.as_deref().map(find).transpose()?;
+        let mention_idx = match &columns.mention {
+            Some((start, end)) => Some((find(start)?, find(end)?)),
+            None => None,
+        };
+        let filter_idx: Vec<(usize, String)> = columns
+            .filters
+            .iter()
+            .map(|(col, value)| Ok((find(col)?, value.clone())))
+            .collect::<Result<_>>()?;
+        Ok(RowReader {
+            path: path.to_path_buf(),
+            reader,
+            headers,
+            text_idx,
+            label_idx,
+            target_idx,
+            mention_idx,
+            filter_idx,
+            skip_invalid,
+            record: csv::StringRecord::new(),
+            filtered_out: 0,
+            skipped: Vec::new(),
+        })
+    }
+
+    /// The header row.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The next row kept by the filters, `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row>> {
+        loop {
+            let line_hint = self.reader.position().line();
+            let parsed = match self.reader.read_record(&mut self.record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    let line = self.record.position().map_or(line_hint, |p| p.line());
+                    read_row(
+                        &self.record,
+                        line,
+                        &self.headers,
+                        self.text_idx,
+                        self.label_idx,
+                        self.target_idx,
+                        self.mention_idx,
+                    )
+                    .map_err(|message| self.csv_error(line, message))
                 }
+                Err(e) => {
+                    let line = e.position().map_or(line_hint, |p| p.line());
+                    Err(self.csv_error(line, describe_csv_error(&e)))
+                }
+            };
+            match parsed {
+                Ok(row) => {
+                    let record = &self.record;
+                    let keep = self
+                        .filter_idx
+                        .iter()
+                        .all(|(idx, value)| record.get(*idx).map(str::trim) == Some(value));
+                    if keep {
+                        return Ok(Some(row));
+                    }
+                    self.filtered_out += 1;
+                }
+                Err(e) if self.skip_invalid => self.skipped.push(e.to_string()),
+                Err(e) => return Err(e),
             }
-            Err(e) if skip_invalid => dataset.skipped.push(e.to_string()),
-            Err(e) => return Err(e),
         }
     }
-    Ok(dataset)
+
+    fn csv_error(&self, line: u64, message: String) -> Error {
+        Error::Csv {
+            path: self.path.clone(),
+            line,
+            message,
+        }
+    }
 }
 
 /// Turns one CSV record into a [`Row`], or says what is wrong with it.

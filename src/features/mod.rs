@@ -2,9 +2,11 @@
 //! scikit-learn's `TfidfVectorizer` semantics (checked against it in
 //! `tests/tfidf_sklearn.rs`).
 
+pub mod corpus;
 pub mod tfidf;
 mod vocab;
 
+pub use corpus::TermCorpus;
 pub use tfidf::{SparseRow, TfidfVectorizer, VectorizerParams};
 
 /// Whitespace-split term lists, for the tests of this module's stages.

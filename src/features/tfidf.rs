@@ -1,11 +1,14 @@
 //! TF-IDF with scikit-learn's semantics: `TfidfVectorizer(smooth_idf=True, norm="l2")` on
 //! term lists.
 
+use std::cell::Cell;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
+use super::corpus::TermCorpus;
 use super::vocab::{self, Pruning};
 use crate::text::Analyzer;
 use crate::{Error, Result};
@@ -65,13 +68,38 @@ impl VectorizerParams {
                 "no documents to fit the TF-IDF vectorizer on".into(),
             ));
         }
-        let pruning = Pruning {
+        let (vocabulary, dfs) = vocab::build(docs, self.pruning())?;
+        self.with_dfs(vocabulary, &dfs, docs.len())
+    }
+
+    /// [`fit`](Self::fit) on the documents `rows` of an interned corpus (the training path:
+    /// no string per term occurrence). Equals `fit` on those documents' term lists.
+    pub fn fit_corpus(&self, corpus: &TermCorpus, rows: &[usize]) -> Result<TfidfVectorizer> {
+        self.check()?;
+        if rows.is_empty() {
+            return Err(Error::Data(
+                "no documents to fit the TF-IDF vectorizer on".into(),
+            ));
+        }
+        let (vocabulary, dfs) = vocab::build_from_corpus(corpus, rows, self.pruning())?;
+        self.with_dfs(vocabulary, &dfs, rows.len())
+    }
+
+    fn pruning(&self) -> Pruning {
+        Pruning {
             min_df: self.min_df,
             max_df: self.max_df,
             max_features: self.max_features,
-        };
-        let (vocabulary, dfs) = vocab::build(docs, pruning)?;
-        let n = docs.len() as f64;
+        }
+    }
+
+    fn with_dfs(
+        &self,
+        vocabulary: Vec<String>,
+        dfs: &[usize],
+        n_docs: usize,
+    ) -> Result<TfidfVectorizer> {
+        let n = n_docs as f64;
         let idf = dfs
             .iter()
             .map(|&df| ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0)
@@ -231,15 +259,25 @@ impl TfidfVectorizer {
 
     /// The TF-IDF row of one document given as its terms; unknown terms are ignored.
     pub fn transform_terms(&self, terms: &[String]) -> SparseRow {
-        self.row(terms.iter().filter_map(|t| self.column(t)).collect())
+        self.row(
+            &mut terms
+                .iter()
+                .filter_map(|t| self.column(t))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// The TF-IDF row of `text` analyzed by `analyzer` (which must be the analyzer the
     /// vocabulary was built with), without allocating a string per term.
     pub fn transform_text(&self, analyzer: &Analyzer, text: &str) -> SparseRow {
-        let mut columns = Vec::new();
+        // The column buffer is reused per thread (taken out for the call, so a nested call
+        // would just get a fresh one): no allocation but the row's own.
+        let mut columns = COLUMNS.with(Cell::take);
+        columns.clear();
         analyzer.for_each_term(text, |term| columns.extend(self.column(term)));
-        self.row(columns)
+        let row = self.row(&mut columns);
+        COLUMNS.with(|slot| slot.set(columns));
+        row
     }
 
     /// The TF-IDF matrix of `docs`: one L2-normalized row per document (all zero if none of
@@ -253,10 +291,36 @@ impl TfidfVectorizer {
         rows_to_csr(&rows, self.n_features())
     }
 
+    /// The TF-IDF matrix of the documents `rows` of an interned corpus, as
+    /// [`transform`](Self::transform) of their term lists. Each distinct term is looked up
+    /// once (not once per occurrence); rows are computed in parallel and stacked in order.
+    pub fn transform_corpus(&self, corpus: &TermCorpus, rows: &[usize]) -> CsMat<f64> {
+        let columns: Vec<Option<usize>> = (0..corpus.n_terms())
+            .into_par_iter()
+            .map(|id| self.column(corpus.term(id as u32)))
+            .collect();
+        let sparse: Vec<SparseRow> = rows
+            .par_iter()
+            .map(|&doc| {
+                self.row(
+                    &mut corpus
+                        .doc(doc)
+                        .iter()
+                        .filter_map(|&id| columns[id as usize])
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        rows_to_csr(&sparse, self.n_features())
+    }
+
     /// tf × idf, L2-normalized, from the column of every known term occurrence.
-    fn row(&self, mut columns: Vec<usize>) -> SparseRow {
+    fn row(&self, columns: &mut [usize]) -> SparseRow {
         columns.sort_unstable();
-        let mut row = SparseRow::default();
+        let mut row = SparseRow {
+            indices: Vec::with_capacity(columns.len()),
+            values: Vec::with_capacity(columns.len()),
+        };
         for run in columns.chunk_by(|a, b| a == b) {
             let col = run[0];
             let tf = run.len() as f64;
@@ -270,6 +334,11 @@ impl TfidfVectorizer {
         }
         row
     }
+}
+
+thread_local! {
+    /// The column buffer of [`TfidfVectorizer::transform_text`].
+    static COLUMNS: Cell<Vec<usize>> = Cell::default();
 }
 
 /// Stacks rows into a CSR matrix with `n_cols` columns.
@@ -342,7 +411,7 @@ mod tests {
             .collect();
         let d: Vec<Vec<String>> = texts
             .iter()
-            .map(|t| t.split(' ').map(str::to_owned).collect())
+            .map(|t| t.split(' ').map(str::to_owned).collect::<Vec<_>>())
             .collect();
         let v = VectorizerParams::default().fit(&d).expect("fit");
         let m = v.transform(&d);
@@ -354,6 +423,47 @@ mod tests {
             assert_eq!(got.indices(), row.indices.as_slice());
             assert_eq!(got.data(), row.values.as_slice());
         }
+    }
+
+    #[test]
+    fn corpus_fit_and_transform_equal_the_term_list_path() {
+        let analyzer = Analyzer::new(crate::text::AnalyzerConfig::default()).expect("analyzer");
+        let texts: Vec<String> = (0..3000)
+            .map(|i| {
+                format!(
+                    "Russia {} the U.S. claims about talk {} and sanction {}",
+                    ["denied", "rejected", "welcomed"][i % 3],
+                    i % 11,
+                    i % 37
+                )
+            })
+            .collect();
+        let corpus = TermCorpus::from_texts(&analyzer, &texts);
+        let lists: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
+        let params = VectorizerParams {
+            min_df: 2,
+            max_df: 0.9,
+            ..VectorizerParams::default()
+        };
+        // Every third row, as a CV fold would select.
+        let rows: Vec<usize> = (0..texts.len()).filter(|i| i % 3 != 1).collect();
+        let selected: Vec<Vec<String>> = rows.iter().map(|&i| lists[i].clone()).collect();
+        let expected = params.fit(&selected).expect("fit");
+        let got = params.fit_corpus(&corpus, &rows).expect("fit_corpus");
+        assert_eq!(got, expected);
+        assert_eq!(
+            got.transform_corpus(&corpus, &rows),
+            expected.transform(&selected)
+        );
+        let limited = VectorizerParams {
+            max_features: Some(20),
+            ..params.clone()
+        };
+        assert_eq!(
+            limited.fit_corpus(&corpus, &rows).expect("fit_corpus"),
+            limited.fit(&selected).expect("fit")
+        );
+        assert!(params.fit_corpus(&corpus, &[]).is_err());
     }
 
     #[test]

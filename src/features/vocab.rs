@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::corpus::TermCorpus;
 use crate::{Error, Result};
 
 /// How often a term occurs in the training documents.
@@ -31,22 +32,55 @@ pub(crate) struct Pruning {
 /// Errors when the documents have no terms at all, when `max_df` allows fewer documents than
 /// `min_df` requires, or when pruning leaves nothing.
 pub(crate) fn build(docs: &[Vec<String>], pruning: Pruning) -> Result<(Vec<String>, Vec<usize>)> {
-    let counts = count(docs);
+    select(count(docs).into_iter().collect(), docs.len(), pruning)
+}
+
+/// [`build`] on the documents `rows` of an interned corpus: the counts are a dense array
+/// indexed by term id, so counting does no hashing and no string comparison.
+pub(crate) fn build_from_corpus(
+    corpus: &TermCorpus,
+    rows: &[usize],
+    pruning: Pruning,
+) -> Result<(Vec<String>, Vec<usize>)> {
+    let mut counts = vec![Counts::default(); corpus.n_terms()];
+    let mut ids = Vec::new();
+    for &row in rows {
+        ids.clear();
+        ids.extend_from_slice(corpus.doc(row));
+        ids.sort_unstable();
+        for run in ids.chunk_by(|a, b| a == b) {
+            let c = &mut counts[run[0] as usize];
+            c.df += 1;
+            c.total += run.len();
+        }
+    }
+    let seen: Vec<(&str, Counts)> = counts
+        .into_iter()
+        .enumerate()
+        .filter(|(_, c)| c.df > 0)
+        .map(|(id, c)| (corpus.term(id as u32), c))
+        .collect();
+    select(seen, rows.len(), pruning)
+}
+
+/// The pruning of [`build`] on the counts of the terms found in `n_docs` documents.
+fn select(
+    counts: Vec<(&str, Counts)>,
+    n_docs: usize,
+    pruning: Pruning,
+) -> Result<(Vec<String>, Vec<usize>)> {
     if counts.is_empty() {
         return Err(Error::Data(format!(
-            "empty vocabulary: none of the {} documents has a term; check that the texts are \
-             not empty and not only stop words",
-            docs.len()
+            "empty vocabulary: none of the {n_docs} documents has a term; check that the texts \
+             are not empty and not only stop words"
         )));
     }
-    let max_doc_count = pruning.max_df * docs.len() as f64;
+    let max_doc_count = pruning.max_df * n_docs as f64;
     if max_doc_count < pruning.min_df as f64 {
         return Err(Error::InvalidParams(format!(
-            "max_df = {} allows at most {max_doc_count} of {} documents, fewer than \
+            "max_df = {} allows at most {max_doc_count} of {n_docs} documents, fewer than \
              min_df = {}: raise max_df or lower min_df",
-            pruning.max_df,
-            docs.len(),
-            pruning.min_df
+            pruning.max_df, pruning.min_df
         )));
     }
     let mut kept: Vec<(&str, Counts)> = counts

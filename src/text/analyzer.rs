@@ -1,5 +1,7 @@
 //! [`Analyzer`]: the tokenizer and filters chained as an [`AnalyzerConfig`] says, plus n-grams.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
 use super::filters::{LowerCaser, NegationScope, Stemmer, StopWordFilter};
@@ -124,25 +126,34 @@ impl Analyzer {
     /// that survive the filters, across dropped stop words and punctuation, as scikit-learn
     /// does. The `&str` borrows a reused buffer: no allocation per term.
     pub fn for_each_term(&self, text: &str, mut emit: impl FnMut(&str)) {
+        // The buffers live in a per-thread slot and are taken out for the call (a nested call
+        // from `emit` would just get fresh ones): scoring a million sentences then allocates
+        // them once per thread instead of once per sentence.
+        let mut scratch = SCRATCH.with(|slot| slot.take());
+        let TermScratch {
+            words,
+            bounds,
+            char_term,
+            near_mention,
+        } = &mut scratch;
         let (min, max) = self.config.word_ngrams;
-        let mut words = WordNgrams::new(min, max);
-        let mut bounds = Vec::new();
-        let mut char_term = String::new();
-        let mut near_mention = Vec::new();
+        words.reset(min, max);
+        near_mention.clear();
         let mut stream = self.token_stream(text);
         while stream.advance() {
             let word = &stream.token().text;
             words.push(word, &mut emit);
             if let Some(range) = self.config.char_ngrams {
-                char_wb_ngrams(word, range, &mut bounds, &mut char_term, &mut emit);
+                char_wb_ngrams(word, range, bounds, char_term, &mut emit);
             }
             if self.config.mention_window.is_some() {
                 near_mention.push(word.clone());
             }
         }
         if let Some(window) = self.config.mention_window {
-            emit_mention_context(&near_mention, window, &mut char_term, &mut emit);
+            emit_mention_context(near_mention, window, char_term, &mut emit);
         }
+        SCRATCH.with(|slot| slot.set(scratch));
     }
 
     /// All terms of `text`, in the order of [`for_each_term`](Self::for_each_term).
@@ -151,6 +162,19 @@ impl Analyzer {
         self.for_each_term(text, |term| terms.push(term.to_owned()));
         terms
     }
+}
+
+/// The reusable buffers of [`Analyzer::for_each_term`].
+#[derive(Default)]
+struct TermScratch {
+    words: WordNgrams,
+    bounds: Vec<usize>,
+    char_term: String,
+    near_mention: Vec<String>,
+}
+
+thread_local! {
+    static SCRATCH: Cell<TermScratch> = Cell::default();
 }
 
 /// Prefix of the terms made by [`AnalyzerConfig::mention_window`].
@@ -224,6 +248,24 @@ mod tests {
             .terms("Critics slammed him")
             .iter()
             .all(|t| !t.starts_with('@')));
+    }
+
+    /// The reused buffers carry nothing from one text to the next (no bigram across texts),
+    /// also when the n-gram range changes between analyzers on the same thread.
+    #[test]
+    fn consecutive_texts_share_no_state() {
+        let bigrams = analyzer(AnalyzerConfig::default());
+        let trigrams = analyzer(AnalyzerConfig {
+            word_ngrams: (1, 3),
+            ..AnalyzerConfig::default()
+        });
+        let fresh = bigrams.terms("Kremlin denies");
+        assert_eq!(fresh, ["kremlin", "deni", "kremlin deni"]);
+        trigrams.terms("Washington sanctions Moscow banks");
+        bigrams.terms("Washington sanctions");
+        assert_eq!(bigrams.terms("Kremlin denies"), fresh);
+        assert_eq!(trigrams.terms("a"), Vec::<String>::new());
+        assert_eq!(trigrams.terms("Kremlin denies"), fresh);
     }
 
     #[test]

@@ -15,9 +15,18 @@ pub const CHAR_NGRAM_PREFIX: &str = "#";
 pub struct WordNgrams {
     min: usize,
     max: usize,
-    /// The last `max` words, oldest first; their buffers are reused.
+    /// The last `max` words, oldest first; only the last `filled` belong to the current
+    /// document. Their buffers are reused across words and documents.
     window: VecDeque<String>,
+    filled: usize,
     scratch: String,
+}
+
+impl Default for WordNgrams {
+    /// Unigrams.
+    fn default() -> Self {
+        WordNgrams::new(1, 1)
+    }
 }
 
 impl WordNgrams {
@@ -27,13 +36,25 @@ impl WordNgrams {
             min,
             max,
             window: VecDeque::with_capacity(max),
+            filled: 0,
             scratch: String::new(),
         }
     }
 
+    /// Starts a new document with n-grams of `min..=max` words, keeping the buffers.
+    pub fn reset(&mut self, min: usize, max: usize) {
+        self.min = min;
+        self.max = max;
+        // The slots of the old window keep their capacity for the next words.
+        while self.window.len() > max {
+            self.window.pop_front();
+        }
+        self.filled = 0;
+    }
+
     /// Adds the next word and emits every n-gram that ends with it.
     pub fn push(&mut self, word: &str, emit: &mut impl FnMut(&str)) {
-        let mut slot = if self.window.len() == self.max {
+        let mut slot = if self.window.len() >= self.max {
             self.window.pop_front().unwrap_or_default()
         } else {
             String::new()
@@ -41,8 +62,9 @@ impl WordNgrams {
         slot.clear();
         slot.push_str(word);
         self.window.push_back(slot);
+        self.filled = (self.filled + 1).min(self.max);
         let len = self.window.len();
-        for n in self.min..=self.max.min(len) {
+        for n in self.min..=self.max.min(self.filled) {
             if n == 1 {
                 emit(word);
                 continue;

@@ -99,6 +99,16 @@ impl<'a> WordTokenizer<'a> {
     /// End of a dotted abbreviation starting at `start` ("U.S.", "e.g.", "U.S" at the end of a
     /// text), if there is one: at least two single letters, each but the last followed by a dot.
     fn abbreviation_end(&self, start: usize) -> Option<usize> {
+        // Fast path for the bulk of words: a digit, or an ASCII letter followed by a letter or
+        // digit, cannot start an abbreviation (the loop below would say so after decoding two
+        // chars).
+        let bytes = self.text.as_bytes();
+        let first = bytes.get(start).copied().unwrap_or(0);
+        let second = bytes.get(start + 1).copied().unwrap_or(0);
+        if first.is_ascii_digit() || (first.is_ascii_alphabetic() && second.is_ascii_alphanumeric())
+        {
+            return None;
+        }
         let mut i = start;
         let mut dotted = 0;
         loop {

@@ -1,0 +1,91 @@
+//! Scoring throughput: raw sentence → analyzer → TF-IDF row → class probabilities, in bytes of
+//! text per second, with a model trained with the settings `benches/compare_sklearn.py` gives
+//! scikit-learn (stop words kept, no stemming, word 1–2 grams, min_df 2, sublinear tf, C = 3).
+//!
+//! Input: the sentences of `../shared/data/newsmtsc/train.csv` (needed; without it the bench
+//! says so and measures nothing). The model is trained on the same sentences at start-up.
+//!
+//! Run: `cargo bench --bench score -- --warm-up-time 1 --measurement-time 5`
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use tonetrack::model::train::{CChoice, Examples, TrainParams};
+use tonetrack::score::predict_batch;
+use tonetrack::text::AnalyzerConfig;
+
+const TRAIN_CSV: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/newsmtsc/train.csv"
+);
+
+fn read_newsmtsc() -> Option<(Vec<String>, Vec<String>)> {
+    let mut reader = csv::Reader::from_path(TRAIN_CSV).ok()?;
+    let headers = reader.headers().ok()?.clone();
+    let text = headers.iter().position(|h| h == "text")?;
+    let label = headers.iter().position(|h| h == "label")?;
+    let (mut texts, mut labels) = (Vec::new(), Vec::new());
+    for record in reader.records() {
+        let record = record.ok()?;
+        texts.push(record.get(text)?.to_string());
+        labels.push(record.get(label)?.to_string());
+    }
+    Some((texts, labels))
+}
+
+/// scikit-learn's `TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)` +
+/// `LogisticRegression(C=3)`, as `tonetrack train --keep-stop-words --no-stem --c 3`.
+fn sklearn_equivalent_params() -> TrainParams {
+    TrainParams {
+        analyzer: AnalyzerConfig {
+            stop_words: false,
+            stem: false,
+            ..AnalyzerConfig::default()
+        },
+        min_df: 2,
+        sublinear_tf: true,
+        c: CChoice::Fixed(3.0),
+        max_iterations: 1000,
+        ..TrainParams::default()
+    }
+}
+
+fn score(c: &mut Criterion) {
+    let Some((texts, labels)) = read_newsmtsc() else {
+        eprintln!("skipping score bench: {TRAIN_CSV} is absent or unreadable");
+        return;
+    };
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let params = sklearn_equivalent_params().check().expect("valid params");
+    let (classifier, report) = params
+        .fit(&Examples::new(texts.clone(), labels))
+        .expect("fit");
+    eprintln!(
+        "score bench: {} sentences, {bytes} bytes; model: {} features, {} iterations",
+        texts.len(),
+        report.features,
+        report.iterations
+    );
+    let mut group = c.benchmark_group("score");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(20);
+    // Probabilities only, as scikit-learn's transform + predict_proba.
+    group.bench_function("probabilities/rayon", |b| {
+        b.iter(|| black_box(predict_batch(&classifier, &texts, 0)))
+    });
+    group.bench_function("probabilities/serial", |b| {
+        b.iter(|| {
+            let n: usize = texts
+                .iter()
+                .map(|t| classifier.predict(t, 0).probabilities.len())
+                .sum();
+            black_box(n)
+        })
+    });
+    // What `predict` prints: the 5 strongest terms too.
+    group.bench_function("top5/rayon", |b| {
+        b.iter(|| black_box(predict_batch(&classifier, &texts, 5)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, score);
+criterion_main!(benches);

@@ -1,0 +1,101 @@
+//! Throughput of TF-IDF vectorization, in bytes of source text per second: fitting the
+//! vocabulary and building the CSR matrix from term lists (`Vec<Vec<String>>`) and from an
+//! interned corpus (`TermCorpus`, the training path), and raw text → TF-IDF row (the scoring
+//! path).
+//!
+//! Input: the sentences of `../shared/data/newsmtsc/train.csv` (skipped when absent).
+//! Run: `cargo bench --bench vectorize -- --warm-up-time 1 --measurement-time 3`
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rayon::prelude::*;
+use tonetrack::features::{TermCorpus, VectorizerParams};
+use tonetrack::text::{Analyzer, AnalyzerConfig};
+
+fn sentences() -> Vec<String> {
+    let csv_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/newsmtsc/train.csv"
+    );
+    let Ok(mut reader) = csv::Reader::from_path(csv_path) else {
+        return Vec::new();
+    };
+    reader
+        .records()
+        .filter_map(|r| r.ok().and_then(|r| r.get(1).map(str::to_owned)))
+        .collect()
+}
+
+fn vectorize(c: &mut Criterion) {
+    let texts = sentences();
+    if texts.is_empty() {
+        eprintln!("skipping vectorize bench: no NewsMTSC sentences");
+        return;
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let analyzer = Analyzer::new(AnalyzerConfig::default()).expect("valid config");
+    let docs: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();
+    let corpus = TermCorpus::from_texts(&analyzer, &texts);
+    let all: Vec<usize> = (0..texts.len()).collect();
+    let params = VectorizerParams {
+        min_df: 2,
+        ..VectorizerParams::default()
+    };
+    let vectorizer = params.fit(&docs).expect("fit");
+    eprintln!(
+        "vectorize bench: {} sentences, {bytes} bytes, {} distinct terms, vocabulary {}",
+        texts.len(),
+        corpus.n_terms(),
+        vectorizer.n_features()
+    );
+    let mut group = c.benchmark_group("vectorize");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(20);
+    // Training: text → terms → vocabulary → CSR matrix, both ways.
+    group.bench_function("train_path/term_lists", |b| {
+        b.iter(|| {
+            let docs: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();
+            params.fit_transform(&docs).expect("fit")
+        })
+    });
+    group.bench_function("train_path/corpus", |b| {
+        b.iter(|| {
+            let corpus = TermCorpus::from_texts(&analyzer, &texts);
+            let v = params.fit_corpus(&corpus, &all).expect("fit");
+            v.transform_corpus(&corpus, &all)
+        })
+    });
+    // The stages on already analyzed documents.
+    group.bench_function("fit/term_lists", |b| {
+        b.iter(|| params.fit(&docs).expect("fit"))
+    });
+    group.bench_function("fit/corpus", |b| {
+        b.iter(|| params.fit_corpus(&corpus, &all).expect("fit"))
+    });
+    group.bench_function("transform/term_lists", |b| {
+        b.iter(|| vectorizer.transform(&docs))
+    });
+    group.bench_function("transform/corpus", |b| {
+        b.iter(|| vectorizer.transform_corpus(&corpus, &all))
+    });
+    // The scoring path: raw text → analyzer → TF-IDF row.
+    group.bench_function("transform_text/serial", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| vectorizer.transform_text(&analyzer, t).indices.len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("transform_text/rayon", |b| {
+        b.iter(|| {
+            texts
+                .par_iter()
+                .map(|t| vectorizer.transform_text(&analyzer, t).indices.len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, vectorize);
+criterion_main!(benches);
