@@ -149,7 +149,10 @@ def main():
     ap.add_argument("--corpora", default=os.path.join(tempfile.gettempdir(), "tonetrack-corpora"),
                     help="where the generated corpora are kept between runs")
     ap.add_argument("--out", default=os.path.join(REPO, "benches", "compare_sklearn.txt"))
+    ap.add_argument("--tonetrack", default=TONETRACK,
+                    help="the binary to measure (default: target/release/tonetrack)")
     args = ap.parse_args()
+    tonetrack_bin = args.tonetrack
     tasks = [t for t in args.tasks.split(",") if t]
     unknown = set(tasks) - set(TASKS)
     if unknown:
@@ -162,7 +165,7 @@ def main():
     except ImportError:
         subprocess.run([sys.executable, "-m", "pip", "install", "scikit-learn"], check=True)
         import sklearn
-    if not os.path.exists(TONETRACK):
+    if not os.path.exists(tonetrack_bin):
         subprocess.run(["cargo", "build", "--release"], cwd=REPO, check=True)
 
     os.makedirs(args.corpora, exist_ok=True)
@@ -178,7 +181,7 @@ def main():
         f"date: {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, nproc {os.cpu_count()}, "
         f"load {os.getloadavg()[0]:.2f} (the machine is shared: wall times are noisy)",
         f"python {platform.python_version()}, scikit-learn {sklearn.__version__}, "
-        + subprocess.run([TONETRACK, "--version"], capture_output=True, text=True).stdout.strip(),
+        + subprocess.run([tonetrack_bin, "--version"], capture_output=True, text=True).stdout.strip(),
         f"C = {args.c}; corpora: NewsMTSC sentences repeated with word dropout {args.dropout}, "
         f"seed {args.seed}",
         "",
@@ -193,7 +196,7 @@ def main():
         def tonetrack_train(data, out):
             def run():
                 wall, rss, out_text = run_child([
-                    TONETRACK, "train", "--data", data, "--c", str(args.c),
+                    tonetrack_bin, "train", "--data", data, "--c", str(args.c),
                     "--keep-stop-words", "--no-stem", "--max-iter", "1000", "--out", out,
                 ])
                 fit = next((l for l in out_text.splitlines() if l.startswith("fit:")), "")
@@ -229,7 +232,7 @@ def main():
                 def tt_predict():
                     with open(os.devnull, "w") as null:
                         wall, rss, _ = run_child([
-                            TONETRACK, "predict", "--model", model, "--data", data,
+                            tonetrack_bin, "predict", "--model", model, "--data", data,
                             "--format", "csv",
                         ], stdout=null)
                     return wall, rss, None
