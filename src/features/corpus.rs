@@ -40,29 +40,31 @@ impl TermCorpus {
         let blocks: Vec<Block> = texts
             .par_chunks(BLOCK)
             .map(|chunk| {
+                // Each new term is copied once, as the key; the id → term table is made
+                // from the keys at the end of the block.
                 let mut local: FxHashMap<Box<str>, u32> = FxHashMap::default();
-                let mut block = Block {
-                    terms: Vec::new(),
-                    lens: Vec::with_capacity(chunk.len()),
-                    ids: Vec::new(),
-                };
+                let mut lens = Vec::with_capacity(chunk.len());
+                let mut ids = Vec::new();
                 for text in chunk {
-                    let before = block.ids.len();
+                    let before = ids.len();
                     analyzer.for_each_term(text.as_ref(), |term| {
                         let id = match local.get(term) {
                             Some(&id) => id,
                             None => {
-                                let id = to_id(block.terms.len());
-                                block.terms.push(term.into());
+                                let id = to_id(local.len());
                                 local.insert(term.into(), id);
                                 id
                             }
                         };
-                        block.ids.push(id);
+                        ids.push(id);
                     });
-                    block.lens.push(block.ids.len() - before);
+                    lens.push(ids.len() - before);
                 }
-                block
+                Block {
+                    terms: by_id(local),
+                    lens,
+                    ids,
+                }
             })
             .collect();
         // Merge in block order: the global id of a term is its first occurrence's.
@@ -78,13 +80,8 @@ impl TermCorpus {
                 .terms
                 .into_iter()
                 .map(|term| {
-                    if let Some(&id) = global.get(&term) {
-                        return id;
-                    }
-                    let id = to_id(corpus.terms.len());
-                    corpus.terms.push(term.clone());
-                    global.insert(term, id);
-                    id
+                    let next = to_id(global.len());
+                    *global.entry(term).or_insert(next)
                 })
                 .collect();
             let mut at = 0;
@@ -96,6 +93,7 @@ impl TermCorpus {
                 corpus.indptr.push(corpus.ids.len());
             }
         }
+        corpus.terms = by_id(global);
         corpus
     }
 
@@ -146,6 +144,15 @@ impl TermCorpus {
     pub fn doc_terms(&self, doc: usize) -> impl Iterator<Item = &str> {
         self.doc(doc).iter().map(|&id| self.term(id))
     }
+}
+
+/// The terms of a term → id map with ids `0..n`, in id order (moved, not copied).
+fn by_id(map: FxHashMap<Box<str>, u32>) -> Vec<Box<str>> {
+    let mut terms: Vec<Box<str>> = vec![Box::default(); map.len()];
+    for (term, id) in map {
+        terms[id as usize] = term;
+    }
+    terms
 }
 
 /// Ids are `u32` to halve the size of the corpus; four billion distinct terms is far beyond
