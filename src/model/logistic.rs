@@ -33,23 +33,23 @@
 //!
 //! # Optimizer
 //!
-//! argmin's L-BFGS (memory 10) with the Moré–Thuente line search, starting from zero, stopping
-//! when the gradient's L2 norm falls below `gradient_tolerance` (argmin also stops when the cost
-//! no longer changes by more than machine epsilon) or after `max_iterations`; the parameters
-//! with the best cost are kept. Parameters are laid out as linfa lays them out: a row-major
+//! linfa-logistic's optimizer, argmin's L-BFGS (memory 10) with the Moré–Thuente line search,
+//! re-implemented over flat buffers in [`super::lbfgs`] (argmin's generic vector arithmetic
+//! allocates a new vector for every operation, which was half of the training time). It
+//! starts from zero and stops when every gradient entry is within `±gradient_tolerance`
+//! (scikit-learn's rule; argmin tests the L2 norm), when the cost no longer changes by more
+//! than machine epsilon, or after `max_iterations`; the parameters with the best cost are
+//! kept. Parameters are laid out as linfa lays them out: a row-major
 //! `(d + 1) × K` matrix whose last row holds the intercepts.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 
-use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
-use ndarray::{Array1, Array2};
+use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
+use super::lbfgs::{self, LbfgsSettings};
 use crate::{Error, Result};
 
 /// Number of L-BFGS correction pairs kept, as in linfa-logistic.
@@ -152,30 +152,25 @@ impl ValidLogisticParams {
         check_training_data(x, y, n_classes, sample_weight)?;
         let x = as_csr(x);
         let n_features = x.cols();
-        let problem = SoftmaxLoss {
-            objective: Objective::new(&x, y, sample_weight, n_classes, 1.0 / self.c),
-            cache: RefCell::new(None),
+        let objective = Objective::new(&x, y, sample_weight, n_classes, 1.0 / self.c);
+        let mut scratch = Scratch::default();
+        let settings = LbfgsSettings {
+            memory: LBFGS_MEMORY,
+            max_iterations: self.max_iterations,
+            gradient_tolerance: self.gradient_tolerance,
         };
-        let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
-            .with_tolerance_grad(self.gradient_tolerance)
-            .map_err(|e| Error::InvalidParams(e.to_string()))?;
-        let init = Array1::zeros((n_features + 1) * n_classes);
-        let result = Executor::new(problem, solver)
-            .configure(|state| state.param(init).max_iters(self.max_iterations))
-            .run()
-            .map_err(|e| Error::Data(format!("logistic regression optimizer failed: {e}")))?;
-
-        let mut state = result.state;
-        let converged = matches!(
-            state.get_termination_reason(),
-            Some(TerminationReason::SolverConverged)
-        );
-        let iterations = state.get_iter();
-        let loss = state.get_best_cost();
-        let params = state.take_best_param().ok_or_else(|| {
-            Error::Data("logistic regression optimizer returned no parameters".into())
+        // Run on a rayon worker thread: the objective and the vector sweeps start thousands
+        // of small parallel jobs, and from outside the pool each would wake a worker and put
+        // this thread to sleep until it is done.
+        let minimum = rayon::scope(|_| {
+            lbfgs::minimize(
+                |w, grad| objective.loss_and_gradient_into(w, grad, &mut scratch),
+                vec![0.0; (n_features + 1) * n_classes],
+                settings,
+            )
         })?;
-        let params = params.to_vec();
+        let (iterations, converged, loss) = (minimum.iterations, minimum.converged, minimum.loss);
+        let params = minimum.param;
         let (weights, intercepts) = params.split_at(n_features * n_classes);
         let model = LogisticModel {
             n_features,
@@ -461,13 +456,6 @@ fn argmax(z: &[f64]) -> usize {
     best
 }
 
-/// Loss and gradient at the same parameters, from one evaluation.
-struct Evaluated {
-    param: Vec<f64>,
-    loss: f64,
-    gradient: Vec<f64>,
-}
-
 /// The training data and penalty: everything [`Objective::loss_and_gradient`] reads.
 struct Objective<'a> {
     /// The samples, one CSR row each.
@@ -510,126 +498,174 @@ impl<'a> Objective<'a> {
     /// 2. over the columns: `∂L/∂Wⱼ = Σᵢ xᵢⱼ rᵢ + αWⱼ`, summing rows in increasing order.
     ///
     /// The per-row losses and the intercept gradient `Σᵢ rᵢ` are summed serially in row order.
-    fn loss_and_gradient(&self, w: &[f64]) -> (f64, Vec<f64>) {
+    fn loss_and_gradient_into(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
+        // With the class count a compile-time constant, the per-row decision values and the
+        // per-feature gradients stay in registers and the loops over classes unroll: about
+        // three times faster than the same loops over run-time-sized slices.
+        match self.n_classes {
+            2 => self.evaluate::<2>(w, grad, scratch),
+            3 => self.evaluate::<3>(w, grad, scratch),
+            4 => self.evaluate::<4>(w, grad, scratch),
+            5 => self.evaluate::<5>(w, grad, scratch),
+            6 => self.evaluate::<6>(w, grad, scratch),
+            7 => self.evaluate::<7>(w, grad, scratch),
+            8 => self.evaluate::<8>(w, grad, scratch),
+            _ => self.evaluate_any(w, grad, scratch),
+        }
+    }
+
+    /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) for exactly `K` classes.
+    fn evaluate<const K: usize>(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
+        let n_weights = self.rows.cols() * K;
+        let (coef, intercept) = w.split_at(n_weights);
+        let (coef, _) = coef.as_chunks::<K>();
+        let intercept: [f64; K] = intercept.try_into().expect("K intercepts");
+        let n_rows = self.rows.rows();
+
+        scratch.residuals.resize(n_rows * K, 0.0);
+        scratch.row_losses.resize(n_rows, 0.0);
+        let (residuals, _) = scratch.residuals.as_chunks_mut::<K>();
+        residuals
+            .par_chunks_mut(ROWS_PER_TASK)
+            .zip(scratch.row_losses.par_chunks_mut(ROWS_PER_TASK))
+            .enumerate()
+            .for_each(|(block, (residuals, row_losses))| {
+                let first = block * ROWS_PER_TASK;
+                for (offset, (r, row_loss)) in residuals.iter_mut().zip(row_losses).enumerate() {
+                    let i = first + offset;
+                    let (indices, values) = csr_row(self.rows, i);
+                    let mut z = intercept;
+                    for (&j, &v) in indices.iter().zip(values) {
+                        let wj = &coef[j];
+                        for c in 0..K {
+                            z[c] += v * wj[c];
+                        }
+                    }
+                    *row_loss = self.residual(i, &mut z);
+                    *r = z;
+                }
+            });
+
+        let (residuals, _) = scratch.residuals.as_chunks::<K>();
+        let (grad_coef, grad_intercept) = grad.split_at_mut(n_weights);
+        let (grad_coef, _) = grad_coef.as_chunks_mut::<K>();
+        grad_coef
+            .par_chunks_mut(COLUMNS_PER_TASK)
+            .enumerate()
+            .for_each(|(block, gradients)| {
+                let first = block * COLUMNS_PER_TASK;
+                for (offset, g) in gradients.iter_mut().enumerate() {
+                    let j = first + offset;
+                    // The L2 penalty's gradient αWⱼ; the intercepts are not penalised.
+                    let mut sum = coef[j].map(|wc| self.alpha * wc);
+                    let (rows, values) = csr_row(&self.columns, j);
+                    for (&i, &v) in rows.iter().zip(values) {
+                        let ri = &residuals[i];
+                        for c in 0..K {
+                            sum[c] += v * ri[c];
+                        }
+                    }
+                    *g = sum;
+                }
+            });
+        grad_intercept.fill(0.0);
+        for r in residuals {
+            for (gc, rc) in grad_intercept.iter_mut().zip(r) {
+                *gc += rc;
+            }
+        }
+        self.total_loss(coef.as_flattened(), &scratch.row_losses)
+    }
+
+    /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) for any number of classes:
+    /// the same sums in the same order as [`evaluate`](Self::evaluate), over slices.
+    fn evaluate_any(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
         let k = self.n_classes;
         let n_weights = self.rows.cols() * k;
         let (coef, intercept) = w.split_at(n_weights);
+        let n_rows = self.rows.rows();
 
-        let mut residuals = vec![0.0; self.rows.rows() * k];
-        let row_losses: Vec<f64> = residuals
+        scratch.residuals.resize(n_rows * k, 0.0);
+        scratch.row_losses.resize(n_rows, 0.0);
+        scratch
+            .residuals
             .par_chunks_mut(k)
+            .zip(scratch.row_losses.par_iter_mut())
             .enumerate()
-            .map(|(i, r)| {
+            .for_each(|(i, (z, row_loss))| {
                 let (indices, values) = csr_row(self.rows, i);
-                let s = self.sample_weight.map_or(1.0, |sw| sw[i]);
-                // r holds zᵢ = xᵢᵀW + b first, then the residual.
-                r.copy_from_slice(intercept);
+                z.copy_from_slice(intercept);
                 for (&j, &v) in indices.iter().zip(values) {
-                    for (rc, wc) in r.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
-                        *rc += v * wc;
+                    for (zc, wc) in z.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
+                        *zc += v * wc;
                     }
                 }
-                let lse = log_sum_exp(r);
-                let label = self.y[i];
-                let loss = s * (lse - r[label]);
-                for (c, rc) in r.iter_mut().enumerate() {
-                    let target = if c == label { 1.0 } else { 0.0 };
-                    *rc = s * ((*rc - lse).exp() - target);
-                }
-                loss
-            })
-            .collect();
+                *row_loss = self.residual(i, z);
+            });
 
-        let mut grad = vec![0.0; w.len()];
+        let residuals = &scratch.residuals;
         let (grad_coef, grad_intercept) = grad.split_at_mut(n_weights);
         grad_coef.par_chunks_mut(k).enumerate().for_each(|(j, g)| {
-            let range = self.columns.indptr().outer_inds_sz(j);
-            let rows = &self.columns.indices()[range.clone()];
-            let values = &self.columns.data()[range];
+            for (gc, wc) in g.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
+                *gc = self.alpha * wc;
+            }
+            let (rows, values) = csr_row(&self.columns, j);
             for (&i, &v) in rows.iter().zip(values) {
                 for (gc, rc) in g.iter_mut().zip(&residuals[i * k..(i + 1) * k]) {
                     *gc += v * rc;
                 }
             }
-            // The L2 penalty's gradient αWⱼ; the intercepts are not penalised.
-            for (gc, wc) in g.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
-                *gc += self.alpha * wc;
-            }
         });
-        for r in residuals.chunks(k) {
+        grad_intercept.fill(0.0);
+        for r in residuals.chunks_exact(k) {
             for (gc, rc) in grad_intercept.iter_mut().zip(r) {
                 *gc += rc;
             }
         }
+        self.total_loss(coef, &scratch.row_losses)
+    }
 
+    /// Turns row `i`'s decision values `z` into its weighted residual `sᵢ(softmax(zᵢ) − eᵢ)`
+    /// and returns its loss term `sᵢ(lse(zᵢ) − zᵢ,yᵢ)`.
+    fn residual(&self, i: usize, z: &mut [f64]) -> f64 {
+        let s = self.sample_weight.map_or(1.0, |sw| sw[i]);
+        let lse = log_sum_exp(z);
+        let label = self.y[i];
+        let loss = s * (lse - z[label]);
+        for (c, zc) in z.iter_mut().enumerate() {
+            let target = if c == label { 1.0 } else { 0.0 };
+            *zc = s * ((*zc - lse).exp() - target);
+        }
+        loss
+    }
+
+    /// The objective from the per-row losses (summed in row order) and the penalty.
+    fn total_loss(&self, coef: &[f64], row_losses: &[f64]) -> f64 {
         let squared_norm: f64 = coef.iter().map(|c| c * c).sum();
-        let loss = row_losses.iter().sum::<f64>() + 0.5 * self.alpha * squared_norm;
+        row_losses.iter().sum::<f64>() + 0.5 * self.alpha * squared_norm
+    }
+
+    /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) with fresh buffers.
+    #[cfg(test)]
+    fn loss_and_gradient(&self, w: &[f64]) -> (f64, Vec<f64>) {
+        let mut grad = vec![0.0; w.len()];
+        let loss = self.loss_and_gradient_into(w, &mut grad, &mut Scratch::default());
         (loss, grad)
     }
 }
 
-/// The objective as an argmin problem.
-///
-/// argmin asks for the cost and the gradient in separate calls, almost always at the same
-/// parameters; both come from one evaluation, so the last evaluation is cached and the second
-/// call is free.
-struct SoftmaxLoss<'a> {
-    objective: Objective<'a>,
-    cache: RefCell<Option<Evaluated>>,
-}
+/// Rows per parallel task in the objective's row pass, and columns per task in its column
+/// pass: enough work per task to hide rayon's overhead, and a fixed split, so the sums do not
+/// depend on the number of threads.
+const ROWS_PER_TASK: usize = 256;
+const COLUMNS_PER_TASK: usize = 512;
 
-impl SoftmaxLoss<'_> {
-    /// Applies `f` to the loss and gradient at `w`, evaluating them only when `w` differs
-    /// (bitwise) from the last evaluated parameters.
-    fn with_evaluation<T>(&self, w: &[f64], f: impl FnOnce(&Evaluated) -> T) -> T {
-        let mut cache = self.cache.borrow_mut();
-        let evaluated = cache
-            .take()
-            .filter(|e| same_bits(&e.param, w))
-            .unwrap_or_else(|| {
-                let (loss, gradient) = self.objective.loss_and_gradient(w);
-                Evaluated {
-                    param: w.to_vec(),
-                    loss,
-                    gradient,
-                }
-            });
-        let out = f(&evaluated);
-        *cache = Some(evaluated);
-        out
-    }
-}
-
-/// Whether two parameter vectors are the same bits (so `0.0` and `-0.0` differ, and the
-/// cached evaluation is exactly what a fresh one would give).
-fn same_bits(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-}
-
-/// The parameters as a slice; argmin's arrays are always contiguous, the copy is a fallback.
-fn param_slice(w: &Array1<f64>) -> Cow<'_, [f64]> {
-    match w.as_slice() {
-        Some(slice) => Cow::Borrowed(slice),
-        None => Cow::Owned(w.to_vec()),
-    }
-}
-
-impl CostFunction for SoftmaxLoss<'_> {
-    type Param = Array1<f64>;
-    type Output = f64;
-
-    fn cost(&self, w: &Self::Param) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.with_evaluation(&param_slice(w), |e| e.loss))
-    }
-}
-
-impl Gradient for SoftmaxLoss<'_> {
-    type Param = Array1<f64>;
-    type Gradient = Array1<f64>;
-
-    fn gradient(&self, w: &Self::Param) -> std::result::Result<Array1<f64>, argmin::core::Error> {
-        Ok(self.with_evaluation(&param_slice(w), |e| Array1::from(e.gradient.clone())))
-    }
+/// Buffers reused across evaluations of the objective.
+#[derive(Default)]
+struct Scratch {
+    /// Per row and class: the decision value, then the weighted residual.
+    residuals: Vec<f64>,
+    row_losses: Vec<f64>,
 }
 
 #[cfg(test)]
