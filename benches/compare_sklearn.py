@@ -79,7 +79,7 @@ def main():
         for _ in range(args.runs):
             wall, rss, out = run_child([
                 TONETRACK, "train", "--data", args.data, "--c", str(args.c),
-                "--keep-stop-words", "--no-stem", "--max-iter", "1000",
+                "--tokenizer", "sklearn", "--keep-stop-words", "--no-stem", "--max-iter", "1000",
                 "--out", os.path.join(tmp, "m.json"),
             ])
             tt_wall.append(wall)

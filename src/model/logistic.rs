@@ -456,18 +456,22 @@ fn argmax(z: &[f64]) -> usize {
     best
 }
 
-/// The training data and penalty: everything [`Objective::loss_and_gradient`] reads.
+/// The training data and penalty: everything [`Objective::loss_and_gradient_into`] reads.
 struct Objective<'a> {
     /// The samples, one CSR row each.
     rows: &'a CsMat<f64>,
-    /// The same matrix in CSC storage, so that the gradient of each feature's weights is a sum
-    /// over one column.
-    columns: CsMat<f64>,
     y: &'a [usize],
     sample_weight: Option<&'a [f64]>,
     n_classes: usize,
     alpha: f64,
+    /// The rows are split into this many consecutive blocks, each with a gradient of its own.
+    blocks: usize,
 }
+
+/// At most this many row blocks (see [`Objective::loss_and_gradient_into`]), and at least
+/// this many rows in each.
+const MAX_ROW_BLOCKS: usize = 8;
+const MIN_ROWS_PER_BLOCK: usize = 2048;
 
 impl<'a> Objective<'a> {
     /// `rows` must be CSR; the caller has checked the shapes and values.
@@ -478,151 +482,149 @@ impl<'a> Objective<'a> {
         n_classes: usize,
         alpha: f64,
     ) -> Self {
+        let blocks = rows
+            .rows()
+            .div_ceil(MIN_ROWS_PER_BLOCK)
+            .clamp(1, MAX_ROW_BLOCKS);
         Objective {
             rows,
-            columns: rows.to_csc(),
             y,
             sample_weight,
             n_classes,
             alpha,
+            blocks,
         }
     }
 
     /// The objective `L` and its gradient at parameters `w`, laid out as a row-major
     /// `(n_features + 1) × n_classes` matrix whose last row is the intercepts.
     ///
-    /// Two parallel passes, each over independent pieces with a fixed order inside, so the
-    /// result is the same bits whatever the number of threads:
-    /// 1. over the rows: `zᵢ = xᵢᵀW + b`, the loss term `sᵢ(lse(zᵢ) − zᵢ,yᵢ)` and the residual
-    ///    `rᵢ = sᵢ(softmax(zᵢ) − eᵢ)`;
-    /// 2. over the columns: `∂L/∂Wⱼ = Σᵢ xᵢⱼ rᵢ + αWⱼ`, summing rows in increasing order.
-    ///
-    /// The per-row losses and the intercept gradient `Σᵢ rᵢ` are summed serially in row order.
+    /// One pass over the rows, in parallel over a fixed number of consecutive row blocks (set
+    /// by the number of rows, never by the number of threads, so the result is the same bits
+    /// on any machine). For each row in order: `zᵢ = xᵢᵀW + b`, the loss term
+    /// `sᵢ(lse(zᵢ) − zᵢ,yᵢ)`, the residual `rᵢ = sᵢ(softmax(zᵢ) − eᵢ)`, and `xᵢrᵢᵀ` added to
+    /// the block's gradient. Then the block gradients are summed in block order, with the
+    /// penalty's `αW`. One pass over the data and no transposed copy of it: the copy would
+    /// double the memory of a large training set.
     fn loss_and_gradient_into(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
-        // With the class count a compile-time constant, the per-row decision values and the
-        // per-feature gradients stay in registers and the loops over classes unroll: about
-        // three times faster than the same loops over run-time-sized slices.
-        match self.n_classes {
-            2 => self.evaluate::<2>(w, grad, scratch),
-            3 => self.evaluate::<3>(w, grad, scratch),
-            4 => self.evaluate::<4>(w, grad, scratch),
-            5 => self.evaluate::<5>(w, grad, scratch),
-            6 => self.evaluate::<6>(w, grad, scratch),
-            7 => self.evaluate::<7>(w, grad, scratch),
-            8 => self.evaluate::<8>(w, grad, scratch),
-            _ => self.evaluate_any(w, grad, scratch),
-        }
+        let n_params = w.len();
+        scratch.block_gradients.resize(self.blocks * n_params, 0.0);
+        scratch.block_losses.resize(self.blocks, 0.0);
+        let rows_per_block = self.rows.rows().div_ceil(self.blocks);
+        scratch
+            .block_gradients
+            .par_chunks_mut(n_params)
+            .zip(scratch.block_losses.par_iter_mut())
+            .enumerate()
+            .for_each(|(block, (gradient, loss))| {
+                let first = block * rows_per_block;
+                let rows = first..(first + rows_per_block).min(self.rows.rows());
+                gradient.fill(0.0);
+                // With the class count a compile-time constant, the per-row decision values
+                // stay in registers and the loops over classes unroll: about three times
+                // faster than the same loops over run-time-sized slices.
+                *loss = match self.n_classes {
+                    2 => self.accumulate::<2>(w, rows, gradient),
+                    3 => self.accumulate::<3>(w, rows, gradient),
+                    4 => self.accumulate::<4>(w, rows, gradient),
+                    5 => self.accumulate::<5>(w, rows, gradient),
+                    6 => self.accumulate::<6>(w, rows, gradient),
+                    7 => self.accumulate::<7>(w, rows, gradient),
+                    8 => self.accumulate::<8>(w, rows, gradient),
+                    _ => self.accumulate_any(w, rows, gradient),
+                };
+            });
+
+        let n_weights = n_params - self.n_classes;
+        let block_gradients = &scratch.block_gradients;
+        grad.par_chunks_mut(PARAMS_PER_TASK)
+            .enumerate()
+            .for_each(|(task, g)| {
+                let start = task * PARAMS_PER_TASK;
+                for (offset, gp) in g.iter_mut().enumerate() {
+                    let p = start + offset;
+                    // The L2 penalty's gradient αW; the intercepts are not penalised.
+                    let mut sum = if p < n_weights {
+                        self.alpha * w[p]
+                    } else {
+                        0.0
+                    };
+                    for block in 0..self.blocks {
+                        sum += block_gradients[block * n_params + p];
+                    }
+                    *gp = sum;
+                }
+            });
+
+        let squared_norm: f64 = w[..n_weights].iter().map(|c| c * c).sum();
+        scratch.block_losses.iter().sum::<f64>() + 0.5 * self.alpha * squared_norm
     }
 
-    /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) for exactly `K` classes.
-    fn evaluate<const K: usize>(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
+    /// Adds the gradient of the loss terms of `rows` to `gradient` (laid out as `w`) for
+    /// exactly `K` classes, and returns the sum of their loss terms.
+    fn accumulate<const K: usize>(
+        &self,
+        w: &[f64],
+        rows: std::ops::Range<usize>,
+        gradient: &mut [f64],
+    ) -> f64 {
         let n_weights = self.rows.cols() * K;
         let (coef, intercept) = w.split_at(n_weights);
         let (coef, _) = coef.as_chunks::<K>();
         let intercept: [f64; K] = intercept.try_into().expect("K intercepts");
-        let n_rows = self.rows.rows();
-
-        scratch.residuals.resize(n_rows * K, 0.0);
-        scratch.row_losses.resize(n_rows, 0.0);
-        let (residuals, _) = scratch.residuals.as_chunks_mut::<K>();
-        residuals
-            .par_chunks_mut(ROWS_PER_TASK)
-            .zip(scratch.row_losses.par_chunks_mut(ROWS_PER_TASK))
-            .enumerate()
-            .for_each(|(block, (residuals, row_losses))| {
-                let first = block * ROWS_PER_TASK;
-                for (offset, (r, row_loss)) in residuals.iter_mut().zip(row_losses).enumerate() {
-                    let i = first + offset;
-                    let (indices, values) = csr_row(self.rows, i);
-                    let mut z = intercept;
-                    for (&j, &v) in indices.iter().zip(values) {
-                        let wj = &coef[j];
-                        for c in 0..K {
-                            z[c] += v * wj[c];
-                        }
-                    }
-                    *row_loss = self.residual(i, &mut z);
-                    *r = z;
-                }
-            });
-
-        let (residuals, _) = scratch.residuals.as_chunks::<K>();
-        let (grad_coef, grad_intercept) = grad.split_at_mut(n_weights);
+        let (grad_coef, grad_intercept) = gradient.split_at_mut(n_weights);
         let (grad_coef, _) = grad_coef.as_chunks_mut::<K>();
-        grad_coef
-            .par_chunks_mut(COLUMNS_PER_TASK)
-            .enumerate()
-            .for_each(|(block, gradients)| {
-                let first = block * COLUMNS_PER_TASK;
-                for (offset, g) in gradients.iter_mut().enumerate() {
-                    let j = first + offset;
-                    // The L2 penalty's gradient αWⱼ; the intercepts are not penalised.
-                    let mut sum = coef[j].map(|wc| self.alpha * wc);
-                    let (rows, values) = csr_row(&self.columns, j);
-                    for (&i, &v) in rows.iter().zip(values) {
-                        let ri = &residuals[i];
-                        for c in 0..K {
-                            sum[c] += v * ri[c];
-                        }
-                    }
-                    *g = sum;
+        let mut loss = 0.0;
+        for i in rows {
+            let (indices, values) = csr_row(self.rows, i);
+            let mut z = intercept;
+            for (&j, &v) in indices.iter().zip(values) {
+                let wj = &coef[j];
+                for c in 0..K {
+                    z[c] += v * wj[c];
                 }
-            });
-        grad_intercept.fill(0.0);
-        for r in residuals {
-            for (gc, rc) in grad_intercept.iter_mut().zip(r) {
+            }
+            loss += self.residual(i, &mut z);
+            for (&j, &v) in indices.iter().zip(values) {
+                let gj = &mut grad_coef[j];
+                for c in 0..K {
+                    gj[c] += v * z[c];
+                }
+            }
+            for (gc, rc) in grad_intercept.iter_mut().zip(z) {
                 *gc += rc;
             }
         }
-        self.total_loss(coef.as_flattened(), &scratch.row_losses)
+        loss
     }
 
-    /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) for any number of classes:
-    /// the same sums in the same order as [`evaluate`](Self::evaluate), over slices.
-    fn evaluate_any(&self, w: &[f64], grad: &mut [f64], scratch: &mut Scratch) -> f64 {
+    /// [`accumulate`](Self::accumulate) for any number of classes, over slices.
+    fn accumulate_any(&self, w: &[f64], rows: std::ops::Range<usize>, gradient: &mut [f64]) -> f64 {
         let k = self.n_classes;
         let n_weights = self.rows.cols() * k;
         let (coef, intercept) = w.split_at(n_weights);
-        let n_rows = self.rows.rows();
-
-        scratch.residuals.resize(n_rows * k, 0.0);
-        scratch.row_losses.resize(n_rows, 0.0);
-        scratch
-            .residuals
-            .par_chunks_mut(k)
-            .zip(scratch.row_losses.par_iter_mut())
-            .enumerate()
-            .for_each(|(i, (z, row_loss))| {
-                let (indices, values) = csr_row(self.rows, i);
-                z.copy_from_slice(intercept);
-                for (&j, &v) in indices.iter().zip(values) {
-                    for (zc, wc) in z.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
-                        *zc += v * wc;
-                    }
+        let (grad_coef, grad_intercept) = gradient.split_at_mut(n_weights);
+        let mut z = vec![0.0; k];
+        let mut loss = 0.0;
+        for i in rows {
+            let (indices, values) = csr_row(self.rows, i);
+            z.copy_from_slice(intercept);
+            for (&j, &v) in indices.iter().zip(values) {
+                for (zc, wc) in z.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
+                    *zc += v * wc;
                 }
-                *row_loss = self.residual(i, z);
-            });
-
-        let residuals = &scratch.residuals;
-        let (grad_coef, grad_intercept) = grad.split_at_mut(n_weights);
-        grad_coef.par_chunks_mut(k).enumerate().for_each(|(j, g)| {
-            for (gc, wc) in g.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
-                *gc = self.alpha * wc;
             }
-            let (rows, values) = csr_row(&self.columns, j);
-            for (&i, &v) in rows.iter().zip(values) {
-                for (gc, rc) in g.iter_mut().zip(&residuals[i * k..(i + 1) * k]) {
+            loss += self.residual(i, &mut z);
+            for (&j, &v) in indices.iter().zip(values) {
+                for (gc, rc) in grad_coef[j * k..(j + 1) * k].iter_mut().zip(&z) {
                     *gc += v * rc;
                 }
             }
-        });
-        grad_intercept.fill(0.0);
-        for r in residuals.chunks_exact(k) {
-            for (gc, rc) in grad_intercept.iter_mut().zip(r) {
+            for (gc, rc) in grad_intercept.iter_mut().zip(&z) {
                 *gc += rc;
             }
         }
-        self.total_loss(coef, &scratch.row_losses)
+        loss
     }
 
     /// Turns row `i`'s decision values `z` into its weighted residual `sᵢ(softmax(zᵢ) − eᵢ)`
@@ -639,12 +641,6 @@ impl<'a> Objective<'a> {
         loss
     }
 
-    /// The objective from the per-row losses (summed in row order) and the penalty.
-    fn total_loss(&self, coef: &[f64], row_losses: &[f64]) -> f64 {
-        let squared_norm: f64 = coef.iter().map(|c| c * c).sum();
-        row_losses.iter().sum::<f64>() + 0.5 * self.alpha * squared_norm
-    }
-
     /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) with fresh buffers.
     #[cfg(test)]
     fn loss_and_gradient(&self, w: &[f64]) -> (f64, Vec<f64>) {
@@ -654,18 +650,16 @@ impl<'a> Objective<'a> {
     }
 }
 
-/// Rows per parallel task in the objective's row pass, and columns per task in its column
-/// pass: enough work per task to hide rayon's overhead, and a fixed split, so the sums do not
-/// depend on the number of threads.
-const ROWS_PER_TASK: usize = 256;
-const COLUMNS_PER_TASK: usize = 512;
+/// Parameters per parallel task when the block gradients are summed.
+const PARAMS_PER_TASK: usize = 16 * 1024;
 
 /// Buffers reused across evaluations of the objective.
 #[derive(Default)]
 struct Scratch {
-    /// Per row and class: the decision value, then the weighted residual.
-    residuals: Vec<f64>,
-    row_losses: Vec<f64>,
+    /// One gradient per row block, each laid out as the parameters.
+    block_gradients: Vec<f64>,
+    /// The summed loss terms of each row block.
+    block_losses: Vec<f64>,
 }
 
 #[cfg(test)]
