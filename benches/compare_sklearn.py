@@ -3,7 +3,8 @@
 time and peak RSS, with their ratios.
 
 scikit-learn: TfidfVectorizer(sublinear_tf, word 1-2 grams, min_df 2) + LogisticRegression(lbfgs,
-C), one BLAS/OpenMP thread. tonetrack: `train --c C --keep-stop-words --no-stem` and
+C), one BLAS/OpenMP thread. tonetrack: `train --c C --tokenizer sklearn --keep-stop-words
+--no-stem` and
 `predict --data … --format csv` (whole commands: CSV, analysis, TF-IDF, L-BFGS or scoring,
 output), on every core.
 
@@ -197,7 +198,8 @@ def main():
             def run():
                 wall, rss, out_text = run_child([
                     tonetrack_bin, "train", "--data", data, "--c", str(args.c),
-                    "--keep-stop-words", "--no-stem", "--max-iter", "1000", "--out", out,
+                    "--tokenizer", "sklearn", "--keep-stop-words", "--no-stem",
+                    "--max-iter", "1000", "--out", out,
                 ])
                 fit = next((l for l in out_text.splitlines() if l.startswith("fit:")), "")
                 return wall, rss, fit

@@ -1,6 +1,7 @@
 //! Scoring throughput: raw sentence → analyzer → TF-IDF row → class probabilities, in bytes of
 //! text per second, with a model trained with the settings `benches/compare_sklearn.py` gives
-//! scikit-learn (stop words kept, no stemming, word 1–2 grams, min_df 2, sublinear tf, C = 3).
+//! scikit-learn (its tokenizer, stop words kept, no stemming, word 1–2 grams, min_df 2,
+//! sublinear tf, C = 3).
 //!
 //! Input: the sentences of `../shared/data/newsmtsc/train.csv` (needed; without it the bench
 //! says so and measures nothing). The model is trained on the same sentences at start-up.
@@ -10,7 +11,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use tonetrack::model::train::{CChoice, Examples, TrainParams};
 use tonetrack::score::predict_batch;
-use tonetrack::text::AnalyzerConfig;
+use tonetrack::text::{AnalyzerConfig, Tokenizer};
 
 const TRAIN_CSV: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -32,10 +33,12 @@ fn read_newsmtsc() -> Option<(Vec<String>, Vec<String>)> {
 }
 
 /// scikit-learn's `TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)` +
-/// `LogisticRegression(C=3)`, as `tonetrack train --keep-stop-words --no-stem --c 3`.
+/// `LogisticRegression(C=3)`, as `tonetrack train --tokenizer sklearn --keep-stop-words
+/// --no-stem --c 3`.
 fn sklearn_equivalent_params() -> TrainParams {
     TrainParams {
         analyzer: AnalyzerConfig {
+            tokenizer: Tokenizer::Sklearn,
             stop_words: false,
             stem: false,
             ..AnalyzerConfig::default()

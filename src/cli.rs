@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tonetrack::data::Columns;
 use tonetrack::model::train::{CChoice, ClassWeight, TrainParams, DEFAULT_C_GRID};
-use tonetrack::text::AnalyzerConfig;
+use tonetrack::text::{AnalyzerConfig, Tokenizer};
 
 /// Who said what about U.S.–Russia relations, and in what tone.
 #[derive(Debug, Parser)]
@@ -98,6 +98,10 @@ pub struct ModelArgs {
     /// target-context features of their own.
     #[arg(long, value_name = "N")]
     pub mention_window: Option<usize>,
+    /// `words`: tonetrack's tokenizer ("U.S." stays one word, "n't" becomes `not`);
+    /// `sklearn`: scikit-learn's default token pattern, to reproduce its baselines.
+    #[arg(long, value_enum, default_value = "words")]
+    pub tokenizer: TokenizerArg,
     /// Keep stop words.
     #[arg(long)]
     pub keep_stop_words: bool,
@@ -136,6 +140,13 @@ pub struct ModelArgs {
     pub group_col: Option<String>,
 }
 
+/// `--tokenizer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TokenizerArg {
+    Words,
+    Sklearn,
+}
+
 /// `--c`: a number or `auto`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum CArg {
@@ -154,6 +165,10 @@ impl ModelArgs {
     pub fn params(&self) -> TrainParams {
         TrainParams {
             analyzer: AnalyzerConfig {
+                tokenizer: match self.tokenizer {
+                    TokenizerArg::Words => Tokenizer::Words,
+                    TokenizerArg::Sklearn => Tokenizer::Sklearn,
+                },
                 lowercase: true,
                 stop_words: !self.keep_stop_words,
                 stem: !self.no_stem,

@@ -140,7 +140,7 @@ pub fn parse_csv(
 /// reader collected.
 pub struct RowReader<R: std::io::Read> {
     path: PathBuf,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineCounter<R>>,
     headers: Vec<String>,
     text_idx: usize,
     label_idx: Option<usize>,
@@ -177,7 +177,7 @@ impl<R: std::io::Read> RowReader<R> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(source);
+            .from_reader(LineCounter::new(source));
         let headers: Vec<String> = reader
             .headers()
             .map_err(|e| csv_error(1, describe_csv_error(&e)))?
@@ -234,11 +234,12 @@ impl<R: std::io::Read> RowReader<R> {
     /// The next row kept by the filters, `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<Row>> {
         loop {
-            let line_hint = self.reader.position().line();
+            let offset_hint = self.reader.position().byte();
             let parsed = match self.reader.read_record(&mut self.record) {
                 Ok(false) => return Ok(None),
                 Ok(true) => {
-                    let line = self.record.position().map_or(line_hint, |p| p.line());
+                    let offset = self.record.position().map_or(offset_hint, |p| p.byte());
+                    let line = self.reader.get_mut().line_at(offset);
                     read_row(
                         &self.record,
                         line,
@@ -251,7 +252,8 @@ impl<R: std::io::Read> RowReader<R> {
                     .map_err(|message| self.csv_error(line, message))
                 }
                 Err(e) => {
-                    let line = e.position().map_or(line_hint, |p| p.line());
+                    let offset = e.position().map_or(offset_hint, |p| p.byte());
+                    let line = self.reader.get_mut().line_at(offset);
                     Err(self.csv_error(line, describe_csv_error(&e)))
                 }
             };
@@ -336,6 +338,55 @@ fn read_row(
         target,
         fields,
     })
+}
+
+/// Line numbers of records from their byte offsets, for a CSV read as a stream.
+///
+/// The csv crate's own line numbers are one too low after a CRLF line end (it counts the `\n`
+/// of a `\r\n` when it reads the next record), so lines are counted here: the line of the
+/// first byte of the record that is not a line end. The csv reader reads through this
+/// wrapper, which keeps the bytes read since the last record start (a few kilobytes: the csv
+/// reader's buffer), so memory stays bounded. Offsets only grow, so each byte is counted once.
+struct LineCounter<R> {
+    inner: R,
+    /// The bytes read from `offset` on.
+    window: Vec<u8>,
+    offset: usize,
+    newlines: u64,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            window: Vec::new(),
+            offset: 0,
+            newlines: 0,
+        }
+    }
+
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let end = self.offset + self.window.len();
+        let mut start = (offset as usize).min(end);
+        if start < self.offset {
+            return self.newlines + 1;
+        }
+        while start < end && matches!(self.window[start - self.offset], b'\r' | b'\n') {
+            start += 1;
+        }
+        let passed = self.window.drain(..start - self.offset);
+        self.newlines += passed.filter(|&b| b == b'\n').count() as u64;
+        self.offset = start;
+        self.newlines + 1
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.window.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// Replaces the characters `start..end` (Unicode scalar offsets, end exclusive) with the
@@ -450,6 +501,27 @@ mod tests {
         let data = parse(csv, &Columns::new("text", Some("label")), false).unwrap();
         assert_eq!(data.texts(), vec!["hello"]);
         assert_eq!(data.labels(), vec!["positive"]);
+    }
+
+    /// Found by tests/csv_props.rs: the csv crate reports the line before a record that
+    /// follows a CRLF line end.
+    #[test]
+    fn lines_are_right_with_crlf_blank_lines_and_quoted_newlines() {
+        let cols = Columns::new("text", Some("label"));
+        for (csv, line) in [
+            ("text,label\r\na,positive\r\nb,\r\n", 3),
+            ("text,label\n\na,positive\n\r\n\nb,\n", 6),
+            ("text,label\r\n\"a\r\nb\",positive\r\nc,\r\n", 4),
+        ] {
+            let err = parse(csv, &cols, false).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("t.csv:{line}: empty label")),
+                "{csv:?}: {err}"
+            );
+        }
+        let data = parse("text,label\r\na,positive\r\nb,negative\r\n", &cols, false).unwrap();
+        let lines: Vec<u64> = data.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod classifier;
 pub mod file;
+mod lbfgs;
 pub mod logistic;
 pub mod train;
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::filters::{LowerCaser, NegationScope, Stemmer, StopWordFilter};
 use super::ngrams::{char_wb_ngrams, WordNgrams};
 use super::token::{Token, TokenStream};
-use super::tokenize::WordTokenizer;
+use super::tokenize::{SklearnTokenizer, WordTokenizer};
 use crate::{Error, Result};
 
 pub use super::filters::MENTION_MARKER;
@@ -22,6 +22,9 @@ pub const MAX_CHAR_NGRAM: usize = 10;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalyzerConfig {
+    /// How the text is split into words.
+    #[serde(default, skip_serializing_if = "Tokenizer::is_default")]
+    pub tokenizer: Tokenizer,
     /// Lowercase words (Unicode-aware).
     pub lowercase: bool,
     /// Drop English stop words (negations are kept).
@@ -41,11 +44,30 @@ pub struct AnalyzerConfig {
     pub mention_window: Option<usize>,
 }
 
+/// The first stage of the chain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tokenizer {
+    /// [`WordTokenizer`]: words with inner apostrophes and periods ("U.S."), numbers, and
+    /// "n't" split off as a negation.
+    #[default]
+    Words,
+    /// [`SklearnTokenizer`]: scikit-learn's default token pattern, to reproduce its baselines.
+    Sklearn,
+}
+
+impl Tokenizer {
+    fn is_default(&self) -> bool {
+        *self == Tokenizer::default()
+    }
+}
+
 impl Default for AnalyzerConfig {
     /// Lowercase, stop words, stemming, no negation scope, word uni- and bigrams, no char
     /// n-grams.
     fn default() -> Self {
         AnalyzerConfig {
+            tokenizer: Tokenizer::Words,
             lowercase: true,
             stop_words: true,
             stem: true,
@@ -93,7 +115,10 @@ impl Analyzer {
 
     /// The token stream of `text`: the tokenizer followed by the configured filters.
     pub fn token_stream<'a>(&self, text: &'a str) -> Box<dyn TokenStream + 'a> {
-        let mut stream: Box<dyn TokenStream + 'a> = Box::new(WordTokenizer::new(text));
+        let mut stream: Box<dyn TokenStream + 'a> = match self.config.tokenizer {
+            Tokenizer::Words => Box::new(WordTokenizer::new(text)),
+            Tokenizer::Sklearn => Box::new(SklearnTokenizer::new(text)),
+        };
         if self.config.lowercase {
             stream = Box::new(LowerCaser::new(stream));
         }
@@ -364,6 +389,7 @@ mod tests {
     #[test]
     fn everything_off_keeps_surface_words() {
         let config = AnalyzerConfig {
+            tokenizer: Tokenizer::Words,
             lowercase: false,
             stop_words: false,
             stem: false,
@@ -375,6 +401,36 @@ mod tests {
         assert_eq!(
             analyzer(config).terms("The Relations, 3.5 times"),
             ["The", "Relations", "3.5", "times"]
+        );
+    }
+
+    #[test]
+    fn sklearn_tokenizer_in_the_chain() {
+        let config = AnalyzerConfig {
+            tokenizer: Tokenizer::Sklearn,
+            stop_words: false,
+            stem: false,
+            ..AnalyzerConfig::default()
+        };
+        assert_eq!(
+            analyzer(config).terms("The U.S. won't agree"),
+            ["the", "won", "the won", "agree", "won agree"]
+        );
+    }
+
+    #[test]
+    fn default_tokenizer_is_not_written_to_the_config() {
+        let json = serde_json::to_string(&AnalyzerConfig::default()).unwrap();
+        assert!(!json.contains("tokenizer"), "{json}");
+        let sklearn = AnalyzerConfig {
+            tokenizer: Tokenizer::Sklearn,
+            ..AnalyzerConfig::default()
+        };
+        let json = serde_json::to_string(&sklearn).unwrap();
+        assert!(json.contains(r#""tokenizer":"sklearn""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<AnalyzerConfig>(&json).unwrap(),
+            sklearn
         );
     }
 

@@ -17,6 +17,10 @@
 //! Offsets are byte offsets into the source; the token text may differ from the source slice
 //! only by apostrophe normalization and the contraction rewrites above.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::token::{Token, TokenStream};
 
 /// The text of the token a negated contraction ("n't", "cannot") yields.
@@ -288,6 +292,42 @@ mod tests {
     use super::*;
     use crate::text::token::test_helpers::{assert_token, collect, texts};
 
+    /// Expected tokens from scikit-learn 1.9.1:
+    /// `CountVectorizer(lowercase=False).build_analyzer()(text)`.
+    #[test]
+    fn sklearn_tokenizer_matches_scikit_learn() {
+        let cases: [(&str, &[&str]); 3] = [
+            (
+                "The U.S. won't agree, I think.",
+                &["The", "won", "agree", "think"],
+            ),
+            (
+                "Lavrov’s “downward trend” — 2019/20 snake_case x1 a",
+                &[
+                    "Lavrov",
+                    "downward",
+                    "trend",
+                    "2019",
+                    "20",
+                    "snake_case",
+                    "x1",
+                ],
+            ),
+            (
+                "Émigrés in Москва said: «нет» 5%",
+                &["Émigrés", "in", "Москва", "said", "нет"],
+            ),
+        ];
+        for (text, expected) in cases {
+            let tokens = collect(SklearnTokenizer::new(text));
+            assert_eq!(texts(&tokens), expected, "{text}");
+            for (position, token) in tokens.iter().enumerate() {
+                assert_token(text, token, &token.text, &token.text);
+                assert_eq!(token.position, position);
+            }
+        }
+    }
+
     fn tokenize(text: &str) -> Vec<Token> {
         collect(WordTokenizer::new(text))
     }
@@ -401,5 +441,65 @@ mod tests {
         assert!(tokenize("").is_empty());
         assert!(tokenize(" .,;—“”' ").is_empty());
         assert_eq!(texts(&tokenize("n't")), ["not"]);
+    }
+}
+
+/// scikit-learn's default `token_pattern`, `(?u)\b\w\w+\b`: runs of two or more word
+/// characters. Kept beside [`WordTokenizer`] so that a model can reproduce a scikit-learn
+/// baseline token for token (it drops one-letter words, splits "U.S." into two dropped
+/// letters and "don't" into "don" and a dropped "t").
+static SKLEARN_TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\w\w+\b").expect("valid token pattern"));
+
+/// Tokens as scikit-learn's `CountVectorizer` finds them with its default `token_pattern`.
+///
+/// ```
+/// use tonetrack::text::{SklearnTokenizer, TokenStream};
+/// let mut stream = SklearnTokenizer::new("The U.S. won't agree, I think");
+/// let mut words = Vec::new();
+/// while stream.advance() {
+///     words.push(stream.token().text.clone());
+/// }
+/// assert_eq!(words, ["The", "won", "agree", "think"]);
+/// ```
+#[derive(Debug)]
+pub struct SklearnTokenizer<'a> {
+    matches: regex::Matches<'static, 'a>,
+    /// Position the next emitted token gets.
+    next_position: usize,
+    token: Token,
+}
+
+impl<'a> SklearnTokenizer<'a> {
+    /// A stream over the tokens of `text`.
+    pub fn new(text: &'a str) -> Self {
+        SklearnTokenizer {
+            matches: SKLEARN_TOKEN.find_iter(text),
+            next_position: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for SklearnTokenizer<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(found) = self.matches.next() else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token.text.push_str(found.as_str());
+        self.token.start = found.start();
+        self.token.end = found.end();
+        self.token.position = self.next_position;
+        self.next_position += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
