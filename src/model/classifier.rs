@@ -193,21 +193,29 @@ impl Classifier {
     ) -> Prediction {
         let probabilities = self.model.probabilities_row(cols, values);
         let best = argmax(&probabilities);
-        let mut contributions: Vec<TermContribution> = cols
-            .iter()
-            .zip(values)
-            .map(|(&col, &value)| TermContribution {
-                term: self.vectorizer.term(col).to_string(),
-                contribution: value * self.model.weight(col, best).unwrap_or(0.0),
+        // Rank borrowed terms and copy only the kept ones: a row has dozens of terms and
+        // callers keep a handful (or none).
+        let mut ranked: Vec<(f64, &str)> = if top_terms == 0 {
+            Vec::new()
+        } else {
+            cols.iter()
+                .zip(values)
+                .map(|(&col, &value)| {
+                    let weight = self.model.weight(col, best).unwrap_or(0.0);
+                    (value * weight, self.vectorizer.term(col))
+                })
+                .filter(|(contribution, _)| *contribution > 0.0)
+                .collect()
+        };
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let contributions = ranked
+            .into_iter()
+            .take(top_terms)
+            .map(|(contribution, term)| TermContribution {
+                term: term.to_string(),
+                contribution,
             })
-            .filter(|t| t.contribution > 0.0)
             .collect();
-        contributions.sort_by(|a, b| {
-            b.contribution
-                .total_cmp(&a.contribution)
-                .then_with(|| a.term.cmp(&b.term))
-        });
-        contributions.truncate(top_terms);
         Prediction {
             label: self.classes[best].clone(),
             probabilities: self.classes.iter().cloned().zip(probabilities).collect(),

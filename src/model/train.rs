@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
-use crate::features::VectorizerParams;
+use crate::features::{TermCorpus, VectorizerParams};
 use crate::model::classifier::Classifier;
 use crate::model::logistic::{balanced_weights, LogisticParams};
 use crate::text::{Analyzer, AnalyzerConfig};
@@ -213,13 +213,14 @@ impl ValidTrainParams {
         tick: &(dyn Fn() + Sync),
     ) -> Result<(Classifier, TrainReport)> {
         let classes = self.classes_of(examples)?;
-        let terms = self.analyze(&examples.texts);
+        // Each text is analysed once; folds and the final fit select documents of the corpus.
+        let corpus = TermCorpus::from_texts(&self.analyzer, &examples.texts);
         let y = encode(&examples.labels, &classes)?;
         let (c, cv_grid, cv_macro_f1) = match &self.params.c {
             CChoice::Fixed(c) => (*c, Vec::new(), None),
             CChoice::Auto { grid } => {
                 let folds = stratified_group_folds(examples, self.params.folds, self.params.seed)?;
-                let grid_points = self.grid_search(&terms, &y, &classes, &folds, grid, tick)?;
+                let grid_points = self.grid_search(&corpus, &y, &classes, &folds, grid, tick)?;
                 // Highest mean macro-F1; on a tie the smaller C (stronger regularisation).
                 let best = grid_points
                     .iter()
@@ -232,7 +233,7 @@ impl ValidTrainParams {
             }
         };
         let all: Vec<usize> = (0..examples.len()).collect();
-        let classifier = self.fit_rows(&terms, &y, &classes, &all, c)?;
+        let classifier = self.fit_rows(&corpus, &y, &classes, &all, c)?;
         let report = TrainReport {
             rows: examples.len(),
             label_counts: count_labels(&examples.labels),
@@ -292,14 +293,10 @@ impl ValidTrainParams {
         Ok(classes)
     }
 
-    fn analyze(&self, texts: &[String]) -> Vec<Vec<String>> {
-        texts.par_iter().map(|t| self.analyzer.terms(t)).collect()
-    }
-
     /// Mean and sd of macro-F1 over the folds for each C; all fits in parallel.
     fn grid_search(
         &self,
-        terms: &[Vec<String>],
+        corpus: &TermCorpus,
         y: &[usize],
         classes: &[String],
         folds: &[Vec<usize>],
@@ -313,9 +310,8 @@ impl ValidTrainParams {
             .par_iter()
             .map(|&(g, k)| {
                 let (train, test) = split(folds, k);
-                let classifier = self.fit_rows(terms, y, classes, &train, grid[g])?;
-                let test_terms = select(terms, &test);
-                let x = classifier.vectorizer().transform(&test_terms);
+                let classifier = self.fit_rows(corpus, y, classes, &train, grid[g])?;
+                let x = classifier.vectorizer().transform_corpus(corpus, &test);
                 let predicted = classifier.model().predict(&x);
                 tick();
                 Ok(evaluate(classes, &select(y, &test), &predicted)?.macro_f1)
@@ -339,16 +335,15 @@ impl ValidTrainParams {
     /// Vectorizer + logistic regression fitted on the given rows only.
     fn fit_rows(
         &self,
-        terms: &[Vec<String>],
+        corpus: &TermCorpus,
         y: &[usize],
         classes: &[String],
         rows: &[usize],
         c: f64,
     ) -> Result<Classifier> {
-        let train_terms = select(terms, rows);
         let train_y = select(y, rows);
-        let vectorizer = self.params.vectorizer().fit(&train_terms)?;
-        let x = vectorizer.transform(&train_terms);
+        let vectorizer = self.params.vectorizer().fit_corpus(corpus, rows)?;
+        let x = vectorizer.transform_corpus(corpus, rows);
         let weights = match self.params.class_weight {
             ClassWeight::Uniform => None,
             ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
