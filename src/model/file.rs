@@ -73,14 +73,6 @@ pub struct ColumnsInfo {
     pub filters: Vec<(String, String)>,
 }
 
-#[derive(Serialize)]
-struct EnvelopeOut<'a> {
-    format: &'a str,
-    format_version: u32,
-    sha256: String,
-    body: &'a RawValue,
-}
-
 #[derive(Deserialize)]
 struct EnvelopeIn<'a> {
     format: String,
@@ -117,19 +109,18 @@ impl Model {
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let body = serde_json::to_string(self)
+        let body = serde_json::to_vec(self)
             .map_err(|e| Error::Data(format!("cannot serialize the model: {e}")))?;
-        let raw = RawValue::from_string(body)
-            .map_err(|e| Error::Data(format!("cannot serialize the model: {e}")))?;
-        let envelope = EnvelopeOut {
-            format: FORMAT,
-            format_version: FORMAT_VERSION,
-            sha256: hex(&Sha256::digest(raw.get().as_bytes())),
-            body: &raw,
-        };
-        let mut bytes = serde_json::to_vec(&envelope)
-            .map_err(|e| Error::Data(format!("cannot serialize the model: {e}")))?;
-        bytes.push(b'\n');
+        // The envelope is written by hand around the body's bytes (what serde_json would write
+        // for `EnvelopeOut`, without parsing and copying a body of megabytes again).
+        let head = format!(
+            r#"{{"format":"{FORMAT}","format_version":{FORMAT_VERSION},"sha256":"{}","body":"#,
+            hex(&Sha256::digest(&body))
+        );
+        let mut bytes = Vec::with_capacity(head.len() + body.len() + 2);
+        bytes.extend_from_slice(head.as_bytes());
+        bytes.extend_from_slice(&body);
+        bytes.extend_from_slice(b"}\n");
         Ok(bytes)
     }
 
@@ -242,6 +233,33 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The envelope as serde would write it; [`Model::to_bytes`] writes it by hand.
+    #[derive(Serialize)]
+    struct EnvelopeOut<'a> {
+        format: &'a str,
+        format_version: u32,
+        sha256: String,
+        body: &'a RawValue,
+    }
+
+    #[test]
+    fn hand_written_envelope_is_what_serde_writes() {
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.json")).unwrap();
+        let model = Model::from_bytes(&bytes, Path::new("default.json")).unwrap();
+        let body = RawValue::from_string(serde_json::to_string(&model).unwrap()).unwrap();
+        let mut expected = serde_json::to_vec(&EnvelopeOut {
+            format: FORMAT,
+            format_version: FORMAT_VERSION,
+            sha256: hex(&Sha256::digest(body.get().as_bytes())),
+            body: &body,
+        })
+        .unwrap();
+        expected.push(b'\n');
+        assert!(model.to_bytes().unwrap() == expected);
+        assert!(model.to_bytes().unwrap() == bytes);
+    }
     use crate::model::train::{CChoice, Examples};
 
     fn small_model() -> Model {
