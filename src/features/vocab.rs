@@ -1,9 +1,6 @@
 //! Choosing the vocabulary: document and term counts, then scikit-learn's pruning by
 //! `min_df`, `max_df` and `max_features`.
 
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-
 use super::corpus::TermCorpus;
 use crate::{Error, Result};
 
@@ -32,7 +29,9 @@ pub(crate) struct Pruning {
 /// Errors when the documents have no terms at all, when `max_df` allows fewer documents than
 /// `min_df` requires, or when pruning leaves nothing.
 pub(crate) fn build(docs: &[Vec<String>], pruning: Pruning) -> Result<(Vec<String>, Vec<usize>)> {
-    select(count(docs).into_iter().collect(), docs.len(), pruning)
+    // One way of counting: term lists are interned first, as the training path's are.
+    let all: Vec<usize> = (0..docs.len()).collect();
+    build_from_corpus(&TermCorpus::from_term_lists(docs), &all, pruning)
 }
 
 /// [`build`] on the documents `rows` of an interned corpus: the counts are a dense array
@@ -104,34 +103,6 @@ fn select(
         .into_iter()
         .map(|(term, c)| (term.to_owned(), c.df))
         .unzip())
-}
-
-/// Counts of every term, in parallel over documents (sums, so the result does not depend on
-/// the split).
-fn count(docs: &[Vec<String>]) -> FxHashMap<&str, Counts> {
-    docs.par_iter()
-        .fold(
-            FxHashMap::default,
-            |mut acc: FxHashMap<&str, Counts>, doc| {
-                let mut terms: Vec<&str> = doc.iter().map(String::as_str).collect();
-                terms.sort_unstable();
-                for run in terms.chunk_by(|a, b| a == b) {
-                    let c = acc.entry(run[0]).or_default();
-                    c.df += 1;
-                    c.total += run.len();
-                }
-                acc
-            },
-        )
-        .reduce(FxHashMap::default, |a, b| {
-            let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
-            for (term, c) in small {
-                let e = large.entry(term).or_default();
-                e.df += c.df;
-                e.total += c.total;
-            }
-            large
-        })
 }
 
 #[cfg(test)]
