@@ -60,8 +60,8 @@ fn vectorize(c: &mut Criterion) {
     group.bench_function("train_path/corpus", |b| {
         b.iter(|| {
             let corpus = TermCorpus::from_texts(&analyzer, &texts);
-            let v = params.fit_corpus(&corpus, &all).expect("fit");
-            v.transform_corpus(&corpus, &all)
+            let (v, columns) = params.fit_corpus(&corpus, &all).expect("fit");
+            v.transform_corpus(&corpus, &all, &columns)
         })
     });
     // The stages on already analyzed documents.
@@ -75,7 +75,8 @@ fn vectorize(c: &mut Criterion) {
         b.iter(|| vectorizer.transform(&docs))
     });
     group.bench_function("transform/corpus", |b| {
-        b.iter(|| vectorizer.transform_corpus(&corpus, &all))
+        let columns = vectorizer.corpus_columns(&corpus);
+        b.iter(|| vectorizer.transform_corpus(&corpus, &all, &columns))
     });
     // The scoring path: raw text → analyzer → TF-IDF row.
     group.bench_function("transform_text/serial", |b| {

@@ -80,22 +80,24 @@ fn load_labeled(path: &Path, columns: &Columns, skip_invalid: bool) -> anyhow::R
 
 /// Examples of one dataset (or the rows of one target), grouped for CV.
 fn examples(data: &Dataset, rows: &[usize], group_col: Option<&str>) -> anyhow::Result<Examples> {
-    if let Some(col) = group_col {
-        if !data.headers.iter().any(|h| h == col) {
-            bail!(
+    let group_idx = match group_col {
+        Some(col) => match data.headers.iter().position(|h| h == col) {
+            Some(idx) => Some(idx),
+            None => bail!(
                 "{}: no column named `{col}` for --group-col; the columns are: {}",
                 data.path.display(),
                 data.headers.join(", ")
-            );
-        }
-    }
+            ),
+        },
+        None => None,
+    };
     let mut ex = Examples::default();
     for &i in rows {
         let row = &data.rows[i];
         ex.texts.push(row.text.clone());
         ex.labels.push(row.label.clone().unwrap_or_default());
-        ex.groups.push(match group_col {
-            Some(col) => row.fields.get(col).cloned().unwrap_or_default(),
+        ex.groups.push(match group_idx {
+            Some(idx) => row.fields.get(idx).cloned().unwrap_or_default(),
             None => row.original_text.clone(),
         });
     }
@@ -524,9 +526,10 @@ fn read_predict_chunk<R: std::io::Read>(
         };
         let passed: Vec<(String, String)> = headers
             .iter()
-            .map(|h| {
-                let value = row.fields.remove(h).unwrap_or_default();
-                (passed_column_name(h), value)
+            .enumerate()
+            .map(|(idx, h)| {
+                let value = row.fields.get_mut(idx).map(std::mem::take);
+                (passed_column_name(h), value.unwrap_or_default())
             })
             .collect();
         chunk.push((passed, row.text, row.target));

@@ -54,8 +54,9 @@ pub struct Row {
     pub label: Option<String>,
     /// The target, when a target column was asked for.
     pub target: Option<String>,
-    /// Every column of the record, by header name (for passing columns through to output).
-    pub fields: BTreeMap<String, String>,
+    /// Every field of the record, in the order of the header (for passing columns through to
+    /// output).
+    pub fields: Vec<String>,
 }
 
 /// The usable rows of one CSV file.
@@ -325,11 +326,7 @@ fn read_row(
         }
         None => original_text.clone(),
     };
-    let fields = headers
-        .iter()
-        .zip(record.iter())
-        .map(|(h, v)| (h.clone(), v.to_string()))
-        .collect();
+    let fields = record.iter().map(str::to_string).collect();
     Ok(Row {
         line,
         text,
@@ -452,7 +449,8 @@ mod tests {
             data.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
             vec![2, 3, 5]
         );
-        assert_eq!(data.rows[0].fields["id"], "1");
+        assert_eq!(data.headers[0], "id");
+        assert_eq!(data.rows[0].fields[0], "1");
     }
 
     #[test]

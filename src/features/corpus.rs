@@ -68,7 +68,12 @@ impl TermCorpus {
             })
             .collect();
         // Merge in block order: the global id of a term is its first occurrence's.
-        let mut global: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        // Sized for the largest possible count (no term shared between blocks), so that the
+        // table never grows and rehashes while it is filled.
+        let mut global: FxHashMap<Box<str>, u32> = FxHashMap::with_capacity_and_hasher(
+            blocks.iter().map(|b| b.terms.len()).sum(),
+            Default::default(),
+        );
         let mut corpus = TermCorpus {
             terms: Vec::new(),
             indptr: Vec::with_capacity(texts.len() + 1),

@@ -2,6 +2,7 @@
 //! term lists.
 
 use std::cell::Cell;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -74,15 +75,26 @@ impl VectorizerParams {
 
     /// [`fit`](Self::fit) on the documents `rows` of an interned corpus (the training path:
     /// no string per term occurrence). Equals `fit` on those documents' term lists.
-    pub fn fit_corpus(&self, corpus: &TermCorpus, rows: &[usize]) -> Result<TfidfVectorizer> {
+    pub fn fit_corpus(
+        &self,
+        corpus: &TermCorpus,
+        rows: &[usize],
+    ) -> Result<(TfidfVectorizer, CorpusColumns)> {
         self.check()?;
         if rows.is_empty() {
             return Err(Error::Data(
                 "no documents to fit the TF-IDF vectorizer on".into(),
             ));
         }
-        let (vocabulary, dfs) = vocab::build_from_corpus(corpus, rows, self.pruning())?;
-        self.with_dfs(vocabulary, &dfs, rows.len())
+        let kept = vocab::build_from_corpus(corpus, rows, self.pruning())?;
+        // The vocabulary knows which corpus term each column is, so the columns of the corpus
+        // come without looking a single term up.
+        let mut columns = vec![None; corpus.n_terms()];
+        for (col, &id) in kept.ids.iter().enumerate() {
+            columns[id as usize] = Some(col);
+        }
+        let vectorizer = self.with_dfs(kept.terms, &kept.dfs, rows.len())?;
+        Ok((vectorizer, CorpusColumns(columns)))
     }
 
     fn pruning(&self) -> Pruning {
@@ -142,20 +154,37 @@ impl SparseRow {
     }
 }
 
+/// The column of each term id of a [`TermCorpus`] in a vectorizer's vocabulary (`None` for a
+/// term outside it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorpusColumns(Vec<Option<usize>>);
+
 /// A fitted TF-IDF vectorizer: a sorted vocabulary (the columns), the IDF of each column, and
 /// whether tf is sublinear.
 ///
 /// Serialized as `{ vocabulary, idf, sublinear_tf }` (no hash map, so the bytes are
-/// deterministic); deserializing validates the parts and rebuilds the term → column index,
-/// so a loaded vectorizer is ready to use or an error.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// deterministic); deserializing validates the parts, so a loaded vectorizer is ready to use
+/// or an error.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(try_from = "TfidfParts")]
 pub struct TfidfVectorizer {
     vocabulary: Vec<String>,
     idf: Vec<f64>,
     sublinear_tf: bool,
+    /// Term → column, built on the first lookup: training never looks terms up (the corpus
+    /// gives the columns), and building it for each cross-validation fit cost more than the
+    /// fit's vocabulary.
     #[serde(skip)]
-    index: FxHashMap<String, usize>,
+    index: OnceLock<FxHashMap<Box<str>, usize>>,
+}
+
+impl PartialEq for TfidfVectorizer {
+    /// Equal parts (the index follows from the vocabulary).
+    fn eq(&self, other: &Self) -> bool {
+        self.vocabulary == other.vocabulary
+            && self.idf == other.idf
+            && self.sublinear_tf == other.sublinear_tf
+    }
 }
 
 /// The serialized form of [`TfidfVectorizer`].
@@ -176,25 +205,20 @@ impl TryFrom<TfidfParts> for TfidfVectorizer {
 
 impl TfidfVectorizer {
     /// Builds a vectorizer from its stored parts, checking them with
-    /// [`validate`](Self::validate) and building the term → column index.
+    /// [`validate`](Self::validate).
     pub fn from_parts(vocabulary: Vec<String>, idf: Vec<f64>, sublinear_tf: bool) -> Result<Self> {
-        let index = vocabulary
-            .iter()
-            .enumerate()
-            .map(|(col, term)| (term.clone(), col))
-            .collect();
         let vectorizer = TfidfVectorizer {
             vocabulary,
             idf,
             sublinear_tf,
-            index,
+            index: OnceLock::new(),
         };
         vectorizer.validate()?;
         Ok(vectorizer)
     }
 
     /// Checks the invariants a model file must keep: a non-empty, strictly sorted vocabulary,
-    /// one finite IDF ≥ 1 per term (smooth IDF is never below 1), and an index that matches.
+    /// one finite IDF ≥ 1 per term (smooth IDF is never below 1).
     pub fn validate(&self) -> Result<()> {
         let invalid = |what: String| Err(Error::Data(format!("TF-IDF vectorizer: {what}")));
         if self.vocabulary.is_empty() {
@@ -221,9 +245,6 @@ impl TfidfVectorizer {
                 self.vocabulary[col], self.idf[col]
             ));
         }
-        if self.index.len() != self.vocabulary.len() {
-            return invalid("the term index does not match the vocabulary".into());
-        }
         Ok(())
     }
 
@@ -239,7 +260,14 @@ impl TfidfVectorizer {
 
     /// The column of `term`, if it is in the vocabulary.
     pub fn column(&self, term: &str) -> Option<usize> {
-        self.index.get(term).copied()
+        let index = self.index.get_or_init(|| {
+            self.vocabulary
+                .iter()
+                .enumerate()
+                .map(|(col, term)| (term.as_str().into(), col))
+                .collect()
+        });
+        index.get(term).copied()
     }
 
     /// The vocabulary, sorted: the term of each column.
@@ -292,13 +320,15 @@ impl TfidfVectorizer {
     }
 
     /// The TF-IDF matrix of the documents `rows` of an interned corpus, as
-    /// [`transform`](Self::transform) of their term lists. Each distinct term is looked up
-    /// once (not once per occurrence); rows are computed in parallel and stacked in order.
-    pub fn transform_corpus(&self, corpus: &TermCorpus, rows: &[usize]) -> CsMat<f64> {
-        let columns: Vec<Option<usize>> = (0..corpus.n_terms())
-            .into_par_iter()
-            .map(|id| self.column(corpus.term(id as u32)))
-            .collect();
+    /// [`transform`](Self::transform) of their term lists, given the column of each corpus
+    /// term (from [`VectorizerParams::fit_corpus`] or [`corpus_columns`](Self::corpus_columns));
+    /// rows are computed in parallel and stacked in order.
+    pub fn transform_corpus(
+        &self,
+        corpus: &TermCorpus,
+        rows: &[usize],
+        columns: &CorpusColumns,
+    ) -> CsMat<f64> {
         let sparse: Vec<SparseRow> = rows
             .par_iter()
             .map(|&doc| {
@@ -306,12 +336,23 @@ impl TfidfVectorizer {
                     &mut corpus
                         .doc(doc)
                         .iter()
-                        .filter_map(|&id| columns[id as usize])
+                        .filter_map(|&id| columns.0[id as usize])
                         .collect::<Vec<_>>(),
                 )
             })
             .collect();
         rows_to_csr(&sparse, self.n_features())
+    }
+
+    /// The column of every term of `corpus`, for [`transform_corpus`](Self::transform_corpus)
+    /// with a vectorizer that was not fitted on it.
+    pub fn corpus_columns(&self, corpus: &TermCorpus) -> CorpusColumns {
+        CorpusColumns(
+            (0..corpus.n_terms())
+                .into_par_iter()
+                .map(|id| self.column(corpus.term(id as u32)))
+                .collect(),
+        )
     }
 
     /// tf × idf, L2-normalized, from the column of every known term occurrence.
@@ -449,10 +490,12 @@ mod tests {
         let rows: Vec<usize> = (0..texts.len()).filter(|i| i % 3 != 1).collect();
         let selected: Vec<Vec<String>> = rows.iter().map(|&i| lists[i].clone()).collect();
         let expected = params.fit(&selected).expect("fit");
-        let got = params.fit_corpus(&corpus, &rows).expect("fit_corpus");
+        let (got, columns) = params.fit_corpus(&corpus, &rows).expect("fit_corpus");
         assert_eq!(got, expected);
+        // The columns the fit gives equal those found by looking each term up.
+        assert_eq!(columns, got.corpus_columns(&corpus));
         assert_eq!(
-            got.transform_corpus(&corpus, &rows),
+            got.transform_corpus(&corpus, &rows, &columns),
             expected.transform(&selected)
         );
         let limited = VectorizerParams {
@@ -460,7 +503,7 @@ mod tests {
             ..params.clone()
         };
         assert_eq!(
-            limited.fit_corpus(&corpus, &rows).expect("fit_corpus"),
+            limited.fit_corpus(&corpus, &rows).expect("fit_corpus").0,
             limited.fit(&selected).expect("fit")
         );
         assert!(params.fit_corpus(&corpus, &[]).is_err());

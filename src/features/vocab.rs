@@ -11,6 +11,8 @@ struct Counts {
     df: usize,
     /// Occurrences over all documents.
     total: usize,
+    /// Its id in the corpus.
+    id: u32,
 }
 
 /// The pruning rules of a vocabulary (checked by `VectorizerParams`).
@@ -31,7 +33,16 @@ pub(crate) struct Pruning {
 pub(crate) fn build(docs: &[Vec<String>], pruning: Pruning) -> Result<(Vec<String>, Vec<usize>)> {
     // One way of counting: term lists are interned first, as the training path's are.
     let all: Vec<usize> = (0..docs.len()).collect();
-    build_from_corpus(&TermCorpus::from_term_lists(docs), &all, pruning)
+    let kept = build_from_corpus(&TermCorpus::from_term_lists(docs), &all, pruning)?;
+    Ok((kept.terms, kept.dfs))
+}
+
+/// The terms [`build_from_corpus`] keeps, sorted: each with its document frequency and its id
+/// in the corpus.
+pub(crate) struct Kept {
+    pub terms: Vec<String>,
+    pub dfs: Vec<usize>,
+    pub ids: Vec<u32>,
 }
 
 /// [`build`] on the documents `rows` of an interned corpus: the counts are a dense array
@@ -40,7 +51,7 @@ pub(crate) fn build_from_corpus(
     corpus: &TermCorpus,
     rows: &[usize],
     pruning: Pruning,
-) -> Result<(Vec<String>, Vec<usize>)> {
+) -> Result<Kept> {
     let mut counts = vec![Counts::default(); corpus.n_terms()];
     let mut ids = Vec::new();
     for &row in rows {
@@ -57,17 +68,16 @@ pub(crate) fn build_from_corpus(
         .into_iter()
         .enumerate()
         .filter(|(_, c)| c.df > 0)
-        .map(|(id, c)| (corpus.term(id as u32), c))
+        .map(|(id, c)| {
+            let id = id as u32;
+            (corpus.term(id), Counts { id, ..c })
+        })
         .collect();
     select(seen, rows.len(), pruning)
 }
 
 /// The pruning of [`build`] on the counts of the terms found in `n_docs` documents.
-fn select(
-    counts: Vec<(&str, Counts)>,
-    n_docs: usize,
-    pruning: Pruning,
-) -> Result<(Vec<String>, Vec<usize>)> {
+fn select(counts: Vec<(&str, Counts)>, n_docs: usize, pruning: Pruning) -> Result<Kept> {
     if counts.is_empty() {
         return Err(Error::Data(format!(
             "empty vocabulary: none of the {n_docs} documents has a term; check that the texts \
@@ -99,10 +109,17 @@ fn select(
         }
     }
     kept.sort_unstable_by_key(|(term, _)| *term);
-    Ok(kept
-        .into_iter()
-        .map(|(term, c)| (term.to_owned(), c.df))
-        .unzip())
+    let mut out = Kept {
+        terms: Vec::with_capacity(kept.len()),
+        dfs: Vec::with_capacity(kept.len()),
+        ids: Vec::with_capacity(kept.len()),
+    };
+    for (term, c) in kept {
+        out.terms.push(term.to_owned());
+        out.dfs.push(c.df);
+        out.ids.push(c.id);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

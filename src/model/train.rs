@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
-use crate::features::{TermCorpus, VectorizerParams};
+use crate::features::{CorpusColumns, TermCorpus, VectorizerParams};
 use crate::model::classifier::Classifier;
 use crate::model::logistic::{balanced_weights, LogisticParams};
 use crate::text::{Analyzer, AnalyzerConfig};
@@ -233,7 +233,7 @@ impl ValidTrainParams {
             }
         };
         let all: Vec<usize> = (0..examples.len()).collect();
-        let classifier = self.fit_rows(&corpus, &y, &classes, &all, c)?;
+        let (classifier, _) = self.fit_rows(&corpus, &y, &classes, &all, c)?;
         let report = TrainReport {
             rows: examples.len(),
             label_counts: count_labels(&examples.labels),
@@ -310,8 +310,10 @@ impl ValidTrainParams {
             .par_iter()
             .map(|&(g, k)| {
                 let (train, test) = split(folds, k);
-                let classifier = self.fit_rows(corpus, y, classes, &train, grid[g])?;
-                let x = classifier.vectorizer().transform_corpus(corpus, &test);
+                let (classifier, columns) = self.fit_rows(corpus, y, classes, &train, grid[g])?;
+                let x = classifier
+                    .vectorizer()
+                    .transform_corpus(corpus, &test, &columns);
                 let predicted = classifier.model().predict(&x);
                 tick();
                 Ok(evaluate(classes, &select(y, &test), &predicted)?.macro_f1)
@@ -332,7 +334,8 @@ impl ValidTrainParams {
             .collect())
     }
 
-    /// Vectorizer + logistic regression fitted on the given rows only.
+    /// Vectorizer + logistic regression fitted on the given rows only, and the columns of the
+    /// corpus terms in its vocabulary.
     fn fit_rows(
         &self,
         corpus: &TermCorpus,
@@ -340,10 +343,10 @@ impl ValidTrainParams {
         classes: &[String],
         rows: &[usize],
         c: f64,
-    ) -> Result<Classifier> {
+    ) -> Result<(Classifier, CorpusColumns)> {
         let train_y = select(y, rows);
-        let vectorizer = self.params.vectorizer().fit_corpus(corpus, rows)?;
-        let x = vectorizer.transform_corpus(corpus, rows);
+        let (vectorizer, columns) = self.params.vectorizer().fit_corpus(corpus, rows)?;
+        let x = vectorizer.transform_corpus(corpus, rows, &columns);
         let weights = match self.params.class_weight {
             ClassWeight::Uniform => None,
             ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
@@ -357,7 +360,9 @@ impl ValidTrainParams {
             classes.len(),
             weights.as_deref(),
         )?;
-        Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
+        let classifier =
+            Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)?;
+        Ok((classifier, columns))
     }
 }
 
