@@ -471,7 +471,7 @@ struct Objective<'a> {
 /// At most this many row blocks (see [`Objective::loss_and_gradient_into`]), and at least
 /// this many rows in each; the count is a power of two.
 const MAX_ROW_BLOCKS: usize = 8;
-const MIN_ROWS_PER_BLOCK: usize = 2048;
+const MIN_ROWS_PER_BLOCK: usize = 4096;
 
 impl<'a> Objective<'a> {
     /// `rows` must be CSR; the caller has checked the shapes and values.
