@@ -80,17 +80,17 @@ fn load_labeled(path: &Path, columns: &Columns, skip_invalid: bool) -> anyhow::R
 
 /// Examples of one dataset (or the rows of one target), grouped for CV.
 fn examples(data: &Dataset, rows: &[usize], group_col: Option<&str>) -> anyhow::Result<Examples> {
-    let group_idx = match group_col {
-        Some(col) => match data.headers.iter().position(|h| h == col) {
-            Some(idx) => Some(idx),
-            None => bail!(
-                "{}: no column named `{col}` for --group-col; the columns are: {}",
-                data.path.display(),
-                data.headers.join(", ")
-            ),
-        },
-        None => None,
-    };
+    let group_idx = group_col
+        .map(|col| {
+            data.headers.iter().position(|h| h == col).with_context(|| {
+                format!(
+                    "{}: no column named `{col}` for --group-col; the columns are: {}",
+                    data.path.display(),
+                    data.headers.join(", ")
+                )
+            })
+        })
+        .transpose()?;
     let mut ex = Examples::default();
     for &i in rows {
         let row = &data.rows[i];
@@ -524,13 +524,11 @@ fn read_predict_chunk<R: std::io::Read>(
         let Some(mut row) = reader.next_row()? else {
             break;
         };
+        // The reader refuses a record whose field count differs from the header's.
         let passed: Vec<(String, String)> = headers
             .iter()
-            .enumerate()
-            .map(|(idx, h)| {
-                let value = row.fields.get_mut(idx).map(std::mem::take);
-                (passed_column_name(h), value.unwrap_or_default())
-            })
+            .map(|h| passed_column_name(h))
+            .zip(std::mem::take(&mut row.fields))
             .collect();
         chunk.push((passed, row.text, row.target));
     }

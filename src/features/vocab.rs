@@ -11,8 +11,6 @@ struct Counts {
     df: usize,
     /// Occurrences over all documents.
     total: usize,
-    /// Its id in the corpus.
-    id: u32,
 }
 
 /// The pruning rules of a vocabulary (checked by `VectorizerParams`).
@@ -64,20 +62,17 @@ pub(crate) fn build_from_corpus(
             c.total += run.len();
         }
     }
-    let seen: Vec<(&str, Counts)> = counts
+    let seen: Vec<(&str, u32, Counts)> = counts
         .into_iter()
         .enumerate()
         .filter(|(_, c)| c.df > 0)
-        .map(|(id, c)| {
-            let id = id as u32;
-            (corpus.term(id), Counts { id, ..c })
-        })
+        .map(|(id, c)| (corpus.term(id as u32), id as u32, c))
         .collect();
     select(seen, rows.len(), pruning)
 }
 
 /// The pruning of [`build`] on the counts of the terms found in `n_docs` documents.
-fn select(counts: Vec<(&str, Counts)>, n_docs: usize, pruning: Pruning) -> Result<Kept> {
+fn select(counts: Vec<(&str, u32, Counts)>, n_docs: usize, pruning: Pruning) -> Result<Kept> {
     if counts.is_empty() {
         return Err(Error::Data(format!(
             "empty vocabulary: none of the {n_docs} documents has a term; check that the texts \
@@ -92,9 +87,9 @@ fn select(counts: Vec<(&str, Counts)>, n_docs: usize, pruning: Pruning) -> Resul
             pruning.max_df, pruning.min_df
         )));
     }
-    let mut kept: Vec<(&str, Counts)> = counts
+    let mut kept: Vec<(&str, u32, Counts)> = counts
         .into_iter()
-        .filter(|(_, c)| c.df >= pruning.min_df && c.df as f64 <= max_doc_count)
+        .filter(|(_, _, c)| c.df >= pruning.min_df && c.df as f64 <= max_doc_count)
         .collect();
     if kept.is_empty() {
         return Err(Error::InvalidParams(format!(
@@ -104,20 +99,20 @@ fn select(counts: Vec<(&str, Counts)>, n_docs: usize, pruning: Pruning) -> Resul
     }
     if let Some(limit) = pruning.max_features {
         if kept.len() > limit {
-            kept.sort_unstable_by(|(a, ca), (b, cb)| cb.total.cmp(&ca.total).then(a.cmp(b)));
+            kept.sort_unstable_by(|(a, _, ca), (b, _, cb)| cb.total.cmp(&ca.total).then(a.cmp(b)));
             kept.truncate(limit);
         }
     }
-    kept.sort_unstable_by_key(|(term, _)| *term);
+    kept.sort_unstable_by_key(|(term, _, _)| *term);
     let mut out = Kept {
         terms: Vec::with_capacity(kept.len()),
         dfs: Vec::with_capacity(kept.len()),
         ids: Vec::with_capacity(kept.len()),
     };
-    for (term, c) in kept {
+    for (term, id, c) in kept {
         out.terms.push(term.to_owned());
         out.dfs.push(c.df);
-        out.ids.push(c.id);
+        out.ids.push(id);
     }
     Ok(out)
 }
