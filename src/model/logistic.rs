@@ -428,21 +428,27 @@ fn csr_row(x: &CsMat<f64>, i: usize) -> (&[usize], &[f64]) {
     (&x.indices()[range.clone()], &x.data()[range])
 }
 
-/// `ln Σ exp(zₖ)` computed as `m + ln Σ exp(zₖ − m)` with `m = max zₖ`, so that nothing
-/// overflows and the largest term is exactly 1.
-fn log_sum_exp(z: &[f64]) -> f64 {
+/// Replaces the decision values `z` by their softmax and returns `ln Σ exp(zₖ)`.
+///
+/// Computed as `exp(zₖ − m) / Σ exp(zⱼ − m)` with `m = max zₖ`, so that nothing overflows, and
+/// with one `exp` per class: the probabilities and the log-partition share the same terms.
+/// Decision values that are not finite give NaN probabilities and a log-partition that is
+/// not finite, which the optimizer refuses.
+fn softmax_in_place(z: &mut [f64]) -> f64 {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
+        z.fill(f64::NAN);
         return max;
     }
-    max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
-}
-
-fn softmax_in_place(z: &mut [f64]) {
-    let lse = log_sum_exp(z);
+    let mut sum = 0.0;
     for v in z.iter_mut() {
-        *v = (*v - lse).exp();
+        *v = (*v - max).exp();
+        sum += *v;
     }
+    for v in z.iter_mut() {
+        *v /= sum;
+    }
+    max + sum.ln()
 }
 
 /// Index of the largest value; the first one on ties.
@@ -644,14 +650,14 @@ impl<'a> Objective<'a> {
     /// and returns its loss term `sᵢ(lse(zᵢ) − zᵢ,yᵢ)`.
     fn residual(&self, i: usize, z: &mut [f64]) -> f64 {
         let s = self.sample_weight.map_or(1.0, |sw| sw[i]);
-        let lse = log_sum_exp(z);
         let label = self.y[i];
-        let loss = s * (lse - z[label]);
+        let z_label = z[label];
+        let lse = softmax_in_place(z);
         for (c, zc) in z.iter_mut().enumerate() {
             let target = if c == label { 1.0 } else { 0.0 };
-            *zc = s * ((*zc - lse).exp() - target);
+            *zc = s * (*zc - target);
         }
-        loss
+        s * (lse - z_label)
     }
 
     /// [`loss_and_gradient_into`](Self::loss_and_gradient_into) with fresh buffers.
