@@ -59,7 +59,7 @@ fn score(c: &mut Criterion) {
     let bytes: usize = texts.iter().map(String::len).sum();
     let params = sklearn_equivalent_params().check().expect("valid params");
     let (classifier, report) = params
-        .fit(&Examples::new(texts.clone(), labels))
+        .fit(Examples::new(texts.clone(), labels))
         .expect("fit");
     eprintln!(
         "score bench: {} sentences, {bytes} bytes; model: {} features, {} iterations",

@@ -462,7 +462,7 @@ pub fn small_models() -> Vec<Vec<u8>> {
     };
     let (classifier, report) = params
         .check()
-        .and_then(|p| p.fit(&examples))
+        .and_then(|p| p.fit(examples))
         .expect("the small model trains");
     let training = TrainingInfo {
         data_file: "fuzz.csv".to_string(),

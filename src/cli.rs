@@ -78,6 +78,8 @@ impl ColumnArgs {
             target: self.target_col.clone(),
             mention: self.mention_cols.clone(),
             filters: self.filters.clone(),
+            group: None,
+            keep_fields: false,
         }
     }
 }

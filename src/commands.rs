@@ -78,30 +78,30 @@ fn load_labeled(path: &Path, columns: &Columns, skip_invalid: bool) -> anyhow::R
     Ok(data)
 }
 
-/// Examples of one dataset (or the rows of one target), grouped for CV.
-fn examples(data: &Dataset, rows: &[usize], group_col: Option<&str>) -> anyhow::Result<Examples> {
-    let group_idx = group_col
-        .map(|col| {
-            data.headers.iter().position(|h| h == col).with_context(|| {
-                format!(
-                    "{}: no column named `{col}` for --group-col; the columns are: {}",
-                    data.path.display(),
-                    data.headers.join(", ")
-                )
-            })
+/// The examples of the rows `rows` of a dataset (all of it, or the rows of one target),
+/// grouped for CV by the `--group-col` value or else by the sentence as written. The texts and
+/// labels are moved out of the rows, not copied: a million rows hold each text once.
+fn examples(data: &mut Dataset, rows: &[usize]) -> Examples {
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|&i| {
+            let row = &data.rows[i];
+            row.group.as_deref().unwrap_or(row.original_text())
         })
-        .transpose()?;
-    let mut ex = Examples::default();
+        .collect();
+    let groups = Examples::group_ids(&names);
+    let mut texts = Vec::with_capacity(rows.len());
+    let mut labels = Vec::with_capacity(rows.len());
     for &i in rows {
-        let row = &data.rows[i];
-        ex.texts.push(row.text.clone());
-        ex.labels.push(row.label.clone().unwrap_or_default());
-        ex.groups.push(match group_idx {
-            Some(idx) => row.fields.get(idx).cloned().unwrap_or_default(),
-            None => row.original_text.clone(),
-        });
+        let row = &mut data.rows[i];
+        texts.push(std::mem::take(&mut row.text));
+        labels.push(row.label.take().unwrap_or_default());
     }
-    Ok(ex)
+    Examples {
+        texts,
+        labels,
+        groups,
+    }
 }
 
 /// Row indices per target value (or all rows under "" when not per target).
@@ -138,8 +138,9 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
 }
 
 fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
-    let columns = args.columns.columns();
-    let data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
+    let mut columns = args.columns.columns();
+    columns.group = args.model.group_col.clone();
+    let mut data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
     let params = args.model.params();
     let valid = params.check()?;
     let mut out = Out::new();
@@ -161,11 +162,16 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let bar = progress_bar(fits_per_part * parts.len() as u64, "choosing C");
     let mut classifiers = BTreeMap::new();
     let mut reports = BTreeMap::new();
-    for (target, rows) in &parts {
-        let ex = examples(&data, rows, args.model.group_col.as_deref())?;
+    let examples: Vec<(&String, Examples)> = parts
+        .iter()
+        .map(|(target, rows)| (target, examples(&mut data, rows)))
+        .collect();
+    // Everything of the rows is in the examples now.
+    data.rows = Vec::new();
+    for (target, ex) in examples {
         let (classifier, report) =
             valid
-                .fit_with_progress(&ex, &|| bar.inc(1))
+                .fit_with_progress(ex, &|| bar.inc(1))
                 .with_context(|| {
                     if args.per_target {
                         format!("training the classifier for target `{target}`")
@@ -370,14 +376,15 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
 }
 
 fn cv(args: CvArgs) -> anyhow::Result<Outcome> {
-    let columns = args.columns.columns();
-    let data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
+    let mut columns = args.columns.columns();
+    columns.group = args.model.group_col.clone();
+    let mut data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
     if args.columns.target_col.is_some() {
         warn("cv trains one classifier over all targets; --target-col only selects the column");
     }
     let valid = args.model.params().check()?;
     let all: Vec<usize> = (0..data.rows.len()).collect();
-    let ex = examples(&data, &all, args.model.group_col.as_deref())?;
+    let ex = examples(&mut data, &all);
     let (folds, summary) = valid.cross_validate(&ex)?;
     let mut out = Out::new();
     match args.format {
@@ -613,6 +620,7 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.data {
         let mut columns = Columns::new(&args.text_col, None);
         columns.target = args.target_col.clone();
+        columns.keep_fields = true;
         let mut reader = RowReader::open(path, &columns, false)?;
         let headers = reader.headers().to_vec();
         let mut chunk = read_predict_chunk(&mut reader, &headers)?;

@@ -26,6 +26,12 @@ pub struct Columns {
     pub mention: Option<(String, String)>,
     /// `--where COL=VALUE`: keep only rows whose column equals the value (all must hold).
     pub filters: Vec<(String, String)>,
+    /// `--group-col`: rows with the same value here stay in the same cross-validation fold.
+    pub group: Option<String>,
+    /// Keep every field of each row in [`Row::fields`] (`predict` passes them through).
+    /// Off, a row holds only the columns above: training on a million rows then does not
+    /// hold every text twice more.
+    pub keep_fields: bool,
 }
 
 impl Columns {
@@ -37,6 +43,8 @@ impl Columns {
             target: None,
             mention: None,
             filters: Vec::new(),
+            group: None,
+            keep_fields: false,
         }
     }
 }
@@ -48,15 +56,25 @@ pub struct Row {
     pub line: u64,
     /// The text, with the target mention replaced by the marker when asked.
     pub text: String,
-    /// The text as written in the file (used to keep rows of one sentence together in CV).
-    pub original_text: String,
+    /// The text as written in the file, when marking the mention changed it.
+    pub original_text: Option<String>,
     /// The label, when a label column was asked for.
     pub label: Option<String>,
     /// The target, when a target column was asked for.
     pub target: Option<String>,
+    /// The value of the [`Columns::group`] column, when one was asked for.
+    pub group: Option<String>,
     /// Every field of the record, in the order of the header (for passing columns through to
-    /// output).
+    /// output), when [`Columns::keep_fields`] asked for them; empty otherwise.
     pub fields: Vec<String>,
+}
+
+impl Row {
+    /// The text as written in the file (before mention marking), which keeps the rows of
+    /// one sentence together in cross-validation.
+    pub fn original_text(&self) -> &str {
+        self.original_text.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// The usable rows of one CSV file.
@@ -143,10 +161,7 @@ pub struct RowReader<R: std::io::Read> {
     path: PathBuf,
     reader: csv::Reader<LineCounter<R>>,
     headers: Vec<String>,
-    text_idx: usize,
-    label_idx: Option<usize>,
-    target_idx: Option<usize>,
-    mention_idx: Option<(usize, usize)>,
+    indices: ColumnIndices,
     filter_idx: Vec<(usize, String)>,
     skip_invalid: bool,
     record: csv::StringRecord,
@@ -199,12 +214,16 @@ impl<R: std::io::Read> RowReader<R> {
                 )
             })
         };
-        let text_idx = find(&columns.text)?;
-        let label_idx = columns.label.as_deref().map(find).transpose()?;
-        let target_idx = columns.target.as_deref().map(find).transpose()?;
-        let mention_idx = match &columns.mention {
-            Some((start, end)) => Some((find(start)?, find(end)?)),
-            None => None,
+        let indices = ColumnIndices {
+            text: find(&columns.text)?,
+            label: columns.label.as_deref().map(find).transpose()?,
+            target: columns.target.as_deref().map(find).transpose()?,
+            mention: match &columns.mention {
+                Some((start, end)) => Some((find(start)?, find(end)?)),
+                None => None,
+            },
+            group: columns.group.as_deref().map(find).transpose()?,
+            all_fields: columns.keep_fields,
         };
         let filter_idx: Vec<(usize, String)> = columns
             .filters
@@ -215,10 +234,7 @@ impl<R: std::io::Read> RowReader<R> {
             path: path.to_path_buf(),
             reader,
             headers,
-            text_idx,
-            label_idx,
-            target_idx,
-            mention_idx,
+            indices,
             filter_idx,
             skip_invalid,
             record: csv::StringRecord::new(),
@@ -241,16 +257,8 @@ impl<R: std::io::Read> RowReader<R> {
                 Ok(true) => {
                     let offset = self.record.position().map_or(offset_hint, |p| p.byte());
                     let line = self.reader.get_mut().line_at(offset);
-                    read_row(
-                        &self.record,
-                        line,
-                        &self.headers,
-                        self.text_idx,
-                        self.label_idx,
-                        self.target_idx,
-                        self.mention_idx,
-                    )
-                    .map_err(|message| self.csv_error(line, message))
+                    read_row(&self.record, line, &self.headers, &self.indices)
+                        .map_err(|message| self.csv_error(line, message))
                 }
                 Err(e) => {
                     let offset = e.position().map_or(offset_hint, |p| p.byte());
@@ -285,22 +293,30 @@ impl<R: std::io::Read> RowReader<R> {
     }
 }
 
+/// Where the columns of [`Columns`] are in the header.
+struct ColumnIndices {
+    text: usize,
+    label: Option<usize>,
+    target: Option<usize>,
+    mention: Option<(usize, usize)>,
+    group: Option<usize>,
+    /// Keep every field ([`Columns::keep_fields`]).
+    all_fields: bool,
+}
+
 /// Turns one CSV record into a [`Row`], or says what is wrong with it.
 fn read_row(
     record: &csv::StringRecord,
     line: u64,
     headers: &[String],
-    text_idx: usize,
-    label_idx: Option<usize>,
-    target_idx: Option<usize>,
-    mention_idx: Option<(usize, usize)>,
+    indices: &ColumnIndices,
 ) -> std::result::Result<Row, String> {
     let field = |idx: usize| record.get(idx).unwrap_or("");
-    let original_text = field(text_idx).to_string();
-    if original_text.trim().is_empty() {
-        return Err(format!("empty text in column `{}`", headers[text_idx]));
+    let as_written = field(indices.text);
+    if as_written.trim().is_empty() {
+        return Err(format!("empty text in column `{}`", headers[indices.text]));
     }
-    let label = match label_idx {
+    let label = match indices.label {
         Some(idx) => {
             let label = field(idx).trim();
             if label.is_empty() {
@@ -310,8 +326,8 @@ fn read_row(
         }
         None => None,
     };
-    let target = target_idx.map(|idx| field(idx).trim().to_string());
-    let text = match mention_idx {
+    let target = indices.target.map(|idx| field(idx).trim().to_string());
+    let (text, original_text) = match indices.mention {
         Some((start_idx, end_idx)) => {
             let parse = |idx: usize| {
                 field(idx).trim().parse::<usize>().map_err(|_| {
@@ -322,17 +338,24 @@ fn read_row(
                     )
                 })
             };
-            mark_mention(&original_text, parse(start_idx)?, parse(end_idx)?)?
+            let marked = mark_mention(as_written, parse(start_idx)?, parse(end_idx)?)?;
+            (marked, Some(as_written.to_string()))
         }
-        None => original_text.clone(),
+        None => (as_written.to_string(), None),
     };
-    let fields = record.iter().map(str::to_string).collect();
+    let group = indices.group.map(|idx| field(idx).to_string());
+    let fields = if indices.all_fields {
+        record.iter().map(str::to_string).collect()
+    } else {
+        Vec::new()
+    };
     Ok(Row {
         line,
         text,
         original_text,
         label,
         target,
+        group,
         fields,
     })
 }
@@ -450,7 +473,14 @@ mod tests {
             vec![2, 3, 5]
         );
         assert_eq!(data.headers[0], "id");
-        assert_eq!(data.rows[0].fields[0], "1");
+        // Every field only when asked for; a group column on its own.
+        assert!(data.rows[0].fields.is_empty());
+        let mut cols = Columns::new("text", Some("label"));
+        cols.keep_fields = true;
+        cols.group = Some("id".into());
+        let data = parse(csv, &cols, false).unwrap();
+        assert_eq!(data.rows[0].fields, ["1", "Talks were useful", "positive"]);
+        assert_eq!(data.rows[2].group.as_deref(), Some("3"));
     }
 
     #[test]
@@ -543,6 +573,6 @@ mod tests {
         cols.mention = Some(("s".into(), "e".into()));
         let data = parse(csv, &cols, false).unwrap();
         assert!(data.rows[0].text.contains(MENTION_MARKER));
-        assert_eq!(data.rows[0].original_text, "Trump met Putin");
+        assert_eq!(data.rows[0].original_text(), "Trump met Putin");
     }
 }

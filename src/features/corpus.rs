@@ -3,8 +3,11 @@
 //! heap string per term occurrence (tens of millions on a million sentences), this holds one
 //! per distinct term.
 
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
 
 use crate::text::Analyzer;
 
@@ -14,110 +17,181 @@ use crate::text::Analyzer;
 const BLOCK: usize = 2048;
 
 /// Analyzed documents: the term ids of document `i` are `ids[indptr[i]..indptr[i + 1]]`, in
-/// the order [`Analyzer::for_each_term`] emits them; `terms[id]` is the term.
+/// the order [`Analyzer::for_each_term`] emits them; `terms` holds the term of each id.
 ///
 /// Ids are given in order of first occurrence, so building a corpus is deterministic whatever
 /// the number of threads; the vocabulary built from it is sorted by term anyway.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TermCorpus {
-    terms: Vec<Box<str>>,
+    terms: Terms,
     indptr: Vec<usize>,
     ids: Vec<u32>,
 }
 
-/// One block's terms with block-local ids.
+/// Distinct terms, all in one buffer: term `id` is `text[ends[id - 1]..ends[id]]`. One
+/// allocation for millions of terms, where a `Box<str>` each costs a heap block apiece.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Terms {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Terms {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.text[start..self.ends[id]]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|id| self.get(id as u32))
+    }
+}
+
+/// Gives each distinct term an id, in order of first occurrence. The table holds ids only;
+/// the strings are looked up in `terms`, so a term is stored once and a lookup allocates
+/// nothing.
+#[derive(Default)]
+struct Interner {
+    terms: Terms,
+    table: HashTable<u32>,
+}
+
+impl Interner {
+    /// The id of `term`, given the next id if it is new.
+    fn intern(&mut self, term: &str) -> u32 {
+        let hash = FxBuildHasher.hash_one(term);
+        let Interner { terms, table } = self;
+        if let Some(&id) = table.find(hash, |&id| terms.get(id) == term) {
+            return id;
+        }
+        let id = to_id(terms.len());
+        terms.text.push_str(term);
+        terms.ends.push(terms.text.len());
+        table.insert_unique(hash, id, |&id| FxBuildHasher.hash_one(terms.get(id)));
+        id
+    }
+}
+
+/// One block of documents with block-local term ids.
 struct Block {
-    terms: Vec<Box<str>>,
+    terms: Terms,
     lens: Vec<usize>,
     ids: Vec<u32>,
 }
 
-impl TermCorpus {
-    /// Analyzes `texts` in parallel (blocks of documents on the rayon pool) and interns their
-    /// terms. The analyzer's `&str` terms are looked up in a per-block map without allocating;
-    /// only a term new to the block is copied.
-    pub fn from_texts<S: AsRef<str> + Sync>(analyzer: &Analyzer, texts: &[S]) -> Self {
-        let blocks: Vec<Block> = texts
-            .par_chunks(BLOCK)
-            .map(|chunk| {
-                // Each new term is copied once, as the key; the id → term table is made
-                // from the keys at the end of the block.
-                let mut local: FxHashMap<Box<str>, u32> = FxHashMap::default();
-                let mut lens = Vec::with_capacity(chunk.len());
-                let mut ids = Vec::new();
-                for text in chunk {
-                    let before = ids.len();
-                    analyzer.for_each_term(text.as_ref(), |term| {
-                        let id = match local.get(term) {
-                            Some(&id) => id,
-                            None => {
-                                let id = to_id(local.len());
-                                local.insert(term.into(), id);
-                                id
-                            }
-                        };
-                        ids.push(id);
-                    });
-                    lens.push(ids.len() - before);
-                }
-                Block {
-                    terms: by_id(local),
-                    lens,
-                    ids,
-                }
-            })
-            .collect();
-        // Merge in block order: the global id of a term is its first occurrence's.
-        // Sized for the largest possible count (no term shared between blocks), so that the
-        // table never grows and rehashes while it is filled.
-        let mut global: FxHashMap<Box<str>, u32> = FxHashMap::with_capacity_and_hasher(
-            blocks.iter().map(|b| b.terms.len()).sum(),
-            Default::default(),
-        );
-        let mut corpus = TermCorpus {
-            terms: Vec::new(),
-            indptr: Vec::with_capacity(texts.len() + 1),
-            ids: Vec::with_capacity(blocks.iter().map(|b| b.ids.len()).sum()),
-        };
-        corpus.indptr.push(0);
+impl Block {
+    fn analyze<S: AsRef<str>>(analyzer: &Analyzer, texts: &[S]) -> Block {
+        let mut local = Interner::default();
+        let mut lens = Vec::with_capacity(texts.len());
+        let mut ids = Vec::new();
+        for text in texts {
+            let before = ids.len();
+            analyzer.for_each_term(text.as_ref(), |term| ids.push(local.intern(term)));
+            lens.push(ids.len() - before);
+        }
+        Block {
+            terms: local.terms,
+            lens,
+            ids,
+        }
+    }
+}
+
+/// A corpus being built: blocks are merged into it in order.
+struct Builder {
+    interner: Interner,
+    indptr: Vec<usize>,
+    ids: Vec<u32>,
+}
+
+impl Builder {
+    /// Appends the blocks' documents, giving their terms global ids: a term's id is that of
+    /// its first occurrence in block order.
+    fn merge(&mut self, blocks: Vec<Block>) {
+        // Exact sizes: on a million documents the ids are hundreds of megabytes, and
+        // doubling would leave up to half of that unused.
+        self.ids
+            .reserve_exact(blocks.iter().map(|b| b.ids.len()).sum());
+        self.indptr
+            .reserve_exact(blocks.iter().map(|b| b.lens.len()).sum());
         for block in blocks {
             let remap: Vec<u32> = block
                 .terms
-                .into_iter()
-                .map(|term| {
-                    let next = to_id(global.len());
-                    *global.entry(term).or_insert(next)
-                })
+                .iter()
+                .map(|term| self.interner.intern(term))
                 .collect();
             let mut at = 0;
             for len in block.lens {
-                corpus
-                    .ids
+                self.ids
                     .extend(block.ids[at..at + len].iter().map(|&id| remap[id as usize]));
                 at += len;
-                corpus.indptr.push(corpus.ids.len());
+                self.indptr.push(self.ids.len());
             }
         }
-        corpus.terms = by_id(global);
-        corpus
+    }
+}
+
+impl TermCorpus {
+    /// Analyzes `texts` in parallel (blocks of documents on the rayon pool) and interns their
+    /// terms. The analyzer's `&str` terms are looked up in a per-block table without
+    /// allocating; the blocks are then merged in order.
+    ///
+    /// Blocks are analyzed a few at a time, and a group is merged while the next one is
+    /// analyzed: the merge is serial, and this way it overlaps the analysis instead of
+    /// following it, and only two groups of blocks are ever held at once.
+    pub fn from_texts<S: AsRef<str> + Sync>(analyzer: &Analyzer, texts: &[S]) -> Self {
+        let mut builder = Builder {
+            interner: Interner::default(),
+            indptr: vec![0],
+            ids: Vec::new(),
+        };
+        // The grouping does not change the ids (blocks are merged in order either way), so
+        // it may follow the number of threads.
+        let group = BLOCK * rayon::current_num_threads().max(1);
+        let mut analyzed: Vec<Block> = Vec::new();
+        for texts in texts.chunks(group) {
+            let pending = std::mem::take(&mut analyzed);
+            let (next, ()) = rayon::join(
+                || {
+                    texts
+                        .par_chunks(BLOCK)
+                        .map(|chunk| Block::analyze(analyzer, chunk))
+                        .collect()
+                },
+                || builder.merge(pending),
+            );
+            analyzed = next;
+        }
+        builder.merge(analyzed);
+        let mut terms = builder.interner.terms;
+        terms.text.shrink_to_fit();
+        terms.ends.shrink_to_fit();
+        TermCorpus {
+            terms,
+            indptr: builder.indptr,
+            ids: builder.ids,
+        }
     }
 
     /// From term lists (tests and callers that already hold strings).
     pub fn from_term_lists(docs: &[Vec<String>]) -> Self {
-        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut corpus = TermCorpus::default();
-        corpus.indptr.push(0);
+        let mut interner = Interner::default();
+        let mut indptr = vec![0];
+        let mut ids = Vec::new();
         for doc in docs {
-            for term in doc {
-                let id = *global.entry(term).or_insert_with(|| {
-                    corpus.terms.push(term.as_str().into());
-                    to_id(corpus.terms.len() - 1)
-                });
-                corpus.ids.push(id);
-            }
-            corpus.indptr.push(corpus.ids.len());
+            ids.extend(doc.iter().map(|term| interner.intern(term)));
+            indptr.push(ids.len());
         }
-        corpus
+        TermCorpus {
+            terms: interner.terms,
+            indptr,
+            ids,
+        }
     }
 
     /// Number of documents.
@@ -142,22 +216,13 @@ impl TermCorpus {
 
     /// The term of an id. Panics if `id >= n_terms()`.
     pub fn term(&self, id: u32) -> &str {
-        &self.terms[id as usize]
+        self.terms.get(id)
     }
 
     /// The terms of document `doc`, as strings.
     pub fn doc_terms(&self, doc: usize) -> impl Iterator<Item = &str> {
         self.doc(doc).iter().map(|&id| self.term(id))
     }
-}
-
-/// The terms of a term → id map with ids `0..n`, in id order (moved, not copied).
-fn by_id(map: FxHashMap<Box<str>, u32>) -> Vec<Box<str>> {
-    let mut terms: Vec<Box<str>> = vec![Box::default(); map.len()];
-    for (term, id) in map {
-        terms[id as usize] = term;
-    }
-    terms
 }
 
 /// Ids are `u32` to halve the size of the corpus; four billion distinct terms is far beyond

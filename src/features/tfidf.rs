@@ -321,27 +321,35 @@ impl TfidfVectorizer {
 
     /// The TF-IDF matrix of the documents `rows` of an interned corpus, as
     /// [`transform`](Self::transform) of their term lists, given the column of each corpus
-    /// term (from [`VectorizerParams::fit_corpus`] or [`corpus_columns`](Self::corpus_columns));
-    /// rows are computed in parallel and stacked in order.
+    /// term (from [`VectorizerParams::fit_corpus`] or [`corpus_columns`](Self::corpus_columns)).
+    ///
+    /// Rows are computed in parallel a group at a time, and each group is appended to the
+    /// matrix before the next is computed: all rows as separate vectors and then the matrix
+    /// would take twice the matrix's memory, which on a million documents is a gigabyte.
     pub fn transform_corpus(
         &self,
         corpus: &TermCorpus,
         rows: &[usize],
         columns: &CorpusColumns,
     ) -> CsMat<f64> {
-        let sparse: Vec<SparseRow> = rows
-            .par_iter()
-            .map(|&doc| {
-                self.row(
-                    &mut corpus
-                        .doc(doc)
-                        .iter()
-                        .filter_map(|&id| columns.0[id as usize])
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .collect();
-        rows_to_csr(&sparse, self.n_features())
+        const GROUP: usize = 64 * 1024;
+        let mut matrix = CsrBuilder::new(rows.len());
+        for group in rows.chunks(GROUP) {
+            let sparse: Vec<SparseRow> = group
+                .par_iter()
+                .map(|&doc| {
+                    self.row(
+                        &mut corpus
+                            .doc(doc)
+                            .iter()
+                            .filter_map(|&id| columns.0[id as usize])
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            matrix.extend(&sparse);
+        }
+        matrix.build(self.n_features())
     }
 
     /// The column of every term of `corpus`, for [`transform_corpus`](Self::transform_corpus)
@@ -384,19 +392,52 @@ thread_local! {
 
 /// Stacks rows into a CSR matrix with `n_cols` columns.
 fn rows_to_csr(rows: &[SparseRow], n_cols: usize) -> CsMat<f64> {
-    let nnz = rows.iter().map(|r| r.indices.len()).sum();
-    let mut indptr = Vec::with_capacity(rows.len() + 1);
-    let mut indices = Vec::with_capacity(nnz);
-    let mut data = Vec::with_capacity(nnz);
-    indptr.push(0);
-    for row in rows {
-        indices.extend_from_slice(&row.indices);
-        data.extend_from_slice(&row.values);
-        indptr.push(indices.len());
+    let mut matrix = CsrBuilder::new(rows.len());
+    matrix.extend(rows);
+    matrix.build(n_cols)
+}
+
+/// A CSR matrix built by appending rows.
+struct CsrBuilder {
+    indptr: Vec<usize>,
+    indices: Vec<usize>,
+    data: Vec<f64>,
+}
+
+impl CsrBuilder {
+    fn new(n_rows: usize) -> Self {
+        let mut indptr = Vec::with_capacity(n_rows + 1);
+        indptr.push(0);
+        CsrBuilder {
+            indptr,
+            indices: Vec::new(),
+            data: Vec::new(),
+        }
     }
-    // Every row's columns are sorted, unique and below n_cols by construction, so this
-    // structure check cannot fail.
-    CsMat::new((rows.len(), n_cols), indptr, indices, data)
+
+    fn extend(&mut self, rows: &[SparseRow]) {
+        // Exactly the space needed (growing by doubling would leave up to half of a large
+        // matrix unused).
+        let nnz: usize = rows.iter().map(|r| r.indices.len()).sum();
+        self.indices.reserve_exact(nnz);
+        self.data.reserve_exact(nnz);
+        for row in rows {
+            self.indices.extend_from_slice(&row.indices);
+            self.data.extend_from_slice(&row.values);
+            self.indptr.push(self.indices.len());
+        }
+    }
+
+    fn build(self, n_cols: usize) -> CsMat<f64> {
+        // Every row's columns are sorted, unique and below n_cols by construction, so this
+        // structure check cannot fail.
+        CsMat::new(
+            (self.indptr.len() - 1, n_cols),
+            self.indptr,
+            self.indices,
+            self.data,
+        )
+    }
 }
 
 #[cfg(test)]

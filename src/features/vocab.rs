@@ -62,18 +62,12 @@ pub(crate) fn build_from_corpus(
             c.total += run.len();
         }
     }
-    let seen: Vec<(&str, u32, Counts)> = counts
-        .into_iter()
-        .enumerate()
-        .filter(|(_, c)| c.df > 0)
-        .map(|(id, c)| (corpus.term(id as u32), id as u32, c))
-        .collect();
-    select(seen, rows.len(), pruning)
+    select(&counts, corpus, rows.len(), pruning)
 }
 
-/// The pruning of [`build`] on the counts of the terms found in `n_docs` documents.
-fn select(counts: Vec<(&str, u32, Counts)>, n_docs: usize, pruning: Pruning) -> Result<Kept> {
-    if counts.is_empty() {
+/// The pruning of [`build`] on the counts of every corpus term in `n_docs` documents.
+fn select(counts: &[Counts], corpus: &TermCorpus, n_docs: usize, pruning: Pruning) -> Result<Kept> {
+    if counts.iter().all(|c| c.df == 0) {
         return Err(Error::Data(format!(
             "empty vocabulary: none of the {n_docs} documents has a term; check that the texts \
              are not empty and not only stop words"
@@ -87,9 +81,13 @@ fn select(counts: Vec<(&str, u32, Counts)>, n_docs: usize, pruning: Pruning) -> 
             pruning.max_df, pruning.min_df
         )));
     }
+    // Only the kept terms are listed: on a million documents most distinct terms occur once
+    // and are pruned by min_df.
     let mut kept: Vec<(&str, u32, Counts)> = counts
-        .into_iter()
-        .filter(|(_, _, c)| c.df >= pruning.min_df && c.df as f64 <= max_doc_count)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.df > 0 && c.df >= pruning.min_df && c.df as f64 <= max_doc_count)
+        .map(|(id, &c)| (corpus.term(id as u32), id as u32, c))
         .collect();
     if kept.is_empty() {
         return Err(Error::InvalidParams(format!(

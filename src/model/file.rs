@@ -280,7 +280,7 @@ mod tests {
             c: CChoice::Fixed(1.0),
             ..TrainParams::default()
         };
-        let (classifier, report) = params.check().unwrap().fit(&examples).unwrap();
+        let (classifier, report) = params.check().unwrap().fit(examples).unwrap();
         Model {
             classifiers: Classifiers::Single(Box::new(classifier)),
             training: TrainingInfo {

@@ -13,10 +13,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use sprs::CsMat;
 
 use crate::error::{Error, Result};
 use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
-use crate::features::{CorpusColumns, TermCorpus, VectorizerParams};
+use crate::features::{CorpusColumns, TermCorpus, TfidfVectorizer, VectorizerParams};
 use crate::model::classifier::Classifier;
 use crate::model::logistic::{balanced_weights, LogisticParams};
 use crate::text::{Analyzer, AnalyzerConfig};
@@ -95,14 +96,16 @@ pub struct ValidTrainParams {
 pub struct Examples {
     pub texts: Vec<String>,
     pub labels: Vec<String>,
-    /// Rows with the same group never end up on both sides of a CV split.
-    pub groups: Vec<String>,
+    /// The group of each row: rows of one group never end up on both sides of a CV split.
+    /// The folds depend on the order of the ids; [`Examples::group_ids`] numbers groups in the
+    /// sorted order of their names.
+    pub groups: Vec<u32>,
 }
 
 impl Examples {
     /// Examples where every row is its own group.
     pub fn new(texts: Vec<String>, labels: Vec<String>) -> Self {
-        let groups = (0..texts.len()).map(|i| i.to_string()).collect();
+        let groups = (0..texts.len()).map(to_group_id).collect();
         Examples {
             texts,
             labels,
@@ -110,9 +113,26 @@ impl Examples {
         }
     }
 
-    fn len(&self) -> usize {
-        self.texts.len()
+    /// The group id of each row from its group's name: equal names get equal ids, numbered
+    /// in sorted name order. Ids rather than names, because the name is often the sentence
+    /// itself, and a million rows would hold every sentence once more.
+    pub fn group_ids(names: &[&str]) -> Vec<u32> {
+        let mut sorted = names.to_vec();
+        sorted.par_sort_unstable();
+        sorted.dedup();
+        names
+            .par_iter()
+            .map(|name| to_group_id(sorted.binary_search(name).unwrap_or(0)))
+            .collect()
     }
+
+    fn len(&self) -> usize {
+        self.labels.len()
+    }
+}
+
+fn to_group_id(index: usize) -> u32 {
+    u32::try_from(index).expect("more than 2^32 groups")
 }
 
 /// What training did, stored in the model file and printed by `train`.
@@ -201,25 +221,28 @@ impl ValidTrainParams {
         &self.params
     }
 
-    /// Fits a classifier on all examples, choosing C by cross-validation when asked.
-    pub fn fit(&self, examples: &Examples) -> Result<(Classifier, TrainReport)> {
+    /// Fits a classifier on all examples, choosing C by cross-validation when asked. The
+    /// examples are consumed: their texts are dropped once analysed, which on a million rows
+    /// is hundreds of megabytes that the optimizer can use.
+    pub fn fit(&self, examples: Examples) -> Result<(Classifier, TrainReport)> {
         self.fit_with_progress(examples, &|| {})
     }
 
     /// [`fit`](Self::fit), calling `tick` after each cross-validation fit (for progress bars).
     pub fn fit_with_progress(
         &self,
-        examples: &Examples,
+        mut examples: Examples,
         tick: &(dyn Fn() + Sync),
     ) -> Result<(Classifier, TrainReport)> {
-        let classes = self.classes_of(examples)?;
+        let classes = self.classes_of(&examples)?;
         // Each text is analysed once; folds and the final fit select documents of the corpus.
         let corpus = TermCorpus::from_texts(&self.analyzer, &examples.texts);
+        examples.texts = Vec::new();
         let y = encode(&examples.labels, &classes)?;
         let (c, cv_grid, cv_macro_f1) = match &self.params.c {
             CChoice::Fixed(c) => (*c, Vec::new(), None),
             CChoice::Auto { grid } => {
-                let folds = stratified_group_folds(examples, self.params.folds, self.params.seed)?;
+                let folds = stratified_group_folds(&examples, self.params.folds, self.params.seed)?;
                 let grid_points = self.grid_search(&corpus, &y, &classes, &folds, grid, tick)?;
                 // Highest mean macro-F1; on a tie the smaller C (stronger regularisation).
                 let best = grid_points
@@ -233,7 +256,11 @@ impl ValidTrainParams {
             }
         };
         let all: Vec<usize> = (0..examples.len()).collect();
-        let (classifier, _) = self.fit_rows(&corpus, &y, &classes, &all, c)?;
+        let (vectorizer, columns) = self.params.vectorizer().fit_corpus(&corpus, &all)?;
+        let x = vectorizer.transform_corpus(&corpus, &all, &columns);
+        // The optimizer needs only the matrix.
+        drop((corpus, columns));
+        let classifier = self.fit_matrix(vectorizer, &x, &y, &classes, c)?;
         let report = TrainReport {
             rows: examples.len(),
             label_counts: count_labels(&examples.labels),
@@ -256,8 +283,7 @@ impl ValidTrainParams {
             .into_par_iter()
             .map(|k| {
                 let (train, test) = split(&folds, k);
-                let sub = subset(examples, &train);
-                let (classifier, _) = self.fit(&sub)?;
+                let (classifier, _) = self.fit(subset(examples, &train))?;
                 let truth = encode(&select(&examples.labels, &test), &classes)?;
                 let predicted: Vec<usize> = test
                     .iter()
@@ -275,7 +301,7 @@ impl ValidTrainParams {
 
     fn classes_of(&self, examples: &Examples) -> Result<Vec<String>> {
         if examples.texts.len() != examples.labels.len()
-            || examples.texts.len() != examples.groups.len()
+            || examples.labels.len() != examples.groups.len()
         {
             return Err(Error::Data(
                 "texts, labels and groups differ in length".into(),
@@ -344,9 +370,21 @@ impl ValidTrainParams {
         rows: &[usize],
         c: f64,
     ) -> Result<(Classifier, CorpusColumns)> {
-        let train_y = select(y, rows);
         let (vectorizer, columns) = self.params.vectorizer().fit_corpus(corpus, rows)?;
         let x = vectorizer.transform_corpus(corpus, rows, &columns);
+        let classifier = self.fit_matrix(vectorizer, &x, &select(y, rows), classes, c)?;
+        Ok((classifier, columns))
+    }
+
+    /// Logistic regression on the TF-IDF rows `x` of `vectorizer`, with labels `train_y`.
+    fn fit_matrix(
+        &self,
+        vectorizer: TfidfVectorizer,
+        x: &CsMat<f64>,
+        train_y: &[usize],
+        classes: &[String],
+        c: f64,
+    ) -> Result<Classifier> {
         let weights = match self.params.class_weight {
             ClassWeight::Uniform => None,
             ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
@@ -355,14 +393,12 @@ impl ValidTrainParams {
             .as_ref()
             .map_or(train_y.len() as f64, |w| w.iter().sum());
         let model = self.params.logistic(c, total_weight).check()?.fit(
-            &x,
-            &train_y,
+            x,
+            train_y,
             classes.len(),
             weights.as_deref(),
         )?;
-        let classifier =
-            Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)?;
-        Ok((classifier, columns))
+        Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
     }
 }
 
@@ -417,9 +453,9 @@ fn split(folds: &[Vec<usize>], k: usize) -> (Vec<usize>, Vec<usize>) {
 /// shuffled, ordered by their (first row's) label, and dealt round-robin, so every fold gets a
 /// similar share of each label.
 pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Result<Vec<Vec<usize>>> {
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, g) in examples.groups.iter().enumerate() {
-        groups.entry(g.as_str()).or_default().push(i);
+    let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (i, &g) in examples.groups.iter().enumerate() {
+        groups.entry(g).or_default().push(i);
     }
     if groups.len() < k {
         return Err(Error::Data(format!(
@@ -500,7 +536,7 @@ mod tests {
     #[test]
     fn folds_are_a_partition_and_keep_groups_together() {
         let mut ex = toy();
-        ex.groups = (0..ex.len()).map(|i| (i / 2).to_string()).collect();
+        ex.groups = (0..ex.len()).map(|i| to_group_id(i / 2)).collect();
         let folds = stratified_group_folds(&ex, 3, 7).unwrap();
         let mut all: Vec<usize> = folds.iter().flatten().copied().collect();
         all.sort_unstable();
@@ -524,13 +560,13 @@ mod tests {
     #[test]
     fn one_class_is_refused() {
         let ex = Examples::new(vec!["a".into(), "b".into()], vec!["x".into(), "x".into()]);
-        let err = params().check().unwrap().fit(&ex).unwrap_err().to_string();
+        let err = params().check().unwrap().fit(ex).unwrap_err().to_string();
         assert!(err.contains("only 1 class"), "{err}");
     }
 
     #[test]
     fn auto_c_picks_a_grid_value_and_the_model_separates_the_toy_data() {
-        let (classifier, report) = params().check().unwrap().fit(&toy()).unwrap();
+        let (classifier, report) = params().check().unwrap().fit(toy()).unwrap();
         assert!(DEFAULT_C_GRID.contains(&report.c));
         assert_eq!(report.cv_grid.len(), DEFAULT_C_GRID.len());
         assert_eq!(report.rows, 12);
@@ -547,8 +583,8 @@ mod tests {
     #[test]
     fn training_is_deterministic() {
         let p = params().check().unwrap();
-        let a = serde_json::to_string(&p.fit(&toy()).unwrap().0).unwrap();
-        let b = serde_json::to_string(&p.fit(&toy()).unwrap().0).unwrap();
+        let a = serde_json::to_string(&p.fit(toy()).unwrap().0).unwrap();
+        let b = serde_json::to_string(&p.fit(toy()).unwrap().0).unwrap();
         assert_eq!(a, b);
     }
 }
