@@ -387,7 +387,7 @@ impl ValidTrainParams {
     ) -> Result<Classifier> {
         let weights = match self.params.class_weight {
             ClassWeight::Uniform => None,
-            ClassWeight::Balanced => Some(balanced_weights(&train_y, classes.len())),
+            ClassWeight::Balanced => Some(balanced_weights(train_y, classes.len())),
         };
         let total_weight = weights
             .as_ref()
