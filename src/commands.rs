@@ -437,7 +437,7 @@ fn push_top_terms(out: &mut String, p: &Prediction) {
         if i > 0 {
             out.push_str("; ");
         }
-        out.push_str(&t.term);
+        out.push_str(t.term);
     }
 }
 
@@ -508,7 +508,7 @@ impl<'a> LineRenderer<'a> {
     ) -> anyhow::Result<Rendered<'m>> {
         Ok(match self.format {
             Format::Table => {
-                let mut cells = vec![p.label.clone()];
+                let mut cells = vec![p.label.to_string()];
                 cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
                 cells.push(format!("{:+.3}", p.tone()));
                 cells.push(top_terms(p));
@@ -524,14 +524,14 @@ impl<'a> LineRenderer<'a> {
                 for (k, v) in self.passed_names.iter().zip(&input.passed) {
                     object.insert(k.clone(), serde_json::Value::String(v.clone()));
                 }
-                object.insert("label".into(), p.label.clone().into());
+                object.insert("label".into(), p.label.into());
                 object.insert(
                     "probabilities".into(),
                     serde_json::to_value(
                         p.probabilities
                             .iter()
                             .cloned()
-                            .collect::<BTreeMap<String, f64>>(),
+                            .collect::<BTreeMap<&str, f64>>(),
                     )?,
                 );
                 object.insert("tone".into(), p.tone().into());
@@ -552,7 +552,7 @@ impl<'a> LineRenderer<'a> {
         for field in &input.passed {
             csv.write_field(field)?;
         }
-        csv.write_field(&p.label)?;
+        csv.write_field(p.label)?;
         let probabilities = p.probabilities.iter().map(|(_, prob)| *prob);
         for number in probabilities.chain([p.tone()]) {
             self.field.clear();
