@@ -21,7 +21,7 @@ use crate::cli::{
     ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, QuotesArgs,
     ReadArgs, ScoreArgs, TrainArgs, TrendsArgs,
 };
-use crate::output::{f3, warn, Out, Table};
+use crate::output::{f3, push_fixed, warn, Out, Table};
 
 /// How a run ended, for the exit code.
 pub enum Outcome {
@@ -432,23 +432,20 @@ fn print_cv(
     Ok(())
 }
 
-/// `label`, probability of each class, tone and top terms as output columns.
-fn prediction_fields(p: &Prediction) -> Vec<(String, String)> {
-    let mut fields = vec![("label".to_string(), p.label.clone())];
-    for (class, prob) in &p.probabilities {
-        fields.push((format!("p_{class}"), format!("{prob:.4}")));
-    }
-    fields.push(("tone".to_string(), format!("{:.4}", p.tone())));
-    fields.push(("top_terms".to_string(), top_terms(p)));
-    fields
+fn top_terms(p: &Prediction) -> String {
+    let mut terms = String::new();
+    push_top_terms(&mut terms, p);
+    terms
 }
 
-fn top_terms(p: &Prediction) -> String {
-    p.top_terms
-        .iter()
-        .map(|t| t.term.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Appends the top terms of `p`, separated by "; ".
+fn push_top_terms(out: &mut String, p: &Prediction) {
+    for (i, t) in p.top_terms.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(t.term);
+    }
 }
 
 /// Names of the columns `predict` adds.
@@ -464,8 +461,13 @@ fn passed_column_name(header: &str) -> String {
     }
 }
 
-/// One text to predict: the input columns to pass through, the text, and its target.
-type PredictInput = (Vec<(String, String)>, String, Option<String>);
+/// One text to predict.
+struct PredictInput {
+    /// The input fields to pass through, in the order of the passed column names.
+    passed: Vec<String>,
+    text: String,
+    target: Option<String>,
+}
 
 /// Rows `predict --data` reads, scores and writes at a time: enough to keep every core busy
 /// and to amortize the rayon hand-off, few enough that memory does not grow with the input
@@ -474,70 +476,121 @@ const PREDICT_CHUNK: usize = 4096;
 
 /// One output line of `predict`, rendered on a worker thread so that the serial writer only
 /// copies bytes.
-enum Rendered {
+enum Rendered<'m> {
     Table(Vec<String>),
-    Csv(Vec<(String, String)>),
+    /// A CSV record, and the classes whose probabilities it holds (they name its columns).
+    Csv {
+        record: Vec<u8>,
+        classes: &'m [String],
+    },
     Json(String),
 }
 
-fn render(
+/// Renders predictions as output lines. Each rayon job has its own (`map_init`), so the
+/// field buffer is reused from row to row.
+struct LineRenderer<'a> {
     format: Format,
-    (passed, text, _): &PredictInput,
-    p: &Prediction,
-) -> anyhow::Result<Rendered> {
-    Ok(match format {
-        Format::Table => {
-            let mut cells = vec![p.label.clone()];
-            cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
-            cells.push(format!("{:+.3}", p.tone()));
-            cells.push(top_terms(p));
-            cells.push(shorten(text, 70));
-            Rendered::Table(cells)
+    /// Names of the passed columns (the keys of JSON lines).
+    passed_names: &'a [String],
+    field: String,
+    /// The length of the last CSV record, to size the next one's buffer.
+    record_len: usize,
+}
+
+impl<'a> LineRenderer<'a> {
+    fn new(format: Format, passed_names: &'a [String]) -> Self {
+        LineRenderer {
+            format,
+            passed_names,
+            field: String::new(),
+            record_len: 256,
         }
-        Format::Csv => {
-            let mut fields = passed.clone();
-            fields.extend(prediction_fields(p));
-            Rendered::Csv(fields)
-        }
-        Format::Jsonl | Format::Json => {
-            let mut object = serde_json::Map::new();
-            for (k, v) in passed {
-                object.insert(k.clone(), serde_json::Value::String(v.clone()));
+    }
+
+    fn render<'m>(
+        &mut self,
+        input: &PredictInput,
+        classes: &'m [String],
+        p: &Prediction,
+    ) -> anyhow::Result<Rendered<'m>> {
+        Ok(match self.format {
+            Format::Table => {
+                let mut cells = vec![p.label.to_string()];
+                cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
+                cells.push(format!("{:+.3}", p.tone()));
+                cells.push(top_terms(p));
+                cells.push(shorten(&input.text, 70));
+                Rendered::Table(cells)
             }
-            object.insert("label".into(), p.label.clone().into());
-            object.insert(
-                "probabilities".into(),
-                serde_json::to_value(
-                    p.probabilities
-                        .iter()
-                        .cloned()
-                        .collect::<BTreeMap<String, f64>>(),
-                )?,
-            );
-            object.insert("tone".into(), p.tone().into());
-            object.insert("top_terms".into(), serde_json::to_value(&p.top_terms)?);
-            Rendered::Json(serde_json::to_string(&object)?)
+            Format::Csv => Rendered::Csv {
+                record: self.csv_record(input, p)?,
+                classes,
+            },
+            Format::Jsonl | Format::Json => {
+                let mut object = serde_json::Map::new();
+                for (k, v) in self.passed_names.iter().zip(&input.passed) {
+                    object.insert(k.clone(), serde_json::Value::String(v.clone()));
+                }
+                object.insert("label".into(), p.label.into());
+                object.insert(
+                    "probabilities".into(),
+                    serde_json::to_value(
+                        p.probabilities
+                            .iter()
+                            .cloned()
+                            .collect::<BTreeMap<&str, f64>>(),
+                    )?,
+                );
+                object.insert("tone".into(), p.tone().into());
+                object.insert("top_terms".into(), serde_json::to_value(&p.top_terms)?);
+                Rendered::Json(serde_json::to_string(&object)?)
+            }
+        })
+    }
+
+    /// The passed fields, then label, probability of each class, tone and top terms
+    /// (probabilities and tone with 4 decimals).
+    fn csv_record(&mut self, input: &PredictInput, p: &Prediction) -> anyhow::Result<Vec<u8>> {
+        // A writer per record (the csv crate's can only give its bytes up by being consumed),
+        // with a small buffer: the record goes straight into a vector of about its size.
+        let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(256)
+            .from_writer(Vec::with_capacity(self.record_len + 64));
+        for field in &input.passed {
+            csv.write_field(field)?;
         }
-    })
+        csv.write_field(p.label)?;
+        let probabilities = p.probabilities.iter().map(|(_, prob)| *prob);
+        for number in probabilities.chain([p.tone()]) {
+            self.field.clear();
+            push_fixed(&mut self.field, number, 4);
+            csv.write_field(&self.field)?;
+        }
+        self.field.clear();
+        push_top_terms(&mut self.field, p);
+        csv.write_field(&self.field)?;
+        csv.write_record(None::<&[u8]>)?;
+        let record = csv.into_inner().map_err(|e| e.into_error())?;
+        self.record_len = record.len();
+        Ok(record)
+    }
 }
 
 /// Reads up to [`PREDICT_CHUNK`] rows of a CSV as inputs to predict.
 fn read_predict_chunk<R: std::io::Read>(
     reader: &mut RowReader<R>,
-    headers: &[String],
 ) -> anyhow::Result<Vec<PredictInput>> {
     let mut chunk = Vec::with_capacity(PREDICT_CHUNK);
     while chunk.len() < PREDICT_CHUNK {
-        let Some(mut row) = reader.next_row()? else {
+        let Some(row) = reader.next_row()? else {
             break;
         };
         // The reader refuses a record whose field count differs from the header's.
-        let passed: Vec<(String, String)> = headers
-            .iter()
-            .map(|h| passed_column_name(h))
-            .zip(std::mem::take(&mut row.fields))
-            .collect();
-        chunk.push((passed, row.text, row.target));
+        chunk.push(PredictInput {
+            passed: row.fields,
+            text: row.text,
+            target: row.target,
+        });
     }
     Ok(chunk)
 }
@@ -546,11 +599,13 @@ fn read_predict_chunk<R: std::io::Read>(
 /// as wide as their widest cell); CSV and JSON lines are written as they come.
 struct PredictSink {
     table: Option<Table>,
-    csv_header_written: bool,
+    passed_names: Vec<String>,
+    /// The classes of the CSV columns, once the header is written.
+    csv_classes: Option<Vec<String>>,
 }
 
 impl PredictSink {
-    fn new(format: Format, classes: &[String]) -> Self {
+    fn new(format: Format, classes: &[String], passed_names: Vec<String>) -> Self {
         let table = (format == Format::Table).then(|| {
             let mut header = vec!["label"];
             let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
@@ -560,12 +615,12 @@ impl PredictSink {
         });
         PredictSink {
             table,
-            csv_header_written: false,
+            passed_names,
+            csv_classes: None,
         }
     }
 
     fn write(&mut self, out: &mut Out, lines: Vec<Rendered>) -> anyhow::Result<()> {
-        let mut records = Vec::new();
         for line in lines {
             match line {
                 Rendered::Table(cells) => {
@@ -574,21 +629,38 @@ impl PredictSink {
                     }
                 }
                 Rendered::Json(json) => out.line(json)?,
-                Rendered::Csv(fields) => records.push(fields),
+                Rendered::Csv { record, classes } => {
+                    self.csv_header(out, classes)?;
+                    out.bytes(&record)?;
+                }
             }
-        }
-        if let Some(first) = records.first() {
-            let mut writer = out.csv();
-            if !self.csv_header_written {
-                writer.write_record(first.iter().map(|(k, _)| k))?;
-                self.csv_header_written = true;
-            }
-            for fields in &records {
-                writer.write_record(fields.iter().map(|(_, v)| v))?;
-            }
-            writer.flush()?;
         }
         Ok(())
+    }
+
+    /// Writes the CSV header before the first record; checks that every record has the
+    /// classes of the header (per-target classifiers may have different ones).
+    fn csv_header(&mut self, out: &mut Out, classes: &[String]) -> anyhow::Result<()> {
+        match &self.csv_classes {
+            Some(header) if header == classes => Ok(()),
+            Some(header) => bail!(
+                "the classifiers of this model have different classes ({} and {}), which \
+                 cannot share CSV columns: use --format jsonl",
+                header.join(", "),
+                classes.join(", ")
+            ),
+            None => {
+                let mut names = self.passed_names.clone();
+                names.push("label".into());
+                names.extend(classes.iter().map(|c| format!("p_{c}")));
+                names.extend(["tone".into(), "top_terms".into()]);
+                let mut writer = out.csv();
+                writer.write_record(&names)?;
+                writer.flush()?;
+                self.csv_classes = Some(classes.to_vec());
+                Ok(())
+            }
+        }
     }
 
     fn finish(self, out: &mut Out) -> anyhow::Result<()> {
@@ -602,28 +674,42 @@ impl PredictSink {
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     let model = Model::load(&args.model)?;
     let format = args.format;
+    let mut out = Out::new();
+    let mut reader = match &args.data {
+        Some(path) => {
+            let mut columns = Columns::new(&args.text_col, None);
+            columns.target = args.target_col.clone();
+            columns.keep_fields = true;
+            Some(RowReader::open(path, &columns, false)?)
+        }
+        None => None,
+    };
+    let passed_names: Vec<String> = match &reader {
+        Some(reader) => reader
+            .headers()
+            .iter()
+            .map(|h| passed_column_name(h))
+            .collect(),
+        None => vec!["text".into()],
+    };
     // Each row's prediction and rendering depend only on that row, so the rayon map gives
     // what a serial loop would, in input order (`collect` keeps it).
     let score_chunk = |chunk: &[PredictInput]| -> anyhow::Result<Vec<Rendered>> {
         chunk
             .par_iter()
-            .map(|input| {
-                let prediction = model
-                    .classifier_for(input.2.as_deref())?
-                    .predict(&input.1, args.top);
-                render(format, input, &prediction)
-            })
+            .map_init(
+                || LineRenderer::new(format, &passed_names),
+                |renderer, input| {
+                    let classifier = model.classifier_for(input.target.as_deref())?;
+                    let prediction = classifier.predict(&input.text, args.top);
+                    renderer.render(input, classifier.classes(), &prediction)
+                },
+            )
             .collect()
     };
-    let mut out = Out::new();
-    let mut sink = PredictSink::new(format, model.classes());
-    if let Some(path) = &args.data {
-        let mut columns = Columns::new(&args.text_col, None);
-        columns.target = args.target_col.clone();
-        columns.keep_fields = true;
-        let mut reader = RowReader::open(path, &columns, false)?;
-        let headers = reader.headers().to_vec();
-        let mut chunk = read_predict_chunk(&mut reader, &headers)?;
+    let mut sink = PredictSink::new(format, model.classes(), passed_names.clone());
+    if let (Some(reader), Some(path)) = (&mut reader, &args.data) {
+        let mut chunk = read_predict_chunk(reader)?;
         if chunk.is_empty() {
             bail!(
                 "{}: no usable rows ({} filtered out by --where, 0 invalid)",
@@ -633,10 +719,7 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
         }
         while !chunk.is_empty() {
             // Reading the next chunk overlaps with scoring this one.
-            let (next, lines) = rayon::join(
-                || read_predict_chunk(&mut reader, &headers),
-                || score_chunk(&chunk),
-            );
+            let (next, lines) = rayon::join(|| read_predict_chunk(reader), || score_chunk(&chunk));
             sink.write(&mut out, lines?)?;
             chunk = next?;
         }
@@ -644,7 +727,11 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
         let inputs: Vec<PredictInput> = args
             .texts
             .iter()
-            .map(|text| (vec![("text".into(), text.clone())], text.clone(), None))
+            .map(|text| PredictInput {
+                passed: vec![text.clone()],
+                text: text.clone(),
+                target: None,
+            })
             .collect();
         sink.write(&mut out, score_chunk(&inputs)?)?;
     }

@@ -99,9 +99,13 @@ impl<'a> Scorer<'a> {
                     date_source: article.date_source.as_str().to_string(),
                     speaker: r.speaker,
                     tone: p.tone(),
-                    label: p.label.clone(),
-                    probabilities: p.probabilities.iter().cloned().collect(),
-                    top_terms: p.top_terms.into_iter().map(|t| t.term).collect(),
+                    label: p.label.to_string(),
+                    probabilities: p
+                        .probabilities
+                        .iter()
+                        .map(|&(class, prob)| (class.to_string(), prob))
+                        .collect(),
+                    top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
                     quote: r.quote,
                     start: r.start,
                     end: r.end,
@@ -171,11 +175,11 @@ pub fn stream_inputs<T: Send>(
 /// Predictions of a batch of texts, in parallel over the texts (rayon). Each prediction
 /// depends only on its text and `collect` keeps the input order, so the result equals
 /// `texts.iter().map(|t| classifier.predict(t, top_terms))` (checked by a test).
-pub fn predict_batch<S: AsRef<str> + Sync>(
-    classifier: &Classifier,
+pub fn predict_batch<'c, S: AsRef<str> + Sync>(
+    classifier: &'c Classifier,
     texts: &[S],
     top_terms: usize,
-) -> Vec<Prediction> {
+) -> Vec<Prediction<'c>> {
     texts
         .par_iter()
         .map(|t| classifier.predict(t.as_ref(), top_terms))

@@ -360,6 +360,27 @@ fn per_target_models_route_by_target_and_refuse_unseen_targets() {
         .assert()
         .success()
         .stdout(predicate::str::contains("\"accuracy\": 1.0"));
+    // So does predict; its CSV columns are the classes both classifiers share.
+    tonetrack()
+        .args([
+            "predict",
+            "--format",
+            "csv",
+            "--target-col",
+            "target",
+            "--model",
+        ])
+        .arg(&model)
+        .arg("--data")
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "text,target,input_label,label,p_negative,p_positive,tone,top_terms\n",
+        ))
+        .stdout(predicate::str::contains(
+            "Analysts welcomed Biden again 0,Biden,positive,positive,",
+        ));
     // A target the model has not seen is a clear error.
     let unseen = dir.path().join("unseen.csv");
     std::fs::write(

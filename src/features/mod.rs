@@ -3,6 +3,7 @@
 //! `tests/tfidf_sklearn.rs`).
 
 pub mod corpus;
+mod term_index;
 pub mod tfidf;
 mod vocab;
 

@@ -5,11 +5,11 @@ use std::cell::Cell;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
 use super::corpus::TermCorpus;
+use super::term_index::{ColumnCollector, TermIndex};
 use super::vocab::{self, Pruning};
 use crate::text::Analyzer;
 use crate::{Error, Result};
@@ -175,7 +175,7 @@ pub struct TfidfVectorizer {
     /// gives the columns), and building it for each cross-validation fit cost more than the
     /// fit's vocabulary.
     #[serde(skip)]
-    index: OnceLock<FxHashMap<Box<str>, usize>>,
+    index: OnceLock<TermIndex>,
 }
 
 impl PartialEq for TfidfVectorizer {
@@ -260,14 +260,11 @@ impl TfidfVectorizer {
 
     /// The column of `term`, if it is in the vocabulary.
     pub fn column(&self, term: &str) -> Option<usize> {
-        let index = self.index.get_or_init(|| {
-            self.vocabulary
-                .iter()
-                .enumerate()
-                .map(|(col, term)| (term.as_str().into(), col))
-                .collect()
-        });
-        index.get(term).copied()
+        self.index().column(term)
+    }
+
+    fn index(&self) -> &TermIndex {
+        self.index.get_or_init(|| TermIndex::new(&self.vocabulary))
     }
 
     /// The vocabulary, sorted: the term of each column.
@@ -296,13 +293,18 @@ impl TfidfVectorizer {
     }
 
     /// The TF-IDF row of `text` analyzed by `analyzer` (which must be the analyzer the
-    /// vocabulary was built with), without allocating a string per term.
+    /// vocabulary was built with), without building a string per term: word n-grams are
+    /// looked up by the ids of their words.
     pub fn transform_text(&self, analyzer: &Analyzer, text: &str) -> SparseRow {
         // The column buffer is reused per thread (taken out for the call, so a nested call
         // would just get a fresh one): no allocation but the row's own.
         let mut columns = COLUMNS.with(Cell::take);
         columns.clear();
-        analyzer.for_each_term(text, |term| columns.extend(self.column(term)));
+        let ngrams = analyzer.config().word_ngrams;
+        analyzer.analyze(
+            text,
+            &mut ColumnCollector::new(self.index(), ngrams, &mut columns),
+        );
         let row = self.row(&mut columns);
         COLUMNS.with(|slot| slot.set(columns));
         row
@@ -444,6 +446,9 @@ impl CsrBuilder {
 mod tests {
     use super::*;
     use crate::features::test_docs as docs;
+    use crate::text::analyzer::MAX_WORD_NGRAM;
+    use crate::text::{AnalyzerConfig, Tokenizer, MENTION_MARKER};
+    use proptest::prelude::*;
 
     fn params(sublinear_tf: bool) -> VectorizerParams {
         VectorizerParams {
@@ -509,7 +514,7 @@ mod tests {
 
     #[test]
     fn corpus_fit_and_transform_equal_the_term_list_path() {
-        let analyzer = Analyzer::new(crate::text::AnalyzerConfig::default()).expect("analyzer");
+        let analyzer = Analyzer::new(AnalyzerConfig::default()).expect("analyzer");
         let texts: Vec<String> = (0..3000)
             .map(|i| {
                 format!(
@@ -550,17 +555,87 @@ mod tests {
         assert!(params.fit_corpus(&corpus, &[]).is_err());
     }
 
+    /// Analyzer settings that make every kind of term: word n-grams of several ranges, stop
+    /// words kept or dropped, negation marks, character n-grams, mention context.
+    fn analyzer_configs() -> Vec<AnalyzerConfig> {
+        let base = AnalyzerConfig::default();
+        vec![
+            base.clone(),
+            AnalyzerConfig {
+                tokenizer: Tokenizer::Sklearn,
+                stop_words: false,
+                stem: false,
+                ..base.clone()
+            },
+            AnalyzerConfig {
+                word_ngrams: (1, 3),
+                negation_scope: true,
+                ..base.clone()
+            },
+            AnalyzerConfig {
+                word_ngrams: (2, MAX_WORD_NGRAM),
+                stop_words: false,
+                ..base.clone()
+            },
+            AnalyzerConfig {
+                word_ngrams: (1, 1),
+                char_ngrams: Some((2, 4)),
+                negation_scope: true,
+                ..base.clone()
+            },
+            AnalyzerConfig {
+                char_ngrams: Some((3, 5)),
+                mention_window: Some(2),
+                ..base
+            },
+        ]
+    }
+
+    /// The scoring path (word n-grams looked up by word ids) gives the rows of the term-list
+    /// path (n-gram strings looked up), on the quotes of `data/quotes.csv` under every kind of
+    /// analyzer.
     #[test]
     fn transform_text_equals_transform_of_terms() {
-        let analyzer = Analyzer::new(crate::text::AnalyzerConfig::default()).expect("analyzer");
-        let texts = [
-            "Russia denied the claims.",
-            "The U.S. did not deny the claims.",
-        ];
-        let d: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
-        let v = VectorizerParams::default().fit(&d).expect("fit");
-        for (text, terms) in texts.iter().zip(&d) {
-            assert_eq!(v.transform_text(&analyzer, text), v.transform_terms(terms));
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes.csv");
+        let mut reader = csv::Reader::from_path(path).expect("data/quotes.csv");
+        let mut texts: Vec<String> = reader
+            .records()
+            .map(|r| r.expect("record")[1].to_string())
+            .collect();
+        texts.push(format!(
+            "Lavrov said {MENTION_MARKER} did not lie, {MENTION_MARKER} said"
+        ));
+        texts.push(String::new());
+        for config in analyzer_configs() {
+            let analyzer = Analyzer::new(config.clone()).expect("analyzer");
+            let docs: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
+            // Fit on half the texts, so that the other half has unknown terms.
+            let v = VectorizerParams::default()
+                .fit(&docs[..docs.len() / 2])
+                .expect("fit");
+            for (text, terms) in texts.iter().zip(&docs) {
+                assert_eq!(
+                    v.transform_text(&analyzer, text),
+                    v.transform_terms(terms),
+                    "{config:?} on {text:?}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        /// The same on any text, with a vocabulary fitted on that text and a shifted copy.
+        #[test]
+        fn transform_text_equals_transform_of_terms_on_any_text(
+            text in "(\\PC|[ .,'’-]){0,80}",
+            config in 0..6usize,
+        ) {
+            let analyzer = Analyzer::new(analyzer_configs()[config].clone()).expect("analyzer");
+            let shifted: String = text.chars().skip(3).collect();
+            let docs = [analyzer.terms(&text), analyzer.terms(&shifted)];
+            if let Ok(v) = VectorizerParams::default().fit(&docs[1..]) {
+                prop_assert_eq!(v.transform_text(&analyzer, &text), v.transform_terms(&docs[0]));
+            }
         }
     }
 

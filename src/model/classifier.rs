@@ -55,30 +55,31 @@ impl TryFrom<ClassifierParts> for Classifier {
 
 /// A term's share in a prediction: its TF-IDF value times its weight for a class.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TermContribution {
+pub struct TermContribution<'a> {
     /// The analyzed term (stemmed, possibly an n-gram).
-    pub term: String,
+    pub term: &'a str,
     /// value × weight; positive pushes toward the class.
     pub contribution: f64,
 }
 
-/// The label of one text, with every class's probability and the terms behind it.
+/// The label of one text, with every class's probability and the terms behind it. Class
+/// names and terms are borrowed from the classifier: no string is copied per prediction.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Prediction {
+pub struct Prediction<'a> {
     /// The most probable class.
-    pub label: String,
+    pub label: &'a str,
     /// `(class, probability)` for every class, in the model's class order.
-    pub probabilities: Vec<(String, f64)>,
+    pub probabilities: Vec<(&'a str, f64)>,
     /// The terms that pushed toward `label` most, strongest first.
-    pub top_terms: Vec<TermContribution>,
+    pub top_terms: Vec<TermContribution<'a>>,
 }
 
-impl Prediction {
+impl Prediction<'_> {
     /// Probability of a class by name (0 when the model has no such class).
     pub fn probability(&self, class: &str) -> f64 {
         self.probabilities
             .iter()
-            .find(|(c, _)| c == class)
+            .find(|(c, _)| *c == class)
             .map_or(0.0, |(_, p)| *p)
     }
 
@@ -90,7 +91,7 @@ impl Prediction {
 
 /// Per-term contributions to every class, for `explain`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Explanation {
+pub struct Explanation<'a> {
     /// The model's classes, the column order of `terms[i].contributions`.
     pub classes: Vec<String>,
     /// Intercept of each class.
@@ -98,7 +99,7 @@ pub struct Explanation {
     /// Every known term of the text, by decreasing contribution to the predicted class.
     pub terms: Vec<TermExplanation>,
     /// The prediction itself.
-    pub prediction: Prediction,
+    pub prediction: Prediction<'a>,
 }
 
 /// One term of an [`Explanation`].
@@ -180,7 +181,7 @@ impl Classifier {
     }
 
     /// Label, probabilities and the `top_terms` strongest terms of one text.
-    pub fn predict(&self, text: &str, top_terms: usize) -> Prediction {
+    pub fn predict(&self, text: &str, top_terms: usize) -> Prediction<'_> {
         let (cols, values) = self.features(text);
         self.prediction_from_features(&cols, &values, top_terms)
     }
@@ -190,41 +191,56 @@ impl Classifier {
         cols: &[usize],
         values: &[f64],
         top_terms: usize,
-    ) -> Prediction {
+    ) -> Prediction<'_> {
         let probabilities = self.model.probabilities_row(cols, values);
         let best = argmax(&probabilities);
-        // Rank borrowed terms and copy only the kept ones: a row has dozens of terms and
-        // callers keep a handful (or none).
-        let mut ranked: Vec<(f64, &str)> = if top_terms == 0 {
-            Vec::new()
-        } else {
-            cols.iter()
-                .zip(values)
-                .map(|(&col, &value)| {
-                    let weight = self.model.weight(col, best).unwrap_or(0.0);
-                    (value * weight, self.vectorizer.term(col))
-                })
-                .filter(|(contribution, _)| *contribution > 0.0)
-                .collect()
-        };
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let contributions = ranked
-            .into_iter()
-            .take(top_terms)
-            .map(|(contribution, term)| TermContribution {
-                term: term.to_string(),
-                contribution,
-            })
-            .collect();
         Prediction {
-            label: self.classes[best].clone(),
-            probabilities: self.classes.iter().cloned().zip(probabilities).collect(),
-            top_terms: contributions,
+            label: &self.classes[best],
+            probabilities: self
+                .classes
+                .iter()
+                .map(String::as_str)
+                .zip(probabilities)
+                .collect(),
+            top_terms: self.strongest_terms(cols, values, best, top_terms),
         }
     }
 
+    /// The `n` terms of a row with the largest positive contributions to `class`, strongest
+    /// first; equal contributions in term order.
+    fn strongest_terms(
+        &self,
+        cols: &[usize],
+        values: &[f64],
+        class: usize,
+        n: usize,
+    ) -> Vec<TermContribution<'_>> {
+        // A row has dozens of terms and callers keep a handful: a short sorted list of
+        // (contribution, column) pairs, no sort of the whole row.
+        let mut top: Vec<(f64, usize)> = Vec::with_capacity(if n == 0 { 0 } else { n + 1 });
+        for (&col, &value) in cols.iter().zip(values) {
+            let contribution = value * self.model.weight(col, class).unwrap_or(0.0);
+            if n == 0 || contribution.is_nan() || contribution <= 0.0 {
+                continue;
+            }
+            // Columns come in increasing order, which is term order (the vocabulary is
+            // sorted): an equal contribution seen earlier stays ahead.
+            let at = top.partition_point(|&(c, _)| c >= contribution);
+            if at < n {
+                top.insert(at, (contribution, col));
+                top.truncate(n);
+            }
+        }
+        top.into_iter()
+            .map(|(contribution, col)| TermContribution {
+                term: self.vectorizer.term(col),
+                contribution,
+            })
+            .collect()
+    }
+
     /// Contribution of each term of the text to each class.
-    pub fn explain(&self, text: &str) -> Explanation {
+    pub fn explain(&self, text: &str) -> Explanation<'_> {
         let (cols, values) = self.features(text);
         let prediction = self.prediction_from_features(&cols, &values, DEFAULT_TOP_TERMS);
         let best = self
@@ -266,4 +282,41 @@ pub(crate) fn argmax(values: &[f64]) -> usize {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    /// The short sorted list keeps what sorting every positive contribution (strongest
+    /// first, then by term) and taking the first `n` gives.
+    #[test]
+    fn strongest_terms_are_the_head_of_the_full_ranking() {
+        let model = crate::score::default_model().expect("built-in model");
+        let classifier = model.classifier_for(None).expect("one classifier");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes.csv");
+        let mut reader = csv::Reader::from_path(path).expect("data/quotes.csv");
+        for record in reader.records().take(200) {
+            let text = record.expect("record")[1].to_string();
+            let (cols, values) = classifier.features(&text);
+            for class in 0..classifier.classes().len() {
+                let mut ranked: Vec<(f64, &str)> = cols
+                    .iter()
+                    .zip(&values)
+                    .map(|(&col, &value)| {
+                        let weight = classifier.model.weight(col, class).unwrap_or(0.0);
+                        (value * weight, classifier.vectorizer.term(col))
+                    })
+                    .filter(|(contribution, _)| *contribution > 0.0)
+                    .collect();
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+                for n in [0, 1, 3, 5, 1000] {
+                    let got: Vec<(f64, &str)> = classifier
+                        .strongest_terms(&cols, &values, class, n)
+                        .iter()
+                        .map(|t| (t.contribution, t.term))
+                        .collect();
+                    assert_eq!(got, ranked[..n.min(ranked.len())], "{text:?}, n = {n}");
+                }
+            }
+        }
+    }
 }

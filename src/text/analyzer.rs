@@ -150,33 +150,50 @@ impl Analyzer {
     /// [`CHAR_NGRAM_PREFIX`](super::ngrams::CHAR_NGRAM_PREFIX)). Word n-grams join the tokens
     /// that survive the filters, across dropped stop words and punctuation, as scikit-learn
     /// does. The `&str` borrows a reused buffer: no allocation per term.
-    pub fn for_each_term(&self, text: &str, mut emit: impl FnMut(&str)) {
+    pub fn for_each_term(&self, text: &str, emit: impl FnMut(&str)) {
+        // The n-gram window lives in a per-thread slot, like the buffers of `analyze`.
+        let mut ngrams = WORD_NGRAMS.with(Cell::take);
+        let (min, max) = self.config.word_ngrams;
+        ngrams.reset(min, max);
+        self.analyze(
+            text,
+            &mut JoinedTerms {
+                ngrams: &mut ngrams,
+                emit,
+            },
+        );
+        WORD_NGRAMS.with(|slot| slot.set(ngrams));
+    }
+
+    /// Hands `sink` the words of `text` after the filters, each followed by its character
+    /// n-grams if configured, then the mention-context terms if configured: the terms of
+    /// [`for_each_term`](Self::for_each_term) in its order, but for the word n-grams, which
+    /// the sink makes from the words (as strings, or as ids for scoring).
+    pub fn analyze(&self, text: &str, sink: &mut impl TermSink) {
         // The buffers live in a per-thread slot and are taken out for the call (a nested call
-        // from `emit` would just get fresh ones): scoring a million sentences then allocates
+        // from the sink would just get fresh ones): scoring a million sentences then allocates
         // them once per thread instead of once per sentence.
-        let mut scratch = SCRATCH.with(|slot| slot.take());
+        let mut scratch = SCRATCH.with(Cell::take);
         let TermScratch {
-            words,
             bounds,
             char_term,
             near_mention,
         } = &mut scratch;
-        let (min, max) = self.config.word_ngrams;
-        words.reset(min, max);
         near_mention.clear();
         let mut stream = self.token_stream(text);
         while stream.advance() {
             let word = &stream.token().text;
-            words.push(word, &mut emit);
+            debug_assert!(!word.contains(' '), "a word with a space: {word:?}");
+            sink.word(word);
             if let Some(range) = self.config.char_ngrams {
-                char_wb_ngrams(word, range, bounds, char_term, &mut emit);
+                char_wb_ngrams(word, range, bounds, char_term, &mut |term| sink.term(term));
             }
             if self.config.mention_window.is_some() {
                 near_mention.push(word.clone());
             }
         }
         if let Some(window) = self.config.mention_window {
-            emit_mention_context(near_mention, window, char_term, &mut emit);
+            emit_mention_context(near_mention, window, char_term, &mut |term| sink.term(term));
         }
         SCRATCH.with(|slot| slot.set(scratch));
     }
@@ -189,10 +206,36 @@ impl Analyzer {
     }
 }
 
-/// The reusable buffers of [`Analyzer::for_each_term`].
+/// What [`Analyzer::analyze`] hands the analyzed text to.
+pub trait TermSink {
+    /// The next word after the filters. Word n-grams are runs of consecutive words. A word
+    /// never contains a space (every tokenizer splits at spaces), so an n-gram's words joined
+    /// by one space can be split back into them.
+    fn word(&mut self, word: &str);
+    /// A term that is not made of words: a character n-gram of the last word, or a
+    /// mention-context term.
+    fn term(&mut self, term: &str);
+}
+
+/// The sink of [`Analyzer::for_each_term`]: word n-grams as strings, every term to `emit`.
+struct JoinedTerms<'a, F> {
+    ngrams: &'a mut WordNgrams,
+    emit: F,
+}
+
+impl<F: FnMut(&str)> TermSink for JoinedTerms<'_, F> {
+    fn word(&mut self, word: &str) {
+        self.ngrams.push(word, &mut self.emit);
+    }
+
+    fn term(&mut self, term: &str) {
+        (self.emit)(term);
+    }
+}
+
+/// The reusable buffers of [`Analyzer::analyze`].
 #[derive(Default)]
 struct TermScratch {
-    words: WordNgrams,
     bounds: Vec<usize>,
     char_term: String,
     near_mention: Vec<String>,
@@ -200,6 +243,8 @@ struct TermScratch {
 
 thread_local! {
     static SCRATCH: Cell<TermScratch> = Cell::default();
+    /// The n-gram window of [`Analyzer::for_each_term`].
+    static WORD_NGRAMS: Cell<WordNgrams> = Cell::default();
 }
 
 /// Prefix of the terms made by [`AnalyzerConfig::mention_window`].

@@ -11,6 +11,6 @@ pub mod ngrams;
 pub mod token;
 pub mod tokenize;
 
-pub use analyzer::{Analyzer, AnalyzerConfig, Tokenizer, MENTION_MARKER};
+pub use analyzer::{Analyzer, AnalyzerConfig, TermSink, Tokenizer, MENTION_MARKER};
 pub use token::{Token, TokenStream};
 pub use tokenize::{SklearnTokenizer, WordTokenizer};

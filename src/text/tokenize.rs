@@ -496,28 +496,33 @@ impl<'a> SklearnTokenizer<'a> {
 
     /// The next maximal run of word characters at or after the cursor: `(start, end, chars)`.
     fn next_run(&mut self) -> Option<(usize, usize, usize)> {
-        let rest = &self.text[self.cursor..];
-        let mut run: Option<(usize, usize, usize)> = None;
-        for (offset, c) in rest.char_indices() {
-            let at = self.cursor + offset;
-            let word = c.is_ascii_alphanumeric()
-                || c == '_'
-                || (!c.is_ascii() && regex_syntax::is_word_character(c));
-            match (&mut run, word) {
-                (None, true) => run = Some((at, at + c.len_utf8(), 1)),
-                (Some((_, end, chars)), true) => {
-                    *end = at + c.len_utf8();
-                    *chars += 1;
-                }
-                (Some((_, end, _)), false) => {
-                    self.cursor = *end;
-                    return run;
-                }
-                (None, false) => {}
+        let mut start = self.cursor;
+        loop {
+            let (word, len) = self.char_at(start)?;
+            if word {
+                break;
             }
+            start += len;
         }
-        self.cursor = self.text.len();
-        run
+        let (mut end, mut chars) = (start, 0);
+        while let Some((true, len)) = self.char_at(end) {
+            end += len;
+            chars += 1;
+        }
+        self.cursor = end;
+        Some((start, end, chars))
+    }
+
+    /// Whether the char at byte `at` is a word character (`\w`), and its length in bytes;
+    /// `None` at the end of the text. ASCII is classified without decoding a char: news
+    /// text is mostly ASCII.
+    fn char_at(&self, at: usize) -> Option<(bool, usize)> {
+        let byte = *self.text.as_bytes().get(at)?;
+        if byte.is_ascii() {
+            return Some((byte.is_ascii_alphanumeric() || byte == b'_', 1));
+        }
+        let c = self.text[at..].chars().next()?;
+        Some((regex_syntax::is_word_character(c), c.len_utf8()))
     }
 }
 
