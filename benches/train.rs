@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use sprs::{CsMat, TriMat};
+use sprs::TriMatI;
+use tonetrack::features::Csr;
 use tonetrack::model::logistic::LogisticParams;
 
 const TRAIN_CSV: &str = concat!(
@@ -45,7 +46,7 @@ fn read_newsmtsc(path: &Path) -> Result<(Vec<String>, Vec<usize>), Box<dyn std::
 }
 
 /// Bag of lowercased unigrams and bigrams, terms kept when in ≥ 2 documents, rows L2-normalised.
-fn bag_of_words(texts: &[String]) -> CsMat<f64> {
+fn bag_of_words(texts: &[String]) -> Csr {
     let docs: Vec<BTreeMap<String, f64>> = texts
         .iter()
         .map(|text| {
@@ -70,7 +71,7 @@ fn bag_of_words(texts: &[String]) -> CsMat<f64> {
         .enumerate()
         .map(|(column, (term, _))| (term, column))
         .collect();
-    let mut tri = TriMat::new((docs.len(), vocab.len()));
+    let mut tri = TriMatI::<f64, u32>::new((docs.len(), vocab.len()));
     for (row, doc) in docs.iter().enumerate() {
         let kept: Vec<(usize, f64)> = doc
             .iter()

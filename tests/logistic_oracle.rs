@@ -4,7 +4,7 @@
 use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
-use sprs::CsMat;
+use tonetrack::features::Csr;
 use tonetrack::model::logistic::{balanced_weights, LogisticModel, LogisticParams};
 
 /// Tight enough that both solvers stop at the optimum, not near it.
@@ -135,7 +135,7 @@ fn compare_with_linfa(x: Array2<f64>, y: Vec<usize>, c: f64) -> LogisticModel {
     // linfa sorts the class labels; with labels 0, 1, 2 all present its order is ours.
     assert_eq!(linfa_model.classes(), &[0, 1, 2]);
 
-    let csr = CsMat::csr_from_dense(x.view(), 0.0);
+    let csr = Csr::csr_from_dense(x.view(), 0.0);
     let ours = LogisticParams {
         c,
         max_iterations: MAX_ITERATIONS,
@@ -246,7 +246,7 @@ fn sklearn_c_and_balanced_weights_match() {
     let fixture: SklearnFixture = serde_json::from_str(text).expect("fixture parses");
     let (n, d) = (fixture.x.len(), fixture.x[0].len());
     let dense = Array2::from_shape_fn((n, d), |(i, j)| fixture.x[i][j]);
-    let x = CsMat::csr_from_dense(dense.view(), 0.0);
+    let x = Csr::csr_from_dense(dense.view(), 0.0);
     assert!(x.nnz() < n * d, "the fixture should be sparse");
     let weights = balanced_weights(&fixture.y, 3);
     assert_eq!(fixture.fits.len(), 4);

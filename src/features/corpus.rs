@@ -219,6 +219,14 @@ impl TermCorpus {
         self.terms.get(id)
     }
 
+    /// Frees the term strings and keeps the documents as ids, for when the vocabulary has been
+    /// chosen and only the ids are read (on a million documents the strings of every distinct
+    /// term, most of them pruned, are a few hundred megabytes). [`term`](Self::term) panics
+    /// and [`n_terms`](Self::n_terms) is 0 afterwards.
+    pub fn drop_terms(&mut self) {
+        self.terms = Terms::default();
+    }
+
     /// The terms of document `doc`, as strings.
     pub fn doc_terms(&self, doc: usize) -> impl Iterator<Item = &str> {
         self.doc(doc).iter().map(|&id| self.term(id))

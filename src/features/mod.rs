@@ -8,7 +8,7 @@ pub mod tfidf;
 mod vocab;
 
 pub use corpus::TermCorpus;
-pub use tfidf::{CorpusColumns, SparseRow, TfidfVectorizer, VectorizerParams};
+pub use tfidf::{CorpusColumns, Csr, SparseRow, TfidfVectorizer, VectorizerParams};
 
 /// Whitespace-split term lists, for the tests of this module's stages.
 #[cfg(test)]

@@ -47,7 +47,9 @@ use std::borrow::Cow;
 use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
+use sprs::SpIndex;
+
+use crate::features::Csr;
 
 use super::lbfgs::{self, LbfgsSettings};
 use crate::{Error, Result};
@@ -144,7 +146,7 @@ impl ValidLogisticParams {
     /// allowed; its intercept then only decreases until the tolerance stops it.
     pub fn fit(
         &self,
-        x: &CsMat<f64>,
+        x: &Csr,
         y: &[usize],
         n_classes: usize,
         sample_weight: Option<&[f64]>,
@@ -276,10 +278,11 @@ impl LogisticModel {
 
     /// Decision values `xᵀW + b` of one sparse row given as parallel `indices`/`values`.
     /// Indices the model has no weights for (`≥ n_features`) contribute nothing.
-    pub fn decision_row(&self, indices: &[usize], values: &[f64]) -> Vec<f64> {
+    pub fn decision_row<I: SpIndex>(&self, indices: &[I], values: &[f64]) -> Vec<f64> {
         let k = self.n_classes();
         let mut z = self.intercepts.clone();
-        for (&j, &v) in indices.iter().zip(values) {
+        for (j, &v) in indices.iter().zip(values) {
+            let j = j.index();
             if let Some(w) = self.weights.get(j * k..(j + 1) * k) {
                 for (zc, wc) in z.iter_mut().zip(w) {
                     *zc += v * wc;
@@ -290,7 +293,7 @@ impl LogisticModel {
     }
 
     /// Class probabilities (softmax of [`decision_row`](Self::decision_row)) of one sparse row.
-    pub fn probabilities_row(&self, indices: &[usize], values: &[f64]) -> Vec<f64> {
+    pub fn probabilities_row<I: SpIndex>(&self, indices: &[I], values: &[f64]) -> Vec<f64> {
         let mut z = self.decision_row(indices, values);
         softmax_in_place(&mut z);
         z
@@ -298,7 +301,7 @@ impl LogisticModel {
 
     /// Class probabilities of every row of `x`, `rows × n_classes`. Rows are computed in
     /// parallel; each row is independent, so the result does not depend on the thread count.
-    pub fn predict_proba(&self, x: &CsMat<f64>) -> Array2<f64> {
+    pub fn predict_proba(&self, x: &Csr) -> Array2<f64> {
         let x = as_csr(x);
         let k = self.n_classes();
         let rows: Vec<Vec<f64>> = (0..x.rows())
@@ -319,7 +322,7 @@ impl LogisticModel {
 
     /// Most probable class of every row of `x` (the argmax of the decision values; ties go to
     /// the lowest class index).
-    pub fn predict(&self, x: &CsMat<f64>) -> Vec<usize> {
+    pub fn predict(&self, x: &Csr) -> Vec<usize> {
         let x = as_csr(x);
         (0..x.rows())
             .into_par_iter()
@@ -364,7 +367,7 @@ impl LogisticModel {
 }
 
 fn check_training_data(
-    x: &CsMat<f64>,
+    x: &Csr,
     y: &[usize],
     n_classes: usize,
     sample_weight: Option<&[f64]>,
@@ -414,7 +417,7 @@ fn check_training_data(
 }
 
 /// The matrix in CSR storage, converted only when needed.
-fn as_csr(x: &CsMat<f64>) -> Cow<'_, CsMat<f64>> {
+fn as_csr(x: &Csr) -> Cow<'_, Csr> {
     if x.is_csr() {
         Cow::Borrowed(x)
     } else {
@@ -423,7 +426,7 @@ fn as_csr(x: &CsMat<f64>) -> Cow<'_, CsMat<f64>> {
 }
 
 /// Column indices and values of row `i` of a CSR matrix.
-fn csr_row(x: &CsMat<f64>, i: usize) -> (&[usize], &[f64]) {
+fn csr_row(x: &Csr, i: usize) -> (&[u32], &[f64]) {
     let range = x.indptr().outer_inds_sz(i);
     (&x.indices()[range.clone()], &x.data()[range])
 }
@@ -465,7 +468,7 @@ fn argmax(z: &[f64]) -> usize {
 /// The training data and penalty: everything [`Objective::loss_and_gradient_into`] reads.
 struct Objective<'a> {
     /// The samples, one CSR row each.
-    rows: &'a CsMat<f64>,
+    rows: &'a Csr,
     y: &'a [usize],
     sample_weight: Option<&'a [f64]>,
     n_classes: usize,
@@ -482,7 +485,7 @@ const MIN_ROWS_PER_BLOCK: usize = 4096;
 impl<'a> Objective<'a> {
     /// `rows` must be CSR; the caller has checked the shapes and values.
     fn new(
-        rows: &'a CsMat<f64>,
+        rows: &'a Csr,
         y: &'a [usize],
         sample_weight: Option<&'a [f64]>,
         n_classes: usize,
@@ -588,7 +591,7 @@ impl<'a> Objective<'a> {
             let (pairs, last) = (indices.chunks_exact(2), values.chunks_exact(2));
             let (rest_j, rest_v) = (pairs.remainder(), last.remainder());
             for (j2, v2) in pairs.zip(last) {
-                let (w0, w1) = (&coef[j2[0]], &coef[j2[1]]);
+                let (w0, w1) = (&coef[j2[0] as usize], &coef[j2[1] as usize]);
                 for c in 0..K {
                     even[c] += v2[0] * w0[c];
                     odd[c] += v2[1] * w1[c];
@@ -596,7 +599,7 @@ impl<'a> Objective<'a> {
             }
             if let (Some(&j), Some(&v)) = (rest_j.first(), rest_v.first()) {
                 for c in 0..K {
-                    even[c] += v * coef[j][c];
+                    even[c] += v * coef[j as usize][c];
                 }
             }
             let mut z = intercept;
@@ -605,7 +608,7 @@ impl<'a> Objective<'a> {
             }
             loss += self.residual(i, &mut z);
             for (&j, &v) in indices.iter().zip(values) {
-                let gj = &mut grad_coef[j];
+                let gj = &mut grad_coef[j as usize];
                 for c in 0..K {
                     gj[c] += v * z[c];
                 }
@@ -629,12 +632,14 @@ impl<'a> Objective<'a> {
             let (indices, values) = csr_row(self.rows, i);
             z.copy_from_slice(intercept);
             for (&j, &v) in indices.iter().zip(values) {
+                let j = j as usize;
                 for (zc, wc) in z.iter_mut().zip(&coef[j * k..(j + 1) * k]) {
                     *zc += v * wc;
                 }
             }
             loss += self.residual(i, &mut z);
             for (&j, &v) in indices.iter().zip(values) {
+                let j = j as usize;
                 for (gc, rc) in grad_coef[j * k..(j + 1) * k].iter_mut().zip(&z) {
                     *gc += v * rc;
                 }
@@ -684,10 +689,12 @@ struct Scratch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sprs::TriMat;
+    use sprs::TriMatI;
+
+    type TriMat = TriMatI<f64, u32>;
 
     /// A small deterministic sparse problem: 3 classes, 5 features, 12 rows.
-    fn small_problem() -> (CsMat<f64>, Vec<usize>) {
+    fn small_problem() -> (Csr, Vec<usize>) {
         let mut tri = TriMat::new((12, 5));
         for i in 0..12 {
             let class = i % 3;
@@ -701,7 +708,7 @@ mod tests {
         (tri.to_csr(), y)
     }
 
-    fn fit(x: &CsMat<f64>, y: &[usize], weights: Option<&[f64]>) -> LogisticModel {
+    fn fit(x: &Csr, y: &[usize], weights: Option<&[f64]>) -> LogisticModel {
         let params = LogisticParams {
             c: 2.0,
             max_iterations: 500,
@@ -757,6 +764,7 @@ mod tests {
         let mut tri = TriMat::new((14, x.cols()));
         let mut y2 = y.clone();
         for (v, (i, j)) in x.iter() {
+            let (i, j) = (i as usize, j as usize);
             tri.add_triplet(i, j, *v);
             if i == 0 || i == 5 {
                 tri.add_triplet(if i == 0 { 12 } else { 13 }, j, *v);
@@ -865,7 +873,7 @@ mod tests {
             tri.add_triplet(i, i % 6, 1.0 + (i % 13) as f64 * 0.1);
             tri.add_triplet(i, (i * 5 + 1) % 6, 0.3);
         }
-        let x: CsMat<f64> = tri.to_csr();
+        let x: Csr = tri.to_csr();
         let y: Vec<usize> = (0..n).map(|i| (i / 2) % 3).collect();
         let run = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()

@@ -13,11 +13,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
 
 use crate::error::{Error, Result};
 use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
-use crate::features::{CorpusColumns, TermCorpus, TfidfVectorizer, VectorizerParams};
+use crate::features::{CorpusColumns, Csr, TermCorpus, TfidfVectorizer, VectorizerParams};
 use crate::model::classifier::Classifier;
 use crate::model::logistic::{balanced_weights, LogisticParams};
 use crate::text::{Analyzer, AnalyzerConfig};
@@ -236,9 +235,10 @@ impl ValidTrainParams {
     ) -> Result<(Classifier, TrainReport)> {
         let classes = self.classes_of(&examples)?;
         // Each text is analysed once; folds and the final fit select documents of the corpus.
-        let corpus = TermCorpus::from_texts(&self.analyzer, &examples.texts);
+        let mut corpus = TermCorpus::from_texts(&self.analyzer, &examples.texts);
         examples.texts = Vec::new();
         let y = encode(&examples.labels, &classes)?;
+        let (rows, label_counts) = (examples.len(), count_labels(&examples.labels));
         let (c, cv_grid, cv_macro_f1) = match &self.params.c {
             CChoice::Fixed(c) => (*c, Vec::new(), None),
             CChoice::Auto { grid } => {
@@ -255,15 +255,18 @@ impl ValidTrainParams {
                 (grid_points[best].c, grid_points, Some(score))
             }
         };
-        let all: Vec<usize> = (0..examples.len()).collect();
+        // From here on, memory goes to the matrix and the optimizer: what they do not need is
+        // dropped as soon as it is done with (the labels are `y` now, the terms are columns).
+        drop(examples);
+        let all: Vec<usize> = (0..rows).collect();
         let (vectorizer, columns) = self.params.vectorizer().fit_corpus(&corpus, &all)?;
+        corpus.drop_terms();
         let x = vectorizer.transform_corpus(&corpus, &all, &columns);
-        // The optimizer needs only the matrix.
         drop((corpus, columns));
         let classifier = self.fit_matrix(vectorizer, &x, &y, &classes, c)?;
         let report = TrainReport {
-            rows: examples.len(),
-            label_counts: count_labels(&examples.labels),
+            rows,
+            label_counts,
             features: classifier.vectorizer().n_features(),
             c,
             cv_grid,
@@ -380,7 +383,7 @@ impl ValidTrainParams {
     fn fit_matrix(
         &self,
         vectorizer: TfidfVectorizer,
-        x: &CsMat<f64>,
+        x: &Csr,
         train_y: &[usize],
         classes: &[String],
         c: f64,
