@@ -12,10 +12,13 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::quotes::Span;
-use super::relevance::is_relevant;
+use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
-use super::tokens::{is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY, ROLE, TITLE};
+use super::tokens::{
+    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, RELAY, ROLE,
+    TITLE,
+};
 
 /// A quotation with its attribution, ready to become a public `Quote`.
 #[derive(Debug, Clone)]
@@ -161,11 +164,14 @@ fn word_count(s: &str) -> usize {
 }
 
 /// Joins a quotation interrupted by its attribution with the part that follows.
-fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
+fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
+    let text = source.raw;
     let mut out: Vec<Merged> = Vec::new();
     for s in spans {
         if let Some(prev) = out.last_mut() {
-            let between = text.get(prev.span.close_end..s.open).unwrap_or("").trim();
+            let gap = text.get(prev.span.close_end..s.open).unwrap_or("");
+            let between = gap.trim();
+            let between_start = prev.span.close_end + (gap.len() - gap.trim_start().len());
             let prev_text_end = prev.span.segments.last().map_or("", |r| &text[r.clone()]);
             let lower_next = s
                 .segments
@@ -181,7 +187,7 @@ fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
                 && between.len() < 120
                 && word_count(between) <= 8
                 && {
-                    let toks = tokenize(between, 0..between.len());
+                    let toks = tokenize(source, between_start..between_start + between.len());
                     (0..toks.len()).any(|i| is_speech_verb(&toks, i))
                 };
             if joins {
@@ -590,13 +596,6 @@ fn head<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
     &toks[..toks.len().min(n)]
 }
 
-fn raw_join(text: &str, toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| &text[t.start..t.end])
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Attributes every quotation of an article and drops the spans that are not quotations
 /// (scare quotes, titles of programmes, headline echoes).
 pub(crate) fn attribute(
@@ -605,7 +604,8 @@ pub(crate) fn attribute(
     spans: Vec<Span>,
     aliases: &SpeakerAliases,
 ) -> Vec<Attributed> {
-    let merged = merge_interrupted(text, spans);
+    let source = Text::new(text);
+    let merged = merge_interrupted(&source, spans);
     let regions: Vec<Range<usize>> = merged
         .iter()
         .map(|m| m.span.open..m.span.close_end)
@@ -622,7 +622,7 @@ pub(crate) fn attribute(
             let mut toks: Vec<Tok> = Vec::new();
             for x in f {
                 let a = toks.len();
-                toks.extend(tokenize(text, x.clone()));
+                tokenize_into(&source, x.clone(), &mut toks);
                 groups.push(a..toks.len());
                 group_para.push(pi);
             }
@@ -642,7 +642,7 @@ pub(crate) fn attribute(
     let inner: Vec<Vec<Tok>> = merged
         .iter()
         .filter_map(|m| m.inner.clone())
-        .map(|r| tokenize(text, r))
+        .map(|r| tokenize(&source, r))
         .collect();
     let people = People::from_tokens(
         text,
@@ -704,13 +704,14 @@ pub(crate) fn attribute(
     ctx.paras = std::mem::take(&mut paras);
     let ctx = ctx;
 
-    struct Work {
+    struct Work<'c, 't> {
         who: Option<Who>,
         cue: Option<String>,
         post: bool,
         keep: bool,
         headline: bool,
-        context: String,
+        /// The non-quoted words of the attribution sentence and after the quotation.
+        context: [&'c [Tok<'t>]; 2],
         sentence: (usize, usize),
         text: String,
     }
@@ -769,7 +770,7 @@ pub(crate) fn attribute(
             }
         }
         let inner_cue = m.inner.as_ref().and_then(|r| {
-            let toks = tokenize(text, r.clone());
+            let toks = tokenize(&source, r.clone());
             ctx.post(&toks)
         });
         let post_cue = ctx.post(post_toks);
@@ -855,10 +856,6 @@ pub(crate) fn attribute(
             true
         };
 
-        let mut ctx_words = raw_join(text, sentence_toks);
-        ctx_words.push(' ');
-        ctx_words.push_str(&raw_join(text, post_toks));
-
         if let (Some(w), true) = (who, keep) {
             last_speaker = Some(w);
         }
@@ -872,7 +869,7 @@ pub(crate) fn attribute(
             post: post_found,
             keep,
             headline,
-            context: ctx_words,
+            context: [sentence_toks, post_toks],
             sentence,
             text: qtext,
         });
@@ -924,7 +921,17 @@ pub(crate) fn attribute(
             }
         }
         let who = w.who.or(main);
-        let relevant = is_relevant(&qtext, &w.context, ctx.side(who));
+        let mut quote_toks = Vec::new();
+        for seg in &m.span.segments {
+            tokenize_into(&source, seg.clone(), &mut quote_toks);
+        }
+        let found = relevance::scan(text, &quote_toks, true);
+        // The context is only read when the quotation names nothing.
+        let context = || -> Found {
+            let toks: Vec<Tok> = w.context.concat();
+            relevance::scan(text, &toks, false)
+        };
+        let relevant = relevance::rule(&qtext, found, context, ctx.side(who));
         out.push(Attributed {
             span: m.span,
             text: qtext,

@@ -364,9 +364,10 @@ impl People {
     /// Builds the registry from the article's non-quoted text (`ranges`, in order).
     #[cfg(test)]
     pub fn build(text: &str, ranges: &[std::ops::Range<usize>], aliases: &SpeakerAliases) -> Self {
+        let source = super::tokens::Text::new(text);
         let groups: Vec<Vec<Tok>> = ranges
             .iter()
-            .map(|r| super::tokens::tokenize(text, r.clone()))
+            .map(|r| super::tokens::tokenize(&source, r.clone()))
             .collect();
         Self::from_tokens(text, groups.iter().map(Vec::as_slice), aliases)
     }
