@@ -157,10 +157,58 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
+/// The ASCII characters that `char::is_whitespace` accepts.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// Whitespace-separated words with at least one letter or digit.
 fn word_count(s: &str) -> usize {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    if !s.is_ascii() {
+        return s
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+    }
+    // The same count over bytes: most text is ASCII, and this runs for every quotation.
+    let mut count = 0;
+    let mut counted = false;
+    for &b in s.as_bytes() {
+        if is_ascii_space(b) {
+            counted = false;
+        } else if !counted && b.is_ascii_alphanumeric() {
+            count += 1;
+            counted = true;
+        }
+    }
+    count
+}
+
+/// Letters and digits lower-cased, words separated by single spaces: the form in which a
+/// headline quotation is looked for among the body's.
+fn comparable(s: &str) -> String {
+    if !s.is_ascii() {
+        return s
+            .chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else if is_ascii_space(b) && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 /// Joins a quotation interrupted by its attribution with the part that follows.
@@ -839,19 +887,18 @@ pub(crate) fn attribute(
         let words = word_count(&qtext);
         let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
         let inherits = prev_same_sentence.is_some_and(|w| !w.post);
-        let title_like = {
-            let t = &qtext;
-            let ws: Vec<&str> = t.split_whitespace().collect();
-            ws.iter()
+        let title_like = || {
+            qtext
+                .split_whitespace()
                 .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
-                && !t.trim_end().ends_with(['.', ',', '!', '?'])
+                && !qtext.trim_end().ends_with(['.', ',', '!', '?'])
         };
         let keep = if unnamed {
             false
         } else if headline {
             pre_has_verb || post_found || inherits
         } else if words < 4 {
-            !title_like && (pre_has_verb || post_found || inherits)
+            !title_like() && (pre_has_verb || post_found || inherits)
         } else {
             true
         };
@@ -892,21 +939,16 @@ pub(crate) fn attribute(
         .map(|(_, (p, _))| Who::Person(*p));
 
     // Headline quotations that echo a body quotation are not separate quotations.
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase()
-            .split_whitespace()
+    // The body's quotations, one a line, searched once per headline quotation.
+    let body: String = if work.iter().any(|w| w.keep && w.headline) {
+        work.iter()
+            .filter(|w| !w.headline)
+            .map(|w| comparable(&w.text))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join("\n")
+    } else {
+        String::new()
     };
-    let body: Vec<String> = merged
-        .iter()
-        .zip(&work)
-        .filter(|(_, w)| !w.headline)
-        .map(|(_, w)| norm(&w.text))
-        .collect();
 
     let mut out = Vec::new();
     for (m, w) in merged.into_iter().zip(work) {
@@ -915,8 +957,8 @@ pub(crate) fn attribute(
         }
         let qtext = w.text;
         if w.headline {
-            let n = norm(&qtext);
-            if n.is_empty() || body.iter().any(|b| b.contains(&n)) {
+            let n = comparable(&qtext);
+            if n.is_empty() || body.contains(&n) {
                 continue;
             }
         }
