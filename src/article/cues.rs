@@ -157,26 +157,15 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
-/// The ASCII characters that `char::is_whitespace` accepts.
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-}
-
 /// Whitespace-separated words with at least one letter or digit.
 fn word_count(s: &str) -> usize {
-    if !s.is_ascii() {
-        return s
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count();
-    }
-    // The same count over bytes: most text is ASCII, and this runs for every quotation.
+    // One pass over the characters (this runs for every quotation).
     let mut count = 0;
     let mut counted = false;
-    for &b in s.as_bytes() {
-        if is_ascii_space(b) {
+    for c in s.chars() {
+        if c.is_whitespace() {
             counted = false;
-        } else if !counted && b.is_ascii_alphanumeric() {
+        } else if !counted && c.is_alphanumeric() {
             count += 1;
             counted = true;
         }
@@ -187,7 +176,8 @@ fn word_count(s: &str) -> usize {
 /// Letters and digits lower-cased, words separated by single spaces: the form in which a
 /// headline quotation is looked for among the body's.
 fn comparable(s: &str) -> String {
-    if !s.is_ascii() {
+    // `str::to_lowercase` lowers each character on its own except Σ (final sigma).
+    if s.contains('Σ') {
         return s
             .chars()
             .filter(|c| c.is_alphanumeric() || c.is_whitespace())
@@ -198,10 +188,12 @@ fn comparable(s: &str) -> String {
             .join(" ");
     }
     let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() {
-            out.push(char::from(b.to_ascii_lowercase()));
-        } else if is_ascii_space(b) && !out.is_empty() && !out.ends_with(' ') {
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
     }
@@ -958,7 +950,7 @@ pub(crate) fn attribute(
         let qtext = w.text;
         if w.headline {
             let n = comparable(&qtext);
-            if n.is_empty() || body.contains(&n) {
+            if n.is_empty() || memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some() {
                 continue;
             }
         }

@@ -40,7 +40,7 @@ impl Span {
     }
     /// The quoted words with whitespace collapsed to single spaces.
     pub fn text(&self, text: &str) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.segments.iter().map(|r| r.len()).sum());
         for seg in &self.segments {
             for word in text[seg.clone()].split_whitespace() {
                 if !out.is_empty() {
