@@ -157,9 +157,9 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
-/// Whitespace-separated words with at least one letter or digit.
-fn word_count(s: &str) -> usize {
-    // One pass over the characters (this runs for every quotation).
+/// True when `s` has fewer than `n` whitespace-separated words with a letter or digit.
+fn fewer_words_than(s: &str, n: usize) -> bool {
+    // One pass over the characters, stopping at the n-th word (this runs for every quotation).
     let mut count = 0;
     let mut counted = false;
     for c in s.chars() {
@@ -167,10 +167,13 @@ fn word_count(s: &str) -> usize {
             counted = false;
         } else if !counted && c.is_alphanumeric() {
             count += 1;
+            if count == n {
+                return false;
+            }
             counted = true;
         }
     }
-    count
+    true
 }
 
 /// Letters and digits lower-cased, words separated by single spaces: the form in which a
@@ -225,7 +228,7 @@ fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
                 && lower_next
                 && s.paragraph <= prev.span.last_paragraph + 1
                 && between.len() < 120
-                && word_count(between) <= 8
+                && fewer_words_than(between, 9)
                 && {
                     let toks = tokenize(source, between_start..between_start + between.len());
                     (0..toks.len()).any(|i| is_speech_verb(&toks, i))
@@ -279,7 +282,7 @@ fn ends_sentence(s: &str) -> bool {
 /// A headline or subheading: short and without sentence punctuation at its end.
 fn is_headline(s: &str) -> bool {
     let t = s.trim_end_matches(['”', '"', '’', '\'', ' ']);
-    t.chars().next_back().is_some_and(char::is_alphanumeric) && word_count(s) <= 25
+    t.chars().next_back().is_some_and(char::is_alphanumeric) && fewer_words_than(s, 26)
 }
 
 struct Ctx<'a> {
@@ -876,7 +879,6 @@ pub(crate) fn attribute(
         }
 
         let qtext = s.text(text);
-        let words = word_count(&qtext);
         let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
         let inherits = prev_same_sentence.is_some_and(|w| !w.post);
         let title_like = || {
@@ -889,7 +891,7 @@ pub(crate) fn attribute(
             false
         } else if headline {
             pre_has_verb || post_found || inherits
-        } else if words < 4 {
+        } else if fewer_words_than(&qtext, 4) {
             !title_like() && (pre_has_verb || post_found || inherits)
         } else {
             true
