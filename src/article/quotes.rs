@@ -173,12 +173,21 @@ static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dash attribution pattern is valid")
 });
 
+/// A dash right after whitespace, which [`DASH_CUE`] needs: most quotations have none, and
+/// this byte search is much cheaper than running the pattern.
+fn has_spaced_dash(s: &str) -> bool {
+    memchr::memchr2_iter(b'-', 0xE2, s.as_bytes()).any(|i| {
+        s[i..].starts_with(['-', '–', '—'])
+            && s[..i].chars().next_back().is_some_and(char::is_whitespace)
+    })
+}
+
 /// Splits a one-paragraph quotation at an attribution printed inside its marks; the two
 /// parts are separate quotations and the attribution becomes ordinary text between them.
 fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
     let single = span.segments.len() == 1;
     let seg = span.segments[0].clone();
-    let found = if single {
+    let found = if single && has_spaced_dash(&text[seg.clone()]) {
         DASH_CUE.find(&text[seg.clone()])
     } else {
         None
