@@ -662,7 +662,8 @@ pub(crate) fn attribute(
         .zip(&free)
         .enumerate()
         .map(|(pi, (r, f))| {
-            let mut toks: Vec<Tok> = Vec::new();
+            // About one token per four bytes: reserve once rather than grow.
+            let mut toks: Vec<Tok> = Vec::with_capacity(r.len() / 4);
             for x in f {
                 let a = toks.len();
                 tokenize_into(&source, x.clone(), &mut toks);

@@ -131,6 +131,10 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
     let stop = range.end;
     let mut i = range.start;
     while i < stop {
+        if s.as_bytes()[i] == b' ' {
+            i += 1;
+            continue;
+        }
         let c = char_at(s, i);
         if c.is_whitespace() {
             i += c.len_utf8();
