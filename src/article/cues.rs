@@ -726,18 +726,17 @@ pub(crate) fn attribute(
     // Speech events with a named subject, for pronouns.
     for p in &paras {
         for v in 0..p.toks.len() {
-            if is_speech_verb(&p.toks, v) && !is_participle(&p.toks[v]) {
-                let lo = p
-                    .toks
-                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+            if !is_speech_verb(&p.toks, v) {
+                continue;
+            }
+            let sentence_start = p.sentence_start(p.toks[v].start);
+            let lo = p.toks.partition_point(|t| t.start < sentence_start);
+            if !is_participle(&p.toks[v]) {
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
-            } else if is_speech_verb(&p.toks, v) {
+            } else {
                 // "…, saying": the sentence's first named person.
-                let lo = p
-                    .toks
-                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
                 let lo = lo.max(v.saturating_sub(MAX_WINDOW));
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.forward(&p.toks[lo..v]) {
                     ctx.events.insert(p.toks[v].start, pid);
