@@ -945,6 +945,8 @@ pub(crate) fn attribute(
     };
 
     let mut out = Vec::new();
+    // One token buffer for all the quotations' relevance scans.
+    let mut quote_toks: Vec<Tok> = Vec::new();
     for (m, w) in merged.into_iter().zip(work) {
         if !w.keep {
             continue;
@@ -957,7 +959,7 @@ pub(crate) fn attribute(
             }
         }
         let who = w.who.or(main);
-        let mut quote_toks = Vec::new();
+        quote_toks.clear();
         for seg in &m.span.segments {
             tokenize_into(&source, seg.clone(), &mut quote_toks);
         }
