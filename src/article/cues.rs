@@ -12,10 +12,13 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::quotes::Span;
-use super::relevance::is_relevant;
+use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
-use super::tokens::{is_participle, is_pronoun, is_speech_verb, tokenize, Tok, RELAY, ROLE, TITLE};
+use super::tokens::{
+    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, RELAY, ROLE,
+    TITLE,
+};
 
 /// A quotation with its attribution, ready to become a public `Quote`.
 #[derive(Debug, Clone)]
@@ -154,18 +157,64 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
-fn word_count(s: &str) -> usize {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+/// True when `s` has fewer than `n` whitespace-separated words with a letter or digit.
+fn fewer_words_than(s: &str, n: usize) -> bool {
+    // One pass over the characters, stopping at the n-th word (this runs for every quotation).
+    let mut count = 0;
+    let mut counted = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            count += 1;
+            if count == n {
+                return false;
+            }
+            counted = true;
+        }
+    }
+    true
+}
+
+/// Letters and digits lower-cased, words separated by single spaces: the form in which a
+/// headline quotation is looked for among the body's.
+fn comparable(s: &str) -> String {
+    // `str::to_lowercase` lowers each character on its own except Σ (final sigma).
+    if s.contains('Σ') {
+        return s
+            .chars()
+            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 /// Joins a quotation interrupted by its attribution with the part that follows.
-fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
+fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
+    let text = source.raw;
     let mut out: Vec<Merged> = Vec::new();
     for s in spans {
         if let Some(prev) = out.last_mut() {
-            let between = text.get(prev.span.close_end..s.open).unwrap_or("").trim();
+            let gap = text.get(prev.span.close_end..s.open).unwrap_or("");
+            let between = gap.trim();
+            let between_start = prev.span.close_end + (gap.len() - gap.trim_start().len());
             let prev_text_end = prev.span.segments.last().map_or("", |r| &text[r.clone()]);
             let lower_next = s
                 .segments
@@ -179,9 +228,9 @@ fn merge_interrupted(text: &str, spans: Vec<Span>) -> Vec<Merged> {
                 && lower_next
                 && s.paragraph <= prev.span.last_paragraph + 1
                 && between.len() < 120
-                && word_count(between) <= 8
+                && fewer_words_than(between, 9)
                 && {
-                    let toks = tokenize(between, 0..between.len());
+                    let toks = tokenize(source, between_start..between_start + between.len());
                     (0..toks.len()).any(|i| is_speech_verb(&toks, i))
                 };
             if joins {
@@ -233,7 +282,7 @@ fn ends_sentence(s: &str) -> bool {
 /// A headline or subheading: short and without sentence punctuation at its end.
 fn is_headline(s: &str) -> bool {
     let t = s.trim_end_matches(['”', '"', '’', '\'', ' ']);
-    t.chars().next_back().is_some_and(char::is_alphanumeric) && word_count(s) <= 25
+    t.chars().next_back().is_some_and(char::is_alphanumeric) && fewer_words_than(s, 26)
 }
 
 struct Ctx<'a> {
@@ -590,13 +639,6 @@ fn head<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
     &toks[..toks.len().min(n)]
 }
 
-fn raw_join(text: &str, toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| &text[t.start..t.end])
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Attributes every quotation of an article and drops the spans that are not quotations
 /// (scare quotes, titles of programmes, headline echoes).
 pub(crate) fn attribute(
@@ -605,7 +647,8 @@ pub(crate) fn attribute(
     spans: Vec<Span>,
     aliases: &SpeakerAliases,
 ) -> Vec<Attributed> {
-    let merged = merge_interrupted(text, spans);
+    let source = Text::new(text);
+    let merged = merge_interrupted(&source, spans);
     let regions: Vec<Range<usize>> = merged
         .iter()
         .map(|m| m.span.open..m.span.close_end)
@@ -619,10 +662,11 @@ pub(crate) fn attribute(
         .zip(&free)
         .enumerate()
         .map(|(pi, (r, f))| {
-            let mut toks: Vec<Tok> = Vec::new();
+            // About one token per four bytes: reserve once rather than grow.
+            let mut toks: Vec<Tok> = Vec::with_capacity(r.len() / 4);
             for x in f {
                 let a = toks.len();
-                toks.extend(tokenize(text, x.clone()));
+                tokenize_into(&source, x.clone(), &mut toks);
                 groups.push(a..toks.len());
                 group_para.push(pi);
             }
@@ -642,7 +686,7 @@ pub(crate) fn attribute(
     let inner: Vec<Vec<Tok>> = merged
         .iter()
         .filter_map(|m| m.inner.clone())
-        .map(|r| tokenize(text, r))
+        .map(|r| tokenize(&source, r))
         .collect();
     let people = People::from_tokens(
         text,
@@ -682,18 +726,17 @@ pub(crate) fn attribute(
     // Speech events with a named subject, for pronouns.
     for p in &paras {
         for v in 0..p.toks.len() {
-            if is_speech_verb(&p.toks, v) && !is_participle(&p.toks[v]) {
-                let lo = p
-                    .toks
-                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
+            if !is_speech_verb(&p.toks, v) {
+                continue;
+            }
+            let sentence_start = p.sentence_start(p.toks[v].start);
+            let lo = p.toks.partition_point(|t| t.start < sentence_start);
+            if !is_participle(&p.toks[v]) {
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
-            } else if is_speech_verb(&p.toks, v) {
+            } else {
                 // "…, saying": the sentence's first named person.
-                let lo = p
-                    .toks
-                    .partition_point(|t| t.start < p.sentence_start(p.toks[v].start));
                 let lo = lo.max(v.saturating_sub(MAX_WINDOW));
                 if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.forward(&p.toks[lo..v]) {
                     ctx.events.insert(p.toks[v].start, pid);
@@ -704,13 +747,14 @@ pub(crate) fn attribute(
     ctx.paras = std::mem::take(&mut paras);
     let ctx = ctx;
 
-    struct Work {
+    struct Work<'c, 't> {
         who: Option<Who>,
         cue: Option<String>,
         post: bool,
         keep: bool,
         headline: bool,
-        context: String,
+        /// The non-quoted words of the attribution sentence and after the quotation.
+        context: [&'c [Tok<'t>]; 2],
         sentence: (usize, usize),
         text: String,
     }
@@ -769,7 +813,7 @@ pub(crate) fn attribute(
             }
         }
         let inner_cue = m.inner.as_ref().and_then(|r| {
-            let toks = tokenize(text, r.clone());
+            let toks = tokenize(&source, r.clone());
             ctx.post(&toks)
         });
         let post_cue = ctx.post(post_toks);
@@ -835,29 +879,23 @@ pub(crate) fn attribute(
         }
 
         let qtext = s.text(text);
-        let words = word_count(&qtext);
         let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
         let inherits = prev_same_sentence.is_some_and(|w| !w.post);
-        let title_like = {
-            let t = &qtext;
-            let ws: Vec<&str> = t.split_whitespace().collect();
-            ws.iter()
+        let title_like = || {
+            qtext
+                .split_whitespace()
                 .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
-                && !t.trim_end().ends_with(['.', ',', '!', '?'])
+                && !qtext.trim_end().ends_with(['.', ',', '!', '?'])
         };
         let keep = if unnamed {
             false
         } else if headline {
             pre_has_verb || post_found || inherits
-        } else if words < 4 {
-            !title_like && (pre_has_verb || post_found || inherits)
+        } else if fewer_words_than(&qtext, 4) {
+            !title_like() && (pre_has_verb || post_found || inherits)
         } else {
             true
         };
-
-        let mut ctx_words = raw_join(text, sentence_toks);
-        ctx_words.push(' ');
-        ctx_words.push_str(&raw_join(text, post_toks));
 
         if let (Some(w), true) = (who, keep) {
             last_speaker = Some(w);
@@ -872,7 +910,7 @@ pub(crate) fn attribute(
             post: post_found,
             keep,
             headline,
-            context: ctx_words,
+            context: [sentence_toks, post_toks],
             sentence,
             text: qtext,
         });
@@ -895,36 +933,43 @@ pub(crate) fn attribute(
         .map(|(_, (p, _))| Who::Person(*p));
 
     // Headline quotations that echo a body quotation are not separate quotations.
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase()
-            .split_whitespace()
+    // The body's quotations, one a line, searched once per headline quotation.
+    let body: String = if work.iter().any(|w| w.keep && w.headline) {
+        work.iter()
+            .filter(|w| !w.headline)
+            .map(|w| comparable(&w.text))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join("\n")
+    } else {
+        String::new()
     };
-    let body: Vec<String> = merged
-        .iter()
-        .zip(&work)
-        .filter(|(_, w)| !w.headline)
-        .map(|(_, w)| norm(&w.text))
-        .collect();
 
     let mut out = Vec::new();
+    // One token buffer for all the quotations' relevance scans.
+    let mut quote_toks: Vec<Tok> = Vec::new();
     for (m, w) in merged.into_iter().zip(work) {
         if !w.keep {
             continue;
         }
         let qtext = w.text;
         if w.headline {
-            let n = norm(&qtext);
-            if n.is_empty() || body.iter().any(|b| b.contains(&n)) {
+            let n = comparable(&qtext);
+            if n.is_empty() || memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some() {
                 continue;
             }
         }
         let who = w.who.or(main);
-        let relevant = is_relevant(&qtext, &w.context, ctx.side(who));
+        quote_toks.clear();
+        for seg in &m.span.segments {
+            tokenize_into(&source, seg.clone(), &mut quote_toks);
+        }
+        let found = relevance::scan(text, &quote_toks, true);
+        // The context is only read when the quotation names nothing.
+        let context = || -> Found {
+            let toks: Vec<Tok> = w.context.concat();
+            relevance::scan(text, &toks, false)
+        };
+        let relevant = relevance::rule(&qtext, found, context, ctx.side(who));
         out.push(Attributed {
             span: m.span,
             text: qtext,

@@ -40,7 +40,7 @@ impl Span {
     }
     /// The quoted words with whitespace collapsed to single spaces.
     pub fn text(&self, text: &str) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.segments.iter().map(|r| r.len()).sum());
         for seg in &self.segments {
             for word in text[seg.clone()].split_whitespace() {
                 if !out.is_empty() {
@@ -94,10 +94,14 @@ fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
     // has nothing to quote.
     let content_end = slice.trim_end().len();
     let mut out = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut iter = slice.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, n)| n);
+    // Every mark is `"` or starts with byte E2 (“ ” „ ‘ ’) or C2 (« »): only those bytes are
+    // looked at, so text between marks is skipped at memchr speed.
+    for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, slice.as_bytes()) {
+        let Some(c) = slice[i..].chars().next() else {
+            continue;
+        };
+        let prev = slice[..i].chars().next_back();
+        let next = slice[i + c.len_utf8()..].chars().next();
         let pos = para.start + i;
         let dangling = i + c.len_utf8() >= content_end;
         let mark = match c {
@@ -136,7 +140,6 @@ fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
                 dangling,
             });
         }
-        prev = Some(c);
     }
     out
 }
@@ -170,12 +173,21 @@ static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dash attribution pattern is valid")
 });
 
+/// A dash right after whitespace, which [`DASH_CUE`] needs: most quotations have none, and
+/// this byte search is much cheaper than running the pattern.
+fn has_spaced_dash(s: &str) -> bool {
+    memchr::memchr2_iter(b'-', 0xE2, s.as_bytes()).any(|i| {
+        s[i..].starts_with(['-', '–', '—'])
+            && s[..i].chars().next_back().is_some_and(char::is_whitespace)
+    })
+}
+
 /// Splits a one-paragraph quotation at an attribution printed inside its marks; the two
 /// parts are separate quotations and the attribution becomes ordinary text between them.
 fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
     let single = span.segments.len() == 1;
     let seg = span.segments[0].clone();
-    let found = if single {
+    let found = if single && has_spaced_dash(&text[seg.clone()]) {
         DASH_CUE.find(&text[seg.clone()])
     } else {
         None

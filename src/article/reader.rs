@@ -138,7 +138,7 @@ impl Reader {
             .map(|a| {
                 let text_q = a.text;
                 Quote {
-                    partial: text_q.split_whitespace().count() < 4,
+                    partial: text_q.split_whitespace().nth(3).is_none(),
                     start: a.span.start(),
                     end: a.span.end(),
                     paragraph: a.span.paragraph,

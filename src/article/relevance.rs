@@ -10,11 +10,12 @@
 //! 4. a quote that names nothing takes its subject from the attribution sentence: relevant
 //!    unless that sentence is about one side and a third country (Pompeo on Iran).
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
+
 pub use super::speakers::Side;
-use super::tokens::{tokenize, Tok};
+use super::tokens::{tokenize, Text, Tok};
 
 const US_WORDS: &[&str] = &[
     "u.s.",
@@ -116,8 +117,9 @@ const PAIR_PHRASES: &[&[&str]] = &[
     &["united", "states"],
 ];
 
+/// What a stretch of words mentions.
 #[derive(Default)]
-struct Found {
+pub(crate) struct Found {
     us: bool,
     ru: bool,
     third: bool,
@@ -136,8 +138,8 @@ const COERCION: u8 = 1 << 6;
 const PHRASE: u8 = 1 << 7;
 
 /// All lists in one map: one lookup per word.
-static WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut m: HashMap<&'static str, u8> = HashMap::new();
+static WORDS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut m: FxHashMap<&'static str, u8> = FxHashMap::default();
     let lists: [(&[&'static str], u8); 7] = [
         (US_WORDS, US),
         (RU_WORDS, RU),
@@ -158,8 +160,8 @@ static WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
     m
 });
 
-fn scan(text: &str, leaders: bool) -> Found {
-    let toks: Vec<Tok> = tokenize(text, 0..text.len());
+/// Scans tokens of `text` (their offsets index it); `leaders` counts leaders' names as sides.
+pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
     let mut f = Found::default();
     for (i, t) in toks.iter().enumerate() {
         if !t.word {
@@ -202,7 +204,18 @@ fn scan(text: &str, leaders: bool) -> Found {
 /// Applies the rule above to a quote, the non-quoted words of its attribution sentence,
 /// and the speaker's side.
 pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
-    let q = scan(quote, true);
+    let quote_text = Text::new(quote);
+    let found = scan(quote, &tokenize(&quote_text, 0..quote.len()), true);
+    let context_found = || {
+        let context_text = Text::new(context);
+        scan(context, &tokenize(&context_text, 0..context.len()), false)
+    };
+    rule(quote, found, context_found, speaker)
+}
+
+/// The rule itself, given what the quote mentions (`q`) and, when needed, what its context
+/// mentions.
+pub(crate) fn rule(quote: &str, q: Found, context: impl FnOnce() -> Found, speaker: Side) -> bool {
     let other_side = match speaker {
         Side::Us => q.ru,
         Side::Ru => q.us,
@@ -223,7 +236,7 @@ pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
     if q.us || q.ru || q.third {
         return false;
     }
-    let c = scan(context, false);
+    let c = context();
     c.us && c.ru || !c.third
 }
 

@@ -3,8 +3,9 @@
 //! the article itself gives them ("Russian Foreign Minister Sergey Lavrov", "Nikki Haley,
 //! U.S. ambassador to the United Nations,").
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use super::tokens::{
     is_speech_verb, Tok, DIPLOMAT_ROLES, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS, STOP,
@@ -18,18 +19,36 @@ const BUILTIN_CSV: &str = include_str!("../../data/speakers.csv");
 /// Canonical speaker names and their spelling variants (columns `canonical,alias`).
 #[derive(Debug, Clone, Default)]
 pub struct SpeakerAliases {
-    by_name: HashMap<String, String>,
+    by_name: FxHashMap<String, String>,
     /// Surname → canonical name, `None` when two canonical names share the surname.
-    by_surname: HashMap<String, Option<String>>,
+    by_surname: FxHashMap<String, Option<String>>,
 }
 
 /// Lower-cases, drops dots and collapses whitespace: "Michael R. Pompeo" → "michael r pompeo".
 fn key(name: &str) -> String {
-    name.split_whitespace()
-        .map(|w| w.replace('.', "").to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(name.len());
+    for w in name.split_whitespace() {
+        let before = out.len();
+        if before > 0 {
+            out.push(' ');
+        }
+        let word_start = out.len();
+        if w.is_ascii() {
+            // No strings per word for ASCII words (almost every name).
+            let lower = w
+                .bytes()
+                .filter(|&b| b != b'.')
+                .map(|b| b.to_ascii_lowercase());
+            out.extend(lower.map(char::from));
+        } else {
+            out.push_str(&w.replace('.', "").to_lowercase());
+        }
+        // A word of dots only is left out, with its separator.
+        if out.len() == word_start {
+            out.truncate(before);
+        }
+    }
+    out
 }
 
 /// The key without middle initials and suffixes: "joseph r biden jr" → "joseph biden".
@@ -315,10 +334,26 @@ pub(crate) struct People {
     pub mentions: Vec<Mention>,
 }
 
+/// Adds the titles not yet in `into`. Titles are only ever asked "is there one such", or
+/// for the first with a side, which repeats do not change; without them a person named
+/// throughout a long article does not collect one copy per mention.
+fn add_titles(into: &mut Vec<String>, titles: Vec<String>) {
+    for t in titles {
+        if !into.contains(&t) {
+            into.push(t);
+        }
+    }
+}
+
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
 fn same_surname(a: &str, b: &str) -> bool {
     if a == b {
         return true;
+    }
+    // Byte tests that only rule out: different first bytes mean different first characters,
+    // and fewer than five bytes fewer than five characters.
+    if a.as_bytes().first() != b.as_bytes().first() || a.len() < 5 || b.len() < 5 {
+        return false;
     }
     // Cheap filters first: same initial, similar length.
     let (la, lb) = (a.chars().count(), b.chars().count());
@@ -355,18 +390,26 @@ fn raw_name(text: &str, toks: &[Tok]) -> String {
 }
 
 fn is_all_caps(text: &str, t: &Tok) -> bool {
-    let w = &text[t.start..t.end];
-    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
-        && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+    let mut letters = 0;
+    for c in text[t.start..t.end].chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters >= 3
 }
 
 impl People {
     /// Builds the registry from the article's non-quoted text (`ranges`, in order).
     #[cfg(test)]
     pub fn build(text: &str, ranges: &[std::ops::Range<usize>], aliases: &SpeakerAliases) -> Self {
+        let source = super::tokens::Text::new(text);
         let groups: Vec<Vec<Tok>> = ranges
             .iter()
-            .map(|r| super::tokens::tokenize(text, r.clone()))
+            .map(|r| super::tokens::tokenize(&source, r.clone()))
             .collect();
         Self::from_tokens(text, groups.iter().map(Vec::as_slice), aliases)
     }
@@ -423,11 +466,14 @@ impl People {
             .position(|p| same_surname(&p.surname, surname))
         {
             let p = &mut self.persons[i];
-            p.titles.extend(titles);
+            add_titles(&mut p.titles, titles);
             p.side = side_from_titles(&p.titles);
             p.female = is_female(&p.name, &p.titles);
             return i;
         }
+        let mut unique = Vec::with_capacity(titles.len());
+        add_titles(&mut unique, titles);
+        let titles = unique;
         let side = side_from_titles(&titles);
         let female = is_female(name, &titles);
         self.persons.push(Person {
@@ -602,7 +648,7 @@ impl People {
                     .iter()
                     .position(|p| same_surname(&p.surname, &t.norm))
                 {
-                    self.persons[p].titles.extend(titles);
+                    add_titles(&mut self.persons[p].titles, titles);
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);

@@ -2,9 +2,11 @@
 //! (speech verbs, titles, pronouns). The lists describe English news style, not any article.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 /// A word or a punctuation character, with its byte range in the article.
 #[derive(Debug, Clone)]
@@ -34,8 +36,8 @@ pub(crate) const PLACE: u16 = 1 << 6;
 pub(crate) const RELAY: u16 = 1 << 7;
 
 /// Every word list in one map, so that a token costs one lookup.
-static LEXICON: LazyLock<HashMap<&'static str, u16>> = LazyLock::new(|| {
-    let mut m: HashMap<&'static str, u16> = HashMap::new();
+static LEXICON: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
+    let mut m: FxHashMap<&'static str, u16> = FxHashMap::default();
     let lists: [(&HashSet<&'static str>, u16); 8] = [
         (&SPEECH_VERBS, SPEECH),
         (&TITLE_WORDS, TITLE),
@@ -54,6 +56,9 @@ static LEXICON: LazyLock<HashMap<&'static str, u16>> = LazyLock::new(|| {
     m
 });
 
+/// The longest word of [`LEXICON`]: longer words need no lookup.
+const LEXICON_MAX_LEN: usize = 16;
+
 impl Tok<'_> {
     /// True when the word is in the list(s) of `flag`.
     pub fn has(&self, flag: u16) -> bool {
@@ -67,21 +72,19 @@ impl Tok<'_> {
     }
 }
 
-static ABBREV: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    [
-        "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "st", "jr", "sr", "lt", "col", "gov", "prof",
-        "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "inc",
-        "corp", "co", "ltd",
-    ]
-    .into_iter()
-    .collect()
-});
+/// Lower-case abbreviations that a dot may follow without ending a sentence.
+const ABBREV: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "st", "jr", "sr", "lt", "col", "gov", "prof",
+    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "inc",
+    "corp", "co", "ltd",
+];
 
 /// True when a word ending before `.` is an abbreviation (Mr., U.S., J.) rather than a
 /// sentence end.
 pub(crate) fn is_abbrev(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    ABBREV.contains(lower.as_str())
+    // The list is ASCII, so an ASCII case-insensitive comparison is the lower-cased lookup
+    // without the allocation.
+    ABBREV.iter().any(|a| a.eq_ignore_ascii_case(word))
         || word.contains('.')
         || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
 }
@@ -90,43 +93,87 @@ fn inner_char(c: char) -> bool {
     matches!(c, '.' | '\'' | '’' | '-' | '‑')
 }
 
-/// Splits `text[range]` into tokens. Linear in the range.
-pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok<'_>> {
-    let s = &text[range.clone()];
-    let mut out = Vec::new();
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+/// An article's text and a copy with ASCII letters lower-cased. The copy keeps every byte
+/// offset, so an ASCII word's lower-cased form is a slice of it: tokens borrow it instead of
+/// allocating a string per capitalised word.
+pub(crate) struct Text<'a> {
+    pub raw: &'a str,
+    lower: String,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        Self {
+            raw,
+            lower: raw.to_ascii_lowercase(),
+        }
+    }
+}
+
+/// The character starting at byte `i` (a character boundary), decoding only non-ASCII bytes.
+fn char_at(s: &str, i: usize) -> char {
+    match s.as_bytes()[i] {
+        b if b.is_ascii() => char::from(b),
+        _ => s[i..].chars().next().unwrap_or(' '),
+    }
+}
+
+/// Splits `text.raw[range]` into tokens. Linear in the range.
+pub(crate) fn tokenize<'t>(text: &'t Text<'_>, range: Range<usize>) -> Vec<Tok<'t>> {
+    let mut out = Vec::with_capacity(range.len() / 4);
+    tokenize_into(text, range, &mut out);
+    out
+}
+
+/// [`tokenize`], appending to `out`.
+pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &mut Vec<Tok<'t>>) {
+    let s: &'t str = text.raw;
+    let stop = range.end;
+    let mut i = range.start;
+    while i < stop {
+        if s.as_bytes()[i] == b' ' {
+            i += 1;
+            continue;
+        }
+        let c = char_at(s, i);
         if c.is_whitespace() {
+            i += c.len_utf8();
             continue;
         }
         if !c.is_alphanumeric() {
             out.push(Tok {
-                start: range.start + i,
-                end: range.start + i + c.len_utf8(),
+                start: i,
+                end: i + c.len_utf8(),
                 norm: Cow::Borrowed(&s[i..i + c.len_utf8()]),
                 word: false,
                 cap: false,
                 possessive: false,
                 flags: 0,
             });
+            i += c.len_utf8();
             continue;
         }
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
+        let mut ascii = c.is_ascii();
+        while end < stop {
+            // Most words are ASCII letters: step over them a byte at a time.
+            if s.as_bytes()[end].is_ascii_alphanumeric() {
+                end += 1;
+                continue;
+            }
+            let d = char_at(s, end);
             if d.is_alphanumeric() {
-                end = j + d.len_utf8();
-                it.next();
+                ascii = false;
+                end += d.len_utf8();
             } else if inner_char(d) {
                 // Keep inner punctuation only when a letter or digit follows (U.S, don’t),
                 // or a dot closes an abbreviation (U.S., Mr.).
-                let rest = &s[j + d.len_utf8()..];
-                let next_alnum = rest.chars().next().is_some_and(char::is_alphanumeric);
-                if next_alnum {
-                    end = j + d.len_utf8();
-                    it.next();
+                let after = end + d.len_utf8();
+                if after < stop && char_at(s, after).is_alphanumeric() {
+                    ascii &= d.is_ascii();
+                    end = after;
                 } else if d == '.' && is_abbrev(&s[i..end]) {
-                    end = j + 1;
-                    it.next();
+                    end += 1;
                     break;
                 } else {
                     break;
@@ -135,40 +182,51 @@ pub(crate) fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok<'_>> {
                 break;
             }
         }
-        let mut raw = &s[i..end];
+        let mut raw_end = end;
         let mut possessive = false;
-        for suffix in ["’s", "'s", "’S", "'S"] {
-            if raw.len() > suffix.len() && raw.ends_with(suffix) {
-                raw = &raw[..raw.len() - suffix.len()];
-                possessive = true;
+        if matches!(s.as_bytes()[end - 1], b's' | b'S') {
+            for suffix in ["’s", "'s", "’S", "'S"] {
+                if raw_end - i > suffix.len() && s[i..raw_end].ends_with(suffix) {
+                    raw_end -= suffix.len();
+                    possessive = true;
+                }
             }
         }
-        let norm: Cow<'_, str> = if raw.chars().any(char::is_uppercase) {
+        let raw = &s[i..raw_end];
+        // A word with a ’ may be ASCII once "’s" is cut off.
+        let norm: Cow<'t, str> = if ascii || raw.is_ascii() {
+            Cow::Borrowed(&text.lower[i..raw_end])
+        } else if raw.chars().any(char::is_uppercase) {
             Cow::Owned(raw.to_lowercase())
         } else {
             Cow::Borrowed(raw)
         };
         // Plural possessive: partners’ (the mark right after a word ending in s).
-        if let Some(&(_, d)) = it.peek() {
+        if end < stop {
+            let d = char_at(s, end);
             if (d == '’' || d == '\'') && norm.ends_with('s') {
-                let after = s[end + d.len_utf8()..].chars().next();
-                if after.is_none_or(char::is_whitespace) {
+                let after = end + d.len_utf8();
+                if after >= stop || char_at(s, after).is_whitespace() {
                     possessive = true;
                 }
             }
         }
-        let flags = LEXICON.get(&*norm).copied().unwrap_or(0);
+        let flags = if norm.len() <= LEXICON_MAX_LEN {
+            LEXICON.get(&*norm).copied().unwrap_or(0)
+        } else {
+            0
+        };
         out.push(Tok {
-            start: range.start + i,
-            end: range.start + end,
+            start: i,
+            end,
             flags,
             norm,
             word: true,
             cap: c.is_uppercase(),
             possessive,
         });
+        i = end;
     }
-    out
 }
 
 fn set(words: &[&'static str]) -> HashSet<&'static str> {
@@ -872,9 +930,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lexicon_max_len_covers_every_word() {
+        assert!(LEXICON.keys().all(|w| w.len() <= LEXICON_MAX_LEN));
+    }
+
+    #[test]
     fn tokens_keep_abbreviations_and_possessives() {
         let t = "U.S. Secretary Pompeo’s aide, Mr. Lavrov said.";
-        let toks = tokenize(t, 0..t.len());
+        let text = Text::new(t);
+        let toks = tokenize(&text, 0..t.len());
         let words: Vec<&str> = toks.iter().map(|t| &*t.norm).collect();
         assert_eq!(
             words,
