@@ -327,26 +327,36 @@ impl TfidfVectorizer {
     ///
     /// Rows are computed in parallel a group at a time, and each group is appended to the
     /// matrix before the next is computed: all rows as separate vectors and then the matrix
-    /// would take twice the matrix's memory, which on a million documents is a gigabyte.
+    /// would take twice the matrix's memory, which on a million documents is a gigabyte. The
+    /// matrix is allocated once, for the number of known term occurrences (a bound on its
+    /// non-zeros, near them on sentences): grown by doubling, it held up to twice its size.
     pub fn transform_corpus(
         &self,
         corpus: &TermCorpus,
         rows: &[usize],
         columns: &CorpusColumns,
     ) -> Csr {
-        const GROUP: usize = 64 * 1024;
-        let mut matrix = CsrBuilder::new(rows.len());
+        const GROUP: usize = 16 * 1024;
+        let occurrences: usize = rows
+            .par_iter()
+            .map(|&doc| {
+                let known = |&&id: &&u32| columns.0[id as usize].is_some();
+                corpus.doc(doc).iter().filter(known).count()
+            })
+            .sum();
+        let mut matrix = CsrBuilder::new(rows.len(), occurrences);
         for group in rows.chunks(GROUP) {
             let sparse: Vec<SparseRow> = group
                 .par_iter()
-                .map(|&doc| {
-                    self.row(
-                        &mut corpus
+                .map_init(Vec::new, |doc_columns, &doc| {
+                    doc_columns.clear();
+                    doc_columns.extend(
+                        corpus
                             .doc(doc)
                             .iter()
-                            .filter_map(|&id| columns.0[id as usize])
-                            .collect::<Vec<_>>(),
-                    )
+                            .filter_map(|&id| columns.0[id as usize]),
+                    );
+                    self.row(doc_columns)
                 })
                 .collect();
             matrix.extend(&sparse);
@@ -404,7 +414,8 @@ fn to_index(col: usize) -> u32 {
 
 /// Stacks rows into a CSR matrix with `n_cols` columns.
 fn rows_to_csr(rows: &[SparseRow], n_cols: usize) -> Csr {
-    let mut matrix = CsrBuilder::new(rows.len());
+    let nnz = rows.iter().map(|r| r.indices.len()).sum();
+    let mut matrix = CsrBuilder::new(rows.len(), nnz);
     matrix.extend(rows);
     matrix.build(n_cols)
 }
@@ -417,22 +428,18 @@ struct CsrBuilder {
 }
 
 impl CsrBuilder {
-    fn new(n_rows: usize) -> Self {
+    /// Room for `n_rows` rows and `nnz` non-zeros.
+    fn new(n_rows: usize, nnz: usize) -> Self {
         let mut indptr = Vec::with_capacity(n_rows + 1);
         indptr.push(0);
         CsrBuilder {
             indptr,
-            indices: Vec::new(),
-            data: Vec::new(),
+            indices: Vec::with_capacity(nnz),
+            data: Vec::with_capacity(nnz),
         }
     }
 
     fn extend(&mut self, rows: &[SparseRow]) {
-        // Exactly the space needed (growing by doubling would leave up to half of a large
-        // matrix unused).
-        let nnz: usize = rows.iter().map(|r| r.indices.len()).sum();
-        self.indices.reserve_exact(nnz);
-        self.data.reserve_exact(nnz);
         for row in rows {
             self.indices
                 .extend(row.indices.iter().map(|&col| to_index(col)));
@@ -441,7 +448,9 @@ impl CsrBuilder {
         }
     }
 
-    fn build(self, n_cols: usize) -> Csr {
+    fn build(mut self, n_cols: usize) -> Csr {
+        self.indices.shrink_to_fit();
+        self.data.shrink_to_fit();
         // Every row's columns are sorted, unique and below n_cols by construction, so this
         // structure check cannot fail.
         Csr::new(

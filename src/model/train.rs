@@ -261,8 +261,10 @@ impl ValidTrainParams {
         let all: Vec<usize> = (0..rows).collect();
         let (vectorizer, columns) = self.params.vectorizer().fit_corpus(&corpus, &all)?;
         corpus.drop_terms();
+        release_freed_memory();
         let x = vectorizer.transform_corpus(&corpus, &all, &columns);
         drop((corpus, columns));
+        release_freed_memory();
         let classifier = self.fit_matrix(vectorizer, &x, &y, &classes, c)?;
         let report = TrainReport {
             rows,
@@ -402,6 +404,22 @@ impl ValidTrainParams {
             weights.as_deref(),
         )?;
         Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
+    }
+}
+
+/// Hands memory that has been freed back to the operating system.
+///
+/// glibc keeps what the rayon workers free in their own arenas, and its trim threshold grows
+/// with the largest block freed, so after the analysis of a million documents a few hundred
+/// megabytes of freed blocks stayed resident while the matrix and the optimizer allocated
+/// theirs (measured: 1M rows, peak RSS 0.99 GB, of which about 0.2 GB was freed memory).
+/// Elsewhere the allocator decides, and this does nothing.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free pages of the allocator's heaps to the system;
+    // it has no preconditions and touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
