@@ -15,6 +15,10 @@ Tasks (each in a fresh process, measured by GNU time for that child alone):
   fit-1m         the same with 1,000,000 sentences
   predict-1m     score 1,000,000 such sentences with the model fitted on NewsMTSC: scikit-learn
                  transform + predict_proba; tonetrack predict --data 1m.csv --format csv
+  score-newsmtsc library-level scoring of NewsMTSC's sentences, text in memory: scikit-learn
+                 transform + predict_proba (best of 5); tonetrack's `cargo bench --bench score`
+                 (`score/probabilities/rayon`: analyzer, TF-IDF row and probabilities on every
+                 core; criterion's mean), run right after it
 scikit-learn's times are of the work itself (the script times fit / transform+predict inside
 the child; Python start-up, imports and CSV reading are not counted); tonetrack's are the
 whole command. Wall time is the median of N runs (--runs-small for NewsMTSC, --runs-big for
@@ -32,6 +36,7 @@ import csv
 import os
 import platform
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -41,7 +46,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSMTSC = os.path.join(REPO, "..", "shared", "data", "newsmtsc")
 TONETRACK = os.path.join(REPO, "target", "release", "tonetrack")
-TASKS = ["fit-newsmtsc", "fit-200k", "fit-1m", "predict-1m"]
+TASKS = ["fit-newsmtsc", "fit-200k", "fit-1m", "predict-1m", "score-newsmtsc"]
 BIG = {"fit-1m", "predict-1m"}
 
 SKLEARN_FIT = r"""
@@ -59,6 +64,28 @@ with threadpool_limits(1):
     lr = LogisticRegression(C=float(sys.argv[2]), solver="lbfgs", max_iter=1000).fit(x, labels)
     t1 = time.perf_counter()
 print(t1 - t0, int(lr.n_iter_[0]), len(vec.vocabulary_), x.nnz)
+"""
+
+# Fits on the NewsMTSC sentences (untimed), then times transform + predict_proba of the same
+# sentences, text already in memory: the library-level scoring that `cargo bench --bench score`
+# measures for tonetrack. Prints the best of the passes and the number of bytes of text.
+SKLEARN_SCORE = r"""
+import sys, time, csv
+from threadpoolctl import threadpool_limits
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+texts = [r["text"] for r in rows]
+with threadpool_limits(1):
+    vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+    lr = LogisticRegression(C=float(sys.argv[2]), solver="lbfgs", max_iter=1000)
+    lr.fit(vec.fit_transform(texts), [r["label"] for r in rows])
+    best = float("inf")
+    for _ in range(int(sys.argv[3])):
+        t0 = time.perf_counter()
+        lr.predict_proba(vec.transform(texts))
+        best = min(best, time.perf_counter() - t0)
+print(best, sum(len(t.encode("utf-8")) for t in texts))
 """
 
 # Fits on the first file (untimed), then times transform + predict_proba of the second, read
@@ -219,6 +246,32 @@ def main():
                 sk = median_runs(runs, sklearn_fit(data))
                 tt = median_runs(runs, tonetrack_train(data, model))
                 notes.append(f"{task}: scikit-learn {sk[3]}; tonetrack {tt[3]}")
+            elif task == "score-newsmtsc":
+                def sk_score():
+                    _, rss, out = run_child([sys.executable, "-c", SKLEARN_SCORE, train_csv,
+                                             str(args.c), "5"])
+                    seconds, n_bytes = out.split()
+                    return float(seconds), rss, int(n_bytes)
+
+                def tt_score():
+                    # criterion's throughput of `score/probabilities/rayon` (text -> analyzer ->
+                    # TF-IDF row -> probabilities, both cores), turned into seconds per pass.
+                    bench = subprocess.run(
+                        ["cargo", "bench", "--bench", "score", "--", "--noplot",
+                         "score/probabilities/rayon"],
+                        cwd=REPO, capture_output=True, text=True, check=True)
+                    bench = bench.stdout + bench.stderr
+                    n_bytes = int(re.search(r"(\d+) bytes", bench).group(1))
+                    mib_s = float(re.search(r"thrpt:\s+\[\S+ \S+ (\S+) MiB/s", bench).group(1))
+                    return n_bytes / (mib_s * 2**20), 0.0, n_bytes
+
+                sk = median_runs(runs, sk_score)
+                tt = median_runs(runs, tt_score)
+                notes.append(
+                    f"{task}: {sk[3]} bytes of NewsMTSC sentences, text in memory; scikit-learn "
+                    f"transform + predict_proba {sk[3] / sk[0] / 1e6:.2f} MB/s (best of 5), "
+                    f"tonetrack analyzer + TF-IDF + probabilities on 2 threads (criterion, "
+                    f"mean) {tt[3] / tt[0] / 1e6:.2f} MB/s ({sk[0] / tt[0]:.1f}x faster)")
             else:
                 data = corpus["1m"]
                 mb = os.path.getsize(data) / 1e6
@@ -245,9 +298,11 @@ def main():
                     f"{task}: {sk[3]} sentences, {mb:.1f} MB of CSV; scikit-learn "
                     f"{mb / sk[0]:.2f} MB/s, tonetrack {mb / tt[0]:.2f} MB/s "
                     f"({sk[0] / tt[0]:.1f}x faster)")
+            # No RSS for a criterion measurement (it runs inside the bench harness).
+            rss = (f"{sk[2]:>10.0f} {tt[2]:>12.0f} {tt[2] / sk[2]:>6.2f}" if tt[2] > 0
+                   else f"{sk[2]:>10.0f} {'-':>12} {'-':>6}")
             row = (
-                f"{task:<14} {sk[0]:>10.2f} {tt[0]:>12.2f} {tt[0] / sk[0]:>6.2f}   "
-                f"{sk[2]:>10.0f} {tt[2]:>12.0f} {tt[2] / sk[2]:>6.2f}   "
+                f"{task:<14} {sk[0]:>10.3f} {tt[0]:>12.3f} {tt[0] / sk[0]:>6.2f}   {rss}   "
                 f"{', '.join(f'{s:.2f}' for s in sk[1])} | {', '.join(f'{s:.2f}' for s in tt[1])}"
             )
             lines.append(row)
