@@ -159,6 +159,13 @@ impl SparseRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorpusColumns(Vec<Option<usize>>);
 
+impl CorpusColumns {
+    /// The column of corpus term `id`, if the vocabulary has it.
+    fn get(&self, id: u32) -> Option<usize> {
+        self.0[id as usize]
+    }
+}
+
 /// A fitted TF-IDF vectorizer: a sorted vocabulary (the columns), the IDF of each column, and
 /// whether tf is sublinear.
 ///
@@ -340,8 +347,8 @@ impl TfidfVectorizer {
         let occurrences: usize = rows
             .par_iter()
             .map(|&doc| {
-                let known = |&&id: &&u32| columns.0[id as usize].is_some();
-                corpus.doc(doc).iter().filter(known).count()
+                let known = corpus.doc(doc).iter().filter_map(|&id| columns.get(id));
+                known.count()
             })
             .sum();
         let mut matrix = CsrBuilder::new(rows.len(), occurrences);
@@ -350,12 +357,7 @@ impl TfidfVectorizer {
                 .par_iter()
                 .map_init(Vec::new, |doc_columns, &doc| {
                     doc_columns.clear();
-                    doc_columns.extend(
-                        corpus
-                            .doc(doc)
-                            .iter()
-                            .filter_map(|&id| columns.0[id as usize]),
-                    );
+                    doc_columns.extend(corpus.doc(doc).iter().filter_map(|&id| columns.get(id)));
                     self.row(doc_columns)
                 })
                 .collect();
