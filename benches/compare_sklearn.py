@@ -10,6 +10,11 @@ output), on every core.
 
 Tasks (each in a fresh process, measured by GNU time for that child alone):
   fit-newsmtsc   fit on NewsMTSC's training sentences
+  fit-newsmtsc-lib
+                 the same fit at library level, text in memory, as scikit-learn's side is
+                 timed: tonetrack's `cargo bench --bench train` (`train/newsmtsc`: analysis,
+                 vocabulary, TF-IDF matrix and L-BFGS; criterion's mean), run right after
+                 scikit-learn's runs
   fit-200k       fit on 200,000 sentences: NewsMTSC's sentences (train, test_rw, test_mt)
                  repeated with word dropout (seeded)
   fit-1m         the same with 1,000,000 sentences
@@ -21,8 +26,10 @@ Tasks (each in a fresh process, measured by GNU time for that child alone):
                  core; criterion's mean), run right after it
 scikit-learn's times are of the work itself (the script times fit / transform+predict inside
 the child; Python start-up, imports and CSV reading are not counted); tonetrack's are the
-whole command. Wall time is the median of N runs (--runs-small for NewsMTSC, --runs-big for
-the larger tasks); peak RSS the largest over the runs.
+whole command (CSV reading, process start-up and writing the model file counted), except in
+fit-newsmtsc-lib and score-newsmtsc, which time the same work as scikit-learn's side.
+Wall time is the median of N runs (--runs-small for NewsMTSC, --runs-big for the larger
+tasks), the fit runs of the two tools taking turns; peak RSS the largest over the runs.
 
 Usage (repository root; builds the release binary if missing, pip-installs scikit-learn if
 missing):
@@ -46,7 +53,8 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSMTSC = os.path.join(REPO, "..", "shared", "data", "newsmtsc")
 TONETRACK = os.path.join(REPO, "target", "release", "tonetrack")
-TASKS = ["fit-newsmtsc", "fit-200k", "fit-1m", "predict-1m", "score-newsmtsc"]
+TASKS = ["fit-newsmtsc", "fit-newsmtsc-lib", "fit-200k", "fit-1m", "predict-1m",
+         "score-newsmtsc"]
 BIG = {"fit-1m", "predict-1m"}
 
 SKLEARN_FIT = r"""
@@ -156,12 +164,33 @@ def make_corpus(path, n, seed, dropout):
 
 def median_runs(runs, fn):
     """Runs `fn` `runs` times; median seconds, every run's seconds, max RSS, last extra."""
-    seconds, rss, extra = [], 0.0, None
+    return alternating_runs(runs, fn)[0]
+
+
+def alternating_runs(runs, *fns):
+    """Runs each of `fns` `runs` times, taking turns (a, b, a, b, ...), so that both see the
+    same load on a shared machine; for each, what `median_runs` returns."""
+    results = [([], 0.0, None) for _ in fns]
     for _ in range(runs):
-        s, r, extra = fn()
-        seconds.append(s)
-        rss = max(rss, r)
-    return statistics.median(seconds), seconds, rss, extra
+        for k, fn in enumerate(fns):
+            s, r, extra = fn()
+            seconds, rss, _ = results[k]
+            results[k] = (seconds + [s], max(rss, r), extra)
+    return [(statistics.median(seconds), seconds, rss, extra)
+            for seconds, rss, extra in results]
+
+
+def run_criterion(bench, name):
+    """Output of `cargo bench --bench BENCH -- NAME` (criterion prints on both streams)."""
+    out = subprocess.run(["cargo", "bench", "--bench", bench, "--", "--noplot", name],
+                         cwd=REPO, capture_output=True, text=True, check=True)
+    return out.stdout + out.stderr
+
+
+def criterion_mean_seconds(output):
+    """Criterion's mean time per iteration (the middle of `time: [low mean high]`)."""
+    value, unit = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+)", output).groups()
+    return float(value) * {"s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}[unit]
 
 
 def main():
@@ -240,11 +269,21 @@ def main():
             return run
 
         for task in tasks:
-            runs = args.runs_small if task == "fit-newsmtsc" else args.runs_big
-            if task.startswith("fit-"):
+            runs = args.runs_small if task.startswith("fit-newsmtsc") else args.runs_big
+            if task == "fit-newsmtsc-lib":
+                def tt_fit():
+                    bench = run_criterion("train", "train/newsmtsc")
+                    return criterion_mean_seconds(bench), 0.0, None
+
+                sk = median_runs(runs, sklearn_fit(train_csv))
+                tt = median_runs(1, tt_fit)
+                notes.append(
+                    f"{task}: text in memory to fitted model; scikit-learn fit_transform + fit "
+                    f"(median of {runs}), tonetrack `train/newsmtsc` on 2 threads (criterion, "
+                    "mean of its samples)")
+            elif task.startswith("fit-"):
                 data = train_csv if task == "fit-newsmtsc" else corpus[task[4:]]
-                sk = median_runs(runs, sklearn_fit(data))
-                tt = median_runs(runs, tonetrack_train(data, model))
+                sk, tt = alternating_runs(runs, sklearn_fit(data), tonetrack_train(data, model))
                 notes.append(f"{task}: scikit-learn {sk[3]}; tonetrack {tt[3]}")
             elif task == "score-newsmtsc":
                 def sk_score():
@@ -256,11 +295,7 @@ def main():
                 def tt_score():
                     # criterion's throughput of `score/probabilities/rayon` (text -> analyzer ->
                     # TF-IDF row -> probabilities, both cores), turned into seconds per pass.
-                    bench = subprocess.run(
-                        ["cargo", "bench", "--bench", "score", "--", "--noplot",
-                         "score/probabilities/rayon"],
-                        cwd=REPO, capture_output=True, text=True, check=True)
-                    bench = bench.stdout + bench.stderr
+                    bench = run_criterion("score", "score/probabilities/rayon")
                     n_bytes = int(re.search(r"(\d+) bytes", bench).group(1))
                     mib_s = float(re.search(r"thrpt:\s+\[\S+ \S+ (\S+) MiB/s", bench).group(1))
                     return n_bytes / (mib_s * 2**20), 0.0, n_bytes

@@ -9,50 +9,14 @@
 //! Run: `cargo bench --bench score -- --warm-up-time 1 --measurement-time 5`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use tonetrack::model::train::{CChoice, Examples, TrainParams};
+use tonetrack::model::train::Examples;
 use tonetrack::score::predict_batch;
-use tonetrack::text::{AnalyzerConfig, Tokenizer};
 
-const TRAIN_CSV: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/newsmtsc/train.csv"
-);
-
-fn read_newsmtsc() -> Option<(Vec<String>, Vec<String>)> {
-    let mut reader = csv::Reader::from_path(TRAIN_CSV).ok()?;
-    let headers = reader.headers().ok()?.clone();
-    let text = headers.iter().position(|h| h == "text")?;
-    let label = headers.iter().position(|h| h == "label")?;
-    let (mut texts, mut labels) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = record.ok()?;
-        texts.push(record.get(text)?.to_string());
-        labels.push(record.get(label)?.to_string());
-    }
-    Some((texts, labels))
-}
-
-/// scikit-learn's `TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)` +
-/// `LogisticRegression(C=3)`, as `tonetrack train --tokenizer sklearn --keep-stop-words
-/// --no-stem --c 3`.
-fn sklearn_equivalent_params() -> TrainParams {
-    TrainParams {
-        analyzer: AnalyzerConfig {
-            tokenizer: Tokenizer::Sklearn,
-            stop_words: false,
-            stem: false,
-            ..AnalyzerConfig::default()
-        },
-        min_df: 2,
-        sublinear_tf: true,
-        c: CChoice::Fixed(3.0),
-        max_iterations: 1000,
-        ..TrainParams::default()
-    }
-}
+mod common;
+use common::{newsmtsc_train, sklearn_equivalent_params, TRAIN_CSV};
 
 fn score(c: &mut Criterion) {
-    let Some((texts, labels)) = read_newsmtsc() else {
+    let Some((texts, labels)) = newsmtsc_train() else {
         eprintln!("skipping score bench: {TRAIN_CSV} is absent or unreadable");
         return;
     };

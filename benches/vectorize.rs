@@ -11,26 +11,16 @@ use rayon::prelude::*;
 use tonetrack::features::{TermCorpus, VectorizerParams};
 use tonetrack::text::{Analyzer, AnalyzerConfig};
 
-fn sentences() -> Vec<String> {
-    let csv_path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/newsmtsc/train.csv"
-    );
-    let Ok(mut reader) = csv::Reader::from_path(csv_path) else {
-        return Vec::new();
-    };
-    reader
-        .records()
-        .filter_map(|r| r.ok().and_then(|r| r.get(1).map(str::to_owned)))
-        .collect()
-}
+mod common;
 
 fn vectorize(c: &mut Criterion) {
-    let texts = sentences();
-    if texts.is_empty() {
-        eprintln!("skipping vectorize bench: no NewsMTSC sentences");
+    let Some((texts, _)) = common::newsmtsc_train() else {
+        eprintln!(
+            "skipping vectorize bench: {} is absent or unreadable",
+            common::TRAIN_CSV
+        );
         return;
-    }
+    };
     let bytes: usize = texts.iter().map(String::len).sum();
     let analyzer = Analyzer::new(AnalyzerConfig::default()).expect("valid config");
     let docs: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();

@@ -206,16 +206,12 @@ impl History {
             self.oldest = (self.oldest + 1) % m;
             slot
         };
-        sweep2(&mut self.s[slot], x_new, x, None, |_, a, b| a - b);
-        let ys = sweep2(
-            &mut self.y[slot],
-            grad_new,
-            grad,
-            Some(&self.s[slot]),
-            |_, a, b| a - b,
+        let (ys, yy) = differences(
+            (&mut self.s[slot], x_new, x),
+            (&mut self.y[slot], grad_new, grad),
         );
         self.rho[slot] = 1.0 / ys;
-        self.yy[slot] = dot(&self.y[slot], &self.y[slot]);
+        self.yy[slot] = yy;
     }
 
     /// The search direction `−H∇` by the two-loop recursion, written into `out`.
@@ -593,6 +589,41 @@ fn sweep2(
         .map(|(block, out)| partial(block, out))
         .collect();
     partials.iter().sum()
+}
+
+/// `s = x_new − x` and `y = grad_new − grad` in one parallel sweep, with `sᵀy` and `yᵀy`
+/// (summed over the blocks of [`sweep`] as [`dot`] sums them, so the sums are the same bits).
+fn differences(
+    (s, x_new, x): (&mut [f64], &[f64], &[f64]),
+    (y, grad_new, grad): (&mut [f64], &[f64], &[f64]),
+) -> (f64, f64) {
+    let partial = |block: usize, s: &mut [f64], y: &mut [f64]| -> (f64, f64) {
+        let range = block * BLOCK..block * BLOCK + s.len();
+        for ((si, a), b) in s
+            .iter_mut()
+            .zip(&x_new[range.clone()])
+            .zip(&x[range.clone()])
+        {
+            *si = a - b;
+        }
+        for ((yi, a), b) in y.iter_mut().zip(&grad_new[range.clone()]).zip(&grad[range]) {
+            *yi = a - b;
+        }
+        (dot(s, y), dot(y, y))
+    };
+    if s.len() <= BLOCK {
+        return partial(0, s, y);
+    }
+    let partials: Vec<(f64, f64)> = s
+        .par_chunks_mut(BLOCK)
+        .zip(y.par_chunks_mut(BLOCK))
+        .enumerate()
+        .map(|(block, (s, y))| partial(block, s, y))
+        .collect();
+    (
+        partials.iter().map(|p| p.0).sum(),
+        partials.iter().map(|p| p.1).sum(),
+    )
 }
 
 /// `aᵀb` over blocks as in [`sweep`]. Within a block, sixteen running sums: with four, each

@@ -437,6 +437,7 @@ fn csr_row(x: &Csr, i: usize) -> (&[u32], &[f64]) {
 /// with one `exp` per class: the probabilities and the log-partition share the same terms.
 /// Decision values that are not finite give NaN probabilities and a log-partition that is
 /// not finite, which the optimizer refuses.
+#[inline(always)]
 fn softmax_in_place(z: &mut [f64]) -> f64 {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
@@ -549,18 +550,18 @@ impl<'a> Objective<'a> {
             .enumerate()
             .for_each(|(task, g)| {
                 let start = task * PARAMS_PER_TASK;
-                for (offset, gp) in g.iter_mut().enumerate() {
-                    let p = start + offset;
-                    // The L2 penalty's gradient αW; the intercepts are not penalised.
-                    let mut sum = if p < n_weights {
-                        self.alpha * w[p]
-                    } else {
-                        0.0
-                    };
-                    for block in 0..self.blocks {
-                        sum += block_gradients[block * n_params + p];
+                // The L2 penalty's gradient αW; the intercepts are not penalised.
+                let penalised = n_weights.saturating_sub(start).min(g.len());
+                let (g_weights, g_intercepts) = g.split_at_mut(penalised);
+                for (gp, wp) in g_weights.iter_mut().zip(&w[start..]) {
+                    *gp = self.alpha * wp;
+                }
+                g_intercepts.fill(0.0);
+                // Then the blocks in order, a whole slice at a time (the loop vectorises).
+                for block in block_gradients.chunks_exact(n_params) {
+                    for (gp, bp) in g.iter_mut().zip(&block[start..]) {
+                        *gp += bp;
                     }
-                    *gp = sum;
                 }
             });
 
@@ -653,6 +654,10 @@ impl<'a> Objective<'a> {
 
     /// Turns row `i`'s decision values `z` into its weighted residual `sᵢ(softmax(zᵢ) − eᵢ)`
     /// and returns its loss term `sᵢ(lse(zᵢ) − zᵢ,yᵢ)`.
+    ///
+    /// Inlined, so that in [`accumulate`](Self::accumulate) the loops over a fixed number of
+    /// classes unroll (about 400 instructions per row without, 3 `exp` and a `ln` included).
+    #[inline(always)]
     fn residual(&self, i: usize, z: &mut [f64]) -> f64 {
         let s = self.sample_weight.map_or(1.0, |sw| sw[i]);
         let label = self.y[i];
