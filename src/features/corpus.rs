@@ -11,10 +11,11 @@ use rustc_hash::FxBuildHasher;
 
 use crate::text::Analyzer;
 
-/// Documents analyzed per rayon task: large enough that the per-block term table pays off
-/// (news text repeats its words), small enough to spread over the cores. Fixed, so the ids do
-/// not depend on the number of threads.
-const BLOCK: usize = 2048;
+/// Documents analyzed per rayon task, at most: large enough that the per-block term table
+/// pays off (news text repeats its words), small enough to spread over the cores.
+const MAX_BLOCK: usize = 2048;
+/// Documents per task, at least, on small inputs (which are cut into a few blocks per thread).
+const MIN_BLOCK: usize = 256;
 
 /// Analyzed documents: the term ids of document `i` are `ids[indptr[i]..indptr[i + 1]]`, in
 /// the order [`Analyzer::for_each_term`] emits them; `terms` holds the term of each id.
@@ -150,16 +151,20 @@ impl TermCorpus {
             indptr: vec![0],
             ids: Vec::new(),
         };
-        // The grouping does not change the ids (blocks are merged in order either way), so
-        // it may follow the number of threads.
-        let group = BLOCK * rayon::current_num_threads().max(1);
+        // Neither the blocks nor their grouping change the ids (blocks are merged in order,
+        // so ids follow the first occurrences either way), so both may follow the number of
+        // threads. A few blocks per thread: the merge of a group overlaps the analysis of the
+        // next, and the last merge, which nothing overlaps, stays small.
+        let threads = rayon::current_num_threads().max(1);
+        let block = (texts.len() / (4 * threads)).clamp(MIN_BLOCK, MAX_BLOCK);
+        let group = block * threads;
         let mut analyzed: Vec<Block> = Vec::new();
         for texts in texts.chunks(group) {
             let pending = std::mem::take(&mut analyzed);
             let (next, ()) = rayon::join(
                 || {
                     texts
-                        .par_chunks(BLOCK)
+                        .par_chunks(block)
                         .map(|chunk| Block::analyze(analyzer, chunk))
                         .collect()
                 },
