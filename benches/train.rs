@@ -16,7 +16,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use tonetrack::features::{TermCorpus, VectorizerParams};
 use tonetrack::model::logistic::LogisticParams;
-use tonetrack::model::train::Examples;
+use tonetrack::model::train::{CChoice, Examples};
 use tonetrack::text::Analyzer;
 
 mod common;
@@ -36,8 +36,9 @@ fn bench_fit(c: &mut Criterion) {
     let all: Vec<usize> = (0..texts.len()).collect();
     let vectorizer_params = VectorizerParams {
         min_df: params.min_df,
+        max_df: params.max_df,
+        max_features: params.max_features,
         sublinear_tf: params.sublinear_tf,
-        ..VectorizerParams::default()
     };
     let (vectorizer, columns) = vectorizer_params
         .fit_corpus(&corpus, &all)
@@ -51,8 +52,11 @@ fn bench_fit(c: &mut Criterion) {
         .map(|l| classes.binary_search(l).expect("a known label"))
         .collect();
     // As `train` sets them: the tolerance is per training row.
+    let CChoice::Fixed(inverse_penalty) = params.c else {
+        unreachable!("the compared settings fix C")
+    };
     let logistic = LogisticParams {
-        c: 3.0,
+        c: inverse_penalty,
         max_iterations: params.max_iterations,
         gradient_tolerance: params.gradient_tolerance * texts.len() as f64,
     }
@@ -60,7 +64,7 @@ fn bench_fit(c: &mut Criterion) {
     .expect("valid parameters");
     let model = logistic.fit(&x, &y, classes.len(), None).expect("fit");
     eprintln!(
-        "train bench: {} rows × {} features, {} non-zeros; C = 3: {} iterations, converged: {}",
+        "train bench: {} rows × {} features, {} non-zeros; C = {inverse_penalty}: {} iterations, converged: {}",
         x.rows(),
         x.cols(),
         x.nnz(),

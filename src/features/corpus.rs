@@ -11,10 +11,12 @@ use rustc_hash::FxBuildHasher;
 
 use crate::text::Analyzer;
 
-/// Documents analyzed per rayon task, at most: large enough that the per-block term table
-/// pays off (news text repeats its words), small enough to spread over the cores.
+/// Documents analyzed per rayon task: about four blocks per thread, of this many documents at
+/// most (large enough that the per-block term table pays off, as news text repeats its words;
+/// a large input is many blocks)...
 const MAX_BLOCK: usize = 2048;
-/// Documents per task, at least, on small inputs (which are cut into a few blocks per thread).
+/// ... and of this many at least: below it, a block's term table and its merge cost more than
+/// spreading the work saves (an input of fewer documents is one block).
 const MIN_BLOCK: usize = 256;
 
 /// Analyzed documents: the term ids of document `i` are `ids[indptr[i]..indptr[i + 1]]`, in
@@ -153,8 +155,8 @@ impl TermCorpus {
         };
         // Neither the blocks nor their grouping change the ids (blocks are merged in order,
         // so ids follow the first occurrences either way), so both may follow the number of
-        // threads. A few blocks per thread: the merge of a group overlaps the analysis of the
-        // next, and the last merge, which nothing overlaps, stays small.
+        // threads. Several blocks per thread: the merge of a group overlaps the analysis of
+        // the next, and the last merge, which nothing overlaps, stays small.
         let threads = rayon::current_num_threads().max(1);
         let block = (texts.len() / (4 * threads)).clamp(MIN_BLOCK, MAX_BLOCK);
         let group = block * threads;

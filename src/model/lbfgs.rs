@@ -5,13 +5,15 @@
 //! initial scaling `γ = sᵀy / yᵀy`, the same line search started at step 1 with the same
 //! constants (`c₁ = 1e-4`, `c₂ = 0.9`, relative width `1e-10`, smallest step `√ε`), the same
 //! step selection (`cstep`, ported from MINPACK through argmin), and the best parameters seen
-//! kept. What differs is only the arithmetic's bookkeeping. argmin's generic vector traits
-//! return a new vector for every operation, so each iteration allocated and copied about forty
-//! vectors of all the parameters; on a 40,000-feature, 3-class TF-IDF problem that was half of
-//! the training time. Here the history lives in preallocated buffers and every operation
-//! writes in place. The `tests` module checks the iterates against argmin itself.
+//! kept. Apart from the differences listed below, what differs is only the arithmetic's
+//! bookkeeping. argmin's generic vector traits return a new vector for every operation, so
+//! each iteration allocated and copied about forty vectors of all the parameters; on a
+//! 40,000-feature, 3-class TF-IDF problem that was half of the training time. Here the
+//! history lives in preallocated buffers and every operation writes in place. The `tests`
+//! module checks the iterates against argmin itself.
 //!
-//! Two things differ from argmin, both as in scipy's L-BFGS-B (which scikit-learn uses):
+//! Three things differ from argmin, the first two as in scipy's L-BFGS-B (which
+//! scikit-learn uses):
 //! - The first step, which has no curvature pairs to scale it, is of unit length: the search
 //!   direction is `−∇/‖∇‖` rather than `−∇`. argmin's first trial point is `−∇` itself, so its
 //!   first step grows with the scale of the objective. linfa's objective is a sum over the
@@ -22,6 +24,15 @@
 //! - The gradient test is on the largest absolute entry (scipy's `pgtol`, which
 //!   scikit-learn's `tol` is) rather than the L2 norm, so that a tolerance means what it means
 //!   in scikit-learn.
+//! - A trial step whose value or slope is not finite ends the line search (and L-BFGS, with
+//!   the best parameters so far). argmin goes on, and after a NaN its search never ends.
+//!
+//! Where argmin's line search departs from MINPACK's `dcsrch` (and so from scipy's), this
+//! follows argmin, since the tests check the iterates against it: in stage 1 the modified
+//! function is used when `f ≤ f(stp)` (MINPACK compares with `f(stx)`), and after a stage-1
+//! step the ends of the interval keep their old values and slopes shifted back by the
+//! modification, where MINPACK takes the ones the step selection returns. Neither changes what
+//! the search converges to; they can change which steps it tries.
 
 use rayon::prelude::*;
 
@@ -297,8 +308,8 @@ impl LineSearch {
 
     /// Runs the search; `evaluate(step)` returns the value and directional derivative at
     /// `step`. Returns the value at the accepted step (the last one evaluated), or `None` when
-    /// the direction is not a descent direction or the step selection meets a non-finite
-    /// number.
+    /// the direction is not a descent direction, a trial step gives a value or derivative that
+    /// is not finite, or the step selection meets a non-finite number.
     fn run(&self, mut evaluate: impl FnMut(f64) -> (f64, f64)) -> Option<f64> {
         let (finit, dginit) = (self.finit, self.dginit);
         if dginit >= 0.0 || dginit.is_nan() {
@@ -332,6 +343,12 @@ impl LineSearch {
             }
 
             let (f, dg) = evaluate(stp.x);
+            // argmin goes on after a NaN: every comparison below is then false, the step
+            // grows without end and the search never stops. Give up instead; the caller keeps
+            // the best parameters so far.
+            if !(f.is_finite() && dg.is_finite()) {
+                return None;
+            }
             let ftest1 = finit + stp.x * dgtest;
             let done = ((brackt && (stp.x <= stmin || stp.x >= stmax)) || infoc == 0)
                 || ((stp.x - stpmax).abs() < f64::EPSILON && f <= ftest1 && dg <= dgtest)
@@ -890,6 +907,38 @@ mod tests {
             })
         };
         assert_eq!(run(&one), run(&three));
+    }
+
+    #[test]
+    fn stops_when_a_trial_step_is_not_finite() {
+        // (x − 10)² where x < 2 and NaN beyond (as an overflowing objective gives): the first
+        // unit step reaches x = 1, the second step's trial point x = 10 is NaN.
+        let mut evaluations = 0;
+        let settings = LbfgsSettings {
+            memory: 10,
+            max_iterations: 100,
+            gradient_tolerance: 1e-9,
+        };
+        let minimum = minimize(
+            |x, grad| {
+                evaluations += 1;
+                // So that a regression fails instead of hanging the test.
+                assert!(evaluations < 1000, "the line search does not stop");
+                if x[0] >= 2.0 {
+                    grad[0] = f64::NAN;
+                    return f64::NAN;
+                }
+                grad[0] = 2.0 * (x[0] - 10.0);
+                (x[0] - 10.0).powi(2)
+            },
+            vec![0.0],
+            settings,
+        )
+        .expect("finite at the start");
+        assert!(evaluations < 10, "{evaluations} evaluations");
+        assert!(!minimum.converged);
+        assert_eq!(minimum.param, [1.0]);
+        assert_eq!(minimum.loss, 81.0);
     }
 
     #[test]

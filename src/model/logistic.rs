@@ -65,7 +65,7 @@ pub struct LogisticParams {
     pub c: f64,
     /// Maximum number of L-BFGS iterations.
     pub max_iterations: u64,
-    /// L-BFGS stops once the gradient's L2 norm is below this.
+    /// L-BFGS stops once every gradient entry is within `±gradient_tolerance`.
     pub gradient_tolerance: f64,
 }
 
@@ -133,7 +133,7 @@ impl ValidLogisticParams {
         self.max_iterations
     }
 
-    /// Gradient-norm tolerance of L-BFGS.
+    /// Gradient tolerance of L-BFGS (on the largest absolute entry).
     pub fn gradient_tolerance(&self) -> f64 {
         self.gradient_tolerance
     }
@@ -265,8 +265,9 @@ impl LogisticModel {
         self.iterations
     }
 
-    /// Whether L-BFGS stopped because it converged (gradient norm below the tolerance, or a
-    /// cost that no longer changes) rather than on the iteration limit or a failed line search.
+    /// Whether L-BFGS stopped because it converged (every gradient entry within the
+    /// tolerance, or a cost that no longer changes, which includes a line search that ends
+    /// where it started) rather than on the iteration limit or a failed line search.
     pub fn converged(&self) -> bool {
         self.converged
     }
@@ -656,7 +657,8 @@ impl<'a> Objective<'a> {
     /// and returns its loss term `sᵢ(lse(zᵢ) − zᵢ,yᵢ)`.
     ///
     /// Inlined, so that in [`accumulate`](Self::accumulate) the loops over a fixed number of
-    /// classes unroll (about 400 instructions per row without, 3 `exp` and a `ln` included).
+    /// classes unroll (with 3 classes, about 400 instructions per row without, its 3 `exp` and
+    /// `ln` included).
     #[inline(always)]
     fn residual(&self, i: usize, z: &mut [f64]) -> f64 {
         let s = self.sample_weight.map_or(1.0, |sw| sw[i]);

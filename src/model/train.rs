@@ -58,8 +58,8 @@ pub struct TrainParams {
     pub class_weight: ClassWeight,
     pub seed: u64,
     pub max_iterations: u64,
-    /// L-BFGS stops when the gradient norm per training row falls below this (scikit-learn's
-    /// `tol`).
+    /// L-BFGS stops when every gradient entry, per training row, is within `±` this
+    /// (scikit-learn's `tol`).
     pub gradient_tolerance: f64,
 }
 
