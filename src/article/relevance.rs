@@ -10,10 +10,6 @@
 //! 4. a quote that names nothing takes its subject from the attribution sentence: relevant
 //!    unless that sentence is about one side and a third country (Pompeo on Iran).
 
-use std::sync::LazyLock;
-
-use rustc_hash::FxHashMap;
-
 pub use super::speakers::Side;
 use super::tokens::{tokenize, Text, Tok};
 
@@ -127,38 +123,43 @@ pub(crate) struct Found {
     coercion: bool,
 }
 
-const US: u8 = 1;
-const RU: u8 = 1 << 1;
-const US_LEADER: u8 = 1 << 2;
-const RU_LEADER: u8 = 1 << 3;
-const THIRD: u8 = 1 << 4;
-const RELATION: u8 = 1 << 5;
-const COERCION: u8 = 1 << 6;
+// Flags of the lexicon (`tokens::Tok::flags`), above the attribution lists' bits.
+const US: u32 = 1 << 8;
+const RU: u32 = 1 << 9;
+const US_LEADER: u32 = 1 << 10;
+const RU_LEADER: u32 = 1 << 11;
+const THIRD: u32 = 1 << 12;
+const RELATION: u32 = 1 << 13;
+const COERCION: u32 = 1 << 14;
 /// First word of a phrase in `PAIR_PHRASES`.
-const PHRASE: u8 = 1 << 7;
+const PHRASE: u32 = 1 << 15;
 
-/// All lists in one map: one lookup per word.
-static WORDS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut m: FxHashMap<&'static str, u8> = FxHashMap::default();
-    let lists: [(&[&'static str], u8); 7] = [
-        (US_WORDS, US),
-        (RU_WORDS, RU),
-        (US_LEADERS, US_LEADER),
-        (RU_LEADERS, RU_LEADER),
-        (THIRD_WORDS, THIRD),
-        (RELATION_WORDS, RELATION),
-        (COERCION_WORDS, COERCION),
-    ];
-    for (list, flag) in lists {
-        for w in list {
-            *m.entry(*w).or_insert(0) |= flag;
-        }
-    }
-    for phrase in PAIR_PHRASES {
-        *m.entry(phrase[0]).or_insert(0) |= PHRASE;
-    }
-    m
-});
+/// The first words of `PAIR_PHRASES`, as a list for the lexicon.
+const PHRASE_HEADS: &[&str] = &[
+    "two",
+    "both",
+    "our",
+    "nuclear",
+    "exchange",
+    "strategic",
+    "arms",
+    "white",
+    "state",
+    "united",
+];
+
+/// The mention lists and their flags: the tokenizer's lexicon holds them, so that each
+/// token costs one lookup for all word lists.
+pub(crate) const MENTION_LISTS: [(&[&str], u32); 8] = [
+    (US_WORDS, US),
+    (RU_WORDS, RU),
+    (US_LEADERS, US_LEADER),
+    (RU_LEADERS, RU_LEADER),
+    (THIRD_WORDS, THIRD),
+    (RELATION_WORDS, RELATION),
+    (COERCION_WORDS, COERCION),
+    (PHRASE_HEADS, PHRASE),
+];
 
 /// Scans tokens of `text` (their offsets index it); `leaders` counts leaders' names as sides.
 pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
@@ -168,7 +169,7 @@ pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
             continue;
         }
         let w = &*t.norm;
-        let flags = WORDS.get(w).copied().unwrap_or(0);
+        let flags = t.flags;
         // "US" in capitals is the country; "us" is the pronoun.
         let us_caps = w == "us" && &text[t.start..t.end] == "US";
         f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
@@ -243,6 +244,16 @@ pub(crate) fn rule(quote: &str, q: Found, context: impl FnOnce() -> Found, speak
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phrase_heads_are_the_phrases_first_words() {
+        let mut firsts: Vec<&str> = PAIR_PHRASES.iter().map(|p| p[0]).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut heads = PHRASE_HEADS.to_vec();
+        heads.sort_unstable();
+        assert_eq!(firsts, heads);
+    }
 
     #[test]
     fn rule_cases() {
