@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
+
 use super::quotes::Span;
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
@@ -177,34 +179,81 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
 }
 
 /// Letters and digits lower-cased, words separated by single spaces: the form in which a
-/// headline quotation is looked for among the body's.
-fn comparable(s: &str) -> String {
+/// headline quotation is looked for among the body's (as bytes: it is only searched).
+fn comparable(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    push_comparable(&mut out, s);
+    out
+}
+
+/// Appends [`comparable`]`(s)` to `out`.
+fn push_comparable(out: &mut Vec<u8>, s: &str) {
     // `str::to_lowercase` lowers each character on its own except Σ (final sigma).
     if s.contains('Σ') {
-        return s
+        let lowered = s
             .chars()
             .filter(|c| c.is_alphanumeric() || c.is_whitespace())
             .collect::<String>()
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+            .to_lowercase();
+        let words: Vec<&str> = lowered.split_whitespace().collect();
+        out.extend_from_slice(words.join(" ").as_bytes());
+        return;
     }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+    let base = out.len();
+    out.reserve(s.len());
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII bytes, nearly all of the text, are folded by table without decoding.
+        let c = if b.is_ascii() {
+            i += 1;
+            match ASCII_FOLD[usize::from(b)] {
+                0 => continue,
+                b' ' => ' ',
+                lower => {
+                    out.push(lower);
+                    continue;
+                }
+            }
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+                continue;
+            }
+            c
+        };
+        if c.is_whitespace() && out.len() > base && out.last() != Some(&b' ') {
+            out.push(b' ');
         }
     }
-    if out.ends_with(' ') {
+    if out.len() > base && out.last() == Some(&b' ') {
         out.pop();
     }
-    out
 }
+
+/// [`comparable`] of each ASCII byte: letters and digits lower-cased, whitespace as a space,
+/// anything else 0 (dropped).
+static ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        } else if c == b' ' || (c >= 0x09 && c <= 0x0d) {
+            // `char::is_whitespace` on ASCII.
+            t[b] = b' ';
+        }
+        b += 1;
+    }
+    t
+};
 
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
@@ -934,16 +983,19 @@ pub(crate) fn attribute(
 
     // Headline quotations that echo a body quotation are not separate quotations.
     // The body's quotations, one a line, searched once per headline quotation.
-    let body: String = if work.iter().any(|w| w.keep && w.headline) {
-        work.iter()
-            .filter(|w| !w.headline)
-            .map(|w| comparable(&w.text))
-            .collect::<Vec<_>>()
-            .join("\n")
+    let body: Vec<u8> = if work.iter().any(|w| w.keep && w.headline) {
+        let mut body = Vec::new();
+        for w in work.iter().filter(|w| !w.headline) {
+            push_comparable(&mut body, &w.text);
+            body.push(b'\n');
+        }
+        body
     } else {
-        String::new()
+        Vec::new()
     };
-
+    // Whether each headline quotation (comparable form) echoes the body: a headline
+    // repeated in subheadings is searched once.
+    let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
     let mut out = Vec::new();
     // One token buffer for all the quotations' relevance scans.
     let mut quote_toks: Vec<Tok> = Vec::new();
@@ -954,7 +1006,18 @@ pub(crate) fn attribute(
         let qtext = w.text;
         if w.headline {
             let n = comparable(&qtext);
-            if n.is_empty() || memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some() {
+            if n.is_empty() {
+                continue;
+            }
+            let echo = match echoes.get(&n) {
+                Some(&echo) => echo,
+                None => {
+                    let echo = memchr::memmem::find(&body, &n).is_some();
+                    echoes.insert(n, echo);
+                    echo
+                }
+            };
+            if echo {
                 continue;
             }
         }
@@ -984,6 +1047,17 @@ pub(crate) fn attribute(
 #[cfg(test)]
 mod tests {
     use crate::article::Reader;
+
+    #[test]
+    fn comparable_folds_case_punctuation_and_spaces() {
+        let c = |s: &str| String::from_utf8(super::comparable(s)).expect("UTF-8");
+        assert_eq!(
+            c(" U.S.-Russian  “Détente”, İ\u{a0}now! "),
+            "usrussian détente i\u{307} now"
+        );
+        assert_eq!(c("ΟΔΟΣ Σ"), "οδος σ");
+        assert_eq!(c(" , "), "");
+    }
 
     /// (quote text, speaker) pairs read from `text`.
     fn read(text: &str) -> Vec<(String, Option<String>)> {

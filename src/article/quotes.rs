@@ -42,14 +42,86 @@ impl Span {
     pub fn text(&self, text: &str) -> String {
         let mut out = String::with_capacity(self.segments.iter().map(|r| r.len()).sum());
         for seg in &self.segments {
-            for word in text[seg.clone()].split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(word);
-            }
+            push_words(&mut out, &text[seg.clone()]);
         }
         out
+    }
+}
+
+/// Length of the whitespace character at byte `i` of `s` (a character boundary or a
+/// continuation byte), 0 when there is none there.
+fn whitespace_len(s: &str, i: usize) -> usize {
+    match s.as_bytes()[i] {
+        b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+        // A continuation byte never starts a character.
+        0x80..=0xBF => 0,
+        _ => s[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+    }
+}
+
+/// True for the bytes that can start a whitespace character: ASCII whitespace (and the
+/// control bytes below it) and the lead bytes of non-ASCII characters.
+fn may_start_space(b: u8) -> bool {
+    b <= b' ' || b >= 0xC0
+}
+
+/// True when `s` is already its words joined by single spaces: no whitespace at either end,
+/// none but single ASCII spaces inside. Most quotations are.
+fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut prev_space = true; // no space at the start
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            _ if may_start_space(b) && whitespace_len(s, i) > 0 => return false,
+            _ => prev_space = false,
+        }
+    }
+    !prev_space || bytes.is_empty()
+}
+
+/// Appends the whitespace-separated words of `s` to `out`, each after a single space unless
+/// `out` is empty: `split_whitespace` joined by spaces, without decoding every character.
+fn push_words(out: &mut String, s: &str) {
+    if is_collapsed(s) {
+        if !s.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(s);
+        }
+        return;
+    }
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let w = whitespace_len(s, i);
+        if w > 0 {
+            i += w;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            let rest = &bytes[i..];
+            i += rest
+                .iter()
+                .position(|&b| may_start_space(b))
+                .unwrap_or(rest.len());
+            if i >= bytes.len() || whitespace_len(s, i) > 0 {
+                break;
+            }
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&s[start..i]);
     }
 }
 
@@ -441,6 +513,26 @@ mod tests {
         );
         let t = "“Yes — it was hard — but we did it,” he said.";
         assert_eq!(texts(t), ["Yes — it was hard — but we did it,"]);
+    }
+
+    #[test]
+    fn push_words_is_split_whitespace_joined() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a  b ",
+            "a\u{a0}b",
+            "a\u{b}b\tc\n",
+            "we’re\u{2003}here\u{3000}",
+            "x \u{85}y",
+        ] {
+            let mut out = String::from("pre");
+            push_words(&mut out, s);
+            let want: Vec<&str> = std::iter::once("pre").chain(s.split_whitespace()).collect();
+            assert_eq!(out, want.join(" "), "{s:?}");
+        }
     }
 
     #[test]
