@@ -218,6 +218,8 @@ pub(crate) struct Person {
     /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
     /// match "she"/"he".
     pub female: bool,
+    /// How many titles `side` and `female` were derived from (titles are only added).
+    derived_from: usize,
 }
 
 /// Common women's first names among public figures in the news (general knowledge, used
@@ -294,8 +296,16 @@ const FEMALE_FIRST_NAMES: &[&str] = &[
 ];
 
 fn is_female(name: &str, titles: &[String]) -> bool {
-    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
-    FEMALE_FIRST_NAMES.contains(&first.as_str())
+    let first = name.split_whitespace().next().unwrap_or("");
+    // The list is lower-case ASCII: an ASCII name is compared without lower-casing it.
+    let listed = if first.is_ascii() {
+        FEMALE_FIRST_NAMES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(first))
+    } else {
+        FEMALE_FIRST_NAMES.contains(&first.to_lowercase().as_str())
+    };
+    listed
         || titles.iter().any(|t| {
             matches!(
                 t.as_str(),
@@ -361,32 +371,60 @@ fn same_surname(a: &str, b: &str) -> bool {
         && la.abs_diff(lb) <= 1
         && la >= 5
         && lb >= 5
-        && strsim::osa_distance(a, b) <= 1
+        && one_edit_apart(a, b)
+}
+
+/// True when one edit turns `a` into `b` (different strings): a character substituted,
+/// inserted or deleted, or two adjacent ones swapped. This is `strsim::osa_distance(a, b)
+/// <= 1` for strings known to differ, without its tables.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let Some(i) = short.iter().zip(long.iter()).position(|(x, y)| x != y) else {
+        // One is a prefix of the other.
+        return long.len() - short.len() <= 1;
+    };
+    if short.len() == long.len() {
+        let substituted = short[i + 1..] == long[i + 1..];
+        let swapped = i + 1 < short.len()
+            && short[i] == long[i + 1]
+            && short[i + 1] == long[i]
+            && short[i + 2..] == long[i + 2..];
+        substituted || swapped
+    } else {
+        long.len() - short.len() == 1 && short[i..] == long[i + 1..]
+    }
 }
 
 fn is_name_word(t: &Tok) -> bool {
     let n = &*t.norm;
-    let letters = n.chars().filter(|c| c.is_alphabetic()).count();
     t.word
         && t.cap
-        && letters > 0
         && !t.has(PLACE)
         && !t.has(STOP)
+        && n.chars().any(char::is_alphabetic)
         && !(n.contains('-') && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
+/// The words of `toks` as printed, possessive endings cut, joined by spaces.
 fn raw_name(text: &str, toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| {
-            let w = &text[t.start..t.end];
-            let w = w
-                .strip_suffix("’s")
-                .or_else(|| w.strip_suffix("'s"))
-                .unwrap_or(w);
-            w.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::new();
+    for (k, t) in toks.iter().enumerate() {
+        let w = &text[t.start..t.end];
+        let w = w
+            .strip_suffix("’s")
+            .or_else(|| w.strip_suffix("'s"))
+            .unwrap_or(w);
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn is_all_caps(text: &str, t: &Tok) -> bool {
@@ -467,8 +505,12 @@ impl People {
         {
             let p = &mut self.persons[i];
             add_titles(&mut p.titles, titles);
-            p.side = side_from_titles(&p.titles);
-            p.female = is_female(&p.name, &p.titles);
+            // Both are functions of the name and the titles: recomputed when titles came.
+            if p.titles.len() != p.derived_from {
+                p.side = side_from_titles(&p.titles);
+                p.female = is_female(&p.name, &p.titles);
+                p.derived_from = p.titles.len();
+            }
             return i;
         }
         let mut unique = Vec::with_capacity(titles.len());
@@ -479,6 +521,7 @@ impl People {
         self.persons.push(Person {
             name: name.to_string(),
             surname: surname.to_string(),
+            derived_from: titles.len(),
             titles,
             side,
             female,
@@ -555,7 +598,7 @@ impl People {
         // Organisations: the run ends in an organisation word, or is a known outlet.
         let last = &run[run.len() - 1];
         let org_like = last.has(ORG)
-            || run.iter().all(|t| is_all_caps(text, t)) && run.len() == 1 && last.has(OUTLET);
+            || run.len() == 1 && last.has(OUTLET) && run.iter().all(|t| is_all_caps(text, t));
         if org_like {
             let first = run.iter().position(|t| !t.has(STOP)).unwrap_or(run.len());
             let name_toks = &run[first..];
@@ -602,7 +645,6 @@ impl People {
                 break;
             }
         }
-        let side_titles = titles.clone();
         // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
         if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
             let seg: Vec<&Tok> = toks[b + 1..]
@@ -622,8 +664,6 @@ impl People {
                         .filter(|t| t.has(TITLE) || t.has(ROLE))
                         .map(|t| t.norm.to_string()),
                 );
-                // Nationality only from the first words (not "director for Russian affairs").
-                let _ = side_titles;
             }
         }
         if name.len() >= 2 {
@@ -812,6 +852,49 @@ mod tests {
             p.describe(&words("u.s. secretary of state"), t.len()),
             Some(pompeo)
         );
+    }
+
+    #[test]
+    fn one_edit_apart_is_osa_distance_one() {
+        let words = [
+            "ushakov",
+            "ushkakov",
+            "ryabkov",
+            "rybakov",
+            "rybakvo",
+            "ryabkvo",
+            "lavrov",
+            "lavrova",
+            "alvrov",
+            "lavorv",
+            "peskov",
+            "pesokv",
+            "zakharova",
+            "zaharova",
+            "zakharov",
+            "biden",
+            "bident",
+            "ibden",
+            "bidne",
+            "bdien",
+            "navalny",
+            "navalnyy",
+            "šojgu",
+            "shoigu",
+            "šojgú",
+            "ab",
+            "ba",
+            "a",
+            "",
+        ];
+        for a in words {
+            for b in words {
+                if a != b {
+                    let want = strsim::osa_distance(a, b) <= 1;
+                    assert_eq!(one_edit_apart(a, b), want, "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]
