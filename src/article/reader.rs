@@ -39,13 +39,16 @@ fn header_line(line: &str) -> Option<(String, &str)> {
 fn lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    // Line ends found with memchr's vectorised search rather than `split_inclusive`.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    for end in ends.chain((!text.ends_with('\n')).then_some(text.len())) {
+        let line = &text[start..end];
         let lead = line.len() - line.trim_start().len();
         let body = line.trim();
         if !body.is_empty() {
             out.push(start + lead..start + lead + body.len());
         }
-        start += line.len();
+        start = end;
     }
     out
 }

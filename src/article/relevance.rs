@@ -11,7 +11,7 @@
 //!    unless that sentence is about one side and a third country (Pompeo on Iran).
 
 pub use super::speakers::Side;
-use super::tokens::{tokenize, Text, Tok};
+use super::tokens::{tokenize, Text, Tok, HYPHEN};
 
 const US_WORDS: &[&str] = &[
     "u.s.",
@@ -174,7 +174,7 @@ pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
         let us_caps = w == "us" && &text[t.start..t.end] == "US";
         f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
         f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
-        if w.contains('-') {
+        if t.has(HYPHEN) {
             f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
             f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
         }

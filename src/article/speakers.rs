@@ -8,8 +8,8 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::tokens::{
-    is_speech_verb, Tok, DIPLOMAT_ROLES, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS, STOP,
-    TITLE,
+    is_speech_verb, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS,
+    STOP, TITLE,
 };
 use crate::{Error, Result};
 
@@ -33,8 +33,11 @@ fn key(name: &str) -> String {
             out.push(' ');
         }
         let word_start = out.len();
-        if w.is_ascii() {
+        if w.is_ascii() && !w.contains('.') {
             // No strings per word for ASCII words (almost every name).
+            out.push_str(w);
+            out[word_start..].make_ascii_lowercase();
+        } else if w.is_ascii() {
             let lower = w
                 .bytes()
                 .filter(|&b| b != b'.')
@@ -173,7 +176,17 @@ impl SpeakerAliases {
 
     /// The one canonical name with this surname, if exactly one exists.
     pub fn by_surname(&self, surname: &str) -> Option<&str> {
-        self.by_surname.get(&key(surname))?.as_deref()
+        // A lower-case ASCII word without dots is its own key (a token's form, usually).
+        let own_key = !surname.is_empty()
+            && surname
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase() && b != b'.');
+        let entry = if own_key {
+            self.by_surname.get(surname)
+        } else {
+            self.by_surname.get(&key(surname))
+        };
+        entry?.as_deref()
     }
 
     /// Number of names (canonical and aliases) known.
@@ -407,7 +420,7 @@ fn is_name_word(t: &Tok) -> bool {
         && !t.has(PLACE)
         && !t.has(STOP)
         && n.chars().any(char::is_alphabetic)
-        && !(n.contains('-') && n.split('-').any(|p| PLACE_WORDS.contains(p)))
+        && !(t.has(HYPHEN) && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
 /// The words of `toks` as printed, possessive endings cut, joined by spaces.

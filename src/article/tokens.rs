@@ -38,6 +38,23 @@ pub(crate) const OUTLET: u32 = 1 << 5;
 pub(crate) const PLACE: u32 = 1 << 6;
 pub(crate) const RELAY: u32 = 1 << 7;
 // Bits 8 to 15 are the relevance lists (`relevance::MENTION_LISTS`).
+/// Words whose reading as speech verbs depends on the context ([`is_speech_verb`]).
+const SPEECH_CONTEXT: u32 = 1 << 16;
+/// Not a list: the word holds a hyphen (U.S.-Russian), set by the tokenizer.
+pub(crate) const HYPHEN: u32 = 1 << 17;
+
+/// The words [`is_speech_verb`] decides on by their neighbours or regardless of
+/// [`SPEECH_VERBS`].
+const SPEECH_CONTEXT_WORDS: &[&str] = &[
+    "pointed",
+    "pointing",
+    "according",
+    "quotes",
+    "cites",
+    "called",
+    "calling",
+    "calls",
+];
 
 /// Every word list in one map, so that a token costs one lookup. Keyed by the word's bytes
 /// packed into a `u128` ([`packed`]): hashing and comparing a key is then a few integer
@@ -57,6 +74,7 @@ static LEXICON: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
     let words = lists
         .iter()
         .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
+        .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(
             relevance::MENTION_LISTS
                 .iter()
@@ -234,6 +252,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
             }
         };
         let mut end = i + first_len;
+        let mut hyphen = false;
         loop {
             // Most words are ASCII letters: step over them a byte at a time.
             let rest = &bytes[end..stop];
@@ -259,6 +278,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                 let after = end + d.len_utf8();
                 if after < stop && char_at(s, after).is_alphanumeric() {
                     ascii &= d.is_ascii();
+                    hyphen |= d == '-';
                     end = after;
                 } else if d == '.' && is_abbrev(&s[i..end]) {
                     end += 1;
@@ -284,15 +304,17 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                 }
             }
         }
-        let raw = &s[i..raw_end];
         // A word with a ’ may be ASCII once "’s" is cut off.
-        let from_lower = ascii || raw.is_ascii();
+        let from_lower = ascii || s[i..raw_end].is_ascii();
         let norm: Cow<'t, str> = if from_lower {
             Cow::Borrowed(&text.lower[i..raw_end])
-        } else if raw.chars().any(char::is_uppercase) {
-            Cow::Owned(raw.to_lowercase())
         } else {
-            Cow::Borrowed(raw)
+            let raw = &s[i..raw_end];
+            if raw.chars().any(char::is_uppercase) {
+                Cow::Owned(raw.to_lowercase())
+            } else {
+                Cow::Borrowed(raw)
+            }
         };
         // Plural possessive: partners’ (the mark right after a word ending in s); ’ starts
         // with byte E2.
@@ -309,7 +331,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
             text.lexicon_flags_at(lexicon, i, raw_end)
         } else {
             lexicon_flags(lexicon, &norm)
-        };
+        } | if hyphen { HYPHEN } else { 0 };
         out.push(Tok {
             start: i,
             end,
@@ -469,7 +491,8 @@ pub(crate) static RELAY_VERBS: LazyLock<HashSet<&'static str>> =
 /// "according to", relay verbs, and nouns that share a verb's form).
 pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    if !t.word {
+    // Every word that can be one is in one of the two lists ("says" and "said" too).
+    if !t.word || !t.has(SPEECH | SPEECH_CONTEXT) {
         return false;
     }
     if t.cap {
@@ -1052,8 +1075,18 @@ mod tests {
         assert!(lists
             .iter()
             .flat_map(|s| s.iter())
+            .chain(SPEECH_CONTEXT_WORDS)
             .chain(relevance_words)
             .all(|w| w.len() <= LEXICON_MAX_LEN));
+    }
+
+    #[test]
+    fn hyphen_flag_is_a_hyphen_in_the_word() {
+        let t = "U.S.-Russian pro-Kremlin -x y- Russia’s-backed a‑b ПРО-Запад";
+        let text = Text::new(t);
+        for tok in tokenize(&text, 0..t.len()).iter().filter(|t| t.word) {
+            assert_eq!(tok.has(HYPHEN), tok.norm.contains('-'), "{:?}", tok.norm);
+        }
     }
 
     #[test]
