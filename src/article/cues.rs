@@ -18,8 +18,8 @@ use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
-    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, RELAY, ROLE,
-    TITLE,
+    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, Tokens, RELAY,
+    ROLE, TITLE,
 };
 
 /// A quotation with its attribution, ready to become a public `Quote`.
@@ -1022,17 +1022,19 @@ pub(crate) fn attribute(
             }
         }
         let who = w.who.or(main);
-        quote_toks.clear();
-        for seg in &m.span.segments {
-            tokenize_into(&source, seg.clone(), &mut quote_toks);
-        }
-        let found = relevance::scan(text, &quote_toks, true);
+        let side = ctx.side(who);
+        let tokens = m
+            .span
+            .segments
+            .iter()
+            .flat_map(|seg| Tokens::new(&source, seg.clone()));
+        let found = relevance::scan_quote(text, tokens, &mut quote_toks, side);
         // The context is only read when the quotation names nothing.
         let context = || -> Found {
             let toks: Vec<Tok> = w.context.concat();
             relevance::scan(text, &toks, false)
         };
-        let relevant = relevance::rule(&qtext, found, context, ctx.side(who));
+        let relevant = relevance::rule(&qtext, found, context, side);
         out.push(Attributed {
             span: m.span,
             text: qtext,

@@ -164,42 +164,93 @@ pub(crate) const MENTION_LISTS: [(&[&str], u32); 8] = [
 /// Scans tokens of `text` (their offsets index it); `leaders` counts leaders' names as sides.
 pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
     let mut f = Found::default();
-    for (i, t) in toks.iter().enumerate() {
-        if !t.word {
-            continue;
+    for i in 0..toks.len() {
+        scan_token(text, toks, i, leaders, &mut f);
+    }
+    f
+}
+
+/// The most words in a phrase of `PAIR_PHRASES`.
+const PHRASE_WORDS_MAX: usize = 3;
+
+/// [`scan`] of a quotation's tokens with `leaders`, reading them from `tokens` (into `buf`)
+/// only until the rule's answer is known: once both sides, the relationship or the
+/// speaker's other side are named, the rest of the quotation cannot change it.
+pub(crate) fn scan_quote<'t>(
+    text: &str,
+    mut tokens: impl Iterator<Item = Tok<'t>>,
+    buf: &mut Vec<Tok<'t>>,
+    speaker: Side,
+) -> Found {
+    buf.clear();
+    let mut f = Found::default();
+    let mut i = 0;
+    loop {
+        // A phrase starting at `i` needs the tokens after it.
+        while buf.len() < i + PHRASE_WORDS_MAX {
+            match tokens.next() {
+                Some(t) => buf.push(t),
+                None => break,
+            }
         }
-        let w = &*t.norm;
-        let flags = t.flags;
-        // "US" in capitals is the country; "us" is the pronoun.
-        let us_caps = w == "us" && &text[t.start..t.end] == "US";
-        f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
-        f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
-        if t.has(HYPHEN) {
-            f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
-            f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
+        if i >= buf.len() {
+            return f;
         }
-        f.third |= flags & THIRD != 0;
-        f.relation |= flags & RELATION != 0;
-        f.coercion |= flags & COERCION != 0;
-        if flags & PHRASE == 0 {
-            continue;
+        scan_token(text, buf, i, true, &mut f);
+        if f.settles(speaker) {
+            return f;
         }
-        for phrase in PAIR_PHRASES {
-            let hit = phrase
-                .iter()
-                .enumerate()
-                .all(|(k, p)| toks.get(i + k).is_some_and(|x| x.norm == *p));
-            if hit {
-                match phrase {
-                    ["white", "house"] | ["state", "department"] | ["united", "states"] => {
-                        f.us = true
-                    }
-                    _ => f.relation = true,
-                }
+        i += 1;
+    }
+}
+
+/// Adds what `toks[i]` mentions (alone or as the start of a phrase) to `f`.
+fn scan_token(text: &str, toks: &[Tok], i: usize, leaders: bool, f: &mut Found) {
+    let t = &toks[i];
+    if !t.word {
+        return;
+    }
+    let w = &*t.norm;
+    let flags = t.flags;
+    // "US" in capitals is the country; "us" is the pronoun.
+    let us_caps = w == "us" && &text[t.start..t.end] == "US";
+    f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
+    f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
+    if t.has(HYPHEN) {
+        f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
+        f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
+    }
+    f.third |= flags & THIRD != 0;
+    f.relation |= flags & RELATION != 0;
+    f.coercion |= flags & COERCION != 0;
+    if flags & PHRASE == 0 {
+        return;
+    }
+    for phrase in PAIR_PHRASES {
+        let hit = phrase
+            .iter()
+            .enumerate()
+            .all(|(k, p)| toks.get(i + k).is_some_and(|x| x.norm == *p));
+        if hit {
+            match phrase {
+                ["white", "house"] | ["state", "department"] | ["united", "states"] => f.us = true,
+                _ => f.relation = true,
             }
         }
     }
-    f
+}
+
+impl Found {
+    /// The rule's first case: relevant whatever else the quotation names (mentions are only
+    /// ever added).
+    fn settles(&self, speaker: Side) -> bool {
+        let other_side = match speaker {
+            Side::Us => self.ru,
+            Side::Ru => self.us,
+            Side::Unknown => false,
+        };
+        self.us && self.ru || self.relation || other_side
+    }
 }
 
 /// Applies the rule above to a quote, the non-quoted words of its attribution sentence,
@@ -217,12 +268,7 @@ pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
 /// The rule itself, given what the quote mentions (`q`) and, when needed, what its context
 /// mentions.
 pub(crate) fn rule(quote: &str, q: Found, context: impl FnOnce() -> Found, speaker: Side) -> bool {
-    let other_side = match speaker {
-        Side::Us => q.ru,
-        Side::Ru => q.us,
-        Side::Unknown => false,
-    };
-    if q.us && q.ru || q.relation || other_side {
+    if q.settles(speaker) {
         return true;
     }
     if (q.us || q.ru) && !q.third {
@@ -253,6 +299,14 @@ mod tests {
         let mut heads = PHRASE_HEADS.to_vec();
         heads.sort_unstable();
         assert_eq!(firsts, heads);
+    }
+
+    #[test]
+    fn phrase_words_max_is_the_longest_phrase() {
+        assert_eq!(
+            PAIR_PHRASES.iter().map(|p| p.len()).max(),
+            Some(PHRASE_WORDS_MAX)
+        );
     }
 
     #[test]

@@ -360,10 +360,10 @@ pub(crate) struct People {
 /// Adds the titles not yet in `into`. Titles are only ever asked "is there one such", or
 /// for the first with a side, which repeats do not change; without them a person named
 /// throughout a long article does not collect one copy per mention.
-fn add_titles(into: &mut Vec<String>, titles: Vec<String>) {
-    for t in titles {
-        if !into.contains(&t) {
-            into.push(t);
+fn add_titles(into: &mut Vec<String>, titles: &[&str]) {
+    for &t in titles {
+        if !into.iter().any(|x| x == t) {
+            into.push(t.to_string());
         }
     }
 }
@@ -481,20 +481,18 @@ impl People {
         // word directly followed by a speech verb.
         for (start, end, tok, speaks) in singles {
             let who = people
-                .persons
-                .iter()
-                .position(|p| same_surname(&p.surname, &tok.norm))
+                .person_by_surname(&tok.norm)
                 .map(Who::Person)
                 .or_else(|| {
                     aliases
                         .by_surname(&tok.norm)
-                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, Vec::new())))
+                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, &[])))
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
                         let raw = raw_name(text, std::slice::from_ref(&tok));
-                        Who::Person(people.add_person(&raw, &tok.norm, Vec::new()))
+                        Who::Person(people.add_person(&raw, &tok.norm, &[]))
                     })
                 });
             if let Some(who) = who {
@@ -510,12 +508,17 @@ impl People {
         people
     }
 
-    fn add_person(&mut self, name: &str, surname: &str, titles: Vec<String>) -> usize {
-        if let Some(i) = self
-            .persons
-            .iter()
-            .position(|p| same_surname(&p.surname, surname))
-        {
+    /// The first person whose surname is [`same_surname`] as `surname`.
+    fn person_by_surname(&self, surname: &str) -> Option<usize> {
+        // Same surnames start with the same byte: that test first, inline.
+        let initial = surname.as_bytes().first();
+        self.persons.iter().position(|p| {
+            p.surname.as_bytes().first() == initial && same_surname(&p.surname, surname)
+        })
+    }
+
+    fn add_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
+        if let Some(i) = self.person_by_surname(surname) {
             let p = &mut self.persons[i];
             add_titles(&mut p.titles, titles);
             // Both are functions of the name and the titles: recomputed when titles came.
@@ -629,11 +632,11 @@ impl People {
             return;
         }
         // Split off leading stop words and titles; the rest is the name.
-        let mut titles: Vec<String> = Vec::new();
+        let mut titles: Vec<&str> = Vec::new();
         let mut k = 0;
         while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
             if run[k].has(TITLE) {
-                titles.push(run[k].norm.to_string());
+                titles.push(&run[k].norm);
             }
             k += 1;
         }
@@ -652,7 +655,7 @@ impl People {
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
             if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
-                titles.push(t.norm.to_string());
+                titles.push(&t.norm);
                 j -= 1;
             } else {
                 break;
@@ -675,17 +678,15 @@ impl People {
                 titles.extend(
                     seg.iter()
                         .filter(|t| t.has(TITLE) || t.has(ROLE))
-                        .map(|t| t.norm.to_string()),
+                        .map(|t| &*t.norm),
                 );
             }
         }
         if name.len() >= 2 {
             let full = raw_name(text, name);
-            let canonical = aliases
-                .canonical(&full)
-                .map_or(full.clone(), str::to_string);
-            let surname = name[name.len() - 1].norm.to_string();
-            let p = self.add_person(&canonical, &surname, titles);
+            let canonical = aliases.canonical(&full).unwrap_or(&full);
+            let surname = &name[name.len() - 1].norm;
+            let p = self.add_person(canonical, surname, &titles);
             self.mentions.push(Mention {
                 start: name[0].start,
                 end: name[name.len() - 1].end,
@@ -696,12 +697,8 @@ impl People {
             let t = name[0].clone();
             if !titles.is_empty() {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname.
-                if let Some(p) = self
-                    .persons
-                    .iter()
-                    .position(|p| same_surname(&p.surname, &t.norm))
-                {
-                    add_titles(&mut self.persons[p].titles, titles);
+                if let Some(p) = self.person_by_surname(&t.norm) {
+                    add_titles(&mut self.persons[p].titles, &titles);
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);

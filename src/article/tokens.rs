@@ -166,6 +166,7 @@ impl<'a> Text<'a> {
 
     /// [`lexicon_flags`] of the lower-cased ASCII word at `start..end`, with the key read
     /// straight from the lower-cased copy: one 16-byte load and a mask rather than a copy.
+    #[inline(always)]
     fn lexicon_flags_at(&self, lexicon: &FxHashMap<u128, u32>, start: usize, end: usize) -> u32 {
         let len = end - start;
         let window = self.lower.as_bytes().get(start..start + 16);
@@ -216,11 +217,49 @@ pub(crate) fn tokenize<'t>(text: &'t Text<'_>, range: Range<usize>) -> Vec<Tok<'
 
 /// [`tokenize`], appending to `out`.
 pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &mut Vec<Tok<'t>>) {
+    let mut i = range.start;
+    while let Some(tok) = next_token(text, i, range.end) {
+        i = tok.end;
+        out.push(tok);
+    }
+}
+
+/// The tokens of a range, one at a time: a reader that needs only the first words of a
+/// range (relevance stops once it is decided) does not tokenize the rest.
+pub(crate) struct Tokens<'t, 's> {
+    text: &'t Text<'s>,
+    /// Where the next token is looked for.
+    pos: usize,
+    stop: usize,
+}
+
+impl<'t, 's> Tokens<'t, 's> {
+    pub fn new(text: &'t Text<'s>, range: Range<usize>) -> Self {
+        Self {
+            text,
+            pos: range.start,
+            stop: range.end,
+        }
+    }
+}
+
+impl<'t> Iterator for Tokens<'t, '_> {
+    type Item = Tok<'t>;
+
+    fn next(&mut self) -> Option<Tok<'t>> {
+        let tok = next_token(self.text, self.pos, self.stop)?;
+        self.pos = tok.end;
+        Some(tok)
+    }
+}
+
+/// The first token of `text.raw[i..stop]`, if any. Inlined into both loops over tokens
+/// ([`tokenize_into`] and [`Tokens`]): it is the reader's innermost loop.
+#[inline(always)]
+fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'t>> {
     let s: &'t str = text.raw;
     let bytes = s.as_bytes();
     let lexicon = &*LEXICON;
-    let stop = range.end;
-    let mut i = range.start;
     while i < stop {
         // The first character: ASCII bytes are classified by table, others decoded.
         let (first_len, cap, mut ascii) = match bytes[i] {
@@ -231,9 +270,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                     continue;
                 }
                 if class & ASCII_ALNUM == 0 {
-                    out.push(punct(s, i, 1));
-                    i += 1;
-                    continue;
+                    return Some(punct(s, i, 1));
                 }
                 (1, b.is_ascii_uppercase(), true)
             }
@@ -244,9 +281,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                     continue;
                 }
                 if !c.is_alphanumeric() {
-                    out.push(punct(s, i, c.len_utf8()));
-                    i += c.len_utf8();
-                    continue;
+                    return Some(punct(s, i, c.len_utf8()));
                 }
                 (c.len_utf8(), c.is_uppercase(), false)
             }
@@ -332,7 +367,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
         } else {
             lexicon_flags(lexicon, &norm)
         } | if hyphen { HYPHEN } else { 0 };
-        out.push(Tok {
+        return Some(Tok {
             start: i,
             end,
             flags,
@@ -341,8 +376,8 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
             cap,
             possessive,
         });
-        i = end;
     }
+    None
 }
 
 /// A punctuation token: the `len` bytes of one character at `i`.
