@@ -798,7 +798,8 @@ pub(crate) fn attribute(
 
     struct Work<'c, 't> {
         who: Option<Who>,
-        cue: Option<String>,
+        /// Where the cue's words are (copied for the quotations kept).
+        cue: Option<Range<usize>>,
         post: bool,
         keep: bool,
         headline: bool,
@@ -871,12 +872,12 @@ pub(crate) fn attribute(
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
         let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
-        let mut chosen: Option<(Who, String)> = None;
+        let mut chosen: Option<(Who, Range<usize>)> = None;
         for c in [&inner_cue, &post_cue, &pre_cue] {
             if chosen.is_none() && !is_outlet(c) {
                 if let Some(c) = c {
                     if let Some(w) = ctx.resolve(&c.subject) {
-                        chosen = Some((w, text[c.range.clone()].to_string()));
+                        chosen = Some((w, c.range.clone()));
                     }
                 }
             }
@@ -892,7 +893,7 @@ pub(crate) fn attribute(
             .into_iter()
             .flatten()
             .find(|c| !matches!(c.subject, Subject::Participle) || participle)
-            .map(|c| text[c.range.clone()].to_string());
+            .map(|c| c.range.clone());
         let post_found = post_cue.is_some() || inner_cue.is_some();
         let sentence = (s.paragraph, sent_start);
         let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
@@ -1039,7 +1040,7 @@ pub(crate) fn attribute(
             span: m.span,
             text: qtext,
             speaker: who.map(|x| ctx.name(x)),
-            cue: w.cue,
+            cue: w.cue.map(|r| text[r].to_string()),
             relevant,
         });
     }

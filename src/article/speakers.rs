@@ -425,7 +425,7 @@ fn is_name_word(t: &Tok) -> bool {
 
 /// The words of `toks` as printed, possessive endings cut, joined by spaces.
 fn raw_name(text: &str, toks: &[Tok]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(toks.iter().map(|t| t.end - t.start + 1).sum());
     for (k, t) in toks.iter().enumerate() {
         let w = &text[t.start..t.end];
         let w = w
@@ -546,12 +546,18 @@ impl People {
     }
 
     fn add_org(&mut self, name: &str, outlet: bool) -> usize {
-        let words: Vec<String> = key(name)
+        // The key's words without sides and "the", joined by spaces.
+        let full = key(name);
+        let words = full
             .split(' ')
-            .filter(|w| side_of_word(w) == Side::Unknown && *w != "the")
-            .map(str::to_string)
-            .collect();
-        let k = words.join(" ");
+            .filter(|w| side_of_word(w) == Side::Unknown && *w != "the");
+        let mut k = String::with_capacity(full.len());
+        for (n, w) in words.enumerate() {
+            if n > 0 {
+                k.push(' ');
+            }
+            k.push_str(w);
+        }
         if let Some(i) = self.orgs.iter().position(|o| o.key == k) {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
@@ -663,11 +669,13 @@ impl People {
         }
         // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
         if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
-            let seg: Vec<&Tok> = toks[b + 1..]
+            let after = &toks[b + 1..];
+            let len = after
                 .iter()
-                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
                 .take(16)
-                .collect();
+                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
+                .count();
+            let seg = &after[..len];
             // Skip an owner ("President Donald Trump’s special envoy").
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
