@@ -299,9 +299,9 @@ fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
     out
 }
 
-/// Byte ranges of `range` not covered by any quotation region.
-fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// Byte ranges of `range` not covered by any quotation region, in `out` (cleared first).
+fn outside(range: &Range<usize>, regions: &[Range<usize>], out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut pos = range.start;
     // Regions are sorted and disjoint: skip those that end before this range.
     let first = regions.partition_point(|r| r.end <= range.start);
@@ -320,7 +320,6 @@ fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> 
     if pos < range.end {
         out.push(pos..range.end);
     }
-    out
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -702,18 +701,19 @@ pub(crate) fn attribute(
         .iter()
         .map(|m| m.span.open..m.span.close_end)
         .collect();
-    let free: Vec<Vec<Range<usize>>> = para_ranges.iter().map(|p| outside(p, &regions)).collect();
+    // The current paragraph's text outside quotations (one buffer for all).
+    let mut free: Vec<Range<usize>> = Vec::new();
     // Each paragraph is tokenized once; `groups` remembers the stretches between quotations.
     let mut groups: Vec<Range<usize>> = Vec::new(); // (paragraph index encoded below)
     let mut group_para: Vec<usize> = Vec::new();
     let mut paras: Vec<Para> = para_ranges
         .iter()
-        .zip(&free)
         .enumerate()
-        .map(|(pi, (r, f))| {
+        .map(|(pi, r)| {
+            outside(r, &regions, &mut free);
             // About one token per four bytes: reserve once rather than grow.
             let mut toks: Vec<Tok> = Vec::with_capacity(r.len() / 4);
-            for x in f {
+            for x in &free {
                 let a = toks.len();
                 tokenize_into(&source, x.clone(), &mut toks);
                 groups.push(a..toks.len());

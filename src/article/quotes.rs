@@ -159,13 +159,12 @@ fn closes_context(next: Option<char>) -> bool {
     next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}—–-…".contains(c))
 }
 
-/// All quotation marks of one paragraph, classified.
-fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
+/// All quotation marks of one paragraph, classified, appended to `out`.
+fn marks(text: &str, para: &Range<usize>, out: &mut Vec<Mark>) {
     let slice = &text[para.clone()];
     // Offset just after the paragraph's last non-space character: a mark at or beyond it
     // has nothing to quote.
     let content_end = slice.trim_end().len();
-    let mut out = Vec::new();
     // Every mark is `"` or starts with byte E2 (“ ” „ ‘ ’) or C2 (« »): only those bytes are
     // looked at, so text between marks is skipped at memchr speed.
     for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, slice.as_bytes()) {
@@ -213,7 +212,6 @@ fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
             });
         }
     }
-    out
 }
 
 struct OpenQuote {
@@ -297,7 +295,15 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
 }
 
 fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
-    let all: Vec<Vec<Mark>> = paras.iter().map(|p| marks(text, p)).collect();
+    // Every paragraph's marks in one list; `first[pi]..first[pi + 1]` are paragraph pi's.
+    let mut all: Vec<Mark> = Vec::new();
+    let mut first: Vec<usize> = Vec::with_capacity(paras.len() + 1);
+    for p in paras {
+        first.push(all.len());
+        marks(text, p, &mut all);
+    }
+    first.push(all.len());
+    let para_marks = |pi: usize| first.get(pi + 1).map(|&end| &all[first[pi]..end]);
     let mut spans = Vec::new();
     let mut cur: Option<OpenQuote> = None;
     // Index of a mark to skip in the next paragraph (the intermediate opening mark).
@@ -322,7 +328,7 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     };
 
     for (pi, para) in paras.iter().enumerate() {
-        let ms = &all[pi];
+        let ms = para_marks(pi).unwrap_or_default();
         let mut mi = 0;
         while mi < ms.len() {
             let m = ms[mi];
@@ -410,7 +416,7 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
         }
         // End of paragraph with a quotation still open.
         if let Some(mut q) = cur.take() {
-            let next = all.get(pi + 1);
+            let next = para_marks(pi + 1);
             let next_para = paras.get(pi + 1);
             let continues = match (next, next_para) {
                 (Some(nm), Some(np)) if q.kind == Kind::Double => {
