@@ -126,9 +126,10 @@ struct Cue {
 
 struct Para<'a> {
     range: Range<usize>,
-    toks: Vec<Tok<'a>>,
+    /// The tokens outside quotations (a slice of the article's list).
+    toks: &'a [Tok<'a>],
     /// Sentence boundaries (byte offsets), sorted.
-    bounds: Vec<usize>,
+    bounds: &'a [usize],
 }
 
 impl<'a> Para<'a> {
@@ -701,36 +702,23 @@ pub(crate) fn attribute(
         .iter()
         .map(|m| m.span.open..m.span.close_end)
         .collect();
+    // Each paragraph is tokenized once, all into one list: `para_toks[pi]` are paragraph
+    // pi's tokens, `groups` the stretches between quotations (names never run across one).
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut para_toks: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
+    let mut groups: Vec<Range<usize>> = Vec::new();
     // The current paragraph's text outside quotations (one buffer for all).
     let mut free: Vec<Range<usize>> = Vec::new();
-    // Each paragraph is tokenized once; `groups` remembers the stretches between quotations.
-    let mut groups: Vec<Range<usize>> = Vec::new(); // (paragraph index encoded below)
-    let mut group_para: Vec<usize> = Vec::new();
-    let mut paras: Vec<Para> = para_ranges
-        .iter()
-        .enumerate()
-        .map(|(pi, r)| {
-            outside(r, &regions, &mut free);
-            // About one token per four bytes: reserve once rather than grow.
-            let mut toks: Vec<Tok> = Vec::with_capacity(r.len() / 4);
-            for x in &free {
-                let a = toks.len();
-                tokenize_into(&source, x.clone(), &mut toks);
-                groups.push(a..toks.len());
-                group_para.push(pi);
-            }
-            let bounds: Vec<usize> = toks
-                .iter()
-                .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-                .map(|t| t.end)
-                .collect();
-            Para {
-                range: r.clone(),
-                toks,
-                bounds,
-            }
-        })
-        .collect();
+    for r in para_ranges {
+        outside(r, &regions, &mut free);
+        let first = toks.len();
+        for x in &free {
+            let a = toks.len();
+            tokenize_into(&source, x.clone(), &mut toks);
+            groups.push(a..toks.len());
+        }
+        para_toks.push(first..toks.len());
+    }
     // Attributions printed inside a quotation's marks count as outside text too.
     let inner: Vec<Vec<Tok>> = merged
         .iter()
@@ -741,31 +729,55 @@ pub(crate) fn attribute(
         text,
         groups
             .iter()
-            .zip(&group_para)
-            .map(|(g, &pi)| &paras[pi].toks[g.clone()])
+            .map(|g| &toks[g.clone()])
             .chain(inner.iter().map(Vec::as_slice)),
         aliases,
     );
 
-    // A quotation ending a sentence inside its marks (“… consequences.” His remarks …)
-    // ends the sentence too.
+    // Sentence boundaries: sentence punctuation, and a quotation ending a sentence inside
+    // its marks (“… consequences.” His remarks …) when a capital follows.
+    let mut quote_ends: Vec<(usize, usize)> = Vec::new(); // (paragraph, offset), in order
     for m in &merged {
         let s = &m.span;
         let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
         if s.closed && ends_sentence(inner_end) {
-            if let Some(p) = paras.get_mut(s.last_paragraph) {
-                let next_cap = p
-                    .toks
+            if let Some(r) = para_toks.get(s.last_paragraph) {
+                let next_cap = toks[r.clone()]
                     .iter()
                     .find(|t| t.start >= s.close_end)
                     .is_some_and(|t| t.cap);
                 if next_cap {
-                    let at = p.bounds.partition_point(|&b| b < s.close_end);
-                    p.bounds.insert(at, s.close_end);
+                    quote_ends.push((s.last_paragraph, s.close_end));
                 }
             }
         }
     }
+    quote_ends.sort_by_key(|&(p, _)| p); // already in order: quotations never overlap
+    let mut bounds: Vec<usize> = Vec::new();
+    let mut para_bounds: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
+    let mut ends = quote_ends.iter().peekable();
+    for (pi, r) in para_toks.iter().enumerate() {
+        let first = bounds.len();
+        let sentence_ends = toks[r.clone()]
+            .iter()
+            .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+            .map(|t| t.end);
+        bounds.extend(sentence_ends);
+        while let Some(&(_, at)) = ends.next_if(|(p, _)| *p == pi) {
+            bounds.push(at);
+        }
+        bounds[first..].sort_unstable();
+        para_bounds.push(first..bounds.len());
+    }
+    let paras: Vec<Para> = para_ranges
+        .iter()
+        .zip(para_toks.iter().zip(&para_bounds))
+        .map(|(r, (t, b))| Para {
+            range: r.clone(),
+            toks: &toks[t.clone()],
+            bounds: &bounds[b.clone()],
+        })
+        .collect();
 
     let mut ctx = Ctx {
         people,
@@ -775,13 +787,13 @@ pub(crate) fn attribute(
     // Speech events with a named subject, for pronouns.
     for p in &paras {
         for v in 0..p.toks.len() {
-            if !is_speech_verb(&p.toks, v) {
+            if !is_speech_verb(p.toks, v) {
                 continue;
             }
             let sentence_start = p.sentence_start(p.toks[v].start);
             let lo = p.toks.partition_point(|t| t.start < sentence_start);
             if !is_participle(&p.toks[v]) {
-                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
+                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(p.toks, v, lo) {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
             } else {
@@ -793,7 +805,7 @@ pub(crate) fn attribute(
             }
         }
     }
-    ctx.paras = std::mem::take(&mut paras);
+    ctx.paras = paras;
     let ctx = ctx;
 
     struct Work<'c, 't> {
