@@ -704,7 +704,8 @@ pub(crate) fn attribute(
         .collect();
     // Each paragraph is tokenized once, all into one list: `para_toks[pi]` are paragraph
     // pi's tokens, `groups` the stretches between quotations (names never run across one).
-    let mut toks: Vec<Tok> = Vec::new();
+    // About one token per five bytes: reserve once rather than grow (and copy) the list.
+    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
     let mut para_toks: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
     let mut groups: Vec<Range<usize>> = Vec::new();
     // The current paragraph's text outside quotations (one buffer for all).
