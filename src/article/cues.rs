@@ -998,7 +998,7 @@ pub(crate) fn attribute(
     // Headline quotations that echo a body quotation are not separate quotations.
     // The body's quotations, one a line, searched once per headline quotation.
     let body: Vec<u8> = if work.iter().any(|w| w.keep && w.headline) {
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(work.iter().map(|w| w.text.len() + 1).sum());
         for w in work.iter().filter(|w| !w.headline) {
             push_comparable(&mut body, &w.text);
             body.push(b'\n');
@@ -1010,7 +1010,7 @@ pub(crate) fn attribute(
     // Whether each headline quotation (comparable form) echoes the body: a headline
     // repeated in subheadings is searched once.
     let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(merged.len());
     // One token buffer for all the quotations' relevance scans.
     let mut quote_toks: Vec<Tok> = Vec::new();
     for (m, w) in merged.into_iter().zip(work) {

@@ -287,8 +287,9 @@ fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
 
 /// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
 pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
-    let mut out = Vec::new();
-    for span in find_marked(text, paras) {
+    let marked = find_marked(text, paras);
+    let mut out = Vec::with_capacity(marked.len());
+    for span in marked {
         split_dash_cues(text, span, &mut out);
     }
     out

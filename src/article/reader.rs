@@ -96,8 +96,9 @@ impl Reader {
     pub fn read(&self, name: &str, text: &str) -> Article {
         let mut header_title = None;
         let mut header_date = None;
-        let mut paras = Vec::new();
-        for (i, r) in lines(text).into_iter().enumerate() {
+        let lines = lines(text);
+        let mut paras = Vec::with_capacity(lines.len());
+        for (i, r) in lines.into_iter().enumerate() {
             if i < HEADER_LINES {
                 if let Some((k, v)) = header_line(&text[r.clone()]) {
                     match k.as_str() {

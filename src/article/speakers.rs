@@ -474,8 +474,10 @@ impl People {
     ) -> Self {
         let mut people = People::default();
         let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new(); // (start, end, token, speaks)
+                                                                          // One buffer for the titles of every run of names.
+        let mut titles: Vec<&'t str> = Vec::new();
         for toks in groups {
-            people.scan(text, toks, aliases, &mut singles);
+            people.scan(text, toks, aliases, &mut singles, &mut titles);
         }
         // Single names: a surname seen in full, an alias-table surname, or a capitalised
         // word directly followed by a speech verb.
@@ -573,12 +575,13 @@ impl People {
         self.orgs.len() - 1
     }
 
-    fn scan<'a>(
+    fn scan<'t, 'a>(
         &mut self,
         text: &str,
-        toks: &[Tok<'a>],
+        toks: &'t [Tok<'a>],
         aliases: &SpeakerAliases,
         singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
+        titles: &mut Vec<&'t str>,
     ) {
         let mut i = 0;
         while i < toks.len() {
@@ -601,19 +604,21 @@ impl People {
                     break;
                 }
             }
-            self.run(text, toks, a, b, aliases, singles);
+            self.run(text, toks, a, b, aliases, singles, titles);
             i = b.max(a + 1);
         }
     }
 
-    fn run<'a>(
+    #[allow(clippy::too_many_arguments)]
+    fn run<'t, 'a>(
         &mut self,
         text: &str,
-        toks: &[Tok<'a>],
+        toks: &'t [Tok<'a>],
         a: usize,
         b: usize,
         aliases: &SpeakerAliases,
         singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
+        titles: &mut Vec<&'t str>,
     ) {
         let run = &toks[a..b];
         let possessive = run.last().is_some_and(|t| t.possessive);
@@ -638,7 +643,7 @@ impl People {
             return;
         }
         // Split off leading stop words and titles; the rest is the name.
-        let mut titles: Vec<&str> = Vec::new();
+        titles.clear();
         let mut k = 0;
         while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
             if run[k].has(TITLE) {
@@ -694,7 +699,7 @@ impl People {
             let full = raw_name(text, name);
             let canonical = aliases.canonical(&full).unwrap_or(&full);
             let surname = &name[name.len() - 1].norm;
-            let p = self.add_person(canonical, surname, &titles);
+            let p = self.add_person(canonical, surname, titles);
             self.mentions.push(Mention {
                 start: name[0].start,
                 end: name[name.len() - 1].end,
@@ -706,7 +711,7 @@ impl People {
             if !titles.is_empty() {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname.
                 if let Some(p) = self.person_by_surname(&t.norm) {
-                    add_titles(&mut self.persons[p].titles, &titles);
+                    add_titles(&mut self.persons[p].titles, titles);
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
