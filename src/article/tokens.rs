@@ -42,6 +42,8 @@ pub(crate) const RELAY: u32 = 1 << 7;
 const SPEECH_CONTEXT: u32 = 1 << 16;
 /// Not a list: the word holds a hyphen (U.S.-Russian), set by the tokenizer.
 pub(crate) const HYPHEN: u32 = 1 << 17;
+/// [`ABBREV`]: the tokenizer asks for it at a dot.
+const ABBREVIATION: u32 = 1 << 18;
 
 /// The words [`is_speech_verb`] decides on by their neighbours or regardless of
 /// [`SPEECH_VERBS`].
@@ -75,6 +77,7 @@ static LEXICON: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
         .iter()
         .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
+        .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
         .chain(
             relevance::MENTION_LISTS
                 .iter()
@@ -131,17 +134,13 @@ const ABBREV: &[&str] = &[
 ];
 
 /// True when a word ending before `.` is an abbreviation (Mr., U.S., J.) rather than a
-/// sentence end.
-pub(crate) fn is_abbrev(word: &str) -> bool {
-    // The list is ASCII, so an ASCII case-insensitive comparison is the lower-cased lookup
-    // without the allocation.
-    // Listed abbreviations have at most four letters: longer words skip the list.
-    (word.len() <= 4 && ABBREV.iter().any(|a| a.eq_ignore_ascii_case(word)))
-        || word.contains('.')
-        || {
-            let mut chars = word.chars();
-            matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
-        }
+/// sentence end; `listed` when its ASCII-lower-cased form is in [`ABBREV`] (a lexicon
+/// lookup: the list is ASCII, so this is its case-insensitive comparison).
+fn is_abbrev(word: &str, listed: bool) -> bool {
+    listed || word.contains('.') || {
+        let mut chars = word.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
+    }
 }
 
 fn inner_char(c: char) -> bool {
@@ -315,7 +314,12 @@ fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'
                     ascii &= d.is_ascii();
                     hyphen |= d == '-';
                     end = after;
-                } else if d == '.' && is_abbrev(&s[i..end]) {
+                } else if d == '.'
+                    && is_abbrev(
+                        &s[i..end],
+                        lexicon_flags(lexicon, &text.lower[i..end]) & ABBREVIATION != 0,
+                    )
+                {
                     end += 1;
                     break;
                 } else {
@@ -1111,6 +1115,7 @@ mod tests {
             .iter()
             .flat_map(|s| s.iter())
             .chain(SPEECH_CONTEXT_WORDS)
+            .chain(ABBREV)
             .chain(relevance_words)
             .all(|w| w.len() <= LEXICON_MAX_LEN));
     }
