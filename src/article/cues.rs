@@ -119,6 +119,16 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
     plural || indefinite
 }
 
+/// A speaker candidate before its subject is built (see [`Ctx::candidate_kind`]).
+#[derive(Debug, Clone, Copy)]
+enum Candidate {
+    Who(Who),
+    /// he/she; `true` for she.
+    Pronoun(bool),
+    /// A role noun heading a description.
+    Role,
+}
+
 struct Cue {
     subject: Subject,
     range: Range<usize>,
@@ -349,25 +359,47 @@ impl Ctx<'_> {
 
     /// A speaker candidate at token `j`.
     fn candidate(&self, toks: &[Tok], j: usize) -> Option<Subject> {
-        let t = &toks[j];
+        let kind = self.candidate_kind(&toks[j])?;
+        Some(self.subject(toks, j, kind))
+    }
+
+    /// What kind of speaker candidate `t` is, without building a description's words
+    /// (most callers only ask whether there is one, or want a name).
+    fn candidate_kind(&self, t: &Tok) -> Option<Candidate> {
         if let Some((who, possessive, _)) = self.mention(t) {
-            return (!possessive).then_some(Subject::Who(who));
+            return (!possessive).then_some(Candidate::Who(who));
         }
         if t.possessive {
             return None;
         }
         if t.is("he") || t.is("she") {
-            return Some(Subject::Pronoun(t.start, t.is("she")));
+            return Some(Candidate::Pronoun(t.is("she")));
         }
         if t.has(ROLE) {
-            return Some(Subject::Desc(description(toks, j), t.start));
+            return Some(Candidate::Role);
         }
         None
+    }
+
+    /// The subject for a candidate of this kind at token `j`.
+    fn subject(&self, toks: &[Tok], j: usize, kind: Candidate) -> Subject {
+        let t = &toks[j];
+        match kind {
+            Candidate::Who(who) => Subject::Who(who),
+            Candidate::Pronoun(she) => Subject::Pronoun(t.start, she),
+            Candidate::Role => Subject::Desc(description(toks, j), t.start),
+        }
     }
 
     /// The subject of the verb at `v`, scanning back to `lo`: the nearest candidate, jumping
     /// over an apposition or aside between commas ("Lavrov, for his part, said").
     fn backward(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Subject, usize)> {
+        let (kind, j) = self.backward_kind(toks, v, lo)?;
+        Some((self.subject(toks, j, kind), j))
+    }
+
+    /// [`Self::backward`], giving the candidate's kind.
+    fn backward_kind(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Candidate, usize)> {
         let mut j = v;
         let mut steps = 0;
         while j > lo && steps < 16 {
@@ -377,7 +409,7 @@ impl Ctx<'_> {
             if t.is_punct(',') {
                 let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
                 if let Some(k) = prev_comma {
-                    if k > lo && self.candidate(toks, k - 1).is_some() {
+                    if k > lo && self.candidate_kind(&toks[k - 1]).is_some() {
                         j = k;
                     }
                 }
@@ -389,8 +421,8 @@ impl Ctx<'_> {
             if t.is("his") || t.is("her") {
                 continue;
             }
-            if let Some(s) = self.candidate(toks, j) {
-                return Some((s, j));
+            if let Some(kind) = self.candidate_kind(t) {
+                return Some((kind, j));
             }
         }
         None
@@ -399,9 +431,9 @@ impl Ctx<'_> {
     /// The first candidate reading forward (a sentence's subject).
     fn forward(&self, toks: &[Tok]) -> Option<(Subject, usize)> {
         for j in 0..toks.len() {
-            match self.candidate(toks, j) {
-                Some(Subject::Desc(..)) | None => continue,
-                Some(s) => return Some((s, j)),
+            match self.candidate_kind(&toks[j]) {
+                Some(Candidate::Role) | None => continue,
+                Some(kind) => return Some((self.subject(toks, j, kind), j)),
             }
         }
         None
@@ -554,7 +586,7 @@ impl Ctx<'_> {
             let np = &toks[(v + 2).min(toks.len())..];
             let k = (0..np.len())
                 .take_while(|&k| np[k].word || np[k].is_punct('.'))
-                .find(|&k| self.candidate(np, k).is_some())?;
+                .find(|&k| self.candidate_kind(&np[k]).is_some())?;
             let s = self.candidate(np, k)?;
             return Some(Cue {
                 subject: s,
@@ -794,7 +826,9 @@ pub(crate) fn attribute(
             let sentence_start = p.sentence_start(p.toks[v].start);
             let lo = p.toks.partition_point(|t| t.start < sentence_start);
             if !is_participle(&p.toks[v]) {
-                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(p.toks, v, lo) {
+                if let Some((Candidate::Who(Who::Person(pid)), _)) =
+                    ctx.backward_kind(p.toks, v, lo)
+                {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
             } else {
