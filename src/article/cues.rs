@@ -11,13 +11,15 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
+
 use super::quotes::Span;
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
-    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, RELAY, ROLE,
-    TITLE,
+    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, Tokens, RELAY,
+    ROLE, TITLE,
 };
 
 /// A quotation with its attribution, ready to become a public `Quote`.
@@ -117,6 +119,16 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
     plural || indefinite
 }
 
+/// A speaker candidate before its subject is built (see [`Ctx::candidate_kind`]).
+#[derive(Debug, Clone, Copy)]
+enum Candidate {
+    Who(Who),
+    /// he/she; `true` for she.
+    Pronoun(bool),
+    /// A role noun heading a description.
+    Role,
+}
+
 struct Cue {
     subject: Subject,
     range: Range<usize>,
@@ -124,9 +136,10 @@ struct Cue {
 
 struct Para<'a> {
     range: Range<usize>,
-    toks: Vec<Tok<'a>>,
+    /// The tokens outside quotations (a slice of the article's list).
+    toks: &'a [Tok<'a>],
     /// Sentence boundaries (byte offsets), sorted.
-    bounds: Vec<usize>,
+    bounds: &'a [usize],
 }
 
 impl<'a> Para<'a> {
@@ -177,34 +190,81 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
 }
 
 /// Letters and digits lower-cased, words separated by single spaces: the form in which a
-/// headline quotation is looked for among the body's.
-fn comparable(s: &str) -> String {
+/// headline quotation is looked for among the body's (as bytes: it is only searched).
+fn comparable(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    push_comparable(&mut out, s);
+    out
+}
+
+/// Appends [`comparable`]`(s)` to `out`.
+fn push_comparable(out: &mut Vec<u8>, s: &str) {
     // `str::to_lowercase` lowers each character on its own except Σ (final sigma).
     if s.contains('Σ') {
-        return s
+        let lowered = s
             .chars()
             .filter(|c| c.is_alphanumeric() || c.is_whitespace())
             .collect::<String>()
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+            .to_lowercase();
+        let words: Vec<&str> = lowered.split_whitespace().collect();
+        out.extend_from_slice(words.join(" ").as_bytes());
+        return;
     }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+    let base = out.len();
+    out.reserve(s.len());
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII bytes, nearly all of the text, are folded by table without decoding.
+        let c = if b.is_ascii() {
+            i += 1;
+            match ASCII_FOLD[usize::from(b)] {
+                0 => continue,
+                b' ' => ' ',
+                lower => {
+                    out.push(lower);
+                    continue;
+                }
+            }
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+                continue;
+            }
+            c
+        };
+        if c.is_whitespace() && out.len() > base && out.last() != Some(&b' ') {
+            out.push(b' ');
         }
     }
-    if out.ends_with(' ') {
+    if out.len() > base && out.last() == Some(&b' ') {
         out.pop();
     }
-    out
 }
+
+/// [`comparable`] of each ASCII byte: letters and digits lower-cased, whitespace as a space,
+/// anything else 0 (dropped).
+static ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        } else if c == b' ' || (c >= 0x09 && c <= 0x0d) {
+            // `char::is_whitespace` on ASCII.
+            t[b] = b' ';
+        }
+        b += 1;
+    }
+    t
+};
 
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
@@ -250,9 +310,9 @@ fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
     out
 }
 
-/// Byte ranges of `range` not covered by any quotation region.
-fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// Byte ranges of `range` not covered by any quotation region, in `out` (cleared first).
+fn outside(range: &Range<usize>, regions: &[Range<usize>], out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut pos = range.start;
     // Regions are sorted and disjoint: skip those that end before this range.
     let first = regions.partition_point(|r| r.end <= range.start);
@@ -271,7 +331,6 @@ fn outside(range: &Range<usize>, regions: &[Range<usize>]) -> Vec<Range<usize>> 
     if pos < range.end {
         out.push(pos..range.end);
     }
-    out
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -300,25 +359,47 @@ impl Ctx<'_> {
 
     /// A speaker candidate at token `j`.
     fn candidate(&self, toks: &[Tok], j: usize) -> Option<Subject> {
-        let t = &toks[j];
+        let kind = self.candidate_kind(&toks[j])?;
+        Some(self.subject(toks, j, kind))
+    }
+
+    /// What kind of speaker candidate `t` is, without building a description's words
+    /// (most callers only ask whether there is one, or want a name).
+    fn candidate_kind(&self, t: &Tok) -> Option<Candidate> {
         if let Some((who, possessive, _)) = self.mention(t) {
-            return (!possessive).then_some(Subject::Who(who));
+            return (!possessive).then_some(Candidate::Who(who));
         }
         if t.possessive {
             return None;
         }
         if t.is("he") || t.is("she") {
-            return Some(Subject::Pronoun(t.start, t.is("she")));
+            return Some(Candidate::Pronoun(t.is("she")));
         }
         if t.has(ROLE) {
-            return Some(Subject::Desc(description(toks, j), t.start));
+            return Some(Candidate::Role);
         }
         None
+    }
+
+    /// The subject for a candidate of this kind at token `j`.
+    fn subject(&self, toks: &[Tok], j: usize, kind: Candidate) -> Subject {
+        let t = &toks[j];
+        match kind {
+            Candidate::Who(who) => Subject::Who(who),
+            Candidate::Pronoun(she) => Subject::Pronoun(t.start, she),
+            Candidate::Role => Subject::Desc(description(toks, j), t.start),
+        }
     }
 
     /// The subject of the verb at `v`, scanning back to `lo`: the nearest candidate, jumping
     /// over an apposition or aside between commas ("Lavrov, for his part, said").
     fn backward(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Subject, usize)> {
+        let (kind, j) = self.backward_kind(toks, v, lo)?;
+        Some((self.subject(toks, j, kind), j))
+    }
+
+    /// [`Self::backward`], giving the candidate's kind.
+    fn backward_kind(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Candidate, usize)> {
         let mut j = v;
         let mut steps = 0;
         while j > lo && steps < 16 {
@@ -328,7 +409,7 @@ impl Ctx<'_> {
             if t.is_punct(',') {
                 let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
                 if let Some(k) = prev_comma {
-                    if k > lo && self.candidate(toks, k - 1).is_some() {
+                    if k > lo && self.candidate_kind(&toks[k - 1]).is_some() {
                         j = k;
                     }
                 }
@@ -340,8 +421,8 @@ impl Ctx<'_> {
             if t.is("his") || t.is("her") {
                 continue;
             }
-            if let Some(s) = self.candidate(toks, j) {
-                return Some((s, j));
+            if let Some(kind) = self.candidate_kind(t) {
+                return Some((kind, j));
             }
         }
         None
@@ -350,9 +431,9 @@ impl Ctx<'_> {
     /// The first candidate reading forward (a sentence's subject).
     fn forward(&self, toks: &[Tok]) -> Option<(Subject, usize)> {
         for j in 0..toks.len() {
-            match self.candidate(toks, j) {
-                Some(Subject::Desc(..)) | None => continue,
-                Some(s) => return Some((s, j)),
+            match self.candidate_kind(&toks[j]) {
+                Some(Candidate::Role) | None => continue,
+                Some(kind) => return Some((self.subject(toks, j, kind), j)),
             }
         }
         None
@@ -505,7 +586,7 @@ impl Ctx<'_> {
             let np = &toks[(v + 2).min(toks.len())..];
             let k = (0..np.len())
                 .take_while(|&k| np[k].word || np[k].is_punct('.'))
-                .find(|&k| self.candidate(np, k).is_some())?;
+                .find(|&k| self.candidate_kind(&np[k]).is_some())?;
             let s = self.candidate(np, k)?;
             return Some(Cue {
                 subject: s,
@@ -653,35 +734,24 @@ pub(crate) fn attribute(
         .iter()
         .map(|m| m.span.open..m.span.close_end)
         .collect();
-    let free: Vec<Vec<Range<usize>>> = para_ranges.iter().map(|p| outside(p, &regions)).collect();
-    // Each paragraph is tokenized once; `groups` remembers the stretches between quotations.
-    let mut groups: Vec<Range<usize>> = Vec::new(); // (paragraph index encoded below)
-    let mut group_para: Vec<usize> = Vec::new();
-    let mut paras: Vec<Para> = para_ranges
-        .iter()
-        .zip(&free)
-        .enumerate()
-        .map(|(pi, (r, f))| {
-            // About one token per four bytes: reserve once rather than grow.
-            let mut toks: Vec<Tok> = Vec::with_capacity(r.len() / 4);
-            for x in f {
-                let a = toks.len();
-                tokenize_into(&source, x.clone(), &mut toks);
-                groups.push(a..toks.len());
-                group_para.push(pi);
-            }
-            let bounds: Vec<usize> = toks
-                .iter()
-                .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-                .map(|t| t.end)
-                .collect();
-            Para {
-                range: r.clone(),
-                toks,
-                bounds,
-            }
-        })
-        .collect();
+    // Each paragraph is tokenized once, all into one list: `para_toks[pi]` are paragraph
+    // pi's tokens, `groups` the stretches between quotations (names never run across one).
+    // About one token per five bytes: reserve once rather than grow (and copy) the list.
+    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
+    let mut para_toks: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    // The current paragraph's text outside quotations (one buffer for all).
+    let mut free: Vec<Range<usize>> = Vec::new();
+    for r in para_ranges {
+        outside(r, &regions, &mut free);
+        let first = toks.len();
+        for x in &free {
+            let a = toks.len();
+            tokenize_into(&source, x.clone(), &mut toks);
+            groups.push(a..toks.len());
+        }
+        para_toks.push(first..toks.len());
+    }
     // Attributions printed inside a quotation's marks count as outside text too.
     let inner: Vec<Vec<Tok>> = merged
         .iter()
@@ -692,31 +762,55 @@ pub(crate) fn attribute(
         text,
         groups
             .iter()
-            .zip(&group_para)
-            .map(|(g, &pi)| &paras[pi].toks[g.clone()])
+            .map(|g| &toks[g.clone()])
             .chain(inner.iter().map(Vec::as_slice)),
         aliases,
     );
 
-    // A quotation ending a sentence inside its marks (“… consequences.” His remarks …)
-    // ends the sentence too.
+    // Sentence boundaries: sentence punctuation, and a quotation ending a sentence inside
+    // its marks (“… consequences.” His remarks …) when a capital follows.
+    let mut quote_ends: Vec<(usize, usize)> = Vec::new(); // (paragraph, offset), in order
     for m in &merged {
         let s = &m.span;
         let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
         if s.closed && ends_sentence(inner_end) {
-            if let Some(p) = paras.get_mut(s.last_paragraph) {
-                let next_cap = p
-                    .toks
+            if let Some(r) = para_toks.get(s.last_paragraph) {
+                let next_cap = toks[r.clone()]
                     .iter()
                     .find(|t| t.start >= s.close_end)
                     .is_some_and(|t| t.cap);
                 if next_cap {
-                    let at = p.bounds.partition_point(|&b| b < s.close_end);
-                    p.bounds.insert(at, s.close_end);
+                    quote_ends.push((s.last_paragraph, s.close_end));
                 }
             }
         }
     }
+    quote_ends.sort_by_key(|&(p, _)| p); // already in order: quotations never overlap
+    let mut bounds: Vec<usize> = Vec::new();
+    let mut para_bounds: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
+    let mut ends = quote_ends.iter().peekable();
+    for (pi, r) in para_toks.iter().enumerate() {
+        let first = bounds.len();
+        let sentence_ends = toks[r.clone()]
+            .iter()
+            .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+            .map(|t| t.end);
+        bounds.extend(sentence_ends);
+        while let Some(&(_, at)) = ends.next_if(|(p, _)| *p == pi) {
+            bounds.push(at);
+        }
+        bounds[first..].sort_unstable();
+        para_bounds.push(first..bounds.len());
+    }
+    let paras: Vec<Para> = para_ranges
+        .iter()
+        .zip(para_toks.iter().zip(&para_bounds))
+        .map(|(r, (t, b))| Para {
+            range: r.clone(),
+            toks: &toks[t.clone()],
+            bounds: &bounds[b.clone()],
+        })
+        .collect();
 
     let mut ctx = Ctx {
         people,
@@ -726,13 +820,15 @@ pub(crate) fn attribute(
     // Speech events with a named subject, for pronouns.
     for p in &paras {
         for v in 0..p.toks.len() {
-            if !is_speech_verb(&p.toks, v) {
+            if !is_speech_verb(p.toks, v) {
                 continue;
             }
             let sentence_start = p.sentence_start(p.toks[v].start);
             let lo = p.toks.partition_point(|t| t.start < sentence_start);
             if !is_participle(&p.toks[v]) {
-                if let Some((Subject::Who(Who::Person(pid)), _)) = ctx.backward(&p.toks, v, lo) {
+                if let Some((Candidate::Who(Who::Person(pid)), _)) =
+                    ctx.backward_kind(p.toks, v, lo)
+                {
                     ctx.events.insert(p.toks[v].start, pid);
                 }
             } else {
@@ -744,12 +840,13 @@ pub(crate) fn attribute(
             }
         }
     }
-    ctx.paras = std::mem::take(&mut paras);
+    ctx.paras = paras;
     let ctx = ctx;
 
     struct Work<'c, 't> {
         who: Option<Who>,
-        cue: Option<String>,
+        /// Where the cue's words are (copied for the quotations kept).
+        cue: Option<Range<usize>>,
         post: bool,
         keep: bool,
         headline: bool,
@@ -822,12 +919,12 @@ pub(crate) fn attribute(
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
         let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
-        let mut chosen: Option<(Who, String)> = None;
+        let mut chosen: Option<(Who, Range<usize>)> = None;
         for c in [&inner_cue, &post_cue, &pre_cue] {
             if chosen.is_none() && !is_outlet(c) {
                 if let Some(c) = c {
                     if let Some(w) = ctx.resolve(&c.subject) {
-                        chosen = Some((w, text[c.range.clone()].to_string()));
+                        chosen = Some((w, c.range.clone()));
                     }
                 }
             }
@@ -843,7 +940,7 @@ pub(crate) fn attribute(
             .into_iter()
             .flatten()
             .find(|c| !matches!(c.subject, Subject::Participle) || participle)
-            .map(|c| text[c.range.clone()].to_string());
+            .map(|c| c.range.clone());
         let post_found = post_cue.is_some() || inner_cue.is_some();
         let sentence = (s.paragraph, sent_start);
         let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
@@ -934,17 +1031,20 @@ pub(crate) fn attribute(
 
     // Headline quotations that echo a body quotation are not separate quotations.
     // The body's quotations, one a line, searched once per headline quotation.
-    let body: String = if work.iter().any(|w| w.keep && w.headline) {
-        work.iter()
-            .filter(|w| !w.headline)
-            .map(|w| comparable(&w.text))
-            .collect::<Vec<_>>()
-            .join("\n")
+    let body: Vec<u8> = if work.iter().any(|w| w.keep && w.headline) {
+        let mut body = Vec::with_capacity(work.iter().map(|w| w.text.len() + 1).sum());
+        for w in work.iter().filter(|w| !w.headline) {
+            push_comparable(&mut body, &w.text);
+            body.push(b'\n');
+        }
+        body
     } else {
-        String::new()
+        Vec::new()
     };
-
-    let mut out = Vec::new();
+    // Whether each headline quotation (comparable form) echoes the body: a headline
+    // repeated in subheadings is searched once.
+    let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
+    let mut out = Vec::with_capacity(merged.len());
     // One token buffer for all the quotations' relevance scans.
     let mut quote_toks: Vec<Tok> = Vec::new();
     for (m, w) in merged.into_iter().zip(work) {
@@ -954,27 +1054,40 @@ pub(crate) fn attribute(
         let qtext = w.text;
         if w.headline {
             let n = comparable(&qtext);
-            if n.is_empty() || memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some() {
+            if n.is_empty() {
+                continue;
+            }
+            let echo = match echoes.get(&n) {
+                Some(&echo) => echo,
+                None => {
+                    let echo = memchr::memmem::find(&body, &n).is_some();
+                    echoes.insert(n, echo);
+                    echo
+                }
+            };
+            if echo {
                 continue;
             }
         }
         let who = w.who.or(main);
-        quote_toks.clear();
-        for seg in &m.span.segments {
-            tokenize_into(&source, seg.clone(), &mut quote_toks);
-        }
-        let found = relevance::scan(text, &quote_toks, true);
+        let side = ctx.side(who);
+        let tokens = m
+            .span
+            .segments
+            .iter()
+            .flat_map(|seg| Tokens::new(&source, seg.clone()));
+        let found = relevance::scan_quote(text, tokens, &mut quote_toks, side);
         // The context is only read when the quotation names nothing.
         let context = || -> Found {
             let toks: Vec<Tok> = w.context.concat();
             relevance::scan(text, &toks, false)
         };
-        let relevant = relevance::rule(&qtext, found, context, ctx.side(who));
+        let relevant = relevance::rule(&qtext, found, context, side);
         out.push(Attributed {
             span: m.span,
             text: qtext,
             speaker: who.map(|x| ctx.name(x)),
-            cue: w.cue,
+            cue: w.cue.map(|r| text[r].to_string()),
             relevant,
         });
     }
@@ -984,6 +1097,17 @@ pub(crate) fn attribute(
 #[cfg(test)]
 mod tests {
     use crate::article::Reader;
+
+    #[test]
+    fn comparable_folds_case_punctuation_and_spaces() {
+        let c = |s: &str| String::from_utf8(super::comparable(s)).expect("UTF-8");
+        assert_eq!(
+            c(" U.S.-Russian  “Détente”, İ\u{a0}now! "),
+            "usrussian détente i\u{307} now"
+        );
+        assert_eq!(c("ΟΔΟΣ Σ"), "οδος σ");
+        assert_eq!(c(" , "), "");
+    }
 
     /// (quote text, speaker) pairs read from `text`.
     fn read(text: &str) -> Vec<(String, Option<String>)> {

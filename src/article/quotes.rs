@@ -42,14 +42,86 @@ impl Span {
     pub fn text(&self, text: &str) -> String {
         let mut out = String::with_capacity(self.segments.iter().map(|r| r.len()).sum());
         for seg in &self.segments {
-            for word in text[seg.clone()].split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(word);
-            }
+            push_words(&mut out, &text[seg.clone()]);
         }
         out
+    }
+}
+
+/// Length of the whitespace character at byte `i` of `s` (a character boundary or a
+/// continuation byte), 0 when there is none there.
+fn whitespace_len(s: &str, i: usize) -> usize {
+    match s.as_bytes()[i] {
+        b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+        // A continuation byte never starts a character.
+        0x80..=0xBF => 0,
+        _ => s[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+    }
+}
+
+/// True for the bytes that can start a whitespace character: ASCII whitespace (and the
+/// control bytes below it) and the lead bytes of non-ASCII characters.
+fn may_start_space(b: u8) -> bool {
+    b <= b' ' || b >= 0xC0
+}
+
+/// True when `s` is already its words joined by single spaces: no whitespace at either end,
+/// none but single ASCII spaces inside. Most quotations are.
+fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut prev_space = true; // no space at the start
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            _ if may_start_space(b) && whitespace_len(s, i) > 0 => return false,
+            _ => prev_space = false,
+        }
+    }
+    !prev_space || bytes.is_empty()
+}
+
+/// Appends the whitespace-separated words of `s` to `out`, each after a single space unless
+/// `out` is empty: `split_whitespace` joined by spaces, without decoding every character.
+fn push_words(out: &mut String, s: &str) {
+    if is_collapsed(s) {
+        if !s.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(s);
+        }
+        return;
+    }
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let w = whitespace_len(s, i);
+        if w > 0 {
+            i += w;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            let rest = &bytes[i..];
+            i += rest
+                .iter()
+                .position(|&b| may_start_space(b))
+                .unwrap_or(rest.len());
+            if i >= bytes.len() || whitespace_len(s, i) > 0 {
+                break;
+            }
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&s[start..i]);
     }
 }
 
@@ -87,13 +159,12 @@ fn closes_context(next: Option<char>) -> bool {
     next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}—–-…".contains(c))
 }
 
-/// All quotation marks of one paragraph, classified.
-fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
+/// All quotation marks of one paragraph, classified, appended to `out`.
+fn marks(text: &str, para: &Range<usize>, out: &mut Vec<Mark>) {
     let slice = &text[para.clone()];
     // Offset just after the paragraph's last non-space character: a mark at or beyond it
     // has nothing to quote.
     let content_end = slice.trim_end().len();
-    let mut out = Vec::new();
     // Every mark is `"` or starts with byte E2 (“ ” „ ‘ ’) or C2 (« »): only those bytes are
     // looked at, so text between marks is skipped at memchr speed.
     for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, slice.as_bytes()) {
@@ -141,7 +212,6 @@ fn marks(text: &str, para: &Range<usize>) -> Vec<Mark> {
             });
         }
     }
-    out
 }
 
 struct OpenQuote {
@@ -217,15 +287,24 @@ fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
 
 /// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
 pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
-    let mut out = Vec::new();
-    for span in find_marked(text, paras) {
+    let marked = find_marked(text, paras);
+    let mut out = Vec::with_capacity(marked.len());
+    for span in marked {
         split_dash_cues(text, span, &mut out);
     }
     out
 }
 
 fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
-    let all: Vec<Vec<Mark>> = paras.iter().map(|p| marks(text, p)).collect();
+    // Every paragraph's marks in one list; `first[pi]..first[pi + 1]` are paragraph pi's.
+    let mut all: Vec<Mark> = Vec::new();
+    let mut first: Vec<usize> = Vec::with_capacity(paras.len() + 1);
+    for p in paras {
+        first.push(all.len());
+        marks(text, p, &mut all);
+    }
+    first.push(all.len());
+    let para_marks = |pi: usize| first.get(pi + 1).map(|&end| &all[first[pi]..end]);
     let mut spans = Vec::new();
     let mut cur: Option<OpenQuote> = None;
     // Index of a mark to skip in the next paragraph (the intermediate opening mark).
@@ -250,7 +329,7 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     };
 
     for (pi, para) in paras.iter().enumerate() {
-        let ms = &all[pi];
+        let ms = para_marks(pi).unwrap_or_default();
         let mut mi = 0;
         while mi < ms.len() {
             let m = ms[mi];
@@ -338,7 +417,7 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
         }
         // End of paragraph with a quotation still open.
         if let Some(mut q) = cur.take() {
-            let next = all.get(pi + 1);
+            let next = para_marks(pi + 1);
             let next_para = paras.get(pi + 1);
             let continues = match (next, next_para) {
                 (Some(nm), Some(np)) if q.kind == Kind::Double => {
@@ -441,6 +520,26 @@ mod tests {
         );
         let t = "“Yes — it was hard — but we did it,” he said.";
         assert_eq!(texts(t), ["Yes — it was hard — but we did it,"]);
+    }
+
+    #[test]
+    fn push_words_is_split_whitespace_joined() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a  b ",
+            "a\u{a0}b",
+            "a\u{b}b\tc\n",
+            "we’re\u{2003}here\u{3000}",
+            "x \u{85}y",
+        ] {
+            let mut out = String::from("pre");
+            push_words(&mut out, s);
+            let want: Vec<&str> = std::iter::once("pre").chain(s.split_whitespace()).collect();
+            assert_eq!(out, want.join(" "), "{s:?}");
+        }
     }
 
     #[test]

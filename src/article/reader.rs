@@ -39,13 +39,16 @@ fn header_line(line: &str) -> Option<(String, &str)> {
 fn lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    // Line ends found with memchr's vectorised search rather than `split_inclusive`.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    for end in ends.chain((!text.ends_with('\n')).then_some(text.len())) {
+        let line = &text[start..end];
         let lead = line.len() - line.trim_start().len();
         let body = line.trim();
         if !body.is_empty() {
             out.push(start + lead..start + lead + body.len());
         }
-        start += line.len();
+        start = end;
     }
     out
 }
@@ -93,8 +96,9 @@ impl Reader {
     pub fn read(&self, name: &str, text: &str) -> Article {
         let mut header_title = None;
         let mut header_date = None;
-        let mut paras = Vec::new();
-        for (i, r) in lines(text).into_iter().enumerate() {
+        let lines = lines(text);
+        let mut paras = Vec::with_capacity(lines.len());
+        for (i, r) in lines.into_iter().enumerate() {
             if i < HEADER_LINES {
                 if let Some((k, v)) = header_line(&text[r.clone()]) {
                     match k.as_str() {

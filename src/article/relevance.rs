@@ -10,12 +10,8 @@
 //! 4. a quote that names nothing takes its subject from the attribution sentence: relevant
 //!    unless that sentence is about one side and a third country (Pompeo on Iran).
 
-use std::sync::LazyLock;
-
-use rustc_hash::FxHashMap;
-
 pub use super::speakers::Side;
-use super::tokens::{tokenize, Text, Tok};
+use super::tokens::{tokenize, Text, Tok, HYPHEN};
 
 const US_WORDS: &[&str] = &[
     "u.s.",
@@ -127,78 +123,134 @@ pub(crate) struct Found {
     coercion: bool,
 }
 
-const US: u8 = 1;
-const RU: u8 = 1 << 1;
-const US_LEADER: u8 = 1 << 2;
-const RU_LEADER: u8 = 1 << 3;
-const THIRD: u8 = 1 << 4;
-const RELATION: u8 = 1 << 5;
-const COERCION: u8 = 1 << 6;
+// Flags of the lexicon (`tokens::Tok::flags`), above the attribution lists' bits.
+const US: u32 = 1 << 8;
+const RU: u32 = 1 << 9;
+const US_LEADER: u32 = 1 << 10;
+const RU_LEADER: u32 = 1 << 11;
+const THIRD: u32 = 1 << 12;
+const RELATION: u32 = 1 << 13;
+const COERCION: u32 = 1 << 14;
 /// First word of a phrase in `PAIR_PHRASES`.
-const PHRASE: u8 = 1 << 7;
+const PHRASE: u32 = 1 << 15;
 
-/// All lists in one map: one lookup per word.
-static WORDS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut m: FxHashMap<&'static str, u8> = FxHashMap::default();
-    let lists: [(&[&'static str], u8); 7] = [
-        (US_WORDS, US),
-        (RU_WORDS, RU),
-        (US_LEADERS, US_LEADER),
-        (RU_LEADERS, RU_LEADER),
-        (THIRD_WORDS, THIRD),
-        (RELATION_WORDS, RELATION),
-        (COERCION_WORDS, COERCION),
-    ];
-    for (list, flag) in lists {
-        for w in list {
-            *m.entry(*w).or_insert(0) |= flag;
-        }
-    }
-    for phrase in PAIR_PHRASES {
-        *m.entry(phrase[0]).or_insert(0) |= PHRASE;
-    }
-    m
-});
+/// The first words of `PAIR_PHRASES`, as a list for the lexicon.
+const PHRASE_HEADS: &[&str] = &[
+    "two",
+    "both",
+    "our",
+    "nuclear",
+    "exchange",
+    "strategic",
+    "arms",
+    "white",
+    "state",
+    "united",
+];
+
+/// The mention lists and their flags: the tokenizer's lexicon holds them, so that each
+/// token costs one lookup for all word lists.
+pub(crate) const MENTION_LISTS: [(&[&str], u32); 8] = [
+    (US_WORDS, US),
+    (RU_WORDS, RU),
+    (US_LEADERS, US_LEADER),
+    (RU_LEADERS, RU_LEADER),
+    (THIRD_WORDS, THIRD),
+    (RELATION_WORDS, RELATION),
+    (COERCION_WORDS, COERCION),
+    (PHRASE_HEADS, PHRASE),
+];
 
 /// Scans tokens of `text` (their offsets index it); `leaders` counts leaders' names as sides.
 pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
     let mut f = Found::default();
-    for (i, t) in toks.iter().enumerate() {
-        if !t.word {
-            continue;
+    for i in 0..toks.len() {
+        scan_token(text, toks, i, leaders, &mut f);
+    }
+    f
+}
+
+/// The most words in a phrase of `PAIR_PHRASES`.
+const PHRASE_WORDS_MAX: usize = 3;
+
+/// [`scan`] of a quotation's tokens with `leaders`, reading them from `tokens` (into `buf`)
+/// only until the rule's answer is known: once both sides, the relationship or the
+/// speaker's other side are named, the rest of the quotation cannot change it.
+pub(crate) fn scan_quote<'t>(
+    text: &str,
+    mut tokens: impl Iterator<Item = Tok<'t>>,
+    buf: &mut Vec<Tok<'t>>,
+    speaker: Side,
+) -> Found {
+    buf.clear();
+    let mut f = Found::default();
+    let mut i = 0;
+    loop {
+        // A phrase starting at `i` needs the tokens after it.
+        while buf.len() < i + PHRASE_WORDS_MAX {
+            match tokens.next() {
+                Some(t) => buf.push(t),
+                None => break,
+            }
         }
-        let w = &*t.norm;
-        let flags = WORDS.get(w).copied().unwrap_or(0);
-        // "US" in capitals is the country; "us" is the pronoun.
-        let us_caps = w == "us" && &text[t.start..t.end] == "US";
-        f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
-        f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
-        if w.contains('-') {
-            f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
-            f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
+        if i >= buf.len() {
+            return f;
         }
-        f.third |= flags & THIRD != 0;
-        f.relation |= flags & RELATION != 0;
-        f.coercion |= flags & COERCION != 0;
-        if flags & PHRASE == 0 {
-            continue;
+        scan_token(text, buf, i, true, &mut f);
+        if f.settles(speaker) {
+            return f;
         }
-        for phrase in PAIR_PHRASES {
-            let hit = phrase
-                .iter()
-                .enumerate()
-                .all(|(k, p)| toks.get(i + k).is_some_and(|x| x.norm == *p));
-            if hit {
-                match phrase {
-                    ["white", "house"] | ["state", "department"] | ["united", "states"] => {
-                        f.us = true
-                    }
-                    _ => f.relation = true,
-                }
+        i += 1;
+    }
+}
+
+/// Adds what `toks[i]` mentions (alone or as the start of a phrase) to `f`.
+fn scan_token(text: &str, toks: &[Tok], i: usize, leaders: bool, f: &mut Found) {
+    let t = &toks[i];
+    if !t.word {
+        return;
+    }
+    let w = &*t.norm;
+    let flags = t.flags;
+    // "US" in capitals is the country; "us" is the pronoun.
+    let us_caps = w == "us" && &text[t.start..t.end] == "US";
+    f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
+    f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
+    if t.has(HYPHEN) {
+        f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
+        f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
+    }
+    f.third |= flags & THIRD != 0;
+    f.relation |= flags & RELATION != 0;
+    f.coercion |= flags & COERCION != 0;
+    if flags & PHRASE == 0 {
+        return;
+    }
+    for phrase in PAIR_PHRASES {
+        let hit = phrase
+            .iter()
+            .enumerate()
+            .all(|(k, p)| toks.get(i + k).is_some_and(|x| x.norm == *p));
+        if hit {
+            match phrase {
+                ["white", "house"] | ["state", "department"] | ["united", "states"] => f.us = true,
+                _ => f.relation = true,
             }
         }
     }
-    f
+}
+
+impl Found {
+    /// The rule's first case: relevant whatever else the quotation names (mentions are only
+    /// ever added).
+    fn settles(&self, speaker: Side) -> bool {
+        let other_side = match speaker {
+            Side::Us => self.ru,
+            Side::Ru => self.us,
+            Side::Unknown => false,
+        };
+        self.us && self.ru || self.relation || other_side
+    }
 }
 
 /// Applies the rule above to a quote, the non-quoted words of its attribution sentence,
@@ -216,12 +268,7 @@ pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
 /// The rule itself, given what the quote mentions (`q`) and, when needed, what its context
 /// mentions.
 pub(crate) fn rule(quote: &str, q: Found, context: impl FnOnce() -> Found, speaker: Side) -> bool {
-    let other_side = match speaker {
-        Side::Us => q.ru,
-        Side::Ru => q.us,
-        Side::Unknown => false,
-    };
-    if q.us && q.ru || q.relation || other_side {
+    if q.settles(speaker) {
         return true;
     }
     if (q.us || q.ru) && !q.third {
@@ -243,6 +290,24 @@ pub(crate) fn rule(quote: &str, q: Found, context: impl FnOnce() -> Found, speak
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phrase_heads_are_the_phrases_first_words() {
+        let mut firsts: Vec<&str> = PAIR_PHRASES.iter().map(|p| p[0]).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut heads = PHRASE_HEADS.to_vec();
+        heads.sort_unstable();
+        assert_eq!(firsts, heads);
+    }
+
+    #[test]
+    fn phrase_words_max_is_the_longest_phrase() {
+        assert_eq!(
+            PAIR_PHRASES.iter().map(|p| p.len()).max(),
+            Some(PHRASE_WORDS_MAX)
+        );
+    }
 
     #[test]
     fn rule_cases() {

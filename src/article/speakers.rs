@@ -8,8 +8,8 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::tokens::{
-    is_speech_verb, Tok, DIPLOMAT_ROLES, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS, STOP,
-    TITLE,
+    is_speech_verb, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS,
+    STOP, TITLE,
 };
 use crate::{Error, Result};
 
@@ -33,8 +33,11 @@ fn key(name: &str) -> String {
             out.push(' ');
         }
         let word_start = out.len();
-        if w.is_ascii() {
+        if w.is_ascii() && !w.contains('.') {
             // No strings per word for ASCII words (almost every name).
+            out.push_str(w);
+            out[word_start..].make_ascii_lowercase();
+        } else if w.is_ascii() {
             let lower = w
                 .bytes()
                 .filter(|&b| b != b'.')
@@ -173,7 +176,17 @@ impl SpeakerAliases {
 
     /// The one canonical name with this surname, if exactly one exists.
     pub fn by_surname(&self, surname: &str) -> Option<&str> {
-        self.by_surname.get(&key(surname))?.as_deref()
+        // A lower-case ASCII word without dots is its own key (a token's form, usually).
+        let own_key = !surname.is_empty()
+            && surname
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase() && b != b'.');
+        let entry = if own_key {
+            self.by_surname.get(surname)
+        } else {
+            self.by_surname.get(&key(surname))
+        };
+        entry?.as_deref()
     }
 
     /// Number of names (canonical and aliases) known.
@@ -218,6 +231,8 @@ pub(crate) struct Person {
     /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
     /// match "she"/"he".
     pub female: bool,
+    /// How many titles `side` and `female` were derived from (titles are only added).
+    derived_from: usize,
 }
 
 /// Common women's first names among public figures in the news (general knowledge, used
@@ -294,8 +309,16 @@ const FEMALE_FIRST_NAMES: &[&str] = &[
 ];
 
 fn is_female(name: &str, titles: &[String]) -> bool {
-    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
-    FEMALE_FIRST_NAMES.contains(&first.as_str())
+    let first = name.split_whitespace().next().unwrap_or("");
+    // The list is lower-case ASCII: an ASCII name is compared without lower-casing it.
+    let listed = if first.is_ascii() {
+        FEMALE_FIRST_NAMES
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(first))
+    } else {
+        FEMALE_FIRST_NAMES.contains(&first.to_lowercase().as_str())
+    };
+    listed
         || titles.iter().any(|t| {
             matches!(
                 t.as_str(),
@@ -337,10 +360,10 @@ pub(crate) struct People {
 /// Adds the titles not yet in `into`. Titles are only ever asked "is there one such", or
 /// for the first with a side, which repeats do not change; without them a person named
 /// throughout a long article does not collect one copy per mention.
-fn add_titles(into: &mut Vec<String>, titles: Vec<String>) {
-    for t in titles {
-        if !into.contains(&t) {
-            into.push(t);
+fn add_titles(into: &mut Vec<String>, titles: &[&str]) {
+    for &t in titles {
+        if !into.iter().any(|x| x == t) {
+            into.push(t.to_string());
         }
     }
 }
@@ -361,32 +384,60 @@ fn same_surname(a: &str, b: &str) -> bool {
         && la.abs_diff(lb) <= 1
         && la >= 5
         && lb >= 5
-        && strsim::osa_distance(a, b) <= 1
+        && one_edit_apart(a, b)
+}
+
+/// True when one edit turns `a` into `b` (different strings): a character substituted,
+/// inserted or deleted, or two adjacent ones swapped. This is `strsim::osa_distance(a, b)
+/// <= 1` for strings known to differ, without its tables.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let Some(i) = short.iter().zip(long.iter()).position(|(x, y)| x != y) else {
+        // One is a prefix of the other.
+        return long.len() - short.len() <= 1;
+    };
+    if short.len() == long.len() {
+        let substituted = short[i + 1..] == long[i + 1..];
+        let swapped = i + 1 < short.len()
+            && short[i] == long[i + 1]
+            && short[i + 1] == long[i]
+            && short[i + 2..] == long[i + 2..];
+        substituted || swapped
+    } else {
+        long.len() - short.len() == 1 && short[i..] == long[i + 1..]
+    }
 }
 
 fn is_name_word(t: &Tok) -> bool {
     let n = &*t.norm;
-    let letters = n.chars().filter(|c| c.is_alphabetic()).count();
     t.word
         && t.cap
-        && letters > 0
         && !t.has(PLACE)
         && !t.has(STOP)
-        && !(n.contains('-') && n.split('-').any(|p| PLACE_WORDS.contains(p)))
+        && n.chars().any(char::is_alphabetic)
+        && !(t.has(HYPHEN) && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
+/// The words of `toks` as printed, possessive endings cut, joined by spaces.
 fn raw_name(text: &str, toks: &[Tok]) -> String {
-    toks.iter()
-        .map(|t| {
-            let w = &text[t.start..t.end];
-            let w = w
-                .strip_suffix("’s")
-                .or_else(|| w.strip_suffix("'s"))
-                .unwrap_or(w);
-            w.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(toks.iter().map(|t| t.end - t.start + 1).sum());
+    for (k, t) in toks.iter().enumerate() {
+        let w = &text[t.start..t.end];
+        let w = w
+            .strip_suffix("’s")
+            .or_else(|| w.strip_suffix("'s"))
+            .unwrap_or(w);
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn is_all_caps(text: &str, t: &Tok) -> bool {
@@ -423,27 +474,27 @@ impl People {
     ) -> Self {
         let mut people = People::default();
         let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new(); // (start, end, token, speaks)
+                                                                          // One buffer for the titles of every run of names.
+        let mut titles: Vec<&'t str> = Vec::new();
         for toks in groups {
-            people.scan(text, toks, aliases, &mut singles);
+            people.scan(text, toks, aliases, &mut singles, &mut titles);
         }
         // Single names: a surname seen in full, an alias-table surname, or a capitalised
         // word directly followed by a speech verb.
         for (start, end, tok, speaks) in singles {
             let who = people
-                .persons
-                .iter()
-                .position(|p| same_surname(&p.surname, &tok.norm))
+                .person_by_surname(&tok.norm)
                 .map(Who::Person)
                 .or_else(|| {
                     aliases
                         .by_surname(&tok.norm)
-                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, Vec::new())))
+                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, &[])))
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
                         let raw = raw_name(text, std::slice::from_ref(&tok));
-                        Who::Person(people.add_person(&raw, &tok.norm, Vec::new()))
+                        Who::Person(people.add_person(&raw, &tok.norm, &[]))
                     })
                 });
             if let Some(who) = who {
@@ -459,16 +510,25 @@ impl People {
         people
     }
 
-    fn add_person(&mut self, name: &str, surname: &str, titles: Vec<String>) -> usize {
-        if let Some(i) = self
-            .persons
-            .iter()
-            .position(|p| same_surname(&p.surname, surname))
-        {
+    /// The first person whose surname is [`same_surname`] as `surname`.
+    fn person_by_surname(&self, surname: &str) -> Option<usize> {
+        // Same surnames start with the same byte: that test first, inline.
+        let initial = surname.as_bytes().first();
+        self.persons.iter().position(|p| {
+            p.surname.as_bytes().first() == initial && same_surname(&p.surname, surname)
+        })
+    }
+
+    fn add_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
+        if let Some(i) = self.person_by_surname(surname) {
             let p = &mut self.persons[i];
             add_titles(&mut p.titles, titles);
-            p.side = side_from_titles(&p.titles);
-            p.female = is_female(&p.name, &p.titles);
+            // Both are functions of the name and the titles: recomputed when titles came.
+            if p.titles.len() != p.derived_from {
+                p.side = side_from_titles(&p.titles);
+                p.female = is_female(&p.name, &p.titles);
+                p.derived_from = p.titles.len();
+            }
             return i;
         }
         let mut unique = Vec::with_capacity(titles.len());
@@ -479,6 +539,7 @@ impl People {
         self.persons.push(Person {
             name: name.to_string(),
             surname: surname.to_string(),
+            derived_from: titles.len(),
             titles,
             side,
             female,
@@ -487,12 +548,18 @@ impl People {
     }
 
     fn add_org(&mut self, name: &str, outlet: bool) -> usize {
-        let words: Vec<String> = key(name)
+        // The key's words without sides and "the", joined by spaces.
+        let full = key(name);
+        let words = full
             .split(' ')
-            .filter(|w| side_of_word(w) == Side::Unknown && *w != "the")
-            .map(str::to_string)
-            .collect();
-        let k = words.join(" ");
+            .filter(|w| side_of_word(w) == Side::Unknown && *w != "the");
+        let mut k = String::with_capacity(full.len());
+        for (n, w) in words.enumerate() {
+            if n > 0 {
+                k.push(' ');
+            }
+            k.push_str(w);
+        }
         if let Some(i) = self.orgs.iter().position(|o| o.key == k) {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
@@ -508,12 +575,13 @@ impl People {
         self.orgs.len() - 1
     }
 
-    fn scan<'a>(
+    fn scan<'t, 'a>(
         &mut self,
         text: &str,
-        toks: &[Tok<'a>],
+        toks: &'t [Tok<'a>],
         aliases: &SpeakerAliases,
         singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
+        titles: &mut Vec<&'t str>,
     ) {
         let mut i = 0;
         while i < toks.len() {
@@ -536,26 +604,28 @@ impl People {
                     break;
                 }
             }
-            self.run(text, toks, a, b, aliases, singles);
+            self.run(text, toks, a, b, aliases, singles, titles);
             i = b.max(a + 1);
         }
     }
 
-    fn run<'a>(
+    #[allow(clippy::too_many_arguments)]
+    fn run<'t, 'a>(
         &mut self,
         text: &str,
-        toks: &[Tok<'a>],
+        toks: &'t [Tok<'a>],
         a: usize,
         b: usize,
         aliases: &SpeakerAliases,
         singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
+        titles: &mut Vec<&'t str>,
     ) {
         let run = &toks[a..b];
         let possessive = run.last().is_some_and(|t| t.possessive);
         // Organisations: the run ends in an organisation word, or is a known outlet.
         let last = &run[run.len() - 1];
         let org_like = last.has(ORG)
-            || run.iter().all(|t| is_all_caps(text, t)) && run.len() == 1 && last.has(OUTLET);
+            || run.len() == 1 && last.has(OUTLET) && run.iter().all(|t| is_all_caps(text, t));
         if org_like {
             let first = run.iter().position(|t| !t.has(STOP)).unwrap_or(run.len());
             let name_toks = &run[first..];
@@ -573,11 +643,11 @@ impl People {
             return;
         }
         // Split off leading stop words and titles; the rest is the name.
-        let mut titles: Vec<String> = Vec::new();
+        titles.clear();
         let mut k = 0;
         while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
             if run[k].has(TITLE) {
-                titles.push(run[k].norm.to_string());
+                titles.push(&run[k].norm);
             }
             k += 1;
         }
@@ -596,20 +666,21 @@ impl People {
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
             if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
-                titles.push(t.norm.to_string());
+                titles.push(&t.norm);
                 j -= 1;
             } else {
                 break;
             }
         }
-        let side_titles = titles.clone();
         // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
         if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
-            let seg: Vec<&Tok> = toks[b + 1..]
+            let after = &toks[b + 1..];
+            let len = after
                 .iter()
-                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
                 .take(16)
-                .collect();
+                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
+                .count();
+            let seg = &after[..len];
             // Skip an owner ("President Donald Trump’s special envoy").
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
@@ -620,19 +691,15 @@ impl People {
                 titles.extend(
                     seg.iter()
                         .filter(|t| t.has(TITLE) || t.has(ROLE))
-                        .map(|t| t.norm.to_string()),
+                        .map(|t| &*t.norm),
                 );
-                // Nationality only from the first words (not "director for Russian affairs").
-                let _ = side_titles;
             }
         }
         if name.len() >= 2 {
             let full = raw_name(text, name);
-            let canonical = aliases
-                .canonical(&full)
-                .map_or(full.clone(), str::to_string);
-            let surname = name[name.len() - 1].norm.to_string();
-            let p = self.add_person(&canonical, &surname, titles);
+            let canonical = aliases.canonical(&full).unwrap_or(&full);
+            let surname = &name[name.len() - 1].norm;
+            let p = self.add_person(canonical, surname, titles);
             self.mentions.push(Mention {
                 start: name[0].start,
                 end: name[name.len() - 1].end,
@@ -643,11 +710,7 @@ impl People {
             let t = name[0].clone();
             if !titles.is_empty() {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname.
-                if let Some(p) = self
-                    .persons
-                    .iter()
-                    .position(|p| same_surname(&p.surname, &t.norm))
-                {
+                if let Some(p) = self.person_by_surname(&t.norm) {
                     add_titles(&mut self.persons[p].titles, titles);
                 }
             }
@@ -812,6 +875,49 @@ mod tests {
             p.describe(&words("u.s. secretary of state"), t.len()),
             Some(pompeo)
         );
+    }
+
+    #[test]
+    fn one_edit_apart_is_osa_distance_one() {
+        let words = [
+            "ushakov",
+            "ushkakov",
+            "ryabkov",
+            "rybakov",
+            "rybakvo",
+            "ryabkvo",
+            "lavrov",
+            "lavrova",
+            "alvrov",
+            "lavorv",
+            "peskov",
+            "pesokv",
+            "zakharova",
+            "zaharova",
+            "zakharov",
+            "biden",
+            "bident",
+            "ibden",
+            "bidne",
+            "bdien",
+            "navalny",
+            "navalnyy",
+            "šojgu",
+            "shoigu",
+            "šojgú",
+            "ab",
+            "ba",
+            "a",
+            "",
+        ];
+        for a in words {
+            for b in words {
+                if a != b {
+                    let want = strsim::osa_distance(a, b) <= 1;
+                    assert_eq!(one_edit_apart(a, b), want, "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]

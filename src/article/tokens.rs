@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
+use super::relevance;
+
 /// A word or a punctuation character, with its byte range in the article.
 #[derive(Debug, Clone)]
 pub(crate) struct Tok<'a> {
@@ -21,24 +23,47 @@ pub(crate) struct Tok<'a> {
     pub cap: bool,
     /// Ends in ’s / 's (or a bare ’ after s).
     pub possessive: bool,
-    /// Word-list memberships ([`SPEECH`], [`TITLE`], …), looked up once per token.
-    pub flags: u16,
+    /// Word-list memberships ([`SPEECH`], [`TITLE`], …, and the relevance lists), looked up
+    /// once per token.
+    pub flags: u32,
 }
 
 /// Word-list flags (see [`Tok::has`]).
-pub(crate) const SPEECH: u16 = 1;
-pub(crate) const TITLE: u16 = 1 << 1;
-pub(crate) const ROLE: u16 = 1 << 2;
-pub(crate) const STOP: u16 = 1 << 3;
-pub(crate) const ORG: u16 = 1 << 4;
-pub(crate) const OUTLET: u16 = 1 << 5;
-pub(crate) const PLACE: u16 = 1 << 6;
-pub(crate) const RELAY: u16 = 1 << 7;
+pub(crate) const SPEECH: u32 = 1;
+pub(crate) const TITLE: u32 = 1 << 1;
+pub(crate) const ROLE: u32 = 1 << 2;
+pub(crate) const STOP: u32 = 1 << 3;
+pub(crate) const ORG: u32 = 1 << 4;
+pub(crate) const OUTLET: u32 = 1 << 5;
+pub(crate) const PLACE: u32 = 1 << 6;
+pub(crate) const RELAY: u32 = 1 << 7;
+// Bits 8 to 15 are the relevance lists (`relevance::MENTION_LISTS`).
+/// Words whose reading as speech verbs depends on the context ([`is_speech_verb`]).
+const SPEECH_CONTEXT: u32 = 1 << 16;
+/// Not a list: the word holds a hyphen (U.S.-Russian), set by the tokenizer.
+pub(crate) const HYPHEN: u32 = 1 << 17;
+/// [`ABBREV`]: the tokenizer asks for it at a dot.
+const ABBREVIATION: u32 = 1 << 18;
 
-/// Every word list in one map, so that a token costs one lookup.
-static LEXICON: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
-    let mut m: FxHashMap<&'static str, u16> = FxHashMap::default();
-    let lists: [(&HashSet<&'static str>, u16); 8] = [
+/// The words [`is_speech_verb`] decides on by their neighbours or regardless of
+/// [`SPEECH_VERBS`].
+const SPEECH_CONTEXT_WORDS: &[&str] = &[
+    "pointed",
+    "pointing",
+    "according",
+    "quotes",
+    "cites",
+    "called",
+    "calling",
+    "calls",
+];
+
+/// Every word list in one map, so that a token costs one lookup. Keyed by the word's bytes
+/// packed into a `u128` ([`packed`]): hashing and comparing a key is then a few integer
+/// operations instead of a string hash and a `memcmp`.
+static LEXICON: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
+    let mut m: FxHashMap<u128, u32> = FxHashMap::default();
+    let lists: [(&HashSet<&'static str>, u32); 8] = [
         (&SPEECH_VERBS, SPEECH),
         (&TITLE_WORDS, TITLE),
         (&ROLE_HEADS, ROLE),
@@ -48,9 +73,19 @@ static LEXICON: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
         (&PLACE_WORDS, PLACE),
         (&RELAY_VERBS, RELAY),
     ];
-    for (set, flag) in lists {
-        for w in set.iter() {
-            *m.entry(*w).or_insert(0) |= flag;
+    let words = lists
+        .iter()
+        .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
+        .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
+        .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
+        .chain(
+            relevance::MENTION_LISTS
+                .iter()
+                .flat_map(|(list, flag)| list.iter().map(move |w| (*w, *flag))),
+        );
+    for (w, flag) in words {
+        if let Some(k) = packed(w) {
+            *m.entry(k).or_insert(0) |= flag;
         }
     }
     m
@@ -59,9 +94,28 @@ static LEXICON: LazyLock<FxHashMap<&'static str, u16>> = LazyLock::new(|| {
 /// The longest word of [`LEXICON`]: longer words need no lookup.
 const LEXICON_MAX_LEN: usize = 16;
 
+/// A word of at most 16 bytes as one integer (little-endian, zero-padded). Words never hold
+/// a NUL byte (it is not alphanumeric), so two words share a key only when they are equal.
+fn packed(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > LEXICON_MAX_LEN {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(k))
+}
+
+/// The word-list flags of a lower-cased word.
+fn lexicon_flags(lexicon: &FxHashMap<u128, u32>, word: &str) -> u32 {
+    packed(word)
+        .and_then(|k| lexicon.get(&k).copied())
+        .unwrap_or(0)
+}
+
 impl Tok<'_> {
     /// True when the word is in the list(s) of `flag`.
-    pub fn has(&self, flag: u16) -> bool {
+    pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
     }
     pub fn is(&self, s: &str) -> bool {
@@ -80,13 +134,13 @@ const ABBREV: &[&str] = &[
 ];
 
 /// True when a word ending before `.` is an abbreviation (Mr., U.S., J.) rather than a
-/// sentence end.
-pub(crate) fn is_abbrev(word: &str) -> bool {
-    // The list is ASCII, so an ASCII case-insensitive comparison is the lower-cased lookup
-    // without the allocation.
-    ABBREV.iter().any(|a| a.eq_ignore_ascii_case(word))
-        || word.contains('.')
-        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+/// sentence end; `listed` when its ASCII-lower-cased form is in [`ABBREV`] (a lexicon
+/// lookup: the list is ASCII, so this is its case-insensitive comparison).
+fn is_abbrev(word: &str, listed: bool) -> bool {
+    listed || word.contains('.') || {
+        let mut chars = word.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
+    }
 }
 
 fn inner_char(c: char) -> bool {
@@ -108,6 +162,22 @@ impl<'a> Text<'a> {
             lower: raw.to_ascii_lowercase(),
         }
     }
+
+    /// [`lexicon_flags`] of the lower-cased ASCII word at `start..end`, with the key read
+    /// straight from the lower-cased copy: one 16-byte load and a mask rather than a copy.
+    #[inline(always)]
+    fn lexicon_flags_at(&self, lexicon: &FxHashMap<u128, u32>, start: usize, end: usize) -> u32 {
+        let len = end - start;
+        let window = self.lower.as_bytes().get(start..start + 16);
+        match window.and_then(|w| <[u8; 16]>::try_from(w).ok()) {
+            Some(w) if len <= LEXICON_MAX_LEN => {
+                let mask = u128::MAX >> (8 * (16 - len));
+                let key = u128::from_le_bytes(w) & mask;
+                lexicon.get(&key).copied().unwrap_or(0)
+            }
+            _ => lexicon_flags(lexicon, &self.lower[start..end]),
+        }
+    }
 }
 
 /// The character starting at byte `i` (a character boundary), decoding only non-ASCII bytes.
@@ -118,6 +188,25 @@ fn char_at(s: &str, i: usize) -> char {
     }
 }
 
+/// What the tokenizer needs to know about an ASCII byte, without decoding it.
+const ASCII_SPACE: u8 = 1;
+const ASCII_ALNUM: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = ASCII_ALNUM;
+        } else if c == b' ' || (c >= 0x09 && c <= 0x0d) {
+            // `char::is_whitespace` on ASCII.
+            t[b] = ASCII_SPACE;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Splits `text.raw[range]` into tokens. Linear in the range.
 pub(crate) fn tokenize<'t>(text: &'t Text<'_>, range: Range<usize>) -> Vec<Tok<'t>> {
     let mut out = Vec::with_capacity(range.len() / 4);
@@ -127,39 +216,91 @@ pub(crate) fn tokenize<'t>(text: &'t Text<'_>, range: Range<usize>) -> Vec<Tok<'
 
 /// [`tokenize`], appending to `out`.
 pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &mut Vec<Tok<'t>>) {
-    let s: &'t str = text.raw;
-    let stop = range.end;
     let mut i = range.start;
+    while let Some(tok) = next_token(text, i, range.end) {
+        i = tok.end;
+        out.push(tok);
+    }
+}
+
+/// The tokens of a range, one at a time: a reader that needs only the first words of a
+/// range (relevance stops once it is decided) does not tokenize the rest.
+pub(crate) struct Tokens<'t, 's> {
+    text: &'t Text<'s>,
+    /// Where the next token is looked for.
+    pos: usize,
+    stop: usize,
+}
+
+impl<'t, 's> Tokens<'t, 's> {
+    pub fn new(text: &'t Text<'s>, range: Range<usize>) -> Self {
+        Self {
+            text,
+            pos: range.start,
+            stop: range.end,
+        }
+    }
+}
+
+impl<'t> Iterator for Tokens<'t, '_> {
+    type Item = Tok<'t>;
+
+    fn next(&mut self) -> Option<Tok<'t>> {
+        let tok = next_token(self.text, self.pos, self.stop)?;
+        self.pos = tok.end;
+        Some(tok)
+    }
+}
+
+/// The first token of `text.raw[i..stop]`, if any. Inlined into both loops over tokens
+/// ([`tokenize_into`] and [`Tokens`]): it is the reader's innermost loop.
+#[inline(always)]
+fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'t>> {
+    let s: &'t str = text.raw;
+    let bytes = s.as_bytes();
+    let lexicon = &*LEXICON;
     while i < stop {
-        if s.as_bytes()[i] == b' ' {
-            i += 1;
-            continue;
-        }
-        let c = char_at(s, i);
-        if c.is_whitespace() {
-            i += c.len_utf8();
-            continue;
-        }
-        if !c.is_alphanumeric() {
-            out.push(Tok {
-                start: i,
-                end: i + c.len_utf8(),
-                norm: Cow::Borrowed(&s[i..i + c.len_utf8()]),
-                word: false,
-                cap: false,
-                possessive: false,
-                flags: 0,
-            });
-            i += c.len_utf8();
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        let mut ascii = c.is_ascii();
-        while end < stop {
+        // The first character: ASCII bytes are classified by table, others decoded.
+        let (first_len, cap, mut ascii) = match bytes[i] {
+            b if b.is_ascii() => {
+                let class = BYTE_CLASS[usize::from(b)];
+                if class & ASCII_SPACE != 0 {
+                    i += 1;
+                    continue;
+                }
+                if class & ASCII_ALNUM == 0 {
+                    return Some(punct(s, i, 1));
+                }
+                (1, b.is_ascii_uppercase(), true)
+            }
+            _ => {
+                let c = char_at(s, i);
+                if c.is_whitespace() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                if !c.is_alphanumeric() {
+                    return Some(punct(s, i, c.len_utf8()));
+                }
+                (c.len_utf8(), c.is_uppercase(), false)
+            }
+        };
+        let mut end = i + first_len;
+        let mut hyphen = false;
+        loop {
             // Most words are ASCII letters: step over them a byte at a time.
-            if s.as_bytes()[end].is_ascii_alphanumeric() {
-                end += 1;
-                continue;
+            let rest = &bytes[end..stop];
+            end += rest
+                .iter()
+                .position(|&b| BYTE_CLASS[usize::from(b)] & ASCII_ALNUM == 0)
+                .unwrap_or(rest.len());
+            if end >= stop {
+                break;
+            }
+            // An ASCII byte other than . ' - ends the word (a space, a comma).
+            let b = bytes[end];
+            if b.is_ascii() && !matches!(b, b'.' | b'\'' | b'-') {
+                break;
             }
             let d = char_at(s, end);
             if d.is_alphanumeric() {
@@ -171,8 +312,14 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                 let after = end + d.len_utf8();
                 if after < stop && char_at(s, after).is_alphanumeric() {
                     ascii &= d.is_ascii();
+                    hyphen |= d == '-';
                     end = after;
-                } else if d == '.' && is_abbrev(&s[i..end]) {
+                } else if d == '.'
+                    && is_abbrev(
+                        &s[i..end],
+                        lexicon_flags(lexicon, &text.lower[i..end]) & ABBREVIATION != 0,
+                    )
+                {
                     end += 1;
                     break;
                 } else {
@@ -184,7 +331,11 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
         }
         let mut raw_end = end;
         let mut possessive = false;
-        if matches!(s.as_bytes()[end - 1], b's' | b'S') {
+        // A possessive ending is ’s or 's: the byte before the s is ' or the last byte of ’.
+        if matches!(bytes[end - 1], b's' | b'S')
+            && end - i >= 3
+            && matches!(bytes[end - 2], b'\'' | 0x99)
+        {
             for suffix in ["’s", "'s", "’S", "'S"] {
                 if raw_end - i > suffix.len() && s[i..raw_end].ends_with(suffix) {
                     raw_end -= suffix.len();
@@ -192,17 +343,21 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                 }
             }
         }
-        let raw = &s[i..raw_end];
         // A word with a ’ may be ASCII once "’s" is cut off.
-        let norm: Cow<'t, str> = if ascii || raw.is_ascii() {
+        let from_lower = ascii || s[i..raw_end].is_ascii();
+        let norm: Cow<'t, str> = if from_lower {
             Cow::Borrowed(&text.lower[i..raw_end])
-        } else if raw.chars().any(char::is_uppercase) {
-            Cow::Owned(raw.to_lowercase())
         } else {
-            Cow::Borrowed(raw)
+            let raw = &s[i..raw_end];
+            if raw.chars().any(char::is_uppercase) {
+                Cow::Owned(raw.to_lowercase())
+            } else {
+                Cow::Borrowed(raw)
+            }
         };
-        // Plural possessive: partners’ (the mark right after a word ending in s).
-        if end < stop {
+        // Plural possessive: partners’ (the mark right after a word ending in s); ’ starts
+        // with byte E2.
+        if end < stop && matches!(bytes[end], b'\'' | 0xE2) {
             let d = char_at(s, end);
             if (d == '’' || d == '\'') && norm.ends_with('s') {
                 let after = end + d.len_utf8();
@@ -211,21 +366,34 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
                 }
             }
         }
-        let flags = if norm.len() <= LEXICON_MAX_LEN {
-            LEXICON.get(&*norm).copied().unwrap_or(0)
+        let flags = if from_lower {
+            text.lexicon_flags_at(lexicon, i, raw_end)
         } else {
-            0
-        };
-        out.push(Tok {
+            lexicon_flags(lexicon, &norm)
+        } | if hyphen { HYPHEN } else { 0 };
+        return Some(Tok {
             start: i,
             end,
             flags,
             norm,
             word: true,
-            cap: c.is_uppercase(),
+            cap,
             possessive,
         });
-        i = end;
+    }
+    None
+}
+
+/// A punctuation token: the `len` bytes of one character at `i`.
+fn punct(s: &str, i: usize, len: usize) -> Tok<'_> {
+    Tok {
+        start: i,
+        end: i + len,
+        norm: Cow::Borrowed(&s[i..i + len]),
+        word: false,
+        cap: false,
+        possessive: false,
+        flags: 0,
     }
 }
 
@@ -362,7 +530,8 @@ pub(crate) static RELAY_VERBS: LazyLock<HashSet<&'static str>> =
 /// "according to", relay verbs, and nouns that share a verb's form).
 pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
-    if !t.word {
+    // Every word that can be one is in one of the two lists ("says" and "said" too).
+    if !t.word || !t.has(SPEECH | SPEECH_CONTEXT) {
         return false;
     }
     if t.cap {
@@ -931,7 +1100,33 @@ mod tests {
 
     #[test]
     fn lexicon_max_len_covers_every_word() {
-        assert!(LEXICON.keys().all(|w| w.len() <= LEXICON_MAX_LEN));
+        let lists = [
+            &*SPEECH_VERBS,
+            &*TITLE_WORDS,
+            &*ROLE_HEADS,
+            &*CAP_STOP,
+            &*ORG_WORDS,
+            &*OUTLET_WORDS,
+            &*PLACE_WORDS,
+            &*RELAY_VERBS,
+        ];
+        let relevance_words = relevance::MENTION_LISTS.iter().flat_map(|(l, _)| l.iter());
+        assert!(lists
+            .iter()
+            .flat_map(|s| s.iter())
+            .chain(SPEECH_CONTEXT_WORDS)
+            .chain(ABBREV)
+            .chain(relevance_words)
+            .all(|w| w.len() <= LEXICON_MAX_LEN));
+    }
+
+    #[test]
+    fn hyphen_flag_is_a_hyphen_in_the_word() {
+        let t = "U.S.-Russian pro-Kremlin -x y- Russia’s-backed a‑b ПРО-Запад";
+        let text = Text::new(t);
+        for tok in tokenize(&text, 0..t.len()).iter().filter(|t| t.word) {
+            assert_eq!(tok.has(HYPHEN), tok.norm.contains('-'), "{:?}", tok.norm);
+        }
     }
 
     #[test]
