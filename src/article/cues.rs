@@ -18,8 +18,8 @@ use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
-    is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok, Tokens, RELAY,
-    ROLE, TITLE,
+    is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok,
+    Tokens, RELAY, ROLE, TITLE,
 };
 
 /// A quotation with its attribution, ready to become a public `Quote`.
@@ -257,8 +257,7 @@ static ASCII_FOLD: [u8; 128] = {
         let c = b as u8;
         if c.is_ascii_alphanumeric() {
             t[b] = c.to_ascii_lowercase();
-        } else if c == b' ' || (c >= 0x09 && c <= 0x0d) {
-            // `char::is_whitespace` on ASCII.
+        } else if is_ascii_space(c) {
             t[b] = b' ';
         }
         b += 1;

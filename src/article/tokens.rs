@@ -188,6 +188,12 @@ fn char_at(s: &str, i: usize) -> char {
     }
 }
 
+/// `char::is_whitespace` on an ASCII byte (which, unlike `u8::is_ascii_whitespace`, counts
+/// the vertical tab).
+pub(crate) const fn is_ascii_space(c: u8) -> bool {
+    c == b' ' || (c >= 0x09 && c <= 0x0d)
+}
+
 /// What the tokenizer needs to know about an ASCII byte, without decoding it.
 const ASCII_SPACE: u8 = 1;
 const ASCII_ALNUM: u8 = 2;
@@ -198,8 +204,7 @@ static BYTE_CLASS: [u8; 256] = {
         let c = b as u8;
         if c.is_ascii_alphanumeric() {
             t[b] = ASCII_ALNUM;
-        } else if c == b' ' || (c >= 0x09 && c <= 0x0d) {
-            // `char::is_whitespace` on ASCII.
+        } else if is_ascii_space(c) {
             t[b] = ASCII_SPACE;
         }
         b += 1;
