@@ -784,7 +784,9 @@ pub(crate) fn attribute(
             }
         }
     }
-    quote_ends.sort_by_key(|&(p, _)| p); // already in order: quotations never overlap
+    // In text order already (quotations never overlap); sorted all the same, since the merge
+    // below would skip an end that came out of order.
+    quote_ends.sort_by_key(|&(p, _)| p);
     let mut bounds: Vec<usize> = Vec::new();
     let mut para_bounds: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
     let mut ends = quote_ends.iter().peekable();

@@ -473,8 +473,9 @@ impl People {
         aliases: &SpeakerAliases,
     ) -> Self {
         let mut people = People::default();
-        let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new(); // (start, end, token, speaks)
-                                                                          // One buffer for the titles of every run of names.
+        // (start, end, token, speaks)
+        let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new();
+        // One buffer for the titles of every run of names.
         let mut titles: Vec<&'t str> = Vec::new();
         for toks in groups {
             people.scan(text, toks, aliases, &mut singles, &mut titles);

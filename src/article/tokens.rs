@@ -37,7 +37,7 @@ pub(crate) const ORG: u32 = 1 << 4;
 pub(crate) const OUTLET: u32 = 1 << 5;
 pub(crate) const PLACE: u32 = 1 << 6;
 pub(crate) const RELAY: u32 = 1 << 7;
-// Bits 8 to 15 are the relevance lists (`relevance::MENTION_LISTS`).
+// Bits 8 to 15 are the relevance lists (`relevance::lexicon_words`).
 /// Words whose reading as speech verbs depends on the context ([`is_speech_verb`]).
 const SPEECH_CONTEXT: u32 = 1 << 16;
 /// Not a list: the word holds a hyphen (U.S.-Russian), set by the tokenizer.
@@ -78,11 +78,7 @@ static LEXICON: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
         .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
-        .chain(
-            relevance::MENTION_LISTS
-                .iter()
-                .flat_map(|(list, flag)| list.iter().map(move |w| (*w, *flag))),
-        );
+        .chain(relevance::lexicon_words());
     for (w, flag) in words {
         if let Some(k) = packed(w) {
             *m.entry(k).or_insert(0) |= flag;
@@ -1115,13 +1111,13 @@ mod tests {
             &*PLACE_WORDS,
             &*RELAY_VERBS,
         ];
-        let relevance_words = relevance::MENTION_LISTS.iter().flat_map(|(l, _)| l.iter());
+        let relevance_words: Vec<&str> = relevance::lexicon_words().map(|(w, _)| w).collect();
         assert!(lists
             .iter()
             .flat_map(|s| s.iter())
             .chain(SPEECH_CONTEXT_WORDS)
             .chain(ABBREV)
-            .chain(relevance_words)
+            .chain(&relevance_words)
             .all(|w| w.len() <= LEXICON_MAX_LEN));
     }
 
