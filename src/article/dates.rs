@@ -72,8 +72,24 @@ fn month_number(m: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
+/// True when `s` holds four ASCII digits in a row. Every date the pattern accepts has a
+/// four-digit year, so a line without them needs no regex search (most lines).
+fn has_year_digits(s: &str) -> bool {
+    let mut run = 0;
+    for &b in s.as_bytes() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Parses a full date at the start of `s`, returning it and the matched length in bytes.
 pub(crate) fn date_at_start(s: &str) -> Option<(NaiveDate, usize)> {
+    if !has_year_digits(s) {
+        return None;
+    }
     let c = DATE_AT_START.captures(s)?;
     let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
     let (y, m, d) = if let Some(y) = num("y1") {
@@ -89,7 +105,7 @@ pub(crate) fn date_at_start(s: &str) -> Option<(NaiveDate, usize)> {
 
 /// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").
 fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
-    if p.split_whitespace().count() > 14 {
+    if p.split_whitespace().count() > 14 || !has_year_digits(p) {
         return None;
     }
     p.char_indices()
@@ -221,6 +237,15 @@ mod tests {
         );
         assert_eq!(date_at_start("MOSCOW. May 3 (Interfax)"), None);
         assert_eq!(date_at_start("2019-02-30"), None);
+    }
+
+    #[test]
+    fn year_digits_are_four_in_a_row() {
+        assert!(has_year_digits("June 5, 2020"));
+        assert!(has_year_digits("2018-05-03"));
+        assert!(!has_year_digits("12 345"));
+        assert!(!has_year_digits("May 3 (Interfax) 201 9"));
+        assert!(!has_year_digits(""));
     }
 
     #[test]
