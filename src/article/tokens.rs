@@ -1,21 +1,23 @@
 //! Word tokens with byte offsets, and the small closed word lists that attribution needs
 //! (speech verbs, titles, pronouns). The lists describe English news style, not any article.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use bumpalo::Bump;
+
 use super::relevance;
 
 /// A word or a punctuation character, with its byte range in the article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok<'a> {
     pub start: usize,
     pub end: usize,
     /// Lower-cased word without a possessive ending; the character itself for punctuation.
-    /// Borrowed from the text unless lower-casing changed it.
-    pub norm: Cow<'a, str>,
+    /// A slice of the text or of its lower-cased copy; in [`Text`]'s arena for the rare word
+    /// whose non-ASCII letters lower-case differently.
+    pub norm: &'a str,
     pub word: bool,
     /// Starts with an upper-case letter.
     pub cap: bool,
@@ -233,6 +235,9 @@ fn inner_char(c: char) -> bool {
 pub(crate) struct Text<'a> {
     pub raw: &'a str,
     lower: String,
+    /// Lower-cased words that are not slices of `lower` (non-ASCII capitals), so that tokens
+    /// hold a `&str` and need no drop. Allocates nothing until one is stored.
+    arena: Bump,
 }
 
 impl<'a> Text<'a> {
@@ -240,6 +245,7 @@ impl<'a> Text<'a> {
         Self {
             raw,
             lower: raw.to_ascii_lowercase(),
+            arena: Bump::new(),
         }
     }
 
@@ -413,7 +419,7 @@ fn word<'t>(
                 start: i,
                 end,
                 flags: text.lexicon_flags_at(lexicon, i, end),
-                norm: Cow::Borrowed(&text.lower[i..end]),
+                norm: &text.lower[i..end],
                 word: true,
                 cap,
                 possessive: false,
@@ -479,14 +485,14 @@ fn word<'t>(
     }
     // A word with a ’ may be ASCII once "’s" is cut off.
     let from_lower = ascii || s[i..raw_end].is_ascii();
-    let norm: Cow<'t, str> = if from_lower {
-        Cow::Borrowed(&text.lower[i..raw_end])
+    let norm: &'t str = if from_lower {
+        &text.lower[i..raw_end]
     } else {
         let raw = &s[i..raw_end];
         if raw.chars().any(char::is_uppercase) {
-            Cow::Owned(raw.to_lowercase())
+            text.arena.alloc_str(&raw.to_lowercase())
         } else {
-            Cow::Borrowed(raw)
+            raw
         }
     };
     // Plural possessive: partners’ (the mark right after a word ending in s); ’ starts
@@ -503,7 +509,7 @@ fn word<'t>(
     let flags = if from_lower {
         text.lexicon_flags_at(lexicon, i, raw_end)
     } else {
-        lexicon_flags(lexicon, &norm)
+        lexicon_flags(lexicon, norm)
     } | if hyphen { HYPHEN } else { 0 };
     Tok {
         start: i,
@@ -521,7 +527,7 @@ fn punct(s: &str, i: usize, len: usize) -> Tok<'_> {
     Tok {
         start: i,
         end: i + len,
-        norm: Cow::Borrowed(&s[i..i + len]),
+        norm: &s[i..i + len],
         word: false,
         cap: false,
         possessive: false,
