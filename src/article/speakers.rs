@@ -46,7 +46,7 @@ fn key_into<'w>(
             out.push(' ');
         }
         let word_start = out.len();
-        if w.is_ascii() && !w.contains('.') {
+        if w.is_ascii() && !w.as_bytes().contains(&b'.') {
             // No strings per word for ASCII words (almost every name).
             out.push_str(w);
             out[word_start..].make_ascii_lowercase();
@@ -465,7 +465,16 @@ static FEMALE_FIRST_NAME_SET: LazyLock<FxHashSet<&'static [u8]>> =
 
 /// True when the name's first word is a woman's first name.
 fn has_female_first_name(name: &str) -> bool {
-    let first = name.split_whitespace().next().unwrap_or("");
+    // The first word: an ASCII name ends it at its first space (a name never starts with
+    // one), others are split properly.
+    let end = name
+        .bytes()
+        .position(|b| !b.is_ascii() || char::from(b).is_whitespace());
+    let first = match end {
+        None if !name.is_empty() => name,
+        Some(i) if i > 0 && name.as_bytes()[i].is_ascii() => &name[..i],
+        _ => name.split_whitespace().next().unwrap_or(""),
+    };
     // The list is lower-case ASCII: an ASCII name is lower-cased on the stack (a longer
     // name than the buffer is longer than any in the list).
     let mut buf = [0u8; 16];
@@ -595,8 +604,14 @@ fn raw_name_into(out: &mut String, text: &str, toks: &[Tok]) {
 }
 
 fn is_all_caps(text: &str, t: &Tok) -> bool {
+    let w = &text[t.start..t.end];
+    // A lower-case ASCII second byte is the second character (the first is then ASCII too):
+    // the common capitalised word is ruled out without decoding it.
+    if w.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
     let mut letters = 0;
-    for c in text[t.start..t.end].chars() {
+    for c in w.chars() {
         if c.is_alphabetic() {
             if !c.is_uppercase() {
                 return false;
@@ -1001,10 +1016,10 @@ impl People {
 }
 
 fn side_from_titles(titles: &Titles) -> Side {
-    let has = |w: &str| titles.contains(w);
-    if titles.first_side != Side::Unknown {
+    if titles.first_side != Side::Unknown || titles.len() == 0 {
         return titles.first_side;
     }
+    let has = |w: &str| titles.contains(w);
     if has("united") && has("states") || has("secretary") && has("state") || has("white") {
         return Side::Us;
     }
@@ -1185,6 +1200,19 @@ mod tests {
         assert!(!has_female_first_name("Mariazakharovaaaaaaaa"));
         assert!(!has_female_first_name(""));
         assert!(!has_female_first_name("Ælla X"));
+        assert!(has_female_first_name(" Maria Zakharova"));
+        assert!(has_female_first_name("Maria\u{a0}Zakharova"));
+        assert!(has_female_first_name("Maria\tZakharova"));
+        assert!(has_female_first_name("Maria"));
+    }
+
+    #[test]
+    fn all_caps_needs_three_capitals_and_no_small_letter() {
+        let text = "NATO Nato USA U.S. ÉLYSÉE Élysée TASS-Ria A";
+        let source = super::super::tokens::Text::new(text);
+        let toks = super::super::tokens::tokenize(&source, 0..text.len());
+        let caps: Vec<bool> = toks.iter().map(|t| is_all_caps(text, t)).collect();
+        assert_eq!(caps, [true, false, true, false, true, false, false, false]);
     }
 
     #[test]
