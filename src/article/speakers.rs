@@ -268,8 +268,9 @@ pub(crate) struct Person {
 }
 
 /// Every word a title can be (the title and role lists, and the women's titles), numbered
-/// for [`TitleBits`] in alphabetical order; a word past the 256th has no number.
-static TITLE_NUMBERS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+/// for [`TitleBits`] in alphabetical order (a word past the 256th has no number), keyed by
+/// [`title_key`].
+static TITLE_NUMBERS: LazyLock<FxHashMap<u128, u8>> = LazyLock::new(|| {
     let mut words: Vec<&'static str> = TITLE_WORDS
         .iter()
         .chain(ROLE_HEADS.iter())
@@ -279,8 +280,27 @@ static TITLE_NUMBERS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
         .collect();
     words.sort_unstable();
     words.dedup();
-    words.into_iter().zip(0..=u8::MAX).collect()
+    let keys = words.into_iter().filter_map(title_key);
+    keys.zip(0..=u8::MAX).collect()
 });
+
+/// A word of at most 16 bytes as one integer (little-endian, zero-padded), so that finding
+/// its number hashes and compares integers rather than strings. A word ending in a NUL byte
+/// (never a title) has none: it would share the key of the word without it.
+fn title_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 16 || b.last() == Some(&0) {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(k))
+}
+
+/// The number of a title word, if it has one.
+fn title_number(word: &str) -> Option<u8> {
+    TITLE_NUMBERS.get(&title_key(word)?).copied()
+}
 
 /// A set of numbered title words ([`TITLE_NUMBERS`]).
 #[derive(Debug, Clone, Copy, Default)]
@@ -291,7 +311,7 @@ impl TitleBits {
     fn of<'w>(words: impl IntoIterator<Item = &'w str>) -> Self {
         let mut bits = Self::default();
         for w in words {
-            if let Some(&n) = TITLE_NUMBERS.get(w) {
+            if let Some(n) = title_number(w) {
                 bits.insert(n);
             }
         }
@@ -350,8 +370,8 @@ struct Titles {
 
 impl Titles {
     fn contains(&self, title: &str) -> bool {
-        match TITLE_NUMBERS.get(title) {
-            Some(&n) => self.numbered.has(n),
+        match title_number(title) {
+            Some(n) => self.numbered.has(n),
             None => self.others.iter().any(|t| t == title),
         }
     }
@@ -359,8 +379,8 @@ impl Titles {
     /// Adds the titles not yet here.
     fn extend(&mut self, titles: &[&str]) {
         for &t in titles {
-            let new = match TITLE_NUMBERS.get(t) {
-                Some(&n) => self.numbered.insert(n),
+            let new = match title_number(t) {
+                Some(n) => self.numbered.insert(n),
                 None if self.others.iter().any(|o| o == t) => false,
                 None => {
                     self.others.push(t.to_string());
@@ -620,6 +640,11 @@ fn is_all_caps(text: &str, t: &Tok) -> bool {
         }
     }
     letters >= 3
+}
+
+/// A comma, full stop or semicolon: `is_punct` of the three, on the first byte.
+fn ends_apposition(t: &Tok) -> bool {
+    !t.word && matches!(t.norm.as_bytes().first(), Some(b',' | b'.' | b';'))
 }
 
 /// The buffers of one registry build, reused from name to name.
@@ -882,14 +907,14 @@ impl People {
             let len = after
                 .iter()
                 .take(16)
-                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
+                .take_while(|t| !ends_apposition(t))
                 .count();
             let seg = &after[..len];
             // Skip an owner ("President Donald Trump’s special envoy").
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
             let starts_like_title = seg.first().is_some_and(|t| {
-                matches!(&*t.norm, "the" | "a" | "an") || t.has(TITLE) || t.has(ROLE)
+                t.has(TITLE) || t.has(ROLE) || matches!(&*t.norm, "the" | "a" | "an")
             });
             if starts_like_title {
                 titles.extend(
@@ -1188,7 +1213,10 @@ mod tests {
         let listed = TITLE_WORDS.iter().chain(ROLE_HEADS.iter());
         assert!(listed
             .chain(FEMALE_TITLES)
-            .all(|w| TITLE_NUMBERS.contains_key(w)));
+            .all(|w| title_number(w).is_some()));
+        assert!(title_number("minister") != title_number("ministers"));
+        assert_eq!(title_number("ms.\0"), None);
+        assert_eq!(title_number("extraordinarily-long"), None);
     }
 
     #[test]
