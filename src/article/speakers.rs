@@ -3,6 +3,7 @@
 //! the article itself gives them ("Russian Foreign Minister Sergey Lavrov", "Nikki Haley,
 //! U.S. ambassador to the United Nations,").
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -254,7 +255,8 @@ pub(crate) fn side_of_word(w: &str) -> Side {
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
     pub name: String,
-    surname: String,
+    /// The surname's place in [`People::words`].
+    surname: Range<usize>,
     titles: Titles,
     pub side: Side,
     /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
@@ -517,7 +519,8 @@ fn is_female(female_name: bool, titles: &Titles) -> bool {
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub name: String,
-    key: String,
+    /// The key's place in [`People::words`].
+    key: Range<usize>,
     pub outlet: bool,
 }
 
@@ -542,6 +545,9 @@ pub(crate) struct People {
     pub orgs: Vec<Org>,
     /// Sorted by `start`.
     pub mentions: Vec<Mention>,
+    /// The persons' surnames and the organisations' keys, one after another: one string
+    /// rather than one per entry.
+    words: String,
 }
 
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
@@ -699,6 +705,7 @@ impl People {
             persons: Vec::with_capacity(8),
             orgs: Vec::with_capacity(8),
             mentions: Vec::with_capacity(32),
+            words: String::with_capacity(128),
         };
         let mut s = Scratch::new();
         for toks in groups {
@@ -742,7 +749,8 @@ impl People {
         // Same surnames start with the same byte: that test first, inline.
         let initial = surname.as_bytes().first();
         self.persons.iter().position(|p| {
-            p.surname.as_bytes().first() == initial && same_surname(&p.surname, surname)
+            let own = &self.words[p.surname.clone()];
+            own.as_bytes().first() == initial && same_surname(own, surname)
         })
     }
 
@@ -758,15 +766,23 @@ impl People {
         }
     }
 
+    /// Appends `w` to [`People::words`]; its place there.
+    fn push_word(&mut self, w: &str) -> Range<usize> {
+        let start = self.words.len();
+        self.words.push_str(w);
+        start..self.words.len()
+    }
+
     /// Adds a person nobody in the registry shares the surname with.
     fn new_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
         let mut unique = Titles::default();
         unique.extend(titles);
         let titles = unique;
         let female_name = has_female_first_name(name);
+        let surname = self.push_word(surname);
         self.persons.push(Person {
             name: name.to_string(),
-            surname: surname.to_string(),
+            surname,
             derived_from: titles.len(),
             side: side_from_titles(&titles),
             female: is_female(female_name, &titles),
@@ -792,16 +808,21 @@ impl People {
         });
         raw_name_into(&mut s.name, text, toks);
         let name = &s.name;
-        if let Some(i) = self.orgs.iter().position(|o| o.key == s.key) {
+        if let Some(i) = self
+            .orgs
+            .iter()
+            .position(|o| self.words[o.key.clone()] == s.key)
+        {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
                 self.orgs[i].name.clone_from(name);
             }
             return i;
         }
+        let key = self.push_word(&s.key);
         self.orgs.push(Org {
             name: name.clone(),
-            key: s.key.clone(),
+            key,
             outlet,
         });
         self.orgs.len() - 1
