@@ -257,6 +257,9 @@ pub(crate) struct Person {
     pub name: String,
     /// The surname's place in [`People::words`].
     surname: Range<usize>,
+    /// Its first byte: same surnames start with the same byte, so most persons are ruled
+    /// out without reading theirs.
+    initial: Option<u8>,
     titles: Titles,
     pub side: Side,
     /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
@@ -746,11 +749,9 @@ impl People {
 
     /// The first person whose surname is [`same_surname`] as `surname`.
     fn person_by_surname(&self, surname: &str) -> Option<usize> {
-        // Same surnames start with the same byte: that test first, inline.
-        let initial = surname.as_bytes().first();
+        let initial = surname.as_bytes().first().copied();
         self.persons.iter().position(|p| {
-            let own = &self.words[p.surname.clone()];
-            own.as_bytes().first() == initial && same_surname(own, surname)
+            p.initial == initial && same_surname(&self.words[p.surname.clone()], surname)
         })
     }
 
@@ -779,10 +780,12 @@ impl People {
         unique.extend(titles);
         let titles = unique;
         let female_name = has_female_first_name(name);
+        let initial = surname.as_bytes().first().copied();
         let surname = self.push_word(surname);
         self.persons.push(Person {
             name: name.to_string(),
             surname,
+            initial,
             derived_from: titles.len(),
             side: side_from_titles(&titles),
             female: is_female(female_name, &titles),
