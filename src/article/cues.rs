@@ -19,7 +19,7 @@ use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
     is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok,
-    Tokens, RELAY, ROLE, TITLE,
+    RELAY, ROLE, TITLE,
 };
 
 /// A quotation with its attribution, ready to become a public `Quote`.
@@ -1046,8 +1046,6 @@ pub(crate) fn attribute(
     // repeated in subheadings is searched once.
     let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
     let mut out = Vec::with_capacity(merged.len());
-    // One token buffer for all the quotations' relevance scans.
-    let mut quote_toks: Vec<Tok> = Vec::new();
     for (m, w) in merged.into_iter().zip(work) {
         if !w.keep {
             continue;
@@ -1072,17 +1070,9 @@ pub(crate) fn attribute(
         }
         let who = w.who.or(main);
         let side = ctx.side(who);
-        let tokens = m
-            .span
-            .segments
-            .iter()
-            .flat_map(|seg| Tokens::new(&source, seg.clone()));
-        let found = relevance::scan_quote(text, tokens, &mut quote_toks, side);
+        let found = relevance::scan_quote(&source, &m.span.segments, side);
         // The context is only read when the quotation names nothing.
-        let context = || -> Found {
-            let toks: Vec<Tok> = w.context.concat();
-            relevance::scan(text, &toks, false)
-        };
+        let context = || -> Found { relevance::scan(text, &w.context, false) };
         let relevant = relevance::rule(&qtext, found, context, side);
         out.push(Attributed {
             span: m.span,
