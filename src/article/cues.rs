@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::quotes::Span;
+use super::quotes::{next_space, Span};
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
@@ -172,18 +172,27 @@ struct Merged {
 
 /// True when `s` has fewer than `n` whitespace-separated words with a letter or digit.
 fn fewer_words_than(s: &str, n: usize) -> bool {
-    // One pass over the characters, stopping at the n-th word (this runs for every quotation).
+    // Stops at the n-th word (this runs for every quotation). Bytes are looked at up to a
+    // word's first letter or digit; the rest of the word is skipped at search speed.
+    let bytes = s.as_bytes();
     let mut count = 0;
-    let mut counted = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            counted = false;
-        } else if !counted && c.is_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let alnum = if b.is_ascii() {
+            i += 1;
+            ASCII_FOLD[usize::from(b)] > b' '
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_alphanumeric()
+        };
+        if alnum {
             count += 1;
             if count == n {
                 return false;
             }
-            counted = true;
+            i = next_space(s, i);
         }
     }
     true
@@ -211,41 +220,61 @@ fn push_comparable(out: &mut Vec<u8>, s: &str) {
         return;
     }
     let base = out.len();
-    out.reserve(s.len());
+    // Written in place rather than pushed byte by byte. Room: no more bytes than `s` has left,
+    // plus a pending space (an ASCII byte writes at most one; a space is written for
+    // whitespace already read); a non-ASCII letter's lower case may be longer, so it makes
+    // room for itself.
+    out.resize(base + s.len(), 0);
+    let mut w = base;
+    // Whitespace becomes one space, written before the next letter or digit only: none at
+    // the start or the end, never two.
+    let mut space = false;
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         // ASCII bytes, nearly all of the text, are folded by table without decoding.
-        let c = if b.is_ascii() {
+        if b.is_ascii() {
             i += 1;
             match ASCII_FOLD[usize::from(b)] {
-                0 => continue,
-                b' ' => ' ',
+                0 => {}
+                b' ' => space = w > base,
                 lower => {
-                    out.push(lower);
-                    continue;
+                    if space {
+                        out[w] = b' ';
+                        w += 1;
+                        space = false;
+                    }
+                    out[w] = lower;
+                    w += 1;
                 }
             }
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if c.is_alphanumeric() {
-                let mut buf = [0u8; 4];
-                for l in c.to_lowercase() {
-                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-                }
-                continue;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c.is_alphanumeric() {
+            let mut buf = [0u8; 8];
+            let mut len = 0;
+            if space {
+                buf[0] = b' ';
+                len = 1;
+                space = false;
             }
-            c
-        };
-        if c.is_whitespace() && out.len() > base && out.last() != Some(&b' ') {
-            out.push(b' ');
+            for l in c.to_lowercase() {
+                len += l.encode_utf8(&mut buf[len..]).len();
+            }
+            let need = w + len + (bytes.len() - i);
+            if out.len() < need {
+                out.resize(need, 0);
+            }
+            out[w..w + len].copy_from_slice(&buf[..len]);
+            w += len;
+        } else if c.is_whitespace() {
+            space = w > base;
         }
     }
-    if out.len() > base && out.last() == Some(&b' ') {
-        out.pop();
-    }
+    out.truncate(w);
 }
 
 /// [`comparable`] of each ASCII byte: letters and digits lower-cased, whitespace as a space,
@@ -1098,6 +1127,40 @@ mod tests {
         );
         assert_eq!(c("ΟΔΟΣ Σ"), "οδος σ");
         assert_eq!(c(" , "), "");
+        // Lower cases longer than their capitals (Ⱥ → ⱥ, İ → i̇), packed or spaced.
+        for s in ["ȺȺȺȺ", "İİ İ,Ⱥ", " a Ⱥ  b\u{3000}ȺİA ", "ÀB—c d’e"] {
+            let lowered = s
+                .chars()
+                .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+            let want = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(c(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn fewer_words_than_counts_words_with_a_letter_or_digit() {
+        let oracle = |s: &str, n: usize| {
+            s.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+                < n
+        };
+        for s in [
+            "",
+            " , ",
+            "a b c",
+            "a, - b  c\u{a0}d",
+            "ü é\u{2003}ß",
+            "1 2 3 4",
+            "a\u{b}b\u{1f}c",
+            " — “x” ",
+        ] {
+            for n in 1..6 {
+                assert_eq!(super::fewer_words_than(s, n), oracle(s, n), "{s:?} {n}");
+            }
+        }
     }
 
     /// (quote text, speaker) pairs read from `text`.

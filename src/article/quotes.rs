@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::tokens::is_ascii_space;
+
 /// A quotation span found in the text, before attribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -50,9 +52,10 @@ impl Span {
 
 /// Length of the whitespace character at byte `i` of `s` (a character boundary or a
 /// continuation byte), 0 when there is none there.
-fn whitespace_len(s: &str, i: usize) -> usize {
+#[inline]
+pub(crate) fn whitespace_len(s: &str, i: usize) -> usize {
     match s.as_bytes()[i] {
-        b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+        b if b.is_ascii() => usize::from(is_ascii_space(b)),
         // A continuation byte never starts a character.
         0x80..=0xBF => 0,
         _ => s[i..]
@@ -69,20 +72,52 @@ fn may_start_space(b: u8) -> bool {
     b <= b' ' || b >= 0xC0
 }
 
+/// The offset of the first whitespace character of `s` at or after byte `i` (at most
+/// `s.len()`), `s.len()` when there is none. Only the bytes that may start one are decoded.
+pub(crate) fn next_space(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    loop {
+        let rest = &bytes[i..];
+        i += rest
+            .iter()
+            .position(|&b| may_start_space(b))
+            .unwrap_or(rest.len());
+        if i == bytes.len() || bytes[i] == b' ' || whitespace_len(s, i) > 0 {
+            return i;
+        }
+        i += 1;
+    }
+}
+
 /// True when `s` is already its words joined by single spaces: no whitespace at either end,
 /// none but single ASCII spaces inside. Most quotations are.
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let mut prev_space = true; // no space at the start
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if prev_space => return false,
-            b' ' => prev_space = true,
-            _ if may_start_space(b) && whitespace_len(s, i) > 0 => return false,
-            _ => prev_space = false,
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // The tests run over all bytes without branching per byte (so they vectorise); only a
+    // block with a byte that may start other whitespace is then looked at byte by byte.
+    let double_space = bytes
+        .iter()
+        .zip(bytes.iter().skip(1))
+        .fold(false, |any, (&a, &b)| any | (a == b' ' && b == b' '));
+    if double_space {
+        return false;
+    }
+    const BLOCK: usize = 16;
+    for (k, block) in bytes.chunks(BLOCK).enumerate() {
+        let suspect = |b: u8| b != b' ' && may_start_space(b);
+        if block.iter().fold(false, |any, &b| any | suspect(b)) {
+            let start = k * BLOCK;
+            let space =
+                (start..start + block.len()).any(|i| suspect(bytes[i]) && whitespace_len(s, i) > 0);
+            if space {
+                return false;
+            }
         }
     }
-    !prev_space || bytes.is_empty()
+    true
 }
 
 /// Appends the whitespace-separated words of `s` to `out`, each after a single space unless
@@ -97,27 +132,15 @@ fn push_words(out: &mut String, s: &str) {
         }
         return;
     }
-    let bytes = s.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < s.len() {
         let w = whitespace_len(s, i);
         if w > 0 {
             i += w;
             continue;
         }
         let start = i;
-        i += 1;
-        loop {
-            let rest = &bytes[i..];
-            i += rest
-                .iter()
-                .position(|&b| may_start_space(b))
-                .unwrap_or(rest.len());
-            if i >= bytes.len() || whitespace_len(s, i) > 0 {
-                break;
-            }
-            i += 1;
-        }
+        i = next_space(s, i + 1);
         if !out.is_empty() {
             out.push(' ');
         }
@@ -539,6 +562,36 @@ mod tests {
             push_words(&mut out, s);
             let want: Vec<&str> = std::iter::once("pre").chain(s.split_whitespace()).collect();
             assert_eq!(out, want.join(" "), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn is_collapsed_means_split_whitespace_joined() {
+        let long = "word ".repeat(20);
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{b}b",
+            "a\u{1f}b",
+            "a\u{a0}b",
+            "we’re here",
+            "a\u{2003}b",
+            "a\u{3000}",
+            "x\u{85}y",
+            long.trim_end(),
+            &long,
+            &format!("{}\u{a0}x", long.trim_end()),
+            &format!("{}  x", long.trim_end()),
+            &format!("{}’x ü", long.trim_end()),
+        ] {
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ") == s;
+            assert_eq!(is_collapsed(s), want, "{s:?}");
         }
     }
 
