@@ -182,59 +182,68 @@ fn closes_context(next: Option<char>) -> bool {
     next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}—–-…".contains(c))
 }
 
-/// All quotation marks of one paragraph, classified, appended to `out`.
-fn marks(text: &str, para: &Range<usize>, out: &mut Vec<Mark>) {
-    let slice = &text[para.clone()];
-    // Offset just after the paragraph's last non-space character: a mark at or beyond it
-    // has nothing to quote.
-    let content_end = slice.trim_end().len();
+/// All quotation marks of the paragraphs (in text order), classified, in `out`;
+/// `first[pi]..first[pi + 1]` are paragraph pi's.
+fn marks(text: &str, paras: &[Range<usize>], out: &mut Vec<Mark>, first: &mut Vec<usize>) {
     // Every mark is `"` or starts with byte E2 (“ ” „ ‘ ’) or C2 (« »): only those bytes are
-    // looked at, so text between marks is skipped at memchr speed.
-    for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, slice.as_bytes()) {
-        let Some(c) = slice[i..].chars().next() else {
-            continue;
-        };
-        let prev = slice[..i].chars().next_back();
-        let next = slice[i + c.len_utf8()..].chars().next();
-        let pos = para.start + i;
-        let dangling = i + c.len_utf8() >= content_end;
-        let mark = match c {
-            '“' | '„' | '«' => Some((Kind::Double, Role::Open, true)),
-            '”' | '»' => Some((Kind::Double, Role::Close, true)),
-            '"' => {
-                let (o, cl) = (
-                    opens_context(prev),
-                    !opens_context(prev) && closes_context(next),
-                );
-                let role = if o && !closes_context(next) {
-                    Role::Open
-                } else if cl {
-                    Role::Close
-                } else {
-                    Role::Either
-                };
-                Some((Kind::Double, role, false))
+    // looked at, in one search over the text (paragraphs are short: a search each would
+    // cost more to start than to run).
+    let mut hits = memchr::memchr3_iter(b'"', 0xE2, 0xC2, text.as_bytes()).peekable();
+    for para in paras {
+        first.push(out.len());
+        while hits.next_if(|&i| i < para.start).is_some() {}
+        let slice = &text[para.clone()];
+        // Offset just after the paragraph's last non-space character: a mark at or beyond
+        // it has nothing to quote (found at the paragraph's first mark).
+        let mut content_end = None;
+        while let Some(pos) = hits.next_if(|&i| i < para.end) {
+            let i = pos - para.start;
+            let Some(c) = slice[i..].chars().next() else {
+                continue;
+            };
+            let prev = || slice[..i].chars().next_back();
+            let next = || slice[i + c.len_utf8()..].chars().next();
+            let mark = match c {
+                '“' | '„' | '«' => Some((Kind::Double, Role::Open, true)),
+                '”' | '»' => Some((Kind::Double, Role::Close, true)),
+                '"' => {
+                    let (prev, next) = (prev(), next());
+                    let (o, cl) = (
+                        opens_context(prev),
+                        !opens_context(prev) && closes_context(next),
+                    );
+                    let role = if o && !closes_context(next) {
+                        Role::Open
+                    } else if cl {
+                        Role::Close
+                    } else {
+                        Role::Either
+                    };
+                    Some((Kind::Double, role, false))
+                }
+                '‘' => Some((Kind::Single, Role::Open, true)),
+                // ’ between letters is an apostrophe (don’t, Trump’s), never a quotation mark.
+                '’' if !(prev().is_some_and(char::is_alphanumeric)
+                    && next().is_some_and(char::is_alphanumeric)) =>
+                {
+                    Some((Kind::Single, Role::Close, true))
+                }
+                _ => None,
+            };
+            if let Some((kind, role, curly)) = mark {
+                let content_end = *content_end.get_or_insert_with(|| slice.trim_end().len());
+                out.push(Mark {
+                    pos,
+                    len: c.len_utf8(),
+                    kind,
+                    role,
+                    curly,
+                    dangling: i + c.len_utf8() >= content_end,
+                });
             }
-            '‘' => Some((Kind::Single, Role::Open, true)),
-            // ’ between letters is an apostrophe (don’t, Trump’s), never a quotation mark.
-            '’' if !(prev.is_some_and(char::is_alphanumeric)
-                && next.is_some_and(char::is_alphanumeric)) =>
-            {
-                Some((Kind::Single, Role::Close, true))
-            }
-            _ => None,
-        };
-        if let Some((kind, role, curly)) = mark {
-            out.push(Mark {
-                pos,
-                len: c.len_utf8(),
-                kind,
-                role,
-                curly,
-                dangling,
-            });
         }
     }
+    first.push(out.len());
 }
 
 struct OpenQuote {
@@ -310,25 +319,13 @@ fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
 
 /// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
 pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
-    let marked = find_marked(text, paras);
-    let mut out = Vec::with_capacity(marked.len());
-    for span in marked {
-        split_dash_cues(text, span, &mut out);
-    }
-    out
-}
-
-fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     // Every paragraph's marks in one list; `first[pi]..first[pi + 1]` are paragraph pi's.
     let mut all: Vec<Mark> = Vec::new();
     let mut first: Vec<usize> = Vec::with_capacity(paras.len() + 1);
-    for p in paras {
-        first.push(all.len());
-        marks(text, p, &mut all);
-    }
-    first.push(all.len());
+    marks(text, paras, &mut all, &mut first);
     let para_marks = |pi: usize| first.get(pi + 1).map(|&end| &all[first[pi]..end]);
-    let mut spans = Vec::new();
+    // Each quotation takes a mark or two (a split at a dash attribution is rare).
+    let mut spans = Vec::with_capacity(all.len() / 2 + 1);
     let mut cur: Option<OpenQuote> = None;
     // Index of a mark to skip in the next paragraph (the intermediate opening mark).
     let mut skip: Option<usize> = None;
@@ -336,11 +333,10 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     let finish = |q: OpenQuote, end: usize, close_end: usize, last: usize, closed: bool| {
         let mut segments = q.segments;
         segments.push(q.seg_start..end);
-        let segments: Vec<_> = segments
-            .into_iter()
-            .map(|r| trimmed(text, r))
-            .filter(|r| !r.is_empty())
-            .collect();
+        segments.retain_mut(|r| {
+            *r = trimmed(text, r.clone());
+            !Range::is_empty(r)
+        });
         (!segments.is_empty()).then_some(Span {
             open: q.open,
             close_end,
@@ -371,14 +367,18 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                                 if o.role == Role::Open && o.dangling {
                                     let seg = trimmed(text, m.pos + m.len..o.pos);
                                     if !seg.is_empty() {
-                                        spans.push(Span {
-                                            open: m.pos,
-                                            close_end: o.pos + o.len,
-                                            segments: vec![seg],
-                                            paragraph: pi,
-                                            last_paragraph: pi,
-                                            closed: true,
-                                        });
+                                        split_dash_cues(
+                                            text,
+                                            Span {
+                                                open: m.pos,
+                                                close_end: o.pos + o.len,
+                                                segments: vec![seg],
+                                                paragraph: pi,
+                                                last_paragraph: pi,
+                                                closed: true,
+                                            },
+                                            &mut spans,
+                                        );
                                     }
                                     mi += n + 1;
                                 }
@@ -430,7 +430,10 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                         if q.nested > 0 {
                             q.nested -= 1;
                         } else if let Some(q) = cur.take() {
-                            spans.extend(finish(q, m.pos, m.pos + m.len, pi, true));
+                            let span = finish(q, m.pos, m.pos + m.len, pi, true);
+                            if let Some(span) = span {
+                                split_dash_cues(text, span, &mut spans);
+                            }
                         }
                     } else if q.kind == Kind::Double {
                         q.nested += 1;
@@ -465,7 +468,11 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                     q.nested = 0;
                     cur = Some(q);
                 }
-                None => spans.extend(finish(q, para.end, para.end, pi, false)),
+                None => {
+                    if let Some(span) = finish(q, para.end, para.end, pi, false) {
+                        split_dash_cues(text, span, &mut spans);
+                    }
+                }
             }
         }
     }
