@@ -170,6 +170,13 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
+/// `char::is_alphanumeric` of a non-ASCII character, without the table lookup for the
+/// punctuation that news text is full of (dashes, curly quotes, bullets, the ellipsis:
+/// U+2010 to U+2027).
+fn is_alnum_non_ascii(c: char) -> bool {
+    !('\u{2010}'..='\u{2027}').contains(&c) && c.is_alphanumeric()
+}
+
 /// True when `s` has fewer than `n` whitespace-separated words with a letter or digit.
 fn fewer_words_than(s: &str, n: usize) -> bool {
     // Stops at the n-th word (this runs for every quotation). Bytes are looked at up to a
@@ -185,7 +192,7 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
-            c.is_alphanumeric()
+            is_alnum_non_ascii(c)
         };
         if alnum {
             count += 1;
@@ -253,7 +260,7 @@ fn push_comparable(out: &mut Vec<u8>, s: &str) {
         }
         let c = s[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
-        if c.is_alphanumeric() {
+        if is_alnum_non_ascii(c) {
             let mut buf = [0u8; 8];
             let mut len = 0;
             if space {
@@ -888,6 +895,11 @@ pub(crate) fn attribute(
     let mut work: Vec<Work> = Vec::with_capacity(merged.len());
     let mut last_speaker: Option<Who> = None;
     let mut prev_cut: (usize, usize) = (usize::MAX, 0); // (paragraph, offset)
+                                                        // Whether a paragraph is a headline, decided once: quotations share paragraphs.
+    let mut headlines: Vec<Option<bool>> = vec![None; ctx.paras.len()];
+    let mut para_is_headline = |pi: usize| {
+        *headlines[pi].get_or_insert_with(|| is_headline(&text[ctx.paras[pi].range.clone()]))
+    };
 
     for (qi, m) in merged.iter().enumerate() {
         let s = &m.span;
@@ -905,7 +917,7 @@ pub(crate) fn attribute(
         let sentence_toks: &[Tok] = tail(p0.window(sent_start, s.open), MAX_WINDOW);
         if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
             let pp = &ctx.paras[s.paragraph - 1];
-            if !ends_sentence(&text[pp.range.clone()]) && !is_headline(&text[pp.range.clone()])
+            if !ends_sentence(&text[pp.range.clone()]) && !para_is_headline(s.paragraph - 1)
                 || text[pp.range.clone()].trim_end().ends_with([':', ','])
             {
                 let st = pp.sentence_start(pp.range.end.saturating_sub(1));
@@ -945,7 +957,7 @@ pub(crate) fn attribute(
         });
         let post_cue = ctx.post(post_toks);
         let pre_cue = ctx.pre(pre_toks, sentence_toks);
-        let headline = s.paragraph == s.last_paragraph && is_headline(&text[p0.range.clone()]);
+        let headline = s.paragraph == s.last_paragraph && para_is_headline(s.paragraph);
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
         let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
@@ -1136,6 +1148,13 @@ mod tests {
                 .to_lowercase();
             let want = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(c(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn is_alnum_non_ascii_is_is_alphanumeric() {
+        for c in '\u{80}'..=char::MAX {
+            assert_eq!(super::is_alnum_non_ascii(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
