@@ -100,24 +100,25 @@ fn is_collapsed(s: &str) -> bool {
     // block with a byte that may start other whitespace is then looked at byte by byte.
     let double_space = bytes
         .iter()
-        .zip(bytes.iter().skip(1))
+        .zip(bytes.get(1..).unwrap_or_default())
         .fold(false, |any, (&a, &b)| any | (a == b' ' && b == b' '));
     if double_space {
         return false;
     }
+    let suspect = |b: u8| b != b' ' && may_start_space(b);
+    let spaced = |start: usize, block: &[u8]| {
+        block.iter().fold(false, |any, &b| any | suspect(b))
+            && (start..start + block.len()).any(|i| suspect(bytes[i]) && whitespace_len(s, i) > 0)
+    };
     const BLOCK: usize = 16;
-    for (k, block) in bytes.chunks(BLOCK).enumerate() {
-        let suspect = |b: u8| b != b' ' && may_start_space(b);
-        if block.iter().fold(false, |any, &b| any | suspect(b)) {
-            let start = k * BLOCK;
-            let space =
-                (start..start + block.len()).any(|i| suspect(bytes[i]) && whitespace_len(s, i) > 0);
-            if space {
-                return false;
-            }
+    let blocks = bytes.chunks_exact(BLOCK);
+    let rest = blocks.remainder();
+    for (k, block) in blocks.enumerate() {
+        if spaced(k * BLOCK, block) {
+            return false;
         }
     }
-    true
+    !spaced(bytes.len() - rest.len(), rest)
 }
 
 /// Appends the whitespace-separated words of `s` to `out`, each after a single space unless
