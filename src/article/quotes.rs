@@ -279,9 +279,11 @@ static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// A dash right after whitespace, which [`DASH_CUE`] needs: most quotations have none, and
 /// this byte search is much cheaper than running the pattern.
 fn has_spaced_dash(s: &str) -> bool {
-    memchr::memchr2_iter(b'-', 0xE2, s.as_bytes()).any(|i| {
-        s[i..].starts_with(['-', '–', '—'])
-            && s[..i].chars().next_back().is_some_and(char::is_whitespace)
+    let bytes = s.as_bytes();
+    memchr::memchr2_iter(b'-', 0xE2, bytes).any(|i| {
+        // - or the bytes of – (E2 80 93) or — (E2 80 94); most E2 bytes start ’ “ ”.
+        let dash = bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94]));
+        dash && s[..i].chars().next_back().is_some_and(char::is_whitespace)
     })
 }
 
@@ -551,6 +553,22 @@ mod tests {
         );
         let t = "“Yes — it was hard — but we did it,” he said.";
         assert_eq!(texts(t), ["Yes — it was hard — but we did it,"]);
+    }
+
+    #[test]
+    fn spaced_dashes() {
+        for (s, want) in [
+            ("a - b", true),
+            ("a – b", true),
+            ("a\u{a0}— b", true),
+            ("a-b", false),
+            ("a—b", false),
+            ("a ’b” “c", false),
+            ("- a", false),
+            ("a \u{2015} b", false),
+        ] {
+            assert_eq!(has_spaced_dash(s), want, "{s:?}");
+        }
     }
 
     #[test]
