@@ -1071,44 +1071,47 @@ pub(crate) fn attribute(
         .max_by_key(|(i, (_, c))| (*c, std::cmp::Reverse(*i)))
         .map(|(_, (p, _))| Who::Person(*p));
 
-    // Headline quotations that echo a body quotation are not separate quotations.
-    // The body's quotations, one a line, searched once per headline quotation.
-    let body: Vec<u8> = if work.iter().any(|w| w.keep && w.headline) {
-        let mut body = Vec::with_capacity(work.iter().map(|w| w.text.len() + 1).sum());
-        for w in work.iter().filter(|w| !w.headline) {
+    // Headline quotations that echo a body quotation (or have no words) are not separate
+    // quotations. The body's quotations are folded to their comparable form, one a line,
+    // only as far as the search for an echo goes; a headline repeated in subheadings is
+    // searched once.
+    let mut body: Vec<u8> = Vec::new();
+    let mut unfolded = work.iter().filter(|w| !w.headline);
+    let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
+    let mut is_echo = |text: &str| {
+        let n = comparable(text);
+        if n.is_empty() {
+            return true;
+        }
+        if let Some(&echo) = echoes.get(&n) {
+            return echo;
+        }
+        // A match never spans a line break (`n` has none): each quotation is searched as it
+        // is folded.
+        let finder = memchr::memmem::Finder::new(&n);
+        let mut echo = finder.find(&body).is_some();
+        while !echo {
+            let Some(w) = unfolded.next() else {
+                break;
+            };
+            let from = body.len();
             push_comparable(&mut body, &w.text);
+            echo = finder.find(&body[from..]).is_some();
             body.push(b'\n');
         }
-        body
-    } else {
-        Vec::new()
+        echoes.insert(n, echo);
+        echo
     };
-    // Whether each headline quotation (comparable form) echoes the body: a headline
-    // repeated in subheadings is searched once.
-    let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
+    let dropped: Vec<bool> = work
+        .iter()
+        .map(|w| w.keep && w.headline && is_echo(&w.text))
+        .collect();
     let mut out = Vec::with_capacity(merged.len());
-    for (m, w) in merged.into_iter().zip(work) {
-        if !w.keep {
+    for ((m, w), dropped) in merged.into_iter().zip(work).zip(dropped) {
+        if !w.keep || dropped {
             continue;
         }
         let qtext = w.text;
-        if w.headline {
-            let n = comparable(&qtext);
-            if n.is_empty() {
-                continue;
-            }
-            let echo = match echoes.get(&n) {
-                Some(&echo) => echo,
-                None => {
-                    let echo = memchr::memmem::find(&body, &n).is_some();
-                    echoes.insert(n, echo);
-                    echo
-                }
-            };
-            if echo {
-                continue;
-            }
-        }
         let who = w.who.or(main);
         let side = ctx.side(who);
         let found = relevance::scan_quote(&source, &m.span.segments, side);
