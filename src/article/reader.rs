@@ -28,9 +28,12 @@ const HEADER_KEYS: &[&str] = &["url", "date", "title", "source", "author", "publ
 /// How many of the first lines may be header lines.
 const HEADER_LINES: usize = 12;
 
+/// `line` (trimmed) as a header `key: value`. A key is one ASCII word, so the colon is looked
+/// for only after a word's letters and spaces, not along a whole paragraph.
 fn header_line(line: &str) -> Option<(String, &str)> {
-    let (k, v) = line.split_once(':')?;
-    let k = k.trim().to_lowercase();
+    let key_len = line.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let v = line[key_len..].trim_start().strip_prefix(':')?;
+    let k = line[..key_len].to_ascii_lowercase();
     let v = v.trim();
     (HEADER_KEYS.contains(&k.as_str()) && !v.is_empty()).then_some((k, v))
 }
@@ -221,6 +224,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Against the first version: the key is what comes before the first colon, trimmed
+        /// and lower-cased.
+        #[test]
+        fn header_line_splits_at_the_first_colon(
+            line in "(date|Title|URL|x|ä|K|\u{212A}|[ :\u{a0}]|[a-z]{1,3}|[0-9-]){0,8}"
+        ) {
+            let line = line.trim();
+            let expected = line.split_once(':').and_then(|(k, v)| {
+                let k = k.trim().to_lowercase();
+                let v = v.trim();
+                (HEADER_KEYS.contains(&k.as_str()) && !v.is_empty()).then_some((k, v))
+            });
+            proptest::prop_assert_eq!(header_line(line), expected);
+        }
+
         #[test]
         fn word_count_is_split_whitespace_on_any_text(t in "[a \t\n\u{a0}\u{2003}é“—]{0,12}", n in 1usize..6) {
             proptest::prop_assert_eq!(fewer_words_than(&t, n), t.split_whitespace().nth(n - 1).is_none());
