@@ -94,7 +94,7 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
         let t = &toks[j - 1];
         let skip = t.word
             && (matches!(
-                &*t.norm,
+                t.norm,
                 "has" | "have" | "had" | "also" | "later" | "then" | "was" | "were" | "would"
             ) || t.norm.ends_with("ly"));
         if !skip {
@@ -106,16 +106,13 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
         return false;
     }
     let head = &toks[j - 1];
-    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&&*head.norm) {
+    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&head.norm) {
         return false;
     }
     let plural = head.norm.ends_with('s') && !head.norm.ends_with("ss");
-    let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1].iter().any(|t| {
-        matches!(
-            &*t.norm,
-            "a" | "an" | "one" | "another" | "some" | "several"
-        )
-    });
+    let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1]
+        .iter()
+        .any(|t| matches!(t.norm, "a" | "an" | "one" | "another" | "some" | "several"));
     plural || indefinite
 }
 
@@ -581,7 +578,7 @@ impl Ctx<'_> {
         }
         while k > lo
             && toks[k - 1].word
-            && (toks[k - 1].has(TITLE) || side_of_word(&toks[k - 1].norm) != Side::Unknown)
+            && (toks[k - 1].has(TITLE) || side_of_word(toks[k - 1].norm) != Side::Unknown)
         {
             k -= 1;
         }
@@ -729,7 +726,7 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     while a > 0 && j - a < 5 {
         let t = &toks[a - 1];
         let modifier =
-            t.word && (t.has(TITLE) || t.has(ROLE) || side_of_word(&t.norm) != Side::Unknown);
+            t.word && (t.has(TITLE) || t.has(ROLE) || side_of_word(t.norm) != Side::Unknown);
         if !modifier {
             break;
         }

@@ -277,7 +277,7 @@ fn mentions(text: &str, t: &Tok, leaders: bool) -> u32 {
         bits |= US;
     }
     if flags & HYPHEN != 0 {
-        let w = &*t.norm;
+        let w = t.norm;
         if w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-") {
             bits |= US;
         }

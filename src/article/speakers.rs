@@ -604,7 +604,7 @@ fn one_edit_apart_in<T: PartialEq>(a: &[T], b: &[T]) -> bool {
 }
 
 fn is_name_word(t: &Tok) -> bool {
-    let n = &*t.norm;
+    let n = t.norm;
     t.word
         && t.cap
         && !t.has(PLACE)
@@ -720,18 +720,18 @@ impl People {
         for &(tok, speaks) in &s.singles {
             // A new person below is new for sure: no one has the surname.
             let who = people
-                .person_by_surname(&tok.norm)
+                .person_by_surname(tok.norm)
                 .map(Who::Person)
                 .or_else(|| {
                     aliases
-                        .by_surname(&tok.norm)
-                        .map(|canon| Who::Person(people.new_person(canon, &tok.norm, &[])))
+                        .by_surname(tok.norm)
+                        .map(|canon| Who::Person(people.new_person(canon, tok.norm, &[])))
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
                         raw_name_into(&mut s.name, text, std::slice::from_ref(tok));
-                        Who::Person(people.new_person(&s.name, &tok.norm, &[]))
+                        Who::Person(people.new_person(&s.name, tok.norm, &[]))
                     })
                 });
             if let Some(who) = who {
@@ -900,7 +900,7 @@ impl People {
         let mut k = 0;
         while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
             if run[k].has(TITLE) {
-                titles.push(&run[k].norm);
+                titles.push(run[k].norm);
             }
             k += 1;
         }
@@ -919,7 +919,7 @@ impl People {
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
             if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
-                titles.push(&t.norm);
+                titles.push(t.norm);
                 j -= 1;
             } else {
                 break;
@@ -938,13 +938,13 @@ impl People {
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
             let starts_like_title = seg.first().is_some_and(|t| {
-                t.has(TITLE) || t.has(ROLE) || matches!(&*t.norm, "the" | "a" | "an")
+                t.has(TITLE) || t.has(ROLE) || matches!(t.norm, "the" | "a" | "an")
             });
             if starts_like_title {
                 titles.extend(
                     seg.iter()
                         .filter(|t| t.has(TITLE) || t.has(ROLE))
-                        .map(|t| &*t.norm),
+                        .map(|t| t.norm),
                 );
             }
         }
@@ -977,7 +977,7 @@ impl People {
             if !titles.is_empty() {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname
                 // (what they tell is only derived when the full name comes again).
-                if let Some(p) = self.person_by_surname(&t.norm) {
+                if let Some(p) = self.person_by_surname(t.norm) {
                     self.persons[p].titles.extend(titles);
                 }
             }

@@ -402,7 +402,7 @@ fn leading_alnum(w: u64) -> usize {
     let at_least = |x: u64, c: u8| (x | HIGH).wrapping_sub(ONES * u64::from(c)) & HIGH;
     let digit = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
     // Setting bit 5 folds A–Z onto a–z and moves no other byte into a–z.
-    let folded = low7 | ONES * 0x20;
+    let folded = low7 | (ONES * 0x20);
     let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
     let alnum = (digit | letter) & !w & HIGH;
     (!alnum & HIGH).trailing_zeros() as usize / 8
@@ -713,10 +713,10 @@ pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
     if t.cap {
         // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
         // attributes; headlines capitalise "Says".
-        return matches!(&*t.norm, "says" | "said");
+        return matches!(t.norm, "says" | "said");
     }
-    let next = toks.get(i + 1).map(|n| &*n.norm);
-    match &*t.norm {
+    let next = toks.get(i + 1).map(|n| n.norm);
+    match t.norm {
         "pointed" | "pointing" => next == Some("out"),
         "according" => next == Some("to"),
         "quotes" | "cites" => true,
@@ -1267,7 +1267,7 @@ pub(crate) static PLACE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|
 
 /// Personal pronouns that can stand for a speaker.
 pub(crate) fn is_pronoun(t: &Tok) -> bool {
-    t.word && matches!(&*t.norm, "he" | "she" | "him" | "her")
+    t.word && matches!(t.norm, "he" | "she" | "him" | "her")
 }
 
 #[cfg(test)]
@@ -1395,7 +1395,7 @@ mod tests {
         let t = "U.S. Secretary Pompeo’s aide, Mr. Lavrov said.";
         let text = Text::new(t);
         let toks = tokenize(&text, 0..t.len());
-        let words: Vec<&str> = toks.iter().map(|t| &*t.norm).collect();
+        let words: Vec<&str> = toks.iter().map(|t| t.norm).collect();
         assert_eq!(
             words,
             [
