@@ -771,7 +771,8 @@ pub(crate) fn attribute(
     // About one token per five bytes: reserve once rather than grow (and copy) the list.
     let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
     let mut para_toks: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
-    let mut groups: Vec<Range<usize>> = Vec::new();
+    // At most one stretch before each quotation and one after the last of each paragraph.
+    let mut groups: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len() + regions.len());
     // The current paragraph's text outside quotations (one buffer for all).
     let mut free: Vec<Range<usize>> = Vec::new();
     for r in para_ranges {
@@ -801,7 +802,7 @@ pub(crate) fn attribute(
 
     // Sentence boundaries: sentence punctuation, and a quotation ending a sentence inside
     // its marks (“… consequences.” His remarks …) when a capital follows.
-    let mut quote_ends: Vec<(usize, usize)> = Vec::new(); // (paragraph, offset), in order
+    let mut quote_ends: Vec<(usize, usize)> = Vec::with_capacity(merged.len()); // (paragraph, offset)
     for m in &merged {
         let s = &m.span;
         let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
@@ -820,7 +821,8 @@ pub(crate) fn attribute(
     // In text order already (quotations never overlap); sorted all the same, since the merge
     // below would skip an end that came out of order.
     quote_ends.sort_by_key(|&(p, _)| p);
-    let mut bounds: Vec<usize> = Vec::new();
+    // About one sentence end per sixteen tokens (news sentences run to 20–30 words).
+    let mut bounds: Vec<usize> = Vec::with_capacity(toks.len() / 16 + quote_ends.len());
     let mut para_bounds: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
     let mut ends = quote_ends.iter().peekable();
     for (pi, r) in para_toks.iter().enumerate() {

@@ -704,12 +704,18 @@ pub(crate) static RELAY_VERBS: LazyLock<HashSet<&'static str>> =
 
 /// Returns true when `toks[i]` is a speech verb in context (handles "pointed out",
 /// "according to", relay verbs, and nouns that share a verb's form).
+///
+/// Inlined: it runs on every token of an article, and the first test rules out nearly all.
+#[inline(always)]
 pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
     // Every word that can be one is in one of the two lists ("says" and "said" too).
-    if !t.word || !t.has(SPEECH | SPEECH_CONTEXT) {
-        return false;
-    }
+    t.word && t.has(SPEECH | SPEECH_CONTEXT) && is_listed_speech_verb(toks, i)
+}
+
+/// [`is_speech_verb`] for a word of the lists.
+fn is_listed_speech_verb(toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
     if t.cap {
         // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
         // attributes; headlines capitalise "Says".
