@@ -13,13 +13,13 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::quotes::Span;
+use super::quotes::{next_space, Span};
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
     is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok,
-    Tokens, RELAY, ROLE, TITLE,
+    RELAY, ROLE, TITLE,
 };
 
 /// A quotation with its attribution, ready to become a public `Quote`.
@@ -94,7 +94,7 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
         let t = &toks[j - 1];
         let skip = t.word
             && (matches!(
-                &*t.norm,
+                t.norm,
                 "has" | "have" | "had" | "also" | "later" | "then" | "was" | "were" | "would"
             ) || t.norm.ends_with("ly"));
         if !skip {
@@ -106,16 +106,13 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> bool {
         return false;
     }
     let head = &toks[j - 1];
-    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&&*head.norm) {
+    if !head.word || head.cap || head.possessive || !UNNAMED_HEADS.contains(&head.norm) {
         return false;
     }
     let plural = head.norm.ends_with('s') && !head.norm.ends_with("ss");
-    let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1].iter().any(|t| {
-        matches!(
-            &*t.norm,
-            "a" | "an" | "one" | "another" | "some" | "several"
-        )
-    });
+    let indefinite = toks[lo.max(j.saturating_sub(5))..j - 1]
+        .iter()
+        .any(|t| matches!(t.norm, "a" | "an" | "one" | "another" | "some" | "several"));
     plural || indefinite
 }
 
@@ -170,20 +167,36 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
+/// `char::is_alphanumeric` of a non-ASCII character, without the table lookup for the
+/// punctuation that news text is full of (dashes, curly quotes, bullets, the ellipsis:
+/// U+2010 to U+2027).
+fn is_alnum_non_ascii(c: char) -> bool {
+    !('\u{2010}'..='\u{2027}').contains(&c) && c.is_alphanumeric()
+}
+
 /// True when `s` has fewer than `n` whitespace-separated words with a letter or digit.
 fn fewer_words_than(s: &str, n: usize) -> bool {
-    // One pass over the characters, stopping at the n-th word (this runs for every quotation).
+    // Stops at the n-th word (this runs for every quotation). Bytes are looked at up to a
+    // word's first letter or digit; the rest of the word is skipped at search speed.
+    let bytes = s.as_bytes();
     let mut count = 0;
-    let mut counted = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            counted = false;
-        } else if !counted && c.is_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let alnum = if b.is_ascii() {
+            i += 1;
+            ASCII_FOLD[usize::from(b)] > b' '
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            is_alnum_non_ascii(c)
+        };
+        if alnum {
             count += 1;
             if count == n {
                 return false;
             }
-            counted = true;
+            i = next_space(s, i);
         }
     }
     true
@@ -211,41 +224,61 @@ fn push_comparable(out: &mut Vec<u8>, s: &str) {
         return;
     }
     let base = out.len();
-    out.reserve(s.len());
+    // Written in place rather than pushed byte by byte. Room: no more bytes than `s` has left,
+    // plus a pending space (an ASCII byte writes at most one; a space is written for
+    // whitespace already read); a non-ASCII letter's lower case may be longer, so it makes
+    // room for itself.
+    out.resize(base + s.len(), 0);
+    let mut w = base;
+    // Whitespace becomes one space, written before the next letter or digit only: none at
+    // the start or the end, never two.
+    let mut space = false;
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         // ASCII bytes, nearly all of the text, are folded by table without decoding.
-        let c = if b.is_ascii() {
+        if b.is_ascii() {
             i += 1;
             match ASCII_FOLD[usize::from(b)] {
-                0 => continue,
-                b' ' => ' ',
+                0 => {}
+                b' ' => space = w > base,
                 lower => {
-                    out.push(lower);
-                    continue;
+                    if space {
+                        out[w] = b' ';
+                        w += 1;
+                        space = false;
+                    }
+                    out[w] = lower;
+                    w += 1;
                 }
             }
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            if c.is_alphanumeric() {
-                let mut buf = [0u8; 4];
-                for l in c.to_lowercase() {
-                    out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
-                }
-                continue;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if is_alnum_non_ascii(c) {
+            let mut buf = [0u8; 8];
+            let mut len = 0;
+            if space {
+                buf[0] = b' ';
+                len = 1;
+                space = false;
             }
-            c
-        };
-        if c.is_whitespace() && out.len() > base && out.last() != Some(&b' ') {
-            out.push(b' ');
+            for l in c.to_lowercase() {
+                len += l.encode_utf8(&mut buf[len..]).len();
+            }
+            let need = w + len + (bytes.len() - i);
+            if out.len() < need {
+                out.resize(need, 0);
+            }
+            out[w..w + len].copy_from_slice(&buf[..len]);
+            w += len;
+        } else if c.is_whitespace() {
+            space = w > base;
         }
     }
-    if out.len() > base && out.last() == Some(&b' ') {
-        out.pop();
-    }
+    out.truncate(w);
 }
 
 /// [`comparable`] of each ASCII byte: letters and digits lower-cased, whitespace as a space,
@@ -545,7 +578,7 @@ impl Ctx<'_> {
         }
         while k > lo
             && toks[k - 1].word
-            && (toks[k - 1].has(TITLE) || side_of_word(&toks[k - 1].norm) != Side::Unknown)
+            && (toks[k - 1].has(TITLE) || side_of_word(toks[k - 1].norm) != Side::Unknown)
         {
             k -= 1;
         }
@@ -693,7 +726,7 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     while a > 0 && j - a < 5 {
         let t = &toks[a - 1];
         let modifier =
-            t.word && (t.has(TITLE) || t.has(ROLE) || side_of_word(&t.norm) != Side::Unknown);
+            t.word && (t.has(TITLE) || t.has(ROLE) || side_of_word(t.norm) != Side::Unknown);
         if !modifier {
             break;
         }
@@ -738,7 +771,8 @@ pub(crate) fn attribute(
     // About one token per five bytes: reserve once rather than grow (and copy) the list.
     let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
     let mut para_toks: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
-    let mut groups: Vec<Range<usize>> = Vec::new();
+    // At most one stretch before each quotation and one after the last of each paragraph.
+    let mut groups: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len() + regions.len());
     // The current paragraph's text outside quotations (one buffer for all).
     let mut free: Vec<Range<usize>> = Vec::new();
     for r in para_ranges {
@@ -768,7 +802,7 @@ pub(crate) fn attribute(
 
     // Sentence boundaries: sentence punctuation, and a quotation ending a sentence inside
     // its marks (“… consequences.” His remarks …) when a capital follows.
-    let mut quote_ends: Vec<(usize, usize)> = Vec::new(); // (paragraph, offset), in order
+    let mut quote_ends: Vec<(usize, usize)> = Vec::with_capacity(merged.len()); // (paragraph, offset)
     for m in &merged {
         let s = &m.span;
         let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
@@ -787,7 +821,8 @@ pub(crate) fn attribute(
     // In text order already (quotations never overlap); sorted all the same, since the merge
     // below would skip an end that came out of order.
     quote_ends.sort_by_key(|&(p, _)| p);
-    let mut bounds: Vec<usize> = Vec::new();
+    // About one sentence end per sixteen tokens (news sentences run to 20–30 words).
+    let mut bounds: Vec<usize> = Vec::with_capacity(toks.len() / 16 + quote_ends.len());
     let mut para_bounds: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
     let mut ends = quote_ends.iter().peekable();
     for (pi, r) in para_toks.iter().enumerate() {
@@ -859,6 +894,11 @@ pub(crate) fn attribute(
     let mut work: Vec<Work> = Vec::with_capacity(merged.len());
     let mut last_speaker: Option<Who> = None;
     let mut prev_cut: (usize, usize) = (usize::MAX, 0); // (paragraph, offset)
+                                                        // Whether a paragraph is a headline, decided once: quotations share paragraphs.
+    let mut headlines: Vec<Option<bool>> = vec![None; ctx.paras.len()];
+    let mut para_is_headline = |pi: usize| {
+        *headlines[pi].get_or_insert_with(|| is_headline(&text[ctx.paras[pi].range.clone()]))
+    };
 
     for (qi, m) in merged.iter().enumerate() {
         let s = &m.span;
@@ -876,7 +916,7 @@ pub(crate) fn attribute(
         let sentence_toks: &[Tok] = tail(p0.window(sent_start, s.open), MAX_WINDOW);
         if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
             let pp = &ctx.paras[s.paragraph - 1];
-            if !ends_sentence(&text[pp.range.clone()]) && !is_headline(&text[pp.range.clone()])
+            if !ends_sentence(&text[pp.range.clone()]) && !para_is_headline(s.paragraph - 1)
                 || text[pp.range.clone()].trim_end().ends_with([':', ','])
             {
                 let st = pp.sentence_start(pp.range.end.saturating_sub(1));
@@ -916,7 +956,7 @@ pub(crate) fn attribute(
         });
         let post_cue = ctx.post(post_toks);
         let pre_cue = ctx.pre(pre_toks, sentence_toks);
-        let headline = s.paragraph == s.last_paragraph && is_headline(&text[p0.range.clone()]);
+        let headline = s.paragraph == s.last_paragraph && para_is_headline(s.paragraph);
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
         let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
@@ -1030,59 +1070,52 @@ pub(crate) fn attribute(
         .max_by_key(|(i, (_, c))| (*c, std::cmp::Reverse(*i)))
         .map(|(_, (p, _))| Who::Person(*p));
 
-    // Headline quotations that echo a body quotation are not separate quotations.
-    // The body's quotations, one a line, searched once per headline quotation.
-    let body: Vec<u8> = if work.iter().any(|w| w.keep && w.headline) {
-        let mut body = Vec::with_capacity(work.iter().map(|w| w.text.len() + 1).sum());
-        for w in work.iter().filter(|w| !w.headline) {
+    // Headline quotations that echo a body quotation (or have no words) are not separate
+    // quotations. The body's quotations are folded to their comparable form, one a line,
+    // only as far as the search for an echo goes; a headline repeated in subheadings is
+    // searched once.
+    let mut body: Vec<u8> = Vec::new();
+    let mut unfolded = work.iter().filter(|w| !w.headline);
+    let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
+    let mut is_echo = |text: &str| {
+        let n = comparable(text);
+        if n.is_empty() {
+            return true;
+        }
+        if let Some(&echo) = echoes.get(&n) {
+            return echo;
+        }
+        // A match never spans a line break (`n` has none): each quotation is searched as it
+        // is folded.
+        let finder = memchr::memmem::Finder::new(&n);
+        let mut echo = finder.find(&body).is_some();
+        while !echo {
+            let Some(w) = unfolded.next() else {
+                break;
+            };
+            let from = body.len();
             push_comparable(&mut body, &w.text);
+            echo = finder.find(&body[from..]).is_some();
             body.push(b'\n');
         }
-        body
-    } else {
-        Vec::new()
+        echoes.insert(n, echo);
+        echo
     };
-    // Whether each headline quotation (comparable form) echoes the body: a headline
-    // repeated in subheadings is searched once.
-    let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
+    let dropped: Vec<bool> = work
+        .iter()
+        .map(|w| w.keep && w.headline && is_echo(&w.text))
+        .collect();
     let mut out = Vec::with_capacity(merged.len());
-    // One token buffer for all the quotations' relevance scans.
-    let mut quote_toks: Vec<Tok> = Vec::new();
-    for (m, w) in merged.into_iter().zip(work) {
-        if !w.keep {
+    for ((m, w), dropped) in merged.into_iter().zip(work).zip(dropped) {
+        if !w.keep || dropped {
             continue;
         }
         let qtext = w.text;
-        if w.headline {
-            let n = comparable(&qtext);
-            if n.is_empty() {
-                continue;
-            }
-            let echo = match echoes.get(&n) {
-                Some(&echo) => echo,
-                None => {
-                    let echo = memchr::memmem::find(&body, &n).is_some();
-                    echoes.insert(n, echo);
-                    echo
-                }
-            };
-            if echo {
-                continue;
-            }
-        }
         let who = w.who.or(main);
         let side = ctx.side(who);
-        let tokens = m
-            .span
-            .segments
-            .iter()
-            .flat_map(|seg| Tokens::new(&source, seg.clone()));
-        let found = relevance::scan_quote(text, tokens, &mut quote_toks, side);
+        let found = relevance::scan_quote(&source, &m.span.segments, side);
         // The context is only read when the quotation names nothing.
-        let context = || -> Found {
-            let toks: Vec<Tok> = w.context.concat();
-            relevance::scan(text, &toks, false)
-        };
+        let context = || -> Found { relevance::scan(text, &w.context, false) };
         let relevant = relevance::rule(&qtext, found, context, side);
         out.push(Attributed {
             span: m.span,
@@ -1108,6 +1141,47 @@ mod tests {
         );
         assert_eq!(c("ΟΔΟΣ Σ"), "οδος σ");
         assert_eq!(c(" , "), "");
+        // Lower cases longer than their capitals (Ⱥ → ⱥ, İ → i̇), packed or spaced.
+        for s in ["ȺȺȺȺ", "İİ İ,Ⱥ", " a Ⱥ  b\u{3000}ȺİA ", "ÀB—c d’e"] {
+            let lowered = s
+                .chars()
+                .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+            let want = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(c(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn is_alnum_non_ascii_is_is_alphanumeric() {
+        for c in '\u{80}'..=char::MAX {
+            assert_eq!(super::is_alnum_non_ascii(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn fewer_words_than_counts_words_with_a_letter_or_digit() {
+        let oracle = |s: &str, n: usize| {
+            s.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+                < n
+        };
+        for s in [
+            "",
+            " , ",
+            "a b c",
+            "a, - b  c\u{a0}d",
+            "ü é\u{2003}ß",
+            "1 2 3 4",
+            "a\u{b}b\u{1f}c",
+            " — “x” ",
+        ] {
+            for n in 1..6 {
+                assert_eq!(super::fewer_words_than(s, n), oracle(s, n), "{s:?} {n}");
+            }
+        }
     }
 
     /// (quote text, speaker) pairs read from `text`.

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::tokens::is_ascii_space;
+
 /// A quotation span found in the text, before attribution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -50,9 +52,10 @@ impl Span {
 
 /// Length of the whitespace character at byte `i` of `s` (a character boundary or a
 /// continuation byte), 0 when there is none there.
-fn whitespace_len(s: &str, i: usize) -> usize {
+#[inline]
+pub(crate) fn whitespace_len(s: &str, i: usize) -> usize {
     match s.as_bytes()[i] {
-        b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+        b if b.is_ascii() => usize::from(is_ascii_space(b)),
         // A continuation byte never starts a character.
         0x80..=0xBF => 0,
         _ => s[i..]
@@ -69,20 +72,53 @@ fn may_start_space(b: u8) -> bool {
     b <= b' ' || b >= 0xC0
 }
 
+/// The offset of the first whitespace character of `s` at or after byte `i` (at most
+/// `s.len()`), `s.len()` when there is none. Only the bytes that may start one are decoded.
+pub(crate) fn next_space(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    loop {
+        let rest = &bytes[i..];
+        i += rest
+            .iter()
+            .position(|&b| may_start_space(b))
+            .unwrap_or(rest.len());
+        if i == bytes.len() || bytes[i] == b' ' || whitespace_len(s, i) > 0 {
+            return i;
+        }
+        i += 1;
+    }
+}
+
 /// True when `s` is already its words joined by single spaces: no whitespace at either end,
 /// none but single ASCII spaces inside. Most quotations are.
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let mut prev_space = true; // no space at the start
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if prev_space => return false,
-            b' ' => prev_space = true,
-            _ if may_start_space(b) && whitespace_len(s, i) > 0 => return false,
-            _ => prev_space = false,
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // The tests run over all bytes without branching per byte (so they vectorise); only a
+    // block with a byte that may start other whitespace is then looked at byte by byte.
+    let double_space = bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .fold(false, |any, (&a, &b)| any | (a == b' ' && b == b' '));
+    if double_space {
+        return false;
+    }
+    let suspect = |b: u8| b != b' ' && may_start_space(b);
+    let spaced = |start: usize, block: &[u8]| {
+        block.iter().fold(false, |any, &b| any | suspect(b))
+            && (start..start + block.len()).any(|i| suspect(bytes[i]) && whitespace_len(s, i) > 0)
+    };
+    const BLOCK: usize = 16;
+    let blocks = bytes.chunks_exact(BLOCK);
+    let rest = blocks.remainder();
+    for (k, block) in blocks.enumerate() {
+        if spaced(k * BLOCK, block) {
+            return false;
         }
     }
-    !prev_space || bytes.is_empty()
+    !spaced(bytes.len() - rest.len(), rest)
 }
 
 /// Appends the whitespace-separated words of `s` to `out`, each after a single space unless
@@ -97,27 +133,15 @@ fn push_words(out: &mut String, s: &str) {
         }
         return;
     }
-    let bytes = s.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < s.len() {
         let w = whitespace_len(s, i);
         if w > 0 {
             i += w;
             continue;
         }
         let start = i;
-        i += 1;
-        loop {
-            let rest = &bytes[i..];
-            i += rest
-                .iter()
-                .position(|&b| may_start_space(b))
-                .unwrap_or(rest.len());
-            if i >= bytes.len() || whitespace_len(s, i) > 0 {
-                break;
-            }
-            i += 1;
-        }
+        i = next_space(s, i + 1);
         if !out.is_empty() {
             out.push(' ');
         }
@@ -159,59 +183,68 @@ fn closes_context(next: Option<char>) -> bool {
     next.is_none_or(|c| c.is_whitespace() || ".,;:!?)]}—–-…".contains(c))
 }
 
-/// All quotation marks of one paragraph, classified, appended to `out`.
-fn marks(text: &str, para: &Range<usize>, out: &mut Vec<Mark>) {
-    let slice = &text[para.clone()];
-    // Offset just after the paragraph's last non-space character: a mark at or beyond it
-    // has nothing to quote.
-    let content_end = slice.trim_end().len();
+/// All quotation marks of the paragraphs (in text order), classified, in `out`;
+/// `first[pi]..first[pi + 1]` are paragraph pi's.
+fn marks(text: &str, paras: &[Range<usize>], out: &mut Vec<Mark>, first: &mut Vec<usize>) {
     // Every mark is `"` or starts with byte E2 (“ ” „ ‘ ’) or C2 (« »): only those bytes are
-    // looked at, so text between marks is skipped at memchr speed.
-    for i in memchr::memchr3_iter(b'"', 0xE2, 0xC2, slice.as_bytes()) {
-        let Some(c) = slice[i..].chars().next() else {
-            continue;
-        };
-        let prev = slice[..i].chars().next_back();
-        let next = slice[i + c.len_utf8()..].chars().next();
-        let pos = para.start + i;
-        let dangling = i + c.len_utf8() >= content_end;
-        let mark = match c {
-            '“' | '„' | '«' => Some((Kind::Double, Role::Open, true)),
-            '”' | '»' => Some((Kind::Double, Role::Close, true)),
-            '"' => {
-                let (o, cl) = (
-                    opens_context(prev),
-                    !opens_context(prev) && closes_context(next),
-                );
-                let role = if o && !closes_context(next) {
-                    Role::Open
-                } else if cl {
-                    Role::Close
-                } else {
-                    Role::Either
-                };
-                Some((Kind::Double, role, false))
+    // looked at, in one search over the text (paragraphs are short: a search each would
+    // cost more to start than to run).
+    let mut hits = memchr::memchr3_iter(b'"', 0xE2, 0xC2, text.as_bytes()).peekable();
+    for para in paras {
+        first.push(out.len());
+        while hits.next_if(|&i| i < para.start).is_some() {}
+        let slice = &text[para.clone()];
+        // Offset just after the paragraph's last non-space character: a mark at or beyond
+        // it has nothing to quote (found at the paragraph's first mark).
+        let mut content_end = None;
+        while let Some(pos) = hits.next_if(|&i| i < para.end) {
+            let i = pos - para.start;
+            let Some(c) = slice[i..].chars().next() else {
+                continue;
+            };
+            let prev = || slice[..i].chars().next_back();
+            let next = || slice[i + c.len_utf8()..].chars().next();
+            let mark = match c {
+                '“' | '„' | '«' => Some((Kind::Double, Role::Open, true)),
+                '”' | '»' => Some((Kind::Double, Role::Close, true)),
+                '"' => {
+                    let (prev, next) = (prev(), next());
+                    let (o, cl) = (
+                        opens_context(prev),
+                        !opens_context(prev) && closes_context(next),
+                    );
+                    let role = if o && !closes_context(next) {
+                        Role::Open
+                    } else if cl {
+                        Role::Close
+                    } else {
+                        Role::Either
+                    };
+                    Some((Kind::Double, role, false))
+                }
+                '‘' => Some((Kind::Single, Role::Open, true)),
+                // ’ between letters is an apostrophe (don’t, Trump’s), never a quotation mark.
+                '’' if !(prev().is_some_and(char::is_alphanumeric)
+                    && next().is_some_and(char::is_alphanumeric)) =>
+                {
+                    Some((Kind::Single, Role::Close, true))
+                }
+                _ => None,
+            };
+            if let Some((kind, role, curly)) = mark {
+                let content_end = *content_end.get_or_insert_with(|| slice.trim_end().len());
+                out.push(Mark {
+                    pos,
+                    len: c.len_utf8(),
+                    kind,
+                    role,
+                    curly,
+                    dangling: i + c.len_utf8() >= content_end,
+                });
             }
-            '‘' => Some((Kind::Single, Role::Open, true)),
-            // ’ between letters is an apostrophe (don’t, Trump’s), never a quotation mark.
-            '’' if !(prev.is_some_and(char::is_alphanumeric)
-                && next.is_some_and(char::is_alphanumeric)) =>
-            {
-                Some((Kind::Single, Role::Close, true))
-            }
-            _ => None,
-        };
-        if let Some((kind, role, curly)) = mark {
-            out.push(Mark {
-                pos,
-                len: c.len_utf8(),
-                kind,
-                role,
-                curly,
-                dangling,
-            });
         }
     }
+    first.push(out.len());
 }
 
 struct OpenQuote {
@@ -246,9 +279,11 @@ static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// A dash right after whitespace, which [`DASH_CUE`] needs: most quotations have none, and
 /// this byte search is much cheaper than running the pattern.
 fn has_spaced_dash(s: &str) -> bool {
-    memchr::memchr2_iter(b'-', 0xE2, s.as_bytes()).any(|i| {
-        s[i..].starts_with(['-', '–', '—'])
-            && s[..i].chars().next_back().is_some_and(char::is_whitespace)
+    let bytes = s.as_bytes();
+    memchr::memchr2_iter(b'-', 0xE2, bytes).any(|i| {
+        // - or the bytes of – (E2 80 93) or — (E2 80 94); most E2 bytes start ’ “ ”.
+        let dash = bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94]));
+        dash && s[..i].chars().next_back().is_some_and(char::is_whitespace)
     })
 }
 
@@ -287,25 +322,13 @@ fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
 
 /// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
 pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
-    let marked = find_marked(text, paras);
-    let mut out = Vec::with_capacity(marked.len());
-    for span in marked {
-        split_dash_cues(text, span, &mut out);
-    }
-    out
-}
-
-fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     // Every paragraph's marks in one list; `first[pi]..first[pi + 1]` are paragraph pi's.
     let mut all: Vec<Mark> = Vec::new();
     let mut first: Vec<usize> = Vec::with_capacity(paras.len() + 1);
-    for p in paras {
-        first.push(all.len());
-        marks(text, p, &mut all);
-    }
-    first.push(all.len());
+    marks(text, paras, &mut all, &mut first);
     let para_marks = |pi: usize| first.get(pi + 1).map(|&end| &all[first[pi]..end]);
-    let mut spans = Vec::new();
+    // Each quotation takes a mark or two (a split at a dash attribution is rare).
+    let mut spans = Vec::with_capacity(all.len() / 2 + 1);
     let mut cur: Option<OpenQuote> = None;
     // Index of a mark to skip in the next paragraph (the intermediate opening mark).
     let mut skip: Option<usize> = None;
@@ -313,11 +336,10 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     let finish = |q: OpenQuote, end: usize, close_end: usize, last: usize, closed: bool| {
         let mut segments = q.segments;
         segments.push(q.seg_start..end);
-        let segments: Vec<_> = segments
-            .into_iter()
-            .map(|r| trimmed(text, r))
-            .filter(|r| !r.is_empty())
-            .collect();
+        segments.retain_mut(|r| {
+            *r = trimmed(text, r.clone());
+            !Range::is_empty(r)
+        });
         (!segments.is_empty()).then_some(Span {
             open: q.open,
             close_end,
@@ -348,14 +370,18 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                                 if o.role == Role::Open && o.dangling {
                                     let seg = trimmed(text, m.pos + m.len..o.pos);
                                     if !seg.is_empty() {
-                                        spans.push(Span {
-                                            open: m.pos,
-                                            close_end: o.pos + o.len,
-                                            segments: vec![seg],
-                                            paragraph: pi,
-                                            last_paragraph: pi,
-                                            closed: true,
-                                        });
+                                        split_dash_cues(
+                                            text,
+                                            Span {
+                                                open: m.pos,
+                                                close_end: o.pos + o.len,
+                                                segments: vec![seg],
+                                                paragraph: pi,
+                                                last_paragraph: pi,
+                                                closed: true,
+                                            },
+                                            &mut spans,
+                                        );
                                     }
                                     mi += n + 1;
                                 }
@@ -407,7 +433,10 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                         if q.nested > 0 {
                             q.nested -= 1;
                         } else if let Some(q) = cur.take() {
-                            spans.extend(finish(q, m.pos, m.pos + m.len, pi, true));
+                            let span = finish(q, m.pos, m.pos + m.len, pi, true);
+                            if let Some(span) = span {
+                                split_dash_cues(text, span, &mut spans);
+                            }
                         }
                     } else if q.kind == Kind::Double {
                         q.nested += 1;
@@ -442,7 +471,11 @@ fn find_marked(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                     q.nested = 0;
                     cur = Some(q);
                 }
-                None => spans.extend(finish(q, para.end, para.end, pi, false)),
+                None => {
+                    if let Some(span) = finish(q, para.end, para.end, pi, false) {
+                        split_dash_cues(text, span, &mut spans);
+                    }
+                }
             }
         }
     }
@@ -523,6 +556,22 @@ mod tests {
     }
 
     #[test]
+    fn spaced_dashes() {
+        for (s, want) in [
+            ("a - b", true),
+            ("a – b", true),
+            ("a\u{a0}— b", true),
+            ("a-b", false),
+            ("a—b", false),
+            ("a ’b” “c", false),
+            ("- a", false),
+            ("a \u{2015} b", false),
+        ] {
+            assert_eq!(has_spaced_dash(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
     fn push_words_is_split_whitespace_joined() {
         for s in [
             "",
@@ -539,6 +588,36 @@ mod tests {
             push_words(&mut out, s);
             let want: Vec<&str> = std::iter::once("pre").chain(s.split_whitespace()).collect();
             assert_eq!(out, want.join(" "), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn is_collapsed_means_split_whitespace_joined() {
+        let long = "word ".repeat(20);
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{b}b",
+            "a\u{1f}b",
+            "a\u{a0}b",
+            "we’re here",
+            "a\u{2003}b",
+            "a\u{3000}",
+            "x\u{85}y",
+            long.trim_end(),
+            &long,
+            &format!("{}\u{a0}x", long.trim_end()),
+            &format!("{}  x", long.trim_end()),
+            &format!("{}’x ü", long.trim_end()),
+        ] {
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ") == s;
+            assert_eq!(is_collapsed(s), want, "{s:?}");
         }
     }
 

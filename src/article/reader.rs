@@ -6,6 +6,7 @@ use super::cues::attribute;
 use super::dates::{date_at_start, from_paragraphs, DateManifest, DateSource};
 use super::quotes;
 use super::speakers::SpeakerAliases;
+use super::tokens::is_ascii_space;
 use super::{Article, Quote};
 
 /// Reads articles. Immutable once built, so one reader serves many threads.
@@ -27,9 +28,12 @@ const HEADER_KEYS: &[&str] = &["url", "date", "title", "source", "author", "publ
 /// How many of the first lines may be header lines.
 const HEADER_LINES: usize = 12;
 
+/// `line` (trimmed) as a header `key: value`. A key is one ASCII word, so the colon is looked
+/// for only after a word's letters and spaces, not along a whole paragraph.
 fn header_line(line: &str) -> Option<(String, &str)> {
-    let (k, v) = line.split_once(':')?;
-    let k = k.trim().to_lowercase();
+    let key_len = line.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let v = line[key_len..].trim_start().strip_prefix(':')?;
+    let k = line[..key_len].to_ascii_lowercase();
     let v = v.trim();
     (HEADER_KEYS.contains(&k.as_str()) && !v.is_empty()).then_some((k, v))
 }
@@ -51,6 +55,31 @@ fn lines(text: &str) -> Vec<Range<usize>> {
         start = end;
     }
     out
+}
+
+/// True when `s` has fewer than `n` whitespace-separated words (`split_whitespace`), read
+/// a byte at a time: only non-ASCII characters are decoded.
+fn fewer_words_than(s: &str, n: usize) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let space = match b {
+            0..=0x7f => is_ascii_space(b),
+            // A continuation byte belongs to the character before it.
+            0x80..=0xbf => continue,
+            _ => s[i..].chars().next().is_some_and(char::is_whitespace),
+        };
+        if space {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words == n {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The headline: the first line of five words or more without a closing full stop, before
@@ -142,7 +171,7 @@ impl Reader {
             .map(|a| {
                 let text_q = a.text;
                 Quote {
-                    partial: text_q.split_whitespace().nth(3).is_none(),
+                    partial: fewer_words_than(&text_q, 4),
                     start: a.span.start(),
                     end: a.span.end(),
                     paragraph: a.span.paragraph,
@@ -171,6 +200,49 @@ mod tests {
     fn reader_is_send_sync() {
         fn check<T: Send + Sync>() {}
         check::<Reader>();
+    }
+
+    #[test]
+    fn word_count_agrees_with_split_whitespace() {
+        let texts = [
+            "",
+            "  ",
+            "one",
+            "one two three",
+            "one two three four",
+            " a\u{2003}b\u{a0}c\u{2028}d ",
+            "“We” — said: x",
+            "a\tb\nc\x0bd",
+            "Ünïcödé wörds, ä ö",
+        ];
+        for t in texts {
+            for n in 1..6 {
+                let expected = t.split_whitespace().nth(n - 1).is_none();
+                assert_eq!(fewer_words_than(t, n), expected, "{t:?} {n}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Against the first version: the key is what comes before the first colon, trimmed
+        /// and lower-cased.
+        #[test]
+        fn header_line_splits_at_the_first_colon(
+            line in "(date|Title|URL|x|ä|K|\u{212A}|[ :\u{a0}]|[a-z]{1,3}|[0-9-]){0,8}"
+        ) {
+            let line = line.trim();
+            let expected = line.split_once(':').and_then(|(k, v)| {
+                let k = k.trim().to_lowercase();
+                let v = v.trim();
+                (HEADER_KEYS.contains(&k.as_str()) && !v.is_empty()).then_some((k, v))
+            });
+            proptest::prop_assert_eq!(header_line(line), expected);
+        }
+
+        #[test]
+        fn word_count_is_split_whitespace_on_any_text(t in "[a \t\n\u{a0}\u{2003}é“—]{0,12}", n in 1usize..6) {
+            proptest::prop_assert_eq!(fewer_words_than(&t, n), t.split_whitespace().nth(n - 1).is_none());
+        }
     }
 
     #[test]

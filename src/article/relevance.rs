@@ -10,8 +10,10 @@
 //! 4. a quote that names nothing takes its subject from the attribution sentence: relevant
 //!    unless that sentence is about one side and a third country (Pompeo on Iran).
 
+use std::ops::Range;
+
 pub use super::speakers::Side;
-use super::tokens::{tokenize, Text, Tok, HYPHEN};
+use super::tokens::{tokenize, Text, Tok, Tokens, HYPHEN};
 
 const US_WORDS: &[&str] = &[
     "u.s.",
@@ -113,14 +115,24 @@ const PAIR_PHRASES: &[&[&str]] = &[
     &["united", "states"],
 ];
 
-/// What a stretch of words mentions.
-#[derive(Default)]
-pub(crate) struct Found {
-    us: bool,
-    ru: bool,
-    third: bool,
-    relation: bool,
-    coercion: bool,
+/// What a stretch of words mentions: [`US`], [`RU`], [`THIRD`], [`RELATION`] and [`COERCION`]
+/// bits (a leader's name counts as their side).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Found(u32);
+
+impl Found {
+    fn us(self) -> bool {
+        self.0 & US != 0
+    }
+    fn ru(self) -> bool {
+        self.0 & RU != 0
+    }
+    fn third(self) -> bool {
+        self.0 & THIRD != 0
+    }
+    fn coercion(self) -> bool {
+        self.0 & COERCION != 0
+    }
 }
 
 // Flags of the lexicon (`tokens::Tok::flags`), above the attribution lists' bits.
@@ -133,6 +145,8 @@ const RELATION: u32 = 1 << 13;
 const COERCION: u32 = 1 << 14;
 /// First word of a phrase in `PAIR_PHRASES`.
 const PHRASE: u32 = 1 << 15;
+/// The lists a token's flags add to [`Found`] as they are.
+const MENTIONS: u32 = US | RU | THIRD | RELATION | COERCION;
 
 /// The mention lists and their flags: the tokenizer's lexicon holds them, so that each
 /// token costs one lookup for all word lists.
@@ -155,15 +169,6 @@ pub(crate) fn lexicon_words() -> impl Iterator<Item = (&'static str, u32)> {
         .chain(PAIR_PHRASES.iter().map(|phrase| (phrase[0], PHRASE)))
 }
 
-/// Scans tokens of `text` (their offsets index it); `leaders` counts leaders' names as sides.
-pub(crate) fn scan(text: &str, toks: &[Tok], leaders: bool) -> Found {
-    let mut f = Found::default();
-    for i in 0..toks.len() {
-        scan_token(text, toks, i, leaders, &mut f);
-    }
-    f
-}
-
 /// The most words in a phrase of `PAIR_PHRASES`.
 const PHRASE_WORDS_MAX: usize = {
     let mut max = 0;
@@ -177,83 +182,151 @@ const PHRASE_WORDS_MAX: usize = {
     max
 };
 
-/// [`scan`] of a quotation's tokens with `leaders`, reading them from `tokens` (into `buf`)
-/// only until the rule's answer is known: once both sides, the relationship or the
-/// speaker's other side are named, the rest of the quotation cannot change it.
-pub(crate) fn scan_quote<'t>(
-    text: &str,
-    mut tokens: impl Iterator<Item = Tok<'t>>,
-    buf: &mut Vec<Tok<'t>>,
-    speaker: Side,
-) -> Found {
-    buf.clear();
-    let mut f = Found::default();
-    let mut i = 0;
-    loop {
-        // A phrase starting at `i` needs the tokens after it.
-        while buf.len() < i + PHRASE_WORDS_MAX {
-            match tokens.next() {
-                Some(t) => buf.push(t),
-                None => break,
+/// The phrases of `PAIR_PHRASES` as bits of a mask (bit `i`: phrase `i`).
+type PhraseSet = u32;
+const _: () = assert!(PAIR_PHRASES.len() <= PhraseSet::BITS as usize);
+
+/// Mentions gathered a token at a time. A phrase is followed as its words come (the phrases
+/// whose first `k` words end at the latest token), so nothing is read ahead and no token is
+/// kept: a scan can stop right after the token that decides it.
+struct Scan {
+    found: Found,
+    /// Leaders' names count as their sides.
+    leaders: bool,
+    /// `partial[k - 1]`: the phrases whose first `k` words are the latest tokens.
+    partial: [PhraseSet; PHRASE_WORDS_MAX - 1],
+}
+
+impl Scan {
+    fn new(leaders: bool) -> Self {
+        Self {
+            found: Found::default(),
+            leaders,
+            partial: [0; PHRASE_WORDS_MAX - 1],
+        }
+    }
+
+    /// Adds what the token `t` of `text` mentions, alone or as a phrase's last word.
+    // Inlined so that the common test costs no call; the rest stays out of line.
+    #[inline(always)]
+    fn add(&mut self, text: &str, t: &Tok) {
+        // Most tokens are in no list, continue no phrase and cannot be "US".
+        let listed = t.flags & (MENTIONS | US_LEADER | RU_LEADER | HYPHEN | PHRASE) != 0;
+        let maybe_us = t.cap && t.end - t.start == 2;
+        if listed || maybe_us || self.partial != [0; PHRASE_WORDS_MAX - 1] {
+            self.add_listed(text, t);
+        }
+    }
+
+    /// [`Self::add`] of a token that may count.
+    #[inline(never)]
+    fn add_listed(&mut self, text: &str, t: &Tok) {
+        if t.word {
+            self.found.0 |= mentions(text, t, self.leaders);
+        }
+        if self.partial == [0; PHRASE_WORDS_MAX - 1] && t.flags & PHRASE == 0 {
+            return;
+        }
+        let mut next = [0; PHRASE_WORDS_MAX - 1];
+        // Phrases whose first `k` words came last: does `t` continue (or end) them?
+        for k in 1..PHRASE_WORDS_MAX {
+            let mut set = self.partial[k - 1];
+            while set != 0 {
+                let i = set.trailing_zeros() as usize;
+                set &= set - 1;
+                let phrase = PAIR_PHRASES[i];
+                if phrase[k] != t.norm {
+                    continue;
+                }
+                if k + 1 == phrase.len() {
+                    self.found.0 |= match phrase {
+                        ["white", "house"] | ["state", "department"] | ["united", "states"] => US,
+                        _ => RELATION,
+                    };
+                } else {
+                    next[k] |= 1 << i;
+                }
             }
         }
-        if i >= buf.len() {
-            return f;
+        // Phrases that `t` starts (the lexicon flags their first words).
+        if t.word && t.flags & PHRASE != 0 {
+            for (i, phrase) in PAIR_PHRASES.iter().enumerate() {
+                if phrase[0] == t.norm {
+                    next[0] |= 1 << i;
+                }
+            }
         }
-        scan_token(text, buf, i, true, &mut f);
-        if f.settles(speaker) {
-            return f;
-        }
-        i += 1;
+        self.partial = next;
     }
 }
 
-/// Adds what `toks[i]` mentions (alone or as the start of a phrase) to `f`.
-fn scan_token(text: &str, toks: &[Tok], i: usize, leaders: bool, f: &mut Found) {
-    let t = &toks[i];
-    if !t.word {
-        return;
-    }
-    let w = &*t.norm;
+/// The [`Found`] bits of a word token on its own.
+fn mentions(text: &str, t: &Tok, leaders: bool) -> u32 {
     let flags = t.flags;
+    let mut bits = flags & MENTIONS;
+    if leaders {
+        if flags & US_LEADER != 0 {
+            bits |= US;
+        }
+        if flags & RU_LEADER != 0 {
+            bits |= RU;
+        }
+    }
     // "US" in capitals is the country; "us" is the pronoun.
-    let us_caps = w == "us" && &text[t.start..t.end] == "US";
-    f.us |= us_caps || flags & US != 0 || (leaders && flags & US_LEADER != 0);
-    f.ru |= flags & RU != 0 || (leaders && flags & RU_LEADER != 0);
-    if t.has(HYPHEN) {
-        f.us |= w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-");
-        f.ru |= w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia");
+    if t.end - t.start == 2 && &text[t.start..t.end] == "US" && t.norm == "us" {
+        bits |= US;
     }
-    f.third |= flags & THIRD != 0;
-    f.relation |= flags & RELATION != 0;
-    f.coercion |= flags & COERCION != 0;
-    if flags & PHRASE == 0 {
-        return;
+    if flags & HYPHEN != 0 {
+        let w = t.norm;
+        if w.starts_with("u.s.-") || w.ends_with("-american") || w.starts_with("us-") {
+            bits |= US;
+        }
+        if w.starts_with("russian-") || w.ends_with("-russian") || w.ends_with("-russia") {
+            bits |= RU;
+        }
     }
-    for phrase in PAIR_PHRASES {
-        let hit = phrase
-            .iter()
-            .enumerate()
-            .all(|(k, p)| toks.get(i + k).is_some_and(|x| x.norm == *p));
-        if hit {
-            match phrase {
-                ["white", "house"] | ["state", "department"] | ["united", "states"] => f.us = true,
-                _ => f.relation = true,
+    bits
+}
+
+/// Scans tokens of `text` (their offsets index it), the `parts` read as one list; `leaders`
+/// counts leaders' names as sides.
+pub(crate) fn scan(text: &str, parts: &[&[Tok]], leaders: bool) -> Found {
+    let mut s = Scan::new(leaders);
+    for part in parts {
+        for t in *part {
+            s.add(text, t);
+        }
+    }
+    s.found
+}
+
+/// [`scan`] with leaders of a quotation's content (`segments` of `text`), tokenizing it only
+/// until the rule's answer is known: once both sides, the relationship or the speaker's
+/// other side are named, the rest of the quotation cannot change it.
+pub(crate) fn scan_quote(text: &Text, segments: &[Range<usize>], speaker: Side) -> Found {
+    let mut s = Scan::new(true);
+    for seg in segments {
+        for t in Tokens::new(text, seg.clone()) {
+            let before = s.found.0;
+            s.add(text.raw, &t);
+            if s.found.0 != before && s.found.settles(speaker) {
+                return s.found;
             }
         }
     }
+    s.found
 }
 
 impl Found {
     /// The rule's first case: relevant whatever else the quotation names (mentions are only
     /// ever added).
-    fn settles(&self, speaker: Side) -> bool {
+    fn settles(self, speaker: Side) -> bool {
         let other_side = match speaker {
-            Side::Us => self.ru,
-            Side::Ru => self.us,
-            Side::Unknown => false,
+            Side::Us => RU,
+            Side::Ru => US,
+            Side::Unknown => 0,
         };
-        self.us && self.ru || self.relation || other_side
+        self.0 & (US | RU) == US | RU || self.0 & (RELATION | other_side) != 0
     }
 }
 
@@ -261,10 +334,14 @@ impl Found {
 /// and the speaker's side.
 pub fn is_relevant(quote: &str, context: &str, speaker: Side) -> bool {
     let quote_text = Text::new(quote);
-    let found = scan(quote, &tokenize(&quote_text, 0..quote.len()), true);
+    let found = scan(quote, &[&tokenize(&quote_text, 0..quote.len())], true);
     let context_found = || {
         let context_text = Text::new(context);
-        scan(context, &tokenize(&context_text, 0..context.len()), false)
+        scan(
+            context,
+            &[&tokenize(&context_text, 0..context.len())],
+            false,
+        )
     };
     rule(quote, found, context_found, speaker)
 }
@@ -275,25 +352,74 @@ pub(crate) fn rule(quote: &str, q: Found, context: impl FnOnce() -> Found, speak
     if q.settles(speaker) {
         return true;
     }
-    if (q.us || q.ru) && !q.third {
+    if (q.us() || q.ru()) && !q.third() {
         return true;
     }
-    if q.third && q.coercion && speaker != Side::Unknown {
-        let first_person = quote
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w == "we" || w == "We");
-        return !first_person;
+    if q.third() && q.coercion() && speaker != Side::Unknown {
+        return !has_we(quote);
     }
-    if q.us || q.ru || q.third {
+    if q.us() || q.ru() || q.third() {
         return false;
     }
     let c = context();
-    c.us && c.ru || !c.third
+    c.us() && c.ru() || !c.third()
+}
+
+/// True when "we" or "We" is one of the words of `s` (runs of letters and digits).
+fn has_we(s: &str) -> bool {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    memchr::memchr2_iter(b'w', b'W', s.as_bytes()).any(|i| {
+        s.as_bytes().get(i + 1) == Some(&b'e')
+            && !alnum(s[..i].chars().next_back())
+            && !alnum(s[i + 2..].chars().next())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phrases_are_found_across_parts_and_not_across_words() {
+        let found = |s: &str, cut: usize| {
+            let t = Text::new(s);
+            let toks = tokenize(&t, 0..s.len());
+            scan(s, &[&toks[..cut], &toks[cut..]], false).0
+        };
+        assert_eq!(found("the United States", 2), US);
+        assert_eq!(found("an exchange of views", 3), RELATION);
+        assert_eq!(found("our two countries", 1), RELATION);
+        assert_eq!(found("exchange of the views", 2), 0);
+        assert_eq!(found("two, countries", 1), 0);
+        assert_eq!(found("US us", 1), US);
+        assert_eq!(found("us", 0), 0);
+    }
+
+    #[test]
+    fn has_we_is_a_word_test() {
+        for s in [
+            "",
+            "we",
+            "We",
+            "WE",
+            "we're",
+            "so we",
+            "wee",
+            "awe",
+            "éwe",
+            "weé",
+            "we\u{300}",
+            "x,we.",
+            "W",
+            "ww we",
+            "wwe we",
+        ] {
+            let want = s
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "we" || w == "We");
+            assert_eq!(has_we(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn rule_cases() {

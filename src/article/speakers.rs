@@ -3,13 +3,15 @@
 //! the article itself gives them ("Russian Foreign Minister Sergey Lavrov", "Nikki Haley,
 //! U.S. ambassador to the United Nations,").
 
+use std::ops::Range;
 use std::path::Path;
+use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokens::{
     is_speech_verb, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS,
-    STOP, TITLE,
+    STOP, TITLE, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -27,13 +29,25 @@ pub struct SpeakerAliases {
 /// Lower-cases, drops dots and collapses whitespace: "Michael R. Pompeo" → "michael r pompeo".
 fn key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    for w in name.split_whitespace() {
+    key_into(&mut out, name.split_whitespace(), |_| true);
+    out
+}
+
+/// [`key`] of a name given as its words (none holding whitespace), written into `out`, with
+/// only the key words that `keep` accepts.
+fn key_into<'w>(
+    out: &mut String,
+    words: impl Iterator<Item = &'w str>,
+    keep: impl Fn(&str) -> bool,
+) {
+    out.clear();
+    for w in words {
         let before = out.len();
         if before > 0 {
             out.push(' ');
         }
         let word_start = out.len();
-        if w.is_ascii() && !w.contains('.') {
+        if w.is_ascii() && !w.as_bytes().contains(&b'.') {
             // No strings per word for ASCII words (almost every name).
             out.push_str(w);
             out[word_start..].make_ascii_lowercase();
@@ -47,28 +61,35 @@ fn key(name: &str) -> String {
             out.push_str(&w.replace('.', "").to_lowercase());
         }
         // A word of dots only is left out, with its separator.
-        if out.len() == word_start {
+        if out.len() == word_start || !keep(&out[word_start..]) {
             out.truncate(before);
         }
     }
-    out
 }
 
 /// The key without middle initials and suffixes: "joseph r biden jr" → "joseph biden".
 fn short_key(k: &str) -> String {
-    let words: Vec<&str> = k
-        .split(' ')
-        .filter(|w| !matches!(*w, "jr" | "sr" | "ii" | "iii"))
-        .collect();
-    match words.as_slice() {
-        [first, middle @ .., last] if !middle.is_empty() => {
-            let kept: Vec<&str> = std::iter::once(*first)
-                .chain(middle.iter().copied().filter(|w| w.chars().count() > 1))
-                .chain(std::iter::once(*last))
-                .collect();
-            kept.join(" ")
+    let mut out = String::new();
+    short_key_into(&mut out, k);
+    out
+}
+
+/// [`short_key`] written into `out`.
+fn short_key_into(out: &mut String, k: &str) {
+    out.clear();
+    let words = || {
+        k.split(' ')
+            .filter(|w| !matches!(*w, "jr" | "sr" | "ii" | "iii"))
+    };
+    let n = words().count();
+    for (i, w) in words().enumerate() {
+        // The first and last words stay; middle ones only when longer than an initial.
+        if i == 0 || i + 1 == n || w.chars().count() > 1 {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
         }
-        _ => words.join(" "),
     }
 }
 
@@ -167,11 +188,20 @@ impl SpeakerAliases {
 
     /// The canonical spelling of a full name, if the table knows it.
     pub fn canonical(&self, name: &str) -> Option<&str> {
-        let k = key(name);
-        self.by_name
-            .get(&k)
-            .or_else(|| self.by_name.get(&short_key(&k)))
-            .map(String::as_str)
+        self.canonical_of_key(&key(name), &mut String::new())
+    }
+
+    /// [`Self::canonical`] of the name whose [`key`] is `k`; `short` is a buffer.
+    fn canonical_of_key(&self, k: &str, short: &mut String) -> Option<&str> {
+        if let Some(c) = self.by_name.get(k) {
+            return Some(c);
+        }
+        short_key_into(short, k);
+        // A key that is its own short form was just looked up.
+        if short == k {
+            return None;
+        }
+        self.by_name.get(short.as_str()).map(String::as_str)
     }
 
     /// The one canonical name with this surname, if exactly one exists.
@@ -225,14 +255,160 @@ pub(crate) fn side_of_word(w: &str) -> Side {
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
     pub name: String,
-    surname: String,
-    pub titles: Vec<String>,
+    /// The surname's place in [`People::words`].
+    surname: Range<usize>,
+    /// Its first byte: same surnames start with the same byte, so most persons are ruled
+    /// out without reading theirs.
+    initial: Option<u8>,
+    titles: Titles,
     pub side: Side,
     /// The article or the name says so (spokeswoman, Ms., a woman's first name); used to
     /// match "she"/"he".
     pub female: bool,
-    /// How many titles `side` and `female` were derived from (titles are only added).
+    /// The first name is in [`FEMALE_FIRST_NAMES`] (the name never changes).
+    female_name: bool,
+    /// The [`Titles::len`] that `side` and `female` were derived from (titles are only
+    /// added).
     derived_from: usize,
+}
+
+/// Every word a title can be (the title and role lists, and the women's titles), numbered
+/// for [`TitleBits`] in alphabetical order (a word past the 256th has no number), keyed by
+/// [`title_key`].
+static TITLE_NUMBERS: LazyLock<FxHashMap<u128, u8>> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = TITLE_WORDS
+        .iter()
+        .chain(ROLE_HEADS.iter())
+        .chain(DIPLOMAT_ROLES.iter())
+        .chain(FEMALE_TITLES)
+        .copied()
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    let keys = words.into_iter().filter_map(title_key);
+    keys.zip(0..=u8::MAX).collect()
+});
+
+/// A word of at most 16 bytes as one integer (little-endian, zero-padded), so that finding
+/// its number hashes and compares integers rather than strings. A word ending in a NUL byte
+/// (never a title) has none: it would share the key of the word without it.
+fn title_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 16 || b.last() == Some(&0) {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(k))
+}
+
+/// The number of a title word, if it has one.
+fn title_number(word: &str) -> Option<u8> {
+    TITLE_NUMBERS.get(&title_key(word)?).copied()
+}
+
+/// A set of numbered title words ([`TITLE_NUMBERS`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct TitleBits([u128; 2]);
+
+impl TitleBits {
+    /// The numbered ones of `words`.
+    fn of<'w>(words: impl IntoIterator<Item = &'w str>) -> Self {
+        let mut bits = Self::default();
+        for w in words {
+            if let Some(n) = title_number(w) {
+                bits.insert(n);
+            }
+        }
+        bits
+    }
+
+    fn has(&self, n: u8) -> bool {
+        self.0[usize::from(n >> 7)] & 1 << (n & 127) != 0
+    }
+
+    /// Adds word `n`; true when it was not here.
+    fn insert(&mut self, n: u8) -> bool {
+        let new = !self.has(n);
+        self.0[usize::from(n >> 7)] |= 1 << (n & 127);
+        new
+    }
+
+    fn intersects(&self, other: &TitleBits) -> bool {
+        self.0[0] & other.0[0] != 0 || self.0[1] & other.0[1] != 0
+    }
+}
+
+/// [`DIPLOMAT_ROLES`] as title bits.
+static DIPLOMAT_BITS: LazyLock<TitleBits> =
+    LazyLock::new(|| TitleBits::of(DIPLOMAT_ROLES.iter().copied()));
+
+/// Titles that make someone a woman.
+const FEMALE_TITLES: &[&str] = &[
+    "spokeswoman",
+    "congresswoman",
+    "chairwoman",
+    "ms.",
+    "mrs.",
+    "madam",
+    "queen",
+];
+
+/// [`FEMALE_TITLES`] as title bits.
+static FEMALE_BITS: LazyLock<TitleBits> =
+    LazyLock::new(|| TitleBits::of(FEMALE_TITLES.iter().copied()));
+
+/// A person's title words, each once: a set of bits rather than a string per title. Titles
+/// are only ever asked "is there one such", or for the first with a side, which repeats do
+/// not change; without them a person named throughout a long article does not collect one
+/// copy per mention.
+#[derive(Debug, Clone, Default)]
+struct Titles {
+    numbered: TitleBits,
+    /// Titles without a number, in order (none while the word lists fit the bits).
+    others: Vec<String>,
+    /// The side of the first title that has one.
+    first_side: Side,
+    /// How many titles.
+    len: usize,
+}
+
+impl Titles {
+    fn contains(&self, title: &str) -> bool {
+        match title_number(title) {
+            Some(n) => self.numbered.has(n),
+            None => self.others.iter().any(|t| t == title),
+        }
+    }
+
+    /// Adds the titles not yet here.
+    fn extend(&mut self, titles: &[&str]) {
+        for &t in titles {
+            let new = match title_number(t) {
+                Some(n) => self.numbered.insert(n),
+                None if self.others.iter().any(|o| o == t) => false,
+                None => {
+                    self.others.push(t.to_string());
+                    true
+                }
+            };
+            if new {
+                self.len += 1;
+                if self.first_side == Side::Unknown {
+                    self.first_side = side_of_word(t);
+                }
+            }
+        }
+    }
+
+    /// True when one of the titles is in `bits` or, unnumbered, passes `listed`.
+    fn any_of(&self, bits: &TitleBits, listed: impl Fn(&str) -> bool) -> bool {
+        self.numbered.intersects(bits) || self.others.iter().any(|t| listed(t))
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
 }
 
 /// Common women's first names among public figures in the news (general knowledge, used
@@ -308,29 +484,46 @@ const FEMALE_FIRST_NAMES: &[&str] = &[
     "alexandra",
 ];
 
-fn is_female(name: &str, titles: &[String]) -> bool {
-    let first = name.split_whitespace().next().unwrap_or("");
-    // The list is lower-case ASCII: an ASCII name is compared without lower-casing it.
-    let listed = if first.is_ascii() {
-        FEMALE_FIRST_NAMES
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(first))
-    } else {
-        FEMALE_FIRST_NAMES.contains(&first.to_lowercase().as_str())
+/// [`FEMALE_FIRST_NAMES`] as a set.
+static FEMALE_FIRST_NAME_SET: LazyLock<FxHashSet<&'static [u8]>> =
+    LazyLock::new(|| FEMALE_FIRST_NAMES.iter().map(|n| n.as_bytes()).collect());
+
+/// True when the name's first word is a woman's first name.
+fn has_female_first_name(name: &str) -> bool {
+    // The first word: an ASCII name ends it at its first space (a name never starts with
+    // one), others are split properly.
+    let end = name
+        .bytes()
+        .position(|b| !b.is_ascii() || char::from(b).is_whitespace());
+    let first = match end {
+        None if !name.is_empty() => name,
+        Some(i) if i > 0 && name.as_bytes()[i].is_ascii() => &name[..i],
+        _ => name.split_whitespace().next().unwrap_or(""),
     };
-    listed
-        || titles.iter().any(|t| {
-            matches!(
-                t.as_str(),
-                "spokeswoman" | "congresswoman" | "chairwoman" | "ms." | "mrs." | "madam" | "queen"
-            )
-        })
+    // The list is lower-case ASCII: an ASCII name is lower-cased on the stack (a longer
+    // name than the buffer is longer than any in the list).
+    let mut buf = [0u8; 16];
+    if first.is_ascii() {
+        let Some(lower) = buf.get_mut(..first.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(first.as_bytes());
+        lower.make_ascii_lowercase();
+        FEMALE_FIRST_NAME_SET.contains(&*lower)
+    } else {
+        FEMALE_FIRST_NAME_SET.contains(first.to_lowercase().as_bytes())
+    }
+}
+
+fn is_female(female_name: bool, titles: &Titles) -> bool {
+    female_name || titles.any_of(&FEMALE_BITS, |t| FEMALE_TITLES.contains(&t))
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub name: String,
-    key: String,
+    /// The key's place in [`People::words`].
+    key: Range<usize>,
     pub outlet: bool,
 }
 
@@ -355,17 +548,9 @@ pub(crate) struct People {
     pub orgs: Vec<Org>,
     /// Sorted by `start`.
     pub mentions: Vec<Mention>,
-}
-
-/// Adds the titles not yet in `into`. Titles are only ever asked "is there one such", or
-/// for the first with a side, which repeats do not change; without them a person named
-/// throughout a long article does not collect one copy per mention.
-fn add_titles(into: &mut Vec<String>, titles: &[&str]) {
-    for &t in titles {
-        if !into.iter().any(|x| x == t) {
-            into.push(t.to_string());
-        }
-    }
+    /// The persons' surnames and the organisations' keys, one after another: one string
+    /// rather than one per entry.
+    words: String,
 }
 
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
@@ -391,12 +576,17 @@ fn same_surname(a: &str, b: &str) -> bool {
 /// inserted or deleted, or two adjacent ones swapped. This is `strsim::osa_distance(a, b)
 /// <= 1` for strings known to differ, without its tables.
 fn one_edit_apart(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // ASCII: bytes are characters.
+        return one_edit_apart_in(a.as_bytes(), b.as_bytes());
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
+    one_edit_apart_in(&a, &b)
+}
+
+/// [`one_edit_apart`] of two sequences of characters.
+fn one_edit_apart_in<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let Some(i) = short.iter().zip(long.iter()).position(|(x, y)| x != y) else {
         // One is a prefix of the other.
         return long.len() - short.len() <= 1;
@@ -414,7 +604,7 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 }
 
 fn is_name_word(t: &Tok) -> bool {
-    let n = &*t.norm;
+    let n = t.norm;
     t.word
         && t.cap
         && !t.has(PLACE)
@@ -423,26 +613,34 @@ fn is_name_word(t: &Tok) -> bool {
         && !(t.has(HYPHEN) && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
-/// The words of `toks` as printed, possessive endings cut, joined by spaces.
-fn raw_name(text: &str, toks: &[Tok]) -> String {
-    let mut out = String::with_capacity(toks.iter().map(|t| t.end - t.start + 1).sum());
+/// The word of `t` as printed, a possessive ending cut.
+fn printed<'x>(text: &'x str, t: &Tok) -> &'x str {
+    let w = &text[t.start..t.end];
+    w.strip_suffix("’s")
+        .or_else(|| w.strip_suffix("'s"))
+        .unwrap_or(w)
+}
+
+/// The words of `toks` as printed ([`printed`]), joined by spaces, written into `out`.
+fn raw_name_into(out: &mut String, text: &str, toks: &[Tok]) {
+    out.clear();
     for (k, t) in toks.iter().enumerate() {
-        let w = &text[t.start..t.end];
-        let w = w
-            .strip_suffix("’s")
-            .or_else(|| w.strip_suffix("'s"))
-            .unwrap_or(w);
         if k > 0 {
             out.push(' ');
         }
-        out.push_str(w);
+        out.push_str(printed(text, t));
     }
-    out
 }
 
 fn is_all_caps(text: &str, t: &Tok) -> bool {
+    let w = &text[t.start..t.end];
+    // A lower-case ASCII second byte is the second character (the first is then ASCII too):
+    // the common capitalised word is ruled out without decoding it.
+    if w.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
     let mut letters = 0;
-    for c in text[t.start..t.end].chars() {
+    for c in w.chars() {
         if c.is_alphabetic() {
             if !c.is_uppercase() {
                 return false;
@@ -451,6 +649,38 @@ fn is_all_caps(text: &str, t: &Tok) -> bool {
         }
     }
     letters >= 3
+}
+
+/// A comma, full stop or semicolon: `is_punct` of the three, on the first byte.
+fn ends_apposition(t: &Tok) -> bool {
+    !t.word && matches!(t.norm.as_bytes().first(), Some(b',' | b'.' | b';'))
+}
+
+/// The buffers of one registry build, reused from name to name.
+struct Scratch<'t, 'a> {
+    /// Single capitalised words, and whether a speech verb follows; resolved once every
+    /// full name is known.
+    singles: Vec<(&'t Tok<'a>, bool)>,
+    /// The titles of the current run of names.
+    titles: Vec<&'t str>,
+    /// A name as printed.
+    name: String,
+    /// Its [`key`], and a buffer for [`short_key_into`].
+    key: String,
+    short: String,
+}
+
+impl Scratch<'_, '_> {
+    /// Room for what a news article needs, so the buffers rarely grow.
+    fn new() -> Self {
+        Self {
+            singles: Vec::with_capacity(32),
+            titles: Vec::with_capacity(16),
+            name: String::with_capacity(64),
+            key: String::with_capacity(64),
+            short: String::with_capacity(64),
+        }
+    }
 }
 
 impl People {
@@ -472,36 +702,42 @@ impl People {
         groups: impl Iterator<Item = &'t [Tok<'a>]>,
         aliases: &SpeakerAliases,
     ) -> Self {
-        let mut people = People::default();
-        // (start, end, token, speaks)
-        let mut singles: Vec<(usize, usize, Tok<'a>, bool)> = Vec::new();
-        // One buffer for the titles of every run of names.
-        let mut titles: Vec<&'t str> = Vec::new();
+        // Room for a news article's people, organisations and mentions (the seed and dev
+        // articles have up to 9, 6 and 32), so the lists rarely grow.
+        let mut people = People {
+            persons: Vec::with_capacity(8),
+            orgs: Vec::with_capacity(8),
+            mentions: Vec::with_capacity(32),
+            words: String::with_capacity(128),
+        };
+        let mut s = Scratch::new();
         for toks in groups {
-            people.scan(text, toks, aliases, &mut singles, &mut titles);
+            people.scan(text, toks, aliases, &mut s);
         }
         // Single names: a surname seen in full, an alias-table surname, or a capitalised
         // word directly followed by a speech verb.
-        for (start, end, tok, speaks) in singles {
+        people.mentions.reserve(s.singles.len());
+        for &(tok, speaks) in &s.singles {
+            // A new person below is new for sure: no one has the surname.
             let who = people
-                .person_by_surname(&tok.norm)
+                .person_by_surname(tok.norm)
                 .map(Who::Person)
                 .or_else(|| {
                     aliases
-                        .by_surname(&tok.norm)
-                        .map(|canon| Who::Person(people.add_person(canon, &tok.norm, &[])))
+                        .by_surname(tok.norm)
+                        .map(|canon| Who::Person(people.new_person(canon, tok.norm, &[])))
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
-                        let raw = raw_name(text, std::slice::from_ref(&tok));
-                        Who::Person(people.add_person(&raw, &tok.norm, &[]))
+                        raw_name_into(&mut s.name, text, std::slice::from_ref(tok));
+                        Who::Person(people.new_person(&s.name, tok.norm, &[]))
                     })
                 });
             if let Some(who) = who {
                 people.mentions.push(Mention {
-                    start,
-                    end,
+                    start: tok.start,
+                    end: tok.end,
                     who,
                     possessive: tok.possessive,
                 });
@@ -513,64 +749,83 @@ impl People {
 
     /// The first person whose surname is [`same_surname`] as `surname`.
     fn person_by_surname(&self, surname: &str) -> Option<usize> {
-        // Same surnames start with the same byte: that test first, inline.
-        let initial = surname.as_bytes().first();
+        let initial = surname.as_bytes().first().copied();
         self.persons.iter().position(|p| {
-            p.surname.as_bytes().first() == initial && same_surname(&p.surname, surname)
+            p.initial == initial && same_surname(&self.words[p.surname.clone()], surname)
         })
     }
 
-    fn add_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
-        if let Some(i) = self.person_by_surname(surname) {
-            let p = &mut self.persons[i];
-            add_titles(&mut p.titles, titles);
-            // Both are functions of the name and the titles: recomputed when titles came.
-            if p.titles.len() != p.derived_from {
-                p.side = side_from_titles(&p.titles);
-                p.female = is_female(&p.name, &p.titles);
-                p.derived_from = p.titles.len();
-            }
-            return i;
+    /// Adds titles to person `i`, and updates what they tell.
+    fn add_titles(&mut self, i: usize, titles: &[&str]) {
+        let p = &mut self.persons[i];
+        p.titles.extend(titles);
+        // Both are functions of the name and the titles: recomputed when titles came.
+        if p.titles.len() != p.derived_from {
+            p.side = side_from_titles(&p.titles);
+            p.female = is_female(p.female_name, &p.titles);
+            p.derived_from = p.titles.len();
         }
-        let mut unique = Vec::with_capacity(titles.len());
-        add_titles(&mut unique, titles);
+    }
+
+    /// Appends `w` to [`People::words`]; its place there.
+    fn push_word(&mut self, w: &str) -> Range<usize> {
+        let start = self.words.len();
+        self.words.push_str(w);
+        start..self.words.len()
+    }
+
+    /// Adds a person nobody in the registry shares the surname with.
+    fn new_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
+        let mut unique = Titles::default();
+        unique.extend(titles);
         let titles = unique;
-        let side = side_from_titles(&titles);
-        let female = is_female(name, &titles);
+        let female_name = has_female_first_name(name);
+        let initial = surname.as_bytes().first().copied();
+        let surname = self.push_word(surname);
         self.persons.push(Person {
             name: name.to_string(),
-            surname: surname.to_string(),
+            surname,
+            initial,
             derived_from: titles.len(),
+            side: side_from_titles(&titles),
+            female: is_female(female_name, &titles),
+            female_name,
             titles,
-            side,
-            female,
         });
         self.persons.len() - 1
     }
 
-    fn add_org(&mut self, name: &str, outlet: bool) -> usize {
-        // The key's words without sides and "the", joined by spaces.
-        let full = key(name);
-        let words = full
-            .split(' ')
-            .filter(|w| side_of_word(w) == Side::Unknown && *w != "the");
-        let mut k = String::with_capacity(full.len());
-        for (n, w) in words.enumerate() {
-            if n > 0 {
-                k.push(' ');
-            }
-            k.push_str(w);
-        }
-        if let Some(i) = self.orgs.iter().position(|o| o.key == k) {
+    /// The organisation named by `toks`, added when new.
+    fn add_org<'t>(
+        &mut self,
+        text: &str,
+        toks: &[Tok],
+        outlet: bool,
+        s: &mut Scratch<'t, '_>,
+    ) -> usize {
+        // The key's words without sides and "the" (tokens hold no whitespace: each is a
+        // word of the key).
+        let words = toks.iter().map(|t| printed(text, t));
+        key_into(&mut s.key, words, |w| {
+            side_of_word(w) == Side::Unknown && w != "the"
+        });
+        raw_name_into(&mut s.name, text, toks);
+        let name = &s.name;
+        if let Some(i) = self
+            .orgs
+            .iter()
+            .position(|o| self.words[o.key.clone()] == s.key)
+        {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
-                self.orgs[i].name = name.to_string();
+                self.orgs[i].name.clone_from(name);
             }
             return i;
         }
+        let key = self.push_word(&s.key);
         self.orgs.push(Org {
-            name: name.to_string(),
-            key: k,
+            name: name.clone(),
+            key,
             outlet,
         });
         self.orgs.len() - 1
@@ -581,8 +836,7 @@ impl People {
         text: &str,
         toks: &'t [Tok<'a>],
         aliases: &SpeakerAliases,
-        singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
-        titles: &mut Vec<&'t str>,
+        s: &mut Scratch<'t, 'a>,
     ) {
         let mut i = 0;
         while i < toks.len() {
@@ -605,12 +859,11 @@ impl People {
                     break;
                 }
             }
-            self.run(text, toks, a, b, aliases, singles, titles);
+            self.run(text, toks, a, b, aliases, s);
             i = b.max(a + 1);
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run<'t, 'a>(
         &mut self,
         text: &str,
@@ -618,8 +871,7 @@ impl People {
         a: usize,
         b: usize,
         aliases: &SpeakerAliases,
-        singles: &mut Vec<(usize, usize, Tok<'a>, bool)>,
-        titles: &mut Vec<&'t str>,
+        s: &mut Scratch<'t, 'a>,
     ) {
         let run = &toks[a..b];
         let possessive = run.last().is_some_and(|t| t.possessive);
@@ -632,8 +884,7 @@ impl People {
             let name_toks = &run[first..];
             if !name_toks.is_empty() {
                 let outlet = name_toks.iter().any(|t| t.has(OUTLET));
-                let name = raw_name(text, name_toks);
-                let o = self.add_org(&name, outlet);
+                let o = self.add_org(text, name_toks, outlet, s);
                 self.mentions.push(Mention {
                     start: name_toks[0].start,
                     end: last.end,
@@ -644,11 +895,12 @@ impl People {
             return;
         }
         // Split off leading stop words and titles; the rest is the name.
+        let titles = &mut s.titles;
         titles.clear();
         let mut k = 0;
         while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
             if run[k].has(TITLE) {
-                titles.push(&run[k].norm);
+                titles.push(run[k].norm);
             }
             k += 1;
         }
@@ -667,7 +919,7 @@ impl People {
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
             if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
-                titles.push(&t.norm);
+                titles.push(t.norm);
                 j -= 1;
             } else {
                 break;
@@ -679,28 +931,41 @@ impl People {
             let len = after
                 .iter()
                 .take(16)
-                .take_while(|t| !(t.is_punct(',') || t.is_punct('.') || t.is_punct(';')))
+                .take_while(|t| !ends_apposition(t))
                 .count();
             let seg = &after[..len];
             // Skip an owner ("President Donald Trump’s special envoy").
             let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
             let seg = &seg[from..];
             let starts_like_title = seg.first().is_some_and(|t| {
-                matches!(&*t.norm, "the" | "a" | "an") || t.has(TITLE) || t.has(ROLE)
+                t.has(TITLE) || t.has(ROLE) || matches!(t.norm, "the" | "a" | "an")
             });
             if starts_like_title {
                 titles.extend(
                     seg.iter()
                         .filter(|t| t.has(TITLE) || t.has(ROLE))
-                        .map(|t| &*t.norm),
+                        .map(|t| t.norm),
                 );
             }
         }
         if name.len() >= 2 {
-            let full = raw_name(text, name);
-            let canonical = aliases.canonical(&full).unwrap_or(&full);
             let surname = &name[name.len() - 1].norm;
-            let p = self.add_person(canonical, surname, titles);
+            let p = match self.person_by_surname(surname) {
+                // Someone known keeps their first name: this one is not needed.
+                Some(p) => {
+                    self.add_titles(p, &s.titles);
+                    p
+                }
+                None => {
+                    raw_name_into(&mut s.name, text, name);
+                    // Tokens hold no whitespace: each is a word of the key.
+                    key_into(&mut s.key, name.iter().map(|t| printed(text, t)), |_| true);
+                    let canonical = aliases
+                        .canonical_of_key(&s.key, &mut s.short)
+                        .unwrap_or(&s.name);
+                    self.new_person(canonical, surname, &s.titles)
+                }
+            };
             self.mentions.push(Mention {
                 start: name[0].start,
                 end: name[name.len() - 1].end,
@@ -708,15 +973,16 @@ impl People {
                 possessive,
             });
         } else {
-            let t = name[0].clone();
+            let t = &name[0];
             if !titles.is_empty() {
-                // "Mr. Lavrov", "President Trump": remember the titles through the surname.
-                if let Some(p) = self.person_by_surname(&t.norm) {
-                    add_titles(&mut self.persons[p].titles, titles);
+                // "Mr. Lavrov", "President Trump": remember the titles through the surname
+                // (what they tell is only derived when the full name comes again).
+                if let Some(p) = self.person_by_surname(t.norm) {
+                    self.persons[p].titles.extend(titles);
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
-            singles.push((t.start, t.end, t, speaks));
+            s.singles.push((t, speaks));
         }
     }
 
@@ -757,11 +1023,12 @@ impl People {
         let mut best: Option<(i32, usize, usize)> = None; // (score, recency, person)
         for (i, p) in self.persons.iter().enumerate() {
             let mut score = 0;
-            if p.titles.iter().any(|t| t == head) {
+            if p.titles.contains(head) {
                 score += 3;
             }
             if (head == "diplomat" || secretary_of_state)
-                && p.titles.iter().any(|t| DIPLOMAT_ROLES.contains(t.as_str()))
+                && p.titles
+                    .any_of(&DIPLOMAT_BITS, |t| DIPLOMAT_ROLES.contains(t))
             {
                 score += 3;
             }
@@ -776,7 +1043,7 @@ impl People {
                 }
                 match (side_of_word(w), p.side) {
                     (Side::Unknown, _) => {
-                        if p.titles.iter().any(|t| t == w) {
+                        if p.titles.contains(w) {
                             score += 1;
                         }
                     }
@@ -797,14 +1064,11 @@ impl People {
     }
 }
 
-fn side_from_titles(titles: &[String]) -> Side {
-    let has = |w: &str| titles.iter().any(|t| t == w);
-    for t in titles {
-        let s = side_of_word(t);
-        if s != Side::Unknown {
-            return s;
-        }
+fn side_from_titles(titles: &Titles) -> Side {
+    if titles.first_side != Side::Unknown || titles.len() == 0 {
+        return titles.first_side;
     }
+    let has = |w: &str| titles.contains(w);
     if has("united") && has("states") || has("secretary") && has("state") || has("white") {
         return Side::Us;
     }
@@ -919,6 +1183,88 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn short_key_drops_middle_initials_and_suffixes() {
+        assert_eq!(short_key("joseph r biden jr"), "joseph biden");
+        assert_eq!(short_key("george h w bush"), "george bush");
+        assert_eq!(short_key("martin luther king jr"), "martin luther king");
+        assert_eq!(short_key("a b"), "a b");
+        assert_eq!(short_key("j biden"), "j biden");
+        assert_eq!(short_key("biden jr"), "biden");
+        assert_eq!(short_key("jr"), "");
+        assert_eq!(short_key("jr sr a"), "a");
+        assert_eq!(short_key("é ö ü lavrov"), "é lavrov");
+    }
+
+    #[test]
+    fn key_of_words_keeps_what_is_asked() {
+        let mut k = String::from("stale");
+        key_into(
+            &mut k,
+            ["The", "U.S.", "State", "Department"].into_iter(),
+            |w| side_of_word(w) == Side::Unknown && w != "the",
+        );
+        assert_eq!(k, "state department");
+        key_into(&mut k, ["Šojgú", "S.", "..."].into_iter(), |_| true);
+        assert_eq!(k, "šojgú s");
+        assert_eq!(key("  Michael R.  Pompeo "), "michael r pompeo");
+    }
+
+    #[test]
+    fn titles_are_a_set_that_remembers_the_first_side() {
+        let mut t = Titles::default();
+        t.extend(&["foreign", "minister", "foreign"]);
+        assert_eq!((t.len(), t.first_side), (2, Side::Unknown));
+        t.extend(&["russian", "u.s.", "unlisted-word", "unlisted-word"]);
+        assert_eq!((t.len(), t.first_side), (5, Side::Ru));
+        assert!(t.contains("minister") && t.contains("unlisted-word") && t.contains("u.s."));
+        assert!(!t.contains("president") && !t.contains("other"));
+        assert!(t.any_of(&DIPLOMAT_BITS, |w| DIPLOMAT_ROLES.contains(w)));
+        assert!(!is_female(false, &t));
+        t.extend(&["ms."]);
+        assert!(is_female(false, &t));
+        assert_eq!(side_from_titles(&t), Side::Ru);
+        let mut us = Titles::default();
+        us.extend(&["secretary", "of", "state"]);
+        assert_eq!(side_from_titles(&us), Side::Us);
+    }
+
+    #[test]
+    fn every_title_word_is_numbered() {
+        // More words than bits would still work (as strings), only slower.
+        let listed = TITLE_WORDS.iter().chain(ROLE_HEADS.iter());
+        assert!(listed
+            .chain(FEMALE_TITLES)
+            .all(|w| title_number(w).is_some()));
+        assert!(title_number("minister") != title_number("ministers"));
+        assert_eq!(title_number("ms.\0"), None);
+        assert_eq!(title_number("extraordinarily-long"), None);
+    }
+
+    #[test]
+    fn female_first_names_ignore_case() {
+        assert!(FEMALE_FIRST_NAMES.iter().all(|n| n.len() <= 16));
+        assert!(has_female_first_name("Maria Zakharova"));
+        assert!(has_female_first_name("NIKKI Haley"));
+        assert!(!has_female_first_name("Sergey Lavrov"));
+        assert!(!has_female_first_name("Mariazakharovaaaaaaaa"));
+        assert!(!has_female_first_name(""));
+        assert!(!has_female_first_name("Ælla X"));
+        assert!(has_female_first_name(" Maria Zakharova"));
+        assert!(has_female_first_name("Maria\u{a0}Zakharova"));
+        assert!(has_female_first_name("Maria\tZakharova"));
+        assert!(has_female_first_name("Maria"));
+    }
+
+    #[test]
+    fn all_caps_needs_three_capitals_and_no_small_letter() {
+        let text = "NATO Nato USA U.S. ÉLYSÉE Élysée TASS-Ria A";
+        let source = super::super::tokens::Text::new(text);
+        let toks = super::super::tokens::tokenize(&source, 0..text.len());
+        let caps: Vec<bool> = toks.iter().map(|t| is_all_caps(text, t)).collect();
+        assert_eq!(caps, [true, false, true, false, true, false, false, false]);
     }
 
     #[test]

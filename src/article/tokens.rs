@@ -1,23 +1,23 @@
 //! Word tokens with byte offsets, and the small closed word lists that attribution needs
 //! (speech verbs, titles, pronouns). The lists describe English news style, not any article.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use bumpalo::Bump;
 
 use super::relevance;
 
 /// A word or a punctuation character, with its byte range in the article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok<'a> {
     pub start: usize,
     pub end: usize,
     /// Lower-cased word without a possessive ending; the character itself for punctuation.
-    /// Borrowed from the text unless lower-casing changed it.
-    pub norm: Cow<'a, str>,
+    /// A slice of the text or of its lower-cased copy; in [`Text`]'s arena for the rare word
+    /// whose non-ASCII letters lower-case differently.
+    pub norm: &'a str,
     pub word: bool,
     /// Starts with an upper-case letter.
     pub cap: bool,
@@ -58,11 +58,8 @@ const SPEECH_CONTEXT_WORDS: &[&str] = &[
     "calls",
 ];
 
-/// Every word list in one map, so that a token costs one lookup. Keyed by the word's bytes
-/// packed into a `u128` ([`packed`]): hashing and comparing a key is then a few integer
-/// operations instead of a string hash and a `memcmp`.
-static LEXICON: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
-    let mut m: FxHashMap<u128, u32> = FxHashMap::default();
+/// Every word list in one table, so that a token costs one lookup.
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let lists: [(&HashSet<&'static str>, u32); 8] = [
         (&SPEECH_VERBS, SPEECH),
         (&TITLE_WORDS, TITLE),
@@ -79,19 +76,15 @@ static LEXICON: LazyLock<FxHashMap<u128, u32>> = LazyLock::new(|| {
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
         .chain(relevance::lexicon_words());
-    for (w, flag) in words {
-        if let Some(k) = packed(w) {
-            *m.entry(k).or_insert(0) |= flag;
-        }
-    }
-    m
+    Lexicon::new(words)
 });
 
 /// The longest word of [`LEXICON`]: longer words need no lookup.
 const LEXICON_MAX_LEN: usize = 16;
 
 /// A word of at most 16 bytes as one integer (little-endian, zero-padded). Words never hold
-/// a NUL byte (it is not alphanumeric), so two words share a key only when they are equal.
+/// a NUL byte (it is not alphanumeric), so two words share a key only when they are equal,
+/// and no word's key is 0.
 fn packed(word: &str) -> Option<u128> {
     let b = word.as_bytes();
     if b.len() > LEXICON_MAX_LEN {
@@ -102,11 +95,104 @@ fn packed(word: &str) -> Option<u128> {
     Some(u128::from_le_bytes(k))
 }
 
+/// Word → flags, keyed by [`packed`] words. Every token is looked up, so this is written
+/// for the reader's hot loop: words of up to 8 bytes (nearly all) and longer ones sit in two
+/// open-addressed tables with linear probing, hashed by one multiplication, small enough to
+/// stay in the L1 cache (a general hash map of `u128` keys cost about 50 instructions and
+/// often a cache miss per token).
+struct Lexicon {
+    short: Table<u64>,
+    long: Table<u128>,
+}
+
+/// A key of a [`Table`]; 0 marks an empty slot (no word packs to 0).
+trait Key: Copy + Eq + Default {
+    fn hash64(self) -> u64;
+}
+
+impl Key for u64 {
+    fn hash64(self) -> u64 {
+        self
+    }
+}
+
+impl Key for u128 {
+    fn hash64(self) -> u64 {
+        (self as u64) ^ ((self >> 64) as u64).rotate_left(29)
+    }
+}
+
+/// An open-addressed table at most half full.
+struct Table<K> {
+    keys: Vec<K>,
+    flags: Vec<u32>,
+    /// `64 - log2(keys.len())`: the hash is the product's top bits.
+    shift: u32,
+}
+
+impl<K: Key> Table<K> {
+    fn new(entries: &[(K, u32)]) -> Self {
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut table = Table {
+            keys: vec![K::default(); size],
+            flags: vec![0; size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        for &(k, flags) in entries {
+            let i = table.slot(k);
+            table.keys[i] = k;
+            table.flags[i] |= flags;
+        }
+        table
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    #[inline(always)]
+    fn slot(&self, key: K) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (key.hash64().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        while self.keys[i] != key && self.keys[i] != K::default() {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    #[inline(always)]
+    fn get(&self, key: K) -> u32 {
+        self.flags[self.slot(key)]
+    }
+}
+
+impl Lexicon {
+    fn new<'w>(words: impl Iterator<Item = (&'w str, u32)>) -> Self {
+        let (mut short, mut long) = (Vec::new(), Vec::new());
+        for (w, flag) in words {
+            match packed(w) {
+                Some(k) if w.len() <= 8 => short.push((k as u64, flag)),
+                Some(k) => long.push((k, flag)),
+                None => {}
+            }
+        }
+        Lexicon {
+            short: Table::new(&short),
+            long: Table::new(&long),
+        }
+    }
+
+    /// The flags of a word of `len` bytes packed into `key` (0 when it is in no list).
+    #[inline(always)]
+    fn get(&self, len: usize, key: u128) -> u32 {
+        if len <= 8 {
+            self.short.get(key as u64)
+        } else {
+            self.long.get(key)
+        }
+    }
+}
+
 /// The word-list flags of a lower-cased word.
-fn lexicon_flags(lexicon: &FxHashMap<u128, u32>, word: &str) -> u32 {
-    packed(word)
-        .and_then(|k| lexicon.get(&k).copied())
-        .unwrap_or(0)
+fn lexicon_flags(lexicon: &Lexicon, word: &str) -> u32 {
+    packed(word).map_or(0, |k| lexicon.get(word.len(), k))
 }
 
 impl Tok<'_> {
@@ -149,6 +235,9 @@ fn inner_char(c: char) -> bool {
 pub(crate) struct Text<'a> {
     pub raw: &'a str,
     lower: String,
+    /// Lower-cased words that are not slices of `lower` (non-ASCII capitals), so that tokens
+    /// hold a `&str` and need no drop. Allocates nothing until one is stored.
+    arena: Bump,
 }
 
 impl<'a> Text<'a> {
@@ -156,20 +245,30 @@ impl<'a> Text<'a> {
         Self {
             raw,
             lower: raw.to_ascii_lowercase(),
+            arena: Bump::new(),
         }
     }
 
     /// [`lexicon_flags`] of the lower-cased ASCII word at `start..end`, with the key read
     /// straight from the lower-cased copy: one 16-byte load and a mask rather than a copy.
     #[inline(always)]
-    fn lexicon_flags_at(&self, lexicon: &FxHashMap<u128, u32>, start: usize, end: usize) -> u32 {
+    fn lexicon_flags_at(&self, lexicon: &Lexicon, start: usize, end: usize) -> u32 {
         let len = end - start;
         let window = self.lower.as_bytes().get(start..start + 16);
         match window.and_then(|w| <[u8; 16]>::try_from(w).ok()) {
             Some(w) if len <= LEXICON_MAX_LEN => {
-                let mask = u128::MAX >> (8 * (16 - len));
-                let key = u128::from_le_bytes(w) & mask;
-                lexicon.get(&key).copied().unwrap_or(0)
+                // Masked as two 64-bit halves: a variable 128-bit shift costs a dozen
+                // instructions.
+                let w = u128::from_le_bytes(w);
+                let (lo, hi) = (w as u64, (w >> 64) as u64);
+                let low_bytes = |n: usize| u64::MAX >> (64 - 8 * n);
+                if len <= 8 {
+                    lexicon.short.get(lo & low_bytes(len))
+                } else {
+                    lexicon
+                        .long
+                        .get(u128::from(lo) | u128::from(hi & low_bytes(len - 8)) << 64)
+                }
             }
             _ => lexicon_flags(lexicon, &self.lower[start..end]),
         }
@@ -253,136 +352,212 @@ impl<'t> Iterator for Tokens<'t, '_> {
     }
 }
 
+/// `char::is_alphanumeric`, answered without Unicode tables for ASCII and for the General
+/// Punctuation block (’ “ ” — …), the non-ASCII characters news text is full of (none of
+/// U+2000–U+203F is a letter or digit).
+#[inline(always)]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        !('\u{2000}'..='\u{203F}').contains(&c) && c.is_alphanumeric()
+    }
+}
+
+/// The end of the run of ASCII letters and digits at `bytes[start..stop]`, read eight bytes
+/// at a time: a word's end is then found without a branch per byte (and its misprediction
+/// at the word's end).
+#[inline(always)]
+fn alnum_run_end(bytes: &[u8], start: usize, stop: usize) -> usize {
+    let mut end = start;
+    while end < stop {
+        let Some(w) = bytes
+            .get(end..end + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        else {
+            // The text's last bytes.
+            while end < stop && BYTE_CLASS[usize::from(bytes[end])] & ASCII_ALNUM != 0 {
+                end += 1;
+            }
+            return end;
+        };
+        let n = leading_alnum(u64::from_le_bytes(w));
+        end += n;
+        if n < 8 {
+            break;
+        }
+    }
+    end.min(stop)
+}
+
+/// How many of the eight bytes of `w` (little-endian) are ASCII letters or digits before the
+/// first that is not (SWAR: each test runs on all eight bytes at once).
+#[inline(always)]
+fn leading_alnum(w: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low7 = w & !HIGH;
+    // High bit of each byte set where that byte's low seven bits are >= c (no borrow
+    // crosses bytes: each byte is >= 0x80 before the subtraction, c < 0x80).
+    let at_least = |x: u64, c: u8| (x | HIGH).wrapping_sub(ONES * u64::from(c)) & HIGH;
+    let digit = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
+    // Setting bit 5 folds A–Z onto a–z and moves no other byte into a–z.
+    let folded = low7 | (ONES * 0x20);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    let alnum = (digit | letter) & !w & HIGH;
+    (!alnum & HIGH).trailing_zeros() as usize / 8
+}
+
 /// The first token of `text.raw[i..stop]`, if any. Inlined into both loops over tokens
 /// ([`tokenize_into`] and [`Tokens`]): it is the reader's innermost loop.
 #[inline(always)]
 fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'t>> {
     let s: &'t str = text.raw;
     let bytes = s.as_bytes();
-    let lexicon = &*LEXICON;
     while i < stop {
         // The first character: ASCII bytes are classified by table, others decoded.
-        let (first_len, cap, mut ascii) = match bytes[i] {
-            b if b.is_ascii() => {
-                let class = BYTE_CLASS[usize::from(b)];
-                if class & ASCII_SPACE != 0 {
-                    i += 1;
-                    continue;
-                }
-                if class & ASCII_ALNUM == 0 {
-                    return Some(punct(s, i, 1));
-                }
-                (1, b.is_ascii_uppercase(), true)
+        let b = bytes[i];
+        if b.is_ascii() {
+            match BYTE_CLASS[usize::from(b)] {
+                ASCII_SPACE => i += 1,
+                ASCII_ALNUM => return Some(word(text, i, 1, b.is_ascii_uppercase(), true, stop)),
+                _ => return Some(punct(s, i, 1)),
             }
-            _ => {
-                let c = char_at(s, i);
-                if c.is_whitespace() {
-                    i += c.len_utf8();
-                    continue;
-                }
-                if !c.is_alphanumeric() {
-                    return Some(punct(s, i, c.len_utf8()));
-                }
-                (c.len_utf8(), c.is_uppercase(), false)
-            }
-        };
-        let mut end = i + first_len;
-        let mut hyphen = false;
-        loop {
-            // Most words are ASCII letters: step over them a byte at a time.
-            let rest = &bytes[end..stop];
-            end += rest
-                .iter()
-                .position(|&b| BYTE_CLASS[usize::from(b)] & ASCII_ALNUM == 0)
-                .unwrap_or(rest.len());
-            if end >= stop {
-                break;
-            }
-            // An ASCII byte other than . ' - ends the word (a space, a comma).
-            let b = bytes[end];
-            if b.is_ascii() && !matches!(b, b'.' | b'\'' | b'-') {
-                break;
-            }
-            let d = char_at(s, end);
-            if d.is_alphanumeric() {
-                ascii = false;
-                end += d.len_utf8();
-            } else if inner_char(d) {
-                // Keep inner punctuation only when a letter or digit follows (U.S, don’t),
-                // or a dot closes an abbreviation (U.S., Mr.).
-                let after = end + d.len_utf8();
-                if after < stop && char_at(s, after).is_alphanumeric() {
-                    ascii &= d.is_ascii();
-                    hyphen |= d == '-';
-                    end = after;
-                } else if d == '.'
-                    && is_abbrev(
-                        &s[i..end],
-                        lexicon_flags(lexicon, &text.lower[i..end]) & ABBREVIATION != 0,
-                    )
-                {
-                    end += 1;
-                    break;
-                } else {
-                    break;
-                }
-            } else {
-                break;
-            }
-        }
-        let mut raw_end = end;
-        let mut possessive = false;
-        // A possessive ending is ’s or 's: the byte before the s is ' or the last byte of ’.
-        if matches!(bytes[end - 1], b's' | b'S')
-            && end - i >= 3
-            && matches!(bytes[end - 2], b'\'' | 0x99)
-        {
-            for suffix in ["’s", "'s", "’S", "'S"] {
-                if raw_end - i > suffix.len() && s[i..raw_end].ends_with(suffix) {
-                    raw_end -= suffix.len();
-                    possessive = true;
-                }
-            }
-        }
-        // A word with a ’ may be ASCII once "’s" is cut off.
-        let from_lower = ascii || s[i..raw_end].is_ascii();
-        let norm: Cow<'t, str> = if from_lower {
-            Cow::Borrowed(&text.lower[i..raw_end])
         } else {
-            let raw = &s[i..raw_end];
-            if raw.chars().any(char::is_uppercase) {
-                Cow::Owned(raw.to_lowercase())
+            let c = char_at(s, i);
+            if c.is_whitespace() {
+                i += c.len_utf8();
+            } else if is_alnum(c) {
+                return Some(word(text, i, c.len_utf8(), c.is_uppercase(), false, stop));
             } else {
-                Cow::Borrowed(raw)
-            }
-        };
-        // Plural possessive: partners’ (the mark right after a word ending in s); ’ starts
-        // with byte E2.
-        if end < stop && matches!(bytes[end], b'\'' | 0xE2) {
-            let d = char_at(s, end);
-            if (d == '’' || d == '\'') && norm.ends_with('s') {
-                let after = end + d.len_utf8();
-                if after >= stop || char_at(s, after).is_whitespace() {
-                    possessive = true;
-                }
+                return Some(punct(s, i, c.len_utf8()));
             }
         }
-        let flags = if from_lower {
-            text.lexicon_flags_at(lexicon, i, raw_end)
-        } else {
-            lexicon_flags(lexicon, &norm)
-        } | if hyphen { HYPHEN } else { 0 };
-        return Some(Tok {
-            start: i,
-            end,
-            flags,
-            norm,
-            word: true,
-            cap,
-            possessive,
-        });
     }
     None
+}
+
+/// The word starting at byte `i` with a first character of `first_len` bytes (`ascii` when
+/// that character is ASCII).
+#[inline(always)]
+fn word<'t>(
+    text: &'t Text<'_>,
+    i: usize,
+    first_len: usize,
+    cap: bool,
+    mut ascii: bool,
+    stop: usize,
+) -> Tok<'t> {
+    let s: &'t str = text.raw;
+    let bytes = s.as_bytes();
+    let lexicon = &*LEXICON;
+    let mut end = i + first_len;
+    // Nearly every word is ASCII letters and digits ended by a space or by punctuation
+    // other than . ' - : no possessive, no inner marks, its lower-cased form a slice.
+    if ascii {
+        end = alnum_run_end(bytes, end, stop);
+        if end == stop || bytes[end].is_ascii() && !matches!(bytes[end], b'.' | b'\'' | b'-') {
+            return Tok {
+                start: i,
+                end,
+                flags: text.lexicon_flags_at(lexicon, i, end),
+                norm: &text.lower[i..end],
+                word: true,
+                cap,
+                possessive: false,
+            };
+        }
+    }
+    let mut hyphen = false;
+    loop {
+        // Most words are ASCII letters: step over them a byte at a time.
+        end = alnum_run_end(bytes, end, stop);
+        if end >= stop {
+            break;
+        }
+        // An ASCII byte other than . ' - ends the word (a space, a comma).
+        let b = bytes[end];
+        if b.is_ascii() && !matches!(b, b'.' | b'\'' | b'-') {
+            break;
+        }
+        let d = char_at(s, end);
+        if is_alnum(d) {
+            ascii = false;
+            end += d.len_utf8();
+        } else if inner_char(d) {
+            // Keep inner punctuation only when a letter or digit follows (U.S, don’t),
+            // or a dot closes an abbreviation (U.S., Mr.).
+            let after = end + d.len_utf8();
+            if after < stop && is_alnum(char_at(s, after)) {
+                ascii &= d.is_ascii();
+                hyphen |= d == '-';
+                end = after;
+            } else if d == '.'
+                && is_abbrev(
+                    &s[i..end],
+                    lexicon_flags(lexicon, &text.lower[i..end]) & ABBREVIATION != 0,
+                )
+            {
+                end += 1;
+                break;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    let mut raw_end = end;
+    let mut possessive = false;
+    // A possessive ending is ’s or 's: the byte before the s is ' or the last byte of ’.
+    if matches!(bytes[end - 1], b's' | b'S')
+        && end - i >= 3
+        && matches!(bytes[end - 2], b'\'' | 0x99)
+    {
+        for suffix in ["’s", "'s", "’S", "'S"] {
+            if raw_end - i > suffix.len() && s[i..raw_end].ends_with(suffix) {
+                raw_end -= suffix.len();
+                possessive = true;
+            }
+        }
+    }
+    // A word with a ’ may be ASCII once "’s" is cut off.
+    let from_lower = ascii || s[i..raw_end].is_ascii();
+    let norm: &'t str = if from_lower {
+        &text.lower[i..raw_end]
+    } else {
+        let raw = &s[i..raw_end];
+        if raw.chars().any(char::is_uppercase) {
+            text.arena.alloc_str(&raw.to_lowercase())
+        } else {
+            raw
+        }
+    };
+    // Plural possessive: partners’ (the mark right after a word ending in s); ’ starts
+    // with byte E2.
+    if end < stop && matches!(bytes[end], b'\'' | 0xE2) {
+        let d = char_at(s, end);
+        if (d == '’' || d == '\'') && norm.ends_with('s') {
+            let after = end + d.len_utf8();
+            if after >= stop || char_at(s, after).is_whitespace() {
+                possessive = true;
+            }
+        }
+    }
+    let flags = if from_lower {
+        text.lexicon_flags_at(lexicon, i, raw_end)
+    } else {
+        lexicon_flags(lexicon, norm)
+    } | if hyphen { HYPHEN } else { 0 };
+    Tok {
+        start: i,
+        end,
+        flags,
+        norm,
+        word: true,
+        cap,
+        possessive,
+    }
 }
 
 /// A punctuation token: the `len` bytes of one character at `i`.
@@ -390,7 +565,7 @@ fn punct(s: &str, i: usize, len: usize) -> Tok<'_> {
     Tok {
         start: i,
         end: i + len,
-        norm: Cow::Borrowed(&s[i..i + len]),
+        norm: &s[i..i + len],
         word: false,
         cap: false,
         possessive: false,
@@ -529,19 +704,25 @@ pub(crate) static RELAY_VERBS: LazyLock<HashSet<&'static str>> =
 
 /// Returns true when `toks[i]` is a speech verb in context (handles "pointed out",
 /// "according to", relay verbs, and nouns that share a verb's form).
+///
+/// Inlined: it runs on every token of an article, and the first test rules out nearly all.
+#[inline(always)]
 pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
     // Every word that can be one is in one of the two lists ("says" and "said" too).
-    if !t.word || !t.has(SPEECH | SPEECH_CONTEXT) {
-        return false;
-    }
+    t.word && t.has(SPEECH | SPEECH_CONTEXT) && is_listed_speech_verb(toks, i)
+}
+
+/// [`is_speech_verb`] for a word of the lists.
+fn is_listed_speech_verb(toks: &[Tok], i: usize) -> bool {
+    let t = &toks[i];
     if t.cap {
         // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
         // attributes; headlines capitalise "Says".
-        return matches!(&*t.norm, "says" | "said");
+        return matches!(t.norm, "says" | "said");
     }
-    let next = toks.get(i + 1).map(|n| &*n.norm);
-    match &*t.norm {
+    let next = toks.get(i + 1).map(|n| n.norm);
+    match t.norm {
         "pointed" | "pointing" => next == Some("out"),
         "according" => next == Some("to"),
         "quotes" | "cites" => true,
@@ -1092,7 +1273,7 @@ pub(crate) static PLACE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|
 
 /// Personal pronouns that can stand for a speaker.
 pub(crate) fn is_pronoun(t: &Tok) -> bool {
-    t.word && matches!(&*t.norm, "he" | "she" | "him" | "her")
+    t.word && matches!(t.norm, "he" | "she" | "him" | "her")
 }
 
 #[cfg(test)]
@@ -1122,6 +1303,91 @@ mod tests {
     }
 
     #[test]
+    fn lexicon_agrees_with_a_hash_map_of_the_lists() {
+        // The oracle: every (word, flag) pair of the lists in a std map.
+        let mut expected: std::collections::HashMap<String, u32> = Default::default();
+        let lists = [
+            (&*SPEECH_VERBS, SPEECH),
+            (&*TITLE_WORDS, TITLE),
+            (&*ROLE_HEADS, ROLE),
+            (&*CAP_STOP, STOP),
+            (&*ORG_WORDS, ORG),
+            (&*OUTLET_WORDS, OUTLET),
+            (&*PLACE_WORDS, PLACE),
+            (&*RELAY_VERBS, RELAY),
+        ];
+        let pairs = lists
+            .iter()
+            .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
+            .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
+            .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
+            .chain(relevance::lexicon_words());
+        for (w, flag) in pairs {
+            *expected.entry(w.to_string()).or_default() |= flag;
+        }
+        // Listed words, their prefixes and extensions (near misses), and a real text's words,
+        // both through the word-at-a-time lookup and the one reading the lower-cased copy.
+        let mut probes: Vec<String> = Vec::new();
+        for w in expected.keys() {
+            probes.push(w.clone());
+            probes.push(format!("{w}s"));
+            probes.push(w[..w.len() - 1].to_string());
+        }
+        let seed = include_str!("../../seeds/000_2883c3e9d1bf4ca2.txt");
+        probes.extend(seed.split_whitespace().map(str::to_lowercase));
+        let joined = probes.join(" ");
+        let text = Text::new(&joined);
+        let mut at = 0;
+        for p in &probes {
+            let want = expected.get(p.as_str()).copied().unwrap_or(0);
+            assert_eq!(lexicon_flags(&LEXICON, p), want, "{p:?}");
+            if p.is_ascii() && !p.is_empty() {
+                let got = text.lexicon_flags_at(&LEXICON, at, at + p.len());
+                assert_eq!(
+                    got,
+                    if p.len() <= LEXICON_MAX_LEN { want } else { 0 },
+                    "{p:?}"
+                );
+            }
+            at += p.len() + 1;
+        }
+    }
+
+    #[test]
+    fn alnum_runs_end_where_a_byte_is_not_an_ascii_letter_or_digit() {
+        // Every byte value at every position of an eight-byte window, against the byte table.
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut w = *b"aZ09mQz5";
+                w[at] = b;
+                let expected = w
+                    .iter()
+                    .position(|&c| !c.is_ascii_alphanumeric())
+                    .unwrap_or(8);
+                assert_eq!(
+                    leading_alnum(u64::from_le_bytes(w)),
+                    expected,
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+        let text = b"Lavrov2024 said, x-y abcdefghijklmnopqrstuvwxyz0123456789!";
+        for start in 0..text.len() {
+            for stop in start..=text.len() {
+                let expected = text[start..stop]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .map_or(stop, |n| start + n);
+                assert_eq!(
+                    alnum_run_end(text, start, stop),
+                    expected,
+                    "{start}..{stop}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn hyphen_flag_is_a_hyphen_in_the_word() {
         let t = "U.S.-Russian pro-Kremlin -x y- Russia’s-backed a‑b ПРО-Запад";
         let text = Text::new(t);
@@ -1135,7 +1401,7 @@ mod tests {
         let t = "U.S. Secretary Pompeo’s aide, Mr. Lavrov said.";
         let text = Text::new(t);
         let toks = tokenize(&text, 0..t.len());
-        let words: Vec<&str> = toks.iter().map(|t| &*t.norm).collect();
+        let words: Vec<&str> = toks.iter().map(|t| t.norm).collect();
         assert_eq!(
             words,
             [
