@@ -59,7 +59,10 @@ const SPEECH_CONTEXT_WORDS: &[&str] = &[
 ];
 
 /// Every word list in one table, so that a token costs one lookup.
-static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(listed_words()));
+
+/// Every (word, flag) pair of the word lists, a word once per list it is in.
+fn listed_words() -> impl Iterator<Item = (&'static str, u32)> {
     let lists: [(&HashSet<&'static str>, u32); 8] = [
         (&SPEECH_VERBS, SPEECH),
         (&TITLE_WORDS, TITLE),
@@ -70,14 +73,13 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         (&PLACE_WORDS, PLACE),
         (&RELAY_VERBS, RELAY),
     ];
-    let words = lists
-        .iter()
-        .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
+    lists
+        .into_iter()
+        .flat_map(|(set, flag)| set.iter().map(move |w| (*w, flag)))
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
-        .chain(relevance::lexicon_words());
-    Lexicon::new(words)
-});
+        .chain(relevance::lexicon_words())
+}
 
 /// The longest word of [`LEXICON`]: longer words need no lookup.
 const LEXICON_MAX_LEN: usize = 16;
@@ -1282,46 +1284,14 @@ mod tests {
 
     #[test]
     fn lexicon_max_len_covers_every_word() {
-        let lists = [
-            &*SPEECH_VERBS,
-            &*TITLE_WORDS,
-            &*ROLE_HEADS,
-            &*CAP_STOP,
-            &*ORG_WORDS,
-            &*OUTLET_WORDS,
-            &*PLACE_WORDS,
-            &*RELAY_VERBS,
-        ];
-        let relevance_words: Vec<&str> = relevance::lexicon_words().map(|(w, _)| w).collect();
-        assert!(lists
-            .iter()
-            .flat_map(|s| s.iter())
-            .chain(SPEECH_CONTEXT_WORDS)
-            .chain(ABBREV)
-            .chain(&relevance_words)
-            .all(|w| w.len() <= LEXICON_MAX_LEN));
+        assert!(listed_words().all(|(w, _)| w.len() <= LEXICON_MAX_LEN));
     }
 
     #[test]
     fn lexicon_agrees_with_a_hash_map_of_the_lists() {
         // The oracle: every (word, flag) pair of the lists in a std map.
         let mut expected: std::collections::HashMap<String, u32> = Default::default();
-        let lists = [
-            (&*SPEECH_VERBS, SPEECH),
-            (&*TITLE_WORDS, TITLE),
-            (&*ROLE_HEADS, ROLE),
-            (&*CAP_STOP, STOP),
-            (&*ORG_WORDS, ORG),
-            (&*OUTLET_WORDS, OUTLET),
-            (&*PLACE_WORDS, PLACE),
-            (&*RELAY_VERBS, RELAY),
-        ];
-        let pairs = lists
-            .iter()
-            .flat_map(|(set, flag)| set.iter().map(move |w| (*w, *flag)))
-            .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
-            .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
-            .chain(relevance::lexicon_words());
+        let pairs = listed_words();
         for (w, flag) in pairs {
             *expected.entry(w.to_string()).or_default() |= flag;
         }
