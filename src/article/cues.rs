@@ -18,8 +18,8 @@ use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
-    is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into, Text, Tok,
-    RELAY, ROLE, TITLE,
+    is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
+    Text, Tok, RELAY, ROLE, TITLE,
 };
 
 /// A quotation with its attribution, ready to become a public `Quote`.
@@ -167,13 +167,6 @@ struct Merged {
     inner: Option<Range<usize>>,
 }
 
-/// `char::is_alphanumeric` of a non-ASCII character, without the table lookup for the
-/// punctuation that news text is full of (dashes, curly quotes, bullets, the ellipsis:
-/// U+2010 to U+2027).
-fn is_alnum_non_ascii(c: char) -> bool {
-    !('\u{2010}'..='\u{2027}').contains(&c) && c.is_alphanumeric()
-}
-
 /// True when `s` has fewer than `n` whitespace-separated words with a letter or digit.
 fn fewer_words_than(s: &str, n: usize) -> bool {
     // Stops at the n-th word (this runs for every quotation). Bytes are looked at up to a
@@ -189,7 +182,7 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
         } else {
             let c = s[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
-            is_alnum_non_ascii(c)
+            is_alnum(c)
         };
         if alnum {
             count += 1;
@@ -257,7 +250,7 @@ fn push_comparable(out: &mut Vec<u8>, s: &str) {
         }
         let c = s[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
-        if is_alnum_non_ascii(c) {
+        if is_alnum(c) {
             let mut buf = [0u8; 8];
             let mut len = 0;
             if space {
@@ -893,8 +886,9 @@ pub(crate) fn attribute(
     }
     let mut work: Vec<Work> = Vec::with_capacity(merged.len());
     let mut last_speaker: Option<Who> = None;
-    let mut prev_cut: (usize, usize) = (usize::MAX, 0); // (paragraph, offset)
-                                                        // Whether a paragraph is a headline, decided once: quotations share paragraphs.
+    // (paragraph, offset)
+    let mut prev_cut: (usize, usize) = (usize::MAX, 0);
+    // Whether a paragraph is a headline, decided once: quotations share paragraphs.
     let mut headlines: Vec<Option<bool>> = vec![None; ctx.paras.len()];
     let mut para_is_headline = |pi: usize| {
         *headlines[pi].get_or_insert_with(|| is_headline(&text[ctx.paras[pi].range.clone()]))
@@ -1150,13 +1144,6 @@ mod tests {
                 .to_lowercase();
             let want = lowered.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(c(s), want, "{s:?}");
-        }
-    }
-
-    #[test]
-    fn is_alnum_non_ascii_is_is_alphanumeric() {
-        for c in '\u{80}'..=char::MAX {
-            assert_eq!(super::is_alnum_non_ascii(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 

@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokens::{
-    is_speech_verb, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE, ROLE_HEADS,
-    STOP, TITLE, TITLE_WORDS,
+    is_speech_verb, packed, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE,
+    ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -289,17 +289,14 @@ static TITLE_NUMBERS: LazyLock<FxHashMap<u128, u8>> = LazyLock::new(|| {
     keys.zip(0..=u8::MAX).collect()
 });
 
-/// A word of at most 16 bytes as one integer (little-endian, zero-padded), so that finding
-/// its number hashes and compares integers rather than strings. A word ending in a NUL byte
-/// (never a title) has none: it would share the key of the word without it.
+/// A title word as one integer ([`packed`]), so that finding its number hashes and compares
+/// integers rather than strings. A word ending in a NUL byte (never a title) has none: it
+/// would share the key of the word without it.
 fn title_key(word: &str) -> Option<u128> {
-    let b = word.as_bytes();
-    if b.len() > 16 || b.last() == Some(&0) {
+    if word.as_bytes().last() == Some(&0) {
         return None;
     }
-    let mut k = [0u8; 16];
-    k[..b.len()].copy_from_slice(b);
-    Some(u128::from_le_bytes(k))
+    packed(word)
 }
 
 /// The number of a title word, if it has one.

@@ -87,7 +87,7 @@ const LEXICON_MAX_LEN: usize = 16;
 /// A word of at most 16 bytes as one integer (little-endian, zero-padded). Words never hold
 /// a NUL byte (it is not alphanumeric), so two words share a key only when they are equal,
 /// and no word's key is 0.
-fn packed(word: &str) -> Option<u128> {
+pub(crate) fn packed(word: &str) -> Option<u128> {
     let b = word.as_bytes();
     if b.len() > LEXICON_MAX_LEN {
         return None;
@@ -358,7 +358,7 @@ impl<'t> Iterator for Tokens<'t, '_> {
 /// Punctuation block (’ “ ” — …), the non-ASCII characters news text is full of (none of
 /// U+2000–U+203F is a letter or digit).
 #[inline(always)]
-fn is_alnum(c: char) -> bool {
+pub(crate) fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
@@ -1354,6 +1354,13 @@ mod tests {
                     "{start}..{stop}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn is_alnum_is_is_alphanumeric() {
+        for c in '\0'..=char::MAX {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
