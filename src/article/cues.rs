@@ -31,6 +31,8 @@ pub(crate) struct Attributed {
     pub speaker: Option<String>,
     pub cue: Option<String>,
     pub relevant: bool,
+    /// Fewer than four words: a fragment quoted inside a sentence.
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +195,36 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
         }
     }
     true
+}
+
+/// The words of a quotation's text (words joined by single spaces, as [`Span::text`] makes
+/// it), counted up to `n` of them with a letter or digit: (words, words with a letter or
+/// digit). Splitting at spaces needs no decoding, and a word's first byte is nearly always
+/// the letter that settles it.
+fn quoted_words(text: &str, n: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let is_ascii_alnum = |b: u8| ASCII_FOLD.get(usize::from(b)).is_some_and(|&f| f > b' ');
+    let (mut words, mut alnum) = (0, 0);
+    let mut start = 0;
+    while start < bytes.len() {
+        // Words are short: a plain search for the space beats a call to memchr.
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |i| start + i);
+        let word = &bytes[start..end];
+        words += 1;
+        if word.iter().any(|&b| is_ascii_alnum(b))
+            || !word.is_ascii() && text[start..end].chars().any(is_alnum)
+        {
+            alnum += 1;
+            if alnum == n {
+                break;
+            }
+        }
+        start = end + 1;
+    }
+    (words, alnum)
 }
 
 /// Letters and digits lower-cased, words separated by single spaces: the form in which a
@@ -883,6 +915,7 @@ pub(crate) fn attribute(
         context: [&'c [Tok<'t>]; 2],
         sentence: (usize, usize),
         text: String,
+        partial: bool,
     }
     let mut work: Vec<Work> = Vec::with_capacity(merged.len());
     let mut last_speaker: Option<Who> = None;
@@ -1011,6 +1044,7 @@ pub(crate) fn attribute(
         }
 
         let qtext = s.text(text);
+        let (words, alnum_words) = quoted_words(&qtext, 4);
         let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
         let inherits = prev_same_sentence.is_some_and(|w| !w.post);
         let title_like = || {
@@ -1023,7 +1057,7 @@ pub(crate) fn attribute(
             false
         } else if headline {
             pre_has_verb || post_found || inherits
-        } else if fewer_words_than(&qtext, 4) {
+        } else if alnum_words < 4 {
             !title_like() && (pre_has_verb || post_found || inherits)
         } else {
             true
@@ -1045,6 +1079,7 @@ pub(crate) fn attribute(
             context: [sentence_toks, post_toks],
             sentence,
             text: qtext,
+            partial: words < 4,
         });
     }
 
@@ -1117,6 +1152,7 @@ pub(crate) fn attribute(
             speaker: who.map(|x| ctx.name(x)),
             cue: w.cue.map(|r| text[r].to_string()),
             relevant,
+            partial: w.partial,
         });
     }
     out
@@ -1168,6 +1204,35 @@ mod tests {
             for n in 1..6 {
                 assert_eq!(super::fewer_words_than(s, n), oracle(s, n), "{s:?} {n}");
             }
+        }
+    }
+
+    /// The oracle of `quoted_words`: every word, and the words with a letter or digit, of
+    /// `s` split at whitespace (the counts capped as the function caps them).
+    fn words_oracle(s: &str, n: usize) -> (usize, usize) {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let alnum = |w: &str| w.chars().any(char::is_alphanumeric);
+        match words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| alnum(w))
+            .nth(n - 1)
+        {
+            Some((i, _)) => (i + 1, n),
+            None => (words.len(), words.iter().filter(|w| alnum(w)).count()),
+        }
+    }
+
+    proptest::proptest! {
+        /// On a quotation's text (words joined by single spaces), as its words split at
+        /// whitespace would count.
+        #[test]
+        fn quoted_words_counts_the_words_of_a_quotation(
+            raw in "[a \t\u{a0}\u{2003}é“—,.ß1Ⱥ]{0,16}",
+            n in 1usize..6
+        ) {
+            let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(super::quoted_words(&text, n), words_oracle(&text, n));
         }
     }
 

@@ -6,7 +6,6 @@ use super::cues::attribute;
 use super::dates::{date_at_start, from_paragraphs, DateManifest, DateSource};
 use super::quotes;
 use super::speakers::SpeakerAliases;
-use super::tokens::is_ascii_space;
 use super::{Article, Quote};
 
 /// Reads articles. Immutable once built, so one reader serves many threads.
@@ -55,31 +54,6 @@ fn lines(text: &str) -> Vec<Range<usize>> {
         start = end;
     }
     out
-}
-
-/// True when `s` has fewer than `n` whitespace-separated words (`split_whitespace`), read
-/// a byte at a time: only non-ASCII characters are decoded.
-fn fewer_words_than(s: &str, n: usize) -> bool {
-    let mut words = 0;
-    let mut in_word = false;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let space = match b {
-            0..=0x7f => is_ascii_space(b),
-            // A continuation byte belongs to the character before it.
-            0x80..=0xbf => continue,
-            _ => s[i..].chars().next().is_some_and(char::is_whitespace),
-        };
-        if space {
-            in_word = false;
-        } else if !in_word {
-            in_word = true;
-            words += 1;
-            if words == n {
-                return false;
-            }
-        }
-    }
-    true
 }
 
 /// The headline: the first line of five words or more without a closing full stop, before
@@ -168,18 +142,15 @@ impl Reader {
         let spans = quotes::find(text, &paras);
         let quotes = attribute(text, &paras, spans, &self.aliases)
             .into_iter()
-            .map(|a| {
-                let text_q = a.text;
-                Quote {
-                    partial: fewer_words_than(&text_q, 4),
-                    start: a.span.start(),
-                    end: a.span.end(),
-                    paragraph: a.span.paragraph,
-                    text: text_q,
-                    speaker: a.speaker,
-                    cue: a.cue,
-                    relevant: a.relevant,
-                }
+            .map(|a| Quote {
+                partial: a.partial,
+                start: a.span.start(),
+                end: a.span.end(),
+                paragraph: a.span.paragraph,
+                text: a.text,
+                speaker: a.speaker,
+                cue: a.cue,
+                relevant: a.relevant,
             })
             .collect();
         Article {
@@ -202,27 +173,6 @@ mod tests {
         check::<Reader>();
     }
 
-    #[test]
-    fn word_count_agrees_with_split_whitespace() {
-        let texts = [
-            "",
-            "  ",
-            "one",
-            "one two three",
-            "one two three four",
-            " a\u{2003}b\u{a0}c\u{2028}d ",
-            "“We” — said: x",
-            "a\tb\nc\x0bd",
-            "Ünïcödé wörds, ä ö",
-        ];
-        for t in texts {
-            for n in 1..6 {
-                let expected = t.split_whitespace().nth(n - 1).is_none();
-                assert_eq!(fewer_words_than(t, n), expected, "{t:?} {n}");
-            }
-        }
-    }
-
     proptest::proptest! {
         /// Against the first version: the key is what comes before the first colon, trimmed
         /// and lower-cased.
@@ -239,10 +189,6 @@ mod tests {
             proptest::prop_assert_eq!(header_line(line), expected);
         }
 
-        #[test]
-        fn word_count_is_split_whitespace_on_any_text(t in "[a \t\n\u{a0}\u{2003}é“—]{0,12}", n in 1usize..6) {
-            proptest::prop_assert_eq!(fewer_words_than(&t, n), t.split_whitespace().nth(n - 1).is_none());
-        }
     }
 
     #[test]
