@@ -103,8 +103,9 @@ pub(crate) fn packed(word: &str) -> Option<u128> {
 /// stay in the L1 cache (a general hash map of `u128` keys cost about 50 instructions and
 /// often a cache miss per token).
 struct Lexicon {
-    short: Table<u64>,
-    long: Table<u128>,
+    // 629 and 179 (word, list) pairs in 2026-12: room for 1,024 and 256.
+    short: Table<u64, 2048>,
+    long: Table<u128, 512>,
 }
 
 /// A key of a [`Table`]; 0 marks an empty slot (no word packs to 0).
@@ -124,21 +125,27 @@ impl Key for u128 {
     }
 }
 
-/// An open-addressed table at most half full.
-struct Table<K> {
-    keys: Vec<K>,
-    flags: Vec<u32>,
-    /// `64 - log2(keys.len())`: the hash is the product's top bits.
-    shift: u32,
+/// An open-addressed table of `SIZE` slots (a power of two), at most half full. The size is
+/// a constant so that slot indices need no bounds checks and the hash's shift is known.
+struct Table<K, const SIZE: usize> {
+    keys: Box<[K; SIZE]>,
+    flags: Box<[u32; SIZE]>,
 }
 
-impl<K: Key> Table<K> {
+impl<K: Key, const SIZE: usize> Table<K, SIZE> {
+    /// `64 - log2(SIZE)`: the hash is the product's top bits.
+    const SHIFT: u32 = 64 - SIZE.trailing_zeros();
+
     fn new(entries: &[(K, u32)]) -> Self {
-        let size = (entries.len() * 2).next_power_of_two().max(16);
+        assert!(
+            SIZE.is_power_of_two() && entries.len() * 2 <= SIZE,
+            "{} words need a table of {} slots or more",
+            entries.len(),
+            entries.len() * 2
+        );
         let mut table = Table {
-            keys: vec![K::default(); size],
-            flags: vec![0; size],
-            shift: 64 - size.trailing_zeros(),
+            keys: Box::new([K::default(); SIZE]),
+            flags: Box::new([0; SIZE]),
         };
         for &(k, flags) in entries {
             let i = table.slot(k);
@@ -151,10 +158,9 @@ impl<K: Key> Table<K> {
     /// The slot holding `key`, or the empty slot where it would go.
     #[inline(always)]
     fn slot(&self, key: K) -> usize {
-        let mask = self.keys.len() - 1;
-        let mut i = (key.hash64().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        let mut i = (key.hash64().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> Self::SHIFT) as usize;
         while self.keys[i] != key && self.keys[i] != K::default() {
-            i = (i + 1) & mask;
+            i = (i + 1) % SIZE;
         }
         i
     }
@@ -318,8 +324,11 @@ pub(crate) fn tokenize<'t>(text: &'t Text<'_>, range: Range<usize>) -> Vec<Tok<'
 
 /// [`tokenize`], appending to `out`.
 pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &mut Vec<Tok<'t>>) {
+    // The lexicon is looked up once here, not at every word (each `LazyLock` access checks
+    // that it is initialised).
+    let lexicon = &*LEXICON;
     let mut i = range.start;
-    while let Some(tok) = next_token(text, i, range.end) {
+    while let Some(tok) = next_token(text, lexicon, i, range.end) {
         i = tok.end;
         out.push(tok);
     }
@@ -329,6 +338,7 @@ pub(crate) fn tokenize_into<'t>(text: &'t Text<'_>, range: Range<usize>, out: &m
 /// range (relevance stops once it is decided) does not tokenize the rest.
 pub(crate) struct Tokens<'t, 's> {
     text: &'t Text<'s>,
+    lexicon: &'static Lexicon,
     /// Where the next token is looked for.
     pos: usize,
     stop: usize,
@@ -338,6 +348,7 @@ impl<'t, 's> Tokens<'t, 's> {
     pub fn new(text: &'t Text<'s>, range: Range<usize>) -> Self {
         Self {
             text,
+            lexicon: &LEXICON,
             pos: range.start,
             stop: range.end,
         }
@@ -347,8 +358,10 @@ impl<'t, 's> Tokens<'t, 's> {
 impl<'t> Iterator for Tokens<'t, '_> {
     type Item = Tok<'t>;
 
+    // Inlined into the relevance scan, so that a token is not returned through memory.
+    #[inline]
     fn next(&mut self) -> Option<Tok<'t>> {
-        let tok = next_token(self.text, self.pos, self.stop)?;
+        let tok = next_token(self.text, self.lexicon, self.pos, self.stop)?;
         self.pos = tok.end;
         Some(tok)
     }
@@ -413,7 +426,12 @@ fn leading_alnum(w: u64) -> usize {
 /// The first token of `text.raw[i..stop]`, if any. Inlined into both loops over tokens
 /// ([`tokenize_into`] and [`Tokens`]): it is the reader's innermost loop.
 #[inline(always)]
-fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'t>> {
+fn next_token<'t>(
+    text: &'t Text<'_>,
+    lexicon: &Lexicon,
+    mut i: usize,
+    stop: usize,
+) -> Option<Tok<'t>> {
     let s: &'t str = text.raw;
     let bytes = s.as_bytes();
     while i < stop {
@@ -422,7 +440,17 @@ fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'
         if b.is_ascii() {
             match BYTE_CLASS[usize::from(b)] {
                 ASCII_SPACE => i += 1,
-                ASCII_ALNUM => return Some(word(text, i, 1, b.is_ascii_uppercase(), true, stop)),
+                ASCII_ALNUM => {
+                    return Some(word(
+                        text,
+                        lexicon,
+                        i,
+                        1,
+                        b.is_ascii_uppercase(),
+                        true,
+                        stop,
+                    ))
+                }
                 _ => return Some(punct(s, i, 1)),
             }
         } else {
@@ -430,7 +458,15 @@ fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'
             if c.is_whitespace() {
                 i += c.len_utf8();
             } else if is_alnum(c) {
-                return Some(word(text, i, c.len_utf8(), c.is_uppercase(), false, stop));
+                return Some(word(
+                    text,
+                    lexicon,
+                    i,
+                    c.len_utf8(),
+                    c.is_uppercase(),
+                    false,
+                    stop,
+                ));
             } else {
                 return Some(punct(s, i, c.len_utf8()));
             }
@@ -444,6 +480,7 @@ fn next_token<'t>(text: &'t Text<'_>, mut i: usize, stop: usize) -> Option<Tok<'
 #[inline(always)]
 fn word<'t>(
     text: &'t Text<'_>,
+    lexicon: &Lexicon,
     i: usize,
     first_len: usize,
     cap: bool,
@@ -452,7 +489,6 @@ fn word<'t>(
 ) -> Tok<'t> {
     let s: &'t str = text.raw;
     let bytes = s.as_bytes();
-    let lexicon = &*LEXICON;
     let mut end = i + first_len;
     // Nearly every word is ASCII letters and digits ended by a space or by punctuation
     // other than . ' - : no possessive, no inner marks, its lower-cased form a slice.
