@@ -283,6 +283,16 @@ impl<'a> Text<'a> {
     }
 }
 
+/// A run of ASCII letters and digits as a `&str`, without the character-boundary checks of
+/// slicing a `str` (two per token on the tokenizer's fast path).
+#[inline(always)]
+fn ascii_word(run: &[u8]) -> &str {
+    debug_assert!(run.is_ascii());
+    // SAFETY: callers pass runs of ASCII bytes (the letters and digits `alnum_run_end`
+    // found), and ASCII is valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(run) }
+}
+
 /// The character starting at byte `i` (a character boundary), decoding only non-ASCII bytes.
 fn char_at(s: &str, i: usize) -> char {
     match s.as_bytes()[i] {
@@ -499,7 +509,7 @@ fn word<'t>(
                 start: i,
                 end,
                 flags: text.lexicon_flags_at(lexicon, i, end),
-                norm: &text.lower[i..end],
+                norm: ascii_word(&text.lower.as_bytes()[i..end]),
                 word: true,
                 cap,
                 possessive: false,
