@@ -617,6 +617,7 @@ fn punct(s: &str, i: usize, len: usize) -> Tok<'_> {
         word: false,
         cap: false,
         possessive: false,
+        // No word list holds punctuation ([`is_speech_verb`] relies on it).
         flags: 0,
     }
 }
@@ -756,9 +757,9 @@ pub(crate) static RELAY_VERBS: LazyLock<HashSet<&'static str>> =
 /// Inlined: it runs on every token of an article, and the first test rules out nearly all.
 #[inline(always)]
 pub(crate) fn is_speech_verb(toks: &[Tok], i: usize) -> bool {
-    let t = &toks[i];
-    // Every word that can be one is in one of the two lists ("says" and "said" too).
-    t.word && t.has(SPEECH | SPEECH_CONTEXT) && is_listed_speech_verb(toks, i)
+    // Every word that can be one is in one of the two lists ("says" and "said" too);
+    // punctuation is in none (its flags are 0), so one test rules out nearly every token.
+    toks[i].has(SPEECH | SPEECH_CONTEXT) && is_listed_speech_verb(toks, i)
 }
 
 /// [`is_speech_verb`] for a word of the lists.
