@@ -254,7 +254,8 @@ pub(crate) fn side_of_word(w: &str) -> Side {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
-    pub name: String,
+    /// The name's place in [`People::words`] (see [`People::name`]).
+    name: Range<usize>,
     /// The surname's place in [`People::words`].
     surname: Range<usize>,
     /// Its first byte: same surnames start with the same byte, so most persons are ruled
@@ -518,7 +519,8 @@ fn is_female(female_name: bool, titles: &Titles) -> bool {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
-    pub name: String,
+    /// The name's place in [`People::words`] (see [`People::name`]).
+    name: Range<usize>,
     /// The key's place in [`People::words`].
     key: Range<usize>,
     pub outlet: bool,
@@ -545,8 +547,8 @@ pub(crate) struct People {
     pub orgs: Vec<Org>,
     /// Sorted by `start`.
     pub mentions: Vec<Mention>,
-    /// The persons' surnames and the organisations' keys, one after another: one string
-    /// rather than one per entry.
+    /// The names, the persons' surnames and the organisations' keys, one after another: one
+    /// string rather than one per entry.
     words: String,
 }
 
@@ -618,9 +620,8 @@ fn printed<'x>(text: &'x str, t: &Tok) -> &'x str {
         .unwrap_or(w)
 }
 
-/// The words of `toks` as printed ([`printed`]), joined by spaces, written into `out`.
-fn raw_name_into(out: &mut String, text: &str, toks: &[Tok]) {
-    out.clear();
+/// The words of `toks` as printed ([`printed`]), joined by spaces, appended to `out`.
+fn push_raw_name(out: &mut String, text: &str, toks: &[Tok]) {
     for (k, t) in toks.iter().enumerate() {
         if k > 0 {
             out.push(' ');
@@ -660,9 +661,7 @@ struct Scratch<'t, 'a> {
     singles: Vec<(&'t Tok<'a>, bool)>,
     /// The titles of the current run of names.
     titles: Vec<&'t str>,
-    /// A name as printed.
-    name: String,
-    /// Its [`key`], and a buffer for [`short_key_into`].
+    /// A name's [`key`], and a buffer for [`short_key_into`].
     key: String,
     short: String,
 }
@@ -673,7 +672,6 @@ impl Scratch<'_, '_> {
         Self {
             singles: Vec::with_capacity(32),
             titles: Vec::with_capacity(16),
-            name: String::with_capacity(64),
             key: String::with_capacity(64),
             short: String::with_capacity(64),
         }
@@ -720,15 +718,16 @@ impl People {
                 .person_by_surname(tok.norm)
                 .map(Who::Person)
                 .or_else(|| {
-                    aliases
-                        .by_surname(tok.norm)
-                        .map(|canon| Who::Person(people.new_person(canon, tok.norm, &[])))
+                    aliases.by_surname(tok.norm).map(|canon| {
+                        let name = people.push_word(canon);
+                        Who::Person(people.new_person(name, tok.norm, &[]))
+                    })
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
-                        raw_name_into(&mut s.name, text, std::slice::from_ref(tok));
-                        Who::Person(people.new_person(&s.name, tok.norm, &[]))
+                        let name = people.push_word(printed(text, tok));
+                        Who::Person(people.new_person(name, tok.norm, &[]))
                     })
                 });
             if let Some(who) = who {
@@ -771,16 +770,26 @@ impl People {
         start..self.words.len()
     }
 
-    /// Adds a person nobody in the registry shares the surname with.
-    fn new_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
+    /// The name of a person or organisation.
+    pub fn name(&self, who: Who) -> &str {
+        let range = match who {
+            Who::Person(p) => &self.persons[p].name,
+            Who::Org(o) => &self.orgs[o].name,
+        };
+        &self.words[range.clone()]
+    }
+
+    /// Adds a person nobody in the registry shares the surname with, named by `name` in
+    /// [`People::words`].
+    fn new_person(&mut self, name: Range<usize>, surname: &str, titles: &[&str]) -> usize {
         let mut unique = Titles::default();
         unique.extend(titles);
         let titles = unique;
-        let female_name = has_female_first_name(name);
+        let female_name = has_female_first_name(&self.words[name.clone()]);
         let initial = surname.as_bytes().first().copied();
         let surname = self.push_word(surname);
         self.persons.push(Person {
-            name: name.to_string(),
+            name,
             surname,
             initial,
             derived_from: titles.len(),
@@ -806,8 +815,9 @@ impl People {
         key_into(&mut s.key, words, |w| {
             side_of_word(w) == Side::Unknown && w != "the"
         });
-        raw_name_into(&mut s.name, text, toks);
-        let name = &s.name;
+        let start = self.words.len();
+        push_raw_name(&mut self.words, text, toks);
+        let name = start..self.words.len();
         if let Some(i) = self
             .orgs
             .iter()
@@ -815,16 +825,14 @@ impl People {
         {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
-                self.orgs[i].name.clone_from(name);
+                self.orgs[i].name = name;
+            } else {
+                self.words.truncate(start);
             }
             return i;
         }
         let key = self.push_word(&s.key);
-        self.orgs.push(Org {
-            name: name.clone(),
-            key,
-            outlet,
-        });
+        self.orgs.push(Org { name, key, outlet });
         self.orgs.len() - 1
     }
 
@@ -954,13 +962,14 @@ impl People {
                     p
                 }
                 None => {
-                    raw_name_into(&mut s.name, text, name);
                     // Tokens hold no whitespace: each is a word of the key.
                     key_into(&mut s.key, name.iter().map(|t| printed(text, t)), |_| true);
-                    let canonical = aliases
-                        .canonical_of_key(&s.key, &mut s.short)
-                        .unwrap_or(&s.name);
-                    self.new_person(canonical, surname, &s.titles)
+                    let start = self.words.len();
+                    match aliases.canonical_of_key(&s.key, &mut s.short) {
+                        Some(canonical) => self.words.push_str(canonical),
+                        None => push_raw_name(&mut self.words, text, name),
+                    }
+                    self.new_person(start..self.words.len(), surname, &s.titles)
                 }
             };
             self.mentions.push(Mention {
@@ -1114,10 +1123,8 @@ mod tests {
             std::slice::from_ref(&(0..t.len())),
             &SpeakerAliases::builtin(),
         );
-        let lavrov = p
-            .persons
-            .iter()
-            .position(|x| x.name == "Sergey Lavrov")
+        let lavrov = (0..p.persons.len())
+            .position(|i| p.name(Who::Person(i)) == "Sergey Lavrov")
             .expect("lavrov");
         let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
         assert_eq!(
@@ -1128,10 +1135,8 @@ mod tests {
             p.describe(&words("russia top diplomat"), t.len()),
             Some(lavrov)
         );
-        let pompeo = p
-            .persons
-            .iter()
-            .position(|x| x.name == "Mike Pompeo")
+        let pompeo = (0..p.persons.len())
+            .position(|i| p.name(Who::Person(i)) == "Mike Pompeo")
             .expect("pompeo");
         assert_eq!(
             p.describe(&words("u.s. secretary of state"), t.len()),
