@@ -335,6 +335,10 @@ impl TitleBits {
     fn intersects(&self, other: &TitleBits) -> bool {
         self.0[0] & other.0[0] != 0 || self.0[1] & other.0[1] != 0
     }
+
+    fn contains_all(&self, other: &TitleBits) -> bool {
+        self.0[0] & other.0[0] == other.0[0] && self.0[1] & other.0[1] == other.0[1]
+    }
 }
 
 /// [`DIPLOMAT_ROLES`] as title bits.
@@ -379,23 +383,47 @@ impl Titles {
         }
     }
 
-    /// Adds the titles not yet here.
-    fn extend(&mut self, titles: &[&str]) {
-        for &t in titles {
-            let new = match title_number(t) {
-                Some(n) => self.numbered.insert(n),
-                None if self.others.iter().any(|o| o == t) => false,
-                None => {
-                    self.others.push(t.to_string());
-                    true
-                }
-            };
-            if new {
-                self.len += 1;
-                if self.first_side == Side::Unknown {
-                    self.first_side = side_of_word(t);
-                }
+    /// Adds a title if not yet here.
+    fn insert(&mut self, t: &str) {
+        let new = match title_number(t) {
+            Some(n) => self.numbered.insert(n),
+            None if self.others.iter().any(|o| o == t) => false,
+            None => {
+                self.others.push(t.to_string());
+                true
             }
+        };
+        if new {
+            self.len += 1;
+            if self.first_side == Side::Unknown {
+                self.first_side = side_of_word(t);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn extend(&mut self, titles: &[&str]) {
+        for t in titles {
+            self.insert(t);
+        }
+    }
+
+    /// Adds the titles of `other` not yet here, as if inserted one by one in their order.
+    fn union(&mut self, other: &Titles) {
+        let [a, b] = other.numbered.0;
+        let [x, y] = self.numbered.0;
+        self.len += ((a & !x).count_ones() + (b & !y).count_ones()) as usize;
+        self.numbered = TitleBits([a | x, b | y]);
+        for t in &other.others {
+            if !self.others.contains(t) {
+                self.others.push(t.clone());
+                self.len += 1;
+            }
+        }
+        // A title with a side sets `first_side`: while it is unknown here, no title here has
+        // one, so the first of `other`'s that has one is new here and decides.
+        if self.first_side == Side::Unknown {
+            self.first_side = other.first_side;
         }
     }
 
@@ -659,8 +687,6 @@ struct Scratch<'t, 'a> {
     /// Single capitalised words, and whether a speech verb follows; resolved once every
     /// full name is known.
     singles: Vec<(&'t Tok<'a>, bool)>,
-    /// The titles of the current run of names.
-    titles: Vec<&'t str>,
     /// A name's [`key`], and a buffer for [`short_key_into`].
     key: String,
     short: String,
@@ -671,7 +697,6 @@ impl Scratch<'_, '_> {
     fn new() -> Self {
         Self {
             singles: Vec::with_capacity(32),
-            titles: Vec::with_capacity(16),
             key: String::with_capacity(64),
             short: String::with_capacity(64),
         }
@@ -720,14 +745,14 @@ impl People {
                 .or_else(|| {
                     aliases.by_surname(tok.norm).map(|canon| {
                         let name = people.push_word(canon);
-                        Who::Person(people.new_person(name, tok.norm, &[]))
+                        Who::Person(people.new_person(name, tok.norm, Titles::default()))
                     })
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
                         let name = people.push_word(printed(text, tok));
-                        Who::Person(people.new_person(name, tok.norm, &[]))
+                        Who::Person(people.new_person(name, tok.norm, Titles::default()))
                     })
                 });
             if let Some(who) = who {
@@ -752,9 +777,9 @@ impl People {
     }
 
     /// Adds titles to person `i`, and updates what they tell.
-    fn add_titles(&mut self, i: usize, titles: &[&str]) {
+    fn add_titles(&mut self, i: usize, titles: &Titles) {
         let p = &mut self.persons[i];
-        p.titles.extend(titles);
+        p.titles.union(titles);
         // Both are functions of the name and the titles: recomputed when titles came.
         if p.titles.len() != p.derived_from {
             p.side = side_from_titles(&p.titles);
@@ -781,10 +806,7 @@ impl People {
 
     /// Adds a person nobody in the registry shares the surname with, named by `name` in
     /// [`People::words`].
-    fn new_person(&mut self, name: Range<usize>, surname: &str, titles: &[&str]) -> usize {
-        let mut unique = Titles::default();
-        unique.extend(titles);
-        let titles = unique;
+    fn new_person(&mut self, name: Range<usize>, surname: &str, titles: Titles) -> usize {
         let female_name = has_female_first_name(&self.words[name.clone()]);
         let initial = surname.as_bytes().first().copied();
         let surname = self.push_word(surname);
@@ -900,16 +922,11 @@ impl People {
             return;
         }
         // Split off leading stop words and titles; the rest is the name.
-        let titles = &mut s.titles;
-        titles.clear();
-        let mut k = 0;
-        while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
-            if run[k].has(TITLE) {
-                titles.push(run[k].norm);
-            }
-            k += 1;
-        }
-        let name = &run[k..];
+        let k = run
+            .iter()
+            .position(|t| !(t.has(STOP) || t.has(TITLE)))
+            .unwrap_or(run.len());
+        let (lead, name) = run.split_at(k);
         if name.is_empty()
             || !name.iter().all(|t| is_name_word(t) || t.is("of"))
             || name.iter().any(|t| is_all_caps(text, t))
@@ -924,13 +941,14 @@ impl People {
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
             if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
-                titles.push(t.norm);
                 j -= 1;
             } else {
                 break;
             }
         }
+        let before = &toks[j..a];
         // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
+        let mut appos: &[Tok] = &[];
         if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
             let after = &toks[b + 1..];
             let len = after
@@ -946,11 +964,7 @@ impl People {
                 t.has(TITLE) || t.has(ROLE) || matches!(t.norm, "the" | "a" | "an")
             });
             if starts_like_title {
-                titles.extend(
-                    seg.iter()
-                        .filter(|t| t.has(TITLE) || t.has(ROLE))
-                        .map(|t| t.norm),
-                );
+                appos = seg;
             }
         }
         if name.len() >= 2 {
@@ -958,7 +972,7 @@ impl People {
             let p = match self.person_by_surname(surname) {
                 // Someone known keeps their first name: this one is not needed.
                 Some(p) => {
-                    self.add_titles(p, &s.titles);
+                    self.add_titles(p, &titles_of(lead, before, appos));
                     p
                 }
                 None => {
@@ -969,7 +983,8 @@ impl People {
                         Some(canonical) => self.words.push_str(canonical),
                         None => push_raw_name(&mut self.words, text, name),
                     }
-                    self.new_person(start..self.words.len(), surname, &s.titles)
+                    let titles = titles_of(lead, before, appos);
+                    self.new_person(start..self.words.len(), surname, titles)
                 }
             };
             self.mentions.push(Mention {
@@ -980,11 +995,16 @@ impl People {
             });
         } else {
             let t = &name[0];
-            if !titles.is_empty() {
+            let titled = lead.iter().any(|t| t.has(TITLE))
+                || !before.is_empty()
+                || appos.iter().any(|t| t.has(TITLE) || t.has(ROLE));
+            if titled {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname
                 // (what they tell is only derived when the full name comes again).
                 if let Some(p) = self.person_by_surname(t.norm) {
-                    self.persons[p].titles.extend(titles);
+                    self.persons[p]
+                        .titles
+                        .union(&titles_of(lead, before, appos));
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
@@ -1070,15 +1090,42 @@ impl People {
     }
 }
 
+/// Title words that say "US" together: "United States", "Secretary of State", "White House"
+/// (numbered: they are title words).
+static US_TITLE_SETS: LazyLock<[TitleBits; 3]> = LazyLock::new(|| {
+    [
+        TitleBits::of(["united", "states"]),
+        TitleBits::of(["secretary", "state"]),
+        TitleBits::of(["white"]),
+    ]
+});
+
 fn side_from_titles(titles: &Titles) -> Side {
     if titles.first_side != Side::Unknown || titles.len() == 0 {
         return titles.first_side;
     }
-    let has = |w: &str| titles.contains(w);
-    if has("united") && has("states") || has("secretary") && has("state") || has("white") {
+    if US_TITLE_SETS
+        .iter()
+        .any(|set| titles.numbered.contains_all(set))
+    {
         return Side::Us;
     }
     Side::Unknown
+}
+
+/// The titles of a name, in the order they count (the first with a side decides): those
+/// leading its run, those just before the run (nearest first), then an apposition's.
+fn titles_of(lead: &[Tok], before: &[Tok], appos: &[Tok]) -> Titles {
+    let mut titles = Titles::default();
+    let listed = lead
+        .iter()
+        .filter(|t| t.has(TITLE))
+        .chain(before.iter().rev())
+        .chain(appos.iter().filter(|t| t.has(TITLE) || t.has(ROLE)));
+    for t in listed {
+        titles.insert(t.norm);
+    }
+    titles
 }
 
 #[cfg(test)]
@@ -1231,6 +1278,20 @@ mod tests {
         let mut us = Titles::default();
         us.extend(&["secretary", "of", "state"]);
         assert_eq!(side_from_titles(&us), Side::Us);
+        // A union is the other's titles inserted one by one.
+        let words = [
+            "minister", "odd-word", "u.s.", "foreign", "russian", "minister",
+        ];
+        for cut in 0..words.len() {
+            let (mine, theirs) = words.split_at(cut);
+            let (mut one_by_one, mut united, mut other) =
+                (Titles::default(), Titles::default(), Titles::default());
+            one_by_one.extend(&words);
+            united.extend(mine);
+            other.extend(theirs);
+            united.union(&other);
+            assert_eq!(format!("{one_by_one:?}"), format!("{united:?}"), "{cut}");
+        }
     }
 
     #[test]
@@ -1241,6 +1302,9 @@ mod tests {
             .chain(FEMALE_TITLES)
             .all(|w| title_number(w).is_some()));
         assert!(title_number("minister") != title_number("ministers"));
+        // side_from_titles reads these as bits.
+        let us = ["united", "states", "secretary", "state", "white"];
+        assert!(us.iter().all(|w| title_number(w).is_some()));
         assert_eq!(title_number("ms.\0"), None);
         assert_eq!(title_number("extraordinarily-long"), None);
     }
