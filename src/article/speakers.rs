@@ -29,21 +29,21 @@ pub struct SpeakerAliases {
 /// Lower-cases, drops dots and collapses whitespace: "Michael R. Pompeo" → "michael r pompeo".
 fn key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    key_into(&mut out, name.split_whitespace(), |_| true);
+    push_key(&mut out, name.split_whitespace(), |_| true);
     out
 }
 
-/// [`key`] of a name given as its words (none holding whitespace), written into `out`, with
-/// only the key words that `keep` accepts.
-fn key_into<'w>(
+/// Appends to `out` the [`key`] of a name given as its words (none holding whitespace),
+/// with only the key words that `keep` accepts.
+fn push_key<'w>(
     out: &mut String,
     words: impl Iterator<Item = &'w str>,
     keep: impl Fn(&str) -> bool,
 ) {
-    out.clear();
+    let start = out.len();
     for w in words {
         let before = out.len();
-        if before > 0 {
+        if before > start {
             out.push(' ');
         }
         let word_start = out.len();
@@ -74,13 +74,14 @@ fn short_key(k: &str) -> String {
     out
 }
 
+fn is_suffix(w: &str) -> bool {
+    matches!(w, "jr" | "sr" | "ii" | "iii")
+}
+
 /// [`short_key`] written into `out`.
 fn short_key_into(out: &mut String, k: &str) {
     out.clear();
-    let words = || {
-        k.split(' ')
-            .filter(|w| !matches!(*w, "jr" | "sr" | "ii" | "iii"))
-    };
+    let words = || k.split(' ').filter(|w| !is_suffix(w));
     let n = words().count();
     for (i, w) in words().enumerate() {
         // The first and last words stay; middle ones only when longer than an initial.
@@ -195,6 +196,12 @@ impl SpeakerAliases {
     fn canonical_of_key(&self, k: &str, short: &mut String) -> Option<&str> {
         if let Some(c) = self.by_name.get(k) {
             return Some(c);
+        }
+        // Up to two words without a suffix (most names) are their own short form: no need
+        // to build it.
+        let spaces = k.bytes().filter(|&b| b == b' ').count();
+        if spaces <= 1 && !k.split(' ').any(is_suffix) {
+            return None;
         }
         short_key_into(short, k);
         // A key that is its own short form was just looked up.
@@ -687,8 +694,7 @@ struct Scratch<'t, 'a> {
     /// Single capitalised words, and whether a speech verb follows; resolved once every
     /// full name is known.
     singles: Vec<(&'t Tok<'a>, bool)>,
-    /// A name's [`key`], and a buffer for [`short_key_into`].
-    key: String,
+    /// A buffer for [`short_key_into`] (rarely needed, so allocated when it is).
     short: String,
 }
 
@@ -697,8 +703,7 @@ impl Scratch<'_, '_> {
     fn new() -> Self {
         Self {
             singles: Vec::with_capacity(32),
-            key: String::with_capacity(64),
-            short: String::with_capacity(64),
+            short: String::new(),
         }
     }
 }
@@ -824,27 +829,26 @@ impl People {
     }
 
     /// The organisation named by `toks`, added when new.
-    fn add_org<'t>(
-        &mut self,
-        text: &str,
-        toks: &[Tok],
-        outlet: bool,
-        s: &mut Scratch<'t, '_>,
-    ) -> usize {
+    fn add_org(&mut self, text: &str, toks: &[Tok], outlet: bool) -> usize {
         // The key's words without sides and "the" (tokens hold no whitespace: each is a
-        // word of the key).
+        // word of the key), written where the key stays if the organisation is new.
         let words = toks.iter().map(|t| printed(text, t));
-        key_into(&mut s.key, words, |w| {
+        let key_start = self.words.len();
+        push_key(&mut self.words, words, |w| {
             side_of_word(w) == Side::Unknown && w != "the"
         });
+        let key = key_start..self.words.len();
+        let known = self
+            .orgs
+            .iter()
+            .position(|o| self.words[o.key.clone()] == self.words[key.clone()]);
+        if known.is_some() {
+            self.words.truncate(key_start);
+        }
         let start = self.words.len();
         push_raw_name(&mut self.words, text, toks);
         let name = start..self.words.len();
-        if let Some(i) = self
-            .orgs
-            .iter()
-            .position(|o| self.words[o.key.clone()] == s.key)
-        {
+        if let Some(i) = known {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
                 self.orgs[i].name = name;
@@ -853,7 +857,6 @@ impl People {
             }
             return i;
         }
-        let key = self.push_word(&s.key);
         self.orgs.push(Org { name, key, outlet });
         self.orgs.len() - 1
     }
@@ -911,7 +914,7 @@ impl People {
             let name_toks = &run[first..];
             if !name_toks.is_empty() {
                 let outlet = name_toks.iter().any(|t| t.has(OUTLET));
-                let o = self.add_org(text, name_toks, outlet, s);
+                let o = self.add_org(text, name_toks, outlet);
                 self.mentions.push(Mention {
                     start: name_toks[0].start,
                     end: last.end,
@@ -976,10 +979,14 @@ impl People {
                     p
                 }
                 None => {
-                    // Tokens hold no whitespace: each is a word of the key.
-                    key_into(&mut s.key, name.iter().map(|t| printed(text, t)), |_| true);
+                    // The key is looked up at the end of `words`, then makes way for the name
+                    // (tokens hold no whitespace: each is a word of the key).
                     let start = self.words.len();
-                    match aliases.canonical_of_key(&s.key, &mut s.short) {
+                    let words = name.iter().map(|t| printed(text, t));
+                    push_key(&mut self.words, words, |_| true);
+                    let canonical = aliases.canonical_of_key(&self.words[start..], &mut s.short);
+                    self.words.truncate(start);
+                    match canonical {
                         Some(canonical) => self.words.push_str(canonical),
                         None => push_raw_name(&mut self.words, text, name),
                     }
@@ -1249,14 +1256,15 @@ mod tests {
 
     #[test]
     fn key_of_words_keeps_what_is_asked() {
-        let mut k = String::from("stale");
-        key_into(
+        let mut k = String::from("kept ");
+        push_key(
             &mut k,
             ["The", "U.S.", "State", "Department"].into_iter(),
             |w| side_of_word(w) == Side::Unknown && w != "the",
         );
-        assert_eq!(k, "state department");
-        key_into(&mut k, ["Šojgú", "S.", "..."].into_iter(), |_| true);
+        assert_eq!(k, "kept state department");
+        k.clear();
+        push_key(&mut k, ["Šojgú", "S.", "..."].into_iter(), |_| true);
         assert_eq!(k, "šojgú s");
         assert_eq!(key("  Michael R.  Pompeo "), "michael r pompeo");
     }
