@@ -625,9 +625,13 @@ pub(crate) struct People {
 
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
 fn same_surname(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
+    a == b || one_typo_apart(a, b)
+}
+
+/// [`same_surname`] for different strings. Out of line: rarely needed, and inlined it made
+/// every look-up of a surname pay for its registers.
+#[inline(never)]
+fn one_typo_apart(a: &str, b: &str) -> bool {
     // Byte tests that only rule out: different first bytes mean different first characters,
     // and fewer than five bytes fewer than five characters.
     if a.as_bytes().first() != b.as_bytes().first() || a.len() < 5 || b.len() < 5 {
