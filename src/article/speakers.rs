@@ -47,7 +47,10 @@ fn push_key<'w>(
             out.push(' ');
         }
         let word_start = out.len();
-        if w.is_ascii() && !w.as_bytes().contains(&b'.') {
+        if w.bytes().all(|b| b.is_ascii_lowercase()) {
+            // Already a key word (a token's lower-cased form, see `key_word`).
+            out.push_str(w);
+        } else if w.is_ascii() && !w.as_bytes().contains(&b'.') {
             // No strings per word for ASCII words (almost every name).
             out.push_str(w);
             out[word_start..].make_ascii_lowercase();
@@ -690,9 +693,25 @@ fn is_name_word(t: &Tok) -> bool {
 /// The word of `t` as printed, a possessive ending cut.
 fn printed<'x>(text: &'x str, t: &Tok) -> &'x str {
     let w = &text[t.start..t.end];
+    // The tokenizer marks every word ending in ’s or 's as possessive.
+    if !t.possessive {
+        return w;
+    }
     w.strip_suffix("’s")
         .or_else(|| w.strip_suffix("'s"))
         .unwrap_or(w)
+}
+
+/// The word of `t` for [`push_key`]: its lower-cased form when that is the printed word
+/// lower-cased, so that it is not lower-cased again (an ASCII printed word as long as the
+/// form: the form is then the text's ASCII-lower-cased copy of the same bytes).
+fn key_word<'x>(text: &'x str, t: &Tok<'x>) -> &'x str {
+    let w = printed(text, t);
+    if w.len() == t.norm.len() && w.is_ascii() {
+        t.norm
+    } else {
+        w
+    }
 }
 
 /// The words of `toks` as printed ([`printed`]), joined by spaces, appended to `out`.
@@ -872,7 +891,7 @@ impl People {
     fn add_org(&mut self, text: &str, toks: &[Tok], outlet: bool) -> usize {
         // The key's words without sides and "the" (tokens hold no whitespace: each is a
         // word of the key), written where the key stays if the organisation is new.
-        let words = toks.iter().map(|t| printed(text, t));
+        let words = toks.iter().map(|t| key_word(text, t));
         let key_start = self.words.len();
         push_key(&mut self.words, words, |w| {
             side_of_word(w) == Side::Unknown && w != "the"
@@ -1022,7 +1041,7 @@ impl People {
                     // The key is looked up at the end of `words`, then makes way for the name
                     // (tokens hold no whitespace: each is a word of the key).
                     let start = self.words.len();
-                    let words = name.iter().map(|t| printed(text, t));
+                    let words = name.iter().map(|t| key_word(text, t));
                     push_key(&mut self.words, words, |_| true);
                     let canonical = aliases.canonical_of_key(&self.words[start..], &mut s.short);
                     self.words.truncate(start);
@@ -1307,6 +1326,22 @@ mod tests {
         push_key(&mut k, ["Šojgú", "S.", "..."].into_iter(), |_| true);
         assert_eq!(k, "šojgú s");
         assert_eq!(key("  Michael R.  Pompeo "), "michael r pompeo");
+    }
+
+    #[test]
+    fn key_words_key_as_printed_words_do() {
+        let text = "Lavrov’s NATO'S Reuters’ Šojgú’s \u{212A}elvin's U.S. Ab'S’s McFaul O'Brien";
+        let source = super::super::tokens::Text::new(text);
+        let toks = super::super::tokens::tokenize(&source, 0..text.len());
+        for t in toks.iter().filter(|t| t.word) {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            push_key(&mut fast, std::iter::once(key_word(text, t)), |_| true);
+            push_key(&mut slow, std::iter::once(printed(text, t)), |_| true);
+            assert_eq!(fast, slow, "{t:?}");
+            let w = &text[t.start..t.end];
+            let cut = w.strip_suffix("’s").or_else(|| w.strip_suffix("'s"));
+            assert_eq!(printed(text, t), cut.unwrap_or(w), "{t:?}");
+        }
     }
 
     #[test]
