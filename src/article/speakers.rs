@@ -686,7 +686,9 @@ fn is_name_word(t: &Tok) -> bool {
         && t.cap
         && !t.has(PLACE)
         && !t.has(STOP)
-        && n.chars().any(char::is_alphabetic)
+        // An ASCII letter first (nearly always) spares decoding the word.
+        && (n.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            || n.chars().any(char::is_alphabetic))
         && !(t.has(HYPHEN) && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
