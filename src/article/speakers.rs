@@ -931,7 +931,8 @@ impl People {
     ) {
         let mut i = 0;
         while i < toks.len() {
-            if !(toks[i].word && toks[i].cap) {
+            // `&`, not `&&`: two loads and one branch per token (most tokens take this).
+            if !(toks[i].word & toks[i].cap) {
                 i += 1;
                 continue;
             }
