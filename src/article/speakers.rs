@@ -81,6 +81,17 @@ fn is_suffix(w: &str) -> bool {
     matches!(w, "jr" | "sr" | "ii" | "iii")
 }
 
+/// True for a key of up to two words without a suffix (most names): [`short_key`] keeps the
+/// first and last words, so it is the key itself.
+fn is_own_short_key(k: &str) -> bool {
+    // Bytes scanned rather than split: cheaper for a few bytes.
+    let (first, rest) = match k.bytes().position(|b| b == b' ') {
+        Some(i) => (&k[..i], &k[i + 1..]),
+        None => (k, ""),
+    };
+    !rest.bytes().any(|b| b == b' ') && !is_suffix(first) && !is_suffix(rest)
+}
+
 /// [`short_key`] written into `out`.
 fn short_key_into(out: &mut String, k: &str) {
     out.clear();
@@ -200,10 +211,8 @@ impl SpeakerAliases {
         if let Some(c) = self.by_name.get(k) {
             return Some(c);
         }
-        // Up to two words without a suffix (most names) are their own short form: no need
-        // to build it.
-        let spaces = k.bytes().filter(|&b| b == b' ').count();
-        if spaces <= 1 && !k.split(' ').any(is_suffix) {
+        // Most names are their own short form: no need to build it.
+        if is_own_short_key(k) {
             return None;
         }
         short_key_into(short, k);
@@ -1314,6 +1323,20 @@ mod tests {
         assert_eq!(short_key("jr"), "");
         assert_eq!(short_key("jr sr a"), "a");
         assert_eq!(short_key("é ö ü lavrov"), "é lavrov");
+        for k in [
+            "",
+            "jr",
+            "a",
+            "a b",
+            "biden jr",
+            "jr biden",
+            "j biden",
+            "a b c",
+            "é lavrov",
+        ] {
+            assert!(!is_own_short_key(k) || short_key(k) == k, "{k}");
+        }
+        assert!(is_own_short_key("joseph biden") && !is_own_short_key("joseph r biden"));
     }
 
     #[test]
