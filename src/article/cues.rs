@@ -725,17 +725,15 @@ impl Ctx<'_> {
     }
 
     fn name(&self, w: Who) -> String {
-        match w {
-            Who::Person(p) => self.people.persons[p].name.clone(),
-            Who::Org(o) => self.people.orgs[o].name.clone(),
-        }
+        self.people.name(w).to_string()
     }
 
     fn side(&self, w: Option<Who>) -> Side {
         match w {
             Some(Who::Person(p)) => self.people.persons[p].side,
-            Some(Who::Org(o)) => self.people.orgs[o]
-                .name
+            Some(o @ Who::Org(_)) => self
+                .people
+                .name(o)
                 .split_whitespace()
                 .map(|x| side_of_word(&x.to_lowercase()))
                 .find(|s| *s != Side::Unknown)

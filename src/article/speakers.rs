@@ -29,25 +29,28 @@ pub struct SpeakerAliases {
 /// Lower-cases, drops dots and collapses whitespace: "Michael R. Pompeo" → "michael r pompeo".
 fn key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
-    key_into(&mut out, name.split_whitespace(), |_| true);
+    push_key(&mut out, name.split_whitespace(), |_| true);
     out
 }
 
-/// [`key`] of a name given as its words (none holding whitespace), written into `out`, with
-/// only the key words that `keep` accepts.
-fn key_into<'w>(
+/// Appends to `out` the [`key`] of a name given as its words (none holding whitespace),
+/// with only the key words that `keep` accepts.
+fn push_key<'w>(
     out: &mut String,
     words: impl Iterator<Item = &'w str>,
     keep: impl Fn(&str) -> bool,
 ) {
-    out.clear();
+    let start = out.len();
     for w in words {
         let before = out.len();
-        if before > 0 {
+        if before > start {
             out.push(' ');
         }
         let word_start = out.len();
-        if w.is_ascii() && !w.as_bytes().contains(&b'.') {
+        if w.bytes().all(|b| b.is_ascii_lowercase()) {
+            // Already a key word (a token's lower-cased form, see `key_word`).
+            out.push_str(w);
+        } else if w.is_ascii() && !w.as_bytes().contains(&b'.') {
             // No strings per word for ASCII words (almost every name).
             out.push_str(w);
             out[word_start..].make_ascii_lowercase();
@@ -74,13 +77,25 @@ fn short_key(k: &str) -> String {
     out
 }
 
+fn is_suffix(w: &str) -> bool {
+    matches!(w, "jr" | "sr" | "ii" | "iii")
+}
+
+/// True for a key of up to two words without a suffix (most names): [`short_key`] keeps the
+/// first and last words, so it is the key itself.
+fn is_own_short_key(k: &str) -> bool {
+    // Bytes scanned rather than split: cheaper for a few bytes.
+    let (first, rest) = match k.bytes().position(|b| b == b' ') {
+        Some(i) => (&k[..i], &k[i + 1..]),
+        None => (k, ""),
+    };
+    !rest.bytes().any(|b| b == b' ') && !is_suffix(first) && !is_suffix(rest)
+}
+
 /// [`short_key`] written into `out`.
 fn short_key_into(out: &mut String, k: &str) {
     out.clear();
-    let words = || {
-        k.split(' ')
-            .filter(|w| !matches!(*w, "jr" | "sr" | "ii" | "iii"))
-    };
+    let words = || k.split(' ').filter(|w| !is_suffix(w));
     let n = words().count();
     for (i, w) in words().enumerate() {
         // The first and last words stay; middle ones only when longer than an initial.
@@ -196,6 +211,10 @@ impl SpeakerAliases {
         if let Some(c) = self.by_name.get(k) {
             return Some(c);
         }
+        // Most names are their own short form: no need to build it.
+        if is_own_short_key(k) {
+            return None;
+        }
         short_key_into(short, k);
         // A key that is its own short form was just looked up.
         if short == k {
@@ -254,7 +273,8 @@ pub(crate) fn side_of_word(w: &str) -> Side {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
-    pub name: String,
+    /// The name's place in [`People::words`] (see [`People::name`]).
+    name: Range<usize>,
     /// The surname's place in [`People::words`].
     surname: Range<usize>,
     /// Its first byte: same surnames start with the same byte, so most persons are ruled
@@ -275,7 +295,7 @@ pub(crate) struct Person {
 /// Every word a title can be (the title and role lists, and the women's titles), numbered
 /// for [`TitleBits`] in alphabetical order (a word past the 256th has no number), keyed by
 /// [`title_key`].
-static TITLE_NUMBERS: LazyLock<FxHashMap<u128, u8>> = LazyLock::new(|| {
+static TITLE_NUMBERS: LazyLock<TitleTable> = LazyLock::new(|| {
     let mut words: Vec<&'static str> = TITLE_WORDS
         .iter()
         .chain(ROLE_HEADS.iter())
@@ -285,9 +305,45 @@ static TITLE_NUMBERS: LazyLock<FxHashMap<u128, u8>> = LazyLock::new(|| {
         .collect();
     words.sort_unstable();
     words.dedup();
-    let keys = words.into_iter().filter_map(title_key);
-    keys.zip(0..=u8::MAX).collect()
+    let mut table = TitleTable {
+        keys: [0; TITLE_SLOTS],
+        numbers: [0; TITLE_SLOTS],
+    };
+    for (key, n) in words.into_iter().filter_map(title_key).zip(0..=u8::MAX) {
+        let i = table.slot(key);
+        table.keys[i] = key;
+        table.numbers[i] = n;
+    }
+    table
 });
+
+/// Slots of [`TitleTable`]: twice the numbers, so probes stay short.
+const TITLE_SLOTS: usize = 512;
+
+/// Title key → number, open-addressed with linear probing and hashed by one multiplication
+/// (as the tokenizer's lexicon): a general hash map cost about 100 instructions a look-up.
+struct TitleTable {
+    /// [`title_key`]s; 0 marks an empty slot (only the empty word packs to 0).
+    keys: [u128; TITLE_SLOTS],
+    numbers: [u8; TITLE_SLOTS],
+}
+
+impl TitleTable {
+    /// The slot holding `key`, or the empty slot where it would go.
+    fn slot(&self, key: u128) -> usize {
+        let folded = (key as u64) ^ (key >> 64) as u64;
+        let mut i = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize;
+        while self.keys[i] != key && self.keys[i] != 0 {
+            i = (i + 1) % TITLE_SLOTS;
+        }
+        i
+    }
+
+    fn get(&self, key: u128) -> Option<u8> {
+        let i = self.slot(key);
+        (key != 0 && self.keys[i] == key).then_some(self.numbers[i])
+    }
+}
 
 /// A title word as one integer ([`packed`]), so that finding its number hashes and compares
 /// integers rather than strings. A word ending in a NUL byte (never a title) has none: it
@@ -301,7 +357,7 @@ fn title_key(word: &str) -> Option<u128> {
 
 /// The number of a title word, if it has one.
 fn title_number(word: &str) -> Option<u8> {
-    TITLE_NUMBERS.get(&title_key(word)?).copied()
+    TITLE_NUMBERS.get(title_key(word)?)
 }
 
 /// A set of numbered title words ([`TITLE_NUMBERS`]).
@@ -333,6 +389,10 @@ impl TitleBits {
 
     fn intersects(&self, other: &TitleBits) -> bool {
         self.0[0] & other.0[0] != 0 || self.0[1] & other.0[1] != 0
+    }
+
+    fn contains_all(&self, other: &TitleBits) -> bool {
+        self.0[0] & other.0[0] == other.0[0] && self.0[1] & other.0[1] == other.0[1]
     }
 }
 
@@ -378,23 +438,47 @@ impl Titles {
         }
     }
 
-    /// Adds the titles not yet here.
-    fn extend(&mut self, titles: &[&str]) {
-        for &t in titles {
-            let new = match title_number(t) {
-                Some(n) => self.numbered.insert(n),
-                None if self.others.iter().any(|o| o == t) => false,
-                None => {
-                    self.others.push(t.to_string());
-                    true
-                }
-            };
-            if new {
-                self.len += 1;
-                if self.first_side == Side::Unknown {
-                    self.first_side = side_of_word(t);
-                }
+    /// Adds a title if not yet here.
+    fn insert(&mut self, t: &str) {
+        let new = match title_number(t) {
+            Some(n) => self.numbered.insert(n),
+            None if self.others.iter().any(|o| o == t) => false,
+            None => {
+                self.others.push(t.to_string());
+                true
             }
+        };
+        if new {
+            self.len += 1;
+            if self.first_side == Side::Unknown {
+                self.first_side = side_of_word(t);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn extend(&mut self, titles: &[&str]) {
+        for t in titles {
+            self.insert(t);
+        }
+    }
+
+    /// Adds the titles of `other` not yet here, as if inserted one by one in their order.
+    fn union(&mut self, other: &Titles) {
+        let [a, b] = other.numbered.0;
+        let [x, y] = self.numbered.0;
+        self.len += ((a & !x).count_ones() + (b & !y).count_ones()) as usize;
+        self.numbered = TitleBits([a | x, b | y]);
+        for t in &other.others {
+            if !self.others.contains(t) {
+                self.others.push(t.clone());
+                self.len += 1;
+            }
+        }
+        // A title with a side sets `first_side`: while it is unknown here, no title here has
+        // one, so the first of `other`'s that has one is new here and decides.
+        if self.first_side == Side::Unknown {
+            self.first_side = other.first_side;
         }
     }
 
@@ -518,7 +602,8 @@ fn is_female(female_name: bool, titles: &Titles) -> bool {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
-    pub name: String,
+    /// The name's place in [`People::words`] (see [`People::name`]).
+    name: Range<usize>,
     /// The key's place in [`People::words`].
     key: Range<usize>,
     pub outlet: bool,
@@ -545,16 +630,20 @@ pub(crate) struct People {
     pub orgs: Vec<Org>,
     /// Sorted by `start`.
     pub mentions: Vec<Mention>,
-    /// The persons' surnames and the organisations' keys, one after another: one string
-    /// rather than one per entry.
+    /// The names, the persons' surnames and the organisations' keys, one after another: one
+    /// string rather than one per entry.
     words: String,
 }
 
 /// Same surname, allowing one typo in names of five letters or more (Ushkakov = Ushakov).
 fn same_surname(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
+    a == b || one_typo_apart(a, b)
+}
+
+/// [`same_surname`] for different strings. Out of line: rarely needed, and inlined it made
+/// every look-up of a surname pay for its registers.
+#[inline(never)]
+fn one_typo_apart(a: &str, b: &str) -> bool {
     // Byte tests that only rule out: different first bytes mean different first characters,
     // and fewer than five bytes fewer than five characters.
     if a.as_bytes().first() != b.as_bytes().first() || a.len() < 5 || b.len() < 5 {
@@ -606,21 +695,38 @@ fn is_name_word(t: &Tok) -> bool {
         && t.cap
         && !t.has(PLACE)
         && !t.has(STOP)
-        && n.chars().any(char::is_alphabetic)
+        // An ASCII letter first (nearly always) spares decoding the word.
+        && (n.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            || n.chars().any(char::is_alphabetic))
         && !(t.has(HYPHEN) && n.split('-').any(|p| PLACE_WORDS.contains(p)))
 }
 
 /// The word of `t` as printed, a possessive ending cut.
 fn printed<'x>(text: &'x str, t: &Tok) -> &'x str {
     let w = &text[t.start..t.end];
+    // The tokenizer marks every word ending in ’s or 's as possessive.
+    if !t.possessive {
+        return w;
+    }
     w.strip_suffix("’s")
         .or_else(|| w.strip_suffix("'s"))
         .unwrap_or(w)
 }
 
-/// The words of `toks` as printed ([`printed`]), joined by spaces, written into `out`.
-fn raw_name_into(out: &mut String, text: &str, toks: &[Tok]) {
-    out.clear();
+/// The word of `t` for [`push_key`]: its lower-cased form when that is the printed word
+/// lower-cased, so that it is not lower-cased again (an ASCII printed word as long as the
+/// form: the form is then the text's ASCII-lower-cased copy of the same bytes).
+fn key_word<'x>(text: &'x str, t: &Tok<'x>) -> &'x str {
+    let w = printed(text, t);
+    if w.len() == t.norm.len() && w.is_ascii() {
+        t.norm
+    } else {
+        w
+    }
+}
+
+/// The words of `toks` as printed ([`printed`]), joined by spaces, appended to `out`.
+fn push_raw_name(out: &mut String, text: &str, toks: &[Tok]) {
     for (k, t) in toks.iter().enumerate() {
         if k > 0 {
             out.push(' ');
@@ -658,12 +764,7 @@ struct Scratch<'t, 'a> {
     /// Single capitalised words, and whether a speech verb follows; resolved once every
     /// full name is known.
     singles: Vec<(&'t Tok<'a>, bool)>,
-    /// The titles of the current run of names.
-    titles: Vec<&'t str>,
-    /// A name as printed.
-    name: String,
-    /// Its [`key`], and a buffer for [`short_key_into`].
-    key: String,
+    /// A buffer for [`short_key_into`] (rarely needed, so allocated when it is).
     short: String,
 }
 
@@ -672,10 +773,7 @@ impl Scratch<'_, '_> {
     fn new() -> Self {
         Self {
             singles: Vec::with_capacity(32),
-            titles: Vec::with_capacity(16),
-            name: String::with_capacity(64),
-            key: String::with_capacity(64),
-            short: String::with_capacity(64),
+            short: String::new(),
         }
     }
 }
@@ -720,15 +818,16 @@ impl People {
                 .person_by_surname(tok.norm)
                 .map(Who::Person)
                 .or_else(|| {
-                    aliases
-                        .by_surname(tok.norm)
-                        .map(|canon| Who::Person(people.new_person(canon, tok.norm, &[])))
+                    aliases.by_surname(tok.norm).map(|canon| {
+                        let name = people.push_word(canon);
+                        Who::Person(people.new_person(name, tok.norm, Titles::default()))
+                    })
                 })
                 .or_else(|| {
                     // An unknown single name that speaks ("Smith said") is a person.
                     speaks.then(|| {
-                        raw_name_into(&mut s.name, text, std::slice::from_ref(tok));
-                        Who::Person(people.new_person(&s.name, tok.norm, &[]))
+                        let name = people.push_word(printed(text, tok));
+                        Who::Person(people.new_person(name, tok.norm, Titles::default()))
                     })
                 });
             if let Some(who) = who {
@@ -753,9 +852,9 @@ impl People {
     }
 
     /// Adds titles to person `i`, and updates what they tell.
-    fn add_titles(&mut self, i: usize, titles: &[&str]) {
+    fn add_titles(&mut self, i: usize, titles: &Titles) {
         let p = &mut self.persons[i];
-        p.titles.extend(titles);
+        p.titles.union(titles);
         // Both are functions of the name and the titles: recomputed when titles came.
         if p.titles.len() != p.derived_from {
             p.side = side_from_titles(&p.titles);
@@ -771,16 +870,23 @@ impl People {
         start..self.words.len()
     }
 
-    /// Adds a person nobody in the registry shares the surname with.
-    fn new_person(&mut self, name: &str, surname: &str, titles: &[&str]) -> usize {
-        let mut unique = Titles::default();
-        unique.extend(titles);
-        let titles = unique;
-        let female_name = has_female_first_name(name);
+    /// The name of a person or organisation.
+    pub fn name(&self, who: Who) -> &str {
+        let range = match who {
+            Who::Person(p) => &self.persons[p].name,
+            Who::Org(o) => &self.orgs[o].name,
+        };
+        &self.words[range.clone()]
+    }
+
+    /// Adds a person nobody in the registry shares the surname with, named by `name` in
+    /// [`People::words`].
+    fn new_person(&mut self, name: Range<usize>, surname: &str, titles: Titles) -> usize {
+        let female_name = has_female_first_name(&self.words[name.clone()]);
         let initial = surname.as_bytes().first().copied();
         let surname = self.push_word(surname);
         self.persons.push(Person {
-            name: name.to_string(),
+            name,
             surname,
             initial,
             derived_from: titles.len(),
@@ -793,38 +899,35 @@ impl People {
     }
 
     /// The organisation named by `toks`, added when new.
-    fn add_org<'t>(
-        &mut self,
-        text: &str,
-        toks: &[Tok],
-        outlet: bool,
-        s: &mut Scratch<'t, '_>,
-    ) -> usize {
+    fn add_org(&mut self, text: &str, toks: &[Tok], outlet: bool) -> usize {
         // The key's words without sides and "the" (tokens hold no whitespace: each is a
-        // word of the key).
-        let words = toks.iter().map(|t| printed(text, t));
-        key_into(&mut s.key, words, |w| {
+        // word of the key), written where the key stays if the organisation is new.
+        let words = toks.iter().map(|t| key_word(text, t));
+        let key_start = self.words.len();
+        push_key(&mut self.words, words, |w| {
             side_of_word(w) == Side::Unknown && w != "the"
         });
-        raw_name_into(&mut s.name, text, toks);
-        let name = &s.name;
-        if let Some(i) = self
+        let key = key_start..self.words.len();
+        let known = self
             .orgs
             .iter()
-            .position(|o| self.words[o.key.clone()] == s.key)
-        {
+            .position(|o| self.words[o.key.clone()] == self.words[key.clone()]);
+        if known.is_some() {
+            self.words.truncate(key_start);
+        }
+        let start = self.words.len();
+        push_raw_name(&mut self.words, text, toks);
+        let name = start..self.words.len();
+        if let Some(i) = known {
             // Prefer the fuller name ("Russian Foreign Ministry" over "Foreign Ministry").
             if name.len() > self.orgs[i].name.len() {
-                self.orgs[i].name.clone_from(name);
+                self.orgs[i].name = name;
+            } else {
+                self.words.truncate(start);
             }
             return i;
         }
-        let key = self.push_word(&s.key);
-        self.orgs.push(Org {
-            name: name.clone(),
-            key,
-            outlet,
-        });
+        self.orgs.push(Org { name, key, outlet });
         self.orgs.len() - 1
     }
 
@@ -837,7 +940,8 @@ impl People {
     ) {
         let mut i = 0;
         while i < toks.len() {
-            if !(toks[i].word && toks[i].cap) {
+            // `&`, not `&&`: two loads and one branch per token (most tokens take this).
+            if !(toks[i].word & toks[i].cap) {
                 i += 1;
                 continue;
             }
@@ -881,7 +985,7 @@ impl People {
             let name_toks = &run[first..];
             if !name_toks.is_empty() {
                 let outlet = name_toks.iter().any(|t| t.has(OUTLET));
-                let o = self.add_org(text, name_toks, outlet, s);
+                let o = self.add_org(text, name_toks, outlet);
                 self.mentions.push(Mention {
                     start: name_toks[0].start,
                     end: last.end,
@@ -892,16 +996,11 @@ impl People {
             return;
         }
         // Split off leading stop words and titles; the rest is the name.
-        let titles = &mut s.titles;
-        titles.clear();
-        let mut k = 0;
-        while k < run.len() && (run[k].has(STOP) || run[k].has(TITLE)) {
-            if run[k].has(TITLE) {
-                titles.push(run[k].norm);
-            }
-            k += 1;
-        }
-        let name = &run[k..];
+        let k = run
+            .iter()
+            .position(|t| !(t.has(STOP) || t.has(TITLE)))
+            .unwrap_or(run.len());
+        let (lead, name) = run.split_at(k);
         if name.is_empty()
             || !name.iter().all(|t| is_name_word(t) || t.is("of"))
             || name.iter().any(|t| is_all_caps(text, t))
@@ -916,13 +1015,14 @@ impl People {
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
             if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
-                titles.push(t.norm);
                 j -= 1;
             } else {
                 break;
             }
         }
+        let before = &toks[j..a];
         // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
+        let mut appos: &[Tok] = &[];
         if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
             let after = &toks[b + 1..];
             let len = after
@@ -938,11 +1038,7 @@ impl People {
                 t.has(TITLE) || t.has(ROLE) || matches!(t.norm, "the" | "a" | "an")
             });
             if starts_like_title {
-                titles.extend(
-                    seg.iter()
-                        .filter(|t| t.has(TITLE) || t.has(ROLE))
-                        .map(|t| t.norm),
-                );
+                appos = seg;
             }
         }
         if name.len() >= 2 {
@@ -950,17 +1046,23 @@ impl People {
             let p = match self.person_by_surname(surname) {
                 // Someone known keeps their first name: this one is not needed.
                 Some(p) => {
-                    self.add_titles(p, &s.titles);
+                    self.add_titles(p, &titles_of(lead, before, appos));
                     p
                 }
                 None => {
-                    raw_name_into(&mut s.name, text, name);
-                    // Tokens hold no whitespace: each is a word of the key.
-                    key_into(&mut s.key, name.iter().map(|t| printed(text, t)), |_| true);
-                    let canonical = aliases
-                        .canonical_of_key(&s.key, &mut s.short)
-                        .unwrap_or(&s.name);
-                    self.new_person(canonical, surname, &s.titles)
+                    // The key is looked up at the end of `words`, then makes way for the name
+                    // (tokens hold no whitespace: each is a word of the key).
+                    let start = self.words.len();
+                    let words = name.iter().map(|t| key_word(text, t));
+                    push_key(&mut self.words, words, |_| true);
+                    let canonical = aliases.canonical_of_key(&self.words[start..], &mut s.short);
+                    self.words.truncate(start);
+                    match canonical {
+                        Some(canonical) => self.words.push_str(canonical),
+                        None => push_raw_name(&mut self.words, text, name),
+                    }
+                    let titles = titles_of(lead, before, appos);
+                    self.new_person(start..self.words.len(), surname, titles)
                 }
             };
             self.mentions.push(Mention {
@@ -971,11 +1073,16 @@ impl People {
             });
         } else {
             let t = &name[0];
-            if !titles.is_empty() {
+            let titled = lead.iter().any(|t| t.has(TITLE))
+                || !before.is_empty()
+                || appos.iter().any(|t| t.has(TITLE) || t.has(ROLE));
+            if titled {
                 // "Mr. Lavrov", "President Trump": remember the titles through the surname
                 // (what they tell is only derived when the full name comes again).
                 if let Some(p) = self.person_by_surname(t.norm) {
-                    self.persons[p].titles.extend(titles);
+                    self.persons[p]
+                        .titles
+                        .union(&titles_of(lead, before, appos));
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
@@ -1061,15 +1168,42 @@ impl People {
     }
 }
 
+/// Title words that say "US" together: "United States", "Secretary of State", "White House"
+/// (numbered: they are title words).
+static US_TITLE_SETS: LazyLock<[TitleBits; 3]> = LazyLock::new(|| {
+    [
+        TitleBits::of(["united", "states"]),
+        TitleBits::of(["secretary", "state"]),
+        TitleBits::of(["white"]),
+    ]
+});
+
 fn side_from_titles(titles: &Titles) -> Side {
     if titles.first_side != Side::Unknown || titles.len() == 0 {
         return titles.first_side;
     }
-    let has = |w: &str| titles.contains(w);
-    if has("united") && has("states") || has("secretary") && has("state") || has("white") {
+    if US_TITLE_SETS
+        .iter()
+        .any(|set| titles.numbered.contains_all(set))
+    {
         return Side::Us;
     }
     Side::Unknown
+}
+
+/// The titles of a name, in the order they count (the first with a side decides): those
+/// leading its run, those just before the run (nearest first), then an apposition's.
+fn titles_of(lead: &[Tok], before: &[Tok], appos: &[Tok]) -> Titles {
+    let mut titles = Titles::default();
+    let listed = lead
+        .iter()
+        .filter(|t| t.has(TITLE))
+        .chain(before.iter().rev())
+        .chain(appos.iter().filter(|t| t.has(TITLE) || t.has(ROLE)));
+    for t in listed {
+        titles.insert(t.norm);
+    }
+    titles
 }
 
 #[cfg(test)]
@@ -1114,10 +1248,8 @@ mod tests {
             std::slice::from_ref(&(0..t.len())),
             &SpeakerAliases::builtin(),
         );
-        let lavrov = p
-            .persons
-            .iter()
-            .position(|x| x.name == "Sergey Lavrov")
+        let lavrov = (0..p.persons.len())
+            .position(|i| p.name(Who::Person(i)) == "Sergey Lavrov")
             .expect("lavrov");
         let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
         assert_eq!(
@@ -1128,10 +1260,8 @@ mod tests {
             p.describe(&words("russia top diplomat"), t.len()),
             Some(lavrov)
         );
-        let pompeo = p
-            .persons
-            .iter()
-            .position(|x| x.name == "Mike Pompeo")
+        let pompeo = (0..p.persons.len())
+            .position(|i| p.name(Who::Person(i)) == "Mike Pompeo")
             .expect("pompeo");
         assert_eq!(
             p.describe(&words("u.s. secretary of state"), t.len()),
@@ -1193,20 +1323,51 @@ mod tests {
         assert_eq!(short_key("jr"), "");
         assert_eq!(short_key("jr sr a"), "a");
         assert_eq!(short_key("é ö ü lavrov"), "é lavrov");
+        for k in [
+            "",
+            "jr",
+            "a",
+            "a b",
+            "biden jr",
+            "jr biden",
+            "j biden",
+            "a b c",
+            "é lavrov",
+        ] {
+            assert!(!is_own_short_key(k) || short_key(k) == k, "{k}");
+        }
+        assert!(is_own_short_key("joseph biden") && !is_own_short_key("joseph r biden"));
     }
 
     #[test]
     fn key_of_words_keeps_what_is_asked() {
-        let mut k = String::from("stale");
-        key_into(
+        let mut k = String::from("kept ");
+        push_key(
             &mut k,
             ["The", "U.S.", "State", "Department"].into_iter(),
             |w| side_of_word(w) == Side::Unknown && w != "the",
         );
-        assert_eq!(k, "state department");
-        key_into(&mut k, ["Šojgú", "S.", "..."].into_iter(), |_| true);
+        assert_eq!(k, "kept state department");
+        k.clear();
+        push_key(&mut k, ["Šojgú", "S.", "..."].into_iter(), |_| true);
         assert_eq!(k, "šojgú s");
         assert_eq!(key("  Michael R.  Pompeo "), "michael r pompeo");
+    }
+
+    #[test]
+    fn key_words_key_as_printed_words_do() {
+        let text = "Lavrov’s NATO'S Reuters’ Šojgú’s \u{212A}elvin's U.S. Ab'S’s McFaul O'Brien";
+        let source = super::super::tokens::Text::new(text);
+        let toks = super::super::tokens::tokenize(&source, 0..text.len());
+        for t in toks.iter().filter(|t| t.word) {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            push_key(&mut fast, std::iter::once(key_word(text, t)), |_| true);
+            push_key(&mut slow, std::iter::once(printed(text, t)), |_| true);
+            assert_eq!(fast, slow, "{t:?}");
+            let w = &text[t.start..t.end];
+            let cut = w.strip_suffix("’s").or_else(|| w.strip_suffix("'s"));
+            assert_eq!(printed(text, t), cut.unwrap_or(w), "{t:?}");
+        }
     }
 
     #[test]
@@ -1226,6 +1387,20 @@ mod tests {
         let mut us = Titles::default();
         us.extend(&["secretary", "of", "state"]);
         assert_eq!(side_from_titles(&us), Side::Us);
+        // A union is the other's titles inserted one by one.
+        let words = [
+            "minister", "odd-word", "u.s.", "foreign", "russian", "minister",
+        ];
+        for cut in 0..words.len() {
+            let (mine, theirs) = words.split_at(cut);
+            let (mut one_by_one, mut united, mut other) =
+                (Titles::default(), Titles::default(), Titles::default());
+            one_by_one.extend(&words);
+            united.extend(mine);
+            other.extend(theirs);
+            united.union(&other);
+            assert_eq!(format!("{one_by_one:?}"), format!("{united:?}"), "{cut}");
+        }
     }
 
     #[test]
@@ -1236,7 +1411,11 @@ mod tests {
             .chain(FEMALE_TITLES)
             .all(|w| title_number(w).is_some()));
         assert!(title_number("minister") != title_number("ministers"));
+        // side_from_titles reads these as bits.
+        let us = ["united", "states", "secretary", "state", "white"];
+        assert!(us.iter().all(|w| title_number(w).is_some()));
         assert_eq!(title_number("ms.\0"), None);
+        assert_eq!(title_number(""), None);
         assert_eq!(title_number("extraordinarily-long"), None);
     }
 
