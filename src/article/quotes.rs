@@ -323,10 +323,18 @@ static DASH_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// this byte search is much cheaper than running the pattern.
 fn has_spaced_dash(s: &str) -> bool {
     let bytes = s.as_bytes();
-    memchr::memchr2_iter(b'-', 0xE2, bytes).any(|i| {
-        // - or the bytes of – (E2 80 93) or — (E2 80 94); most E2 bytes start ’ “ ”.
-        let dash = bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94]));
-        dash && s[..i].chars().next_back().is_some_and(char::is_whitespace)
+    // - or the last byte of – (E2 80 93) or — (E2 80 94). Searching for E2 instead would stop
+    // at every ’ “ ”; 93 and 94 end few other characters.
+    memchr::memchr3_iter(b'-', 0x93, 0x94, bytes).any(|i| {
+        let start = match bytes[i] {
+            b'-' => i,
+            _ if i >= 2 && bytes[i - 2..i] == [0xE2, 0x80] => i - 2,
+            _ => return false,
+        };
+        s[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace)
     })
 }
 
@@ -611,6 +619,25 @@ mod tests {
         assert_eq!(texts(t), ["Yes — it was hard — but we did it,"]);
     }
 
+    /// [`has_spaced_dash`] as it was: every - and E2 byte looked at.
+    fn has_spaced_dash_simply(s: &str) -> bool {
+        let bytes = s.as_bytes();
+        memchr::memchr2_iter(b'-', 0xE2, bytes).any(|i| {
+            let dash =
+                bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94]));
+            dash && s[..i].chars().next_back().is_some_and(char::is_whitespace)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn has_spaced_dash_is_the_simple_search(
+            s in "[a \u{a0}\u{2003}\n’“”–—\u{2015}ēєĔ-]{0,10}"
+        ) {
+            proptest::prop_assert_eq!(has_spaced_dash(&s), has_spaced_dash_simply(&s));
+        }
+    }
+
     #[test]
     fn spaced_dashes() {
         for (s, want) in [
@@ -622,6 +649,8 @@ mod tests {
             ("a ’b” “c", false),
             ("- a", false),
             ("a \u{2015} b", false),
+            ("a ē b", false),
+            ("a\u{a0}ē– b", false),
         ] {
             assert_eq!(has_spaced_dash(s), want, "{s:?}");
         }
