@@ -761,13 +761,7 @@ mod tests {
 
     #[test]
     fn mark_contexts_are_the_listed_characters() {
-        for c in [
-            'a', ' ', '(', '[', '{', '—', '–', '-', '/', '.', ',', ';', ':', '!', '?', ')',
-        ]
-        .into_iter()
-        .chain([
-            ']', '}', '…', '"', '“', '\u{a0}', '\u{2015}', '\u{2011}', '0',
-        ]) {
+        for c in "a ([{—–-/.,;:!?)]}…\"“\u{a0}\u{2015}\u{2011}0".chars() {
             let opens = c.is_whitespace() || "([{—–-/".contains(c);
             let closes = c.is_whitespace() || ".,;:!?)]}—–-…".contains(c);
             assert_eq!(opens_context(Some(c)), opens, "{c:?}");
