@@ -269,14 +269,11 @@ fn month_at(s: &str, i: usize) -> Result<[Option<(u32, usize)>; 3], Unsure> {
         return Ok(out);
     };
     // The names' first three letters differ: one name at most matches.
-    for (m, forms) in (1..).zip(&MONTH_FORMS) {
-        if forms[0].as_bytes()[0] != first {
-            continue;
-        }
+    for &m in months_starting_with(first) {
         let mut k = 0;
-        for form in forms.iter() {
+        for form in MONTH_FORMS[m - 1] {
             if let Some(end) = word_at(s, i, form)? {
-                out[k] = Some((m, end));
+                out[k] = Some((m as u32, end));
                 k += 1;
             }
         }
@@ -285,6 +282,22 @@ fn month_at(s: &str, i: usize) -> Result<[Option<(u32, usize)>; 3], Unsure> {
         }
     }
     Ok(out)
+}
+
+/// The months (1 to 12) whose names start with `first` (lower case), in order: fewer names
+/// to try than all twelve.
+fn months_starting_with(first: u8) -> &'static [usize] {
+    match first {
+        b'j' => &[1, 6, 7],
+        b'f' => &[2],
+        b'm' => &[3, 5],
+        b'a' => &[4, 8],
+        b's' => &[9],
+        b'o' => &[10],
+        b'n' => &[11],
+        b'd' => &[12],
+        _ => &[],
+    }
 }
 
 /// True when the pattern's final `\b` holds at `i`, just after a digit: no word character
@@ -793,6 +806,16 @@ mod tests {
             if boundary(c, 0) == Ok(true) {
                 assert!(!word.is_match(c), "{c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn months_by_first_letter_are_the_month_names() {
+        for first in b'a'..=b'z' {
+            let want: Vec<usize> = (1..=12)
+                .filter(|&m| MONTH_FORMS[m - 1][0].as_bytes()[0] == first)
+                .collect();
+            assert_eq!(months_starting_with(first), want, "{}", char::from(first));
         }
     }
 
