@@ -60,19 +60,16 @@ pub(crate) enum Segments {
 
 impl Segments {
     /// The ranges of `v`.
-    fn from_vec(mut v: Vec<Range<usize>>) -> Self {
-        match v.len() {
-            1 => Segments::One(v.remove(0)),
-            _ => Segments::Many(v),
+    fn from_vec(v: Vec<Range<usize>>) -> Self {
+        match <[_; 1]>::try_from(v) {
+            Ok([r]) => Segments::One(r),
+            Err(v) => Segments::Many(v),
         }
     }
 
-    /// Appends the ranges of `other`.
+    /// Appends the ranges of `other` (rare: a quotation interrupted by its attribution).
     pub fn extend(&mut self, other: Segments) {
-        let mut all = match std::mem::replace(self, Segments::Many(Vec::new())) {
-            Segments::One(r) => vec![r],
-            Segments::Many(v) => v,
-        };
+        let mut all = self.to_vec();
         all.extend_from_slice(&other);
         *self = Segments::from_vec(all);
     }
