@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 
+use super::quotes::{next_space, whitespace_len};
 use crate::{Error, Result};
 
 /// Where an article's date came from, from most to least reliable.
@@ -73,7 +74,8 @@ fn month_number(m: &str) -> Option<u32> {
 }
 
 /// True when `s` holds four ASCII digits in a row. Every date the pattern accepts has a
-/// four-digit year, so a line without them needs no regex search (most lines).
+/// four-digit year, so a line without them needs no regex search (most lines). (The pattern's
+/// `\d` would accept other digits too; lines with those have never had a date.)
 fn has_year_digits(s: &str) -> bool {
     let mut run = 0;
     for &b in s.as_bytes() {
@@ -85,41 +87,333 @@ fn has_year_digits(s: &str) -> bool {
     false
 }
 
-/// Parses a full date at the start of `s`, returning it and the matched length in bytes.
+/// Parses a full date at the start of `s`, returning it and the matched length in bytes: by
+/// hand, or by the pattern when the hand parser cannot tell.
 pub(crate) fn date_at_start(s: &str) -> Option<(NaiveDate, usize)> {
-    if !has_year_digits(s) {
-        return None;
-    }
-    match iso_date_at_start(s) {
-        Some(decided) => decided,
-        None => date_at_start_by_pattern(s),
+    match date_at_start_by_hand(s) {
+        Ok(found) => found,
+        Err(Unsure) => has_year_digits(s)
+            .then(|| date_at_start_by_pattern(s))
+            .flatten(),
     }
 }
 
-/// [`date_at_start`] for text opening with an ISO date (`date: 2018-05-03` headers), without
-/// the pattern, whose capture groups cost thousands of instructions. `None` when it cannot
-/// tell; otherwise what the pattern gives. A text opening with four digits can only match the
-/// pattern's ISO branch, which needs a word boundary after the day: an ASCII letter, digit or
-/// `_` there means no date; a non-ASCII character is left to the pattern (Unicode `\w`).
-fn iso_date_at_start(s: &str) -> Option<Option<(NaiveDate, usize)>> {
+/// The hand parser met a character it does not model (see [`byte_at`]): the pattern decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Unsure;
+
+/// [`DATE_AT_START`]'s match, found by hand: the pattern's capture groups cost thousands of
+/// instructions, and it runs on every opening paragraph. The pattern's pieces are tried in
+/// its order of preference (greedy repetitions longest first, alternatives left to right)
+/// and the first combination that matches is its leftmost-first match; as with the pattern,
+/// an impossible date (Feb 30) is then no date, not a reason to try another reading.
+fn date_at_start_by_hand(s: &str) -> Result<Option<(NaiveDate, usize)>, Unsure> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).filter(|d| d.iter().all(u8::is_ascii_digit));
-    let number = |r: std::ops::Range<usize>| {
-        digits(r).map(|d| d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
-    };
-    let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    if b[4] != b'-' || b[7] != b'-' {
-        return None;
+    // The upper-case place ("MOSCOW, "), longest first, then none.
+    let mut run = 0;
+    if b.first().is_some_and(u8::is_ascii_uppercase) {
+        while run < 30
+            && matches!(
+                b.get(1 + run),
+                Some(b'A'..=b'Z' | b' ' | b'.' | b'\'' | b'-')
+            )
+        {
+            run += 1;
+        }
     }
-    match b.get(10) {
-        Some(c) if !c.is_ascii() => None,
-        Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => Some(None),
-        _ => Some(
-            i32::try_from(y)
-                .ok()
-                .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-                .map(|date| (date, 10)),
-        ),
+    let mut found = None;
+    for k in (1..=run).rev() {
+        if matches!(b.get(1 + k), Some(b',' | b'.')) {
+            found = after_place(s, spaces(s, 2 + k)?)?;
+            if found.is_some() {
+                break;
+            }
+        }
+    }
+    if found.is_none() {
+        found = after_place(s, 0)?;
+    }
+    Ok(found.and_then(|(y, m, d, end)| {
+        NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d).map(|date| (date, end))
+    }))
+}
+
+/// A date match's year, month, day and end.
+type DateMatch = (u32, u32, u32, usize);
+
+/// The byte at `i` (`None` at the end). A non-ASCII character reads as 0x80, which no piece
+/// of the pattern matches, unless it could match one: Unicode whitespace (`\s`) and digits
+/// (`\d`), and the two non-ASCII letters that match ASCII ones without case (ſ, K).
+/// Positions only ever move past ASCII bytes, so `i` is a character boundary.
+#[inline]
+fn byte_at(s: &str, i: usize) -> Result<Option<u8>, Unsure> {
+    match s.as_bytes().get(i) {
+        Some(&b) if !b.is_ascii() => non_ascii_at(s, i),
+        b => Ok(b.copied()),
+    }
+}
+
+/// [`byte_at`] for a non-ASCII character.
+#[cold]
+fn non_ascii_at(s: &str, i: usize) -> Result<Option<u8>, Unsure> {
+    let c = s[i..].chars().next().unwrap_or_default();
+    if c.is_whitespace() || c.is_numeric() || matches!(c, '\u{17f}' | '\u{212a}') {
+        Err(Unsure)
+    } else {
+        Ok(Some(0x80))
+    }
+}
+
+/// The end of the whitespace run at `i` (`\s*`; the pieces that follow one never start
+/// with whitespace, so a shorter run never matches where the longest does not).
+fn spaces(s: &str, mut i: usize) -> Result<usize, Unsure> {
+    while byte_at(s, i)?.is_some_and(|b| b.is_ascii() && char::from(b).is_whitespace()) {
+        i += 1;
+    }
+    Ok(i)
+}
+
+/// `\s+`: the end of a non-empty whitespace run at `i`.
+fn spaces1(s: &str, i: usize) -> Result<Option<usize>, Unsure> {
+    let end = spaces(s, i)?;
+    Ok((end > i).then_some(end))
+}
+
+/// `word` (lower-case ASCII) at `i`, ignoring case: its end.
+fn word_at(s: &str, i: usize, word: &str) -> Result<Option<usize>, Unsure> {
+    for (k, w) in word.bytes().enumerate() {
+        if byte_at(s, i + k)?.map(|b| b.to_ascii_lowercase()) != Some(w) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(i + word.len()))
+}
+
+/// `c?` at `i`: the ends to try, with the character first.
+fn optional(s: &str, i: usize, c: u8) -> Result<[Option<usize>; 2], Unsure> {
+    Ok([(byte_at(s, i)? == Some(c)).then_some(i + 1), Some(i)])
+}
+
+/// The value of the ASCII digit at `i`.
+fn digit(s: &str, i: usize) -> Result<Option<u32>, Unsure> {
+    Ok(byte_at(s, i)?
+        .filter(u8::is_ascii_digit)
+        .map(|b| u32::from(b - b'0')))
+}
+
+/// `\d{n}` at `i`: its value.
+fn number(s: &str, i: usize, n: usize) -> Result<Option<u32>, Unsure> {
+    let mut value = 0;
+    for k in i..i + n {
+        match digit(s, k)? {
+            Some(d) => value = value * 10 + d,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(value))
+}
+
+/// `\d{1,2}` at `i`: (value, end), two digits first.
+fn day_at(s: &str, i: usize) -> Result<[Option<(u32, usize)>; 2], Unsure> {
+    let Some(first) = digit(s, i)? else {
+        return Ok([None, None]);
+    };
+    let two = digit(s, i + 1)?.map(|d| (first * 10 + d, i + 2));
+    Ok([two, Some((first, i + 1))])
+}
+
+/// `(?:st|nd|rd|th)?` at `i`: the ends to try, with the suffix first.
+fn ordinal(s: &str, i: usize) -> Result<[Option<usize>; 2], Unsure> {
+    let second = match byte_at(s, i)?.map(|b| b.to_ascii_lowercase()) {
+        Some(b's') => "t",
+        Some(b'n' | b'r') => "d",
+        Some(b't') => "h",
+        _ => return Ok([None, Some(i)]),
+    };
+    Ok([word_at(s, i + 1, second)?, Some(i)])
+}
+
+/// The month names the pattern accepts, in its order, each name's forms longest first.
+const MONTH_FORMS: [&[&str]; 12] = [
+    &["january", "jan"],
+    &["february", "feb"],
+    &["march", "mar"],
+    &["april", "apr"],
+    &["may"],
+    &["june", "jun"],
+    &["july", "jul"],
+    &["august", "aug"],
+    &["september", "sept", "sep"],
+    &["october", "oct"],
+    &["november", "nov"],
+    &["december", "dec"],
+];
+
+/// The weekday names the pattern accepts before `(?:day)?` that start with `first` (lower
+/// case), in its order.
+fn weekday_forms(first: u8) -> &'static [&'static str] {
+    match first {
+        b'm' => &["mon"],
+        b't' => &["tues", "tue", "thurs", "thu"],
+        b'w' => &["wednes", "wed"],
+        b'f' => &["fri"],
+        b's' => &["satur", "sat", "sun"],
+        _ => &[],
+    }
+}
+
+/// A month name at `i`: (month, end) for each form that matches, in the pattern's order.
+fn month_at(s: &str, i: usize) -> Result<[Option<(u32, usize)>; 3], Unsure> {
+    let mut out = [None; 3];
+    let Some(first) = byte_at(s, i)?.map(|b| b.to_ascii_lowercase()) else {
+        return Ok(out);
+    };
+    // The names' first three letters differ: one name at most matches.
+    for &m in months_starting_with(first) {
+        let mut k = 0;
+        for form in MONTH_FORMS[m - 1] {
+            if let Some(end) = word_at(s, i, form)? {
+                out[k] = Some((m as u32, end));
+                k += 1;
+            }
+        }
+        if k > 0 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The months (1 to 12) whose names start with `first` (lower case), in order: fewer names
+/// to try than all twelve.
+fn months_starting_with(first: u8) -> &'static [usize] {
+    match first {
+        b'j' => &[1, 6, 7],
+        b'f' => &[2],
+        b'm' => &[3, 5],
+        b'a' => &[4, 8],
+        b's' => &[9],
+        b'o' => &[10],
+        b'n' => &[11],
+        b'd' => &[12],
+        _ => &[],
+    }
+}
+
+/// True when the pattern's final `\b` holds at `i`, just after a digit: no word character
+/// follows. Unsure for a non-ASCII character other than common punctuation.
+fn boundary(s: &str, i: usize) -> Result<bool, Unsure> {
+    match s[i..].chars().next() {
+        None => Ok(true),
+        Some(c) if c.is_ascii() => Ok(!(c.is_ascii_alphanumeric() || c == '_')),
+        Some('—' | '–' | '‘' | '’' | '“' | '”' | '«' | '»' | '…' | '\u{a0}') => {
+            Ok(true)
+        }
+        Some(_) => Err(Unsure),
+    }
+}
+
+/// The rest of the pattern at `p`, after the place: an optional weekday, then the date.
+fn after_place(s: &str, p: usize) -> Result<Option<DateMatch>, Unsure> {
+    let Some(first) = byte_at(s, p)?.map(|b| b.to_ascii_lowercase()) else {
+        return Ok(None);
+    };
+    for form in weekday_forms(first) {
+        let Some(e) = word_at(s, p, form)? else {
+            continue;
+        };
+        for e in [word_at(s, e, "day")?, Some(e)].into_iter().flatten() {
+            for e in optional(s, e, b'.')?.into_iter().flatten() {
+                for e in optional(s, e, b',')?.into_iter().flatten() {
+                    if let Some(e) = spaces1(s, e)? {
+                        if let Some(found) = date_at(s, e)? {
+                            return Ok(Some(found));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    date_at(s, p)
+}
+
+/// The pattern's three date forms at `i`, in its order: `June 5, 2020`, `5 June 2020`,
+/// `2020-06-05`, each followed by `\b`. The first starts with a letter, the others with a
+/// digit; four digits can only open the last (a day has one or two, then no digit).
+fn date_at(s: &str, i: usize) -> Result<Option<DateMatch>, Unsure> {
+    match byte_at(s, i)? {
+        Some(b) if b.is_ascii_digit() => match number(s, i, 4)? {
+            Some(y) => iso_date(s, i, y),
+            None => day_month_year(s, i),
+        },
+        Some(_) => month_day_year(s, i),
+        None => Ok(None),
+    }
+}
+
+/// `June 5, 2020` at `i`.
+fn month_day_year(s: &str, i: usize) -> Result<Option<DateMatch>, Unsure> {
+    for (m, e) in month_at(s, i)?.into_iter().flatten() {
+        for e in optional(s, e, b'.')?.into_iter().flatten() {
+            let Some(e) = spaces1(s, e)? else { continue };
+            for (d, e) in day_at(s, e)?.into_iter().flatten() {
+                for e in ordinal(s, e)?.into_iter().flatten() {
+                    for e in optional(s, e, b',')?.into_iter().flatten() {
+                        let Some(e) = spaces1(s, e)? else { continue };
+                        if let Some(y) = year_at(s, e)? {
+                            return Ok(Some((y, m, d, e + 4)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `5 June 2020` at `i`.
+fn day_month_year(s: &str, i: usize) -> Result<Option<DateMatch>, Unsure> {
+    for (d, e) in day_at(s, i)?.into_iter().flatten() {
+        for e in ordinal(s, e)?.into_iter().flatten() {
+            let Some(e) = spaces1(s, e)? else { continue };
+            for (m, e) in month_at(s, e)?.into_iter().flatten() {
+                for e in optional(s, e, b'.')?.into_iter().flatten() {
+                    for e in optional(s, e, b',')?.into_iter().flatten() {
+                        let Some(e) = spaces1(s, e)? else { continue };
+                        if let Some(y) = year_at(s, e)? {
+                            return Ok(Some((y, m, d, e + 4)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// `2020-06-05` at `i`, where the year `y` is read.
+fn iso_date(s: &str, i: usize, y: u32) -> Result<Option<DateMatch>, Unsure> {
+    let dash = |k: usize| -> Result<bool, Unsure> { Ok(byte_at(s, i + k)? == Some(b'-')) };
+    if !dash(4)? {
+        return Ok(None);
+    }
+    let Some(m) = number(s, i + 5, 2)? else {
+        return Ok(None);
+    };
+    if !dash(7)? {
+        return Ok(None);
+    }
+    let Some(d) = number(s, i + 8, 2)? else {
+        return Ok(None);
+    };
+    Ok(boundary(s, i + 10)?.then_some((y, m, d, i + 10)))
+}
+
+/// A four-digit year at `i` followed by `\b`: its value.
+fn year_at(s: &str, i: usize) -> Result<Option<u32>, Unsure> {
+    match number(s, i, 4)? {
+        Some(y) if boundary(s, i + 4)? => Ok(Some(y)),
+        _ => Ok(None),
     }
 }
 
@@ -138,9 +432,29 @@ fn date_at_start_by_pattern(s: &str) -> Option<(NaiveDate, usize)> {
     Some((date, c.get(0)?.end()))
 }
 
+/// True when `s` has more than `n` words (as `split_whitespace` splits it), counted up to
+/// the one too many; the words are skipped at search speed.
+fn more_words_than(s: &str, n: usize) -> bool {
+    let mut count = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let w = whitespace_len(s, i);
+        if w > 0 {
+            i += w;
+            continue;
+        }
+        count += 1;
+        if count > n {
+            return true;
+        }
+        i = next_space(s, i + 1);
+    }
+    false
+}
+
 /// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").
 fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
-    if p.split_whitespace().count() > 14 || !has_year_digits(p) {
+    if more_words_than(p, 14) || !has_year_digits(p) {
         return None;
     }
     p.char_indices()
@@ -231,8 +545,9 @@ pub(crate) fn from_paragraphs(
         }
     }
     for p in paras.iter().take(first_body) {
-        if p.split_whitespace().count() <= 8 {
-            if let Some((d, _)) = date_at_start(p) {
+        // The date first: it is found or not in a few bytes.
+        if let Some((d, _)) = date_at_start(p) {
+            if !more_words_than(p, 8) {
                 return Some((d, DateSource::Banner));
             }
         }
@@ -274,8 +589,27 @@ mod tests {
         assert_eq!(date_at_start("2019-02-30"), None);
     }
 
+    /// [`date_at_start`] as it was: the pattern, after the four-digit prefilter (which also
+    /// turns away years in non-ASCII digits, which the pattern's `\d` accepts).
+    fn date_at_start_oracle(s: &str) -> Option<(NaiveDate, usize)> {
+        has_year_digits(s)
+            .then(|| date_at_start_by_pattern(s))
+            .flatten()
+    }
+
+    /// Asserts that the hand parser, when sure, finds what the pattern finds, and that
+    /// [`date_at_start`] is the oracle; true when the hand parser was sure.
+    fn check_by_hand(t: &str) -> bool {
+        let by_hand = date_at_start_by_hand(t);
+        if let Ok(found) = by_hand {
+            assert_eq!(found, date_at_start_by_pattern(t), "{t:?}");
+        }
+        assert_eq!(date_at_start(t), date_at_start_oracle(t), "{t:?}");
+        by_hand.is_ok()
+    }
+
     #[test]
-    fn iso_dates_read_without_the_pattern_are_the_patterns() {
+    fn dates_read_by_hand_are_the_patterns() {
         let texts = [
             "2018-05-03",
             "2018-05-03 (updated)",
@@ -291,14 +625,228 @@ mod tests {
             "2018/05/03",
             "20180-05-03",
             "2018-05-0",
+            "Sept. 5, 2019 (EIRNS)—x",
+            "SEPTEMBER 5TH 2019",
+            "sep 5 2019",
+            "Septem 5, 2019",
+            "12 December 2019",
+            "12th Dec., 2019",
+            "123 December 2019",
+            "1 2 December 2019",
+            "Monday, June 24, 2024",
+            "Wed. June 5, 2019",
+            "Wednesday June 5, 2019",
+            "Tuesday, 5 June 2019",
+            "Thurs., 5 June 2019",
+            "Mon 2019-06-05",
+            "Monday 31 June 2019",
+            "MOSCOW, May 3, 2018 - x",
+            "MOSCOW. May 3 (Interfax)",
+            "U.S. NAVY, May 3, 2018",
+            "NEW YORK, N.Y., May 3, 2018",
+            "MAY 3, 2018",
+            "MAY, 3 May 2018",
+            "A, B. May 3, 2018",
+            "A. Monday, May 3, 2018",
+            "June 5, 2020, 10:00",
+            "June 5, 20201",
+            "June 5, 2020x",
+            "June\u{a0}5, 2020",
+            "June 5,\u{2003}2020",
+            "June 5, 2020\u{a0}",
+            "June 5, 2020’s",
+            "June 5, 2020ü",
+            "\u{17f}ept 5, 2020",
+            "June 5, \u{663}\u{660}\u{662}\u{660}",
+            "“June 5, 2020”",
+            "The talks, 2020",
+            "",
         ];
         for t in texts {
-            if let Some(decided) = iso_date_at_start(t) {
-                assert_eq!(decided, date_at_start_by_pattern(t), "{t:?}");
-            }
-            assert_eq!(date_at_start(t), date_at_start_by_pattern(t), "{t:?}");
+            check_by_hand(t);
         }
-        assert!(iso_date_at_start("2018-05-03 x").is_some());
+        assert!(check_by_hand("MOSCOW, May 3, 2018 - x"));
+        assert!(check_by_hand("The talks on June 5, 2020 were long."));
+        assert!(!check_by_hand("June\u{a0}5, 2020"));
+    }
+
+    /// Variants of each piece of the pattern, near misses and characters the hand parser must
+    /// leave to the pattern included.
+    #[rustfmt::skip]
+    const PLACES: &[&str] = &[
+        "", "", "MOSCOW, ", "U.S. NAVY. ", "NY,", "A.", "MAY, ", "A, B. ", "x, ", "MOSCOW,\u{a0}",
+        "O'HARE-X.\n", "M",
+    ];
+    #[rustfmt::skip]
+    const WEEKDAYS: &[&str] = &[
+        "", "", "Monday, ", "Wed. ", "Tues ", "THURS., ", "Saturday,", "sun. ", "Tuesday\u{a0}",
+        "Wednes", "\u{17f}at ", "Fri.\t",
+    ];
+    #[rustfmt::skip]
+    const MONTHS: &[&str] = &[
+        "Sept", "September", "sep", "Jun", "June", "MAY", "Mar", "Marc", "\u{17f}ept", "dec",
+        "Augu", "x",
+    ];
+    const DOTS: &[&str] = &["", "", ".", ",", ".,"];
+    #[rustfmt::skip]
+    const SPACES: &[&str] = &[" ", " ", " ", " ", "  ", "", "\u{a0}", "\t", "\n "];
+    const DAYS: &[&str] = &["5", "12", "31", "123", "0", "\u{663}", "05", "30"];
+    const SUFFIXES: &[&str] = &["", "", "th", "ST", "nd", "x", "\u{17f}t"];
+    #[rustfmt::skip]
+    const YEARS: &[&str] = &[
+        "2019", "2020", "1999", "2021", "2022", "201", "20191", "2019x", "2019’s", "2019—",
+        "2019é", "2019_", "\u{663}\u{660}\u{662}\u{660}", "2019\u{200d}",
+    ];
+    #[rustfmt::skip]
+    const ISO: &[&str] = &[
+        "2018-05-03", "2019-02-30", "2018-5-03", "2018-05-3", "20180-05-03", "2018-05-031",
+    ];
+    const TAILS: &[&str] = &["", "", " (EIRNS)—x", ", 10:00", "x", ".", "\u{85}"];
+
+    /// A text from the variants picked by `at` (any numbers) for the pattern's three forms.
+    fn date_like(form: usize, at: &[usize]) -> String {
+        let pick = |k: usize, list: &[&'static str]| list[at[k] % list.len()];
+        let mut t = vec![pick(0, PLACES), pick(1, WEEKDAYS)];
+        match form % 3 {
+            0 => t.extend([
+                pick(2, MONTHS),
+                pick(3, DOTS),
+                pick(4, SPACES),
+                pick(5, DAYS),
+                pick(6, SUFFIXES),
+                pick(7, DOTS),
+                pick(8, SPACES),
+                pick(9, YEARS),
+            ]),
+            1 => t.extend([
+                pick(5, DAYS),
+                pick(6, SUFFIXES),
+                pick(4, SPACES),
+                pick(2, MONTHS),
+                pick(3, DOTS),
+                pick(8, SPACES),
+                pick(9, YEARS),
+            ]),
+            _ => t.push(pick(2, ISO)),
+        }
+        t.push(pick(10, TAILS));
+        t.concat()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn dates_by_hand_are_the_patterns_on_date_like_texts(
+            form in 0..3usize,
+            at in proptest::collection::vec(0..100usize, 11),
+        ) {
+            check_by_hand(&date_like(form, &at));
+        }
+
+        #[test]
+        fn dates_by_hand_are_the_patterns_on_pieces(
+            pieces in proptest::collection::vec(0..PIECES.len(), 0..9)
+        ) {
+            let t: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            check_by_hand(&t);
+        }
+    }
+
+    /// Texts put together from these pieces: dates, places, weekdays and characters the hand
+    /// parser must leave to the pattern, in any order.
+    #[rustfmt::skip]
+    const PIECES: [&str; 58] = [
+        " ", " ", "  ", "\t", "\u{b}", "\u{a0}", "\u{2003}", ",", ".", "-", "'", "_", "x", "é",
+        "—", "’", "MOSCOW", "U.S.", "A", "NY", "Mon", "day", "Tues", "wed", "NES", "thu", "rs",
+        "Sat", "ur", "Sun", "May", "June", "jun", "Sept", "sep", "t", "ember", "Dec", "ember",
+        "MARCH", "1", "5", "12", "31", "05", "2019", "2020", "20", "2018-05-03", "st", "th",
+        "nd", "RD", "\u{17f}", "\u{212a}", "\u{663}", "(EIRNS)", "\n",
+    ];
+
+    /// The generated texts reach dates, and mostly ones the hand parser reads itself.
+    #[test]
+    fn date_like_texts_are_mostly_dates_read_by_hand() {
+        let (mut dates, mut sure) = (0, 0);
+        let mut seed = 1u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            usize::try_from(seed >> 40).expect("24 bits")
+        };
+        for _ in 0..3000 {
+            let form = next();
+            let at: Vec<usize> = (0..11).map(|_| next()).collect();
+            let t = date_like(form, &at);
+            if date_at_start_by_pattern(&t).is_some() {
+                dates += 1;
+                sure += usize::from(check_by_hand(&t));
+            }
+        }
+        assert!(dates > 100 && sure * 3 > dates, "{dates} {sure}");
+    }
+
+    /// The non-ASCII characters [`byte_at`] leaves to the pattern are all it could match
+    /// with `\s`, `\d` or an ASCII letter without case, and the punctuation [`boundary`]
+    /// accepts is no word character.
+    #[test]
+    fn the_hand_parser_knows_the_non_ascii_characters_the_pattern_matches() {
+        let letter = Regex::new("(?i)^[a-z]$").expect("valid");
+        let (space, digit, word) = (
+            Regex::new(r"^\s$").expect("valid"),
+            Regex::new(r"^\d$").expect("valid"),
+            Regex::new(r"^\w$").expect("valid"),
+        );
+        let mut buf = [0; 4];
+        for c in ('\u{80}'..=char::MAX).filter(|c| !c.is_ascii()) {
+            let c: &str = c.encode_utf8(&mut buf);
+            if letter.is_match(c) || space.is_match(c) || digit.is_match(c) {
+                assert_eq!(non_ascii_at(c, 0), Err(Unsure), "{c:?}");
+            }
+            if boundary(c, 0) == Ok(true) {
+                assert!(!word.is_match(c), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn months_by_first_letter_are_the_month_names() {
+        for first in b'a'..=b'z' {
+            let want: Vec<usize> = (1..=12)
+                .filter(|&m| MONTH_FORMS[m - 1][0].as_bytes()[0] == first)
+                .collect();
+            assert_eq!(months_starting_with(first), want, "{}", char::from(first));
+        }
+    }
+
+    #[test]
+    fn more_words_than_counts_split_whitespace() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a  b ",
+            "a\u{a0}b",
+            "a\u{b}b\tc\n",
+            "we’re\u{2003}here\u{3000}",
+            "x \u{85}y",
+            "é ü\u{2003}",
+        ] {
+            for n in 0..5 {
+                let want = s.split_whitespace().count() > n;
+                assert_eq!(more_words_than(s, n), want, "{s:?} {n}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn more_words_than_is_split_whitespace_count(
+            s in "[a \u{a0}\u{2003}\t\u{b}é’\u{85}]{0,24}",
+            n in 0..8usize,
+        ) {
+            proptest::prop_assert_eq!(more_words_than(&s, n), s.split_whitespace().count() > n);
+        }
     }
 
     #[test]
