@@ -1,7 +1,7 @@
 //! Throughput of `Reader::read`, one core:
 //! - `read/articles/seeds`: each seed article read on its own, as `tonetrack quotes seeds/`
 //!   reads them (the figure that matters: articles are a few kilobytes each);
-//! - `read/articles/dev`: the same over the 17 development articles of
+//! - `read/articles/dev`: the same over the 16 development articles of
 //!   `../shared/data/articles-dev/` (skipped when `../shared` is absent);
 //! - `read/seeds` and `read/seeds_x20`: the seeds concatenated into one text, and that text
 //!   twenty times, for long inputs.
