@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 
-use super::quotes::{next_space, whitespace_len};
+use super::quotes::words;
 use crate::{Error, Result};
 
 /// Where an article's date came from, from most to least reliable.
@@ -435,21 +435,7 @@ fn date_at_start_by_pattern(s: &str) -> Option<(NaiveDate, usize)> {
 /// True when `s` has more than `n` words (as `split_whitespace` splits it), counted up to
 /// the one too many; the words are skipped at search speed.
 fn more_words_than(s: &str, n: usize) -> bool {
-    let mut count = 0;
-    let mut i = 0;
-    while i < s.len() {
-        let w = whitespace_len(s, i);
-        if w > 0 {
-            i += w;
-            continue;
-        }
-        count += 1;
-        if count > n {
-            return true;
-        }
-        i = next_space(s, i + 1);
-    }
-    false
+    words(s).nth(n).is_some()
 }
 
 /// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").

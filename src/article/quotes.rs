@@ -168,20 +168,32 @@ fn push_words(out: &mut String, s: &str) {
         }
         return;
     }
-    let mut i = 0;
-    while i < s.len() {
-        let w = whitespace_len(s, i);
-        if w > 0 {
-            i += w;
-            continue;
-        }
-        let start = i;
-        i = next_space(s, i + 1);
+    for word in words(s) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&s[start..i]);
+        out.push_str(&s[word]);
     }
+}
+
+/// The whitespace-separated words of `s` as byte ranges (`split_whitespace`), found without
+/// decoding every character.
+pub(crate) fn words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if i >= s.len() {
+                return None;
+            }
+            match whitespace_len(s, i) {
+                0 => break,
+                w => i += w,
+            }
+        }
+        let start = i;
+        i = next_space(s, i + 1);
+        Some(start..i)
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
