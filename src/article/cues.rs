@@ -202,6 +202,10 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
 /// digit). Splitting at spaces needs no decoding, and a word's first byte is nearly always
 /// the letter that settles it.
 fn quoted_words(text: &str, n: usize) -> (usize, usize) {
+    debug_assert!(
+        text.split_whitespace().collect::<Vec<_>>().join(" ") == text,
+        "not a quotation's collapsed text: {text:?}"
+    );
     let bytes = text.as_bytes();
     let is_ascii_alnum = |b: u8| ASCII_FOLD.get(usize::from(b)).is_some_and(|&f| f > b' ');
     let (mut words, mut alnum) = (0, 0);
@@ -325,7 +329,7 @@ static ASCII_FOLD: [u8; 128] = {
 
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
-    let text = source.raw;
+    let text = source.raw();
     let mut out: Vec<Merged> = Vec::new();
     for s in spans {
         if let Some(prev) = out.last_mut() {

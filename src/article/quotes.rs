@@ -52,7 +52,7 @@ impl Span {
 
 /// A quotation's content ranges (never empty once found), as a slice. Most quotations have
 /// one, kept without an allocation of its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) enum Segments {
     One(Range<usize>),
     Many(Vec<Range<usize>>),
@@ -74,6 +74,15 @@ impl Segments {
         *self = Segments::from_vec(all);
     }
 }
+
+/// Equal when the ranges are, whichever variant holds them.
+impl PartialEq for Segments {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Segments {}
 
 impl Deref for Segments {
     type Target = [Range<usize>];

@@ -308,7 +308,7 @@ pub(crate) fn scan_quote(text: &Text, segments: &[Range<usize>], speaker: Side) 
     for seg in segments {
         for t in Tokens::new(text, seg.clone()) {
             let before = s.found.0;
-            s.add(text.raw, &t);
+            s.add(text.raw(), &t);
             if s.found.0 != before && s.found.settles(speaker) {
                 return s.found;
             }

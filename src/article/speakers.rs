@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokens::{
-    is_speech_verb, packed, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS, ROLE,
-    ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
+    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS,
+    ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -295,7 +295,7 @@ pub(crate) struct Person {
 /// Every word a title can be (the title and role lists, and the women's titles), numbered
 /// for [`TitleBits`] in alphabetical order (a word past the 256th has no number), keyed by
 /// [`title_key`].
-static TITLE_NUMBERS: LazyLock<TitleTable> = LazyLock::new(|| {
+static TITLE_NUMBERS: LazyLock<Table<u128, 512>> = LazyLock::new(|| {
     let mut words: Vec<&'static str> = TITLE_WORDS
         .iter()
         .chain(ROLE_HEADS.iter())
@@ -305,45 +305,14 @@ static TITLE_NUMBERS: LazyLock<TitleTable> = LazyLock::new(|| {
         .collect();
     words.sort_unstable();
     words.dedup();
-    let mut table = TitleTable {
-        keys: [0; TITLE_SLOTS],
-        numbers: [0; TITLE_SLOTS],
-    };
-    for (key, n) in words.into_iter().filter_map(title_key).zip(0..=u8::MAX) {
-        let i = table.slot(key);
-        table.keys[i] = key;
-        table.numbers[i] = n;
-    }
-    table
+    // Stored as number + 1: the table's 0 is "no number".
+    let entries: Vec<(u128, u32)> = words
+        .into_iter()
+        .filter_map(title_key)
+        .zip(1..=u32::from(u8::MAX) + 1)
+        .collect();
+    Table::new(&entries)
 });
-
-/// Slots of [`TitleTable`]: twice the numbers, so probes stay short.
-const TITLE_SLOTS: usize = 512;
-
-/// Title key → number, open-addressed with linear probing and hashed by one multiplication
-/// (as the tokenizer's lexicon): a general hash map cost about 100 instructions a look-up.
-struct TitleTable {
-    /// [`title_key`]s; 0 marks an empty slot (only the empty word packs to 0).
-    keys: [u128; TITLE_SLOTS],
-    numbers: [u8; TITLE_SLOTS],
-}
-
-impl TitleTable {
-    /// The slot holding `key`, or the empty slot where it would go.
-    fn slot(&self, key: u128) -> usize {
-        let folded = (key as u64) ^ (key >> 64) as u64;
-        let mut i = (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize;
-        while self.keys[i] != key && self.keys[i] != 0 {
-            i = (i + 1) % TITLE_SLOTS;
-        }
-        i
-    }
-
-    fn get(&self, key: u128) -> Option<u8> {
-        let i = self.slot(key);
-        (key != 0 && self.keys[i] == key).then_some(self.numbers[i])
-    }
-}
 
 /// A title word as one integer ([`packed`]), so that finding its number hashes and compares
 /// integers rather than strings. A word ending in a NUL byte (never a title) has none: it
@@ -357,7 +326,8 @@ fn title_key(word: &str) -> Option<u128> {
 
 /// The number of a title word, if it has one.
 fn title_number(word: &str) -> Option<u8> {
-    TITLE_NUMBERS.get(title_key(word)?)
+    let n = TITLE_NUMBERS.get(title_key(word)?);
+    u8::try_from(n.checked_sub(1)?).ok()
 }
 
 /// A set of numbered title words ([`TITLE_NUMBERS`]).
@@ -1171,11 +1141,16 @@ impl People {
 /// Title words that say "US" together: "United States", "Secretary of State", "White House"
 /// (numbered: they are title words).
 static US_TITLE_SETS: LazyLock<[TitleBits; 3]> = LazyLock::new(|| {
-    [
-        TitleBits::of(["united", "states"]),
-        TitleBits::of(["secretary", "state"]),
-        TitleBits::of(["white"]),
-    ]
+    let sets: [&[&str]; 3] = [&["united", "states"], &["secretary", "state"], &["white"]];
+    sets.map(|words| {
+        // A word without a number would drop out of its set, and an empty set is contained
+        // in every person's titles.
+        assert!(
+            words.iter().all(|w| title_number(w).is_some()),
+            "{words:?} must be numbered title words"
+        );
+        TitleBits::of(words.iter().copied())
+    })
 });
 
 fn side_from_titles(titles: &Titles) -> Side {

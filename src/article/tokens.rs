@@ -109,7 +109,7 @@ struct Lexicon {
 }
 
 /// A key of a [`Table`]; 0 marks an empty slot (no word packs to 0).
-trait Key: Copy + Eq + Default {
+pub(crate) trait Key: Copy + Eq + Default {
     fn hash64(self) -> u64;
 }
 
@@ -125,9 +125,10 @@ impl Key for u128 {
     }
 }
 
-/// An open-addressed table of `SIZE` slots (a power of two), at most half full. The size is
-/// a constant so that slot indices need no bounds checks and the hash's shift is known.
-struct Table<K, const SIZE: usize> {
+/// Integer key → `u32` value (0 when absent), open-addressed: `SIZE` slots (a power of two),
+/// at most half full, linear probing, hashed by one multiplication. The size is a constant
+/// so that slot indices need no bounds checks and the hash's shift is known.
+pub(crate) struct Table<K, const SIZE: usize> {
     keys: Box<[K; SIZE]>,
     flags: Box<[u32; SIZE]>,
 }
@@ -136,10 +137,11 @@ impl<K: Key, const SIZE: usize> Table<K, SIZE> {
     /// `64 - log2(SIZE)`: the hash is the product's top bits.
     const SHIFT: u32 = 64 - SIZE.trailing_zeros();
 
-    fn new(entries: &[(K, u32)]) -> Self {
+    /// A table of `entries`, the values of a key given twice or-ed together.
+    pub(crate) fn new(entries: &[(K, u32)]) -> Self {
         assert!(
             SIZE.is_power_of_two() && entries.len() * 2 <= SIZE,
-            "{} words need a table of {} slots or more",
+            "{} entries need a table of {} slots or more",
             entries.len(),
             entries.len() * 2
         );
@@ -165,8 +167,9 @@ impl<K: Key, const SIZE: usize> Table<K, SIZE> {
         i
     }
 
+    /// The value of `key`, 0 when it has none.
     #[inline(always)]
-    fn get(&self, key: K) -> u32 {
+    pub(crate) fn get(&self, key: K) -> u32 {
         self.flags[self.slot(key)]
     }
 }
@@ -241,7 +244,8 @@ fn inner_char(c: char) -> bool {
 /// offset, so an ASCII word's lower-cased form is a slice of it: tokens borrow it instead of
 /// allocating a string per capitalised word.
 pub(crate) struct Text<'a> {
-    pub raw: &'a str,
+    // Private: `lower` is `raw` ASCII-lower-cased, always (`ascii_word` relies on it).
+    raw: &'a str,
     lower: String,
     /// Lower-cased words that are not slices of `lower` (non-ASCII capitals), so that tokens
     /// hold a `&str` and need no drop. Allocates nothing until one is stored.
@@ -255,6 +259,11 @@ impl<'a> Text<'a> {
             lower: raw.to_ascii_lowercase(),
             arena: Bump::new(),
         }
+    }
+
+    /// The article's text.
+    pub fn raw(&self) -> &'a str {
+        self.raw
     }
 
     /// [`lexicon_flags`] of the lower-cased ASCII word at `start..end`, with the key read
@@ -283,13 +292,15 @@ impl<'a> Text<'a> {
     }
 }
 
-/// A run of ASCII letters and digits as a `&str`, without the character-boundary checks of
-/// slicing a `str` (two per token on the tokenizer's fast path).
+/// A run of ASCII bytes as a `&str`, without the character-boundary checks of slicing a
+/// `str` (two per token on the tokenizer's fast path).
+///
+/// # Safety
+/// Every byte of `run` is ASCII.
 #[inline(always)]
-fn ascii_word(run: &[u8]) -> &str {
+unsafe fn ascii_word(run: &[u8]) -> &str {
     debug_assert!(run.is_ascii());
-    // SAFETY: callers pass runs of ASCII bytes (the letters and digits `alnum_run_end`
-    // found), and ASCII is valid UTF-8.
+    // SAFETY: ASCII is valid UTF-8 (the caller guarantees the bytes are ASCII).
     unsafe { std::str::from_utf8_unchecked(run) }
 }
 
@@ -509,7 +520,10 @@ fn word<'t>(
                 start: i,
                 end,
                 flags: text.lexicon_flags_at(lexicon, i, end),
-                norm: ascii_word(&text.lower.as_bytes()[i..end]),
+                // SAFETY: `raw[i]` is an ASCII letter or digit (`next_token` classified it)
+                // and so is every byte of `raw[i + 1..end]` (`alnum_run_end`); `lower` is
+                // `raw` ASCII-lower-cased (private to `Text`), so its bytes there are ASCII.
+                norm: unsafe { ascii_word(&text.lower.as_bytes()[i..end]) },
                 word: true,
                 cap,
                 possessive: false,
