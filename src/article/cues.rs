@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::quotes::{next_space, Span};
+use super::quotes::{is_collapsed, next_space, Span};
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
@@ -203,7 +203,7 @@ fn fewer_words_than(s: &str, n: usize) -> bool {
 /// the letter that settles it.
 fn quoted_words(text: &str, n: usize) -> (usize, usize) {
     debug_assert!(
-        text.split_whitespace().collect::<Vec<_>>().join(" ") == text,
+        is_collapsed(text),
         "not a quotation's collapsed text: {text:?}"
     );
     let bytes = text.as_bytes();

@@ -135,7 +135,7 @@ pub(crate) fn next_space(s: &str, mut i: usize) -> usize {
 
 /// True when `s` is already its words joined by single spaces: no whitespace at either end,
 /// none but single ASCII spaces inside. Most quotations are.
-fn is_collapsed(s: &str) -> bool {
+pub(crate) fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return false;

@@ -130,7 +130,7 @@ impl Key for u128 {
 /// so that slot indices need no bounds checks and the hash's shift is known.
 pub(crate) struct Table<K, const SIZE: usize> {
     keys: Box<[K; SIZE]>,
-    flags: Box<[u32; SIZE]>,
+    values: Box<[u32; SIZE]>,
 }
 
 impl<K: Key, const SIZE: usize> Table<K, SIZE> {
@@ -147,12 +147,12 @@ impl<K: Key, const SIZE: usize> Table<K, SIZE> {
         );
         let mut table = Table {
             keys: Box::new([K::default(); SIZE]),
-            flags: Box::new([0; SIZE]),
+            values: Box::new([0; SIZE]),
         };
-        for &(k, flags) in entries {
+        for &(k, value) in entries {
             let i = table.slot(k);
             table.keys[i] = k;
-            table.flags[i] |= flags;
+            table.values[i] |= value;
         }
         table
     }
@@ -170,7 +170,7 @@ impl<K: Key, const SIZE: usize> Table<K, SIZE> {
     /// The value of `key`, 0 when it has none.
     #[inline(always)]
     pub(crate) fn get(&self, key: K) -> u32 {
-        self.flags[self.slot(key)]
+        self.values[self.slot(key)]
     }
 }
 
