@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Split data/quotes.csv into train and test by source page (no page in both), seeded.
+"""Split the labeled quotations into train and test by source page (no page in both), seeded.
 
-A page goes to the test split when sha256(seed + source_url) falls in the lowest
-`TEST_FRACTION` of the hash space: stable, seeded, and independent of row order.
+Reads data/quotes.csv and data/quotes2.csv (same columns) and writes data/quotes_train.csv and
+data/quotes_test.csv. A page goes to the test split when sha256(seed + source_url) falls in the
+lowest `TEST_FRACTION` of the hash space: stable, seeded, and independent of row order, so a
+page keeps its side when more files are added.
 Run from the repository root:  python3 data/split.py
 """
 import csv
@@ -10,6 +12,7 @@ import hashlib
 
 SEED = "tonetrack-2026"
 TEST_FRACTION = 0.25
+SOURCES = ["data/quotes.csv", "data/quotes2.csv"]
 
 
 def is_test(url: str) -> bool:
@@ -17,10 +20,20 @@ def is_test(url: str) -> bool:
     return int.from_bytes(h[:8], "big") / 2**64 < TEST_FRACTION
 
 
-with open("data/quotes.csv", newline="", encoding="utf-8") as f:
-    reader = csv.DictReader(f)
-    fields = reader.fieldnames
-    rows = list(reader)
+fields = None
+rows = []
+for source in SOURCES:
+    with open(source, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        if fields is None:
+            fields = reader.fieldnames
+        elif reader.fieldnames != fields:
+            raise SystemExit(f"{source}: columns {reader.fieldnames} differ from {fields}")
+        rows.extend(reader)
+
+ids = [r["id"] for r in rows]
+if len(set(ids)) != len(ids):
+    raise SystemExit("duplicate ids across the source files")
 
 splits = {"train": [], "test": []}
 for row in rows:
@@ -32,7 +45,9 @@ for name, part in splits.items():
         writer.writeheader()
         writer.writerows(part)
     pages = len({r["source_url"] for r in part})
+    relevant = sum(r["relevant"] == "yes" for r in part)
     labels = {}
     for r in part:
         labels[r["label"]] = labels.get(r["label"], 0) + 1
-    print(f"{name}: {len(part)} rows from {pages} pages; labels {dict(sorted(labels.items()))}")
+    print(f"{name}: {len(part)} rows ({relevant} relevant) from {pages} pages; "
+          f"labels {dict(sorted(labels.items()))}")
