@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tonetrack::data::Columns;
 use tonetrack::model::train::{CChoice, ClassWeight, TrainParams, DEFAULT_C_GRID};
-use tonetrack::text::{AnalyzerConfig, Tokenizer};
+use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef, Tokenizer};
 
 /// Who said what about U.S.–Russia relations, and in what tone.
 #[derive(Debug, Parser)]
@@ -96,6 +96,9 @@ pub struct ModelArgs {
     /// Mark the words after a negation (up to punctuation) with a NEG_ prefix.
     #[arg(long)]
     pub negation: bool,
+    /// Tone lexicons whose hits become features: `vader`, `diplomatic` (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub lexicon: Vec<LexiconName>,
     /// With --mention-cols: words within N words of the target mention also count as
     /// target-context features of their own.
     #[arg(long, value_name = "N")]
@@ -178,6 +181,11 @@ impl ModelArgs {
                 word_ngrams: self.ngrams,
                 char_ngrams: self.char_ngrams,
                 mention_window: self.mention_window,
+                lexicons: self
+                    .lexicon
+                    .iter()
+                    .map(|&l| LexiconRef::current(l))
+                    .collect(),
             },
             min_df: self.min_df,
             max_df: self.max_df,

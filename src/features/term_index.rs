@@ -12,7 +12,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::text::analyzer::MAX_WORD_NGRAM;
-use crate::text::TermSink;
+use crate::text::{Span, TermSink};
 
 /// The trie of a vocabulary. Nodes are numbered from 0; the node of a one-word path is that
 /// word's id.
@@ -122,7 +122,7 @@ impl<'a> ColumnCollector<'a> {
 }
 
 impl TermSink for ColumnCollector<'_> {
-    fn word(&mut self, word: &str) {
+    fn word(&mut self, word: &str, _: Span) {
         let (min, max) = self.ngrams;
         let word = self.index.word(word);
         // The n-grams ending here are those ending at the previous word, one word longer.
@@ -138,7 +138,7 @@ impl TermSink for ColumnCollector<'_> {
         }
     }
 
-    fn term(&mut self, term: &str) {
+    fn term(&mut self, term: &str, _: Span) {
         self.columns.extend(self.index.column(term));
     }
 }
@@ -180,7 +180,7 @@ mod tests {
                 let mut got = Vec::new();
                 let mut collector = ColumnCollector::new(&index, (min, max), &mut got);
                 for w in words {
-                    collector.word(w);
+                    collector.word(w, Span::default());
                 }
                 assert_eq!(got, expected, "({min}, {max})");
             }

@@ -5,8 +5,9 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 
 use super::filters::{LowerCaser, NegationScope, Stemmer, StopWordFilter};
+use super::lexicon::{Lexicon, LexiconRef};
 use super::ngrams::{char_wb_ngrams, WordNgrams};
-use super::token::{Token, TokenStream};
+use super::token::{Span, Token, TokenStream};
 use super::tokenize::{SklearnTokenizer, WordTokenizer};
 use crate::{Error, Result};
 
@@ -42,6 +43,9 @@ pub struct AnalyzerConfig {
     /// weights of their own (the target-context features of target-dependent sentiment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mention_window: Option<usize>,
+    /// Tone lexicons whose hits are emitted as marker terms ([`super::lexicon`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lexicons: Vec<LexiconRef>,
 }
 
 /// The first stage of the chain.
@@ -75,6 +79,7 @@ impl Default for AnalyzerConfig {
             word_ngrams: (1, 2),
             char_ngrams: None,
             mention_window: None,
+            lexicons: Vec::new(),
         }
     }
 }
@@ -95,17 +100,25 @@ impl Default for AnalyzerConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Analyzer {
     config: AnalyzerConfig,
+    /// The configured lexicons, built once.
+    lexicons: Vec<&'static Lexicon>,
 }
 
 impl Analyzer {
     /// Checks the n-gram ranges of `config`: `1 <= min <= max`, word `max <=`
-    /// [`MAX_WORD_NGRAM`], char `max <=` [`MAX_CHAR_NGRAM`].
+    /// [`MAX_WORD_NGRAM`], char `max <=` [`MAX_CHAR_NGRAM`]; and that each lexicon is the one
+    /// this build ships.
     pub fn new(config: AnalyzerConfig) -> Result<Analyzer> {
         check_range("word_ngrams", config.word_ngrams, MAX_WORD_NGRAM)?;
         if let Some(range) = config.char_ngrams {
             check_range("char_ngrams", range, MAX_CHAR_NGRAM)?;
         }
-        Ok(Analyzer { config })
+        let lexicons = config
+            .lexicons
+            .iter()
+            .map(LexiconRef::resolve)
+            .collect::<Result<_>>()?;
+        Ok(Analyzer { config, lexicons })
     }
 
     /// The configuration this analyzer was built from.
@@ -166,9 +179,10 @@ impl Analyzer {
     }
 
     /// Hands `sink` the words of `text` after the filters, each followed by its character
-    /// n-grams if configured, then the mention-context terms if configured: the terms of
-    /// [`for_each_term`](Self::for_each_term) in its order, but for the word n-grams, which
-    /// the sink makes from the words (as strings, or as ids for scoring).
+    /// n-grams if configured, then the mention-context terms and the lexicon markers if
+    /// configured: the terms of [`for_each_term`](Self::for_each_term) in its order, but for
+    /// the word n-grams, which the sink makes from the words (as strings, or as ids for
+    /// scoring). Every word and term comes with the source span it was made from.
     pub fn analyze(&self, text: &str, sink: &mut impl TermSink) {
         // The buffers live in a per-thread slot and are taken out for the call (a nested call
         // from the sink would just get fresh ones): scoring a million sentences then allocates
@@ -182,18 +196,26 @@ impl Analyzer {
         near_mention.clear();
         let mut stream = self.token_stream(text);
         while stream.advance() {
-            let word = &stream.token().text;
+            let token = stream.token();
+            let (word, span) = (&token.text, token.span());
             debug_assert!(!word.contains(' '), "a word with a space: {word:?}");
-            sink.word(word);
+            sink.word(word, span);
             if let Some(range) = self.config.char_ngrams {
-                char_wb_ngrams(word, range, bounds, char_term, &mut |term| sink.term(term));
+                char_wb_ngrams(word, range, bounds, char_term, &mut |term| {
+                    sink.term(term, span)
+                });
             }
             if self.config.mention_window.is_some() {
-                near_mention.push(word.clone());
+                near_mention.push((word.clone(), span));
             }
         }
         if let Some(window) = self.config.mention_window {
-            emit_mention_context(near_mention, window, char_term, &mut |term| sink.term(term));
+            emit_mention_context(near_mention, window, char_term, &mut |term, span| {
+                sink.term(term, span)
+            });
+        }
+        for lexicon in &self.lexicons {
+            lexicon.for_each_marker(text, char_term, &mut |term, span| sink.term(term, span));
         }
         SCRATCH.with(|slot| slot.set(scratch));
     }
@@ -208,13 +230,13 @@ impl Analyzer {
 
 /// What [`Analyzer::analyze`] hands the analyzed text to.
 pub trait TermSink {
-    /// The next word after the filters. Word n-grams are runs of consecutive words. A word
-    /// never contains a space (every tokenizer splits at spaces), so an n-gram's words joined
-    /// by one space can be split back into them.
-    fn word(&mut self, word: &str);
-    /// A term that is not made of words: a character n-gram of the last word, or a
-    /// mention-context term.
-    fn term(&mut self, term: &str);
+    /// The next word after the filters, and where it was written. Word n-grams are runs of
+    /// consecutive words. A word never contains a space (every tokenizer splits at spaces), so
+    /// an n-gram's words joined by one space can be split back into them.
+    fn word(&mut self, word: &str, span: Span);
+    /// A term that is not made of words — a character n-gram of the last word, a
+    /// mention-context term, a lexicon marker — and the words it was made from.
+    fn term(&mut self, term: &str, span: Span);
 }
 
 /// The sink of [`Analyzer::for_each_term`]: word n-grams as strings, every term to `emit`.
@@ -224,11 +246,11 @@ struct JoinedTerms<'a, F> {
 }
 
 impl<F: FnMut(&str)> TermSink for JoinedTerms<'_, F> {
-    fn word(&mut self, word: &str) {
+    fn word(&mut self, word: &str, _: Span) {
         self.ngrams.push(word, &mut self.emit);
     }
 
-    fn term(&mut self, term: &str) {
+    fn term(&mut self, term: &str, _: Span) {
         (self.emit)(term);
     }
 }
@@ -238,7 +260,7 @@ impl<F: FnMut(&str)> TermSink for JoinedTerms<'_, F> {
 struct TermScratch {
     bounds: Vec<usize>,
     char_term: String,
-    near_mention: Vec<String>,
+    near_mention: Vec<(String, Span)>,
 }
 
 thread_local! {
@@ -253,23 +275,23 @@ pub const MENTION_CONTEXT_PREFIX: &str = "@";
 /// Emits `@word` for every word within `window` words of a mention marker (once per
 /// occurrence near each marker, the marker itself excluded).
 fn emit_mention_context(
-    words: &[String],
+    words: &[(String, Span)],
     window: usize,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, Span),
 ) {
     for (at, _) in words
         .iter()
         .enumerate()
-        .filter(|(_, w)| *w == MENTION_MARKER)
+        .filter(|(_, (w, _))| w == MENTION_MARKER)
     {
         let from = at.saturating_sub(window);
         let to = (at + window + 1).min(words.len());
-        for word in words[from..to].iter().filter(|w| *w != MENTION_MARKER) {
+        for (word, span) in words[from..to].iter().filter(|(w, _)| w != MENTION_MARKER) {
             term.clear();
             term.push_str(MENTION_CONTEXT_PREFIX);
             term.push_str(word);
-            emit(term);
+            emit(term, *span);
         }
     }
 }
@@ -442,6 +464,7 @@ mod tests {
             word_ngrams: (1, 1),
             char_ngrams: None,
             mention_window: None,
+            lexicons: Vec::new(),
         };
         assert_eq!(
             analyzer(config).terms("The Relations, 3.5 times"),

@@ -206,7 +206,7 @@ impl<S: TokenStream> TokenStream for Stemmer<S> {
 
 /// Punctuation that ends a negation's scope: the clause-level marks of Pang, Lee &
 /// Vaithyanathan (2002) and Das & Chen (2001).
-fn ends_scope(c: char) -> bool {
+pub(crate) fn ends_scope(c: char) -> bool {
     matches!(c, '.' | ',' | ':' | ';' | '!' | '?' | '…')
 }
 

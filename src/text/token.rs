@@ -18,6 +18,25 @@ pub struct Token {
     pub position: usize,
 }
 
+/// A byte span of the source text: where a term's words were written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+}
+
+impl Token {
+    /// The source span of the word.
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
 /// A stream of tokens, advanced one at a time.
 ///
 /// Each stage owns one reusable [`Token`] and rewrites it in place, so a document flows through
