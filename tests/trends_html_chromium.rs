@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tonetrack::trends::{
-    aggregate, speaker_color, write_html_report, Period, TrendOptions, TrendQuote,
+    aggregate, speaker_color, write_html_report, ChartOptions, Period, TrendOptions, TrendQuote,
 };
 
 fn find_chromium() -> Option<PathBuf> {
@@ -49,6 +49,8 @@ fn seed_quotes() -> Vec<TrendQuote> {
                 relevant: r["relevant"] == "yes",
                 quote: r["text"].to_string(),
                 article: r["source_url"].to_string(),
+                title: None,
+                url: None,
             }
         })
         .collect()
@@ -169,7 +171,7 @@ fn report_renders_in_chromium_without_console_errors() {
     )
     .unwrap();
     let report = dir.path().join("report.html");
-    write_html_report(&trends, &report).unwrap();
+    write_html_report(&trends, &ChartOptions::default(), &report).unwrap();
 
     // The DOM after load: the script ran to its end, every used quote is listed.
     let run = chromium(
