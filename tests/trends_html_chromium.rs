@@ -161,7 +161,21 @@ fn report_renders_in_chromium_without_console_errors() {
         run.stderr
     );
 
-    let quotes = seed_quotes();
+    let mut quotes = seed_quotes();
+    // The first article as `score` gives it with a `url:` header line: title and address,
+    // which the report links (an `&` in the address must reach the browser intact).
+    let url = "https://example.org/eirns/2019/lavrov?id=5&lang=en";
+    for quote in quotes
+        .iter_mut()
+        .filter(|q| q.article == "seeds/000_2883c3e9d1bf4ca2.txt")
+    {
+        quote.title = Some("Lavrov Says ‘Downward Trend’ in U.S.-Russian Ties".to_string());
+        quote.url = Some(url.to_string());
+    }
+    let linked = quotes
+        .iter()
+        .filter(|q| q.relevant && q.url.is_some())
+        .count();
     let trends = aggregate(
         &quotes,
         &TrendOptions {
@@ -194,6 +208,10 @@ fn report_renders_in_chromium_without_console_errors() {
     let used = quotes.iter().filter(|q| q.relevant).count();
     assert_eq!(run.stdout.matches("<tr class=\"quote\"").count(), used);
     assert!(run.stdout.contains("Sergey Lavrov"));
+    // Chromium serialises the parsed links back with `&amp;`: the address survived parsing.
+    let href = format!("<a href=\"{}\"", url.replace('&', "&amp;"));
+    assert!(linked > 0);
+    assert_eq!(run.stdout.matches(&href).count(), linked);
 
     // Sorting: a copy of the report that clicks the first quote table's Tone header once
     // (ascending) after the report's own script has run.
