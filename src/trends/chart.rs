@@ -332,7 +332,10 @@ fn draw<DB: DrawingBackend>(
         .axis_style(AXIS_GREY)
         .x_label_formatter(&tick_label)
         .y_label_formatter(&|y| y_label(*y))
-        .x_desc("Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single quote")
+        .x_desc(
+            "Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single \
+             quote   ·   line broken: a period without quotes",
+        )
         .y_desc(y_desc)
         .label_style((FONT, 13).into_font().color(&AXIS_GREY))
         .axis_desc_style((FONT, 14).into_font().color(&AXIS_GREY))

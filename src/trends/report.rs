@@ -117,7 +117,7 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
             "<tr><td data-sort=\"{name}\">{swatch}<a href=\"#speaker-{index}\">{name}</a></td>\
              <td class=\"num\">{n}</td>\
              <td class=\"num\" data-sort=\"{mean}\">{tone_chip}</td>\
-             <td class=\"num trend {direction}\" data-sort=\"{slope}\">{trend}</td>\
+             <td class=\"num trend {direction}\" data-sort=\"{slope}\"{withheld}>{trend}</td>\
              <td>{first}</td><td>{last}</td>\
              <td class=\"num\" data-sort=\"{single}\">{single}/{periods}</td>\
              <td class=\"spark\">{spark}</td></tr>",
@@ -133,6 +133,9 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
             // Withheld trends sort below every slope.
             slope = s.slope_per_year.map_or(String::new(), |x| x.to_string()),
             trend = minus(&escape(&trend_cell(s))),
+            withheld = s.trend_withheld.as_ref().map_or(String::new(), |reason| {
+                format!(" title=\"withheld: {}\"", escape(reason))
+            }),
             first = escape(s.first_period.as_deref().unwrap_or("–")),
             last = escape(s.last_period.as_deref().unwrap_or("–")),
             single = single_quote_periods(s),
