@@ -10,7 +10,6 @@
 //! DejaVu Sans font embedded by the `dejavu` crate, so no system font is needed; the SVG names
 //! `sans-serif` and lets the viewer draw it.
 
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
@@ -66,22 +65,7 @@ pub enum YScale {
     Fixed,
 }
 
-impl YScale {
-    /// `fit` or `fixed`, as on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            YScale::Fit => "fit",
-            YScale::Fixed => "fixed",
-        }
-    }
-}
-
-impl fmt::Display for YScale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// `fit` or `fixed`, as on the command line (any case).
 impl FromStr for YScale {
     type Err = Error;
 
@@ -151,11 +135,12 @@ pub fn y_axis(speakers: &[&SpeakerTrend], scale: YScale) -> YAxis {
             (low, high, step)
         }
     };
-    // Tick k is at k × step: integer multiples, so no drift from repeated addition.
+    // Tick k is at k × step, rounded so that 3 × 0.1 is 0.3.
+    let tick = |k: i32| (f64::from(k) * step * 1e6).round() / 1e6;
     let first = (low / step + 1e-9).floor() as i32;
     let last = (high / step - 1e-9).ceil() as i32;
-    let ticks: Vec<f64> = (first..=last).map(|k| f64::from(k) * step).collect();
-    let (bottom, top) = (f64::from(first) * step, f64::from(last) * step);
+    let ticks: Vec<f64> = (first..=last).map(tick).collect();
+    let (bottom, top) = (tick(first), tick(last));
     let margin = (top - bottom) * 0.05;
     YAxis {
         range: bottom - margin..top + margin,
@@ -567,6 +552,50 @@ fn x_ticks(from: NaiveDate, to: NaiveDate) -> Vec<(f64, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trends::{aggregate, TrendOptions, TrendQuote};
+
+    /// The fitted axis of one speaker with these tones, one quote a day from 2019-01-01.
+    fn fitted(tones: &[f64]) -> YAxis {
+        let quotes: Vec<TrendQuote> = tones
+            .iter()
+            .enumerate()
+            .map(|(i, &tone)| TrendQuote {
+                speaker: Some("A".into()),
+                date: NaiveDate::from_ymd_opt(2019, 1, 1)
+                    .and_then(|d| d.checked_add_days(chrono::Days::new(i as u64))),
+                tone,
+                label: "neutral".into(),
+                relevant: true,
+                quote: "words".into(),
+                article: "a.txt".into(),
+                title: None,
+                url: None,
+            })
+            .collect();
+        let trends = aggregate(&quotes, &TrendOptions::default()).unwrap();
+        y_axis(&charted_speakers(&trends), YScale::Fit)
+    }
+
+    #[test]
+    fn fitted_axis_keeps_a_minimum_span_and_stays_within_the_scale() {
+        // All neutral: not blown up, ±0.1 around the neutral line.
+        assert_eq!(fitted(&[0.0, 0.0]).ticks, [-0.1, -0.05, 0.0, 0.05, 0.1]);
+        // Positive tones only: 0 is still on the axis, padded off the frame by one step.
+        let positive = fitted(&[0.3, 0.3]);
+        assert_eq!(
+            positive.ticks,
+            [-0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35]
+        );
+        // The whole scale: clamped to ±1, ticks every 0.25.
+        let full = fitted(&[-1.0, 1.0, -1.0, 1.0]);
+        assert_eq!(full.ticks.first(), Some(&-1.0));
+        assert_eq!(full.ticks.last(), Some(&1.0));
+        assert_eq!(full.ticks.len(), 9);
+        assert!(full.range.start < -1.0 && full.range.end > 1.0);
+        let fixed = y_axis(&[], YScale::Fixed);
+        assert_eq!(fixed.ticks, [-1.0, -0.5, 0.0, 0.5, 1.0]);
+        assert_eq!(fixed.range, -1.1..1.1);
+    }
 
     #[test]
     fn ticks_follow_the_span() {
