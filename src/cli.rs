@@ -365,12 +365,19 @@ pub struct TrendsArgs {
     /// Leave out speakers with fewer relevant quotes.
     #[arg(long, default_value_t = 1)]
     pub min_quotes: usize,
+    /// Leave out quotations of fewer words (as `score --min-words`; counted in the footer).
+    #[arg(long, default_value_t = 1)]
+    pub min_words: usize,
     /// `table`, `csv` or `json`.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// Write a chart: SVG, or PNG when the name ends in .png.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
+    /// The chart's y axis: `fit` spans the plotted means and intervals (and 0), `fixed` the
+    /// whole scale −1 to +1.
+    #[arg(long, default_value = "fit", value_parser = ["fit", "fixed"])]
+    pub y_scale: String,
     /// Write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

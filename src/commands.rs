@@ -13,9 +13,9 @@ use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::file::{Classifiers, ColumnsInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, Examples, TrainParams, TrainReport};
 
-use tonetrack::article::{expand_paths, DateManifest, Reader, SpeakerAliases};
+use tonetrack::article::{expand_paths, word_count, DateManifest, Reader, SpeakerAliases};
 use tonetrack::score::{default_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
-use tonetrack::trends::{self, Period, TrendOptions, TrendQuote};
+use tonetrack::trends::{self, ChartOptions, Period, TrendOptions, TrendQuote, YScale};
 
 use crate::cli::{
     ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, QuotesArgs,
@@ -868,10 +868,6 @@ impl RunTally {
     }
 }
 
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
-}
-
 fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     let ReadArgs {
         articles,
@@ -1073,6 +1069,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
                     writer.write_record([
                         "article",
                         "title",
+                        "url",
                         "date",
                         "date_source",
                         "speaker",
@@ -1097,6 +1094,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
                     writer.write_record([
                         q.article.clone(),
                         q.title.clone().unwrap_or_default(),
+                        q.url.clone().unwrap_or_default(),
                         q.date.map(|d| d.to_string()).unwrap_or_default(),
                         q.date_source.clone(),
                         q.speaker.clone().unwrap_or_default(),
@@ -1160,6 +1158,16 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
 
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     let alias_table = aliases(args.aliases.as_deref())?;
+    let options = TrendOptions {
+        period: args.period.parse::<Period>()?,
+        speakers: args.speakers.clone(),
+        min_quotes: args.min_quotes,
+        min_words: args.min_words,
+        ..TrendOptions::default()
+    };
+    let chart = ChartOptions {
+        y_scale: args.y_scale.parse::<YScale>()?,
+    };
     let mut quotes: Vec<TrendQuote> = Vec::new();
     let mut outcome = Outcome::Success;
     if args.scores.is_empty() {
@@ -1167,7 +1175,8 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             articles: args.articles.clone(),
             dates: args.dates.clone(),
             aliases: args.aliases.clone(),
-            min_words: 1,
+            // Short quotes are left out by the aggregation, which counts them.
+            min_words: 0,
         };
         let tally = score_inputs(&read, args.model.as_deref(), |article| {
             quotes.extend(article.quotes.iter().map(TrendQuote::from));
@@ -1179,12 +1188,6 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             quotes.extend(trends::read_trend_quotes(path)?);
         }
     }
-    let options = TrendOptions {
-        period: args.period.parse::<Period>()?,
-        speakers: args.speakers.clone(),
-        min_quotes: args.min_quotes,
-        ..TrendOptions::default()
-    };
     let canonical = |name: &str| {
         alias_table
             .canonical(name)
@@ -1202,11 +1205,11 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     if let Some(path) = &args.chart {
-        trends::render_chart(&result, path)?;
+        trends::render_chart(&result, &chart, path)?;
         eprintln!("tonetrack: wrote chart {}", path.display());
     }
     if let Some(path) = &args.html {
-        trends::write_html_report(&result, path)?;
+        trends::write_html_report(&result, &chart, path)?;
         eprintln!("tonetrack: wrote report {}", path.display());
     }
     if result.speakers.is_empty() && matches!(outcome, Outcome::Success) {

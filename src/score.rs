@@ -19,6 +19,10 @@ pub struct ScoredQuote {
     pub article: String,
     /// The article's title, when found.
     pub title: Option<String>,
+    /// Where the article is published (its `url:` header line), when known. Absent in files
+    /// written before this field existed.
+    #[serde(default)]
+    pub url: Option<String>,
     /// The article's date, when known.
     pub date: Option<NaiveDate>,
     /// Where the date came from: `dateline`, `header`, `manifest`, `banner` (low confidence)
@@ -95,6 +99,7 @@ impl<'a> Scorer<'a> {
                 ScoredQuote {
                     article: r.article,
                     title: Some(r.title).filter(|t| !t.is_empty()),
+                    url: article.url.clone(),
                     date: article.date,
                     date_source: article.date_source.as_str().to_string(),
                     speaker: r.speaker,

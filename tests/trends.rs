@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use tonetrack::score::ScoredQuote;
 use tonetrack::trends::{
-    aggregate, aggregate_with, bootstrap_interval, chart_svg_string, csv_string, fractional_year,
-    html_report, json_string, read_trend_quotes, render_chart, slope_per_year, spark_char,
-    sparkline, table_string, Direction, Period, TrendOptions, TrendQuote, Trends,
+    aggregate, aggregate_with, bootstrap_interval, chart_svg_string, charted_speakers, csv_string,
+    fractional_year, html_report, json_string, read_trend_quotes, render_chart, slope_per_year,
+    spark_char, sparkline, speaker_color, table_string, ChartOptions, Direction, Period,
+    TrendOptions, TrendQuote, TrendRule, Trends, YScale,
 };
 use tonetrack::Error;
 
@@ -55,6 +56,8 @@ fn seed_quotes() -> Vec<TrendQuote> {
             relevant: r["relevant"] == "yes",
             quote: r["text"].clone(),
             article: r["article_id"].clone(),
+            title: None,
+            url: None,
         })
         .collect()
 }
@@ -118,11 +121,26 @@ fn yearly_statistics_match_a_hand_computation() {
         assert!(interval.low >= -1.0 && interval.high <= 1.0);
     }
 
+    // 30 quotes in two years of 12 and 18: enough for a trend.
+    assert!(lavrov.slope_per_year.is_some() && lavrov.direction.is_some());
+    assert_eq!(lavrov.trend_withheld, None);
+
     let pompeo = &trends.speakers[1];
     assert_eq!((pompeo.n, pompeo.periods.len()), (5, 1));
     assert!(close(pompeo.mean_tone, 0.0));
-    // Two dates (2019-05-14 and 2019-12-10): a slope exists.
-    assert!(pompeo.slope_per_year.is_some());
+    // Two dates (2019-05-14 and 2019-12-10) give a slope, but 5 quotes are too few to show it.
+    let dated: Vec<(NaiveDate, f64)> = seed_quotes()
+        .iter()
+        .filter(|q| q.relevant && q.speaker.as_deref() == Some("Mike Pompeo"))
+        .map(|q| (q.date.unwrap(), q.tone))
+        .collect();
+    assert!(slope_per_year(&dated).is_some());
+    assert_eq!(pompeo.slope_per_year, None);
+    assert_eq!(pompeo.direction, None);
+    assert_eq!(
+        pompeo.trend_withheld.as_deref(),
+        Some("5 dated quotes, 10 needed")
+    );
 
     // One quote in its period: marked by having no interval, and no slope with one date.
     let ministry = &trends.speakers[3];
@@ -267,6 +285,7 @@ fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64
     let quote = ScoredQuote {
         article: r["article_id"].clone(),
         title: None,
+        url: None,
         date: r["date"].parse().ok(),
         date_source: "dateline".into(),
         speaker: Some(r["speaker"].clone()),
@@ -474,11 +493,25 @@ fn slope_of_a_straight_line() {
             relevant: true,
             quote: String::new(),
             article: String::new(),
+            title: None,
+            url: None,
         })
         .collect();
-    let trends = aggregate(&quotes, &options(Period::Year)).unwrap();
+    // Five quotes pass a rule asking for 5, in 2 periods of 1 or more.
+    let lenient = TrendOptions {
+        trend_rule: TrendRule {
+            min_quotes: 5,
+            min_periods: 2,
+            min_per_period: 1,
+        },
+        ..options(Period::Year)
+    };
+    let trends = aggregate(&quotes, &lenient).unwrap();
     assert_eq!(trends.speakers[0].direction, Some(Direction::Rising));
     assert!(table_string(&trends).contains("+0.30/yr ↗"));
+    // The default rule withholds them.
+    let strict = aggregate(&quotes, &options(Period::Year)).unwrap();
+    assert_eq!(strict.speakers[0].slope_per_year, None);
 }
 
 #[test]
@@ -555,7 +588,8 @@ fn assert_png_has_content(path: &Path) {
 #[test]
 fn charts_render_as_svg_and_png() {
     let trends: Trends = aggregate(&seed_quotes(), &options(Period::Quarter)).unwrap();
-    let svg = chart_svg_string(&trends).unwrap();
+    let chart = ChartOptions::default();
+    let svg = chart_svg_string(&trends, &chart).unwrap();
     assert!(svg.starts_with("<svg"));
     for speaker in &trends.speakers {
         assert!(
@@ -568,17 +602,17 @@ fn charts_render_as_svg_and_png() {
 
     let dir = tempfile::tempdir().unwrap();
     let svg_path = dir.path().join("trends.svg");
-    render_chart(&trends, &svg_path).unwrap();
+    render_chart(&trends, &chart, &svg_path).unwrap();
     assert_eq!(std::fs::read_to_string(&svg_path).unwrap(), svg);
     let png_path = dir.path().join("trends.png");
-    render_chart(&trends, &png_path).unwrap();
+    render_chart(&trends, &chart, &png_path).unwrap();
     assert_png_has_content(&png_path);
 
     // No dated quote: still a chart, saying so.
     let mut undated = seed_quotes();
     undated.iter_mut().for_each(|q| q.date = None);
     let empty = aggregate(&undated, &options(Period::Year)).unwrap();
-    assert!(chart_svg_string(&empty)
+    assert!(chart_svg_string(&empty, &chart)
         .unwrap()
         .contains("No dated quotes"));
 }
@@ -588,15 +622,26 @@ fn html_report_escapes_quotes_and_is_self_contained() {
     let mut quotes = seed_quotes();
     quotes[0].quote = r#"<script>alert("x")</script> & "Russia's" <b>"#.to_string();
     quotes[0].article = "a<b>&c".to_string();
+    quotes[1].title = Some("<i>Talks</i> & \"ties\"".to_string());
+    quotes[1].url = Some("https://example.org/?a=1&b=\"<x>".to_string());
+    quotes[2].url = Some("javascript:alert(1)".to_string());
     let trends = aggregate(&quotes, &options(Period::Quarter)).unwrap();
-    let html = html_report(&trends).unwrap();
+    let html = html_report(&trends, &ChartOptions::default()).unwrap();
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Russia&#39;s&quot; &lt;b&gt;"));
     assert!(html.contains("a&lt;b&gt;&amp;c"));
+    assert!(html.contains(
+        "<a href=\"https://example.org/?a=1&amp;b=&quot;&lt;x&gt;\" rel=\"noopener noreferrer\" \
+         title=\"000_2883c3e9d1bf4ca2\">&lt;i&gt;Talks&lt;/i&gt; &amp; &quot;ties&quot;</a>"
+    ));
+    // Only http(s) addresses become links.
+    assert!(!html.contains("javascript:"));
     assert!(html.contains("<svg"));
-    // Self-contained: nothing fetched from anywhere.
-    for needle in ["http://", "https://", "src=", "@import", "url("] {
-        let outside_svg_namespace = html.replace("http://www.w3.org/2000/svg", "");
+    // Self-contained: nothing fetched from anywhere; the one web address is a link's.
+    let outside_svg_namespace = html.replace("http://www.w3.org/2000/svg", "");
+    assert_eq!(outside_svg_namespace.matches("https://").count(), 1);
+    assert_eq!(outside_svg_namespace.matches("href=\"https://").count(), 1);
+    for needle in ["http://", "src=", "@import", "url("] {
         assert!(
             !outside_svg_namespace.contains(needle),
             "report references {needle}"
@@ -604,4 +649,405 @@ fn html_report_escapes_quotes_and_is_self_contained() {
     }
     // Every quote behind the statistics is listed once.
     assert_eq!(html.matches("<tr class=\"quote\"").count(), 37);
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The real binary, run from the repository root.
+fn tonetrack() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("tonetrack").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn run_ok(cmd: &mut assert_cmd::Command) -> String {
+    let output = cmd.output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The 959 labeled quotations of data/quotes.csv as scored by the built-in model
+/// (`docs/make_figures.sh`): `predict` JSONL with the CSV's columns passed through.
+fn scored_quotes() -> Vec<TrendQuote> {
+    read_trend_quotes(&repo("docs/quotes_scored.jsonl")).unwrap()
+}
+
+/// The five most quoted speakers of data/quotes.csv, as in the README's figure.
+const TOP5: [&str; 5] = [
+    "Dmitry Peskov",
+    "Donald Trump",
+    "Vladimir Putin",
+    "Sergey Lavrov",
+    "Sergey Ryabkov",
+];
+
+fn top5_by_year() -> Trends {
+    let options = TrendOptions {
+        speakers: TOP5.iter().map(|s| s.to_string()).collect(),
+        ..options(Period::Year)
+    };
+    aggregate(&scored_quotes(), &options).unwrap()
+}
+
+/// The y axis's tick labels of a chart (the only right-aligned texts), as numbers.
+fn y_labels(svg: &str) -> Vec<f64> {
+    let mut labels: Vec<f64> = svg
+        .split("<text ")
+        .skip(1)
+        .filter(|element| element[..element.find('>').unwrap()].contains("text-anchor=\"end\""))
+        .map(|element| {
+            let text = &element[element.find('>').unwrap() + 1..element.find("</text>").unwrap()];
+            text.trim().replace('−', "-").parse().expect("a number")
+        })
+        .collect();
+    labels.sort_by(f64::total_cmp);
+    labels
+}
+
+/// The lowest and highest value the chart plots: every period's mean and interval bounds.
+fn plotted_range(trends: &Trends) -> (f64, f64) {
+    let values: Vec<f64> = charted_speakers(trends)
+        .iter()
+        .flat_map(|s| &s.periods)
+        .flat_map(|p| {
+            let bounds = p.interval.map(|i| [i.low, i.high]).unwrap_or_default();
+            [p.mean_tone, bounds[0], bounds[1]]
+        })
+        .collect();
+    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (low, high)
+}
+
+#[test]
+fn the_fitted_y_axis_spans_the_plotted_values_and_fixed_spans_the_whole_scale() {
+    let trends = top5_by_year();
+    let (low, high) = plotted_range(&trends);
+    let fit = chart_svg_string(&trends, &ChartOptions::default()).unwrap();
+    let labels = y_labels(&fit);
+    let step = labels[1] - labels[0];
+    let (bottom, top) = (labels[0], labels[labels.len() - 1]);
+    assert!(labels.contains(&0.0), "{labels:?}");
+    assert!(
+        bottom <= low.min(0.0) && top >= high.max(0.0),
+        "{labels:?} vs {low} … {high}"
+    );
+    // Fitted: the outer ticks are the first multiples of the step beyond the data and its
+    // padding (5% of the span), not the ends of the scale.
+    let pad = 0.05 * (high - low);
+    assert!(
+        bottom > low.min(0.0) - pad - step && top < high.max(0.0) + pad + step,
+        "{labels:?} vs {low} … {high}"
+    );
+    assert!(labels.windows(2).all(|w| (w[1] - w[0] - step).abs() < 1e-9));
+    assert!((3..=9).contains(&labels.len()), "{labels:?}");
+    assert!(fit.contains("axis fitted to the data"));
+
+    let fixed = chart_svg_string(
+        &trends,
+        &ChartOptions {
+            y_scale: YScale::Fixed,
+        },
+    )
+    .unwrap();
+    assert_eq!(y_labels(&fixed), [-1.0, -0.5, 0.0, 0.5, 1.0]);
+    assert!(fixed.contains("full scale −1 to +1"));
+
+    // Gold tones reach −1 (the Foreign Ministry's one quote): the fitted axis stops at −1.
+    let gold = aggregate(&seed_quotes(), &options(Period::Quarter)).unwrap();
+    let (gold_low, gold_high) = plotted_range(&gold);
+    let labels = y_labels(&chart_svg_string(&gold, &ChartOptions::default()).unwrap());
+    assert_eq!(gold_low, -1.0);
+    assert_eq!(labels[0], -1.0);
+    assert!(labels[labels.len() - 1] >= gold_high && labels[labels.len() - 1] <= 1.0);
+    assert!("Fit".parse::<YScale>().unwrap() == YScale::Fit);
+    assert!("zoom".parse::<YScale>().is_err());
+}
+
+/// The points of the polylines drawn with exactly these attributes.
+fn polylines(svg: &str, attributes: &str) -> Vec<Vec<(f64, f64)>> {
+    svg.lines()
+        .filter(|line| line.starts_with("<polyline") && line.contains(attributes))
+        .map(|line| {
+            let points = &line[line.find("points=\"").unwrap() + 8..];
+            points[..points.find('"').unwrap()]
+                .split_whitespace()
+                .map(|xy| {
+                    let (x, y) = xy.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn lines_break_where_a_period_has_no_quotes() {
+    let trends = top5_by_year();
+    let svg = chart_svg_string(&trends, &ChartOptions::default()).unwrap();
+    let mut broken = 0;
+    let mut gaps = Vec::new();
+    for (index, speaker) in charted_speakers(&trends).iter().enumerate() {
+        // Runs of consecutive years with quotes, from the period names.
+        let years: Vec<i32> = speaker
+            .periods
+            .iter()
+            .map(|p| p.period.parse().unwrap())
+            .collect();
+        let mut runs: Vec<usize> = vec![1];
+        for pair in years.windows(2) {
+            if pair[1] == pair[0] + 1 {
+                *runs.last_mut().unwrap() += 1;
+            } else {
+                runs.push(1);
+            }
+        }
+        let expected: Vec<usize> = runs.into_iter().filter(|&n| n > 1).collect();
+        // The speaker's line: full opacity, width 2 (error bars are half transparent, the
+        // legend's stroke is 3 wide).
+        let (r, g, b) = speaker_color(index);
+        let attributes =
+            format!("opacity=\"1\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"2\"");
+        let lines = polylines(&svg, &attributes);
+        let lengths: Vec<usize> = lines.iter().map(Vec::len).collect();
+        assert_eq!(lengths, expected, "{}: {years:?}", speaker.speaker);
+        broken += lengths.len().saturating_sub(1);
+        for line in &lines {
+            gaps.extend(line.windows(2).map(|w| w[1].0 - w[0].0));
+        }
+    }
+    // Gaps in the data (e.g. Peskov has no quote in 2014) do break lines here.
+    assert!(broken >= 3, "only {broken} breaks");
+    // No segment spans more than one year: every step is one period wide (±1 px).
+    let one_year = gaps.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(gaps.iter().all(|g| (g - one_year).abs() <= 1.0), "{gaps:?}");
+}
+
+#[test]
+fn trend_arrows_need_enough_quotes() {
+    let quotes = scored_quotes();
+    let trends = aggregate(&quotes, &options(Period::Year)).unwrap();
+    let speaker = |name: &str| {
+        trends
+            .speakers
+            .iter()
+            .find(|s| s.speaker == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    // From data/quotes.csv (relevant, dated): John Tefft 11 quotes, 5 + 3 + 3 in 2014, 2017
+    // and 2018; Marco Rubio 18, all in 2025; Jon Huntsman 9.
+    let tefft = speaker("John Tefft");
+    assert_eq!(tefft.n, 11);
+    assert!(tefft.slope_per_year.is_some() && tefft.direction.is_some());
+    assert_eq!(tefft.trend_withheld, None);
+    let rubio = speaker("Marco Rubio");
+    assert_eq!(rubio.n, 18);
+    assert_eq!(rubio.slope_per_year, None);
+    assert_eq!(
+        rubio.trend_withheld.as_deref(),
+        Some("1 period with ≥ 3 quotes, 2 needed")
+    );
+    let huntsman = speaker("Jon Huntsman");
+    assert_eq!(
+        huntsman.trend_withheld.as_deref(),
+        Some("9 dated quotes, 10 needed")
+    );
+    // Their quotes have a slope: the rule is what hides it.
+    for name in ["Marco Rubio", "Jon Huntsman"] {
+        let dated: Vec<(NaiveDate, f64)> = quotes
+            .iter()
+            .filter(|q| q.relevant && q.speaker.as_deref() == Some(name))
+            .filter_map(|q| q.date.map(|d| (d, q.tone)))
+            .collect();
+        assert!(slope_per_year(&dated).is_some(), "{name}");
+    }
+    // Every speaker with an arrow passes the rule, every other one says why not.
+    for s in &trends.speakers {
+        let sizes: Vec<usize> = s.periods.iter().map(|p| p.n).collect();
+        let enough =
+            sizes.iter().sum::<usize>() >= 10 && sizes.iter().filter(|&&n| n >= 3).count() >= 2;
+        assert_eq!(s.direction.is_some(), enough, "{}", s.speaker);
+        assert_eq!(s.trend_withheld.is_none(), enough, "{}", s.speaker);
+    }
+
+    let table = table_string(&trends);
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("John Tefft").contains("/yr"));
+    assert!(!row("Marco Rubio").contains("/yr") && row("Marco Rubio").contains(" – "));
+    assert!(
+        table.contains("given only with ≥ 10 dated quotes in ≥ 2 periods of ≥ 3 quotes each"),
+        "{table}"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&json_string(&trends).unwrap()).unwrap();
+    let rubio = json["speakers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["speaker"] == "Marco Rubio")
+        .unwrap();
+    assert!(rubio["slope_per_year"].is_null() && rubio["direction"].is_null());
+    assert_eq!(
+        rubio["trend_withheld"],
+        "1 period with ≥ 3 quotes, 2 needed"
+    );
+    assert_eq!(json["trend_rule"]["min_quotes"], 10);
+
+    let html = html_report(&trends, &ChartOptions::default()).unwrap();
+    assert!(html.contains("(withheld: 1 period with ≥ 3 quotes, 2 needed)"));
+    assert!(html.contains("only with ≥ 10 dated quotes in ≥ 2 periods of ≥ 3 quotes each"));
+}
+
+#[test]
+fn min_words_leaves_short_quotes_out_and_counts_them() {
+    // By hand from the JSONL: relevant quotes with a speaker and fewer than 4 words.
+    let lines = std::fs::read_to_string(repo("docs/quotes_scored.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let relevant = rows.iter().filter(|r| r["relevant"] == "yes").count();
+    let short = rows
+        .iter()
+        .filter(|r| r["relevant"] == "yes")
+        .filter(|r| r["text"].as_str().unwrap().split_whitespace().count() < 4)
+        .count();
+    assert!(short > 10, "{short}");
+
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let stdout = run_ok(
+            tonetrack()
+                .args([
+                    "trends",
+                    "--scores",
+                    "docs/quotes_scored.jsonl",
+                    "--format",
+                    "json",
+                ])
+                .args(extra),
+        );
+        serde_json::from_str(&stdout).unwrap()
+    };
+    let four = json(&["--min-words", "4"]);
+    assert_eq!(four["counts"]["short"], short);
+    assert_eq!(four["min_words"], 4);
+    assert_eq!(four["counts"]["used"], relevant - short);
+    // The default, 1 word like `score`, leaves nothing out here.
+    let default = json(&[]);
+    assert_eq!(default["counts"]["short"], 0);
+    assert_eq!(default["counts"]["used"], relevant);
+
+    let table = run_ok(tonetrack().args([
+        "trends",
+        "--scores",
+        "docs/quotes_scored.jsonl",
+        "--min-words",
+        "4",
+    ]));
+    assert!(
+        table.contains(&format!(
+            "irrelevant, {short} with fewer than 4 words and 0 without a speaker left out"
+        )),
+        "{table}"
+    );
+}
+
+#[test]
+fn min_words_of_trends_and_score_agree_on_the_seed_articles() {
+    let relevant_quotes = |extra: &[&str]| {
+        run_ok(
+            tonetrack()
+                .args(["score", "seeds/", "--format", "jsonl"])
+                .args(extra),
+        )
+        .lines()
+        .count()
+    };
+    let all = relevant_quotes(&[]);
+    let long = relevant_quotes(&["--min-words", "5"]);
+    assert!(long < all, "{long} of {all}");
+    let stdout =
+        run_ok(tonetrack().args(["trends", "seeds/", "--min-words", "5", "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["counts"]["short"], all - long);
+    assert_eq!(json["counts"]["total"], 41);
+}
+
+#[test]
+fn the_report_names_each_quote_by_article_title_and_links_its_url() {
+    // Two seed articles as a user's files: one with a `url:` header line, one with a header
+    // that is not a web address (never made a link).
+    let dir = tempfile::tempdir().unwrap();
+    let url = "https://example.org/eirns/2019/lavrov?id=5&lang=en";
+    let seed = |name: &str| std::fs::read_to_string(repo(&format!("seeds/{name}"))).unwrap();
+    std::fs::write(
+        dir.path().join("lavrov.txt"),
+        format!("url: {url}\n\n{}", seed("000_2883c3e9d1bf4ca2.txt")),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.txt"),
+        format!(
+            "url: javascript:alert(1)\n\n{}",
+            seed("001_e72f4309ebf72042.txt")
+        ),
+    )
+    .unwrap();
+
+    // `score` writes the title and the address.
+    let scored: Vec<serde_json::Value> = run_ok(
+        tonetrack()
+            .args(["score", "--format", "jsonl"])
+            .arg(dir.path().join("lavrov.txt")),
+    )
+    .lines()
+    .map(|l| serde_json::from_str(l).unwrap())
+    .collect();
+    let title = "Lavrov Says ‘Downward Trend’ in U.S.-Russian Ties Counters President Trump’s \
+                 Intentions";
+    assert!(!scored.is_empty());
+    assert!(scored
+        .iter()
+        .all(|r| r["url"] == url && r["title"] == title));
+    let attributed = scored.iter().filter(|r| r["speaker"].is_string()).count();
+
+    let report = dir.path().join("report.html");
+    run_ok(
+        tonetrack()
+            .arg("trends")
+            .arg(dir.path())
+            .args(["--period", "year", "--html"])
+            .arg(&report),
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    let link = format!(
+        "<a href=\"{}\" rel=\"noopener noreferrer\" title=\"{}\">{title}</a>",
+        url.replace('&', "&amp;"),
+        dir.path().join("lavrov.txt").display()
+    );
+    assert_eq!(html.matches(&link).count(), attributed, "{link}");
+    assert!(!html.contains("javascript:"));
+    // Without a web address: the title, not a link, the path as a tooltip.
+    let other = format!(
+        "<td class=\"article\"><span title=\"{}\">Lavrov Delivers a Message to Tillerson: Does \
+         the U.S. Want an Improvement of Relations with Russia, Or Not?</span></td>",
+        dir.path().join("other.txt").display()
+    );
+    assert!(html.contains(&other), "{other}");
+
+    // `predict` JSONL: the `source_url` column is linked, named by its address without a title.
+    let trends = aggregate(&scored_quotes(), &options(Period::Year)).unwrap();
+    let html = html_report(&trends, &ChartOptions::default()).unwrap();
+    assert!(html.contains(
+        "<a href=\"https://interfax.com/newsroom/top-stories/23974/\" \
+         rel=\"noopener noreferrer\">interfax.com/newsroom/top-stories/23974/</a>"
+    ));
 }

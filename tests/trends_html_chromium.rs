@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tonetrack::trends::{
-    aggregate, speaker_color, write_html_report, Period, TrendOptions, TrendQuote,
+    aggregate, speaker_color, write_html_report, ChartOptions, Period, TrendOptions, TrendQuote,
 };
 
 fn find_chromium() -> Option<PathBuf> {
@@ -49,6 +49,8 @@ fn seed_quotes() -> Vec<TrendQuote> {
                 relevant: r["relevant"] == "yes",
                 quote: r["text"].to_string(),
                 article: r["source_url"].to_string(),
+                title: None,
+                url: None,
             }
         })
         .collect()
@@ -159,7 +161,21 @@ fn report_renders_in_chromium_without_console_errors() {
         run.stderr
     );
 
-    let quotes = seed_quotes();
+    let mut quotes = seed_quotes();
+    // The first article as `score` gives it with a `url:` header line: title and address,
+    // which the report links (an `&` in the address must reach the browser intact).
+    let url = "https://example.org/eirns/2019/lavrov?id=5&lang=en";
+    for quote in quotes
+        .iter_mut()
+        .filter(|q| q.article == "seeds/000_2883c3e9d1bf4ca2.txt")
+    {
+        quote.title = Some("Lavrov Says ‘Downward Trend’ in U.S.-Russian Ties".to_string());
+        quote.url = Some(url.to_string());
+    }
+    let linked = quotes
+        .iter()
+        .filter(|q| q.relevant && q.url.is_some())
+        .count();
     let trends = aggregate(
         &quotes,
         &TrendOptions {
@@ -169,7 +185,7 @@ fn report_renders_in_chromium_without_console_errors() {
     )
     .unwrap();
     let report = dir.path().join("report.html");
-    write_html_report(&trends, &report).unwrap();
+    write_html_report(&trends, &ChartOptions::default(), &report).unwrap();
 
     // The DOM after load: the script ran to its end, every used quote is listed.
     let run = chromium(
@@ -192,6 +208,10 @@ fn report_renders_in_chromium_without_console_errors() {
     let used = quotes.iter().filter(|q| q.relevant).count();
     assert_eq!(run.stdout.matches("<tr class=\"quote\"").count(), used);
     assert!(run.stdout.contains("Sergey Lavrov"));
+    // Chromium serialises the parsed links back with `&amp;`: the address survived parsing.
+    let href = format!("<a href=\"{}\"", url.replace('&', "&amp;"));
+    assert!(linked > 0);
+    assert_eq!(run.stdout.matches(&href).count(), linked);
 
     // Sorting: a copy of the report that clicks the first quote table's Tone header once
     // (ascending) after the report's own script has run.

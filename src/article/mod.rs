@@ -58,12 +58,20 @@ pub struct Article {
     pub name: String,
     /// The headline.
     pub title: String,
+    /// Where the article is published: the `url:` header line, when the file has one.
+    pub url: Option<String>,
     /// The article's date, when one is printed (or given by a manifest).
     pub date: Option<NaiveDate>,
     /// Where the date came from.
     pub date_source: DateSource,
     /// The quotations, in text order, never overlapping.
     pub quotes: Vec<Quote>,
+}
+
+/// The number of words of a quotation as `--min-words` counts them: runs of non-whitespace
+/// (`split_whitespace`). One definition for `quotes`, `score` and `trends`.
+pub fn word_count(text: &str) -> usize {
+    quotes::words(text).count()
 }
 
 /// One quotation as a flat row for JSONL/CSV output.

@@ -99,6 +99,7 @@ impl Reader {
     pub fn read(&self, name: &str, text: &str) -> Article {
         let mut header_title = None;
         let mut header_date = None;
+        let mut header_url = None;
         let lines = lines(text);
         let mut paras = Vec::with_capacity(lines.len());
         for (i, r) in lines.into_iter().enumerate() {
@@ -106,6 +107,7 @@ impl Reader {
                 if let Some((k, v)) = header_line(&text[r.clone()]) {
                     match k.as_str() {
                         "title" => header_title = Some(v.to_string()),
+                        "url" => header_url = Some(v.to_string()),
                         "date" | "published" => header_date = header_date.or(date_at_start(v)),
                         _ => {}
                     }
@@ -156,6 +158,7 @@ impl Reader {
         Article {
             name: name.to_string(),
             title,
+            url: header_url,
             date,
             date_source,
             quotes,
@@ -196,6 +199,7 @@ mod tests {
         let t = "url: http://x\ndate: 2018-05-03\ntitle: A title here (title from URL slug)\n\n\"We are ready to talk to Washington,\" Lavrov said.\n";
         let a = Reader::new().read("a.txt", t);
         assert_eq!(a.title, "A title here");
+        assert_eq!(a.url.as_deref(), Some("http://x"));
         assert_eq!(a.date_source, DateSource::Header);
         assert_eq!(a.quotes.len(), 1);
         assert_eq!(a.quotes[0].paragraph, 0);

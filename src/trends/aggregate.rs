@@ -9,7 +9,8 @@
 //!
 //! Per speaker overall: the number of relevant quotes, the mean tone, the first and last
 //! period, and a trend: the least-squares slope of tone against time in fractional years over
-//! the dated quotes (none with fewer than two distinct dates).
+//! the dated quotes, given only when the quotes pass the [`TrendRule`] (by default ≥ 10 dated
+//! quotes in ≥ 2 periods of ≥ 3 quotes each); otherwise withheld, with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::input::TrendQuote;
+use crate::article::word_count;
 use crate::{Error, Result};
 
 /// Length of the periods quotes are grouped into.
@@ -175,6 +177,11 @@ pub struct TrendOptions {
     pub resamples: usize,
     /// Seed of the bootstrap.
     pub seed: u64,
+    /// Leave out quotes of fewer words ([`crate::article::word_count`], as `score
+    /// --min-words`), counted in [`QuoteCounts::short`]. 0 keeps every quote.
+    pub min_words: usize,
+    /// When a speaker's quotes are enough for a trend.
+    pub trend_rule: TrendRule,
 }
 
 impl Default for TrendOptions {
@@ -185,7 +192,63 @@ impl Default for TrendOptions {
             min_quotes: 1,
             resamples: 2000,
             seed: 42,
+            min_words: 0,
+            trend_rule: TrendRule::default(),
         }
+    }
+}
+
+/// When a speaker's trend (slope and arrow) is shown: at least `min_quotes` dated quotes, and
+/// at least `min_periods` periods holding `min_per_period` quotes or more each.
+///
+/// The default, 10 quotes in 2 periods of 3: a slope needs two moments that each rest on more
+/// than one or two quotes (with fewer, one quote decides the direction), and a total with
+/// which dropping any single quote seldom flips the arrow (README, "Trends").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct TrendRule {
+    pub min_quotes: usize,
+    pub min_periods: usize,
+    pub min_per_period: usize,
+}
+
+impl Default for TrendRule {
+    fn default() -> Self {
+        TrendRule {
+            min_quotes: 10,
+            min_periods: 2,
+            min_per_period: 3,
+        }
+    }
+}
+
+impl TrendRule {
+    /// Why quotes in periods of these sizes (dated quotes only) are too few for a trend, or
+    /// `None` when they are enough.
+    pub fn withheld(&self, period_sizes: &[usize]) -> Option<String> {
+        let dated: usize = period_sizes.iter().sum();
+        let full = period_sizes
+            .iter()
+            .filter(|&&n| n >= self.min_per_period)
+            .count();
+        if dated < self.min_quotes {
+            Some(format!("{dated} dated quotes, {} needed", self.min_quotes))
+        } else if full < self.min_periods {
+            let periods = if full == 1 { "period" } else { "periods" };
+            Some(format!(
+                "{full} {periods} with ≥ {} quotes, {} needed",
+                self.min_per_period, self.min_periods
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The rule in words, for footers: `≥ 10 dated quotes in ≥ 2 periods of ≥ 3 quotes each`.
+    pub fn describe(&self) -> String {
+        format!(
+            "≥ {} dated quotes in ≥ {} periods of ≥ {} quotes each",
+            self.min_quotes, self.min_periods, self.min_per_period
+        )
     }
 }
 
@@ -276,10 +339,13 @@ pub struct SpeakerTrend {
     /// First and last period with a dated quote.
     pub first_period: Option<String>,
     pub last_period: Option<String>,
-    /// Least-squares slope of tone per year over the dated quotes; `None` with < 2 dates.
+    /// Least-squares slope of tone per year over the dated quotes; `None` when withheld.
     pub slope_per_year: Option<f64>,
-    /// Sign of the slope, with a dead band of [`Direction::FLAT_BELOW`].
+    /// Sign of the slope, with a dead band of [`Direction::FLAT_BELOW`]; `None` when withheld.
     pub direction: Option<Direction>,
+    /// Why the trend is withheld (too few quotes for [`TrendOptions::trend_rule`]), or `None`
+    /// when it is given.
+    pub trend_withheld: Option<String>,
     /// One entry per period with quotes, in order.
     pub periods: Vec<PeriodStats>,
     /// The relevant quotes behind the numbers, dated ones by date, then the undated.
@@ -294,6 +360,8 @@ pub struct QuoteCounts {
     pub total: usize,
     /// Not about U.S.–Russia relations: excluded.
     pub irrelevant: usize,
+    /// Relevant but fewer words than [`TrendOptions::min_words`]: excluded.
+    pub short: usize,
     /// Relevant but with no speaker: excluded.
     pub unattributed: usize,
     /// Relevant quotes of speakers not in `--speakers`.
@@ -314,6 +382,10 @@ pub struct Trends {
     pub period: Period,
     /// How the intervals were computed, for outputs to say.
     pub interval_method: String,
+    /// Quotes of fewer words were left out ([`TrendOptions::min_words`]).
+    pub min_words: usize,
+    /// When a trend is given ([`TrendOptions::trend_rule`]).
+    pub trend_rule: TrendRule,
     /// Where the input quotes went.
     pub counts: QuoteCounts,
     /// `--speakers` entries that matched nobody.
@@ -383,6 +455,10 @@ pub fn aggregate_with(
             counts.irrelevant += 1;
             continue;
         }
+        if word_count(&quote.quote) < options.min_words {
+            counts.short += 1;
+            continue;
+        }
         let Some(name) = quote
             .speaker
             .as_deref()
@@ -431,6 +507,8 @@ pub fn aggregate_with(
             "95% percentile bootstrap of the mean ({} resamples, seed {}); none for a single quote",
             options.resamples, options.seed
         ),
+        min_words: options.min_words,
+        trend_rule: options.trend_rule,
         counts,
         unmatched_speakers: wanted
             .into_iter()
@@ -467,7 +545,9 @@ fn speaker_trend(
         .iter()
         .filter_map(|q| q.date.map(|d| (d, q.tone)))
         .collect();
-    let slope_per_year = slope_per_year(&dated);
+    let sizes: Vec<usize> = periods.iter().map(|p| p.n).collect();
+    let trend_withheld = options.trend_rule.withheld(&sizes);
+    let slope_per_year = slope_per_year(&dated).filter(|_| trend_withheld.is_none());
 
     let mut sorted: Vec<TrendQuote> = quotes.into_iter().cloned().collect();
     // Dated first, by date; the undated last. Stable, so the input order breaks ties.
@@ -477,6 +557,7 @@ fn speaker_trend(
         last_period: periods.last().map(|p| p.period.clone()),
         direction: slope_per_year.map(Direction::of),
         slope_per_year,
+        trend_withheld,
         speaker,
         n,
         undated,
@@ -610,5 +691,25 @@ mod tests {
             .collect();
         assert_eq!(names, ["2019-11", "2019-12", "2020-01", "2020-02"]);
         assert!("weekly".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn trend_rule_counts_quotes_and_full_periods() {
+        let rule = TrendRule::default();
+        assert_eq!(rule.withheld(&[5, 5]), None);
+        assert_eq!(rule.withheld(&[3, 3, 1, 1, 1, 1]), None);
+        assert_eq!(
+            rule.withheld(&[5]).as_deref(),
+            Some("5 dated quotes, 10 needed")
+        );
+        assert_eq!(
+            rule.withheld(&[12, 2]).as_deref(),
+            Some("1 period with ≥ 3 quotes, 2 needed")
+        );
+        assert!(rule.withheld(&[]).is_some());
+        assert_eq!(
+            rule.describe(),
+            "≥ 10 dated quotes in ≥ 2 periods of ≥ 3 quotes each"
+        );
     }
 }

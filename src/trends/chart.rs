@@ -1,13 +1,18 @@
 //! The trends chart: one line per speaker over time, with interval bands.
 //!
-//! x = period midpoints (as dates), y = mean tone on a fixed [−1, 1] scale; a semi-transparent
-//! band is the 95% interval of the mean, a hollow point a period with a single quote (no
-//! interval). SVG by default; PNG when the path ends in `.png`, rasterised from the same SVG
+//! x = period midpoints (as dates), y = mean tone; a semi-transparent band is the 95% interval
+//! of the mean, a hollow point a period with a single quote (no interval). A speaker's line
+//! joins adjacent periods only: it breaks where a period has no quotes, and a period with no
+//! neighbour is a lone point. The y axis ([`y_axis`]) fits the plotted means and intervals by
+//! default ([`YScale::Fit`]), or spans the whole scale −1…+1 ([`YScale::Fixed`]); the axis
+//! title says which. SVG by default; PNG when the path ends in `.png`, rasterised from the same SVG
 //! by resvg. Text is measured (plotters with ab_glyph) and drawn into PNGs (resvg) with the
 //! DejaVu Sans font embedded by the `dejavu` crate, so no system font is needed; the SVG names
 //! `sans-serif` and lets the viewer draw it.
 
+use std::ops::Range;
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -48,6 +53,101 @@ const FONT: &str = "sans-serif";
 const AXIS_GREY: RGBColor = RGBColor(90, 90, 90);
 const GRID_GREY: RGBColor = RGBColor(228, 228, 228);
 
+/// How the chart's y axis is scaled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum YScale {
+    /// From the lowest to the highest plotted mean or interval bound, 0 included, padded and
+    /// rounded out to ticks: differences between speakers and periods stay visible when tones
+    /// are compressed near 0.
+    #[default]
+    Fit,
+    /// The whole tone scale, −1 … +1, the same for every chart.
+    Fixed,
+}
+
+/// `fit` or `fixed`, as on the command line (any case).
+impl FromStr for YScale {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "fit" => Ok(YScale::Fit),
+            "fixed" => Ok(YScale::Fixed),
+            other => Err(Error::InvalidParams(format!(
+                "y scale {other:?} is not `fit` (the data's range) or `fixed` (−1 to +1)"
+            ))),
+        }
+    }
+}
+
+/// How the chart is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChartOptions {
+    pub y_scale: YScale,
+}
+
+/// The chart's y axis: the range drawn and the ticks labelled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YAxis {
+    pub range: Range<f64>,
+    pub ticks: Vec<f64>,
+}
+
+/// Tick steps a fitted axis may use, finest first; each divides 1, so that ticks land on ±1.
+const Y_STEPS: [f64; 5] = [0.05, 0.1, 0.2, 0.25, 0.5];
+
+/// At most this many intervals between y ticks.
+const MAX_Y_INTERVALS: f64 = 8.0;
+
+/// A fitted axis spans at least this much tone, so that noise around 0 is not blown up.
+const MIN_FIT_SPAN: f64 = 0.2;
+
+/// The y axis for these speakers. [`YScale::Fixed`]: ticks every 0.5 from −1 to +1.
+/// [`YScale::Fit`]: the lowest and highest mean and 95% interval bound of any period, and 0
+/// (the neutral line), widened by 5% of their span on each side (at least 0.02, and to a span
+/// of at least [`MIN_FIT_SPAN`]), clamped to [−1, 1], and rounded out to multiples of the
+/// finest step in [`Y_STEPS`] that gives at most 8 intervals. Either way the range drawn
+/// reaches 5% beyond the outer ticks, so that points on them are not cut.
+pub fn y_axis(speakers: &[&SpeakerTrend], scale: YScale) -> YAxis {
+    let (low, high, step) = match scale {
+        YScale::Fixed => (-1.0, 1.0, 0.5),
+        YScale::Fit => {
+            let values = speakers
+                .iter()
+                .flat_map(|s| &s.periods)
+                .flat_map(|p| {
+                    let bounds = p.interval.map(|i| [i.low, i.high]);
+                    std::iter::once(p.mean_tone).chain(bounds.into_iter().flatten())
+                })
+                .filter(|v| v.is_finite());
+            let (mut low, mut high) =
+                values.fold((0.0_f64, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            let pad = ((high - low) * 0.05).max(0.02);
+            low -= pad;
+            high += pad;
+            let grow = (MIN_FIT_SPAN - (high - low)).max(0.0) / 2.0;
+            let (low, high) = ((low - grow).max(-1.0), (high + grow).min(1.0));
+            let intervals = |step: f64| (high / step).ceil() - (low / step).floor();
+            let step = Y_STEPS
+                .into_iter()
+                .find(|&step| intervals(step) <= MAX_Y_INTERVALS)
+                .unwrap_or(0.5);
+            (low, high, step)
+        }
+    };
+    // Tick k is at k × step, rounded so that 3 × 0.1 is 0.3.
+    let tick = |k: i32| (f64::from(k) * step * 1e6).round() / 1e6;
+    let first = (low / step + 1e-9).floor() as i32;
+    let last = (high / step - 1e-9).ceil() as i32;
+    let ticks: Vec<f64> = (first..=last).map(tick).collect();
+    let (bottom, top) = (tick(first), tick(last));
+    let margin = (top - bottom) * 0.05;
+    YAxis {
+        range: bottom - margin..top + margin,
+        ticks,
+    }
+}
+
 /// The colour of the `index`-th speaker of the chart (also used by the HTML report).
 pub fn speaker_color(index: usize) -> (u8, u8, u8) {
     let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
@@ -55,12 +155,12 @@ pub fn speaker_color(index: usize) -> (u8, u8, u8) {
 }
 
 /// Renders the chart to `path`: PNG if it ends in `.png` (any case), SVG otherwise.
-pub fn render_chart(trends: &Trends, path: &Path) -> Result<()> {
+pub fn render_chart(trends: &Trends, options: &ChartOptions, path: &Path) -> Result<()> {
     let is_png = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    let svg = chart_svg_string(trends)?;
+    let svg = chart_svg_string(trends, options)?;
     let bytes = if is_png {
         svg_to_png(&svg).map_err(|message| Error::Data(format!("{}: {message}", path.display())))?
     } else {
@@ -102,12 +202,12 @@ fn svg_to_png(svg: &str) -> std::result::Result<Vec<u8>, String> {
 }
 
 /// The chart as an SVG document, for embedding.
-pub fn chart_svg_string(trends: &Trends) -> Result<String> {
+pub fn chart_svg_string(trends: &Trends, options: &ChartOptions) -> Result<String> {
     register_fonts()?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
-        draw(&root, trends)?;
+        draw(&root, trends, options)?;
         root.present().map_err(drawing_error)?;
     }
     Ok(svg)
@@ -144,7 +244,11 @@ pub fn charted_speakers(trends: &Trends) -> Vec<&SpeakerTrend> {
         .collect()
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> Result<()> {
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    trends: &Trends,
+    options: &ChartOptions,
+) -> Result<()> {
     root.fill(&WHITE).map_err(drawing_error)?;
     let shown = charted_speakers(trends);
     let with_dates = trends
@@ -183,6 +287,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
             .unwrap_or_default()
     };
 
+    let y = y_axis(&shown, options.y_scale);
+    let y_desc = match options.y_scale {
+        YScale::Fit => "Mean tone, P(pos) − P(neg)  ·  axis fitted to the data",
+        YScale::Fixed => "Mean tone, P(pos) − P(neg)  ·  full scale −1 to +1",
+    };
     let mut chart = ChartBuilder::on(&plot_area)
         .caption(title, (FONT, 22).into_font().style(FontStyle::Bold))
         .margin_top(14)
@@ -195,10 +304,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
                 inner: (x0..x1).into(),
                 ticks: tick_values,
             },
-            // A little room beyond ±1 so that points on the limits are not cut in half.
             TickedAxis {
-                inner: (-1.1..1.1).into(),
-                ticks: vec![-1.0, -0.5, 0.0, 0.5, 1.0],
+                inner: y.range.into(),
+                ticks: y.ticks,
             },
         )
         .map_err(drawing_error)?;
@@ -209,8 +317,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
         .axis_style(AXIS_GREY)
         .x_label_formatter(&tick_label)
         .y_label_formatter(&|y| y_label(*y))
-        .x_desc("Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single quote")
-        .y_desc("Mean tone  P(positive) − P(negative)")
+        .x_desc(
+            "Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single \
+             quote   ·   line broken: a period without quotes",
+        )
+        .y_desc(y_desc)
         .label_style((FONT, 13).into_font().color(&AXIS_GREY))
         .axis_desc_style((FONT, 14).into_font().color(&AXIS_GREY))
         .draw()
@@ -230,7 +341,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
         let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.mean_tone);
         // Bands over runs of adjacent periods that have an interval (a band across a gap would
         // claim knowledge of the gap); a lone interval is an error bar.
-        for run in interval_runs(&speaker.periods) {
+        for run in runs(&speaker.periods, |p| p.interval.is_some()) {
             let bounds: Vec<(f64, f64, f64)> = run
                 .iter()
                 .filter_map(|p| {
@@ -261,12 +372,17 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
                     .map_err(drawing_error)?;
             }
         }
-        chart
-            .draw_series(LineSeries::new(
-                speaker.periods.iter().map(point),
-                color.stroke_width(2),
-            ))
-            .map_err(drawing_error)?;
+        // The line joins adjacent periods only: no quotes in a period, no line across it.
+        for run in runs(&speaker.periods, |_| true) {
+            if run.len() > 1 {
+                chart
+                    .draw_series(LineSeries::new(
+                        run.iter().map(point),
+                        color.stroke_width(2),
+                    ))
+                    .map_err(drawing_error)?;
+            }
+        }
         chart
             .draw_series(speaker.periods.iter().map(|p| {
                 let style = if p.n == 1 {
@@ -292,18 +408,18 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, trends: &Trends) -> R
     draw_legend(&legend_area, &shown)
 }
 
-/// Maximal runs of adjacent periods (no period missing between them) that have an interval.
-fn interval_runs(periods: &[PeriodStats]) -> Vec<&[PeriodStats]> {
+/// Maximal runs of adjacent periods (no period missing between them) that satisfy `keep`.
+fn runs(periods: &[PeriodStats], keep: impl Fn(&PeriodStats) -> bool) -> Vec<&[PeriodStats]> {
     let mut runs = Vec::new();
     let mut start = 0;
     for i in 0..=periods.len() {
         let continues = i > 0
             && i < periods.len()
-            && periods[i].interval.is_some()
-            && periods[i - 1].interval.is_some()
+            && keep(&periods[i])
+            && keep(&periods[i - 1])
             && periods[i - 1].key().next() == periods[i].key();
         if !continues {
-            if i > start && periods[start].interval.is_some() {
+            if i > start && keep(&periods[start]) {
                 runs.push(&periods[start..i]);
             }
             start = i;
@@ -357,7 +473,7 @@ fn draw_legend<DB: DrawingBackend>(
 
 /// An f64 axis with the ticks we choose: for x (fractional years) month, quarter or year
 /// starts, where plotters' own ticks would fall on round decimals such as 2019.2 (mid-March);
-/// for y the tone scale's landmarks.
+/// for y those of [`y_axis`].
 struct TickedAxis {
     inner: RangedCoordf64,
     ticks: Vec<f64>,
@@ -436,6 +552,50 @@ fn x_ticks(from: NaiveDate, to: NaiveDate) -> Vec<(f64, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trends::{aggregate, TrendOptions, TrendQuote};
+
+    /// The fitted axis of one speaker with these tones, one quote a day from 2019-01-01.
+    fn fitted(tones: &[f64]) -> YAxis {
+        let quotes: Vec<TrendQuote> = tones
+            .iter()
+            .enumerate()
+            .map(|(i, &tone)| TrendQuote {
+                speaker: Some("A".into()),
+                date: NaiveDate::from_ymd_opt(2019, 1, 1)
+                    .and_then(|d| d.checked_add_days(chrono::Days::new(i as u64))),
+                tone,
+                label: "neutral".into(),
+                relevant: true,
+                quote: "words".into(),
+                article: "a.txt".into(),
+                title: None,
+                url: None,
+            })
+            .collect();
+        let trends = aggregate(&quotes, &TrendOptions::default()).unwrap();
+        y_axis(&charted_speakers(&trends), YScale::Fit)
+    }
+
+    #[test]
+    fn fitted_axis_keeps_a_minimum_span_and_stays_within_the_scale() {
+        // All neutral: not blown up, ±0.1 around the neutral line.
+        assert_eq!(fitted(&[0.0, 0.0]).ticks, [-0.1, -0.05, 0.0, 0.05, 0.1]);
+        // Positive tones only: 0 is still on the axis, padded off the frame by one step.
+        let positive = fitted(&[0.3, 0.3]);
+        assert_eq!(
+            positive.ticks,
+            [-0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35]
+        );
+        // The whole scale: clamped to ±1, ticks every 0.25.
+        let full = fitted(&[-1.0, 1.0, -1.0, 1.0]);
+        assert_eq!(full.ticks.first(), Some(&-1.0));
+        assert_eq!(full.ticks.last(), Some(&1.0));
+        assert_eq!(full.ticks.len(), 9);
+        assert!(full.range.start < -1.0 && full.range.end > 1.0);
+        let fixed = y_axis(&[], YScale::Fixed);
+        assert_eq!(fixed.ticks, [-1.0, -0.5, 0.0, 0.5, 1.0]);
+        assert_eq!(fixed.range, -1.1..1.1);
+    }
 
     #[test]
     fn ticks_follow_the_span() {

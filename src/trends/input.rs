@@ -6,7 +6,9 @@
 //!   predicted `label` (it overwrites a `label` column), `probabilities`, `tone` and
 //!   `top_terms` added.
 //!
-//! Both become a [`TrendQuote`], the few fields the trends stage needs.
+//! Both become a [`TrendQuote`], the few fields the trends stage needs. The article's `title`
+//! and `url` (or a `source_url` column) are kept when present, for the HTML report's quote
+//! list.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -36,6 +38,14 @@ pub struct TrendQuote {
     pub quote: String,
     /// The article it comes from (path, URL or id).
     pub article: String,
+    /// The article's title, when the input has one (`title`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Where the article is published, when the input says (`url`, or a `source_url` column
+    /// passed through by `predict`). Taken as written: it may be a path; the HTML report links
+    /// only `http(s)://` addresses.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 impl From<&ScoredQuote> for TrendQuote {
@@ -50,6 +60,8 @@ impl From<&ScoredQuote> for TrendQuote {
             relevant: q.relevant,
             quote: q.quote.clone(),
             article: q.article.clone(),
+            title: q.title.clone().filter(|t| !t.trim().is_empty()),
+            url: q.url.clone().filter(|u| !u.trim().is_empty()),
         }
     }
 }
@@ -104,6 +116,8 @@ pub fn parse_line(line: &str) -> std::result::Result<TrendQuote, String> {
         quote: text_field(&obj, &["quote", "text"]).unwrap_or_default(),
         article: text_field(&obj, &["article", "source_url", "article_id", "id"])
             .unwrap_or_default(),
+        title: text_field(&obj, &["title"]),
+        url: text_field(&obj, &["url", "source_url"]),
     })
 }
 
@@ -250,6 +264,25 @@ mod tests {
         assert!(parse_line(r#"{"label": "neutral"}"#).is_err());
         assert!(parse_line(r#"{"tone": 3.0, "label": "neutral"}"#).is_err());
         assert!(parse_line(r#"[1, 2]"#).is_err());
+    }
+
+    #[test]
+    fn title_and_url_from_either_shape() {
+        let score = parse_line(
+            r#"{"tone": 0, "label": "neutral", "article": "a/b.txt", "title": " Talks resume ", "url": "https://example.org/a?x=1&y=2"}"#,
+        )
+        .unwrap();
+        assert_eq!(score.title.as_deref(), Some("Talks resume"));
+        assert_eq!(score.url.as_deref(), Some("https://example.org/a?x=1&y=2"));
+        assert_eq!(score.article, "a/b.txt");
+        let predict = parse_line(
+            r#"{"tone": 0, "label": "neutral", "source_url": "https://interfax.com/1/", "title": ""}"#,
+        )
+        .unwrap();
+        assert_eq!(predict.url.as_deref(), Some("https://interfax.com/1/"));
+        assert_eq!(predict.title, None);
+        let bare = parse_line(r#"{"tone": 0, "label": "neutral", "url": null}"#).unwrap();
+        assert_eq!((bare.title, bare.url), (None, None));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! [`read_trend_quotes`], or converted from [`crate::score::ScoredQuote`]) are aggregated per
 //! canonical speaker and period by [`aggregate`] / [`aggregate_with`] into [`Trends`], which
 //! render as a terminal table ([`table_string`]), CSV ([`csv_string`]), JSON ([`json_string`]),
-//! a chart ([`render_chart`], [`chart_svg_string`]) and a self-contained HTML report
+//! a chart ([`render_chart`], [`chart_svg_string`]; y axis fitted to the data or fixed at
+//! −1…+1, [`YScale`]) and a self-contained HTML report
 //! ([`html_report`], [`write_html_report`]).
 //!
 //! ```
@@ -17,6 +18,8 @@
 //!     relevant: true,
 //!     quote: "…".to_string(),
 //!     article: "a.txt".to_string(),
+//!     title: None,
+//!     url: None,
 //! };
 //! let quotes = [
 //!     quote("Sergey Lavrov", "2019-05-14", -1.0, "negative"),
@@ -29,7 +32,9 @@
 //! assert_eq!(lavrov.periods[0].period, "2019");
 //! assert_eq!(lavrov.periods[0].mean_tone, -0.5);
 //! assert!(lavrov.periods[1].interval.is_none()); // a single quote
-//! assert!(lavrov.slope_per_year.unwrap() > 0.0);
+//! // Three quotes are too few for a trend (the default TrendRule wants 10 in 2 periods of 3).
+//! assert_eq!(lavrov.slope_per_year, None);
+//! assert_eq!(lavrov.trend_withheld.as_deref(), Some("3 dated quotes, 10 needed"));
 //! # Ok::<(), tonetrack::Error>(())
 //! ```
 
@@ -41,10 +46,12 @@ mod table;
 
 pub use aggregate::{
     aggregate, aggregate_with, bootstrap_interval, fractional_year, slope_per_year, Direction,
-    Interval, Period, PeriodKey, PeriodStats, QuoteCounts, SpeakerTrend, TrendOptions, Trends,
+    Interval, Period, PeriodKey, PeriodStats, QuoteCounts, SpeakerTrend, TrendOptions, TrendRule,
+    Trends,
 };
 pub use chart::{
-    chart_svg_string, charted_speakers, render_chart, speaker_color, CHART_SIZE, MAX_CHART_SPEAKERS,
+    chart_svg_string, charted_speakers, render_chart, speaker_color, y_axis, ChartOptions, YAxis,
+    YScale, CHART_SIZE, MAX_CHART_SPEAKERS,
 };
 pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};
 pub use report::{html_report, write_html_report};

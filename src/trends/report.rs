@@ -2,25 +2,28 @@
 //! speaker the statistics per period and every quote behind them, coloured by tone.
 //!
 //! One file, no network: the chart is inline SVG, the style inline CSS, and a small inline
-//! script makes tables sortable by clicking a header (the page reads fine without it).
+//! script makes tables sortable by clicking a header (the page reads fine without it). Each
+//! quote names its article by title (else its file name or address) and links the article's
+//! `http(s)` address when the input has one; links are followed only when clicked.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use super::aggregate::{Direction, PeriodKey, SpeakerTrend, Trends};
-use super::chart::{chart_svg_string, charted_speakers, speaker_color};
-use super::table::{signed, single_quote_periods, trend_cell};
+use super::chart::{chart_svg_string, charted_speakers, speaker_color, ChartOptions};
+use super::input::TrendQuote;
+use super::table::{short_quotes, signed, single_quote_periods, trend_cell, trend_legend};
 use crate::{Error, Result};
 
 /// Writes [`html_report`] to `path`.
-pub fn write_html_report(trends: &Trends, path: &Path) -> Result<()> {
-    std::fs::write(path, html_report(trends)?).map_err(|e| Error::io(path, e))
+pub fn write_html_report(trends: &Trends, chart: &ChartOptions, path: &Path) -> Result<()> {
+    std::fs::write(path, html_report(trends, chart)?).map_err(|e| Error::io(path, e))
 }
 
-/// The report as one HTML document.
-pub fn html_report(trends: &Trends) -> Result<String> {
+/// The report as one HTML document; the chart drawn with `chart`.
+pub fn html_report(trends: &Trends, chart: &ChartOptions) -> Result<String> {
     let range = trends.period_range();
-    let chart = chart_svg_string(trends)?;
+    let chart = chart_svg_string(trends, chart)?;
     let mut html = String::with_capacity(64 * 1024);
     let title = "Tone toward U.S.–Russia relations by speaker";
     // `write!` to a String cannot fail; the results are ignored on purpose.
@@ -44,9 +47,10 @@ pub fn html_report(trends: &Trends) -> Result<String> {
     let _ = write!(
         html,
         "<footer>Tone = P(positive) − P(negative) of each quotation, from −1 (negative) to +1 \
-         (positive). Relevant quotes only. Intervals: {}.</footer>\n</main>\n\
-         <script>{SCRIPT}</script>\n</body>\n</html>\n",
-        escape(&trends.interval_method)
+         (positive). Relevant quotes only. Intervals: {}. Trends (slope and arrow) only with {}.\
+         </footer>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
+        escape(&trends.interval_method),
+        escape(&trends.trend_rule.describe())
     );
     Ok(html)
 }
@@ -61,6 +65,9 @@ fn summary_line(trends: &Trends, range: &[PeriodKey]) -> String {
     parts.push(format!("{} quotes read", c.total));
     parts.push(format!("{} used", c.used));
     parts.push(format!("{} irrelevant left out", c.irrelevant));
+    if let Some(short) = short_quotes(trends) {
+        parts.push(format!("{short} left out"));
+    }
     if c.unattributed > 0 {
         parts.push(format!("{} without a speaker left out", c.unattributed));
     }
@@ -110,7 +117,7 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
             "<tr><td data-sort=\"{name}\">{swatch}<a href=\"#speaker-{index}\">{name}</a></td>\
              <td class=\"num\">{n}</td>\
              <td class=\"num\" data-sort=\"{mean}\">{tone_chip}</td>\
-             <td class=\"num trend {direction}\" data-sort=\"{slope}\">{trend}</td>\
+             <td class=\"num trend {direction}\" data-sort=\"{slope}\"{withheld}>{trend}</td>\
              <td>{first}</td><td>{last}</td>\
              <td class=\"num\" data-sort=\"{single}\">{single}/{periods}</td>\
              <td class=\"spark\">{spark}</td></tr>",
@@ -123,8 +130,12 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
                 Some(Direction::Falling) => "falling",
                 _ => "flat",
             },
-            slope = s.slope_per_year.unwrap_or(0.0),
+            // Withheld trends sort below every slope.
+            slope = s.slope_per_year.map_or(String::new(), |x| x.to_string()),
             trend = minus(&escape(&trend_cell(s))),
+            withheld = s.trend_withheld.as_ref().map_or(String::new(), |reason| {
+                format!(" title=\"withheld: {}\"", escape(reason))
+            }),
             first = escape(s.first_period.as_deref().unwrap_or("–")),
             last = escape(s.last_period.as_deref().unwrap_or("–")),
             single = single_quote_periods(s),
@@ -136,11 +147,10 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
         html,
         "</tbody>\n</table>\n<p class=\"legend\">Sparklines share one scale: bars rise above the \
          middle line for positive mean tone and fall below it for negative, up to ±1; a dot is a \
-         {period} without quotes; a hollow bar rests on a single quote (no interval). Trend = \
-         least-squares slope of tone per year over dated quotes (→ when |slope| &lt; {flat}). \
+         {period} without quotes; a hollow bar rests on a single quote (no interval). Trend = {trend} \
          Click a column header to sort.</p>\n</section>\n",
         period = trends.period,
-        flat = Direction::FLAT_BELOW,
+        trend = escape(&trend_legend(trends)),
     );
 }
 
@@ -157,7 +167,13 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
             String::new()
         },
         mean = minus(&signed(s.mean_tone)),
-        trend = minus(&escape(&trend_cell(s))),
+        trend = match &s.trend_withheld {
+            Some(reason) => format!(
+                "– <span class=\"muted\">(withheld: {})</span>",
+                escape(reason)
+            ),
+            None => minus(&escape(&trend_cell(s))),
+        },
     );
     if !s.periods.is_empty() {
         let _ = write!(
@@ -212,13 +228,60 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
              <td class=\"article\">{article}</td><td class=\"text\">{quote}</td>\
              <td class=\"num\" data-sort=\"{tone}\">{chip}</td></tr>",
             date_text = if date.is_empty() { "–" } else { &date },
-            article = escape(&q.article),
+            article = article_cell(q),
             quote = escape(&q.quote),
             tone = q.tone,
             chip = tone_chip(q.tone),
         );
     }
     html.push_str("</tbody>\n</table>\n</details>\n</section>\n");
+}
+
+/// The article of a quote: its title, else its address or file name, linked when the input
+/// gives an `http(s)` address; the article's path or id as a tooltip.
+fn article_cell(q: &TrendQuote) -> String {
+    let web = q.url.as_deref().and_then(web_address);
+    let name = match (&q.title, web) {
+        (Some(title), _) => title.clone(),
+        // No title: the address without its scheme, else the file name.
+        (None, Some(url)) => url
+            .split_once("://")
+            .map_or(url, |(_, rest)| rest)
+            .to_string(),
+        (None, None) => file_name(&q.article).to_string(),
+    };
+    let tooltip = if q.article.is_empty() || q.article == name || Some(q.article.as_str()) == web {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape(&q.article))
+    };
+    match web {
+        Some(url) => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\"{tooltip}>{}</a>",
+            escape(url),
+            escape(&name)
+        ),
+        None => format!("<span{tooltip}>{}</span>", escape(&name)),
+    }
+}
+
+/// `url` trimmed, when it is an `http://` or `https://` address (any other scheme, such as
+/// `javascript:`, or a path is never made a link).
+fn web_address(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme)?;
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    (web && !url.chars().any(char::is_whitespace)).then_some(url)
+}
+
+/// The last component of a path (`/` or `\\` separated), or the whole text.
+fn file_name(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if name.is_empty() {
+        path
+    } else {
+        name
+    }
 }
 
 /// Inline SVG sparkline: one diverging bar per period of `range` on a fixed ±1 scale.
@@ -376,7 +439,9 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .muted { color: var(--muted); }
 details summary { cursor: pointer; color: var(--accent); margin: 4px 0 8px; font-weight: 550; }
 .quotes td.text { max-width: 640px; }
-.quotes td.article { color: var(--muted); font-size: 12px; word-break: break-all; max-width: 200px; }
+.quotes td.article { color: var(--muted); font-size: 12.5px; overflow-wrap: anywhere; max-width: 220px; }
+.quotes td.article a { color: var(--accent); text-decoration: none; }
+.quotes td.article a:hover { text-decoration: underline; }
 .quotes tr.quote td { border-bottom: 1px solid rgba(255,255,255,.9); }
 .js table.sortable th:not(.nosort) { cursor: pointer; user-select: none; }
 .js table.sortable th:not(.nosort):hover { color: var(--ink); }
@@ -437,6 +502,23 @@ mod tests {
             escape(r#"<a href='x'>&"#),
             "&lt;a href=&#39;x&#39;&gt;&amp;"
         );
+    }
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(
+            web_address(" https://a.org/x?y=1 "),
+            Some("https://a.org/x?y=1")
+        );
+        assert_eq!(web_address("HTTP://a.org"), Some("HTTP://a.org"));
+        assert_eq!(web_address("javascript:alert(1)"), None);
+        assert_eq!(web_address("javascript://%0aalert(1)"), None);
+        assert_eq!(web_address("seeds/000.txt"), None);
+        assert_eq!(web_address("https://a.org/x y"), None);
+        assert_eq!(file_name("seeds/000_a.txt"), "000_a.txt");
+        assert_eq!(file_name("C:\\news\\b.txt"), "b.txt");
+        assert_eq!(file_name("dir/"), "dir/");
+        assert_eq!(file_name("art01"), "art01");
     }
 
     #[test]

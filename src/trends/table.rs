@@ -39,7 +39,7 @@ pub fn signed(x: f64) -> String {
     format!("{x:+.2}")
 }
 
-/// The trend cell: `+0.12/yr ↗`, or `–` without a slope.
+/// The trend cell: `+0.12/yr ↗`, or `–` without a slope (withheld, [`crate::trends::TrendRule`]).
 pub fn trend_cell(speaker: &SpeakerTrend) -> String {
     match (speaker.slope_per_year, speaker.direction) {
         (Some(slope), Some(direction)) => format!("{}/yr {}", signed(slope), direction.arrow()),
@@ -129,6 +129,25 @@ pub fn table_string(trends: &Trends) -> String {
     out
 }
 
+/// What the trend column means, for footers: `least-squares slope … – otherwise.`
+pub(super) fn trend_legend(trends: &Trends) -> String {
+    format!(
+        "least-squares slope of tone per year over dated quotes (→ if |slope| < {}), given \
+         only with {}; – otherwise.",
+        super::aggregate::Direction::FLAT_BELOW,
+        trends.trend_rule.describe()
+    )
+}
+
+/// `3 with fewer than 4 words`, when `--min-words` is in force or left quotes out.
+pub(super) fn short_quotes(trends: &Trends) -> Option<String> {
+    let (short, min) = (trends.counts.short, trends.min_words);
+    (short > 0 || min > 1).then(|| {
+        let words = if min == 1 { "word" } else { "words" };
+        format!("{short} with fewer than {min} {words}")
+    })
+}
+
 /// Legend and accounting lines under the table.
 fn legend(trends: &Trends) -> String {
     let c = &trends.counts;
@@ -136,15 +155,20 @@ fn legend(trends: &Trends) -> String {
         "Tone = P(positive) − P(negative). Sparkline: mean tone per {} on a fixed scale, \
          ▁ = −1 … █ = +1, {SPARK_GAP} = no quotes.\n\
          1-quote = periods resting on a single quote / periods with quotes (no interval there).\n\
-         trend = least-squares slope of tone per year over dated quotes (→ if |slope| < {}).\n\
+         trend = {}\n\
          Intervals (CSV/JSON/chart): {}.\n",
         trends.period,
-        super::aggregate::Direction::FLAT_BELOW,
+        trend_legend(trends),
         trends.interval_method
     );
+    let mut left_out = vec![format!("{} irrelevant", c.irrelevant)];
+    left_out.extend(short_quotes(trends));
+    let unattributed = format!("{} without a speaker", c.unattributed);
     out.push_str(&format!(
-        "{} quotes read; {} used; {} irrelevant and {} without a speaker left out",
-        c.total, c.used, c.irrelevant, c.unattributed
+        "{} quotes read; {} used; {} and {unattributed} left out",
+        c.total,
+        c.used,
+        left_out.join(", ")
     ));
     if c.other_speakers > 0 {
         out.push_str(&format!("; {} by other speakers", c.other_speakers));
