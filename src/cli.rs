@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tonetrack::data::Columns;
-use tonetrack::model::train::{CChoice, ClassWeight, TrainParams, DEFAULT_C_GRID};
+use tonetrack::model::calibration::CalibrationMethod;
+use tonetrack::model::train::{CChoice, CCriterion, ClassWeight, TrainParams, DEFAULT_C_GRID};
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef, Tokenizer};
 
 /// Who said what about U.S.–Russia relations, and in what tone.
@@ -79,6 +80,7 @@ impl ColumnArgs {
             mention: self.mention_cols.clone(),
             filters: self.filters.clone(),
             group: None,
+            train_only: Vec::new(),
             keep_fields: false,
         }
     }
@@ -128,7 +130,14 @@ pub struct ModelArgs {
     /// Inverse regularisation strength, or `auto` to choose it by cross-validation.
     #[arg(long, default_value = "auto", value_parser = parse_c)]
     pub c: CArg,
-    /// Folds for choosing C (and for `cv`).
+    /// What `--c auto` maximises: cross-validated `macro-f1`, or `log-loss` (lowest).
+    #[arg(long, value_enum, default_value = "macro-f1")]
+    pub c_by: CCriterionArg,
+    /// Calibrate probabilities on out-of-fold predictions: `temperature` (softmax(z/T)),
+    /// `biased-temperature` (softmax(z/T + b), which also corrects class priors), or `none`.
+    #[arg(long, value_enum, default_value = "none")]
+    pub calibration: CalibrationArg,
+    /// Folds for choosing C and calibrating (and for `cv`).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
     /// `balanced` weights rows inversely to their class frequency.
@@ -157,6 +166,35 @@ pub enum TokenizerArg {
 pub enum CArg {
     Auto,
     Fixed(f64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CCriterionArg {
+    MacroF1,
+    LogLoss,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CalibrationArg {
+    None,
+    Temperature,
+    BiasedTemperature,
+}
+
+/// Labeled rows that only ever train (never scored in cross-validation).
+#[derive(Debug, Args, Clone)]
+pub struct TrainOnlyArgs {
+    /// Rows whose column equals the value are trained on but never scored in
+    /// cross-validation (repeatable; all must hold), e.g. `relevant=no`.
+    #[arg(long = "train-only-where", value_name = "COL=VALUE", value_parser = parse_filter)]
+    pub train_only_where: Vec<(String, String)>,
+    /// A labeled CSV whose rows are added to training only, read with the same --text-col and
+    /// --label-col (not --where), e.g. general-news sentences beside the domain's quotes.
+    #[arg(long, value_name = "F.csv")]
+    pub extra_data: Option<PathBuf>,
+    /// Weight of each --extra-data row in the loss (a domain row weighs 1).
+    #[arg(long, default_value_t = 1.0, requires = "extra_data")]
+    pub extra_weight: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -204,6 +242,15 @@ impl ModelArgs {
             },
             seed: self.seed,
             max_iterations: self.max_iter,
+            c_criterion: match self.c_by {
+                CCriterionArg::MacroF1 => CCriterion::MacroF1,
+                CCriterionArg::LogLoss => CCriterion::LogLoss,
+            },
+            calibration: match self.calibration {
+                CalibrationArg::None => CalibrationMethod::None,
+                CalibrationArg::Temperature => CalibrationMethod::Temperature,
+                CalibrationArg::BiasedTemperature => CalibrationMethod::BiasedTemperature,
+            },
             ..TrainParams::default()
         }
     }
@@ -211,13 +258,16 @@ impl ModelArgs {
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Labeled CSV to learn from.
-    #[arg(long)]
-    pub data: PathBuf,
+    /// Labeled CSV to learn from; repeat for several files with the same columns (their rows
+    /// are read in order as one set).
+    #[arg(long, required = true)]
+    pub data: Vec<PathBuf>,
     #[command(flatten)]
     pub columns: ColumnArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub extra: TrainOnlyArgs,
     /// Train one classifier per value of --target-col (SemEval-2016 protocol).
     #[arg(long, requires = "target_col")]
     pub per_target: bool,
@@ -228,9 +278,9 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model file.
+    /// Model file (default: the built-in model).
     #[arg(long)]
-    pub model: PathBuf,
+    pub model: Option<PathBuf>,
     /// Labeled CSV to evaluate on.
     #[arg(long)]
     pub data: PathBuf,
@@ -239,6 +289,23 @@ pub struct EvalArgs {
     /// Also report F_avg, the mean F1 of these labels (SemEval-2016), e.g. positive,negative.
     #[arg(long, value_delimiter = ',')]
     pub favg: Vec<String>,
+    /// Also report trend fidelity: over speaker × period cells, how the tone of the model's
+    /// trends follows the labeled tone (Pearson r, mean absolute error, slope), for each way
+    /// of estimating a period's tone.
+    #[arg(long)]
+    pub trends: bool,
+    /// With --trends: the period of a cell.
+    #[arg(long, default_value = "year", value_parser = ["month", "quarter", "year"])]
+    pub period: String,
+    /// With --trends: cells with fewer quotes are left out.
+    #[arg(long, default_value_t = tonetrack::trends::DEFAULT_MIN_CELL_QUOTES)]
+    pub min_cell: usize,
+    /// With --trends: the column naming the speaker.
+    #[arg(long, default_value = "speaker")]
+    pub speaker_col: String,
+    /// With --trends: the column with the statement's date (yyyy-mm-dd).
+    #[arg(long, default_value = "date")]
+    pub date_col: String,
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -246,13 +313,15 @@ pub struct EvalArgs {
 
 #[derive(Debug, Args)]
 pub struct CvArgs {
-    /// Labeled CSV.
-    #[arg(long)]
-    pub data: PathBuf,
+    /// Labeled CSV; repeat for several files with the same columns.
+    #[arg(long, required = true)]
+    pub data: Vec<PathBuf>,
     #[command(flatten)]
     pub columns: ColumnArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub extra: TrainOnlyArgs,
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -368,6 +437,13 @@ pub struct TrendsArgs {
     /// Leave out quotations of fewer words (as `score --min-words`; counted in the footer).
     #[arg(long, default_value_t = 1)]
     pub min_words: usize,
+    /// How a period's tone is computed: `pacc` estimates the shares of positive and negative
+    /// quotes from the probabilities with the model's cross-validated rates (Bella et al. 2010),
+    /// `acc` from the labels (Forman 2008), `mean` averages the quotes' tones; `auto` is `pacc`
+    /// when the model has rates and every quote has probabilities, else `mean`. With --scores,
+    /// give the --model that scored them.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "pacc", "acc", "mean"])]
+    pub estimate: String,
     /// `table`, `csv` or `json`.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,

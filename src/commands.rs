@@ -1,25 +1,28 @@
 //! One function per command: call the library, print the result.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use tonetrack::data::{load_csv, Columns, Dataset, RowReader};
+use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
 use tonetrack::eval::{evaluate, CvSummary, Evaluation};
 use tonetrack::model::classifier::{Classifier, Prediction};
-use tonetrack::model::file::{Classifiers, ColumnsInfo, Model, TrainingInfo};
-use tonetrack::model::train::{CChoice, Examples, TrainParams, TrainReport};
+use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
+use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
 
 use tonetrack::article::{expand_paths, word_count, DateManifest, Reader, SpeakerAliases};
 use tonetrack::score::{default_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
-use tonetrack::trends::{self, ChartOptions, Period, TrendOptions, TrendQuote, YScale};
+use tonetrack::trends::{
+    self, ChartOptions, Estimate, Period, Quantifier, TrendFidelity, TrendOptions, TrendQuote,
+    YScale,
+};
 
 use crate::cli::{
     ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, QuotesArgs,
-    ReadArgs, ScoreArgs, TrainArgs, TrendsArgs,
+    ReadArgs, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
 
@@ -56,6 +59,28 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
     }
 }
 
+/// Loads labeled CSVs as one dataset (see [`Dataset::concat`]).
+fn load_labeled_files(
+    paths: &[PathBuf],
+    columns: &Columns,
+    skip_invalid: bool,
+) -> anyhow::Result<Dataset> {
+    let parts = paths
+        .iter()
+        .map(|p| load_labeled(p, columns, skip_invalid))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Dataset::concat(parts)?)
+}
+
+/// The names of data files, for messages and the model file.
+fn file_names(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| file_name(p))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 /// Loads a labeled CSV and reports skipped and filtered rows on stderr.
 fn load_labeled(path: &Path, columns: &Columns, skip_invalid: bool) -> anyhow::Result<Dataset> {
     let data = load_csv(path, columns, skip_invalid)?;
@@ -81,7 +106,7 @@ fn load_labeled(path: &Path, columns: &Columns, skip_invalid: bool) -> anyhow::R
 /// The examples of the rows `rows` of a dataset (all of it, or the rows of one target),
 /// grouped for CV by the `--group-col` value or else by the sentence as written. The texts and
 /// labels are moved out of the rows, not copied: a million rows hold each text once.
-fn examples(data: &mut Dataset, rows: &[usize]) -> Examples {
+fn examples_of(data: &mut Dataset, rows: &[usize]) -> Examples {
     let names: Vec<&str> = rows
         .iter()
         .map(|&i| {
@@ -90,6 +115,7 @@ fn examples(data: &mut Dataset, rows: &[usize]) -> Examples {
         })
         .collect();
     let groups = Examples::group_ids(&names);
+    let train_only: Vec<bool> = rows.iter().map(|&i| data.rows[i].train_only).collect();
     let mut texts = Vec::with_capacity(rows.len());
     let mut labels = Vec::with_capacity(rows.len());
     for &i in rows {
@@ -101,7 +127,47 @@ fn examples(data: &mut Dataset, rows: &[usize]) -> Examples {
         texts,
         labels,
         groups,
+        weights: Vec::new(),
+        train_only: if train_only.contains(&true) {
+            train_only
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// The `--extra-data` rows (text and label columns only), as training-only examples added to
+/// `examples`, and what the model file records of them.
+fn with_extra_data(
+    examples: Examples,
+    extra: &TrainOnlyArgs,
+    columns: &Columns,
+    skip_invalid: bool,
+) -> anyhow::Result<(Examples, Option<ExtraDataInfo>)> {
+    let Some(path) = &extra.extra_data else {
+        return Ok((examples, None));
+    };
+    if !(extra.extra_weight.is_finite() && extra.extra_weight >= 0.0) {
+        bail!(
+            "--extra-weight must be a finite number ≥ 0, got {}",
+            extra.extra_weight
+        );
+    }
+    let plain = Columns::new(&columns.text, columns.label.as_deref());
+    let mut data = load_labeled(path, &plain, skip_invalid)?;
+    let all: Vec<usize> = (0..data.rows.len()).collect();
+    let rows = all.len();
+    let info = ExtraDataInfo {
+        data_file: file_name(path),
+        data_sha256: data.sha256.clone(),
+        rows,
+        weight: extra.extra_weight,
+    };
+    let extra_examples = examples_of(&mut data, &all);
+    Ok((
+        examples.with_extra(extra_examples, extra.extra_weight),
+        Some(info),
+    ))
 }
 
 /// Row indices per target value (or all rows under "" when not per target).
@@ -140,13 +206,18 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
 fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let mut columns = args.columns.columns();
     columns.group = args.model.group_col.clone();
-    let mut data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
+    columns.train_only = args.extra.train_only_where.clone();
+    let mut data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
     let params = args.model.params();
     let valid = params.check()?;
     let mut out = Out::new();
     out.line(format!(
         "data: {} — {} rows ({} filtered out, {} skipped); labels: {}",
-        args.data.display(),
+        args.data
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" + "),
         data.rows.len(),
         data.filtered_out,
         data.skipped.len(),
@@ -164,11 +235,19 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let mut reports = BTreeMap::new();
     let examples: Vec<(&String, Examples)> = parts
         .iter()
-        .map(|(target, rows)| (target, examples(&mut data, rows)))
+        .map(|(target, rows)| (target, examples_of(&mut data, rows)))
         .collect();
     // Everything of the rows is in the examples now.
     data.rows = Vec::new();
-    for (target, ex) in examples {
+    if args.per_target && args.extra.extra_data.is_some() {
+        bail!("--extra-data is not supported with --per-target");
+    }
+    let mut extra_data = None;
+    for (target, mut ex) in examples {
+        if !args.per_target {
+            (ex, extra_data) =
+                with_extra_data(ex, &args.extra, &columns, args.columns.skip_invalid)?;
+        }
         let (classifier, report) =
             valid
                 .fit_with_progress(ex, &|| bar.inc(1))
@@ -199,11 +278,7 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let model = Model {
         classifiers,
         training: TrainingInfo {
-            data_file: args
-                .data
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            data_file: file_names(&args.data),
             data_sha256: data.sha256.clone(),
             columns: ColumnsInfo {
                 text: columns.text.clone(),
@@ -214,6 +289,7 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
             },
             params,
             reports,
+            extra_data,
             tonetrack_version: env!("CARGO_PKG_VERSION").to_string(),
         },
     };
@@ -240,8 +316,15 @@ fn print_train_report(
         format!("[{target}] ")
     };
     if !report.cv_grid.is_empty() {
+        let chosen_by = match params.c {
+            CChoice::Fixed(_) => "C given; ",
+            CChoice::Auto { .. } => match params.c_criterion {
+                CCriterion::MacroF1 => "C chosen by macro-F1; ",
+                CCriterion::LogLoss => "C chosen by log-loss; ",
+            },
+        };
         out.line(format!(
-            "{prefix}C chosen by {}-fold cross-validation (macro-F1, mean ± sd):",
+            "{prefix}{chosen_by}{}-fold cross-validation, mean ± sd over folds:",
             params.folds
         ))?;
         for point in &report.cv_grid {
@@ -251,12 +334,25 @@ fn print_train_report(
                 ""
             };
             out.line(format!(
-                "{prefix}  C = {:<6} {} ± {}{mark}",
+                "{prefix}  C = {:<6} macro-F1 {} ± {}   log-loss {} ± {}{mark}",
                 point.c,
                 f3(point.macro_f1),
-                f3(point.macro_f1_sd)
+                f3(point.macro_f1_sd),
+                f3(point.log_loss),
+                f3(point.log_loss_sd)
             ))?;
         }
+    }
+    if let Some(c) = &report.calibration {
+        out.line(format!(
+            "{prefix}calibrated on {} out-of-fold predictions: log-loss {} -> {}, \
+             expected calibration error {} -> {}",
+            c.rows,
+            f3(c.log_loss_before),
+            f3(c.log_loss_after),
+            f3(c.ece_before),
+            f3(c.ece_after)
+        ))?;
     }
     out.line(format!(
         "{prefix}fit: {} rows ({}), {} features, C = {}, {} L-BFGS iterations, {}",
@@ -286,12 +382,32 @@ fn eval_columns(args: &ColumnArgs, model: &Model) -> Columns {
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
-    let model = Model::load(&args.model)?;
-    let columns = eval_columns(&args.columns, &model);
+    let model = load_model(args.model.as_deref())?;
+    let mut columns = eval_columns(&args.columns, &model);
+    columns.keep_fields = args.trends;
     let data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
+    let trend_columns = if args.trends {
+        let find = |name: &str| {
+            data.headers
+                .iter()
+                .position(|h| h == name)
+                .with_context(|| {
+                    format!(
+                        "{}:1: --trends needs a column `{name}`; the columns are: {}",
+                        args.data.display(),
+                        data.headers.join(", ")
+                    )
+                })
+        };
+        Some((find(&args.speaker_col)?, find(&args.date_col)?))
+    } else {
+        None
+    };
     let classes = model.classes().to_vec();
     let mut truth = Vec::with_capacity(data.rows.len());
     let mut predicted = Vec::with_capacity(data.rows.len());
+    let mut probabilities = Vec::with_capacity(data.rows.len() * classes.len());
+    let (mut model_quotes, mut gold_quotes) = (Vec::new(), Vec::new());
     let mut unknown: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for row in &data.rows {
         let label = row.label.as_deref().unwrap_or_default();
@@ -306,6 +422,13 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         let p = classifier.predict(&row.text, 0);
         truth.push(t);
         predicted.push(classes.iter().position(|c| *c == p.label).unwrap_or(0));
+        probabilities.extend(classes.iter().map(|c| p.probability(c)));
+        if let Some((speaker, date)) = trend_columns {
+            let (model_quote, gold_quote) = trend_pair(row, speaker, date, &p, label)
+                .with_context(|| format!("{}:{}", args.data.display(), row.line))?;
+            model_quotes.push(model_quote);
+            gold_quotes.push(gold_quote);
+        }
     }
     if !unknown.is_empty() {
         let list: Vec<String> = unknown
@@ -327,17 +450,119 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         bail!("{}: no rows to evaluate", args.data.display());
     }
     let mut evaluation = evaluate(&classes, &truth, &predicted)?;
+    evaluation.with_probabilities(&probabilities, &truth)?;
     if !args.favg.is_empty() {
         let labels: Vec<&str> = args.favg.iter().map(String::as_str).collect();
         evaluation.with_f_avg(&labels)?;
     }
+    let fidelity = if args.trends {
+        let period = args.period.parse::<Period>()?;
+        let classifier = model.classifier_for(None)?;
+        let mut estimates = vec![None];
+        if classifier.rates().is_some() {
+            estimates.push(Some(Quantifier::new(Estimate::Acc, classifier)?));
+            estimates.push(Some(Quantifier::new(Estimate::Pacc, classifier)?));
+        }
+        estimates
+            .into_iter()
+            .map(|q| trends::trend_fidelity(&model_quotes, &gold_quotes, period, args.min_cell, q))
+            .collect::<tonetrack::Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
     let mut out = Out::new();
     match args.format {
-        Format::Json | Format::Jsonl => out.json(&evaluation)?,
-        Format::Table | Format::Csv => print_evaluation(&mut out, &evaluation)?,
+        Format::Json | Format::Jsonl if fidelity.is_empty() => out.json(&evaluation)?,
+        Format::Json | Format::Jsonl => {
+            let mut value = serde_json::to_value(&evaluation)?;
+            value["trend_fidelity"] = serde_json::to_value(&fidelity)?;
+            out.json(&value)?
+        }
+        Format::Table | Format::Csv => {
+            print_evaluation(&mut out, &evaluation)?;
+            if !fidelity.is_empty() {
+                print_fidelity(&mut out, &fidelity, &args.period)?;
+            }
+        }
     }
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+/// The same row as the trends see it twice: with the model's prediction, and with its gold
+/// label as tone (positive 1, neutral 0, negative −1).
+fn trend_pair(
+    row: &tonetrack::data::Row,
+    speaker_col: usize,
+    date_col: usize,
+    p: &Prediction,
+    gold: &str,
+) -> anyhow::Result<(TrendQuote, TrendQuote)> {
+    let field = |i: usize| row.fields.get(i).map(|f| f.trim()).unwrap_or_default();
+    let date = match field(date_col) {
+        "" => None,
+        text => Some(
+            chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
+                .with_context(|| format!("date {text:?} is not yyyy-mm-dd"))?,
+        ),
+    };
+    let model_quote = TrendQuote {
+        speaker: Some(field(speaker_col).to_string()).filter(|s| !s.is_empty()),
+        date,
+        tone: p.tone(),
+        label: p.label.to_string(),
+        relevant: true,
+        quote: row.text.clone(),
+        article: String::new(),
+        title: None,
+        url: None,
+        probabilities: p
+            .probabilities
+            .iter()
+            .map(|(c, v)| (c.to_string(), *v))
+            .collect(),
+    };
+    let gold_tone = match gold {
+        "positive" => 1.0,
+        "negative" => -1.0,
+        _ => 0.0,
+    };
+    let gold_quote = TrendQuote {
+        tone: gold_tone,
+        label: gold.to_string(),
+        probabilities: Vec::new(),
+        ..model_quote.clone()
+    };
+    Ok((model_quote, gold_quote))
+}
+
+fn print_fidelity(out: &mut Out, fidelity: &[TrendFidelity], period: &str) -> anyhow::Result<()> {
+    out.line("")?;
+    let cells = fidelity.first().map_or(0, |f| f.cells);
+    let min = fidelity.first().map_or(0, |f| f.min_quotes);
+    out.line(format!(
+        "trend fidelity over {cells} speaker × {period} cells with ≥ {min} quotes \
+         (predicted against labeled cell tone, positive 1 / neutral 0 / negative −1):"
+    ))?;
+    let mut table = Table::new(&[
+        "estimate",
+        "pearson r",
+        "MAE",
+        "slope",
+        "sd labeled",
+        "sd predicted",
+    ]);
+    for f in fidelity {
+        table.row(vec![
+            f.estimate.clone(),
+            f3(f.pearson_r),
+            f3(f.mae),
+            f3(f.slope),
+            f3(f.labeled_sd),
+            f3(f.predicted_sd),
+        ]);
+    }
+    table.print(out)
 }
 
 fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
@@ -378,13 +603,15 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
 fn cv(args: CvArgs) -> anyhow::Result<Outcome> {
     let mut columns = args.columns.columns();
     columns.group = args.model.group_col.clone();
-    let mut data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
+    columns.train_only = args.extra.train_only_where.clone();
+    let mut data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
     if args.columns.target_col.is_some() {
         warn("cv trains one classifier over all targets; --target-col only selects the column");
     }
     let valid = args.model.params().check()?;
     let all: Vec<usize> = (0..data.rows.len()).collect();
-    let ex = examples(&mut data, &all);
+    let ex = examples_of(&mut data, &all);
+    let (ex, _) = with_extra_data(ex, &args.extra, &columns, args.columns.skip_invalid)?;
     let (folds, summary) = valid.cross_validate(&ex)?;
     let mut out = Out::new();
     match args.format {
@@ -429,6 +656,15 @@ fn print_cv(
     for (class, f1) in &s.per_class_f1 {
         out.line(format!("  F1 {class}: {} ± {}", f3(f1.mean), f3(f1.std)))?;
     }
+    for (name, metric) in [
+        ("log-loss", &s.log_loss),
+        ("expected calibration error", &s.ece),
+        ("mean |tone|", &s.mean_abs_tone),
+    ] {
+        if let Some(m) = metric {
+            out.line(format!("{name} = {} ± {}", f3(m.mean), f3(m.std)))?;
+        }
+    }
     Ok(())
 }
 
@@ -444,7 +680,7 @@ fn push_top_terms(out: &mut String, p: &Prediction) {
         if i > 0 {
             out.push_str("; ");
         }
-        out.push_str(t.term);
+        out.push_str(&t.term);
     }
 }
 
@@ -1156,9 +1392,42 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
     Ok(tally.outcome())
 }
 
+/// The quantifier of `--estimate` (none for the mean): `auto` is PACC when the model has
+/// cross-validated rates and every quote has probabilities.
+fn trend_quantifier(
+    estimate: &str,
+    model: Option<&Path>,
+    quotes: &[TrendQuote],
+) -> anyhow::Result<Option<Quantifier>> {
+    let estimate = match estimate {
+        "auto" => {
+            let model = load_model(model)?;
+            let classifier = model.classifier_for(None)?;
+            let quantifier = classifier
+                .rates()
+                .map(|_| Quantifier::new(Estimate::Pacc, classifier))
+                .transpose()?;
+            return Ok(quantifier.filter(|q| {
+                quotes
+                    .iter()
+                    .all(|t| q.observation(&t.label, &t.probabilities).is_some())
+            }));
+        }
+        other => other.parse::<Estimate>()?,
+    };
+    if estimate == Estimate::Mean {
+        return Ok(None);
+    }
+    let model = load_model(model)?;
+    Ok(Some(Quantifier::new(
+        estimate,
+        model.classifier_for(None)?,
+    )?))
+}
+
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     let alias_table = aliases(args.aliases.as_deref())?;
-    let options = TrendOptions {
+    let mut options = TrendOptions {
         period: args.period.parse::<Period>()?,
         speakers: args.speakers.clone(),
         min_quotes: args.min_quotes,
@@ -1188,6 +1457,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             quotes.extend(trends::read_trend_quotes(path)?);
         }
     }
+    options.quantifier = trend_quantifier(&args.estimate, args.model.as_deref(), &quotes)?;
     let canonical = |name: &str| {
         alias_table
             .canonical(name)

@@ -28,6 +28,9 @@ pub struct Columns {
     pub filters: Vec<(String, String)>,
     /// `--group-col`: rows with the same value here stay in the same cross-validation fold.
     pub group: Option<String>,
+    /// `--train-only-where COL=VALUE`: rows whose columns all equal these values are kept,
+    /// but only ever train (never scored in cross-validation); see [`Row::train_only`].
+    pub train_only: Vec<(String, String)>,
     /// Keep every field of each row in [`Row::fields`] (`predict` passes them through).
     /// Off, a row holds only the columns above: training on a million rows then does not
     /// hold every text twice more.
@@ -44,6 +47,7 @@ impl Columns {
             mention: None,
             filters: Vec::new(),
             group: None,
+            train_only: Vec::new(),
             keep_fields: false,
         }
     }
@@ -64,6 +68,8 @@ pub struct Row {
     pub target: Option<String>,
     /// The value of the [`Columns::group`] column, when one was asked for.
     pub group: Option<String>,
+    /// Whether the row matches [`Columns::train_only`].
+    pub train_only: bool,
     /// Every field of the record, in the order of the header (for passing columns through to
     /// output), when [`Columns::keep_fields`] asked for them; empty otherwise.
     pub fields: Vec<String>,
@@ -95,6 +101,29 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The rows of several files, in order, as one dataset: the first file's path and header,
+    /// the counts summed, and for several files a SHA-256 over each file's name and SHA-256
+    /// (one file keeps its own).
+    pub fn concat(parts: Vec<Dataset>) -> Result<Dataset> {
+        let mut parts = parts.into_iter();
+        let Some(mut all) = parts.next() else {
+            return Err(Error::InvalidParams("no data file given".into()));
+        };
+        let mut identity = format!("{}:{}\n", file_name(&all.path), all.sha256);
+        let mut several = false;
+        for part in parts {
+            several = true;
+            identity.push_str(&format!("{}:{}\n", file_name(&part.path), part.sha256));
+            all.rows.extend(part.rows);
+            all.filtered_out += part.filtered_out;
+            all.skipped.extend(part.skipped);
+        }
+        if several {
+            all.sha256 = hex(&Sha256::digest(identity.as_bytes()));
+        }
+        Ok(all)
+    }
+
     /// Texts of the rows, in order.
     pub fn texts(&self) -> Vec<&str> {
         self.rows.iter().map(|r| r.text.as_str()).collect()
@@ -118,6 +147,13 @@ impl Dataset {
         }
         counts
     }
+}
+
+/// A path's file name (model files record names, not where the data was).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Reads a labeled CSV file.
@@ -163,6 +199,7 @@ pub struct RowReader<R: std::io::Read> {
     headers: Vec<String>,
     indices: ColumnIndices,
     filter_idx: Vec<(usize, String)>,
+    train_only_idx: Vec<(usize, String)>,
     skip_invalid: bool,
     record: csv::StringRecord,
     /// Rows dropped by `--where` filters so far.
@@ -225,17 +262,21 @@ impl<R: std::io::Read> RowReader<R> {
             group: columns.group.as_deref().map(find).transpose()?,
             all_fields: columns.keep_fields,
         };
-        let filter_idx: Vec<(usize, String)> = columns
-            .filters
-            .iter()
-            .map(|(col, value)| Ok((find(col)?, value.clone())))
-            .collect::<Result<_>>()?;
+        let locate = |pairs: &[(String, String)]| -> Result<Vec<(usize, String)>> {
+            pairs
+                .iter()
+                .map(|(col, value)| Ok((find(col)?, value.clone())))
+                .collect()
+        };
+        let filter_idx = locate(&columns.filters)?;
+        let train_only_idx = locate(&columns.train_only)?;
         Ok(RowReader {
             path: path.to_path_buf(),
             reader,
             headers,
             indices,
             filter_idx,
+            train_only_idx,
             skip_invalid,
             record: csv::StringRecord::new(),
             filtered_out: 0,
@@ -267,13 +308,16 @@ impl<R: std::io::Read> RowReader<R> {
                 }
             };
             match parsed {
-                Ok(row) => {
+                Ok(mut row) => {
                     let record = &self.record;
-                    let keep = self
-                        .filter_idx
-                        .iter()
-                        .all(|(idx, value)| record.get(*idx).map(str::trim) == Some(value));
-                    if keep {
+                    let matches = |pairs: &[(usize, String)]| {
+                        pairs
+                            .iter()
+                            .all(|(idx, value)| record.get(*idx).map(str::trim) == Some(value))
+                    };
+                    if matches(&self.filter_idx) {
+                        row.train_only =
+                            !self.train_only_idx.is_empty() && matches(&self.train_only_idx);
                         return Ok(Some(row));
                     }
                     self.filtered_out += 1;
@@ -356,6 +400,7 @@ fn read_row(
         label,
         target,
         group,
+        train_only: false,
         fields,
     })
 }

@@ -58,6 +58,21 @@ pub struct Evaluation {
     /// typically "positive" and "negative"); set by [`with_f_avg`](Evaluation::with_f_avg).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub f_avg: Option<f64>,
+    /// Probability metrics, set by [`with_probabilities`](Evaluation::with_probabilities).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<ProbabilityMetrics>,
+}
+
+/// How good the probabilities are, beside the labels.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProbabilityMetrics {
+    /// Mean negative log-likelihood of the true class.
+    pub log_loss: f64,
+    /// Expected calibration error of the top label, 10 bins.
+    pub ece: f64,
+    /// Mean |P(positive) − P(negative)| (how far tones are from 0), when both classes exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_abs_tone: Option<f64>,
 }
 
 /// Computes the metrics of `predicted` against `truth`; both hold indices into `classes`.
@@ -117,6 +132,7 @@ pub fn evaluate(classes: &[String], truth: &[usize], predicted: &[usize]) -> Res
             matrix,
         },
         f_avg: None,
+        probabilities: None,
     })
 }
 
@@ -130,6 +146,37 @@ fn ratio(num: usize, den: usize) -> f64 {
 }
 
 impl Evaluation {
+    /// Sets [`probabilities`](Evaluation::probabilities) from the predicted probabilities
+    /// (`n × k`, row-major, in class order) of the same rows as `truth`.
+    pub fn with_probabilities(&mut self, probs: &[f64], truth: &[usize]) -> Result<()> {
+        let labels = &self.confusion.labels;
+        let k = labels.len();
+        if probs.len() != truth.len() * k || truth.iter().any(|&t| t >= k) {
+            return Err(Error::Data(format!(
+                "{} probabilities for {} rows of {k} classes",
+                probs.len(),
+                truth.len()
+            )));
+        }
+        let class = |name: &str| labels.iter().position(|l| l == name);
+        let mean_abs_tone = match (class("positive"), class("negative")) {
+            (Some(p), Some(n)) => Some(
+                probs
+                    .chunks_exact(k)
+                    .map(|row| (row[p] - row[n]).abs())
+                    .sum::<f64>()
+                    / truth.len().max(1) as f64,
+            ),
+            _ => None,
+        };
+        self.probabilities = Some(ProbabilityMetrics {
+            log_loss: crate::model::calibration::log_loss(probs, truth, k),
+            ece: crate::model::calibration::expected_calibration_error(probs, truth, k),
+            mean_abs_tone,
+        });
+        Ok(())
+    }
+
     /// Sets [`f_avg`](Evaluation::f_avg) to the mean F1 of the named classes (SemEval-2016
     /// Task 6's `F_avg`). Errors on an empty list or a name that is not a class.
     pub fn with_f_avg(&mut self, labels: &[&str]) -> Result<()> {
@@ -196,6 +243,13 @@ pub struct CvSummary {
     /// Present when every fold has an `f_avg`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub f_avg: Option<MeanStd>,
+    /// Present when every fold has probability metrics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_loss: Option<MeanStd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ece: Option<MeanStd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_abs_tone: Option<MeanStd>,
 }
 
 /// Summarises the evaluations of cross-validation folds.
@@ -220,7 +274,22 @@ pub fn summarize(folds: &[Evaluation]) -> CvSummary {
         f_avg: f_avg
             .filter(|values| !values.is_empty())
             .map(|values| MeanStd::of(&values)),
+        log_loss: over_folds(folds, |p| Some(p.log_loss)),
+        ece: over_folds(folds, |p| Some(p.ece)),
+        mean_abs_tone: over_folds(folds, |p| p.mean_abs_tone),
     }
+}
+
+/// Mean ± sd of a probability metric, when every fold has it.
+fn over_folds(
+    folds: &[Evaluation],
+    metric: impl Fn(&ProbabilityMetrics) -> Option<f64>,
+) -> Option<MeanStd> {
+    let values: Option<Vec<f64>> = folds
+        .iter()
+        .map(|e| e.probabilities.as_ref().and_then(&metric))
+        .collect();
+    values.filter(|v| !v.is_empty()).map(|v| MeanStd::of(&v))
 }
 
 #[cfg(test)]

@@ -274,6 +274,14 @@ fn edited_model(dir: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value
     write(dir, name, file.as_bytes())
 }
 
+/// The model file `text` claiming format version `version`.
+fn with_format_version(text: &str, version: u32) -> String {
+    let key = "\"format_version\":";
+    let at = text.find(key).expect("a format_version field") + key.len();
+    let digits = text[at..].chars().take_while(char::is_ascii_digit).count();
+    format!("{}{version}{}", &text[..at], &text[at + digits..])
+}
+
 fn refused_model(model: &Path, message: &str) {
     tonetrack()
         .args(["predict", "--model"])
@@ -302,8 +310,7 @@ fn model_files_from_elsewhere_or_with_impossible_contents_are_refused() {
     let newer = write(
         dir.path(),
         "newer.json",
-        text.replacen("\"format_version\":1", "\"format_version\":7", 1)
-            .as_bytes(),
+        with_format_version(&text, 7).as_bytes(),
     );
     refused_model(&newer, "has format version 7, newer than this tonetrack");
     let foreign = write(

@@ -58,6 +58,7 @@ fn seed_quotes() -> Vec<TrendQuote> {
             article: r["article_id"].clone(),
             title: None,
             url: None,
+            probabilities: Vec::new(),
         })
         .collect()
 }
@@ -495,6 +496,7 @@ fn slope_of_a_straight_line() {
             article: String::new(),
             title: None,
             url: None,
+            probabilities: Vec::new(),
         })
         .collect();
     // Five quotes pass a rule asking for 5, in 2 periods of 1 or more.
@@ -560,12 +562,13 @@ fn csv_marks_single_quote_periods() {
         .iter()
         .find(|r| &r[0] == "Russian Foreign Ministry")
         .unwrap();
-    // speaker, period, start, end, n, mean, ci_low, ci_high, single_quote, shares…
+    // speaker, period, start, end, n, tone, mean_tone, ci_low, ci_high, single_quote, shares…
     assert_eq!(&ministry[1], "2017");
     assert_eq!(&ministry[4], "1");
-    assert_eq!((&ministry[6], &ministry[7], &ministry[8]), ("", "", "true"));
+    assert_eq!((&ministry[5], &ministry[6]), ("-1.0", "-1.0"));
+    assert_eq!((&ministry[7], &ministry[8], &ministry[9]), ("", "", "true"));
     assert_eq!(&rows[0][0], "Sergey Lavrov");
-    assert_eq!(&rows[0][8], "false");
+    assert_eq!(&rows[0][9], "false");
 }
 
 fn assert_png_has_content(path: &Path) {

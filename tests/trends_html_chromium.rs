@@ -51,6 +51,7 @@ fn seed_quotes() -> Vec<TrendQuote> {
                 article: r["source_url"].to_string(),
                 title: None,
                 url: None,
+                probabilities: Vec::new(),
             }
         })
         .collect()

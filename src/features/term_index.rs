@@ -97,7 +97,8 @@ fn to_u32(i: usize) -> u32 {
 }
 
 /// The [`TermSink`] of scoring: appends the column of every known term of a document to
-/// `columns`, word n-grams looked up by word ids.
+/// `columns`, word n-grams looked up by word ids; and, when asked, the source span of each to
+/// `spans` (for explanations that speak in the text's words).
 pub struct ColumnCollector<'a> {
     index: &'a TermIndex,
     /// Word n-gram range `(min, max)`, as the analyzer's.
@@ -105,7 +106,10 @@ pub struct ColumnCollector<'a> {
     /// `ending[k]`: the node of the (k + 1)-word n-gram ending at the last word, while that
     /// n-gram starts some vocabulary term (else no longer n-gram through it is a term either).
     ending: [Option<u32>; MAX_WORD_NGRAM],
+    /// `starts[k]`: where the word k words before the last one starts (with `spans` only).
+    starts: [usize; MAX_WORD_NGRAM],
     columns: &'a mut Vec<usize>,
+    spans: Option<&'a mut Vec<Span>>,
 }
 
 impl<'a> ColumnCollector<'a> {
@@ -116,13 +120,22 @@ impl<'a> ColumnCollector<'a> {
             index,
             ngrams,
             ending: [None; MAX_WORD_NGRAM],
+            starts: [0; MAX_WORD_NGRAM],
             columns,
+            spans: None,
         }
+    }
+
+    /// Also records the source span of every column pushed, in `spans` (parallel to
+    /// `columns`).
+    pub fn with_spans(mut self, spans: &'a mut Vec<Span>) -> Self {
+        self.spans = Some(spans);
+        self
     }
 }
 
 impl TermSink for ColumnCollector<'_> {
-    fn word(&mut self, word: &str, _: Span) {
+    fn word(&mut self, word: &str, span: Span) {
         let (min, max) = self.ngrams;
         let word = self.index.word(word);
         // The n-grams ending here are those ending at the previous word, one word longer.
@@ -133,13 +146,35 @@ impl TermSink for ColumnCollector<'_> {
             };
         }
         self.ending[0] = word;
-        for node in self.ending[min - 1..max].iter().flatten() {
-            self.columns.extend(self.index.node_column(*node));
+        match &mut self.spans {
+            None => {
+                for node in self.ending[min - 1..max].iter().flatten() {
+                    self.columns.extend(self.index.node_column(*node));
+                }
+            }
+            Some(spans) => {
+                self.starts.copy_within(0..max - 1, 1);
+                self.starts[0] = span.start;
+                for k in min - 1..max {
+                    if let Some(col) = self.ending[k].and_then(|n| self.index.node_column(n)) {
+                        self.columns.push(col);
+                        spans.push(Span {
+                            start: self.starts[k],
+                            end: span.end,
+                        });
+                    }
+                }
+            }
         }
     }
 
-    fn term(&mut self, term: &str, _: Span) {
-        self.columns.extend(self.index.column(term));
+    fn term(&mut self, term: &str, span: Span) {
+        if let Some(col) = self.index.column(term) {
+            self.columns.push(col);
+            if let Some(spans) = &mut self.spans {
+                spans.push(span);
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use sprs::CsMatI;
 use super::corpus::TermCorpus;
 use super::term_index::{ColumnCollector, TermIndex};
 use super::vocab::{self, Pruning};
-use crate::text::Analyzer;
+use crate::text::{Analyzer, Span};
 use crate::{Error, Result};
 
 /// What [`VectorizerParams::fit`] keeps and how it weights terms.
@@ -315,6 +315,23 @@ impl TfidfVectorizer {
         let row = self.row(&mut columns);
         COLUMNS.with(|slot| slot.set(columns));
         row
+    }
+
+    /// [`transform_text`](Self::transform_text), and where each term was written: one
+    /// `(column, span)` per known term occurrence, in the analyzer's order.
+    pub fn transform_text_with_spans(
+        &self,
+        analyzer: &Analyzer,
+        text: &str,
+    ) -> (SparseRow, Vec<(usize, Span)>) {
+        let (mut columns, mut spans) = (Vec::new(), Vec::new());
+        let ngrams = analyzer.config().word_ngrams;
+        analyzer.analyze(
+            text,
+            &mut ColumnCollector::new(self.index(), ngrams, &mut columns).with_spans(&mut spans),
+        );
+        let occurrences = columns.iter().copied().zip(spans).collect();
+        (self.row(&mut columns), occurrences)
     }
 
     /// The TF-IDF matrix of `docs`: one L2-normalized row per document (all zero if none of

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::TfidfVectorizer;
+use crate::model::calibration::{Calibration, ClassRates};
 use crate::model::logistic::LogisticModel;
-use crate::text::{Analyzer, AnalyzerConfig};
+use crate::text::filters::{is_negation, NEGATION_PREFIX};
+use crate::text::{Analyzer, AnalyzerConfig, Span};
 
 /// How many terms a prediction lists by default.
 pub const DEFAULT_TOP_TERMS: usize = 5;
@@ -21,6 +23,10 @@ pub struct Classifier {
     vectorizer: TfidfVectorizer,
     classes: Vec<String>,
     model: LogisticModel,
+    /// Applied to the decision values before every probability (none: plain softmax).
+    calibration: Option<Calibration>,
+    /// How the calibrated model labels each true class, from cross-validation.
+    rates: Option<ClassRates>,
 }
 
 /// What a model file stores of a classifier; checked when turned back into one.
@@ -31,6 +37,10 @@ struct ClassifierParts {
     classes: Vec<String>,
     vectorizer: TfidfVectorizer,
     model: LogisticModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    calibration: Option<Calibration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rates: Option<ClassRates>,
 }
 
 impl From<Classifier> for ClassifierParts {
@@ -40,6 +50,8 @@ impl From<Classifier> for ClassifierParts {
             classes: c.classes,
             vectorizer: c.vectorizer,
             model: c.model,
+            calibration: c.calibration,
+            rates: c.rates,
         }
     }
 }
@@ -49,29 +61,36 @@ impl TryFrom<ClassifierParts> for Classifier {
 
     fn try_from(parts: ClassifierParts) -> Result<Self> {
         let analyzer = Analyzer::new(parts.analyzer)?;
-        Classifier::new(analyzer, parts.vectorizer, parts.classes, parts.model)
+        let mut classifier =
+            Classifier::new(analyzer, parts.vectorizer, parts.classes, parts.model)?;
+        classifier.set_calibration(parts.calibration, parts.rates)?;
+        Ok(classifier)
     }
 }
 
-/// A term's share in a prediction: its TF-IDF value times its weight for a class.
+/// A phrase of the text and its share in a prediction: the summed contributions (TF-IDF
+/// value × weight for a class) of every model term made from those words — the word itself,
+/// its character n-grams, a negation mark, a lexicon hit — or from the phrase (a word n-gram
+/// such as "dead end", a lexicon phrase such as "ready to").
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TermContribution<'a> {
-    /// The analyzed term (stemmed, possibly an n-gram).
-    pub term: &'a str,
-    /// value × weight; positive pushes toward the class.
+pub struct TermContribution {
+    /// The words as written in the text (lowercased, spaces collapsed), `not …` for a word in
+    /// a negation's scope.
+    pub term: String,
+    /// Positive pushes toward the class.
     pub contribution: f64,
 }
 
 /// The label of one text, with every class's probability and the terms behind it. Class
-/// names and terms are borrowed from the classifier: no string is copied per prediction.
+/// names are borrowed from the classifier.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Prediction<'a> {
     /// The most probable class.
     pub label: &'a str,
     /// `(class, probability)` for every class, in the model's class order.
     pub probabilities: Vec<(&'a str, f64)>,
-    /// The terms that pushed toward `label` most, strongest first.
-    pub top_terms: Vec<TermContribution<'a>>,
+    /// The phrases of the text that pushed toward `label` most, strongest first.
+    pub top_terms: Vec<TermContribution>,
 }
 
 impl Prediction<'_> {
@@ -89,25 +108,26 @@ impl Prediction<'_> {
     }
 }
 
-/// Per-term contributions to every class, for `explain`.
+/// Per-phrase contributions to every class, for `explain`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Explanation<'a> {
     /// The model's classes, the column order of `terms[i].contributions`.
     pub classes: Vec<String>,
     /// Intercept of each class.
     pub intercepts: Vec<f64>,
-    /// Every known term of the text, by decreasing contribution to the predicted class.
+    /// Every phrase of the text behind a known term, by decreasing contribution to the
+    /// predicted class.
     pub terms: Vec<TermExplanation>,
     /// The prediction itself.
     pub prediction: Prediction<'a>,
 }
 
-/// One term of an [`Explanation`].
+/// One phrase of an [`Explanation`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TermExplanation {
-    /// The analyzed term.
+    /// The phrase, as [`TermContribution::term`].
     pub term: String,
-    /// Its TF-IDF value in the text.
+    /// The summed TF-IDF values of the terms behind it.
     pub value: f64,
     /// value × weight for each class.
     pub contributions: Vec<f64>,
@@ -150,7 +170,52 @@ impl Classifier {
                 vectorizer,
                 classes,
                 model,
+                calibration: None,
+                rates: None,
             }),
+        }
+    }
+
+    /// Sets the probability calibration and the class rates measured with it, checking their
+    /// shapes.
+    pub fn set_calibration(
+        &mut self,
+        calibration: Option<Calibration>,
+        rates: Option<ClassRates>,
+    ) -> Result<()> {
+        let k = self.classes.len();
+        if let Some(c) = &calibration {
+            c.validate(k)
+                .map_err(|e| Error::Data(format!("inconsistent classifier: {e}")))?;
+        }
+        if let Some(r) = &rates {
+            r.validate(k)
+                .map_err(|e| Error::Data(format!("inconsistent classifier: {e}")))?;
+        }
+        self.calibration = calibration;
+        self.rates = rates;
+        Ok(())
+    }
+
+    /// The probability calibration, if the model was calibrated.
+    pub fn calibration(&self) -> Option<&Calibration> {
+        self.calibration.as_ref()
+    }
+
+    /// How the model labels rows of each true class (from cross-validation), if measured.
+    pub fn rates(&self) -> Option<&ClassRates> {
+        self.rates.as_ref()
+    }
+
+    /// Class probabilities of a sparse row, calibrated when the model is.
+    fn probabilities(&self, cols: &[usize], values: &[f64]) -> Vec<f64> {
+        match &self.calibration {
+            Some(c) => {
+                let mut z = self.model.decision_row(cols, values);
+                c.apply(&mut z);
+                z
+            }
+            None => self.model.probabilities_row(cols, values),
         }
     }
 
@@ -180,96 +245,173 @@ impl Classifier {
         (row.indices, row.values)
     }
 
-    /// Label, probabilities and the `top_terms` strongest terms of one text.
+    /// Label, probabilities and the `top_terms` phrases of the text that pushed toward the
+    /// label most.
     pub fn predict(&self, text: &str, top_terms: usize) -> Prediction<'_> {
-        let (cols, values) = self.features(text);
-        self.prediction_from_features(&cols, &values, top_terms)
+        if top_terms == 0 {
+            // No phrases wanted: the row alone, without the words' spans.
+            let (cols, values) = self.features(text);
+            return self.prediction(self.probabilities(&cols, &values), Vec::new());
+        }
+        let (row, occurrences) = self
+            .vectorizer
+            .transform_text_with_spans(&self.analyzer, text);
+        let probabilities = self.probabilities(&row.indices, &row.values);
+        let best = argmax(&probabilities);
+        let mut phrases = self.phrases(text, &row.indices, &row.values, &occurrences);
+        phrases.retain(|p| p.contributions[best] > 0.0);
+        rank(&mut phrases, best);
+        let top = phrases
+            .into_iter()
+            .take(top_terms)
+            .map(|p| TermContribution {
+                contribution: p.contributions[best],
+                term: p.term,
+            })
+            .collect();
+        self.prediction(probabilities, top)
     }
 
-    fn prediction_from_features(
+    fn prediction(
         &self,
-        cols: &[usize],
-        values: &[f64],
-        top_terms: usize,
+        probabilities: Vec<f64>,
+        top_terms: Vec<TermContribution>,
     ) -> Prediction<'_> {
-        let probabilities = self.model.probabilities_row(cols, values);
-        let best = argmax(&probabilities);
         Prediction {
-            label: &self.classes[best],
+            label: &self.classes[argmax(&probabilities)],
             probabilities: self
                 .classes
                 .iter()
                 .map(String::as_str)
                 .zip(probabilities)
                 .collect(),
-            top_terms: self.strongest_terms(cols, values, best, top_terms),
+            top_terms,
         }
     }
 
-    /// The `n` terms of a row with the largest positive contributions to `class`, strongest
-    /// first; equal contributions in term order.
-    fn strongest_terms(
+    /// The phrases of `text` behind its row: each known term occurrence's share of its
+    /// column's value (a column occurring twice gives each occurrence half), times the
+    /// column's weight for every class, summed per phrase as [`TermContribution`] describes.
+    /// In order of first appearance.
+    fn phrases(
         &self,
+        text: &str,
         cols: &[usize],
         values: &[f64],
-        class: usize,
-        n: usize,
-    ) -> Vec<TermContribution<'_>> {
-        // A row has dozens of terms and callers keep a handful: a short sorted list of
-        // (contribution, column) pairs, no sort of the whole row.
-        let mut top: Vec<(f64, usize)> = Vec::with_capacity(if n == 0 { 0 } else { n + 1 });
-        for (&col, &value) in cols.iter().zip(values) {
-            let contribution = value * self.model.weight(col, class).unwrap_or(0.0);
-            if n == 0 || contribution.is_nan() || contribution <= 0.0 {
-                continue;
-            }
-            // Columns come in increasing order, which is term order (the vocabulary is
-            // sorted): an equal contribution seen earlier stays ahead.
-            let at = top.partition_point(|&(c, _)| c >= contribution);
-            if at < n {
-                top.insert(at, (contribution, col));
-                top.truncate(n);
+        occurrences: &[(usize, Span)],
+    ) -> Vec<TermExplanation> {
+        let k = self.classes.len();
+        let mut count = vec![0usize; cols.len()];
+        let at = |col: usize| cols.binary_search(&col).ok();
+        for (col, _) in occurrences {
+            if let Some(i) = at(*col) {
+                count[i] += 1;
             }
         }
-        top.into_iter()
-            .map(|(contribution, col)| TermContribution {
-                term: self.vectorizer.term(col),
-                contribution,
-            })
+        // Words in a negation's scope: those whose own term carries the mark.
+        let negated: std::collections::BTreeSet<Span> = occurrences
+            .iter()
+            .filter(|(col, _)| self.vectorizer.term(*col).starts_with(NEGATION_PREFIX))
+            .map(|(_, span)| *span)
+            .collect();
+        let mut order: Vec<String> = Vec::new();
+        let mut by_phrase: std::collections::HashMap<String, TermExplanation> =
+            std::collections::HashMap::new();
+        for &(col, span) in occurrences {
+            let Some(i) = at(col) else { continue };
+            let value = values[i] / count[i] as f64;
+            let label = phrase_label(text, span, negated.contains(&span));
+            let entry = by_phrase.entry(label.clone()).or_insert_with(|| {
+                order.push(label.clone());
+                TermExplanation {
+                    term: label,
+                    value: 0.0,
+                    contributions: vec![0.0; k],
+                }
+            });
+            entry.value += value;
+            for (class, c) in entry.contributions.iter_mut().enumerate() {
+                *c += value * self.model.weight(col, class).unwrap_or(0.0);
+            }
+        }
+        order
+            .iter()
+            .filter_map(|label| by_phrase.remove(label))
             .collect()
     }
 
-    /// Contribution of each term of the text to each class.
+    /// Contribution of each phrase of the text to each class.
     pub fn explain(&self, text: &str) -> Explanation<'_> {
-        let (cols, values) = self.features(text);
-        let prediction = self.prediction_from_features(&cols, &values, DEFAULT_TOP_TERMS);
-        let best = self
-            .classes
+        let (row, occurrences) = self
+            .vectorizer
+            .transform_text_with_spans(&self.analyzer, text);
+        let probabilities = self.probabilities(&row.indices, &row.values);
+        let best = argmax(&probabilities);
+        let mut terms = self.phrases(text, &row.indices, &row.values, &occurrences);
+        rank(&mut terms, best);
+        let top = terms
             .iter()
-            .position(|c| *c == prediction.label)
-            .unwrap_or(0);
-        let mut terms: Vec<TermExplanation> = cols
-            .iter()
-            .zip(&values)
-            .map(|(&col, &value)| TermExplanation {
-                term: self.vectorizer.term(col).to_string(),
-                value,
-                contributions: (0..self.classes.len())
-                    .map(|k| value * self.model.weight(col, k).unwrap_or(0.0))
-                    .collect(),
+            .filter(|t| t.contributions[best] > 0.0)
+            .take(DEFAULT_TOP_TERMS)
+            .map(|t| TermContribution {
+                term: t.term.clone(),
+                contribution: t.contributions[best],
             })
             .collect();
-        terms.sort_by(|a, b| {
-            b.contributions[best]
-                .total_cmp(&a.contributions[best])
-                .then_with(|| a.term.cmp(&b.term))
-        });
         Explanation {
             classes: self.classes.clone(),
             intercepts: self.model.intercepts().to_vec(),
             terms,
-            prediction,
+            prediction: self.prediction(probabilities, top),
         }
+    }
+}
+
+/// Strongest contribution to `class` first; equal ones by phrase, so the order is fixed.
+fn rank(phrases: &mut [TermExplanation], class: usize) {
+    phrases.sort_by(|a, b| {
+        b.contributions[class]
+            .total_cmp(&a.contributions[class])
+            .then_with(|| a.term.cmp(&b.term))
+    });
+}
+
+/// How a phrase reads: the source words from the start of the first to the end of the last
+/// (a span that starts inside a word, as "n't" does, is widened to the whole word),
+/// lowercased, with spaces collapsed and typographic apostrophes made plain; `not …` when
+/// the words are in a negation's scope and do not show the negation themselves.
+fn phrase_label(text: &str, span: Span, negated: bool) -> String {
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '.' | '-');
+    let start = text[..span.start.min(text.len())]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(span.start, |(i, _)| i);
+    let source = text.get(start..span.end).unwrap_or_default();
+    let mut label = String::with_capacity(source.len() + 4);
+    for word in source.split_whitespace() {
+        if !label.is_empty() {
+            label.push(' ');
+        }
+        label.extend(word.chars().flat_map(char::to_lowercase).map(|c| match c {
+            '’' | 'ʼ' | '‘' => '\'',
+            c => c,
+        }));
+    }
+    // Widening may bring in a dash or quote mark before the word; a final "." is the word's
+    // ("U.S.").
+    let label = label
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(['\'', '-'])
+        .to_string();
+    let shows_negation = label
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| is_negation(w) || w.ends_with("n't"));
+    if negated && !shows_negation {
+        format!("not {label}")
+    } else {
+        label
     }
 }
 
@@ -286,37 +428,107 @@ pub(crate) fn argmax(values: &[f64]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    /// The short sorted list keeps what sorting every positive contribution (strongest
-    /// first, then by term) and taking the first `n` gives.
+    use super::*;
+
+    /// Rolling terms up into phrases loses nothing: per class, the phrases' contributions sum
+    /// to the row's (every term's value × weight), on real quotations.
     #[test]
-    fn strongest_terms_are_the_head_of_the_full_ranking() {
+    fn phrases_share_out_the_whole_row() {
         let model = crate::score::default_model().expect("built-in model");
         let classifier = model.classifier_for(None).expect("one classifier");
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes.csv");
         let mut reader = csv::Reader::from_path(path).expect("data/quotes.csv");
-        for record in reader.records().take(200) {
+        for record in reader.records().take(300) {
             let text = record.expect("record")[1].to_string();
+            let (row, occurrences) = classifier
+                .vectorizer
+                .transform_text_with_spans(&classifier.analyzer, &text);
             let (cols, values) = classifier.features(&text);
+            assert_eq!((&row.indices, &row.values), (&cols, &values));
+            let phrases = classifier.phrases(&text, &cols, &values, &occurrences);
             for class in 0..classifier.classes().len() {
-                let mut ranked: Vec<(f64, &str)> = cols
+                let whole: f64 = cols
                     .iter()
                     .zip(&values)
-                    .map(|(&col, &value)| {
-                        let weight = classifier.model.weight(col, class).unwrap_or(0.0);
-                        (value * weight, classifier.vectorizer.term(col))
-                    })
-                    .filter(|(contribution, _)| *contribution > 0.0)
-                    .collect();
-                ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-                for n in [0, 1, 3, 5, 1000] {
-                    let got: Vec<(f64, &str)> = classifier
-                        .strongest_terms(&cols, &values, class, n)
-                        .iter()
-                        .map(|t| (t.contribution, t.term))
-                        .collect();
-                    assert_eq!(got, ranked[..n.min(ranked.len())], "{text:?}, n = {n}");
-                }
+                    .map(|(&c, &v)| v * classifier.model.weight(c, class).unwrap())
+                    .sum();
+                let shared: f64 = phrases.iter().map(|p| p.contributions[class]).sum();
+                assert!(
+                    (whole - shared).abs() < 1e-9,
+                    "{text:?}: {whole} vs {shared}"
+                );
             }
+            // Every phrase is words of the text, not an analyzed term.
+            let lower = text.to_lowercase().replace(['’', '‘'], "'");
+            for p in &phrases {
+                let words = p.term.strip_prefix("not ").unwrap_or(&p.term);
+                let first = words.split(' ').next().unwrap();
+                assert!(lower.contains(first), "{:?} not in {text:?}", p.term);
+                assert!(
+                    !p.term.contains('#') && !p.term.contains("NEG_"),
+                    "{:?}",
+                    p.term
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn labels_read_as_the_text_does() {
+        let text = "We won’t accept  Dead\nEnd talks, said the U.S. envoy";
+        let span = |word: &str| {
+            let start = text.find(word).unwrap();
+            Span {
+                start,
+                end: start + word.len(),
+            }
+        };
+        assert_eq!(phrase_label(text, span("accept"), true), "not accept");
+        // A span from "n’t" widens to the word, which shows the negation itself.
+        let nt = text.find("n’t").unwrap();
+        let wont = Span {
+            start: nt,
+            end: span("accept").end,
+        };
+        assert_eq!(phrase_label(text, wont, true), "won't accept");
+        let dead_end = Span {
+            start: span("Dead").start,
+            end: span("End").end,
+        };
+        assert_eq!(phrase_label(text, dead_end, false), "dead end");
+        assert_eq!(phrase_label(text, span("U.S."), false), "u.s.");
+    }
+
+    #[test]
+    fn top_terms_are_the_head_of_the_explanation() {
+        let model = crate::score::default_model().expect("built-in model");
+        let classifier = model.classifier_for(None).expect("one classifier");
+        for text in [
+            "the rampant hysteria in the United States leaves little opportunity for dialogue",
+            "We welcome the agreement with Washington.",
+            "Our relations with the U.S. are undermined.",
+        ] {
+            let explanation = classifier.explain(text);
+            let prediction = classifier.predict(text, 3);
+            assert_eq!(prediction.label, explanation.prediction.label);
+            let best = classifier
+                .classes()
+                .iter()
+                .position(|c| c == prediction.label)
+                .unwrap();
+            let head: Vec<&str> = explanation
+                .terms
+                .iter()
+                .filter(|t| t.contributions[best] > 0.0)
+                .take(3)
+                .map(|t| t.term.as_str())
+                .collect();
+            let top: Vec<&str> = prediction
+                .top_terms
+                .iter()
+                .map(|t| t.term.as_str())
+                .collect();
+            assert_eq!(top, head, "{text}");
         }
     }
 }

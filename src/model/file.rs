@@ -1,6 +1,6 @@
 //! The model file: one versioned JSON document with a checksum, written atomically.
 //!
-//! Layout: `{"format":"tonetrack-model","format_version":1,"sha256":"…","body":{…}}`, where
+//! Layout: `{"format":"tonetrack-model","format_version":2,"sha256":"…","body":{…}}`, where
 //! `sha256` is the SHA-256 of the exact bytes of `body`. Nothing in it depends on the time or
 //! the machine, so the same data and options give the same bytes. Loading refuses a foreign
 //! file, a newer format version, a bad checksum, and shapes that do not agree, each with a
@@ -21,8 +21,11 @@ use crate::model::train::{TrainParams, TrainReport};
 
 /// The `format` field of every tonetrack model file.
 pub const FORMAT: &str = "tonetrack-model";
-/// The format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes. Version 2 added calibration, class rates, lexicons
+/// and training-only rows, all optional.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format version this build reads (version 1 files read as uncalibrated models).
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 /// Larger files are refused before they are read (a model of 1M features is ~60 MB).
 pub const MAX_MODEL_BYTES: u64 = 2 << 30;
 
@@ -59,8 +62,25 @@ pub struct TrainingInfo {
     pub params: TrainParams,
     /// What training did, per classifier (key `""` for a single classifier).
     pub reports: BTreeMap<String, TrainReport>,
+    /// Training-only rows from a second file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_data: Option<ExtraDataInfo>,
     /// Version of tonetrack that trained it.
     pub tonetrack_version: String,
+}
+
+/// A file of training-only rows (`train --extra-data`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraDataInfo {
+    /// The file's name (without its directory).
+    pub data_file: String,
+    /// SHA-256 of its bytes.
+    pub data_sha256: String,
+    /// Rows read from it.
+    pub rows: usize,
+    /// Each row's weight in the loss.
+    pub weight: f64,
 }
 
 /// The CSV columns a model was trained from (so `eval` can default to the same).
@@ -175,7 +195,7 @@ impl Model {
                 ),
             ));
         }
-        if envelope.format_version < FORMAT_VERSION {
+        if envelope.format_version < OLDEST_FORMAT_VERSION {
             return Err(model_error(
                 origin,
                 format!(
@@ -295,6 +315,7 @@ mod tests {
                 },
                 params,
                 reports: [(String::new(), report)].into_iter().collect(),
+                extra_data: None,
                 tonetrack_version: "test".into(),
             },
         }
@@ -337,7 +358,11 @@ mod tests {
     fn foreign_and_newer_files_are_refused() {
         let bytes = small_model().to_bytes().unwrap();
         let text = String::from_utf8(bytes).unwrap();
-        let newer = text.replacen("\"format_version\":1", "\"format_version\":99", 1);
+        let newer = text.replacen(
+            &format!("\"format_version\":{FORMAT_VERSION}"),
+            "\"format_version\":99",
+            1,
+        );
         assert!(load_error(newer.as_bytes()).contains("newer than this tonetrack"));
         let foreign = text.replacen(FORMAT, "other-model", 1);
         assert!(load_error(foreign.as_bytes()).contains("not a `tonetrack-model` file"));

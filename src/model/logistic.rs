@@ -300,6 +300,19 @@ impl LogisticModel {
         z
     }
 
+    /// Decision values of every row of `x`, `rows × n_classes`, row-major. Rows are computed
+    /// in parallel; each is independent.
+    pub fn decision_values(&self, x: &Csr) -> Vec<f64> {
+        let x = as_csr(x);
+        (0..x.rows())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let (indices, values) = csr_row(&x, i);
+                self.decision_row(indices, values)
+            })
+            .collect()
+    }
+
     /// Class probabilities of every row of `x`, `rows × n_classes`. Rows are computed in
     /// parallel; each row is independent, so the result does not depend on the thread count.
     pub fn predict_proba(&self, x: &Csr) -> Array2<f64> {
@@ -439,7 +452,7 @@ fn csr_row(x: &Csr, i: usize) -> (&[u32], &[f64]) {
 /// Decision values that are not finite give NaN probabilities and a log-partition that is
 /// not finite, which the optimizer refuses.
 #[inline(always)]
-fn softmax_in_place(z: &mut [f64]) -> f64 {
+pub(crate) fn softmax_in_place(z: &mut [f64]) -> f64 {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
         z.fill(f64::NAN);

@@ -17,8 +17,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
 use crate::features::{CorpusColumns, Csr, TermCorpus, TfidfVectorizer, VectorizerParams};
+use crate::model::calibration::{
+    expected_calibration_error, log_loss, Calibration, CalibrationMethod, CalibrationReport,
+    ClassRates,
+};
 use crate::model::classifier::Classifier;
-use crate::model::logistic::{balanced_weights, LogisticParams};
+use crate::model::logistic::{balanced_weights, softmax_in_place, LogisticParams};
 use crate::text::{Analyzer, AnalyzerConfig};
 
 /// The C values tried by `--c auto`: a log grid wide enough for TF-IDF text features.
@@ -32,6 +36,17 @@ pub enum CChoice {
     Auto { grid: Vec<f64> },
     /// Given.
     Fixed(f64),
+}
+
+/// What `--c auto` maximises over the grid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CCriterion {
+    /// Mean cross-validated macro-F1 (the labels).
+    #[default]
+    MacroF1,
+    /// Mean cross-validated log-loss, lowest wins (the probabilities).
+    LogLoss,
 }
 
 /// Per-sample weights.
@@ -61,6 +76,13 @@ pub struct TrainParams {
     /// L-BFGS stops when every gradient entry, per training row, is within `±` this
     /// (scikit-learn's `tol`).
     pub gradient_tolerance: f64,
+    /// What C is chosen by (with `CChoice::Auto`).
+    #[serde(default)]
+    pub c_criterion: CCriterion,
+    /// How probabilities are calibrated on out-of-fold predictions (models of earlier
+    /// versions: none).
+    #[serde(default)]
+    pub calibration: CalibrationMethod,
 }
 
 impl Default for TrainParams {
@@ -79,6 +101,8 @@ impl Default for TrainParams {
             seed: 42,
             max_iterations: 200,
             gradient_tolerance: 1e-4,
+            c_criterion: CCriterion::MacroF1,
+            calibration: CalibrationMethod::None,
         }
     }
 }
@@ -99,6 +123,11 @@ pub struct Examples {
     /// The folds depend on the order of the ids; [`Examples::group_ids`] numbers groups in the
     /// sorted order of their names.
     pub groups: Vec<u32>,
+    /// Each row's weight in the loss (empty: 1 for every row). Multiplies the class weight.
+    pub weights: Vec<f64>,
+    /// Rows that only ever train (empty: none): extra data from another source, never scored
+    /// in cross-validation, so that CV figures stay about the main data.
+    pub train_only: Vec<bool>,
 }
 
 impl Examples {
@@ -109,7 +138,34 @@ impl Examples {
             texts,
             labels,
             groups,
+            ..Examples::default()
         }
+    }
+
+    /// Appends `extra` as training-only rows of weight `weight`, each its own group.
+    pub fn with_extra(mut self, extra: Examples, weight: f64) -> Examples {
+        let n = self.len();
+        if self.weights.is_empty() {
+            self.weights = vec![1.0; n];
+        }
+        if self.train_only.is_empty() {
+            self.train_only = vec![false; n];
+        }
+        let first_group = self.groups.iter().max().map_or(0, |g| g + 1);
+        for i in 0..extra.len() {
+            self.groups.push(first_group + to_group_id(i));
+        }
+        self.weights
+            .extend(std::iter::repeat_n(weight, extra.len()));
+        self.train_only
+            .extend(std::iter::repeat_n(true, extra.len()));
+        self.texts.extend(extra.texts);
+        self.labels.extend(extra.labels);
+        self
+    }
+
+    fn is_train_only(&self, row: usize) -> bool {
+        self.train_only.get(row).copied().unwrap_or(false)
     }
 
     /// The group id of each row from its group's name: equal names get equal ids, numbered
@@ -141,20 +197,36 @@ pub struct TrainReport {
     pub label_counts: BTreeMap<String, usize>,
     pub features: usize,
     pub c: f64,
-    /// Mean CV macro-F1 for each C tried (empty when C was given).
+    /// Mean CV scores for each C tried (empty when C was given and nothing is calibrated).
     pub cv_grid: Vec<GridPoint>,
-    /// Mean CV macro-F1 of the chosen C, when C was chosen by CV.
+    /// Mean CV macro-F1 of the chosen C, when cross-validation ran.
     pub cv_macro_f1: Option<f64>,
     pub iterations: u64,
     pub converged: bool,
+    /// Calibration on the out-of-fold predictions, when calibrated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibrationReport>,
 }
 
-/// One C of the grid with its cross-validated score.
+/// One C of the grid with its cross-validated scores (mean and sd over folds).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GridPoint {
     pub c: f64,
     pub macro_f1: f64,
     pub macro_f1_sd: f64,
+    /// Log-loss of the uncalibrated probabilities (models of earlier versions: 0).
+    #[serde(default)]
+    pub log_loss: f64,
+    #[serde(default)]
+    pub log_loss_sd: f64,
+}
+
+/// What cross-validation at the chosen C left: each scored row's decision values.
+struct OutOfFold {
+    /// Rows scored, ascending.
+    rows: Vec<usize>,
+    /// Decision values of those rows, `rows.len() × k`, row-major.
+    logits: Vec<f64>,
 }
 
 impl TrainParams {
@@ -239,22 +311,26 @@ impl ValidTrainParams {
         examples.texts = Vec::new();
         let y = encode(&examples.labels, &classes)?;
         let (rows, label_counts) = (examples.len(), count_labels(&examples.labels));
-        let (c, cv_grid, cv_macro_f1) = match &self.params.c {
-            CChoice::Fixed(c) => (*c, Vec::new(), None),
-            CChoice::Auto { grid } => {
-                let folds = stratified_group_folds(&examples, self.params.folds, self.params.seed)?;
-                let grid_points = self.grid_search(&corpus, &y, &classes, &folds, grid, tick)?;
-                // Highest mean macro-F1; on a tie the smaller C (stronger regularisation).
-                let best = grid_points
-                    .iter()
-                    .enumerate()
-                    .max_by(|(i, a), (j, b)| a.macro_f1.total_cmp(&b.macro_f1).then(j.cmp(i)))
-                    .map(|(i, _)| i)
-                    .unwrap_or(0);
-                let score = grid_points[best].macro_f1;
-                (grid_points[best].c, grid_points, Some(score))
-            }
+        // Cross-validation runs to choose C, and to calibrate on out-of-fold predictions.
+        let grid = match &self.params.c {
+            CChoice::Auto { grid } => grid.clone(),
+            CChoice::Fixed(c) if self.params.calibration != CalibrationMethod::None => vec![*c],
+            CChoice::Fixed(_) => Vec::new(),
         };
+        let (c, cv_grid, out_of_fold) = if grid.is_empty() {
+            let CChoice::Fixed(c) = self.params.c else {
+                unreachable!("an empty grid means a fixed C")
+            };
+            (c, Vec::new(), None)
+        } else {
+            let folds = stratified_group_folds(&examples, self.params.folds, self.params.seed)?;
+            let (points, mut out_of_fold) =
+                self.grid_search(&corpus, &y, &examples, &classes, &folds, &grid, tick)?;
+            let best = best_grid_point(&points, self.params.c_criterion);
+            (points[best].c, points, Some(out_of_fold.swap_remove(best)))
+        };
+        let cv_macro_f1 = cv_grid.iter().find(|p| p.c == c).map(|p| p.macro_f1);
+        let weights = std::mem::take(&mut examples.weights);
         // From here on, memory goes to the matrix and the optimizer: what they do not need is
         // dropped as soon as it is done with (the labels are `y` now, the terms are columns).
         drop(examples);
@@ -265,7 +341,11 @@ impl ValidTrainParams {
         let x = vectorizer.transform_corpus(&corpus, &all, &columns);
         drop((corpus, columns));
         release_freed_memory();
-        let classifier = self.fit_matrix(vectorizer, &x, &y, &classes, c)?;
+        let mut classifier = self.fit_matrix(vectorizer, &x, &y, &weights, &classes, c)?;
+        let calibration = match out_of_fold {
+            Some(oof) => Some(self.calibrate(&mut classifier, &oof, &y)?),
+            None => None,
+        };
         let report = TrainReport {
             rows,
             label_counts,
@@ -275,8 +355,47 @@ impl ValidTrainParams {
             cv_macro_f1,
             iterations: classifier.model().iterations(),
             converged: classifier.model().converged(),
+            calibration: calibration.flatten(),
         };
         Ok((classifier, report))
+    }
+
+    /// Fits the calibration (if any) to the out-of-fold decision values and stores it, with
+    /// the class rates of the calibrated probabilities, in the classifier. Returns how the
+    /// calibration changed the out-of-fold log-loss and ECE.
+    fn calibrate(
+        &self,
+        classifier: &mut Classifier,
+        oof: &OutOfFold,
+        y: &[usize],
+    ) -> Result<Option<CalibrationReport>> {
+        let k = classifier.classes().len();
+        let truth = select(y, &oof.rows);
+        let calibration = Calibration::fit(self.params.calibration, &oof.logits, &truth, k)?;
+        let mut before = oof.logits.clone();
+        for row in before.chunks_exact_mut(k) {
+            softmax_in_place(row);
+        }
+        let after = match &calibration {
+            Some(c) => {
+                let mut after = oof.logits.clone();
+                for row in after.chunks_exact_mut(k) {
+                    c.apply(row);
+                }
+                after
+            }
+            None => before.clone(),
+        };
+        let rates = ClassRates::measure(&after, &truth, k);
+        let report = calibration.is_some().then(|| CalibrationReport {
+            rows: truth.len(),
+            log_loss_before: log_loss(&before, &truth, k),
+            log_loss_after: log_loss(&after, &truth, k),
+            ece_before: expected_calibration_error(&before, &truth, k),
+            ece_after: expected_calibration_error(&after, &truth, k),
+        });
+        classifier.set_calibration(calibration, Some(rates))?;
+        Ok(report)
     }
 
     /// k-fold cross-validation of these parameters (C chosen inside each training fold when
@@ -287,17 +406,19 @@ impl ValidTrainParams {
         let evaluations: Vec<Evaluation> = (0..folds.len())
             .into_par_iter()
             .map(|k| {
-                let (train, test) = split(&folds, k);
+                let (train, test) = split(&folds, k, examples);
                 let (classifier, _) = self.fit(subset(examples, &train))?;
                 let truth = encode(&select(&examples.labels, &test), &classes)?;
-                let predicted: Vec<usize> = test
-                    .iter()
-                    .map(|&i| {
-                        let p = classifier.predict(&examples.texts[i], 0);
-                        classes.iter().position(|c| *c == p.label).unwrap_or(0)
-                    })
-                    .collect();
-                evaluate(&classes, &truth, &predicted)
+                let mut predicted = Vec::with_capacity(test.len());
+                let mut probs = Vec::with_capacity(test.len() * classes.len());
+                for &i in &test {
+                    let p = classifier.predict(&examples.texts[i], 0);
+                    predicted.push(classes.iter().position(|c| *c == p.label).unwrap_or(0));
+                    probs.extend(classes.iter().map(|c| p.probability(c)));
+                }
+                let mut evaluation = evaluate(&classes, &truth, &predicted)?;
+                evaluation.with_probabilities(&probs, &truth)?;
+                Ok(evaluation)
             })
             .collect::<Result<_>>()?;
         let summary = summarize(&evaluations);
@@ -305,12 +426,24 @@ impl ValidTrainParams {
     }
 
     fn classes_of(&self, examples: &Examples) -> Result<Vec<String>> {
-        if examples.texts.len() != examples.labels.len()
-            || examples.labels.len() != examples.groups.len()
+        let n = examples.labels.len();
+        if examples.texts.len() != n
+            || examples.groups.len() != n
+            || !(examples.weights.is_empty() || examples.weights.len() == n)
+            || !(examples.train_only.is_empty() || examples.train_only.len() == n)
         {
             return Err(Error::Data(
-                "texts, labels and groups differ in length".into(),
+                "texts, labels, groups, weights and training-only flags differ in length".into(),
             ));
+        }
+        if let Some(w) = examples
+            .weights
+            .iter()
+            .find(|w| !(w.is_finite() && **w >= 0.0))
+        {
+            return Err(Error::InvalidParams(format!(
+                "row weights must be finite and not negative, got {w}"
+            )));
         }
         let classes: Vec<String> = count_labels(&examples.labels).into_keys().collect();
         if classes.len() < 2 {
@@ -324,45 +457,74 @@ impl ValidTrainParams {
         Ok(classes)
     }
 
-    /// Mean and sd of macro-F1 over the folds for each C; all fits in parallel.
+    /// Mean and sd of macro-F1 and log-loss over the folds for each C, and the out-of-fold
+    /// decision values of each C; all fits in parallel.
+    #[allow(clippy::too_many_arguments)]
     fn grid_search(
         &self,
         corpus: &TermCorpus,
         y: &[usize],
+        examples: &Examples,
         classes: &[String],
         folds: &[Vec<usize>],
         grid: &[f64],
         tick: &(dyn Fn() + Sync),
-    ) -> Result<Vec<GridPoint>> {
+    ) -> Result<(Vec<GridPoint>, Vec<OutOfFold>)> {
+        let k = classes.len();
         let jobs: Vec<(usize, usize)> = (0..grid.len())
-            .flat_map(|g| (0..folds.len()).map(move |k| (g, k)))
+            .flat_map(|g| (0..folds.len()).map(move |f| (g, f)))
             .collect();
-        let scores: Vec<f64> = jobs
+        // (macro-F1, log-loss, decision values of the fold's rows) per job.
+        let results: Vec<(f64, f64, Vec<f64>)> = jobs
             .par_iter()
-            .map(|&(g, k)| {
-                let (train, test) = split(folds, k);
-                let (classifier, columns) = self.fit_rows(corpus, y, classes, &train, grid[g])?;
+            .map(|&(g, f)| {
+                let (train, test) = split(folds, f, examples);
+                let (classifier, columns) =
+                    self.fit_rows(corpus, y, &examples.weights, classes, &train, grid[g])?;
                 let x = classifier
                     .vectorizer()
                     .transform_corpus(corpus, &test, &columns);
-                let predicted = classifier.model().predict(&x);
+                let logits = classifier.model().decision_values(&x);
+                let predicted: Vec<usize> = logits
+                    .chunks_exact(k)
+                    .map(super::classifier::argmax)
+                    .collect();
+                let mut probs = logits.clone();
+                for row in probs.chunks_exact_mut(k) {
+                    softmax_in_place(row);
+                }
+                let truth = select(y, &test);
+                let macro_f1 = evaluate(classes, &truth, &predicted)?.macro_f1;
                 tick();
-                Ok(evaluate(classes, &select(y, &test), &predicted)?.macro_f1)
+                Ok((macro_f1, log_loss(&probs, &truth, k), logits))
             })
             .collect::<Result<_>>()?;
-        Ok(grid
-            .iter()
-            .enumerate()
-            .map(|(g, &c)| {
-                let s = &scores[g * folds.len()..(g + 1) * folds.len()];
-                let (mean, sd) = mean_sd(s);
-                GridPoint {
-                    c,
-                    macro_f1: mean,
-                    macro_f1_sd: sd,
-                }
-            })
-            .collect())
+        let mut points = Vec::with_capacity(grid.len());
+        let mut out_of_fold = Vec::with_capacity(grid.len());
+        for (g, &c) in grid.iter().enumerate() {
+            let of_c = &results[g * folds.len()..(g + 1) * folds.len()];
+            let (macro_f1, macro_f1_sd) = mean_sd(&of_c.iter().map(|r| r.0).collect::<Vec<_>>());
+            let (log_loss, log_loss_sd) = mean_sd(&of_c.iter().map(|r| r.1).collect::<Vec<_>>());
+            points.push(GridPoint {
+                c,
+                macro_f1,
+                macro_f1_sd,
+                log_loss,
+                log_loss_sd,
+            });
+            // The folds' rows, and their decision values, in row order.
+            let mut scored: Vec<(usize, &[f64])> = folds
+                .iter()
+                .zip(of_c)
+                .flat_map(|(fold, r)| fold.iter().copied().zip(r.2.chunks_exact(k)))
+                .collect();
+            scored.sort_unstable_by_key(|(row, _)| *row);
+            out_of_fold.push(OutOfFold {
+                rows: scored.iter().map(|(row, _)| *row).collect(),
+                logits: scored.iter().flat_map(|(_, z)| z.iter().copied()).collect(),
+            });
+        }
+        Ok((points, out_of_fold))
     }
 
     /// Vectorizer + logistic regression fitted on the given rows only, and the columns of the
@@ -371,29 +533,44 @@ impl ValidTrainParams {
         &self,
         corpus: &TermCorpus,
         y: &[usize],
+        weights: &[f64],
         classes: &[String],
         rows: &[usize],
         c: f64,
     ) -> Result<(Classifier, CorpusColumns)> {
         let (vectorizer, columns) = self.params.vectorizer().fit_corpus(corpus, rows)?;
         let x = vectorizer.transform_corpus(corpus, rows, &columns);
-        let classifier = self.fit_matrix(vectorizer, &x, &select(y, rows), classes, c)?;
+        let weights = if weights.is_empty() {
+            Vec::new()
+        } else {
+            select(weights, rows)
+        };
+        let classifier = self.fit_matrix(vectorizer, &x, &select(y, rows), &weights, classes, c)?;
         Ok((classifier, columns))
     }
 
-    /// Logistic regression on the TF-IDF rows `x` of `vectorizer`, with labels `train_y`.
+    /// Logistic regression on the TF-IDF rows `x` of `vectorizer`, with labels `train_y` and
+    /// row weights `row_weights` (empty: all 1), times the class weights.
     fn fit_matrix(
         &self,
         vectorizer: TfidfVectorizer,
         x: &Csr,
         train_y: &[usize],
+        row_weights: &[f64],
         classes: &[String],
         c: f64,
     ) -> Result<Classifier> {
-        let weights = match self.params.class_weight {
+        let mut weights = match self.params.class_weight {
             ClassWeight::Uniform => None,
             ClassWeight::Balanced => Some(balanced_weights(train_y, classes.len())),
         };
+        if !row_weights.is_empty() {
+            let combined = match weights {
+                Some(w) => w.iter().zip(row_weights).map(|(a, b)| a * b).collect(),
+                None => row_weights.to_vec(),
+            };
+            weights = Some(combined);
+        }
         let total_weight = weights
             .as_ref()
             .map_or(train_y.len() as f64, |w| w.iter().sum());
@@ -405,6 +582,19 @@ impl ValidTrainParams {
         )?;
         Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
     }
+}
+
+/// The grid point that `criterion` prefers; on a tie the smaller C (stronger regularisation).
+fn best_grid_point(points: &[GridPoint], criterion: CCriterion) -> usize {
+    let score = |p: &GridPoint| match criterion {
+        CCriterion::MacroF1 => p.macro_f1,
+        CCriterion::LogLoss => -p.log_loss,
+    };
+    points
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| score(a).total_cmp(&score(b)).then(j.cmp(i)))
+        .map_or(0, |(i, _)| i)
 }
 
 /// Hands memory that has been freed back to the operating system.
@@ -451,20 +641,41 @@ fn select<T: Clone>(items: &[T], rows: &[usize]) -> Vec<T> {
 }
 
 fn subset(examples: &Examples, rows: &[usize]) -> Examples {
+    let optional = |v: &[_]| {
+        if v.is_empty() {
+            Vec::new()
+        } else {
+            select(v, rows)
+        }
+    };
     Examples {
         texts: select(&examples.texts, rows),
         labels: select(&examples.labels, rows),
         groups: select(&examples.groups, rows),
+        weights: optional(&examples.weights),
+        train_only: if examples.train_only.is_empty() {
+            Vec::new()
+        } else {
+            select(&examples.train_only, rows)
+        },
     }
 }
 
-/// Training rows (all other folds) and test rows (fold `k`), each sorted.
-fn split(folds: &[Vec<usize>], k: usize) -> (Vec<usize>, Vec<usize>) {
+/// Training rows (all other folds, and the training-only rows of groups that fold `k` does
+/// not hold: a page's irrelevant quotes must not train the model that scores its relevant
+/// ones) and test rows (fold `k`), each sorted.
+fn split(folds: &[Vec<usize>], k: usize, examples: &Examples) -> (Vec<usize>, Vec<usize>) {
+    let held_out: std::collections::BTreeSet<u32> =
+        folds[k].iter().map(|&i| examples.groups[i]).collect();
     let mut train: Vec<usize> = folds
         .iter()
         .enumerate()
         .filter(|(j, _)| *j != k)
         .flat_map(|(_, f)| f.iter().copied())
+        .chain(
+            (0..examples.len())
+                .filter(|&i| examples.is_train_only(i) && !held_out.contains(&examples.groups[i])),
+        )
         .collect();
     train.sort_unstable();
     (train, folds[k].clone())
@@ -472,11 +683,13 @@ fn split(folds: &[Vec<usize>], k: usize) -> (Vec<usize>, Vec<usize>) {
 
 /// Seeded stratified k-fold over groups: the rows of a group share a fold; groups are
 /// shuffled, ordered by their (first row's) label, and dealt round-robin, so every fold gets a
-/// similar share of each label.
+/// similar share of each label. Training-only rows are in no fold.
 pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Result<Vec<Vec<usize>>> {
     let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, &g) in examples.groups.iter().enumerate() {
-        groups.entry(g).or_default().push(i);
+        if !examples.is_train_only(i) {
+            groups.entry(g).or_default().push(i);
+        }
     }
     if groups.len() < k {
         return Err(Error::Data(format!(

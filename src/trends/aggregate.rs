@@ -22,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::input::TrendQuote;
+use super::quantify::{Estimate, Quantifier};
 use crate::article::word_count;
 use crate::{Error, Result};
 
@@ -182,6 +183,9 @@ pub struct TrendOptions {
     pub min_words: usize,
     /// When a speaker's quotes are enough for a trend.
     pub trend_rule: TrendRule,
+    /// How a period's tone is estimated: `None` is the mean of the quotes' tones; a
+    /// [`Quantifier`] estimates the label shares with the model's cross-validated rates.
+    pub quantifier: Option<Quantifier>,
 }
 
 impl Default for TrendOptions {
@@ -194,7 +198,17 @@ impl Default for TrendOptions {
             seed: 42,
             min_words: 0,
             trend_rule: TrendRule::default(),
+            quantifier: None,
         }
+    }
+}
+
+impl TrendOptions {
+    /// The estimate periods are given by.
+    pub fn estimate(&self) -> Estimate {
+        self.quantifier
+            .as_ref()
+            .map_or(Estimate::Mean, Quantifier::estimate)
     }
 }
 
@@ -272,9 +286,12 @@ pub struct PeriodStats {
     pub midpoint: NaiveDate,
     /// Relevant dated quotes in the period.
     pub n: usize,
-    /// Mean tone.
+    /// The period's tone by [`Trends::estimate`]: the mean tone, or share positive − share
+    /// negative as estimated.
+    pub tone: f64,
+    /// Mean of the quotes' tones (equal to `tone` when the estimate is the mean).
     pub mean_tone: f64,
-    /// 95% bootstrap interval of the mean; `None` with a single quote.
+    /// 95% bootstrap interval of `tone`; `None` with a single quote.
     pub interval: Option<Interval>,
     /// Shares of labels `positive`, `neutral`, `negative` (other labels count in none).
     pub share_positive: f64,
@@ -334,7 +351,9 @@ pub struct SpeakerTrend {
     pub n: usize,
     /// Relevant quotes without a date (in `n` and the mean, in no period).
     pub undated: usize,
-    /// Mean tone of all relevant quotes.
+    /// Tone of all relevant quotes by [`Trends::estimate`].
+    pub tone: f64,
+    /// Mean of the quotes' tones.
     pub mean_tone: f64,
     /// First and last period with a dated quote.
     pub first_period: Option<String>,
@@ -382,6 +401,8 @@ pub struct Trends {
     pub period: Period,
     /// How the intervals were computed, for outputs to say.
     pub interval_method: String,
+    /// How period tones were estimated.
+    pub estimate: Estimate,
     /// Quotes of fewer words were left out ([`TrendOptions::min_words`]).
     pub min_words: usize,
     /// When a trend is given ([`TrendOptions::trend_rule`]).
@@ -441,6 +462,25 @@ pub fn aggregate_with(
         .collect();
     let mut matched = BTreeSet::new();
 
+    if let Some(quantifier) = &options.quantifier {
+        if let Some((index, q)) = quotes
+            .iter()
+            .enumerate()
+            .find(|(_, q)| quantifier.observation(&q.label, &q.probabilities).is_none())
+        {
+            return Err(Error::InvalidParams(format!(
+                "quote {} (article {:?}) has no {} for the `{}` estimate; score with a model \
+                 that writes every class's probability, or use --estimate mean",
+                index + 1,
+                q.article,
+                match quantifier.estimate() {
+                    Estimate::Acc => "label the model knows",
+                    _ => "probability of every class",
+                },
+                quantifier.estimate().as_str()
+            )));
+        }
+    }
     let mut by_speaker: BTreeMap<String, Vec<&TrendQuote>> = BTreeMap::new();
     for (index, quote) in quotes.iter().enumerate() {
         if !quote.tone.is_finite() || quote.tone.abs() > 1.0 + 1e-9 {
@@ -504,9 +544,15 @@ pub fn aggregate_with(
     Ok(Trends {
         period: options.period,
         interval_method: format!(
-            "95% percentile bootstrap of the mean ({} resamples, seed {}); none for a single quote",
-            options.resamples, options.seed
+            "95% percentile bootstrap of the {} ({} resamples, seed {}); none for a single quote",
+            match options.estimate() {
+                Estimate::Mean => "mean",
+                _ => "estimate",
+            },
+            options.resamples,
+            options.seed
         ),
+        estimate: options.estimate(),
         min_words: options.min_words,
         trend_rule: options.trend_rule,
         counts,
@@ -519,6 +565,51 @@ pub fn aggregate_with(
     })
 }
 
+/// A speaker's quotes with what the estimate needs of each: its observation for the
+/// quantifier, and the tone its slope is fitted to.
+struct Estimator<'a> {
+    quantifier: Option<&'a Quantifier>,
+    /// Per quote, in the speaker's order: the quantifier's observation (empty without one).
+    observations: Vec<Vec<f64>>,
+    /// Per quote: the tone (without a quantifier) or the quote's adjusted tone (with one,
+    /// [`Quantifier::linear_tone`]: their mean is the estimate before its simplex constraint).
+    tones: Vec<f64>,
+}
+
+impl<'a> Estimator<'a> {
+    fn new(quotes: &[&TrendQuote], options: &'a TrendOptions) -> Estimator<'a> {
+        let quantifier = options.quantifier.as_ref();
+        let observations: Vec<Vec<f64>> = match quantifier {
+            // `aggregate_with` checked that every quote has one.
+            Some(q) => quotes
+                .iter()
+                .map(|t| {
+                    q.observation(&t.label, &t.probabilities)
+                        .unwrap_or_default()
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let tones = match quantifier {
+            Some(q) => observations.iter().map(|o| q.linear_tone(o)).collect(),
+            None => quotes.iter().map(|q| q.tone).collect(),
+        };
+        Estimator {
+            quantifier,
+            observations,
+            tones,
+        }
+    }
+
+    /// The estimated tone of the quotes `rows`.
+    fn tone(&self, rows: &[usize]) -> f64 {
+        match self.quantifier {
+            Some(q) => q.tone(&self.observations, rows.iter().copied()),
+            None => rows.iter().map(|&i| self.tones[i]).sum::<f64>() / rows.len().max(1) as f64,
+        }
+    }
+}
+
 fn speaker_trend(
     speaker: String,
     quotes: Vec<&TrendQuote>,
@@ -526,24 +617,28 @@ fn speaker_trend(
 ) -> SpeakerTrend {
     let n = quotes.len();
     let mean_tone = mean(quotes.iter().map(|q| q.tone));
-    let mut by_period: BTreeMap<PeriodKey, Vec<&TrendQuote>> = BTreeMap::new();
+    let estimator = Estimator::new(&quotes, options);
+    let all: Vec<usize> = (0..n).collect();
+    let tone = estimator.tone(&all);
+    let mut by_period: BTreeMap<PeriodKey, Vec<usize>> = BTreeMap::new();
     let mut undated = 0;
-    for quote in &quotes {
+    for (i, quote) in quotes.iter().enumerate() {
         match quote.date {
             Some(date) => by_period
                 .entry(options.period.key(date))
                 .or_default()
-                .push(quote),
+                .push(i),
             None => undated += 1,
         }
     }
     let periods: Vec<PeriodStats> = by_period
         .iter()
-        .map(|(key, quotes)| period_stats(&speaker, *key, quotes, options))
+        .map(|(key, rows)| period_stats(&speaker, *key, &quotes, rows, &estimator, options))
         .collect();
     let dated: Vec<(NaiveDate, f64)> = quotes
         .iter()
-        .filter_map(|q| q.date.map(|d| (d, q.tone)))
+        .zip(&estimator.tones)
+        .filter_map(|(q, &tone)| q.date.map(|d| (d, tone)))
         .collect();
     let sizes: Vec<usize> = periods.iter().map(|p| p.n).collect();
     let trend_withheld = options.trend_rule.withheld(&sizes);
@@ -561,6 +656,7 @@ fn speaker_trend(
         speaker,
         n,
         undated,
+        tone,
         mean_tone,
         periods,
         quotes: sorted,
@@ -571,14 +667,21 @@ fn period_stats(
     speaker: &str,
     key: PeriodKey,
     quotes: &[&TrendQuote],
+    rows: &[usize],
+    estimator: &Estimator,
     options: &TrendOptions,
 ) -> PeriodStats {
-    let tones: Vec<f64> = quotes.iter().map(|q| q.tone).collect();
-    let n = tones.len();
-    let share = |label: &str| quotes.iter().filter(|q| q.label == label).count() as f64 / n as f64;
+    let n = rows.len();
+    let share =
+        |label: &str| rows.iter().filter(|&&i| quotes[i].label == label).count() as f64 / n as f64;
     let interval = (n >= 2).then(|| {
         let seed = options.seed ^ fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
-        bootstrap_interval(&tones, options.resamples, seed)
+        let mut resample = Vec::with_capacity(n);
+        bootstrap_interval_of(n, options.resamples, seed, |draw| {
+            resample.clear();
+            resample.extend(draw.iter().map(|&j| rows[j]));
+            estimator.tone(&resample)
+        })
     });
     PeriodStats {
         period: key.to_string(),
@@ -586,7 +689,8 @@ fn period_stats(
         end: key.end(),
         midpoint: key.midpoint(),
         n,
-        mean_tone: mean(tones.iter().copied()),
+        tone: estimator.tone(rows),
+        mean_tone: mean(rows.iter().map(|&i| quotes[i].tone)),
         interval,
         share_positive: share("positive"),
         share_neutral: share("neutral"),
@@ -608,21 +712,39 @@ fn mean(values: impl Iterator<Item = f64>) -> f64 {
 /// drawn with replacement, and their 2.5% and 97.5% quantiles (linear interpolation between
 /// order statistics, Hyndman & Fan type 7). Deterministic for a seed.
 pub fn bootstrap_interval(values: &[f64], resamples: usize, seed: u64) -> Interval {
-    if values.is_empty() || resamples == 0 {
+    bootstrap_interval_of(values.len(), resamples, seed, |rows| {
+        rows.iter().map(|&i| values[i]).sum::<f64>() / rows.len() as f64
+    })
+}
+
+/// 95% percentile bootstrap interval of any statistic of `n` items: `statistic` is given the
+/// indices of each resample (drawn with replacement, as [`bootstrap_interval`] draws them).
+pub fn bootstrap_interval_of(
+    n: usize,
+    resamples: usize,
+    seed: u64,
+    mut statistic: impl FnMut(&[usize]) -> f64,
+) -> Interval {
+    if n == 0 || resamples == 0 {
         return Interval {
             low: f64::NAN,
             high: f64::NAN,
         };
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n = values.len();
-    let mut means: Vec<f64> = (0..resamples)
-        .map(|_| (0..n).map(|_| values[rng.gen_range(0..n)]).sum::<f64>() / n as f64)
+    let mut rows = vec![0; n];
+    let mut stats: Vec<f64> = (0..resamples)
+        .map(|_| {
+            for row in rows.iter_mut() {
+                *row = rng.gen_range(0..n);
+            }
+            statistic(&rows)
+        })
         .collect();
-    means.sort_by(f64::total_cmp);
+    stats.sort_by(f64::total_cmp);
     Interval {
-        low: quantile(&means, 0.025),
-        high: quantile(&means, 0.975),
+        low: quantile(&stats, 0.025),
+        high: quantile(&stats, 0.975),
     }
 }
 

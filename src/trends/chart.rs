@@ -117,7 +117,7 @@ pub fn y_axis(speakers: &[&SpeakerTrend], scale: YScale) -> YAxis {
                 .flat_map(|s| &s.periods)
                 .flat_map(|p| {
                     let bounds = p.interval.map(|i| [i.low, i.high]);
-                    std::iter::once(p.mean_tone).chain(bounds.into_iter().flatten())
+                    std::iter::once(p.tone).chain(bounds.into_iter().flatten())
                 })
                 .filter(|v| v.is_finite());
             let (mut low, mut high) =
@@ -338,7 +338,7 @@ fn draw<DB: DrawingBackend>(
     let cap_half_width = (x1 - x0) * 0.006;
     for (index, speaker) in shown.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
-        let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.mean_tone);
+        let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.tone);
         // Bands over runs of adjacent periods that have an interval (a band across a gap would
         // claim knowledge of the gap); a lone interval is an error bar.
         for run in runs(&speaker.periods, |p| p.interval.is_some()) {
@@ -459,7 +459,7 @@ fn draw_legend<DB: DrawingBackend>(
         let detail = format!(
             "n = {}, mean {}",
             speaker.n,
-            super::table::signed(speaker.mean_tone).replace('-', "−")
+            super::table::signed(speaker.tone).replace('-', "−")
         );
         area.draw(&Text::new(
             detail,
@@ -570,6 +570,7 @@ mod tests {
                 article: "a.txt".into(),
                 title: None,
                 url: None,
+                probabilities: Vec::new(),
             })
             .collect();
         let trends = aggregate(&quotes, &TrendOptions::default()).unwrap();

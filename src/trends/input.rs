@@ -46,6 +46,10 @@ pub struct TrendQuote {
     /// only `http(s)://` addresses.
     #[serde(default)]
     pub url: Option<String>,
+    /// Every class's probability, lowercase class names, when the input has them (what trend
+    /// estimation needs); empty otherwise.
+    #[serde(default)]
+    pub probabilities: Vec<(String, f64)>,
 }
 
 impl From<&ScoredQuote> for TrendQuote {
@@ -62,6 +66,11 @@ impl From<&ScoredQuote> for TrendQuote {
             article: q.article.clone(),
             title: q.title.clone().filter(|t| !t.trim().is_empty()),
             url: q.url.clone().filter(|u| !u.trim().is_empty()),
+            probabilities: q
+                .probabilities
+                .iter()
+                .map(|(c, p)| (c.to_lowercase(), *p))
+                .collect(),
         }
     }
 }
@@ -118,6 +127,7 @@ pub fn parse_line(line: &str) -> std::result::Result<TrendQuote, String> {
             .unwrap_or_default(),
         title: text_field(&obj, &["title"]),
         url: text_field(&obj, &["url", "source_url"]),
+        probabilities: probabilities.unwrap_or_default(),
     })
 }
 

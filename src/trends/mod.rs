@@ -1,5 +1,8 @@
 //! Trends: the tone of each speaker toward U.S.–Russia relations over time.
 //!
+//! A period's tone is the mean of its quotes' tones, or — with a [`Quantifier`] built from the
+//! model's cross-validated rates — an estimate of its label shares ([`Estimate`]).
+//!
 //! Scored quotes ([`TrendQuote`], read from `tonetrack score` or `tonetrack predict` JSONL by
 //! [`read_trend_quotes`], or converted from [`crate::score::ScoredQuote`]) are aggregated per
 //! canonical speaker and period by [`aggregate`] / [`aggregate_with`] into [`Trends`], which
@@ -20,6 +23,7 @@
 //!     article: "a.txt".to_string(),
 //!     title: None,
 //!     url: None,
+//!     probabilities: Vec::new(),
 //! };
 //! let quotes = [
 //!     quote("Sergey Lavrov", "2019-05-14", -1.0, "negative"),
@@ -40,20 +44,24 @@
 
 mod aggregate;
 mod chart;
+mod fidelity;
 mod input;
+mod quantify;
 mod report;
 mod table;
 
 pub use aggregate::{
-    aggregate, aggregate_with, bootstrap_interval, fractional_year, slope_per_year, Direction,
-    Interval, Period, PeriodKey, PeriodStats, QuoteCounts, SpeakerTrend, TrendOptions, TrendRule,
-    Trends,
+    aggregate, aggregate_with, bootstrap_interval, bootstrap_interval_of, fractional_year,
+    slope_per_year, Direction, Interval, Period, PeriodKey, PeriodStats, QuoteCounts, SpeakerTrend,
+    TrendOptions, TrendRule, Trends,
 };
 pub use chart::{
     chart_svg_string, charted_speakers, render_chart, speaker_color, y_axis, ChartOptions, YAxis,
     YScale, CHART_SIZE, MAX_CHART_SPEAKERS,
 };
+pub use fidelity::{pearson, trend_fidelity, FidelityCell, TrendFidelity, DEFAULT_MIN_CELL_QUOTES};
 pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};
+pub use quantify::{simplex_least_squares, Estimate, Quantifier};
 pub use report::{html_report, write_html_report};
 pub use table::{
     csv_string, json_string, single_quote_periods, spark_char, sparkline, table_string, SPARK_BARS,

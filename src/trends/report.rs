@@ -123,8 +123,8 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
              <td class=\"spark\">{spark}</td></tr>",
             name = escape(&s.speaker),
             n = s.n,
-            mean = s.mean_tone,
-            tone_chip = tone_chip(s.mean_tone),
+            mean = s.tone,
+            tone_chip = tone_chip(s.tone),
             direction = match s.direction {
                 Some(Direction::Rising) => "rising",
                 Some(Direction::Falling) => "falling",
@@ -166,7 +166,7 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
         } else {
             String::new()
         },
-        mean = minus(&signed(s.mean_tone)),
+        mean = minus(&signed(s.tone)),
         trend = match &s.trend_withheld {
             Some(reason) => format!(
                 "– <span class=\"muted\">(withheld: {})</span>",
@@ -196,7 +196,7 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
                  <td class=\"num\">{:.0}%</td><td class=\"num\">{:.0}%</td></tr>",
                 escape(&p.period),
                 p.n,
-                tone_chip(p.mean_tone),
+                tone_chip(p.tone),
                 p.share_positive * 100.0,
                 p.share_neutral * 100.0,
                 p.share_negative * 100.0,
@@ -308,9 +308,9 @@ fn sparkline_svg(s: &SpeakerTrend, range: &[PeriodKey]) -> String {
             }
             Some(p) => {
                 // At least 1.5 px so that a mean of exactly 0 still shows.
-                let h = (p.mean_tone.abs() * scale).max(1.5);
-                let y = if p.mean_tone >= 0.0 { mid - h } else { mid };
-                let (r, g, b) = tone_strong(p.mean_tone);
+                let h = (p.tone.abs() * scale).max(1.5);
+                let y = if p.tone >= 0.0 { mid - h } else { mid };
+                let (r, g, b) = tone_strong(p.tone);
                 let bar_w = (slot - 1.0).max(1.0);
                 let paint = if p.n == 1 {
                     format!("fill=\"none\" stroke=\"rgb({r},{g},{b})\" stroke-width=\"1\"")
@@ -328,7 +328,7 @@ fn sparkline_svg(s: &SpeakerTrend, range: &[PeriodKey]) -> String {
                     "<rect x=\"{px:.1}\" y=\"{py:.1}\" width=\"{pw:.1}\" height=\"{ph:.1}\" {paint}>\
                      <title>{}: {} (n = {})</title></rect>",
                     escape(&p.period),
-                    minus(&signed(p.mean_tone)),
+                    minus(&signed(p.tone)),
                     p.n
                 );
             }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::aggregate::{PeriodKey, SpeakerTrend, Trends};
+use super::quantify::Estimate;
 use crate::{Error, Result};
 
 /// Sparkline bars from tone −1 (▁) to +1 (█), eight equal bins on a fixed scale so that
@@ -27,7 +28,7 @@ pub fn sparkline(speaker: &SpeakerTrend, range: &[PeriodKey]) -> String {
                 .periods
                 .iter()
                 .find(|p| p.key() == *key)
-                .map_or(SPARK_GAP, |p| spark_char(p.mean_tone))
+                .map_or(SPARK_GAP, |p| spark_char(p.tone))
         })
         .collect()
 }
@@ -60,7 +61,10 @@ pub fn table_string(trends: &Trends) -> String {
     let header = [
         "speaker".to_string(),
         "n".to_string(),
-        "mean".to_string(),
+        match trends.estimate {
+            Estimate::Mean => "mean".to_string(),
+            _ => "tone".to_string(),
+        },
         "trend".to_string(),
         "first".to_string(),
         "last".to_string(),
@@ -74,7 +78,7 @@ pub fn table_string(trends: &Trends) -> String {
             [
                 s.speaker.clone(),
                 s.n.to_string(),
-                signed(s.mean_tone),
+                signed(s.tone),
                 trend_cell(s),
                 s.first_period.clone().unwrap_or_else(|| "–".into()),
                 s.last_period.clone().unwrap_or_else(|| "–".into()),
@@ -152,11 +156,22 @@ pub(super) fn short_quotes(trends: &Trends) -> Option<String> {
 fn legend(trends: &Trends) -> String {
     let c = &trends.counts;
     let mut out = format!(
-        "Tone = P(positive) − P(negative). Sparkline: mean tone per {} on a fixed scale, \
+        "Tone = P(positive) − P(negative){}. Sparkline: {} per {} on a fixed scale, \
          ▁ = −1 … █ = +1, {SPARK_GAP} = no quotes.\n\
          1-quote = periods resting on a single quote / periods with quotes (no interval there).\n\
          trend = {}\n\
          Intervals (CSV/JSON/chart): {}.\n",
+        match trends.estimate {
+            Estimate::Mean => String::new(),
+            estimate => format!(
+                "; a speaker's or period's tone is share positive − share negative, the {}",
+                estimate.describe()
+            ),
+        },
+        match trends.estimate {
+            Estimate::Mean => "mean tone",
+            _ => "tone",
+        },
         trends.period,
         trend_legend(trends),
         trends.interval_method
@@ -203,6 +218,8 @@ struct CsvRow<'a> {
     start: String,
     end: String,
     n: usize,
+    /// The period's tone by the trends' estimate (equal to `mean_tone` for the mean).
+    tone: f64,
     mean_tone: f64,
     ci_low: Option<f64>,
     ci_high: Option<f64>,
@@ -230,6 +247,7 @@ pub fn csv_string(trends: &Trends) -> Result<String> {
                     start: p.start.to_string(),
                     end: p.end.to_string(),
                     n: p.n,
+                    tone: round6(p.tone),
                     mean_tone: round6(p.mean_tone),
                     ci_low: p.interval.map(|i| round6(i.low)),
                     ci_high: p.interval.map(|i| round6(i.high)),
