@@ -17,6 +17,7 @@ use super::quotes::{is_collapsed, next_space, Span};
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
+use super::{Attribution, SpeakerKind};
 use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
     Text, Tok, RELAY, ROLE, TITLE,
@@ -29,6 +30,8 @@ pub(crate) struct Attributed {
     /// The quoted words (see [`Span::text`]).
     pub text: String,
     pub speaker: Option<String>,
+    pub speaker_kind: SpeakerKind,
+    pub attribution: Attribution,
     pub cue: Option<String>,
     pub relevant: bool,
     /// Fewer than four words: a fragment quoted inside a sentence.
@@ -131,6 +134,20 @@ enum Candidate {
 struct Cue {
     subject: Subject,
     range: Range<usize>,
+    /// How the text attributes: set for "according to" and `Name:`; otherwise the
+    /// subject's kind tells ([`Cue::attribution`]).
+    how: Option<Attribution>,
+}
+
+impl Cue {
+    fn attribution(&self) -> Attribution {
+        self.how.unwrap_or(match self.subject {
+            Subject::Who(_) => Attribution::Name,
+            Subject::Pronoun(..) => Attribution::Pronoun,
+            Subject::Desc(..) | Subject::Unnamed => Attribution::Description,
+            Subject::Participle => Attribution::None,
+        })
+    }
 }
 
 struct Para<'a> {
@@ -561,6 +578,7 @@ impl Ctx<'_> {
                     return Some(Cue {
                         subject: s,
                         range: self.cue(toks, i, end),
+                        how: None,
                     });
                 }
             }
@@ -574,6 +592,7 @@ impl Ctx<'_> {
             return Some(Cue {
                 subject: s,
                 range: self.cue(toks, start, b),
+                how: None,
             });
         }
         if is_participle(&toks[v]) {
@@ -583,6 +602,7 @@ impl Ctx<'_> {
             return Some(Cue {
                 subject: Subject::Unnamed,
                 range: toks[i].start..toks[v].end,
+                how: None,
             });
         }
         let (s, j) = self.backward(toks, v, i)?;
@@ -594,6 +614,7 @@ impl Ctx<'_> {
         Some(Cue {
             subject: s,
             range: self.cue(toks, self.subject_start(toks, i, j), end),
+            how: None,
         })
     }
 
@@ -638,6 +659,7 @@ impl Ctx<'_> {
                 return Some(Cue {
                     subject: s,
                     range: self.cue(toks, j, toks.len() - 1),
+                    how: Some(Attribution::Colon),
                 });
             }
             return None;
@@ -652,6 +674,7 @@ impl Ctx<'_> {
             return Some(Cue {
                 subject: s,
                 range: t.start..np[k].end,
+                how: Some(Attribution::AccordingTo),
             });
         }
         if t.has(RELAY) {
@@ -659,6 +682,7 @@ impl Ctx<'_> {
             return Some(Cue {
                 subject: s,
                 range: self.cue(toks, a, b),
+                how: None,
             });
         }
         if is_participle(t) {
@@ -677,18 +701,21 @@ impl Ctx<'_> {
                     return Some(Cue {
                         subject: s,
                         range: self.cue(sentence, self.subject_start(sentence, 0, j), f + out),
+                        how: None,
                     });
                 }
             }
             return Some(Cue {
                 subject: Subject::Participle,
                 range: t.start..t.end,
+                how: None,
             });
         }
         if unnamed_subject(toks, v, 0) {
             return Some(Cue {
                 subject: Subject::Unnamed,
                 range: t.start..t.end,
+                how: None,
             });
         }
         let (s, j) = self.backward(toks, v, 0)?;
@@ -700,6 +727,7 @@ impl Ctx<'_> {
         Some(Cue {
             subject: s,
             range: self.cue(toks, self.subject_start(toks, 0, j), end),
+            how: None,
         })
     }
 
@@ -908,6 +936,7 @@ pub(crate) fn attribute(
 
     struct Work<'c, 't> {
         who: Option<Who>,
+        how: Attribution,
         /// Where the cue's words are (copied for the quotations kept).
         cue: Option<Range<usize>>,
         post: bool,
@@ -989,12 +1018,12 @@ pub(crate) fn attribute(
 
         // Choose: an attribution inside the marks, then after, then before; outlets last.
         let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
-        let mut chosen: Option<(Who, Range<usize>)> = None;
+        let mut chosen: Option<(Who, Range<usize>, Attribution)> = None;
         for c in [&inner_cue, &post_cue, &pre_cue] {
             if chosen.is_none() && !is_outlet(c) {
                 if let Some(c) = c {
                     if let Some(w) = ctx.resolve(&c.subject) {
-                        chosen = Some((w, c.range.clone()));
+                        chosen = Some((w, c.range.clone(), c.attribution()));
                     }
                 }
             }
@@ -1022,9 +1051,9 @@ pub(crate) fn attribute(
                 .flatten()
                 .next()
                 .is_some_and(|c| matches!(c.subject, Subject::Unnamed));
-        let (mut who, cue) = match chosen {
-            Some((w, c)) => (Some(w), Some(c)),
-            None => (None, any_cue_text),
+        let (mut who, cue, mut how) = match chosen {
+            Some((w, c, how)) => (Some(w), Some(c), how),
+            None => (None, any_cue_text, Attribution::None),
         };
         if who.is_none() && !headline && !unnamed {
             // Fallbacks: the sentence's earlier quotation, the paragraph's earlier speaker,
@@ -1034,6 +1063,7 @@ pub(crate) fn attribute(
                 .rev()
                 .take_while(|w| w.sentence.0 == s.paragraph)
                 .find_map(|w| w.who);
+            how = Attribution::None;
             who = prev_same_sentence
                 .and_then(|w| w.who)
                 .or(same_para)
@@ -1074,6 +1104,7 @@ pub(crate) fn attribute(
         prev_cut = (s.last_paragraph, cut);
         work.push(Work {
             who,
+            how,
             cue,
             post: post_found,
             keep,
@@ -1152,6 +1183,12 @@ pub(crate) fn attribute(
             span: m.span,
             text: qtext,
             speaker: who.map(|x| ctx.name(x)),
+            speaker_kind: match who {
+                Some(Who::Person(_)) => SpeakerKind::Person,
+                Some(Who::Org(_)) => SpeakerKind::Organisation,
+                None => SpeakerKind::None,
+            },
+            attribution: w.how,
             cue: w.cue.map(|r| text[r].to_string()),
             relevant,
             partial: w.partial,

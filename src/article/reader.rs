@@ -149,6 +149,8 @@ impl Reader {
                 paragraph: a.span.paragraph,
                 text: a.text,
                 speaker: a.speaker,
+                speaker_kind: a.speaker_kind,
+                attribution: a.attribution,
                 cue: a.cue,
                 relevant: a.relevant,
             })
