@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokens::{
-    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS,
+    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, LAWMAKER_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS,
     ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
 };
 use crate::{Error, Result};
@@ -290,6 +290,8 @@ pub(crate) struct Person {
     /// The [`Titles::len`] that `side` and `female` were derived from (titles are only
     /// added).
     derived_from: usize,
+    /// The age the article gives ("Biden, 81,"), for "the 81-year-old".
+    age: Option<u16>,
 }
 
 /// Every word a title can be (the title and role lists, and the women's titles), numbered
@@ -300,6 +302,7 @@ static TITLE_NUMBERS: LazyLock<Table<u128, 512>> = LazyLock::new(|| {
         .iter()
         .chain(ROLE_HEADS.iter())
         .chain(DIPLOMAT_ROLES.iter())
+        .chain(LAWMAKER_ROLES.iter())
         .chain(FEMALE_TITLES)
         .copied()
         .collect();
@@ -366,6 +369,10 @@ impl TitleBits {
     }
 }
 
+/// [`LAWMAKER_ROLES`] as title bits.
+static LAWMAKER_BITS: LazyLock<TitleBits> =
+    LazyLock::new(|| TitleBits::of(LAWMAKER_ROLES.iter().copied()));
+
 /// [`DIPLOMAT_ROLES`] as title bits.
 static DIPLOMAT_BITS: LazyLock<TitleBits> =
     LazyLock::new(|| TitleBits::of(DIPLOMAT_ROLES.iter().copied()));
@@ -375,11 +382,33 @@ const FEMALE_TITLES: &[&str] = &[
     "spokeswoman",
     "congresswoman",
     "chairwoman",
+    "assemblywoman",
+    "councilwoman",
+    "businesswoman",
     "ms.",
     "mrs.",
     "madam",
     "queen",
+    "princess",
+    "dame",
 ];
+
+/// A title as descriptions name it: abbreviations spelt out ("Sen." is a senator, "Gov." a
+/// governor), British "Mr" with its American dot, so that "the senator" finds "Sen. X".
+pub(crate) fn full_title(t: &str) -> &str {
+    match t {
+        "sen." | "sen" | "sens." => "senator",
+        "rep." | "reps." => "representative",
+        "gov." | "gov" => "governor",
+        "gen." => "general",
+        "lt." => "lieutenant",
+        "mr" => "mr.",
+        "mrs" => "mrs.",
+        "ms" => "ms.",
+        "dr" => "dr.",
+        _ => t,
+    }
+}
 
 /// [`FEMALE_TITLES`] as title bits.
 static FEMALE_BITS: LazyLock<TitleBits> =
@@ -410,6 +439,7 @@ impl Titles {
 
     /// Adds a title if not yet here.
     fn insert(&mut self, t: &str) {
+        let t = full_title(t);
         let new = match title_number(t) {
             Some(n) => self.numbered.insert(n),
             None if self.others.iter().any(|o| o == t) => false,
@@ -786,6 +816,7 @@ impl People {
             // A new person below is new for sure: no one has the surname.
             let who = people
                 .person_by_surname(tok.norm)
+                .or_else(|| people.person_by_name_word(tok.norm))
                 .map(Who::Person)
                 .or_else(|| {
                     aliases.by_surname(tok.norm).map(|canon| {
@@ -819,6 +850,22 @@ impl People {
         self.persons.iter().position(|p| {
             p.initial == initial && same_surname(&self.words[p.surname.clone()], surname)
         })
+    }
+
+    /// The one person whose name has `word` (lower-cased) as a word other than the surname
+    /// ("Wang" for "Wang Yi", whose family name comes first), if exactly one has.
+    fn person_by_name_word(&self, word: &str) -> Option<usize> {
+        let mut found = None;
+        for (i, p) in self.persons.iter().enumerate() {
+            let name = &self.words[p.name.clone()];
+            if name.split(' ').any(|w| w.eq_ignore_ascii_case(word) || w.to_lowercase() == word) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+        found
     }
 
     /// Adds titles to person `i`, and updates what they tell.
@@ -864,6 +911,7 @@ impl People {
             female: is_female(female_name, &titles),
             female_name,
             titles,
+            age: None,
         });
         self.persons.len() - 1
     }
@@ -965,19 +1013,22 @@ impl People {
             }
             return;
         }
-        // Split off leading stop words and titles; the rest is the name.
-        let k = run
-            .iter()
-            .position(|t| !(t.has(STOP) || t.has(TITLE)))
-            .unwrap_or(run.len());
+        // The name is the run's last words that can be a name; what leads it is titles,
+        // places and organisations ("Senate Majority Leader Mitch McConnell", "FBI Director
+        // James Comey", "Kentucky Gov. Ernie Fletcher").
+        let pure = |t: &Tok| is_name_word(t) && !t.has(TITLE) && !is_all_caps(text, t);
+        let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
+        // A title word that ends the run belongs to the name ("Sen. Angus King").
+        let k = if k == run.len() && k > 1 && is_name_word(&run[k - 1]) && pure(&run[k - 2]) {
+            run[..k - 1]
+                .iter()
+                .rposition(|t| !pure(t))
+                .map_or(0, |i| i + 1)
+        } else {
+            k
+        };
         let (lead, name) = run.split_at(k);
-        if name.is_empty()
-            || !name.iter().all(|t| is_name_word(t) || t.is("of"))
-            || name.iter().any(|t| is_all_caps(text, t))
-        {
-            return;
-        }
-        if name.iter().any(|t| t.is("of")) {
+        if name.is_empty() {
             return;
         }
         // Titles just before the run ("national security adviser Jake Sullivan").
@@ -1035,6 +1086,9 @@ impl People {
                     self.new_person(start..self.words.len(), surname, titles)
                 }
             };
+            if let Some(age) = age_apposition(&toks[b..]) {
+                self.persons[p].age = Some(age);
+            }
             self.mentions.push(Mention {
                 start: name[0].start,
                 end: name[name.len() - 1].end,
@@ -1089,6 +1143,12 @@ impl People {
     /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
     /// person of this article whose titles fit it best; ties go to the latest mentioned.
     pub fn describe(&self, words: &[String], offset: usize) -> Option<usize> {
+        if let Some(age) = words.last().and_then(|w| age_of(w)) {
+            // "the 72-year-old": the person the article gave that age, latest mentioned.
+            return (0..self.persons.len())
+                .filter(|&i| self.persons[i].age == Some(age))
+                .max_by_key(|&i| self.last_mention_before(i, offset));
+        }
         let head = words
             .iter()
             .rev()
@@ -1103,6 +1163,12 @@ impl People {
             if (head == "diplomat" || secretary_of_state)
                 && p.titles
                     .any_of(&DIPLOMAT_BITS, |t| DIPLOMAT_ROLES.contains(t))
+            {
+                score += 3;
+            }
+            if LAWMAKER_ROLES.contains(head.as_str())
+                && p.titles
+                    .any_of(&LAWMAKER_BITS, |t| LAWMAKER_ROLES.contains(t))
             {
                 score += 3;
             }
@@ -1136,6 +1202,22 @@ impl People {
         }
         best.map(|(_, _, i)| i)
     }
+}
+
+/// The age in an apposition right after a name: `, 72,` (or `, 72.`).
+fn age_apposition(after: &[Tok]) -> Option<u16> {
+    match after {
+        [c, n, e, ..] if c.is_punct(',') && (e.is_punct(',') || e.is_punct('.')) => {
+            let age: u16 = n.norm.parse().ok()?;
+            (n.norm.len() == 2 && (18..=110).contains(&age)).then_some(age)
+        }
+        _ => None,
+    }
+}
+
+/// The age of a description's head such as "72-year-old".
+pub(crate) fn age_of(word: &str) -> Option<u16> {
+    word.strip_suffix("-year-old")?.parse().ok()
 }
 
 /// Title words that say "US" together: "United States", "Secretary of State", "White House"

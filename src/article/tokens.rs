@@ -921,6 +921,42 @@ pub(crate) static TITLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|
         "king",
         "queen",
         "pope",
+        // Abbreviations (spelt out by `speakers::full_title`) and British forms without dots.
+        "gov.",
+        "gov",
+        "sens.",
+        "reps.",
+        "lt.",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        // Offices of state and local politics, courts and parliaments.
+        "assemblyman",
+        "assemblywoman",
+        "councilman",
+        "councilwoman",
+        "councillor",
+        "councilor",
+        "alderman",
+        "commissioner",
+        "secretary-general",
+        "judge",
+        "justice",
+        "sheriff",
+        "legislator",
+        "lieutenant",
+        "mp",
+        "senate",
+        "assembly",
+        "sir",
+        "dame",
+        "lord",
+        "prince",
+        "princess",
+        "chairwoman",
+        "founder",
+        "ceo",
     ])
 });
 
@@ -959,6 +995,40 @@ pub(crate) static ROLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(||
         "negotiator",
         "president-elect",
         "fm",
+        "assemblyman",
+        "assemblywoman",
+        "councilman",
+        "councilwoman",
+        "mayor",
+        "commissioner",
+        "secretary-general",
+        "judge",
+        "sheriff",
+        "legislator",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "chairwoman",
+        "founder",
+        "ceo",
+        "candidate",
+        "nominee",
+    ])
+});
+
+/// Roles that make someone a lawmaker ("the lawmaker", "the legislator").
+pub(crate) static LAWMAKER_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "senator",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "assemblyman",
+        "assemblywoman",
+        "legislator",
+        "lawmaker",
+        "mp",
     ])
 });
 
