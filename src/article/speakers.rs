@@ -689,6 +689,27 @@ fn one_edit_apart_in<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     }
 }
 
+/// Endings of titles written as one word with what they head: German and Nordic compounds
+/// ("Außenminister", "Regierungssprecher", "utrikesminister").
+const COMPOUND_TITLE_ENDS: &[&str] = &[
+    "minister",
+    "präsident",
+    "sprecher",
+    "sprecherin",
+    "kanzler",
+    "kanzlerin",
+];
+
+/// A capitalised word that is a title made of title words ("Secretary-General",
+/// "Vice-President") or a compound ending in one ("Außenminister").
+fn is_compound_title(t: &Tok) -> bool {
+    let n = t.norm;
+    (t.has(HYPHEN) && n.split('-').all(|p| TITLE_WORDS.contains(p)))
+        || COMPOUND_TITLE_ENDS
+            .iter()
+            .any(|e| n.len() > e.len() + 2 && n.ends_with(e))
+}
+
 fn is_name_word(t: &Tok) -> bool {
     let n = t.norm;
     t.word
@@ -1016,16 +1037,20 @@ impl People {
         // The name is the run's last words that can be a name; what leads it is titles,
         // places and organisations ("Senate Majority Leader Mitch McConnell", "FBI Director
         // James Comey", "Kentucky Gov. Ernie Fletcher").
-        let pure = |t: &Tok| is_name_word(t) && !t.has(TITLE) && !is_all_caps(text, t);
+        let pure = |t: &Tok| {
+            is_name_word(t) && !t.has(TITLE) && !is_all_caps(text, t) && !is_compound_title(t)
+        };
         let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
-        // A title word that ends the run belongs to the name ("Sen. Angus King").
-        let k = if k == run.len() && k > 1 && is_name_word(&run[k - 1]) && pure(&run[k - 2]) {
-            run[..k - 1]
-                .iter()
-                .rposition(|t| !pure(t))
-                .map_or(0, |i| i + 1)
-        } else {
-            k
+        // A title word that ends a titled run belongs to the name ("Sen. Angus King").
+        let k = match run[..k.saturating_sub(1)].iter().rposition(|t| !pure(t)) {
+            Some(i) if k == run.len() && i + 2 < k && is_name_word(&run[k - 1]) => {
+                if run[i].has(TITLE) {
+                    i + 1
+                } else {
+                    k
+                }
+            }
+            _ => k,
         };
         let (lead, name) = run.split_at(k);
         if name.is_empty() {
@@ -1035,7 +1060,9 @@ impl People {
         let mut j = a;
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
-            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
+            // "to" inside a title: "Ambassador to the United States Anatoly Antonov".
+            let to = t.is("to") && j >= 2 && toks[j - 2].has(TITLE);
+            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE) || to) {
                 j -= 1;
             } else {
                 break;
@@ -1122,13 +1149,18 @@ impl People {
     }
 
     /// The last person mentioned before `offset` with this index.
-    fn last_mention_before(&self, person: usize, offset: usize) -> Option<usize> {
+    pub fn last_mention_before(&self, person: usize, offset: usize) -> Option<usize> {
         let end = self.mentions.partition_point(|m| m.start < offset);
         self.mentions[..end]
             .iter()
             .rev()
             .find(|m| m.who == Who::Person(person))
             .map(|m| m.start)
+    }
+
+    /// True when the article gives person `p` no title at all.
+    pub fn untitled(&self, p: usize) -> bool {
+        self.persons[p].titles.len() == 0
     }
 
     /// The person named last before `offset` (not as a possessive).

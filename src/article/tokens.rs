@@ -706,6 +706,28 @@ pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(
         ("blame", &["blames", "blamed", "blaming"]),
         ("repeat", &["repeats", "repeated"]),
         ("counter", &["countered"]),
+        ("testify", &["testifies", "testified", "testifying"]),
+        ("boast", &["boasts", "boasted", "boasting"]),
+        ("brag", &["brags", "bragged", "bragging"]),
+        ("yell", &["yells", "yelled", "yelling"]),
+        ("shout", &["shouts", "shouted", "shouting"]),
+        ("chant", &["chants", "chanted", "chanting"]),
+        ("scream", &["screams", "screamed"]),
+        ("exclaim", &["exclaims", "exclaimed"]),
+        ("scoff", &["scoffs", "scoffed"]),
+        ("tout", &["touts", "touted", "touting"]),
+        ("quip", &["quips", "quipped"]),
+        ("joke", &["jokes", "joked", "joking"]),
+        ("concede", &["concedes", "conceded", "conceding"]),
+        ("lament", &["laments", "lamented", "lamenting"]),
+        ("contend", &["contends", "contended", "contending"]),
+        ("caution", &["cautions", "cautioned", "cautioning"]),
+        ("retort", &["retorts", "retorted"]),
+        ("allege", &["alleges"]),
+        ("chastise", &["chastises", "chastised", "chastising"]),
+        ("plead", &["pleads", "pleaded", "pleading"]),
+        ("demand", &["demanded"]),
+        ("refer", &["referred"]),
         ("charge", &[]),
         ("add", &[]),
     ];
@@ -743,6 +765,21 @@ pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(
                 | "predict"
                 | "write"
                 | "recall"
+                | "joke"
+                | "caution"
+                | "retort"
+                | "tout"
+                | "quip"
+                | "lament"
+                | "chant"
+                | "shout"
+                | "scream"
+                | "plead"
+                | "demand"
+                | "refer"
+                | "yell"
+                | "boast"
+                | "brag"
         ) {
             s.insert(*stem);
         }
@@ -757,6 +794,14 @@ pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(
     s.remove("calls");
     s.remove("notes");
     s.remove("quotes");
+    s.remove("jokes");
+    s.remove("chants");
+    s.remove("shouts");
+    s.remove("screams");
+    s.remove("laments");
+    s.remove("cautions");
+    s.remove("quips");
+    s.remove("boasts");
     s
 });
 
@@ -781,8 +826,9 @@ fn is_listed_speech_verb(toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
     if t.cap {
         // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
-        // attributes; headlines capitalise "Says".
-        return matches!(t.norm, "says" | "said");
+        // attributes; headlines capitalise "Says"; a sentence may open with "According to".
+        return matches!(t.norm, "says" | "said")
+            || t.is("according") && toks.get(i + 1).is_some_and(|n| n.is("to"));
     }
     let next = toks.get(i + 1).map(|n| n.norm);
     match t.norm {
@@ -940,7 +986,6 @@ pub(crate) static TITLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|
         "councilor",
         "alderman",
         "commissioner",
-        "secretary-general",
         "judge",
         "justice",
         "sheriff",
@@ -1001,7 +1046,6 @@ pub(crate) static ROLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(||
         "councilwoman",
         "mayor",
         "commissioner",
-        "secretary-general",
         "judge",
         "sheriff",
         "legislator",
