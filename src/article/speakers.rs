@@ -369,6 +369,10 @@ impl TitleBits {
     }
 }
 
+/// [`ROLE_HEADS`] as title bits.
+static ROLE_BITS: LazyLock<TitleBits> =
+    LazyLock::new(|| TitleBits::of(ROLE_HEADS.iter().copied()));
+
 /// [`LAWMAKER_ROLES`] as title bits.
 static LAWMAKER_BITS: LazyLock<TitleBits> =
     LazyLock::new(|| TitleBits::of(LAWMAKER_ROLES.iter().copied()));
@@ -1158,9 +1162,12 @@ impl People {
             .map(|m| m.start)
     }
 
-    /// True when the article gives person `p` no title at all.
-    pub fn untitled(&self, p: usize) -> bool {
-        self.persons[p].titles.len() == 0
+    /// True when the article gives person `p` a role ("minister", "senator"), not only
+    /// honorifics and places.
+    pub fn has_role(&self, p: usize) -> bool {
+        self.persons[p]
+            .titles
+            .any_of(&ROLE_BITS, |t| ROLE_HEADS.contains(t))
     }
 
     /// The person named last before `offset` (not as a possessive).
