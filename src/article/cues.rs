@@ -17,11 +17,11 @@ use super::quotes::{is_collapsed, next_space, Span};
 use super::relevance::{self, Found};
 use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
-use super::{Attribution, SpeakerKind};
 use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
     Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE,
 };
+use super::{Attribution, SpeakerKind};
 
 /// A quotation with its attribution, ready to become a public `Quote`.
 #[derive(Debug, Clone)]
@@ -142,8 +142,8 @@ const MALE_HEADS: &[&str] = &["man", "men", "boy", "father"];
 const PHRASE_STOPS: &[&str] = &[
     "a", "an", "the", "one", "another", "some", "several", "many", "most", "few", "two", "three",
     "his", "her", "their", "its", "our", "my", "your", "this", "that", "these", "those", "and",
-    "or", "but", "of", "in", "on", "at", "by", "for", "with", "to", "from", "as", "who",
-    "which", "when", "while", "after", "before", "also", "other",
+    "or", "but", "of", "in", "on", "at", "by", "for", "with", "to", "from", "as", "who", "which",
+    "when", "while", "after", "before", "also", "other",
 ];
 
 /// How many tokens after a quotation a speech verb makes it speech ("” a voice shouted").
@@ -217,7 +217,10 @@ fn unnamed_after(toks: &[Tok], j: usize) -> Option<Range<usize>> {
         .take_while(|t| t.word && !t.possessive)
         .count();
     let k = (j..j + words).find(|&k| UNNAMED_HEADS.contains(&toks[k].norm))?;
-    let indefinite = matches!(toks[j].norm, "a" | "an" | "one" | "another" | "some" | "several");
+    let indefinite = matches!(
+        toks[j].norm,
+        "a" | "an" | "one" | "another" | "some" | "several"
+    );
     let plural = toks[k].norm.ends_with('s') && !toks[k].norm.ends_with("ss");
     if !(indefinite || plural && !toks[j].is("the")) {
         return None;
@@ -829,8 +832,9 @@ impl Ctx<'_> {
             // "He also had some harsh words for U.S. Democrats:", "NATO chief: ‘…’"
             if toks.last().is_some_and(|t| t.is_punct(':')) {
                 let (s, j) = self.forward(toks).or_else(|| {
-                    let j = (0..toks.len())
-                        .find(|&j| matches!(self.candidate_kind(&toks[j]), Some(Candidate::Role)))?;
+                    let j = (0..toks.len()).find(|&j| {
+                        matches!(self.candidate_kind(&toks[j]), Some(Candidate::Role))
+                    })?;
                     Some((self.subject(toks, j, Candidate::Role), j))
                 })?;
                 return Some(Cue {
@@ -843,9 +847,8 @@ impl Ctx<'_> {
         };
         // "X said (that) Y told Z “…”": the quotation is X's report, the outer reporting
         // verb's ("the White House said the president had “warned …”").
-        let plain = |k: usize| {
-            !is_participle(&toks[k]) && !toks[k].is("according") && !toks[k].has(RELAY)
-        };
+        let plain =
+            |k: usize| !is_participle(&toks[k]) && !toks[k].is("according") && !toks[k].has(RELAY);
         // A clause break between the two verbs ends the report unless "that" reopens it
         // ("testified before the committee that Lynch told him").
         let breaks = |between: &[Tok]| {
@@ -1404,7 +1407,8 @@ pub(crate) fn attribute(
             .map(|c| c.range.clone());
         // A speech verb right after the quotation marks it as speech even when its subject
         // is nobody the article names ("“No we're not!” a voice shouted").
-        let post_verb = (0..post_toks.len().min(POST_VERB_REACH)).any(|i| is_speech_verb(post_toks, i));
+        let post_verb =
+            (0..post_toks.len().min(POST_VERB_REACH)).any(|i| is_speech_verb(post_toks, i));
         let post_found = post_cue.is_some() || inner_cue.is_some() || post_verb;
         let sentence = (s.paragraph, sent_start);
         let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
@@ -1415,11 +1419,14 @@ pub(crate) fn attribute(
             && [&inner_cue, &post_cue, &pre_cue]
                 .into_iter()
                 .flatten()
-                .any(|c| !matches!(c.subject, Subject::Participle) && !is_outlet(&Some(Cue {
-                    subject: c.subject.clone(),
-                    range: 0..0,
-                    how: None,
-                })));
+                .any(|c| {
+                    !matches!(c.subject, Subject::Participle)
+                        && !is_outlet(&Some(Cue {
+                            subject: c.subject.clone(),
+                            range: 0..0,
+                            how: None,
+                        }))
+                });
         // Without a speaker, the attribution says what the text offered (an unresolved "she
         // said" is `pronoun`), `none` when nothing.
         let cue_how = [&inner_cue, &post_cue, &pre_cue]
@@ -1428,7 +1435,19 @@ pub(crate) fn attribute(
             .find(|c| !matches!(c.subject, Subject::Participle))
             .map_or(Attribution::None, Cue::attribution);
         if std::env::var("TT_DEBUG").is_ok() {
-            eprintln!("Q {:?} inner={:?} post={:?} pre={:?} unres={unresolved_cue}", &text[s.start()..s.end().min(s.start()+40)], inner_cue.as_ref().map(|c| (&c.subject, &text[c.range.clone()])), post_cue.as_ref().map(|c| (&c.subject, &text[c.range.clone()])), pre_cue.as_ref().map(|c| (&c.subject, &text[c.range.clone()])));
+            eprintln!(
+                "Q {:?} inner={:?} post={:?} pre={:?} unres={unresolved_cue}",
+                &text[s.start()..s.end().min(s.start() + 40)],
+                inner_cue
+                    .as_ref()
+                    .map(|c| (&c.subject, &text[c.range.clone()])),
+                post_cue
+                    .as_ref()
+                    .map(|c| (&c.subject, &text[c.range.clone()])),
+                pre_cue
+                    .as_ref()
+                    .map(|c| (&c.subject, &text[c.range.clone()]))
+            );
         }
         let (mut who, cue, mut how) = match chosen {
             Some((w, c, how)) => (Some(w), Some(c), how),
@@ -1455,7 +1474,13 @@ pub(crate) fn attribute(
                 .find(|w| w.keep && w.who.is_some())
                 .filter(|w| w.who.is_some_and(|x| nobody_between(w.end, x)));
             if std::env::var("TT_DEBUG").is_ok() {
-                eprintln!("  fallback: same_para={:?} work={:?}", same_para.map(|w| (w.who, w.end)), work.iter().map(|w| (w.sentence, w.keep, w.who, w.end)).collect::<Vec<_>>());
+                eprintln!(
+                    "  fallback: same_para={:?} work={:?}",
+                    same_para.map(|w| (w.who, w.end)),
+                    work.iter()
+                        .map(|w| (w.sentence, w.keep, w.who, w.end))
+                        .collect::<Vec<_>>()
+                );
             }
             if let Some(w) = prev_same_sentence.filter(|w| w.who.is_some()).or(same_para) {
                 who = w.who;
@@ -1487,14 +1512,22 @@ pub(crate) fn attribute(
         let capitalised = || {
             qtext
                 .split_whitespace()
-                .filter(|w| !matches!(*w, "of" | "the" | "and" | "a" | "an" | "for" | "to" | "in" | "on"))
+                .filter(|w| {
+                    !matches!(
+                        *w,
+                        "of" | "the" | "and" | "a" | "an" | "for" | "to" | "in" | "on"
+                    )
+                })
                 .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
         };
         let title_like = || capitalised() && !qtext.trim_end().ends_with(['.', ',', '!', '?']);
         // A capitalised name after "on", "titled", … names a hearing, a programme or a
         // book ("the hearing on “Planned Parenthood's Taxpayer Funding,”").
         let names_a_work = sentence_toks.last().is_some_and(|t| {
-            matches!(t.norm, "on" | "titled" | "entitled" | "called" | "named" | "dubbed")
+            matches!(
+                t.norm,
+                "on" | "titled" | "entitled" | "called" | "named" | "dubbed"
+            )
         }) && words > 1
             && capitalised()
             && !qtext.trim_end().ends_with(['.', '!', '?']);
@@ -1821,10 +1854,7 @@ mod tests {
         }
         // "The official" later is the same unnamed source, never the nearest named person.
         let t = format!("{LEAD}A senior U.S. official said talks would go on.\n\n“We are not there yet,” the official said.");
-        assert_eq!(
-            one(&t).1.as_deref(),
-            Some("senior U.S. official (unnamed)")
-        );
+        assert_eq!(one(&t).1.as_deref(), Some("senior U.S. official (unnamed)"));
         let t = format!("{LEAD}“Moscow will respond to the new sanctions soon,” Smith said.");
         assert_eq!(one(&t).1.as_deref(), Some("Smith"));
     }

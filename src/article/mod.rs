@@ -13,6 +13,8 @@
 
 mod cues;
 pub mod dates;
+pub mod html;
+pub mod language;
 mod quotes;
 mod reader;
 pub mod relevance;
@@ -24,8 +26,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use dates::{DateManifest, DateSource};
+pub use language::Language;
 pub use reader::Reader;
-pub use source::{decode, expand_paths, read_input, Input, Loaded};
+pub use source::{decode, expand_paths, read_input, Input, Loaded, PageMeta};
 pub use speakers::SpeakerAliases;
 
 /// What kind of source a quotation is attributed to.
@@ -130,6 +133,9 @@ pub struct Article {
     pub date: Option<NaiveDate>,
     /// Where the date came from.
     pub date_source: DateSource,
+    /// The language the article is written in (the reader's rules and the tone model are
+    /// English).
+    pub language: Language,
     /// The quotations, in text order, never overlapping.
     pub quotes: Vec<Quote>,
 }

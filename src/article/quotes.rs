@@ -895,7 +895,10 @@ mod tests {
         let t = "Russia's view: don't expect the '90s back, the workers' union said.";
         assert!(texts(t).is_empty());
         let t = "NATO chief: 'Very frank discussion' on spending 'has made NATO stronger'";
-        assert_eq!(texts(t), ["Very frank discussion", "has made NATO stronger"]);
+        assert_eq!(
+            texts(t),
+            ["Very frank discussion", "has made NATO stronger"]
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokens::{
-    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, LAWMAKER_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS,
-    ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
+    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, HYPHEN, LAWMAKER_ROLES, ORG, OUTLET, PLACE,
+    PLACE_WORDS, ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -370,8 +370,7 @@ impl TitleBits {
 }
 
 /// [`ROLE_HEADS`] as title bits.
-static ROLE_BITS: LazyLock<TitleBits> =
-    LazyLock::new(|| TitleBits::of(ROLE_HEADS.iter().copied()));
+static ROLE_BITS: LazyLock<TitleBits> = LazyLock::new(|| TitleBits::of(ROLE_HEADS.iter().copied()));
 
 /// [`LAWMAKER_ROLES`] as title bits.
 static LAWMAKER_BITS: LazyLock<TitleBits> =
@@ -883,7 +882,10 @@ impl People {
         let mut found = None;
         for (i, p) in self.persons.iter().enumerate() {
             let name = &self.words[p.name.clone()];
-            if name.split(' ').any(|w| w.eq_ignore_ascii_case(word) || w.to_lowercase() == word) {
+            if name
+                .split(' ')
+                .any(|w| w.eq_ignore_ascii_case(word) || w.to_lowercase() == word)
+            {
                 if found.is_some() {
                     return None;
                 }
@@ -1168,15 +1170,6 @@ impl People {
         self.persons[p]
             .titles
             .any_of(&ROLE_BITS, |t| ROLE_HEADS.contains(t))
-    }
-
-    /// The person named last before `offset` (not as a possessive).
-    pub fn last_person_before(&self, offset: usize) -> Option<usize> {
-        let end = self.mentions.partition_point(|m| m.start < offset);
-        self.mentions[..end].iter().rev().find_map(|m| match m.who {
-            Who::Person(p) if !m.possessive => Some(p),
-            _ => None,
-        })
     }
 
     /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
