@@ -1631,7 +1631,15 @@ pub(crate) fn attribute(
         let found = relevance::scan_quote(&source, &m.span.segments, side);
         // The context is only read when the quotation names nothing.
         let context = || -> Found { relevance::scan(text, &w.context, false) };
-        let relevant = relevance::rule(&qtext, found, context, side);
+        // A quotation that names nothing, by nobody the article names, in a sentence that
+        // names nothing is an aside ("It snowed all night," she said), not about the two
+        // countries.
+        let aside = || {
+            !matches!(who, Some(Src::Who(_)))
+                && !found.names_anything()
+                && !relevance::scan(text, &w.context, false).names_anything()
+        };
+        let relevant = relevance::rule(&qtext, found, context, side) && !aside();
         out.push(Attributed {
             span: m.span,
             text: qtext,

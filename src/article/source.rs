@@ -105,27 +105,28 @@ pub fn expand_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Input>> {
 }
 
 /// Formats that are not text, by their first bytes: what they are and the command that
-/// turns them into text (`FILE` stands for the file's name).
+/// turns them into text (`FILE` stands for the file's name, `OUT` for it without its
+/// extension; the command's closing backtick is in the text).
 const BINARY_FORMATS: &[(&[u8], &str, &str)] = &[
     (
         b"%PDF-",
         "a PDF file",
-        "pdftotext -layout FILE FILE.txt (Debian/Ubuntu: apt install poppler-utils)",
+        "pdftotext -layout FILE OUT.txt` (Debian/Ubuntu: `apt install poppler-utils`)",
     ),
     (
         b"PK\x03\x04",
         "a ZIP container (.docx, .odt, .epub)",
-        "pandoc FILE -t plain -o FILE.txt",
+        "pandoc FILE -t plain -o OUT.txt`",
     ),
     (
         b"\xD0\xCF\x11\xE0",
         "an old Word or Office document",
-        "libreoffice --headless --convert-to txt FILE",
+        "libreoffice --headless --convert-to txt FILE`",
     ),
     (
         b"{\\rtf",
         "an RTF document",
-        "pandoc FILE -t plain -o FILE.txt",
+        "pandoc FILE -t plain -o OUT.txt`",
     ),
     (
         b"\x89PNG",
@@ -144,6 +145,14 @@ const BINARY_FORMATS: &[(&[u8], &str, &str)] = &[
     ),
 ];
 
+/// `name` without its extension.
+fn stem(name: &str) -> &str {
+    match name.rfind('.') {
+        Some(i) if i > name.rfind('/').map_or(0, |s| s + 1) => &name[..i],
+        _ => name,
+    }
+}
+
 /// Decodes raw bytes: PDF and other binary formats are skipped with the command that
 /// converts them; HTML becomes its text, title and date; invalid UTF-8 is replaced with a
 /// warning.
@@ -153,8 +162,8 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
         return Loaded::Skipped {
             name: name.to_string(),
             reason: format!(
-                "{what}, not text: convert it first, e.g. `{}`",
-                fix.replace("FILE", name)
+                "{what}, not text: convert it first, e.g. `{}",
+                fix.replace("FILE", name).replace("OUT", stem(name))
             ),
         };
     }
@@ -252,7 +261,7 @@ mod tests {
         match decode("r.pdf", b"%PDF-1.7 ...".to_vec()) {
             Loaded::Skipped { reason, .. } => {
                 assert!(
-                    reason.contains("pdftotext -layout r.pdf r.pdf.txt"),
+                    reason.contains("`pdftotext -layout r.pdf r.txt`"),
                     "{reason}"
                 )
             }
