@@ -221,10 +221,8 @@ pub fn to_page(html: &str) -> Page {
                     }
                 }
             }
-            "time" if !tag.closing => {
-                if date.is_none() {
-                    date = attr(tag.attrs, "datetime").and_then(date_at_start_iso);
-                }
+            "time" if !tag.closing && date.is_none() => {
+                date = attr(tag.attrs, "datetime").and_then(date_at_start_iso);
             }
             "meta" => {
                 let key = attr(tag.attrs, "property")
