@@ -35,6 +35,8 @@ const SAMPLE_BYTES: usize = 4096;
 /// share a few of these words ("in", "a", "die" is not one) reach far fewer. One in eight
 /// decides English without `whatlang`.
 const ENGLISH_SHARE: f64 = 0.125;
+/// After this many words, twice the share of English words settles it without reading on.
+const SETTLED_WORDS: usize = 40;
 /// Fewer words than this tell nothing: the article is taken as English.
 const MIN_WORDS: usize = 12;
 
@@ -46,18 +48,32 @@ const ENGLISH_WORDS: &[&str] = &[
     "will", "would", "which", "were", "their", "an", "been", "its", "but",
 ];
 
+/// True for a word of [`ENGLISH_WORDS`], any case.
+fn is_english_word(w: &str) -> bool {
+    if w.len() > 5 || !w.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 5];
+    buf[..w.len()].copy_from_slice(w.as_bytes());
+    buf.make_ascii_lowercase();
+    let lower = &buf[..w.len()];
+    ENGLISH_WORDS.iter().any(|e| e.as_bytes() == lower)
+}
+
 /// The language of `text` (its body: header lines and markup already removed).
 pub fn detect(text: &str) -> Language {
     let mut words = 0usize;
     let mut english = 0usize;
-    for w in text.split_whitespace().take(SAMPLE_WORDS) {
+    for w in text.split_ascii_whitespace().take(SAMPLE_WORDS) {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         if w.is_empty() {
             continue;
         }
         words += 1;
-        if w.len() <= 5 && ENGLISH_WORDS.iter().any(|e| w.eq_ignore_ascii_case(e)) {
-            english += 1;
+        english += usize::from(is_english_word(w));
+        // Most articles settle it within their first sentences.
+        if words >= SETTLED_WORDS && english as f64 >= ENGLISH_SHARE * 2.0 * words as f64 {
+            return Language::ENGLISH;
         }
     }
     if words < MIN_WORDS || english as f64 >= ENGLISH_SHARE * words as f64 {
