@@ -19,7 +19,7 @@ use super::speakers::side_of_word;
 use super::speakers::{People, Side, SpeakerAliases, Who};
 use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
-    Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE,
+    Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE, UNNAMED,
 };
 use super::{Attribution, SpeakerKind};
 
@@ -49,89 +49,6 @@ enum Subject {
     /// An unnamed party ("officials said", "a senior diplomat told"): its phrase's bytes.
     Unnamed(usize, usize),
 }
-
-/// Nouns that name unnamed sources when plural or indefinite ("a senior official", "U.S.
-/// officials", "an influential TV host", "protesters").
-const UNNAMED_HEADS: &[&str] = &[
-    "official",
-    "officials",
-    "source",
-    "sources",
-    "service",
-    "services",
-    "critic",
-    "critics",
-    "analyst",
-    "analysts",
-    "expert",
-    "experts",
-    "observer",
-    "observers",
-    "diplomat",
-    "diplomats",
-    "lawmaker",
-    "lawmakers",
-    "aide",
-    "aides",
-    "insider",
-    "insiders",
-    "person",
-    "people",
-    "resident",
-    "residents",
-    "witness",
-    "witnesses",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "representative",
-    "representatives",
-    "officer",
-    "officers",
-    "someone",
-    "host",
-    "hosts",
-    "anchor",
-    "commentator",
-    "commentators",
-    "protester",
-    "protesters",
-    "demonstrator",
-    "demonstrators",
-    "activist",
-    "activists",
-    "supporter",
-    "supporters",
-    "voter",
-    "voters",
-    "constituent",
-    "constituents",
-    "member",
-    "members",
-    "staffer",
-    "staffers",
-    "worker",
-    "workers",
-    "student",
-    "students",
-    "crowd",
-    "man",
-    "men",
-    "woman",
-    "women",
-    "girl",
-    "boy",
-    "mother",
-    "father",
-    "executive",
-    "executives",
-    "strategist",
-    "strategists",
-    "adviser",
-    "advisers",
-    "advisor",
-    "advisors",
-];
 
 /// Heads of unnamed sources that say "she" or "he" (the others fit either).
 const FEMALE_HEADS: &[&str] = &["woman", "women", "girl", "mother"];
@@ -186,7 +103,7 @@ fn unnamed_subject(toks: &[Tok], v: usize, lo: usize) -> Option<Range<usize>> {
         return None;
     }
     let head = &toks[j - 1];
-    if !head.word || head.possessive || !UNNAMED_HEADS.contains(&head.norm) {
+    if !head.word || head.possessive || !head.has(UNNAMED) {
         return None;
     }
     let plural = head.norm.ends_with('s') && !head.norm.ends_with("ss")
@@ -216,7 +133,7 @@ fn unnamed_after(toks: &[Tok], j: usize) -> Option<Range<usize>> {
         .take(PHRASE_MODIFIERS + 2)
         .take_while(|t| t.word && !t.possessive)
         .count();
-    let k = (j..j + words).find(|&k| UNNAMED_HEADS.contains(&toks[k].norm))?;
+    let k = (j..j + words).find(|&k| toks[k].has(UNNAMED))?;
     let indefinite = matches!(
         toks[j].norm,
         "a" | "an" | "one" | "another" | "some" | "several"
@@ -725,7 +642,7 @@ impl Ctx<'_> {
             || side_of_word(t.norm) != Side::Unknown
             || matches!(t.norm, "a" | "an" | "one" | "some" | "two" | "several")
             || t.cap && !t.has(STOP)
-            || UNNAMED_HEADS.contains(&t.norm);
+            || t.has(UNNAMED);
         if !starts_cue {
             return None;
         }
@@ -1265,15 +1182,21 @@ pub(crate) fn attribute(
                     Some(Subject::Unnamed(a, b))
                 } else {
                     // Subject first ("Lavrov said"), else verb first ("said Antonio Guterres").
-                    ctx.backward(p.toks, v, lo).map(|(s, _)| s).or_else(|| {
-                        let after = &p.toks[v + 1..];
-                        (0..after.len().min(6))
-                            .take_while(|&k| after[k].word)
-                            .find_map(|k| match ctx.candidate_kind(&after[k])? {
-                                Candidate::Role => None,
-                                kind => Some(ctx.subject(after, k, kind)),
-                            })
-                    })
+                    // A description ("the minister said") is resolved when a quotation needs
+                    // it, not for every speech verb: as events, names and pronouns suffice.
+                    match ctx.backward_kind(p.toks, v, lo) {
+                        Some((Candidate::Role, _)) => None,
+                        Some((kind, j)) => Some(ctx.subject(p.toks, j, kind)),
+                        None => {
+                            let after = &p.toks[v + 1..];
+                            (0..after.len().min(6))
+                                .take_while(|&k| after[k].word)
+                                .find_map(|k| match ctx.candidate_kind(&after[k])? {
+                                    Candidate::Role => None,
+                                    kind => Some(ctx.subject(after, k, kind)),
+                                })
+                        }
+                    }
                 }
             } else {
                 // "…, saying": the sentence's first named person.
@@ -1434,21 +1357,6 @@ pub(crate) fn attribute(
             .flatten()
             .find(|c| !matches!(c.subject, Subject::Participle))
             .map_or(Attribution::None, Cue::attribution);
-        if std::env::var("TT_DEBUG").is_ok() {
-            eprintln!(
-                "Q {:?} inner={:?} post={:?} pre={:?} unres={unresolved_cue}",
-                &text[s.start()..s.end().min(s.start() + 40)],
-                inner_cue
-                    .as_ref()
-                    .map(|c| (&c.subject, &text[c.range.clone()])),
-                post_cue
-                    .as_ref()
-                    .map(|c| (&c.subject, &text[c.range.clone()])),
-                pre_cue
-                    .as_ref()
-                    .map(|c| (&c.subject, &text[c.range.clone()]))
-            );
-        }
         let (mut who, cue, mut how) = match chosen {
             Some((w, c, how)) => (Some(w), Some(c), how),
             None => (None, any_cue_text, cue_how),
@@ -1473,15 +1381,6 @@ pub(crate) fn attribute(
                 .take_while(|w| w.sentence.0 == s.paragraph)
                 .find(|w| w.keep && w.who.is_some())
                 .filter(|w| w.who.is_some_and(|x| nobody_between(w.end, x)));
-            if std::env::var("TT_DEBUG").is_ok() {
-                eprintln!(
-                    "  fallback: same_para={:?} work={:?}",
-                    same_para.map(|w| (w.who, w.end)),
-                    work.iter()
-                        .map(|w| (w.sentence, w.keep, w.who, w.end))
-                        .collect::<Vec<_>>()
-                );
-            }
             if let Some(w) = prev_same_sentence.filter(|w| w.who.is_some()).or(same_para) {
                 who = w.who;
                 how = w.how;

@@ -707,10 +707,12 @@ const COMPOUND_TITLE_ENDS: &[&str] = &[
 /// "Vice-President") or a compound ending in one ("Außenminister").
 fn is_compound_title(t: &Tok) -> bool {
     let n = t.norm;
+    // The shortest compound is an ending of seven letters and a stem of three.
     (t.has(HYPHEN) && n.split('-').all(|p| TITLE_WORDS.contains(p)))
-        || COMPOUND_TITLE_ENDS
-            .iter()
-            .any(|e| n.len() > e.len() + 2 && n.ends_with(e))
+        || n.len() >= 10
+            && COMPOUND_TITLE_ENDS
+                .iter()
+                .any(|e| n.len() > e.len() + 2 && n.ends_with(e))
 }
 
 fn is_name_word(t: &Tok) -> bool {
@@ -882,10 +884,11 @@ impl People {
         let mut found = None;
         for (i, p) in self.persons.iter().enumerate() {
             let name = &self.words[p.name.clone()];
-            if name
-                .split(' ')
-                .any(|w| w.eq_ignore_ascii_case(word) || w.to_lowercase() == word)
-            {
+            let same = |w: &str| {
+                w.len() == word.len() && w.eq_ignore_ascii_case(word)
+                    || !w.is_ascii() && w.to_lowercase() == word
+            };
+            if name.split(' ').any(same) {
                 if found.is_some() {
                     return None;
                 }

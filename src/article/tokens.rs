@@ -38,12 +38,97 @@ pub(crate) const OUTLET: u32 = 1 << 5;
 pub(crate) const PLACE: u32 = 1 << 6;
 pub(crate) const RELAY: u32 = 1 << 7;
 // Bits 8 to 15 are the relevance lists (`relevance::lexicon_words`).
+/// Nouns that name unnamed sources when plural or indefinite ("a senior official", "U.S.
+/// officials", "an influential TV host", "protesters").
+pub(crate) const UNNAMED_HEADS: &[&str] = &[
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "service",
+    "services",
+    "critic",
+    "critics",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "observer",
+    "observers",
+    "diplomat",
+    "diplomats",
+    "lawmaker",
+    "lawmakers",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "resident",
+    "residents",
+    "witness",
+    "witnesses",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "representative",
+    "representatives",
+    "officer",
+    "officers",
+    "someone",
+    "host",
+    "hosts",
+    "anchor",
+    "commentator",
+    "commentators",
+    "protester",
+    "protesters",
+    "demonstrator",
+    "demonstrators",
+    "activist",
+    "activists",
+    "supporter",
+    "supporters",
+    "voter",
+    "voters",
+    "constituent",
+    "constituents",
+    "member",
+    "members",
+    "staffer",
+    "staffers",
+    "worker",
+    "workers",
+    "student",
+    "students",
+    "crowd",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "girl",
+    "boy",
+    "mother",
+    "father",
+    "executive",
+    "executives",
+    "strategist",
+    "strategists",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+];
+
 /// Words whose reading as speech verbs depends on the context ([`is_speech_verb`]).
 const SPEECH_CONTEXT: u32 = 1 << 16;
 /// Not a list: the word holds a hyphen (U.S.-Russian), set by the tokenizer.
 pub(crate) const HYPHEN: u32 = 1 << 17;
 /// [`ABBREV`]: the tokenizer asks for it at a dot.
 const ABBREVIATION: u32 = 1 << 18;
+/// [`UNNAMED_HEADS`]: nouns that head an unnamed source.
+pub(crate) const UNNAMED: u32 = 1 << 19;
 
 /// The words [`is_speech_verb`] decides on by their neighbours or regardless of
 /// [`SPEECH_VERBS`].
@@ -78,6 +163,7 @@ fn listed_words() -> impl Iterator<Item = (&'static str, u32)> {
         .flat_map(|(set, flag)| set.iter().map(move |w| (*w, flag)))
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
+        .chain(UNNAMED_HEADS.iter().map(|w| (*w, UNNAMED)))
         .chain(relevance::lexicon_words())
 }
 
