@@ -1342,13 +1342,10 @@ pub(crate) fn attribute(
             && [&inner_cue, &post_cue, &pre_cue]
                 .into_iter()
                 .flatten()
-                .any(|c| {
-                    !matches!(c.subject, Subject::Participle)
-                        && !is_outlet(&Some(Cue {
-                            subject: c.subject.clone(),
-                            range: 0..0,
-                            how: None,
-                        }))
+                .any(|c| match &c.subject {
+                    Subject::Participle => false,
+                    Subject::Who(Who::Org(o)) => !ctx.people.orgs[*o].outlet,
+                    _ => true,
                 });
         // Without a speaker, the attribution says what the text offered (an unresolved "she
         // said" is `pronoun`), `none` when nothing.

@@ -715,6 +715,7 @@ fn is_compound_title(t: &Tok) -> bool {
                 .any(|e| n.len() > e.len() + 2 && n.ends_with(e))
 }
 
+#[inline]
 fn is_name_word(t: &Tok) -> bool {
     let n = t.norm;
     t.word
@@ -842,7 +843,12 @@ impl People {
             // A new person below is new for sure: no one has the surname.
             let who = people
                 .person_by_surname(tok.norm)
-                .or_else(|| people.person_by_name_word(tok.norm))
+                // Another word of a full name, for one who speaks ("Wang said").
+                .or_else(|| {
+                    speaks
+                        .then(|| people.person_by_name_word(tok.norm))
+                        .flatten()
+                })
                 .map(Who::Person)
                 .or_else(|| {
                     aliases.by_surname(tok.norm).map(|canon| {
@@ -1051,8 +1057,13 @@ impl People {
         };
         let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
         // A title word that ends a titled run belongs to the name ("Sen. Angus King").
-        let k = match run[..k.saturating_sub(1)].iter().rposition(|t| !pure(t)) {
-            Some(i) if k == run.len() && i + 2 < k && is_name_word(&run[k - 1]) => {
+        let lead_end = if k == run.len() {
+            run[..k.saturating_sub(1)].iter().rposition(|t| !pure(t))
+        } else {
+            None
+        };
+        let k = match lead_end {
+            Some(i) if i + 2 < k && is_name_word(&run[k - 1]) => {
                 if run[i].has(TITLE) {
                     i + 1
                 } else {
