@@ -28,15 +28,8 @@ const KINDS: &[&str] = &[
     "none",
 ];
 
-/// Collapses whitespace and removes quotation marks (as `tests/article_dev.rs` does).
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '"' | '“' | '”' | '‘' | '’' | '\'' | '«' | '»'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+mod common;
+use common::norm;
 
 struct Gold {
     text: String,

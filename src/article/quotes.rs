@@ -394,6 +394,20 @@ struct OpenQuote {
     nested: u32,
 }
 
+impl OpenQuote {
+    /// A quotation opened by mark `m` in paragraph `paragraph`.
+    fn at(m: &Mark, kind: Kind, paragraph: usize) -> Self {
+        OpenQuote {
+            open: m.pos,
+            kind,
+            seg_start: m.pos + m.len,
+            segments: Vec::new(),
+            paragraph,
+            nested: 0,
+        }
+    }
+}
+
 fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
     // Most ranges start and end with a visible ASCII character: nothing to trim.
@@ -561,14 +575,7 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                             Role::Close => false,
                         };
                         if opens && !m.dangling {
-                            cur = Some(OpenQuote {
-                                open: m.pos,
-                                kind: Kind::Double,
-                                seg_start: m.pos + m.len,
-                                segments: Vec::new(),
-                                paragraph: pi,
-                                nested: 0,
-                            });
+                            cur = Some(OpenQuote::at(&m, Kind::Double, pi));
                         }
                     } else if m.role == Role::Open
                         && !m.dangling
@@ -576,14 +583,7 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                             .iter()
                             .any(|x| x.kind == Kind::Single && x.role == Role::Close)
                     {
-                        cur = Some(OpenQuote {
-                            open: m.pos,
-                            kind: Kind::Single,
-                            seg_start: m.pos + m.len,
-                            segments: Vec::new(),
-                            paragraph: pi,
-                            nested: 0,
-                        });
+                        cur = Some(OpenQuote::at(&m, Kind::Single, pi));
                     }
                 }
                 Some(q) => {
@@ -620,14 +620,7 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                                     split_dash_cues(text, span, &mut spans);
                                 }
                             }
-                            cur = Some(OpenQuote {
-                                open: m.pos,
-                                kind: Kind::Double,
-                                seg_start: m.pos + m.len,
-                                segments: Vec::new(),
-                                paragraph: pi,
-                                nested: 0,
-                            });
+                            cur = Some(OpenQuote::at(&m, Kind::Double, pi));
                         } else {
                             q.nested += 1;
                         }
