@@ -98,13 +98,14 @@ const THE_BYTES: usize = 2048;
 /// in English prose and no word of German, French, Spanish, Italian or Dutch).
 const THE_COUNT: usize = 3;
 
+/// The search for " the ", built once (building a searcher costs more than searching 2 KB).
+static THE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b" the "));
+
 /// The language of `text` (its body: header lines and markup already removed).
 pub fn detect(text: &str) -> Language {
     let head = &text.as_bytes()[..text.len().min(THE_BYTES)];
-    if memchr::memmem::find_iter(head, b" the ")
-        .nth(THE_COUNT - 1)
-        .is_some()
-    {
+    if THE.find_iter(head).nth(THE_COUNT - 1).is_some() {
         return Language::ENGLISH;
     }
     let mut words = 0usize;
