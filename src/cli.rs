@@ -382,6 +382,10 @@ pub struct ReadArgs {
     /// Leave out quotations of fewer words.
     #[arg(long, default_value_t = 1)]
     pub min_words: usize,
+    /// `en`: articles not in English are reported and left out (the reader and the tone
+    /// model are English); `any`: read and score them anyway.
+    #[arg(long, default_value = "en", value_parser = ["en", "any"])]
+    pub lang: String,
 }
 
 #[derive(Debug, Args)]
@@ -425,6 +429,9 @@ pub struct TrendsArgs {
     /// Extra speaker aliases, a CSV with columns canonical,alias.
     #[arg(long, value_name = "F.csv")]
     pub aliases: Option<PathBuf>,
+    /// `en` leaves out articles not in English; `any` scores them anyway.
+    #[arg(long, default_value = "en", value_parser = ["en", "any"])]
+    pub lang: String,
     /// Period of aggregation.
     #[arg(long, default_value = "quarter", value_parser = ["month", "quarter", "year"])]
     pub period: String,

@@ -13,7 +13,7 @@ use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
 
-use tonetrack::article::{expand_paths, word_count, DateManifest, Reader, SpeakerAliases};
+use tonetrack::article::{expand_paths, word_count, Article, DateManifest, Reader, SpeakerAliases};
 use tonetrack::score::{default_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
 use tonetrack::trends::{
     self, ChartOptions, Estimate, Period, Quantifier, TrendFidelity, TrendOptions, TrendQuote,
@@ -1056,6 +1056,9 @@ struct RunTally {
     articles: usize,
     quotes: usize,
     failed: usize,
+    /// Articles not in English left out, and their quotations.
+    other_language: usize,
+    other_language_quotes: usize,
 }
 
 impl RunTally {
@@ -1082,7 +1085,32 @@ impl RunTally {
         }
     }
 
+    /// Reports an article not in English, left out unless `any_language`; true when it is
+    /// left out.
+    fn leave_out(&mut self, article: &Article, any_language: bool) -> bool {
+        let lang = article.language;
+        if any_language || lang.is_english() {
+            return false;
+        }
+        warn(format!(
+            "{}: written in {} ({}), not English: its {} quotation(s) are left out (--lang any reads and scores it anyway)",
+            article.name,
+            lang.name,
+            lang.code,
+            article.quotes.len()
+        ));
+        self.other_language += 1;
+        self.other_language_quotes += article.quotes.len();
+        true
+    }
+
     fn outcome(&self) -> Outcome {
+        if self.other_language > 0 {
+            warn(format!(
+                "{} article(s) not in English left out ({} quotation(s) not scored); --lang any reads them",
+                self.other_language, self.other_language_quotes
+            ));
+        }
         if self.failed > 0 {
             warn(format!(
                 "{} input(s) could not be read as articles (see above)",
@@ -1110,7 +1138,9 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
         dates,
         aliases,
         min_words,
+        lang,
     } = &args.read;
+    let any_language = lang == "any";
     let reader = reader(dates.as_deref(), aliases.as_deref())?;
     let inputs = expand_paths(articles)?;
     let mut out = Out::new();
@@ -1118,11 +1148,14 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     let mut csv_header_written = false;
     stream_inputs(
         &inputs,
-        |name, text| reader.read(name, text),
+        |name, text, meta| reader.read_page(name, text, meta),
         |outcome| {
             let Some(article) = tally.take(outcome) else {
                 return Ok(());
             };
+            if tally.leave_out(&article, any_language) {
+                return Ok(());
+            }
             let records: Vec<_> = article
                 .records()
                 .into_iter()
@@ -1162,12 +1195,20 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
                         article.date_source.as_str(),
                     ))
                     .map_err(io)?;
-                    let mut table =
-                        Table::new(&["¶", "speaker", "partial", "relevant", "cue", "quote"]);
+                    let mut table = Table::new(&[
+                        "¶",
+                        "speaker",
+                        "attribution",
+                        "partial",
+                        "relevant",
+                        "cue",
+                        "quote",
+                    ]);
                     for r in &records {
                         table.row(vec![
                             r.paragraph.to_string(),
                             r.speaker.clone().unwrap_or_else(|| "?".into()),
+                            r.attribution.as_str().to_string(),
                             yes_no(r.partial),
                             yes_no(r.relevant),
                             shorten(r.cue.as_deref().unwrap_or(""), 28),
@@ -1247,24 +1288,25 @@ fn score_inputs(
     {
         bar.set_style(style.progress_chars("=> "));
     }
+    let any_language = read.lang == "any";
     stream_inputs(
         &inputs,
-        |name, text| {
-            let (article, quotes) = scorer.score_text(name, text);
+        |name, text, meta| {
+            let (article, quotes) = scorer.score_page(name, text, meta, any_language);
             ScoredArticle {
-                name: article.name,
-                title: article.title,
-                date: article.date,
-                date_source: article.date_source.as_str().to_string(),
                 quotes: quotes
                     .into_iter()
                     .filter(|q| word_count(&q.quote) >= read.min_words)
                     .collect(),
+                read: article,
             }
         },
         |outcome| {
             bar.inc(1);
             if let Some(article) = tally.take(outcome) {
+                if tally.leave_out(&article.read, any_language) {
+                    return Ok(());
+                }
                 tally.quotes += article.quotes.len();
                 sink(&article).map_err(|e| tonetrack::Error::Data(e.to_string()))?;
             }
@@ -1276,10 +1318,8 @@ fn score_inputs(
 }
 
 struct ScoredArticle {
-    name: String,
-    title: String,
-    date: Option<chrono::NaiveDate>,
-    date_source: String,
+    /// The article as read (name, title, date, language, its quotations unscored).
+    read: Article,
     quotes: Vec<ScoredQuote>,
 }
 
@@ -1309,6 +1349,8 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
                         "date",
                         "date_source",
                         "speaker",
+                        "speaker_kind",
+                        "attribution",
                         "quote",
                         "start",
                         "end",
@@ -1334,6 +1376,8 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
                         q.date.map(|d| d.to_string()).unwrap_or_default(),
                         q.date_source.clone(),
                         q.speaker.clone().unwrap_or_default(),
+                        q.speaker_kind.clone(),
+                        q.attribution.clone(),
                         q.quote.clone(),
                         q.start.to_string(),
                         q.end.to_string(),
@@ -1356,10 +1400,10 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
             }
             Format::Table => {
                 out.line(article_heading(
-                    &article.name,
-                    &article.title,
-                    article.date,
-                    &article.date_source,
+                    &article.read.name,
+                    &article.read.title,
+                    article.read.date,
+                    article.read.date_source.as_str(),
                 ))?;
                 if quotes.is_empty() {
                     out.line("  (no quotations on U.S.–Russia relations; --all shows every one)")?;
@@ -1446,6 +1490,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             aliases: args.aliases.clone(),
             // Short quotes are left out by the aggregation, which counts them.
             min_words: 0,
+            lang: args.lang.clone(),
         };
         let tally = score_inputs(&read, args.model.as_deref(), |article| {
             quotes.extend(article.quotes.iter().map(TrendQuote::from));

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::article::{read_input, Article, Input, Loaded, Reader};
+use crate::article::{read_input, Article, Input, Loaded, PageMeta, Reader};
 use crate::error::{Error, Result};
 use crate::model::classifier::{Classifier, Prediction, DEFAULT_TOP_TERMS};
 use crate::model::Model;
@@ -28,8 +28,15 @@ pub struct ScoredQuote {
     /// Where the date came from: `dateline`, `header`, `manifest`, `banner` (low confidence)
     /// or `none`.
     pub date_source: String,
-    /// Canonical speaker name, when attributed.
+    /// Canonical speaker name, when attributed (an unnamed source's phrase + ` (unnamed)`).
     pub speaker: Option<String>,
+    /// `person`, `organisation`, `unnamed` or `none`.
+    #[serde(default)]
+    pub speaker_kind: String,
+    /// How the text attributes the quote: `name`, `pronoun`, `description`, `colon`,
+    /// `according_to` or `none`.
+    #[serde(default)]
+    pub attribution: String,
     /// The quoted words.
     pub quote: String,
     /// Byte offsets of the quotation in the article text.
@@ -103,6 +110,8 @@ impl<'a> Scorer<'a> {
                     date: article.date,
                     date_source: article.date_source.as_str().to_string(),
                     speaker: r.speaker,
+                    speaker_kind: r.speaker_kind.as_str().to_string(),
+                    attribution: r.attribution.as_str().to_string(),
                     tone: p.tone(),
                     label: p.label.to_string(),
                     probabilities: p
@@ -125,7 +134,23 @@ impl<'a> Scorer<'a> {
 
     /// Reads and scores one text.
     pub fn score_text(&self, name: &str, text: &str) -> (Article, Vec<ScoredQuote>) {
-        let article = self.reader.read(name, text);
+        self.score_page(name, text, &PageMeta::default(), true)
+    }
+
+    /// Reads one text with what its format said (an HTML page's title and date) and scores
+    /// its quotations; an article not in English is read but not scored unless `any_language`
+    /// (the model is English).
+    pub fn score_page(
+        &self,
+        name: &str,
+        text: &str,
+        meta: &PageMeta,
+        any_language: bool,
+    ) -> (Article, Vec<ScoredQuote>) {
+        let article = self.reader.read_page(name, text, meta);
+        if !any_language && !article.language.is_english() {
+            return (article, Vec::new());
+        }
         let scored = self.score_article(&article);
         (article, scored)
     }
@@ -151,7 +176,7 @@ pub const CHUNK: usize = 64;
 /// bounded however many inputs there are. `sink` may stop the run by returning an error.
 pub fn stream_inputs<T: Send>(
     inputs: &[Input],
-    work: impl Fn(&str, &str) -> T + Sync,
+    work: impl Fn(&str, &str, &PageMeta) -> T + Sync,
     mut sink: impl FnMut(InputOutcome<T>) -> Result<()>,
 ) -> Result<()> {
     for chunk in inputs.chunks(CHUNK) {
@@ -162,8 +187,9 @@ pub fn stream_inputs<T: Send>(
                     name,
                     text,
                     warning,
+                    meta,
                 }) => InputOutcome::Done {
-                    value: work(&name, &text),
+                    value: work(&name, &text, &meta),
                     warning,
                 },
                 Ok(Loaded::Skipped { name, reason }) => InputOutcome::Skipped { name, reason },

@@ -15,15 +15,8 @@ const GOLD: &str = concat!(
 /// Files kept out of development to check that the rules generalise.
 const HELD_OUT: &[&str] = &["art06", "art20", "art29", "art39"];
 
-/// Collapses whitespace and removes quotation marks.
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '"' | '“' | '”' | '‘' | '’' | '\'' | '«' | '»'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+mod common;
+use common::norm;
 
 #[derive(Default)]
 struct Tally {

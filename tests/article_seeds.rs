@@ -142,6 +142,8 @@ fn records_carry_the_flat_fields() {
         "date",
         "date_source",
         "speaker",
+        "speaker_kind",
+        "attribution",
         "quote",
         "start",
         "end",

@@ -40,6 +40,8 @@ fn quotes_jsonl_has_the_documented_keys_and_valid_offsets() {
         "date",
         "date_source",
         "speaker",
+        "speaker_kind",
+        "attribution",
         "quote",
         "start",
         "end",
@@ -213,7 +215,7 @@ fn a_binary_file_is_skipped_and_the_rest_processed_with_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("b.txt") && stderr.contains("binary"),
+        stderr.contains("b.txt") && stderr.contains("PDF") && stderr.contains("pdftotext"),
         "{stderr}"
     );
     assert!(

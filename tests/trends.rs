@@ -290,6 +290,8 @@ fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64
         date: r["date"].parse().ok(),
         date_source: "dateline".into(),
         speaker: Some(r["speaker"].clone()),
+        speaker_kind: "person".into(),
+        attribution: "name".into(),
         quote: r["text"].clone(),
         start: 0,
         end: r["text"].len(),

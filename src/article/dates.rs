@@ -23,6 +23,8 @@ pub enum DateSource {
     Header,
     /// The dateline or date line that opens the article.
     Dateline,
+    /// An HTML page's `<time datetime>` or published-time `<meta>`.
+    Html,
     /// A date in the page furniture above the headline (often the day the page was
     /// fetched, not published): low confidence.
     Banner,
@@ -37,6 +39,7 @@ impl DateSource {
         match self {
             DateSource::Manifest => "manifest",
             DateSource::Header => "header",
+            DateSource::Html => "html",
             DateSource::Dateline => "dateline",
             DateSource::Banner => "banner",
             DateSource::None => "none",

@@ -13,6 +13,8 @@
 
 mod cues;
 pub mod dates;
+pub mod html;
+pub mod language;
 mod quotes;
 mod reader;
 pub mod relevance;
@@ -24,9 +26,73 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use dates::{DateManifest, DateSource};
+pub use language::Language;
 pub use reader::Reader;
-pub use source::{decode, expand_paths, read_input, Input, Loaded};
+pub use source::{decode, expand_paths, read_input, Input, Loaded, PageMeta};
 pub use speakers::SpeakerAliases;
+
+/// What kind of source a quotation is attributed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeakerKind {
+    /// A named person.
+    Person,
+    /// An organisation speaking as such ("the State Department said").
+    Organisation,
+    /// A source the article does not name ("a senior official"); the speaker is the
+    /// article's phrase followed by ` (unnamed)`.
+    Unnamed,
+    /// Nobody: the text names no one, or the evidence was too weak to choose.
+    #[default]
+    None,
+}
+
+impl SpeakerKind {
+    /// The name used in output: `person`, `organisation`, `unnamed`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "person",
+            SpeakerKind::Organisation => "organisation",
+            SpeakerKind::Unnamed => "unnamed",
+            SpeakerKind::None => "none",
+        }
+    }
+}
+
+/// How the text attributes a quotation, so that users can keep only the strong kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribution {
+    /// A name next to a speech verb ("Lavrov said", "said Sen. Smith").
+    Name,
+    /// A pronoun ("he added"), resolved to the person it stands for.
+    Pronoun,
+    /// A role noun phrase ("the senator said", "the Kremlin spokesman"), resolved to the
+    /// person it describes in this article, or an unnamed source.
+    Description,
+    /// `Name: "…"` (a headline's or a paragraph's lead-in).
+    Colon,
+    /// "according to X".
+    AccordingTo,
+    /// No attribution in the text, or none strong enough: no speaker.
+    #[default]
+    None,
+}
+
+impl Attribution {
+    /// The name used in output: `name`, `pronoun`, `description`, `colon`, `according_to`,
+    /// `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attribution::Name => "name",
+            Attribution::Pronoun => "pronoun",
+            Attribution::Description => "description",
+            Attribution::Colon => "colon",
+            Attribution::AccordingTo => "according_to",
+            Attribution::None => "none",
+        }
+    }
+}
 
 /// One direct quotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,8 +107,13 @@ pub struct Quote {
     pub end: usize,
     /// Index of the paragraph (non-empty line, header lines excluded) where it opens.
     pub paragraph: usize,
-    /// Canonical name of the speaker (person or organisation), when found.
+    /// Canonical name of the speaker (person or organisation), the article's phrase plus
+    /// ` (unnamed)` for an unnamed source, when found.
     pub speaker: Option<String>,
+    /// What the speaker is.
+    pub speaker_kind: SpeakerKind,
+    /// How the text attributes the quotation.
+    pub attribution: Attribution,
     /// The words that attribute it ("Lavrov said", "he added").
     pub cue: Option<String>,
     /// Fewer than four words: a fragment quoted inside a sentence.
@@ -64,6 +135,9 @@ pub struct Article {
     pub date: Option<NaiveDate>,
     /// Where the date came from.
     pub date_source: DateSource,
+    /// The language the article is written in (the reader's rules and the tone model are
+    /// English).
+    pub language: Language,
     /// The quotations, in text order, never overlapping.
     pub quotes: Vec<Quote>,
 }
@@ -83,6 +157,8 @@ pub struct QuoteRecord {
     pub date: Option<String>,
     pub date_source: DateSource,
     pub speaker: Option<String>,
+    pub speaker_kind: SpeakerKind,
+    pub attribution: Attribution,
     pub quote: String,
     pub start: usize,
     pub end: usize,
@@ -103,6 +179,8 @@ impl Article {
                 date: self.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 date_source: self.date_source,
                 speaker: q.speaker.clone(),
+                speaker_kind: q.speaker_kind,
+                attribution: q.attribution,
                 quote: q.text.clone(),
                 start: q.start,
                 end: q.end,

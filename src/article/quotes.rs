@@ -246,9 +246,64 @@ fn closes_context(next: Option<char>) -> bool {
     })
 }
 
+/// The role of a straight single mark (`'`) at byte `i` of `s`, `None` for an apostrophe
+/// (don't, Russia's, '90s, workers' rights) or a mark whose surroundings do not tell.
+fn straight_single(s: &str, i: usize) -> Option<Role> {
+    let prev = s[..i].chars().next_back();
+    let next = s[i + 1..].chars().next();
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    if alnum(prev) && alnum(next) {
+        return None;
+    }
+    if opens_context(prev) || matches!(prev, Some('“' | '"' | '‘')) {
+        // A letter (or an opening double mark) follows: '90s and 'n' are not quotations.
+        return next
+            .filter(|c| c.is_alphabetic() || matches!(c, '“' | '"' | '…'))
+            .map(|_| Role::Open);
+    }
+    if closes_context(next) || matches!(next, Some('”' | '"')) {
+        // "workers' rights": a plural possessive before a lower-case word.
+        let possessive = prev == Some('s')
+            && next.is_some_and(char::is_whitespace)
+            && s[i + 1..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
+        return (!possessive).then_some(Role::Close);
+    }
+    None
+}
+
+/// True when the article quotes with straight single marks, as many British and Indian
+/// outlets do: some paragraph has a `'` that opens and a later one that closes. Decided per
+/// article, so that apostrophes elsewhere never open a quotation.
+fn uses_straight_singles(text: &str, paras: &[Range<usize>]) -> bool {
+    let mut hits = memchr::memchr_iter(b'\'', text.as_bytes()).peekable();
+    for para in paras {
+        while hits.next_if(|&i| i < para.start).is_some() {}
+        let mut open = false;
+        while let Some(i) = hits.next_if(|&i| i < para.end) {
+            match straight_single(&text[para.clone()], i - para.start) {
+                Some(Role::Open) => open = true,
+                Some(Role::Close) if open => return true,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
 /// All quotation marks of the paragraphs (in text order), classified, in `out`;
-/// `first[pi]..first[pi + 1]` are paragraph pi's.
-fn marks(text: &str, paras: &[Range<usize>], out: &mut Vec<Mark>, first: &mut Vec<usize>) {
+/// `first[pi]..first[pi + 1]` are paragraph pi's. Straight single marks count when
+/// `singles` (see [`uses_straight_singles`]).
+fn marks(
+    text: &str,
+    paras: &[Range<usize>],
+    singles: bool,
+    out: &mut Vec<Mark>,
+    first: &mut Vec<usize>,
+) {
     // Every mark is `"` or starts with byte E2 (“ ” „ ‘ ’) or C2 (« »): only those bytes are
     // looked at, in one search over the text (paragraphs are short: a search each would
     // cost more to start than to run).
@@ -306,6 +361,26 @@ fn marks(text: &str, paras: &[Range<usize>], out: &mut Vec<Mark>, first: &mut Ve
                 });
             }
         }
+        if singles {
+            let from = out.len();
+            let content_end = slice.trim_end().len();
+            for i in memchr::memchr_iter(b'\'', slice.as_bytes()) {
+                if let Some(role) = straight_single(slice, i) {
+                    out.push(Mark {
+                        pos: para.start + i,
+                        len: 1,
+                        kind: Kind::Single,
+                        role,
+                        curly: false,
+                        dangling: i + 1 >= content_end,
+                    });
+                }
+            }
+            if out.len() > from {
+                let start = *first.last().unwrap_or(&0);
+                out[start..].sort_by_key(|m| m.pos);
+            }
+        }
     }
     first.push(out.len());
 }
@@ -317,6 +392,20 @@ struct OpenQuote {
     segments: Vec<Range<usize>>,
     paragraph: usize,
     nested: u32,
+}
+
+impl OpenQuote {
+    /// A quotation opened by mark `m` in paragraph `paragraph`.
+    fn at(m: &Mark, kind: Kind, paragraph: usize) -> Self {
+        OpenQuote {
+            open: m.pos,
+            kind,
+            seg_start: m.pos + m.len,
+            segments: Vec::new(),
+            paragraph,
+            nested: 0,
+        }
+    }
 }
 
 fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
@@ -403,7 +492,8 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     // one allocation where growing the vector would take several.
     let mut all: Vec<Mark> = Vec::with_capacity(text.len() / 64);
     let mut first: Vec<usize> = Vec::with_capacity(paras.len() + 1);
-    marks(text, paras, &mut all, &mut first);
+    let singles = uses_straight_singles(text, paras);
+    marks(text, paras, singles, &mut all, &mut first);
     let para_marks = |pi: usize| first.get(pi + 1).map(|&end| &all[first[pi]..end]);
     // Each quotation takes a mark or two (a split at a dash attribution is rare).
     let mut spans = Vec::with_capacity(all.len() / 2 + 1);
@@ -485,14 +575,7 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                             Role::Close => false,
                         };
                         if opens && !m.dangling {
-                            cur = Some(OpenQuote {
-                                open: m.pos,
-                                kind: Kind::Double,
-                                seg_start: m.pos + m.len,
-                                segments: Vec::new(),
-                                paragraph: pi,
-                                nested: 0,
-                            });
+                            cur = Some(OpenQuote::at(&m, Kind::Double, pi));
                         }
                     } else if m.role == Role::Open
                         && !m.dangling
@@ -500,14 +583,7 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                             .iter()
                             .any(|x| x.kind == Kind::Single && x.role == Role::Close)
                     {
-                        cur = Some(OpenQuote {
-                            open: m.pos,
-                            kind: Kind::Single,
-                            seg_start: m.pos + m.len,
-                            segments: Vec::new(),
-                            paragraph: pi,
-                            nested: 0,
-                        });
+                        cur = Some(OpenQuote::at(&m, Kind::Single, pi));
                     }
                 }
                 Some(q) => {
@@ -530,7 +606,24 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                             }
                         }
                     } else if q.kind == Kind::Double {
-                        q.nested += 1;
+                        // “… situation. “At the same time …”: an opening glyph after a
+                        // sentence's end starts the next quotation (the first was left
+                        // unclosed); inner quotations open mid-sentence.
+                        let after_sentence = m.curly
+                            && q.nested == 0
+                            && text[q.seg_start..m.pos]
+                                .trim_end()
+                                .ends_with(['.', '!', '?']);
+                        if after_sentence {
+                            if let Some(q) = cur.take() {
+                                if let Some(span) = finish(q, m.pos, m.pos, pi, false) {
+                                    split_dash_cues(text, span, &mut spans);
+                                }
+                            }
+                            cur = Some(OpenQuote::at(&m, Kind::Double, pi));
+                        } else {
+                            q.nested += 1;
+                        }
                     }
                 }
             }
@@ -785,6 +878,20 @@ mod tests {
             assert_eq!(opens_context(Some(c)), opens, "{c:?}");
             assert_eq!(closes_context(Some(c)), closes, "{c:?}");
         }
+    }
+
+    #[test]
+    fn straight_single_quotes_where_the_article_uses_them() {
+        let t = "'We do not see any readiness,' said Ryabkov. He added: 'None at all.'";
+        assert_eq!(texts(t), ["We do not see any readiness,", "None at all."]);
+        // Apostrophes alone never open a quotation.
+        let t = "Russia's view: don't expect the '90s back, the workers' union said.";
+        assert!(texts(t).is_empty());
+        let t = "NATO chief: 'Very frank discussion' on spending 'has made NATO stronger'";
+        assert_eq!(
+            texts(t),
+            ["Very frank discussion", "has made NATO stronger"]
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ use std::ops::Range;
 
 use super::cues::attribute;
 use super::dates::{date_at_start, from_paragraphs, DateManifest, DateSource};
+use super::language;
 use super::quotes;
+use super::source::PageMeta;
 use super::speakers::SpeakerAliases;
 use super::{Article, Quote};
 
@@ -97,7 +99,13 @@ impl Reader {
 
     /// Reads one article. Pure: the same input gives the same output; never panics.
     pub fn read(&self, name: &str, text: &str) -> Article {
-        let mut header_title = None;
+        self.read_page(name, text, &PageMeta::default())
+    }
+
+    /// Reads one article whose file format gave a title or a date (an HTML page's); they
+    /// come before what the text says (a date manifest still wins).
+    pub fn read_page(&self, name: &str, text: &str, meta: &PageMeta) -> Article {
+        let mut header_title = meta.title.clone();
         let mut header_date = None;
         let mut header_url = None;
         let lines = lines(text);
@@ -106,7 +114,7 @@ impl Reader {
             if i < HEADER_LINES {
                 if let Some((k, v)) = header_line(&text[r.clone()]) {
                     match k.as_str() {
-                        "title" => header_title = Some(v.to_string()),
+                        "title" => header_title = header_title.or(Some(v.to_string())),
                         "url" => header_url = Some(v.to_string()),
                         "date" | "published" => header_date = header_date.or(date_at_start(v)),
                         _ => {}
@@ -132,14 +140,17 @@ impl Reader {
         let strs: Vec<&str> = paras.iter().map(|r| &text[r.clone()]).collect();
         let (date, date_source) = match self.manifest.as_ref().and_then(|m| m.get(name)) {
             Some(d) => (Some(d), DateSource::Manifest),
-            None => match header_date {
-                Some((d, _)) => (Some(d), DateSource::Header),
-                None => match from_paragraphs(&strs, title_idx) {
+            None => match (meta.date, header_date) {
+                (Some(d), _) => (Some(d), DateSource::Html),
+                (None, Some((d, _))) => (Some(d), DateSource::Header),
+                (None, None) => match from_paragraphs(&strs, title_idx) {
                     Some((d, s)) => (Some(d), s),
                     None => (None, DateSource::None),
                 },
             },
         };
+        // The body from its first paragraph (header lines are no prose).
+        let language = language::detect(paras.first().map_or("", |r| &text[r.start..]));
 
         let spans = quotes::find(text, &paras);
         let quotes = attribute(text, &paras, spans, &self.aliases)
@@ -151,6 +162,8 @@ impl Reader {
                 paragraph: a.span.paragraph,
                 text: a.text,
                 speaker: a.speaker,
+                speaker_kind: a.speaker_kind,
+                attribution: a.attribution,
                 cue: a.cue,
                 relevant: a.relevant,
             })
@@ -161,6 +174,7 @@ impl Reader {
             url: header_url,
             date,
             date_source,
+            language,
             quotes,
         }
     }

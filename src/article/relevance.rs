@@ -121,6 +121,10 @@ const PAIR_PHRASES: &[&[&str]] = &[
 pub(crate) struct Found(u32);
 
 impl Found {
+    /// Names a side, a third country or the relationship.
+    pub(crate) fn names_anything(self) -> bool {
+        self.0 & (US | RU | THIRD | RELATION) != 0
+    }
     fn us(self) -> bool {
         self.0 & US != 0
     }

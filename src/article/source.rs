@@ -1,8 +1,14 @@
 //! Where articles come from: paths expanded into a deterministic list of inputs, and each
-//! input read as text (UTF-8, with a lossy fallback that warns; binary files skipped).
+//! input read as text: UTF-8 (with a lossy fallback that warns), HTML pages turned into
+//! their text, title and date, and PDF and other binary formats refused with the command
+//! that converts them.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::html;
 
 use crate::{Error, Result};
 
@@ -25,15 +31,27 @@ impl Input {
     }
 }
 
+/// What the file's format says besides its text (an HTML page's title and date).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageMeta {
+    /// The page's `<title>`.
+    pub title: Option<String>,
+    /// The page's publication date (`<time datetime>`, published-time `<meta>`).
+    pub date: Option<NaiveDate>,
+    /// The input was HTML: `text` is the page's text, not the file's bytes.
+    pub html: bool,
+}
+
 /// The outcome of reading one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Loaded {
     /// Text to read; `warning` is set when invalid UTF-8 was replaced (U+FFFD). Offsets
-    /// refer to this decoded text.
+    /// refer to this decoded text (for HTML, to the page's text).
     Text {
         name: String,
         text: String,
         warning: Option<String>,
+        meta: PageMeta,
     },
     /// Not read (binary content), with the reason.
     Skipped { name: String, reason: String },
@@ -86,32 +104,105 @@ pub fn expand_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Input>> {
     Ok(out)
 }
 
-/// Decodes raw bytes: NUL bytes mean binary (skipped); invalid UTF-8 is replaced with a
+/// Formats that are not text, by their first bytes: what they are and the command that
+/// turns them into text (`FILE` stands for the file's name, `OUT` for it without its
+/// extension; the command's closing backtick is in the text).
+const BINARY_FORMATS: &[(&[u8], &str, &str)] = &[
+    (
+        b"%PDF-",
+        "a PDF file",
+        "pdftotext -layout FILE OUT.txt` (Debian/Ubuntu: `apt install poppler-utils`)",
+    ),
+    (
+        b"PK\x03\x04",
+        "a ZIP container (.docx, .odt, .epub)",
+        "pandoc FILE -t plain -o OUT.txt`",
+    ),
+    (
+        b"\xD0\xCF\x11\xE0",
+        "an old Word or Office document",
+        "libreoffice --headless --convert-to txt FILE`",
+    ),
+    (
+        b"{\\rtf",
+        "an RTF document",
+        "pandoc FILE -t plain -o OUT.txt`",
+    ),
+    (
+        b"\x89PNG",
+        "a PNG image",
+        "an OCR tool such as tesseract FILE FILE",
+    ),
+    (
+        b"\xFF\xD8\xFF",
+        "a JPEG image",
+        "an OCR tool such as tesseract FILE FILE",
+    ),
+    (
+        b"GIF8",
+        "a GIF image",
+        "an OCR tool such as tesseract FILE FILE",
+    ),
+];
+
+/// `name` without its extension.
+fn stem(name: &str) -> &str {
+    match name.rfind('.') {
+        Some(i) if i > name.rfind('/').map_or(0, |s| s + 1) => &name[..i],
+        _ => name,
+    }
+}
+
+/// Decodes raw bytes: PDF and other binary formats are skipped with the command that
+/// converts them; HTML becomes its text, title and date; invalid UTF-8 is replaced with a
 /// warning.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if let Some((_, what, fix)) = BINARY_FORMATS.iter().find(|(m, _, _)| start.starts_with(m)) {
+        return Loaded::Skipped {
+            name: name.to_string(),
+            reason: format!(
+                "{what}, not text: convert it first, e.g. `{}",
+                fix.replace("FILE", name).replace("OUT", stem(name))
+            ),
+        };
+    }
     if bytes.contains(&0) {
         return Loaded::Skipped {
             name: name.to_string(),
-            reason: "binary file (contains NUL bytes)".to_string(),
+            reason: "binary file (contains NUL bytes), not text: save the article as UTF-8 text"
+                .to_string(),
         };
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Loaded::Text {
-            name: name.to_string(),
-            text,
-            warning: None,
-        },
+    let html = html::looks_like_html(name, &bytes);
+    let (text, warning) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            Loaded::Text {
-                name: name.to_string(),
-                text,
-                warning: Some(format!(
-                    "{name}: invalid UTF-8 (first at byte {at}) replaced with U+FFFD"
-                )),
-            }
+            let warning =
+                format!("{name}: invalid UTF-8 (first at byte {at}) replaced with U+FFFD");
+            (text, Some(warning))
         }
+    };
+    if html {
+        let page = html::to_page(&text);
+        return Loaded::Text {
+            name: name.to_string(),
+            text: page.text,
+            warning,
+            meta: PageMeta {
+                title: page.title,
+                date: page.date,
+                html: true,
+            },
+        };
+    }
+    Loaded::Text {
+        name: name.to_string(),
+        text,
+        warning,
+        meta: PageMeta::default(),
     }
 }
 
@@ -167,5 +258,27 @@ mod tests {
             decode("b", b"a\0b".to_vec()),
             Loaded::Skipped { .. }
         ));
+        match decode("r.pdf", b"%PDF-1.7 ...".to_vec()) {
+            Loaded::Skipped { reason, .. } => {
+                assert!(
+                    reason.contains("`pdftotext -layout r.pdf r.txt`"),
+                    "{reason}"
+                )
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match decode(
+            "p.html",
+            b"<title>T</title><p>&ldquo;Hi there,&rdquo; he said.".to_vec(),
+        ) {
+            Loaded::Text { text, meta, .. } => {
+                assert_eq!(meta.title.as_deref(), Some("T"));
+                assert!(
+                    meta.html && text.starts_with("“Hi there,” he said."),
+                    "{text}"
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 }

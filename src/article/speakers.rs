@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::tokens::{
-    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, HYPHEN, ORG, OUTLET, PLACE, PLACE_WORDS,
-    ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
+    is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, HYPHEN, LAWMAKER_ROLES, ORG, OUTLET, PLACE,
+    PLACE_WORDS, ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
 };
 use crate::{Error, Result};
 
@@ -290,6 +290,8 @@ pub(crate) struct Person {
     /// The [`Titles::len`] that `side` and `female` were derived from (titles are only
     /// added).
     derived_from: usize,
+    /// The age the article gives ("Biden, 81,"), for "the 81-year-old".
+    age: Option<u16>,
 }
 
 /// Every word a title can be (the title and role lists, and the women's titles), numbered
@@ -300,6 +302,7 @@ static TITLE_NUMBERS: LazyLock<Table<u128, 512>> = LazyLock::new(|| {
         .iter()
         .chain(ROLE_HEADS.iter())
         .chain(DIPLOMAT_ROLES.iter())
+        .chain(LAWMAKER_ROLES.iter())
         .chain(FEMALE_TITLES)
         .copied()
         .collect();
@@ -366,6 +369,13 @@ impl TitleBits {
     }
 }
 
+/// [`ROLE_HEADS`] as title bits.
+static ROLE_BITS: LazyLock<TitleBits> = LazyLock::new(|| TitleBits::of(ROLE_HEADS.iter().copied()));
+
+/// [`LAWMAKER_ROLES`] as title bits.
+static LAWMAKER_BITS: LazyLock<TitleBits> =
+    LazyLock::new(|| TitleBits::of(LAWMAKER_ROLES.iter().copied()));
+
 /// [`DIPLOMAT_ROLES`] as title bits.
 static DIPLOMAT_BITS: LazyLock<TitleBits> =
     LazyLock::new(|| TitleBits::of(DIPLOMAT_ROLES.iter().copied()));
@@ -375,11 +385,33 @@ const FEMALE_TITLES: &[&str] = &[
     "spokeswoman",
     "congresswoman",
     "chairwoman",
+    "assemblywoman",
+    "councilwoman",
+    "businesswoman",
     "ms.",
     "mrs.",
     "madam",
     "queen",
+    "princess",
+    "dame",
 ];
+
+/// A title as descriptions name it: abbreviations spelt out ("Sen." is a senator, "Gov." a
+/// governor), British "Mr" with its American dot, so that "the senator" finds "Sen. X".
+pub(crate) fn full_title(t: &str) -> &str {
+    match t {
+        "sen." | "sen" | "sens." => "senator",
+        "rep." | "reps." => "representative",
+        "gov." | "gov" => "governor",
+        "gen." => "general",
+        "lt." => "lieutenant",
+        "mr" => "mr.",
+        "mrs" => "mrs.",
+        "ms" => "ms.",
+        "dr" => "dr.",
+        _ => t,
+    }
+}
 
 /// [`FEMALE_TITLES`] as title bits.
 static FEMALE_BITS: LazyLock<TitleBits> =
@@ -410,6 +442,7 @@ impl Titles {
 
     /// Adds a title if not yet here.
     fn insert(&mut self, t: &str) {
+        let t = full_title(t);
         let new = match title_number(t) {
             Some(n) => self.numbered.insert(n),
             None if self.others.iter().any(|o| o == t) => false,
@@ -659,6 +692,30 @@ fn one_edit_apart_in<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     }
 }
 
+/// Endings of titles written as one word with what they head: German and Nordic compounds
+/// ("Außenminister", "Regierungssprecher", "utrikesminister").
+const COMPOUND_TITLE_ENDS: &[&str] = &[
+    "minister",
+    "präsident",
+    "sprecher",
+    "sprecherin",
+    "kanzler",
+    "kanzlerin",
+];
+
+/// A capitalised word that is a title made of title words ("Secretary-General",
+/// "Vice-President") or a compound ending in one ("Außenminister").
+fn is_compound_title(t: &Tok) -> bool {
+    let n = t.norm;
+    // The shortest compound is an ending of seven letters and a stem of three.
+    (t.has(HYPHEN) && n.split('-').all(|p| TITLE_WORDS.contains(p)))
+        || n.len() >= 10
+            && COMPOUND_TITLE_ENDS
+                .iter()
+                .any(|e| n.len() > e.len() + 2 && n.ends_with(e))
+}
+
+#[inline]
 fn is_name_word(t: &Tok) -> bool {
     let n = t.norm;
     t.word
@@ -786,6 +843,12 @@ impl People {
             // A new person below is new for sure: no one has the surname.
             let who = people
                 .person_by_surname(tok.norm)
+                // Another word of a full name, for one who speaks ("Wang said").
+                .or_else(|| {
+                    speaks
+                        .then(|| people.person_by_name_word(tok.norm))
+                        .flatten()
+                })
                 .map(Who::Person)
                 .or_else(|| {
                     aliases.by_surname(tok.norm).map(|canon| {
@@ -819,6 +882,26 @@ impl People {
         self.persons.iter().position(|p| {
             p.initial == initial && same_surname(&self.words[p.surname.clone()], surname)
         })
+    }
+
+    /// The one person whose name has `word` (lower-cased) as a word other than the surname
+    /// ("Wang" for "Wang Yi", whose family name comes first), if exactly one has.
+    fn person_by_name_word(&self, word: &str) -> Option<usize> {
+        let mut found = None;
+        for (i, p) in self.persons.iter().enumerate() {
+            let name = &self.words[p.name.clone()];
+            let same = |w: &str| {
+                w.len() == word.len() && w.eq_ignore_ascii_case(word)
+                    || !w.is_ascii() && w.to_lowercase() == word
+            };
+            if name.split(' ').any(same) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(i);
+            }
+        }
+        found
     }
 
     /// Adds titles to person `i`, and updates what they tell.
@@ -864,6 +947,7 @@ impl People {
             female: is_female(female_name, &titles),
             female_name,
             titles,
+            age: None,
         });
         self.persons.len() - 1
     }
@@ -965,26 +1049,40 @@ impl People {
             }
             return;
         }
-        // Split off leading stop words and titles; the rest is the name.
-        let k = run
-            .iter()
-            .position(|t| !(t.has(STOP) || t.has(TITLE)))
-            .unwrap_or(run.len());
+        // The name is the run's last words that can be a name; what leads it is titles,
+        // places and organisations ("Senate Majority Leader Mitch McConnell", "FBI Director
+        // James Comey", "Kentucky Gov. Ernie Fletcher").
+        let pure = |t: &Tok| {
+            is_name_word(t) && !t.has(TITLE) && !is_all_caps(text, t) && !is_compound_title(t)
+        };
+        let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
+        // A title word that ends a titled run belongs to the name ("Sen. Angus King").
+        let lead_end = if k == run.len() {
+            run[..k.saturating_sub(1)].iter().rposition(|t| !pure(t))
+        } else {
+            None
+        };
+        let k = match lead_end {
+            Some(i) if i + 2 < k && is_name_word(&run[k - 1]) => {
+                if run[i].has(TITLE) {
+                    i + 1
+                } else {
+                    k
+                }
+            }
+            _ => k,
+        };
         let (lead, name) = run.split_at(k);
-        if name.is_empty()
-            || !name.iter().all(|t| is_name_word(t) || t.is("of"))
-            || name.iter().any(|t| is_all_caps(text, t))
-        {
-            return;
-        }
-        if name.iter().any(|t| t.is("of")) {
+        if name.is_empty() {
             return;
         }
         // Titles just before the run ("national security adviser Jake Sullivan").
         let mut j = a;
         while j > 0 && a - j < 6 {
             let t = &toks[j - 1];
-            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE)) {
+            // "to" inside a title: "Ambassador to the United States Anatoly Antonov".
+            let to = t.is("to") && j >= 2 && toks[j - 2].has(TITLE);
+            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE) || to) {
                 j -= 1;
             } else {
                 break;
@@ -1035,6 +1133,9 @@ impl People {
                     self.new_person(start..self.words.len(), surname, titles)
                 }
             };
+            if let Some(age) = age_apposition(&toks[b..]) {
+                self.persons[p].age = Some(age);
+            }
             self.mentions.push(Mention {
                 start: name[0].start,
                 end: name[name.len() - 1].end,
@@ -1068,7 +1169,7 @@ impl People {
     }
 
     /// The last person mentioned before `offset` with this index.
-    fn last_mention_before(&self, person: usize, offset: usize) -> Option<usize> {
+    pub fn last_mention_before(&self, person: usize, offset: usize) -> Option<usize> {
         let end = self.mentions.partition_point(|m| m.start < offset);
         self.mentions[..end]
             .iter()
@@ -1077,18 +1178,23 @@ impl People {
             .map(|m| m.start)
     }
 
-    /// The person named last before `offset` (not as a possessive).
-    pub fn last_person_before(&self, offset: usize) -> Option<usize> {
-        let end = self.mentions.partition_point(|m| m.start < offset);
-        self.mentions[..end].iter().rev().find_map(|m| match m.who {
-            Who::Person(p) if !m.possessive => Some(p),
-            _ => None,
-        })
+    /// True when the article gives person `p` a role ("minister", "senator"), not only
+    /// honorifics and places.
+    pub fn has_role(&self, p: usize) -> bool {
+        self.persons[p]
+            .titles
+            .any_of(&ROLE_BITS, |t| ROLE_HEADS.contains(t))
     }
 
     /// Resolves a description ("the Russian minister", "U.S. Secretary of State") to the
     /// person of this article whose titles fit it best; ties go to the latest mentioned.
     pub fn describe(&self, words: &[String], offset: usize) -> Option<usize> {
+        if let Some(age) = words.last().and_then(|w| age_of(w)) {
+            // "the 72-year-old": the person the article gave that age, latest mentioned.
+            return (0..self.persons.len())
+                .filter(|&i| self.persons[i].age == Some(age))
+                .max_by_key(|&i| self.last_mention_before(i, offset));
+        }
         let head = words
             .iter()
             .rev()
@@ -1103,6 +1209,12 @@ impl People {
             if (head == "diplomat" || secretary_of_state)
                 && p.titles
                     .any_of(&DIPLOMAT_BITS, |t| DIPLOMAT_ROLES.contains(t))
+            {
+                score += 3;
+            }
+            if LAWMAKER_ROLES.contains(head.as_str())
+                && p.titles
+                    .any_of(&LAWMAKER_BITS, |t| LAWMAKER_ROLES.contains(t))
             {
                 score += 3;
             }
@@ -1136,6 +1248,22 @@ impl People {
         }
         best.map(|(_, _, i)| i)
     }
+}
+
+/// The age in an apposition right after a name: `, 72,` (or `, 72.`).
+fn age_apposition(after: &[Tok]) -> Option<u16> {
+    match after {
+        [c, n, e, ..] if c.is_punct(',') && (e.is_punct(',') || e.is_punct('.')) => {
+            let age: u16 = n.norm.parse().ok()?;
+            (n.norm.len() == 2 && (18..=110).contains(&age)).then_some(age)
+        }
+        _ => None,
+    }
+}
+
+/// The age of a description's head such as "72-year-old".
+pub(crate) fn age_of(word: &str) -> Option<u16> {
+    word.strip_suffix("-year-old")?.parse().ok()
 }
 
 /// Title words that say "US" together: "United States", "Secretary of State", "White House"

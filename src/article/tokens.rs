@@ -38,12 +38,97 @@ pub(crate) const OUTLET: u32 = 1 << 5;
 pub(crate) const PLACE: u32 = 1 << 6;
 pub(crate) const RELAY: u32 = 1 << 7;
 // Bits 8 to 15 are the relevance lists (`relevance::lexicon_words`).
+/// Nouns that name unnamed sources when plural or indefinite ("a senior official", "U.S.
+/// officials", "an influential TV host", "protesters").
+pub(crate) const UNNAMED_HEADS: &[&str] = &[
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "service",
+    "services",
+    "critic",
+    "critics",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "observer",
+    "observers",
+    "diplomat",
+    "diplomats",
+    "lawmaker",
+    "lawmakers",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
+    "person",
+    "people",
+    "resident",
+    "residents",
+    "witness",
+    "witnesses",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "representative",
+    "representatives",
+    "officer",
+    "officers",
+    "someone",
+    "host",
+    "hosts",
+    "anchor",
+    "commentator",
+    "commentators",
+    "protester",
+    "protesters",
+    "demonstrator",
+    "demonstrators",
+    "activist",
+    "activists",
+    "supporter",
+    "supporters",
+    "voter",
+    "voters",
+    "constituent",
+    "constituents",
+    "member",
+    "members",
+    "staffer",
+    "staffers",
+    "worker",
+    "workers",
+    "student",
+    "students",
+    "crowd",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "girl",
+    "boy",
+    "mother",
+    "father",
+    "executive",
+    "executives",
+    "strategist",
+    "strategists",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+];
+
 /// Words whose reading as speech verbs depends on the context ([`is_speech_verb`]).
 const SPEECH_CONTEXT: u32 = 1 << 16;
 /// Not a list: the word holds a hyphen (U.S.-Russian), set by the tokenizer.
 pub(crate) const HYPHEN: u32 = 1 << 17;
 /// [`ABBREV`]: the tokenizer asks for it at a dot.
 const ABBREVIATION: u32 = 1 << 18;
+/// [`UNNAMED_HEADS`]: nouns that head an unnamed source.
+pub(crate) const UNNAMED: u32 = 1 << 19;
 
 /// The words [`is_speech_verb`] decides on by their neighbours or regardless of
 /// [`SPEECH_VERBS`].
@@ -78,6 +163,7 @@ fn listed_words() -> impl Iterator<Item = (&'static str, u32)> {
         .flat_map(|(set, flag)| set.iter().map(move |w| (*w, flag)))
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
+        .chain(UNNAMED_HEADS.iter().map(|w| (*w, UNNAMED)))
         .chain(relevance::lexicon_words())
 }
 
@@ -706,6 +792,28 @@ pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(
         ("blame", &["blames", "blamed", "blaming"]),
         ("repeat", &["repeats", "repeated"]),
         ("counter", &["countered"]),
+        ("testify", &["testifies", "testified", "testifying"]),
+        ("boast", &["boasts", "boasted", "boasting"]),
+        ("brag", &["brags", "bragged", "bragging"]),
+        ("yell", &["yells", "yelled", "yelling"]),
+        ("shout", &["shouts", "shouted", "shouting"]),
+        ("chant", &["chants", "chanted", "chanting"]),
+        ("scream", &["screams", "screamed"]),
+        ("exclaim", &["exclaims", "exclaimed"]),
+        ("scoff", &["scoffs", "scoffed"]),
+        ("tout", &["touts", "touted", "touting"]),
+        ("quip", &["quips", "quipped"]),
+        ("joke", &["jokes", "joked", "joking"]),
+        ("concede", &["concedes", "conceded", "conceding"]),
+        ("lament", &["laments", "lamented", "lamenting"]),
+        ("contend", &["contends", "contended", "contending"]),
+        ("caution", &["cautions", "cautioned", "cautioning"]),
+        ("retort", &["retorts", "retorted"]),
+        ("allege", &["alleges"]),
+        ("chastise", &["chastises", "chastised", "chastising"]),
+        ("plead", &["pleads", "pleaded", "pleading"]),
+        ("demand", &["demanded"]),
+        ("refer", &["referred"]),
         ("charge", &[]),
         ("add", &[]),
     ];
@@ -743,6 +851,21 @@ pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(
                 | "predict"
                 | "write"
                 | "recall"
+                | "joke"
+                | "caution"
+                | "retort"
+                | "tout"
+                | "quip"
+                | "lament"
+                | "chant"
+                | "shout"
+                | "scream"
+                | "plead"
+                | "demand"
+                | "refer"
+                | "yell"
+                | "boast"
+                | "brag"
         ) {
             s.insert(*stem);
         }
@@ -757,6 +880,14 @@ pub(crate) static SPEECH_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(
     s.remove("calls");
     s.remove("notes");
     s.remove("quotes");
+    s.remove("jokes");
+    s.remove("chants");
+    s.remove("shouts");
+    s.remove("screams");
+    s.remove("laments");
+    s.remove("cautions");
+    s.remove("quips");
+    s.remove("boasts");
     s
 });
 
@@ -781,8 +912,9 @@ fn is_listed_speech_verb(toks: &[Tok], i: usize) -> bool {
     let t = &toks[i];
     if t.cap {
         // Capitalised: a sentence-opening participle frames ("Speaking from …") rather than
-        // attributes; headlines capitalise "Says".
-        return matches!(t.norm, "says" | "said");
+        // attributes; headlines capitalise "Says"; a sentence may open with "According to".
+        return matches!(t.norm, "says" | "said")
+            || t.is("according") && toks.get(i + 1).is_some_and(|n| n.is("to"));
     }
     let next = toks.get(i + 1).map(|n| n.norm);
     match t.norm {
@@ -921,6 +1053,41 @@ pub(crate) static TITLE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|
         "king",
         "queen",
         "pope",
+        // Abbreviations (spelt out by `speakers::full_title`) and British forms without dots.
+        "gov.",
+        "gov",
+        "sens.",
+        "reps.",
+        "lt.",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        // Offices of state and local politics, courts and parliaments.
+        "assemblyman",
+        "assemblywoman",
+        "councilman",
+        "councilwoman",
+        "councillor",
+        "councilor",
+        "alderman",
+        "commissioner",
+        "judge",
+        "justice",
+        "sheriff",
+        "legislator",
+        "lieutenant",
+        "mp",
+        "senate",
+        "assembly",
+        "sir",
+        "dame",
+        "lord",
+        "prince",
+        "princess",
+        "chairwoman",
+        "founder",
+        "ceo",
     ])
 });
 
@@ -959,6 +1126,39 @@ pub(crate) static ROLE_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(||
         "negotiator",
         "president-elect",
         "fm",
+        "assemblyman",
+        "assemblywoman",
+        "councilman",
+        "councilwoman",
+        "mayor",
+        "commissioner",
+        "judge",
+        "sheriff",
+        "legislator",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "chairwoman",
+        "founder",
+        "ceo",
+        "candidate",
+        "nominee",
+    ])
+});
+
+/// Roles that make someone a lawmaker ("the lawmaker", "the legislator").
+pub(crate) static LAWMAKER_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "senator",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "assemblyman",
+        "assemblywoman",
+        "legislator",
+        "lawmaker",
+        "mp",
     ])
 });
 

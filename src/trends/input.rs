@@ -55,7 +55,11 @@ pub struct TrendQuote {
 impl From<&ScoredQuote> for TrendQuote {
     fn from(q: &ScoredQuote) -> Self {
         TrendQuote {
-            speaker: q.speaker.clone().filter(|s| !s.trim().is_empty()),
+            // An unnamed source is no person's trend.
+            speaker: q
+                .speaker
+                .clone()
+                .filter(|s| !s.trim().is_empty() && named_kind(Some(&q.speaker_kind))),
             // A banner date is the web page's, not the article's: too weak to place a quote
             // in time, so the quote counts as undated.
             date: q.date.filter(|_| q.date_source != "banner"),
@@ -117,7 +121,8 @@ pub fn parse_line(line: &str) -> std::result::Result<TrendQuote, String> {
             .ok_or("no `label` and no `probabilities` to take it from")?,
     };
     Ok(TrendQuote {
-        speaker: text_field(&obj, &["speaker"]),
+        speaker: text_field(&obj, &["speaker"])
+            .filter(|_| named_kind(text_field(&obj, &["speaker_kind"]).as_deref())),
         date: date(&obj)?,
         tone,
         label,
@@ -129,6 +134,12 @@ pub fn parse_line(line: &str) -> std::result::Result<TrendQuote, String> {
         url: text_field(&obj, &["url", "source_url"]),
         probabilities: probabilities.unwrap_or_default(),
     })
+}
+
+/// True unless `speaker_kind` says the speaker is unnamed or nobody (files without the field
+/// name their speakers).
+fn named_kind(kind: Option<&str>) -> bool {
+    !matches!(kind, Some("unnamed" | "none"))
 }
 
 /// The first of `keys` holding a non-blank string (or a number, for CSV ids), trimmed.

@@ -1,0 +1,278 @@
+//! Quotation recall, precision and speaker accuracy on the second development set
+//! (`../shared/data/articles-dev2`: 24 excerpts of U.S.–Russia, other international and U.S.
+//! domestic politics; gold rows in its `quotes.csv`, spans that are not quotations in
+//! `excluded.csv`). The texts are third-party: read from the shared folder, never copied.
+//!
+//! Without `../shared` the test prints `skipping: … absent` and passes, unless the environment
+//! sets `REQUIRE_SHARED=1` (then it fails: a run that must measure cannot skip silently).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tonetrack::article::{Reader, SpeakerAliases};
+
+const DEV2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/articles-dev2");
+
+/// Files kept out of development, chosen before any excerpt was read: the names sorted by
+/// `sha256("holdout" + name)` (name without `.txt`), the first of each topic group (dev01–11,
+/// dev13–23, dev25–35), then the next name of that order not yet chosen.
+const HELD_OUT: &[&str] = &["dev10", "dev13", "dev19", "dev28"];
+
+/// The attribution kinds of the gold file, in the order they are reported.
+const KINDS: &[&str] = &[
+    "name",
+    "pronoun",
+    "description",
+    "colon",
+    "according_to",
+    "none",
+];
+
+mod common;
+use common::norm;
+
+struct Gold {
+    text: String,
+    speaker: String,
+    attribution: String,
+}
+
+#[derive(Default, Clone)]
+struct Tally {
+    gold: usize,
+    found: usize,
+    speaker_ok: usize,
+    extracted: usize,
+    correct: usize,
+    /// Extracted quotations that are gold quotations cut off by the end of the excerpt
+    /// (`excluded.csv`): neither right nor wrong, left out of precision.
+    cut_off: usize,
+    /// Per gold attribution kind: (found, speaker right).
+    by_kind: BTreeMap<String, (usize, usize)>,
+    /// Found quotes whose `attribution` field equals the gold's.
+    attribution_ok: usize,
+}
+
+impl Tally {
+    fn recall(&self) -> f64 {
+        self.found as f64 / self.gold.max(1) as f64
+    }
+    fn precision(&self) -> f64 {
+        self.correct as f64 / (self.extracted - self.cut_off).max(1) as f64
+    }
+    fn speaker(&self) -> f64 {
+        self.speaker_ok as f64 / self.found.max(1) as f64
+    }
+    fn add(&mut self, o: &Tally) {
+        self.gold += o.gold;
+        self.found += o.found;
+        self.speaker_ok += o.speaker_ok;
+        self.extracted += o.extracted;
+        self.correct += o.correct;
+        self.cut_off += o.cut_off;
+        self.attribution_ok += o.attribution_ok;
+        for (k, (f, ok)) in &o.by_kind {
+            let e = self.by_kind.entry(k.clone()).or_default();
+            e.0 += f;
+            e.1 += ok;
+        }
+    }
+    fn line(&self, label: &str) -> String {
+        let kinds: Vec<String> = KINDS
+            .iter()
+            .filter_map(|k| {
+                let (f, ok) = self.by_kind.get(*k)?;
+                Some(format!("{k} {ok}/{f}"))
+            })
+            .collect();
+        format!(
+            "{label}: recall {:.3} ({}/{}), precision {:.3} ({}/{}, {} cut off by the excerpt left out), speaker accuracy {:.3} ({}/{}); by attribution: {}; attribution field agrees {}/{}",
+            self.recall(),
+            self.found,
+            self.gold,
+            self.precision(),
+            self.correct,
+            self.extracted - self.cut_off,
+            self.cut_off,
+            self.speaker(),
+            self.speaker_ok,
+            self.found,
+            kinds.join(", "),
+            self.attribution_ok,
+            self.found,
+        )
+    }
+}
+
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).expect("CSV readable");
+    let headers = rdr.headers().expect("header").clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("CSV row");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn dev2_articles_meet_goals() {
+    let dir = Path::new(DEV2);
+    if !dir.join("quotes.csv").is_file() {
+        assert!(
+            std::env::var("REQUIRE_SHARED").as_deref() != Ok("1"),
+            "REQUIRE_SHARED=1 but {DEV2} is absent"
+        );
+        eprintln!("skipping: {DEV2} absent (needs ../shared beside the crate)");
+        return;
+    }
+    let mut gold: BTreeMap<String, Vec<Gold>> = BTreeMap::new();
+    for r in rows(&dir.join("quotes.csv")) {
+        gold.entry(r["article_id"].clone()).or_default().push(Gold {
+            text: r["text"].clone(),
+            speaker: r["speaker"].clone(),
+            attribution: r["attribution"].clone(),
+        });
+    }
+    let mut cut_off: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in rows(&dir.join("excluded.csv")) {
+        if r["reason"].contains("cut off") {
+            cut_off
+                .entry(r["article_id"].clone())
+                .or_default()
+                .push(norm(&r["text"]));
+        }
+    }
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .expect("dev2 folder")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "txt").then(|| p.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len(), 24, "{ids:?}");
+    let reader = Reader::new();
+    // Speakers are compared by the alias table's canonical names (the table says that "Sarah
+    // Huckabee Sanders" is "Sarah Sanders"; the gold spells names as the excerpt does).
+    let aliases = SpeakerAliases::builtin();
+    let canonical = |s: &str| aliases.canonical(s).unwrap_or(s).to_string();
+    let (mut dev, mut held) = (Tally::default(), Tally::default());
+    let verbose = std::env::var("DEV2_VERBOSE").is_ok();
+    // While the reader is developed the held-out excerpts are not read at all.
+    let dev_only = std::env::var("DEV2_DEV_ONLY").is_ok();
+    for id in &ids {
+        let held_out = HELD_OUT.contains(&id.as_str());
+        if held_out && dev_only {
+            continue;
+        }
+        // The held-out excerpts' details are not printed unless asked for (at the end).
+        let show = verbose && (!held_out || std::env::var("DEV2_SHOW_HELD_OUT").is_ok());
+        let text = std::fs::read_to_string(dir.join(format!("{id}.txt"))).expect("readable");
+        let article = reader.read(id, &text);
+        let got: Vec<(String, Option<String>, String)> = article
+            .quotes
+            .iter()
+            .map(|q| {
+                (
+                    norm(&q.text),
+                    q.speaker.clone(),
+                    q.attribution.as_str().to_string(),
+                )
+            })
+            .collect();
+        let rows = gold.get(id).map(Vec::as_slice).unwrap_or_default();
+        let mut t = Tally {
+            gold: rows.len(),
+            extracted: got.len(),
+            ..Tally::default()
+        };
+        for g in rows {
+            let gt = norm(&g.text);
+            let kind = t.by_kind.entry(g.attribution.clone()).or_default();
+            match got.iter().find(|(e, _, _)| *e == gt || e.contains(&gt)) {
+                Some((_, speaker, attribution)) => {
+                    t.found += 1;
+                    kind.0 += 1;
+                    t.attribution_ok += usize::from(*attribution == g.attribution);
+                    if speaker.as_deref().unwrap_or("") == canonical(&g.speaker) {
+                        t.speaker_ok += 1;
+                        kind.1 += 1;
+                    } else if show {
+                        eprintln!(
+                            "{id}: speaker {speaker:?} ({attribution}), gold {:?} ({}): {gt}",
+                            g.speaker, g.attribution
+                        );
+                    }
+                }
+                None if show => eprintln!("{id}: MISSED ({}) {gt}", g.speaker),
+                None => {}
+            }
+        }
+        for (e, speaker, _) in &got {
+            let matches = |g: &str| *e == g || e.contains(g) || g.contains(e.as_str());
+            if rows.iter().any(|g| matches(&norm(&g.text))) {
+                t.correct += 1;
+            } else if cut_off
+                .get(id)
+                .is_some_and(|c| c.iter().any(|g| matches(g)))
+            {
+                t.cut_off += 1;
+            } else if show {
+                eprintln!("{id}: EXTRA ({speaker:?}) {e}");
+            }
+        }
+        if held_out {
+            held.add(&t);
+        } else {
+            dev.add(&t);
+        }
+    }
+    let mut all = dev.clone();
+    all.add(&held);
+    eprintln!("{}", dev.line("dev2 development (20 files)"));
+    if dev_only {
+        return;
+    }
+    eprintln!("{}", held.line("dev2 held out (4 files)"));
+    eprintln!("{}", all.line("dev2 all (24 files)"));
+    // The goals (recall and precision 0.97, speaker accuracy 0.92) hold on the 20
+    // development excerpts. On the four held-out ones, read once after the rules were frozen,
+    // recall was 18/22: dev28 wraps its lines mid-quotation without repeating the mark (not
+    // handled; see README), so on all 24 the recall goal is missed (0.961). All 24 are held
+    // to what was measured, so that a regression shows.
+    assert!(
+        dev.recall() >= 0.97,
+        "{}",
+        dev.line("development recall below 0.97")
+    );
+    assert!(
+        dev.precision() >= 0.97,
+        "{}",
+        dev.line("development precision below 0.97")
+    );
+    assert!(
+        dev.speaker() >= 0.92,
+        "{}",
+        dev.line("development speaker accuracy below 0.92")
+    );
+    assert!(
+        all.recall() >= 0.96,
+        "{}",
+        all.line("recall below the measured 0.961")
+    );
+    assert!(
+        all.precision() >= 0.97,
+        "{}",
+        all.line("precision below 0.97")
+    );
+    assert!(
+        all.speaker() >= 0.92,
+        "{}",
+        all.line("speaker accuracy below 0.92")
+    );
+}
