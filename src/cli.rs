@@ -46,6 +46,14 @@ pub enum Format {
     Json,
 }
 
+/// Output formats for reports that are not tables of rows (`eval`, `cv`, `explain`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    #[value(alias = "jsonl")]
+    Json,
+}
+
 /// Which CSV columns to read.
 #[derive(Debug, Args, Clone)]
 pub struct ColumnArgs {
@@ -68,6 +76,17 @@ pub struct ColumnArgs {
     /// Skip invalid rows (empty text or label, malformed records) instead of stopping.
     #[arg(long)]
     pub skip_invalid: bool,
+    #[command(flatten)]
+    pub delimiter: DelimiterArg,
+}
+
+/// `--delimiter`, for every command that reads a CSV.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct DelimiterArg {
+    /// Field separator of the CSV inputs: `,` (default), `tab` for TSV, or any one ASCII
+    /// character such as `;`.
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: u8,
 }
 
 impl ColumnArgs {
@@ -82,6 +101,7 @@ impl ColumnArgs {
             group: None,
             train_only: Vec::new(),
             keep_fields: false,
+            delimiter: self.delimiter.delimiter,
         }
     }
 }
@@ -278,7 +298,7 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model file (default: the built-in model).
+    /// Model file (default, or `default`: the built-in model).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Labeled CSV to evaluate on.
@@ -308,7 +328,7 @@ pub struct EvalArgs {
     pub date_col: String,
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -324,14 +344,14 @@ pub struct CvArgs {
     pub extra: TrainOnlyArgs,
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
 pub struct PredictArgs {
-    /// Model file.
+    /// Model file (default, or `default`: the built-in model).
     #[arg(long)]
-    pub model: PathBuf,
+    pub model: Option<PathBuf>,
     /// Texts to classify.
     #[arg(conflicts_with = "data", required_unless_present = "data")]
     pub texts: Vec<String>,
@@ -344,6 +364,8 @@ pub struct PredictArgs {
     /// Column holding the target, for per-target models.
     #[arg(long)]
     pub target_col: Option<String>,
+    #[command(flatten)]
+    pub delimiter: DelimiterArg,
     /// How many top terms to show.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
@@ -354,9 +376,9 @@ pub struct PredictArgs {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Model file.
+    /// Model file (default, or `default`: the built-in model).
     #[arg(long)]
-    pub model: PathBuf,
+    pub model: Option<PathBuf>,
     /// Target, for per-target models.
     #[arg(long)]
     pub target: Option<String>,
@@ -364,7 +386,7 @@ pub struct ExplainArgs {
     pub text: String,
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: ReportFormat,
 }
 
 /// How articles are read.
@@ -379,6 +401,8 @@ pub struct ReadArgs {
     /// Extra speaker aliases, a CSV with columns canonical,alias (added to data/speakers.csv).
     #[arg(long, value_name = "F.csv")]
     pub aliases: Option<PathBuf>,
+    #[command(flatten)]
+    pub delimiter: DelimiterArg,
     /// Leave out quotations of fewer words.
     #[arg(long, default_value_t = 1)]
     pub min_words: usize,
@@ -401,7 +425,7 @@ pub struct QuotesArgs {
 pub struct ScoreArgs {
     #[command(flatten)]
     pub read: ReadArgs,
-    /// Model file (default: the built-in model).
+    /// Model file (default, or `default`: the built-in model).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Also show quotations that do not concern U.S.–Russia relations.
@@ -420,7 +444,7 @@ pub struct TrendsArgs {
     /// JSONL written by `score --format jsonl` or `predict --data F.csv --format jsonl`.
     #[arg(long, num_args = 1..)]
     pub scores: Vec<PathBuf>,
-    /// Model file for scoring articles (default: the built-in model).
+    /// Model file for scoring articles (default, or `default`: the built-in model).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// CSV with columns file,date, for articles.
@@ -429,6 +453,8 @@ pub struct TrendsArgs {
     /// Extra speaker aliases, a CSV with columns canonical,alias.
     #[arg(long, value_name = "F.csv")]
     pub aliases: Option<PathBuf>,
+    #[command(flatten)]
+    pub delimiter: DelimiterArg,
     /// `en` leaves out articles not in English; `any` scores them anyway.
     #[arg(long, default_value = "en", value_parser = ["en", "any"])]
     pub lang: String,
@@ -454,7 +480,7 @@ pub struct TrendsArgs {
     /// `table`, `csv` or `json`.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
-    /// Write a chart: SVG, or PNG when the name ends in .png.
+    /// Write a chart: SVG when the name ends in .svg, PNG when it ends in .png.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
     /// The chart's y axis: `fit` spans the plotted means and intervals (and 0), `fixed` the
@@ -496,6 +522,16 @@ fn parse_filter(s: &str) -> Result<(String, String), String> {
             Ok((col.trim().to_string(), value.trim().to_string()))
         }
         _ => Err(format!("`{s}` is not a filter like relevant=yes")),
+    }
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "`{s}` is not one ASCII character; for TSV give `tab`"
+        )),
     }
 }
 

@@ -12,17 +12,18 @@ use tonetrack::eval::{evaluate, CvSummary, Evaluation};
 use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
+use tonetrack::output_file::check_output_path;
 
 use tonetrack::article::{expand_paths, word_count, Article, DateManifest, Reader, SpeakerAliases};
-use tonetrack::score::{default_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
+use tonetrack::score::{load_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
 use tonetrack::trends::{
-    self, ChartOptions, Estimate, Period, Quantifier, TrendFidelity, TrendOptions, TrendQuote,
-    YScale,
+    self, ChartFormat, ChartOptions, Estimate, Period, Quantifier, TrendFidelity, TrendOptions,
+    TrendQuote, YScale,
 };
 
 use crate::cli::{
     ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, QuotesArgs,
-    ReadArgs, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
+    ReadArgs, ReportFormat, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
 
@@ -153,7 +154,8 @@ fn with_extra_data(
             extra.extra_weight
         );
     }
-    let plain = Columns::new(&columns.text, columns.label.as_deref());
+    let mut plain = Columns::new(&columns.text, columns.label.as_deref());
+    plain.delimiter = columns.delimiter;
     let mut data = load_labeled(path, &plain, skip_invalid)?;
     let all: Vec<usize> = (0..data.rows.len()).collect();
     let rows = all.len();
@@ -204,6 +206,7 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
 }
 
 fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
+    check_output_path(&args.out).context("--out")?;
     let mut columns = args.columns.columns();
     columns.group = args.model.group_col.clone();
     columns.train_only = args.extra.train_only_where.clone();
@@ -472,13 +475,13 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     };
     let mut out = Out::new();
     match args.format {
-        Format::Json | Format::Jsonl if fidelity.is_empty() => out.json(&evaluation)?,
-        Format::Json | Format::Jsonl => {
+        ReportFormat::Json if fidelity.is_empty() => out.json(&evaluation)?,
+        ReportFormat::Json => {
             let mut value = serde_json::to_value(&evaluation)?;
             value["trend_fidelity"] = serde_json::to_value(&fidelity)?;
             out.json(&value)?
         }
-        Format::Table | Format::Csv => {
+        ReportFormat::Table => {
             print_evaluation(&mut out, &evaluation)?;
             if !fidelity.is_empty() {
                 print_fidelity(&mut out, &fidelity, &args.period)?;
@@ -624,11 +627,11 @@ fn cv(args: CvArgs) -> anyhow::Result<Outcome> {
     let (folds, summary) = valid.cross_validate(&ex)?;
     let mut out = Out::new();
     match args.format {
-        Format::Json | Format::Jsonl => out.json(&serde_json::json!({
+        ReportFormat::Json => out.json(&serde_json::json!({
             "folds": folds,
             "summary": summary,
         }))?,
-        Format::Table | Format::Csv => print_cv(&mut out, &args.model, &folds, &summary)?,
+        ReportFormat::Table => print_cv(&mut out, &args.model, &folds, &summary)?,
     }
     out.flush()?;
     Ok(Outcome::Success)
@@ -917,7 +920,7 @@ impl PredictSink {
 }
 
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
-    let model = Model::load(&args.model)?;
+    let model = load_model(args.model.as_deref())?;
     let format = args.format;
     let mut out = Out::new();
     let mut reader = match &args.data {
@@ -925,6 +928,7 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             let mut columns = Columns::new(&args.text_col, None);
             columns.target = args.target_col.clone();
             columns.keep_fields = true;
+            columns.delimiter = args.delimiter.delimiter;
             Some(RowReader::open(path, &columns, false)?)
         }
         None => None,
@@ -986,11 +990,11 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
 }
 
 fn explain(args: ExplainArgs) -> anyhow::Result<Outcome> {
-    let model = Model::load(&args.model)?;
+    let model = load_model(args.model.as_deref())?;
     let classifier: &Classifier = model.classifier_for(args.target.as_deref())?;
     let explanation = classifier.explain(&args.text);
     let mut out = Out::new();
-    if matches!(args.format, Format::Json | Format::Jsonl) {
+    if args.format == ReportFormat::Json {
         out.json(&explanation)?;
         out.flush()?;
         return Ok(Outcome::Success);
@@ -1036,27 +1040,21 @@ pub fn shorten(text: &str, max: usize) -> String {
 }
 
 /// The alias table: the built-in one plus the user's.
-fn aliases(extra: Option<&Path>) -> anyhow::Result<SpeakerAliases> {
+fn aliases(extra: Option<&Path>, delimiter: u8) -> anyhow::Result<SpeakerAliases> {
     let mut aliases = SpeakerAliases::builtin();
     if let Some(path) = extra {
-        aliases.merge(SpeakerAliases::load(path)?);
+        aliases.merge(SpeakerAliases::load_delimited(path, delimiter)?);
     }
     Ok(aliases)
 }
 
-fn reader(dates: Option<&Path>, extra_aliases: Option<&Path>) -> anyhow::Result<Reader> {
-    let mut reader = Reader::new().with_aliases(aliases(extra_aliases)?);
-    if let Some(path) = dates {
-        reader = reader.with_manifest(DateManifest::load(path)?);
+fn reader(read: &ReadArgs) -> anyhow::Result<Reader> {
+    let delimiter = read.delimiter.delimiter;
+    let mut reader = Reader::new().with_aliases(aliases(read.aliases.as_deref(), delimiter)?);
+    if let Some(path) = &read.dates {
+        reader = reader.with_manifest(DateManifest::load_delimited(path, delimiter)?);
     }
     Ok(reader)
-}
-
-fn load_model(path: Option<&Path>) -> anyhow::Result<Model> {
-    Ok(match path {
-        Some(p) => Model::load(p)?,
-        None => default_model()?,
-    })
 }
 
 /// Counts what happened to the inputs of a run, and turns it into the exit outcome.
@@ -1144,13 +1142,12 @@ impl RunTally {
 fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     let ReadArgs {
         articles,
-        dates,
-        aliases,
         min_words,
         lang,
+        ..
     } = &args.read;
     let any_language = lang == "any";
-    let reader = reader(dates.as_deref(), aliases.as_deref())?;
+    let reader = reader(&args.read)?;
     let inputs = expand_paths(articles)?;
     let mut out = Out::new();
     let mut tally = RunTally::default();
@@ -1286,7 +1283,7 @@ fn score_inputs(
     model_path: Option<&Path>,
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
-    let reader = reader(read.dates.as_deref(), read.aliases.as_deref())?;
+    let reader = reader(read)?;
     let model = load_model(model_path)?;
     let scorer = Scorer::new(&reader, &model)?;
     let inputs = expand_paths(&read.articles)?;
@@ -1479,7 +1476,15 @@ fn trend_quantifier(
 }
 
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
-    let alias_table = aliases(args.aliases.as_deref())?;
+    // The files to write are checked before the articles are scored.
+    if let Some(path) = &args.chart {
+        ChartFormat::of_path(path).context("--chart")?;
+        check_output_path(path).context("--chart")?;
+    }
+    if let Some(path) = &args.html {
+        check_output_path(path).context("--html")?;
+    }
+    let alias_table = aliases(args.aliases.as_deref(), args.delimiter.delimiter)?;
     let mut options = TrendOptions {
         period: args.period.parse::<Period>()?,
         speakers: args.speakers.clone(),
@@ -1497,6 +1502,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             articles: args.articles.clone(),
             dates: args.dates.clone(),
             aliases: args.aliases.clone(),
+            delimiter: args.delimiter,
             // Short quotes are left out by the aggregation, which counts them.
             min_words: 0,
             lang: args.lang.clone(),

@@ -35,6 +35,8 @@ pub struct Columns {
     /// Off, a row holds only the columns above: training on a million rows then does not
     /// hold every text twice more.
     pub keep_fields: bool,
+    /// The byte between fields: `b','` for CSV, `b'\t'` for TSV.
+    pub delimiter: u8,
 }
 
 impl Columns {
@@ -49,6 +51,7 @@ impl Columns {
             group: None,
             train_only: Vec::new(),
             keep_fields: false,
+            delimiter: b',',
         }
     }
 }
@@ -230,6 +233,7 @@ impl<R: std::io::Read> RowReader<R> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
+            .delimiter(columns.delimiter)
             .from_reader(LineCounter::new(source));
         let headers: Vec<String> = reader
             .headers()

@@ -22,6 +22,9 @@ pub enum Error {
     /// A model file is damaged, foreign, or from an incompatible version.
     #[error("{path}: {message}")]
     ModelFile { path: PathBuf, message: String },
+    /// A file cannot be written where asked (checked before the work that produces it).
+    #[error("{path}: {problem}")]
+    OutputPath { path: PathBuf, problem: String },
     /// Parameters that cannot work (e.g. C ≤ 0, fewer rows than folds).
     #[error("invalid parameter: {0}")]
     InvalidParams(String),

@@ -11,6 +11,7 @@ pub mod error;
 pub mod eval;
 pub mod features;
 pub mod model;
+pub mod output_file;
 pub mod score;
 pub mod text;
 pub mod trends;

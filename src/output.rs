@@ -4,11 +4,22 @@ use std::io::{self, BufWriter, Stdout, Write};
 
 /// Prints an error and its causes, one per line, like `tonetrack: error: …`.
 pub fn print_error(err: &anyhow::Error) {
+    eprintln!("{}", error_message(err));
+}
+
+/// The error and each cause that the line before does not already say (an I/O error shows
+/// its cause in its own message: "m.json: No such file or directory").
+fn error_message(err: &anyhow::Error) -> String {
     let mut message = format!("tonetrack: error: {err}");
+    let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
-        message.push_str(&format!("\n  caused by: {cause}"));
+        let text = cause.to_string();
+        if !previous.ends_with(&text) {
+            message.push_str(&format!("\n  caused by: {text}"));
+        }
+        previous = text;
     }
-    eprintln!("{message}");
+    message
 }
 
 /// Prints a warning on stderr.
@@ -204,6 +215,16 @@ mod tests {
         let mut out = String::new();
         push_fixed(&mut out, x, decimals);
         out
+    }
+
+    #[test]
+    fn a_cause_already_said_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        let err = anyhow::Error::new(tonetrack::Error::io("m.json", io)).context("--model");
+        assert_eq!(
+            error_message(&err),
+            "tonetrack: error: --model\n  caused by: m.json: No such file or directory"
+        );
     }
 
     #[test]

@@ -72,6 +72,18 @@ pub fn default_model() -> Result<Model> {
     )
 }
 
+/// The name that stands for the built-in model wherever a model file is asked for.
+pub const DEFAULT_MODEL_NAME: &str = "default";
+
+/// Loads the model file at `path`; no path, or [`DEFAULT_MODEL_NAME`], is the built-in model
+/// (`./default` names a file of that name).
+pub fn load_model(path: Option<&std::path::Path>) -> Result<Model> {
+    match path {
+        Some(p) if p != std::path::Path::new(DEFAULT_MODEL_NAME) => Model::load(p),
+        _ => default_model(),
+    }
+}
+
 /// Reads articles and scores their quotations with one classifier.
 pub struct Scorer<'a> {
     reader: &'a Reader,

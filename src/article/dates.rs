@@ -464,19 +464,31 @@ fn file_key(name: &str) -> &str {
 impl DateManifest {
     /// Reads a manifest CSV; errors name the file and the line.
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        Self::load_delimited(path, b',')
+    }
+
+    /// Loads a manifest whose fields are separated by `delimiter` (`b'\t'` for TSV).
+    pub fn load_delimited(path: impl AsRef<Path>, delimiter: u8) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(&text, path)
+        Self::parse_delimited(&text, path, delimiter)
     }
 
     /// Parses manifest CSV text; `path` only names the source in errors.
     pub fn parse(csv_text: &str, path: &Path) -> Result<Self> {
+        Self::parse_delimited(csv_text, path, b',')
+    }
+
+    /// Parses manifest text whose fields are separated by `delimiter`.
+    pub fn parse_delimited(csv_text: &str, path: &Path, delimiter: u8) -> Result<Self> {
         let err = |line: u64, message: String| Error::Csv {
             path: path.to_path_buf(),
             line,
             message,
         };
-        let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(csv_text.as_bytes());
         let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
         let col = |name: &str| {
             headers

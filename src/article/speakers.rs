@@ -117,15 +117,26 @@ impl SpeakerAliases {
 
     /// Reads a `canonical,alias` CSV file (header row required).
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        Self::load_delimited(path, b',')
+    }
+
+    /// Loads an alias table whose fields are separated by `delimiter` (`b'\t'` for TSV).
+    pub fn load_delimited(path: impl AsRef<Path>, delimiter: u8) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(&text, path)
+        Self::parse_delimited(&text, path, delimiter)
     }
 
     /// Parses `canonical,alias` CSV text; `path` only names the source in errors.
     pub fn parse(csv_text: &str, path: &Path) -> Result<Self> {
+        Self::parse_delimited(csv_text, path, b',')
+    }
+
+    /// Parses an alias table whose fields are separated by `delimiter`.
+    pub fn parse_delimited(csv_text: &str, path: &Path, delimiter: u8) -> Result<Self> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(false)
+            .delimiter(delimiter)
             .from_reader(csv_text.as_bytes());
         let csv_err = |line: u64, message: String| Error::Csv {
             path: path.to_path_buf(),

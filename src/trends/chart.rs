@@ -157,17 +157,41 @@ pub fn speaker_color(index: usize) -> (u8, u8, u8) {
 
 /// Renders the chart to `path`: PNG if it ends in `.png` (any case), SVG otherwise.
 pub fn render_chart(trends: &Trends, options: &ChartOptions, path: &Path) -> Result<()> {
-    let is_png = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let format = ChartFormat::of_path(path)?;
     let svg = chart_svg_string(trends, options)?;
-    let bytes = if is_png {
-        svg_to_png(&svg).map_err(|message| Error::Data(format!("{}: {message}", path.display())))?
-    } else {
-        svg.into_bytes()
+    let bytes = match format {
+        ChartFormat::Png => svg_to_png(&svg)
+            .map_err(|message| Error::Data(format!("{}: {message}", path.display())))?,
+        ChartFormat::Svg => svg.into_bytes(),
     };
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+    crate::output_file::write_atomically(path, &bytes)
+}
+
+/// The file formats of a chart, told by the file name's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// `.svg`
+    Svg,
+    /// `.png`
+    Png,
+}
+
+impl ChartFormat {
+    /// The format a chart at `path` is written in: `.svg` or `.png` (any case); any other
+    /// name is refused, so that no file holds what its name does not say.
+    pub fn of_path(path: &Path) -> Result<ChartFormat> {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if extension.eq_ignore_ascii_case("svg") {
+            Ok(ChartFormat::Svg)
+        } else if extension.eq_ignore_ascii_case("png") {
+            Ok(ChartFormat::Png)
+        } else {
+            Err(Error::OutputPath {
+                path: path.to_path_buf(),
+                problem: "a chart is written as SVG or PNG: name the file .svg or .png".into(),
+            })
+        }
+    }
 }
 
 /// Pixels per SVG unit in PNGs: 2 for sharp text on high-density screens and in documents.

@@ -13,11 +13,11 @@ use super::aggregate::{Direction, PeriodKey, SpeakerTrend, Trends};
 use super::chart::{chart_svg_string, charted_speakers, speaker_color, ChartOptions};
 use super::input::TrendQuote;
 use super::table::{short_quotes, signed, single_quote_periods, trend_cell, trend_legend};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Writes [`html_report`] to `path`.
 pub fn write_html_report(trends: &Trends, chart: &ChartOptions, path: &Path) -> Result<()> {
-    std::fs::write(path, html_report(trends, chart)?).map_err(|e| Error::io(path, e))
+    crate::output_file::write_atomically(path, html_report(trends, chart)?.as_bytes())
 }
 
 /// The report as one HTML document; the chart drawn with `chart`.

@@ -1,0 +1,153 @@
+//! What a new user meets first: the built-in model without `--model`, output paths and chart
+//! names checked before any work, formats that are refused rather than ignored, TSV input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn tonetrack() -> Command {
+    Command::cargo_bin("tonetrack").expect("binary")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+const TEXT: &str = "We welcome the talks and hope for progress.";
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = tonetrack().args(args).output().expect("run");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn predict_explain_and_eval_default_to_the_built_in_model() {
+    let plain = stdout_of(&["predict", TEXT]);
+    assert!(plain.contains("p_positive"), "{plain}");
+    assert_eq!(stdout_of(&["predict", "--model", "default", TEXT]), plain);
+    let explained = stdout_of(&["explain", TEXT]);
+    assert!(explained.starts_with("label: "), "{explained}");
+    assert_eq!(
+        stdout_of(&["explain", "--model", "default", TEXT]),
+        explained
+    );
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes_test.csv");
+    let eval = stdout_of(&["eval", "--data", data, "--where", "relevant=yes"]);
+    assert!(eval.contains("macro-F1"), "{eval}");
+}
+
+#[test]
+fn a_missing_model_file_is_reported_once() {
+    let out = tonetrack()
+        .args(["predict", "--model", "no-such-model.json", TEXT])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+}
+
+#[test]
+fn train_checks_its_output_path_before_reading_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_path = dir.path().join("missing/dir/m.json");
+    tonetrack()
+        .args(["train", "--data", "no-such-data.csv", "--out"])
+        .arg(&out_path)
+        .assert()
+        .code(2)
+        // The data file is missing too: the output path is what is reported, first.
+        .stderr(predicate::str::contains(
+            "missing/dir` does not exist: create it first",
+        ))
+        .stderr(predicate::str::contains("no-such-data").not())
+        .stdout("");
+}
+
+#[test]
+fn charts_with_other_extensions_are_refused_before_scoring() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = dir.path().join("x.jpg");
+    tonetrack()
+        .args(["trends", "no-such-articles", "--chart"])
+        .arg(&chart)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("name the file .svg or .png"))
+        .stdout("");
+    assert!(!chart.exists());
+}
+
+#[test]
+fn eval_format_csv_is_refused() {
+    tonetrack()
+        .args(["eval", "--data", "x.csv", "--format", "csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'csv'"))
+        .stderr(predicate::str::contains("table, json"));
+}
+
+#[test]
+fn tab_separated_input_reads_like_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = write(
+        dir.path(),
+        "a.csv",
+        "id,text\n1,\"We welcome the talks, really.\"\n2,Sanctions are a dead end.\n",
+    );
+    let tsv = write(
+        dir.path(),
+        "a.tsv",
+        "id\ttext\n1\tWe welcome the talks, really.\n2\tSanctions are a dead end.\n",
+    );
+    let from_csv = stdout_of(&[
+        "predict",
+        "--format",
+        "csv",
+        "--data",
+        csv.to_str().unwrap(),
+    ]);
+    let from_tsv = stdout_of(&[
+        "predict",
+        "--format",
+        "csv",
+        "--delimiter",
+        "tab",
+        "--data",
+        tsv.to_str().unwrap(),
+    ]);
+    assert_eq!(from_tsv, from_csv);
+    assert_eq!(from_csv.lines().count(), 3, "{from_csv}");
+    // A manifest of dates as TSV.
+    let article = write(
+        dir.path(),
+        "art.txt",
+        "Talks\n\n\"We welcome the talks with the United States,\" Russian Foreign Minister Sergey Lavrov said.\n",
+    );
+    let dates = write(dir.path(), "dates.tsv", "file\tdate\nart.txt\t2020-03-04\n");
+    let quotes = stdout_of(&[
+        "quotes",
+        article.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--delimiter",
+        "tab",
+        "--dates",
+        dates.to_str().unwrap(),
+    ]);
+    assert!(quotes.contains("\"2020-03-04\""), "{quotes}");
+}
