@@ -14,7 +14,9 @@ use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, Tra
 use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
 
-use tonetrack::article::{expand_paths, word_count, Article, DateManifest, Reader, SpeakerAliases};
+use tonetrack::article::{
+    expand_paths_with, word_count, Article, DateManifest, Reader, SpeakerAliases,
+};
 use tonetrack::score::{load_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
 use tonetrack::trends::{
     self, ChartFormat, ChartOptions, Estimate, Period, Quantifier, TrendFidelity, TrendOptions,
@@ -1148,7 +1150,7 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     } = &args.read;
     let any_language = lang == "any";
     let reader = reader(&args.read)?;
-    let inputs = expand_paths(articles)?;
+    let inputs = expand_paths_with(articles, warn)?;
     let mut out = Out::new();
     let mut tally = RunTally::default();
     let mut csv_header_written = false;
@@ -1286,7 +1288,7 @@ fn score_inputs(
     let reader = reader(read)?;
     let model = load_model(model_path)?;
     let scorer = Scorer::new(&reader, &model)?;
-    let inputs = expand_paths(&read.articles)?;
+    let inputs = expand_paths_with(&read.articles, warn)?;
     let mut tally = RunTally::default();
     let bar = ProgressBar::new(inputs.len() as u64);
     if let Ok(style) =

@@ -151,3 +151,38 @@ fn tab_separated_input_reads_like_csv() {
     ]);
     assert!(quotes.contains("\"2020-03-04\""), "{quotes}");
 }
+
+/// The folder with `loop -> ..`: one article, read once, and a warning that says so.
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_gives_one_article_one_read_and_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).expect("mkdir");
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/000_2883c3e9d1bf4ca2.txt"
+    );
+    let article = articles.join("a.txt");
+    std::fs::copy(seed, &article).expect("copy");
+    let alone = stdout_of(&["quotes", "--format", "jsonl", article.to_str().unwrap()]);
+    std::os::unix::fs::symlink("..", articles.join("loop")).expect("symlink");
+    let out = tonetrack()
+        .args(["quotes", "--format", "jsonl"])
+        .arg(&articles)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        alone,
+        "the article once"
+    );
+    assert!(alone.lines().count() >= 6, "{alone}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("loop: a symbolic link back to a folder that contains it"),
+        "{stderr}"
+    );
+}

@@ -28,7 +28,7 @@ use serde::Serialize;
 pub use dates::{DateManifest, DateSource};
 pub use language::Language;
 pub use reader::Reader;
-pub use source::{decode, expand_paths, read_input, Input, Loaded, PageMeta};
+pub use source::{decode, expand_paths, expand_paths_with, read_input, Input, Loaded, PageMeta};
 pub use speakers::SpeakerAliases;
 
 /// What kind of source a quotation is attributed to.

@@ -63,29 +63,90 @@ fn hidden(p: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
-        .collect::<Result<_>>()?;
-    entries.sort();
-    for p in entries {
-        if hidden(&p) {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.is_file() {
-            out.push(p);
+/// A symbolic link to a folder that contains the link (`loop -> ..`, `self -> .`): following
+/// it would read the folders above it, and come back to it, again.
+fn links_to_a_containing_folder(entry: &walkdir::DirEntry) -> bool {
+    if !(entry.path_is_symlink() && entry.file_type().is_dir()) {
+        return false;
+    }
+    let (Some(parent), Ok(target)) = (entry.path().parent(), std::fs::canonicalize(entry.path()))
+    else {
+        return false;
+    };
+    std::fs::canonicalize(parent).is_ok_and(|parent| parent.starts_with(target))
+}
+
+/// The files under `dir`, recursively, siblings in sorted order, hidden entries skipped.
+/// Symbolic links are followed, except a link to a folder that contains it or to a folder
+/// being read (a loop), which is reported through `warn` and skipped, as is a broken link.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, warn: &mut dyn FnMut(String)) -> Result<()> {
+    let loop_warning = |link: &Path| {
+        format!(
+            "{}: a symbolic link back to a folder that contains it: not followed \
+             (each article is read once)",
+            link.display()
+        )
+    };
+    let mut loops = Vec::new();
+    let entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() > 0 && hidden(e.path()) {
+                return false;
+            }
+            if links_to_a_containing_folder(e) {
+                loops.push(loop_warning(e.path()));
+                return false;
+            }
+            true
+        });
+    let mut found = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => found.push(entry.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if e.loop_ancestor().is_some() {
+                    warn(loop_warning(&path));
+                } else if path.symlink_metadata().is_ok() && path.metadata().is_err() {
+                    warn(format!(
+                        "{}: a broken symbolic link, skipped",
+                        path.display()
+                    ));
+                } else {
+                    let io = e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("cannot read this folder entry"));
+                    return Err(Error::io(path, io));
+                }
+            }
         }
     }
+    loops.into_iter().for_each(&mut *warn);
+    out.extend(found);
     Ok(())
 }
 
 /// Expands files, directories (recursively, sorted, hidden entries skipped) and `-` (stdin)
-/// into the list of inputs, in the order given. A missing path is an error.
+/// into the list of inputs, in the order given. A missing path is an error. What is skipped
+/// (symbolic-link loops, broken links, a file reached twice) is dropped silently: use
+/// [`expand_paths_with`] to report it.
 pub fn expand_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Input>> {
+    expand_paths_with(paths, |_| {})
+}
+
+/// [`expand_paths`], handing a warning to `warn` for each thing skipped: a symbolic link
+/// back to a folder being read, a broken link, a file reached a second time (through a link
+/// or given twice), which is read only the first time.
+pub fn expand_paths_with<P: AsRef<Path>>(
+    paths: &[P],
+    mut warn: impl FnMut(String),
+) -> Result<Vec<Input>> {
     let mut out = Vec::new();
+    let mut seen: std::collections::HashMap<PathBuf, PathBuf> = Default::default();
     for p in paths {
         let p = p.as_ref();
         if p == Path::new("-") {
@@ -93,12 +154,25 @@ pub fn expand_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Input>> {
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+        let mut files = Vec::new();
         if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(p, &mut files)?;
-            out.extend(files.into_iter().map(Input::File));
+            walk(p, &mut files, &mut warn)?;
         } else {
-            out.push(Input::File(p.to_path_buf()));
+            files.push(p.to_path_buf());
+        }
+        for file in files {
+            let real = std::fs::canonicalize(&file).map_err(|e| Error::io(&file, e))?;
+            match seen.get(&real) {
+                Some(first) => warn(format!(
+                    "{}: the same file as {}, read once",
+                    file.display(),
+                    first.display()
+                )),
+                None => {
+                    seen.insert(real, file.clone());
+                    out.push(Input::File(file));
+                }
+            }
         }
     }
     Ok(out)
@@ -243,6 +317,27 @@ mod tests {
         ];
         assert_eq!(got, want);
         assert!(expand_paths(&[d.join("missing")]).is_err());
+    }
+
+    /// A folder with `loop -> ..` (the issue's case): the article once, and a warning.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_read_once_with_a_warning() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let articles = dir.path().join("articles");
+        std::fs::create_dir(&articles).expect("mkdir");
+        std::fs::write(articles.join("a.txt"), "x").expect("write");
+        std::os::unix::fs::symlink("..", articles.join("loop")).expect("symlink");
+        std::os::unix::fs::symlink("a.txt", articles.join("b.txt")).expect("symlink");
+        let mut warnings = Vec::new();
+        let got = expand_paths_with(&[&articles], |w| warnings.push(w)).expect("expand");
+        assert_eq!(got, vec![Input::File(articles.join("a.txt"))]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("a symbolic link back to"),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].contains("the same file as"), "{warnings:?}");
     }
 
     #[test]
