@@ -62,6 +62,29 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
     }
 }
 
+/// The flag that fixes a library error, when there is one: the library's messages speak of
+/// folds and targets, the command line of `--folds` and `--target-col`.
+pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
+    let error = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<tonetrack::Error>())?;
+    Some(match error {
+        tonetrack::Error::TooFewGroups { .. } => "lower --folds",
+        tonetrack::Error::TargetNeeded => {
+            "give the target: --target-col (predict --data, eval) or --target (explain)"
+        }
+        tonetrack::Error::NoClassRates { .. } => {
+            "train with --c auto or --calibration, or use --estimate mean"
+        }
+        tonetrack::Error::QuoteCannotBeEstimated { .. } => "use --estimate mean",
+        tonetrack::Error::OneClass { .. } => "check --label-col and the --where filters",
+        tonetrack::Error::MissingColumn { .. } => {
+            "name the columns with --text-col, --label-col, --target-col or --group-col"
+        }
+        _ => return None,
+    })
+}
+
 /// Loads labeled CSVs as one dataset (see [`Dataset::concat`]).
 fn load_labeled_files(
     paths: &[PathBuf],
@@ -1157,7 +1180,7 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     stream_inputs(
         &inputs,
         |name, text, meta| reader.read_page(name, text, meta),
-        |outcome| {
+        |outcome| -> anyhow::Result<()> {
             let Some(article) = tally.take(outcome) else {
                 return Ok(());
             };
@@ -1170,11 +1193,10 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
                 .filter(|r| word_count(&r.quote) >= *min_words)
                 .collect();
             tally.quotes += records.len();
-            let io = |e: anyhow::Error| tonetrack::Error::Data(e.to_string());
             match args.format {
                 Format::Jsonl | Format::Json => {
                     for r in &records {
-                        out.json_line(r).map_err(io)?;
+                        out.json_line(r)?;
                     }
                 }
                 Format::Csv => {
@@ -1182,17 +1204,13 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
                         .has_headers(!csv_header_written)
                         .from_writer(Vec::new());
                     for r in &records {
-                        writer
-                            .serialize(r)
-                            .map_err(|e| tonetrack::Error::Data(e.to_string()))?;
+                        writer.serialize(r)?;
                         csv_header_written = true;
                     }
-                    let bytes = writer
-                        .into_inner()
-                        .map_err(|e| tonetrack::Error::Data(e.to_string()))?;
+                    let bytes = writer.into_inner()?;
                     let text = String::from_utf8_lossy(&bytes);
                     if !text.is_empty() {
-                        out.line(text.trim_end_matches('\n')).map_err(io)?;
+                        out.line(text.trim_end_matches('\n'))?;
                     }
                 }
                 Format::Table => {
@@ -1201,8 +1219,7 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
                         &article.title,
                         article.date,
                         article.date_source.as_str(),
-                    ))
-                    .map_err(io)?;
+                    ))?;
                     let mut table = Table::new(&[
                         "¶",
                         "speaker",
@@ -1224,13 +1241,13 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
                         ]);
                     }
                     if records.is_empty() {
-                        out.line("  (no quotations)").map_err(io)?;
+                        out.line("  (no quotations)")?;
                     } else {
                         for line in table.render() {
-                            out.line(format!("  {line}")).map_err(io)?;
+                            out.line(format!("  {line}"))?;
                         }
                     }
-                    out.line("").map_err(io)?;
+                    out.line("")?;
                 }
             }
             Ok(())
@@ -1309,14 +1326,14 @@ fn score_inputs(
                 read: article,
             }
         },
-        |outcome| {
+        |outcome| -> anyhow::Result<()> {
             bar.inc(1);
             if let Some(article) = tally.take(outcome) {
                 if tally.leave_out(&article.read, any_language) {
                     return Ok(());
                 }
                 tally.quotes += article.quotes.len();
-                sink(&article).map_err(|e| tonetrack::Error::Data(e.to_string()))?;
+                sink(&article)?;
             }
             Ok(())
         },

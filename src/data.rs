@@ -245,15 +245,14 @@ impl<R: std::io::Read> RowReader<R> {
             return Err(csv_error(1, "the file has no header row".into()));
         }
         let find = |name: &str| -> Result<usize> {
-            headers.iter().position(|h| h == name).ok_or_else(|| {
-                csv_error(
-                    1,
-                    format!(
-                        "no column named `{name}`; the columns are: {}",
-                        headers.join(", ")
-                    ),
-                )
-            })
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| Error::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    columns: headers.clone(),
+                })
         };
         let indices = ColumnIndices {
             text: find(&columns.text)?,
@@ -539,6 +538,10 @@ mod tests {
         assert!(msg.contains("t.csv:1"), "{msg}");
         assert!(msg.contains("no column named `text`"), "{msg}");
         assert!(msg.contains("id, body"), "{msg}");
+        assert!(
+            matches!(&err, Error::MissingColumn { column, .. } if column == "text"),
+            "{err:?}"
+        );
     }
 
     #[test]

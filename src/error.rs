@@ -1,31 +1,129 @@
-//! One error type for the library. Messages name the file, the line and the fix.
+//! One error type for the library. Messages name the problem and the fix in the library's
+//! terms; the command-line tool adds its flags (`src/commands.rs`, `flag_hint`).
 
 use std::path::PathBuf;
 
 /// Everything that can go wrong in tonetrack's library code.
+///
+/// The variants a caller may want to act on are distinct (a missing column, an unknown label,
+/// a single class, a bad model file, …); new ones may be added, hence `#[non_exhaustive]`.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
     /// A CSV input is malformed or lacks what is needed.
     #[error("{path}:{line}: {message}")]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// The 1-based line of the record (the header is line 1).
         line: u64,
+        /// What is wrong and how to fix it.
         message: String,
+    },
+    /// A CSV input has no column of the name asked for.
+    #[error("{path}:1: no column named `{column}`; the columns are: {}", columns.join(", "))]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column asked for.
+        column: String,
+        /// The columns the file has.
+        columns: Vec<String>,
+    },
+    /// A label that the model (or the evaluation) does not know.
+    #[error("unknown label `{label}`; the classes are: {}", known.join(", "))]
+    UnknownLabel {
+        /// The label found.
+        label: String,
+        /// The labels known.
+        known: Vec<String>,
+    },
+    /// Training data with fewer than two classes.
+    #[error(
+        "the training data has only {} class{} ({}); a classifier needs at least 2: add rows \
+         of another class",
+        classes.len(),
+        if classes.len() == 1 { "" } else { "es" },
+        classes.join(", ")
+    )]
+    OneClass {
+        /// The classes present (zero or one).
+        classes: Vec<String>,
+    },
+    /// Too few rows, or groups of rows, for the cross-validation folds asked for.
+    #[error(
+        "{rows} rows (in {groups} groups) cannot be split into {folds} folds: use fewer folds"
+    )]
+    TooFewGroups {
+        /// Rows that can be scored.
+        rows: usize,
+        /// Groups among them (rows of a group stay in one fold).
+        groups: usize,
+        /// Folds asked for.
+        folds: usize,
     },
     /// A model file is damaged, foreign, or from an incompatible version.
     #[error("{path}: {message}")]
-    ModelFile { path: PathBuf, message: String },
+    ModelFile {
+        /// The file (or `<built-in …>`).
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A per-target model asked for a target it has no classifier for.
+    #[error("the model has no classifier for target `{target}`; it knows: {}", known.join(", "))]
+    UnknownTarget {
+        /// The target asked for.
+        target: String,
+        /// The targets the model has classifiers for.
+        known: Vec<String>,
+    },
+    /// A per-target model asked for a prediction without a target.
+    #[error("this model has one classifier per target: give the target of each text")]
+    TargetNeeded,
+    /// A trend estimate that needs the model's cross-validated class rates, which it has not.
+    #[error(
+        "`{estimate}` needs the model's cross-validated class rates, and this model has none \
+         (trained without cross-validation, or by an earlier tonetrack): train it again with C \
+         chosen by cross-validation or with calibration, or estimate by the mean"
+    )]
+    NoClassRates {
+        /// The estimate asked for (`acc`, `pacc`).
+        estimate: String,
+    },
+    /// A quote that lacks what a trend estimate needs (a probability of every class).
+    #[error(
+        "quote {quote} (article {article:?}) has no {missing} for the `{estimate}` estimate; \
+         score with a model that writes every class's probability, or estimate by the mean"
+    )]
+    QuoteCannotBeEstimated {
+        /// 1-based number of the quote.
+        quote: usize,
+        /// Its article.
+        article: String,
+        /// What it lacks.
+        missing: &'static str,
+        /// The estimate asked for.
+        estimate: String,
+    },
     /// A file cannot be written where asked (checked before the work that produces it).
     #[error("{path}: {problem}")]
-    OutputPath { path: PathBuf, problem: String },
-    /// Parameters that cannot work (e.g. C ≤ 0, fewer rows than folds).
+    OutputPath {
+        /// The file asked for.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
+    /// Parameters that cannot work (e.g. C ≤ 0, fewer than 2 folds).
     #[error("invalid parameter: {0}")]
     InvalidParams(String),
     /// Data that cannot be used for the requested operation.

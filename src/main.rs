@@ -12,6 +12,9 @@ fn main() {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {
             output::print_error(&err);
+            if let Some(hint) = commands::flag_hint(&err) {
+                eprintln!("  hint: {hint}");
+            }
             2
         }
     };

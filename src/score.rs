@@ -185,12 +185,14 @@ pub const CHUNK: usize = 64;
 
 /// Reads each input and applies `work` to its text, in parallel, handing the outcomes to
 /// `sink` in input order. Inputs are processed in chunks of [`CHUNK`], so memory stays
-/// bounded however many inputs there are. `sink` may stop the run by returning an error.
-pub fn stream_inputs<T: Send>(
+/// bounded however many inputs there are. `sink` may stop the run by returning an error of
+/// its own type, which is returned as it is (an input that cannot be read is not an error of
+/// the run: it reaches `sink` as [`InputOutcome::Failed`]).
+pub fn stream_inputs<T: Send, E>(
     inputs: &[Input],
     work: impl Fn(&str, &str, &PageMeta) -> T + Sync,
-    mut sink: impl FnMut(InputOutcome<T>) -> Result<()>,
-) -> Result<()> {
+    mut sink: impl FnMut(InputOutcome<T>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     for chunk in inputs.chunks(CHUNK) {
         let outcomes: Vec<InputOutcome<T>> = chunk
             .par_iter()

@@ -198,7 +198,7 @@ fn fewer_rows_than_folds_is_refused_with_what_to_change() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "few.csv", &csv(false, "\n", false));
     let out = dir.path().join("m.json");
-    let message = "6 rows (in 6 groups) cannot be split into 10 folds; use fewer --folds";
+    let message = "6 rows (in 6 groups) cannot be split into 10 folds: use fewer folds\n  hint: lower --folds";
     tonetrack()
         .args(["train", "--folds", "10", "--data"])
         .arg(&data)

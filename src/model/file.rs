@@ -106,15 +106,13 @@ impl Model {
     pub fn classifier_for(&self, target: Option<&str>) -> Result<&Classifier> {
         match (&self.classifiers, target) {
             (Classifiers::Single(c), _) => Ok(c),
-            (Classifiers::PerTarget(map), Some(t)) => map.get(t).ok_or_else(|| {
-                Error::Data(format!(
-                    "the model has no classifier for target `{t}`; it knows: {}",
-                    map.keys().cloned().collect::<Vec<_>>().join(", ")
-                ))
-            }),
-            (Classifiers::PerTarget(_), None) => Err(Error::Data(
-                "this model has one classifier per target: give the target (--target-col)".into(),
-            )),
+            (Classifiers::PerTarget(map), Some(t)) => {
+                map.get(t).ok_or_else(|| Error::UnknownTarget {
+                    target: t.to_string(),
+                    known: map.keys().cloned().collect(),
+                })
+            }
+            (Classifiers::PerTarget(_), None) => Err(Error::TargetNeeded),
         }
     }
 

@@ -234,13 +234,13 @@ impl TrainParams {
     pub fn check(&self) -> Result<ValidTrainParams> {
         let bad = |m: String| Err(Error::InvalidParams(m));
         if self.folds < 2 {
-            return bad(format!("--folds must be at least 2, got {}", self.folds));
+            return bad(format!("folds must be at least 2, got {}", self.folds));
         }
         if !(self.max_df > 0.0 && self.max_df <= 1.0) {
             return bad(format!("max_df must be in (0, 1], got {}", self.max_df));
         }
         if self.max_features == Some(0) {
-            return bad("--max-features must be at least 1".into());
+            return bad("max_features must be at least 1".into());
         }
         let cs: Vec<f64> = match &self.c {
             CChoice::Auto { grid } if grid.is_empty() => {
@@ -447,12 +447,7 @@ impl ValidTrainParams {
         }
         let classes: Vec<String> = count_labels(&examples.labels).into_keys().collect();
         if classes.len() < 2 {
-            return Err(Error::Data(format!(
-                "the training data has only {} class{} ({}); a classifier needs at least 2",
-                classes.len(),
-                if classes.len() == 1 { "" } else { "es" },
-                classes.join(", ")
-            )));
+            return Err(Error::OneClass { classes });
         }
         Ok(classes)
     }
@@ -618,12 +613,13 @@ fn encode(labels: &[String], classes: &[String]) -> Result<Vec<usize>> {
     labels
         .iter()
         .map(|l| {
-            classes.iter().position(|c| c == l).ok_or_else(|| {
-                Error::Data(format!(
-                    "unknown label `{l}`; the model knows: {}",
-                    classes.join(", ")
-                ))
-            })
+            classes
+                .iter()
+                .position(|c| c == l)
+                .ok_or_else(|| Error::UnknownLabel {
+                    label: l.clone(),
+                    known: classes.to_vec(),
+                })
         })
         .collect()
 }
@@ -692,11 +688,11 @@ pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Resul
         }
     }
     if groups.len() < k {
-        return Err(Error::Data(format!(
-            "{} rows (in {} groups) cannot be split into {k} folds; use fewer --folds",
-            examples.len(),
-            groups.len()
-        )));
+        return Err(Error::TooFewGroups {
+            rows: examples.len(),
+            groups: groups.len(),
+            folds: k,
+        });
     }
     let mut order: Vec<Vec<usize>> = groups.into_values().collect();
     order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));

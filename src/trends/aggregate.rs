@@ -468,17 +468,15 @@ pub fn aggregate_with(
             .enumerate()
             .find(|(_, q)| quantifier.observation(&q.label, &q.probabilities).is_none())
         {
-            return Err(Error::InvalidParams(format!(
-                "quote {} (article {:?}) has no {} for the `{}` estimate; score with a model \
-                 that writes every class's probability, or use --estimate mean",
-                index + 1,
-                q.article,
-                match quantifier.estimate() {
+            return Err(Error::QuoteCannotBeEstimated {
+                quote: index + 1,
+                article: q.article.clone(),
+                missing: match quantifier.estimate() {
                     Estimate::Acc => "label the model knows",
                     _ => "probability of every class",
                 },
-                quantifier.estimate().as_str()
-            )));
+                estimate: quantifier.estimate().as_str().to_string(),
+            });
         }
     }
     let mut by_speaker: BTreeMap<String, Vec<&TrendQuote>> = BTreeMap::new();

@@ -90,13 +90,8 @@ pub struct Quantifier {
 impl Quantifier {
     /// A quantifier from a classifier's cross-validated rates. `estimate` must be ACC or PACC.
     pub fn new(estimate: Estimate, classifier: &Classifier) -> Result<Quantifier> {
-        let rates = classifier.rates().ok_or_else(|| {
-            Error::InvalidParams(format!(
-                "`{}` needs the model's cross-validated class rates, and this model has none \
-                 (trained without cross-validation, or by an earlier tonetrack): train it again \
-                 with --c auto or --calibration, or use --estimate mean",
-                estimate.as_str()
-            ))
+        let rates = classifier.rates().ok_or_else(|| Error::NoClassRates {
+            estimate: estimate.as_str().to_string(),
         })?;
         Quantifier::from_rates(estimate, classifier.classes(), rates)
     }
