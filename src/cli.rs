@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tonetrack::data::Columns;
 use tonetrack::model::calibration::CalibrationMethod;
 use tonetrack::model::train::{CChoice, CCriterion, ClassWeight, TrainParams, DEFAULT_C_GRID};
+use tonetrack::model::TonePoles;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef, Tokenizer};
 
 /// Who said what about U.S.–Russia relations, and in what tone.
@@ -172,6 +173,10 @@ pub struct ModelArgs {
     /// Column whose rows stay in one fold (default: rows with the same text).
     #[arg(long)]
     pub group_col: Option<String>,
+    /// The classes at the ends of tone, POSITIVE,NEGATIVE (tone = P(POSITIVE) −
+    /// P(NEGATIVE)); default `positive,negative` when the data has those classes.
+    #[arg(long, value_name = "POSITIVE,NEGATIVE", value_parser = parse_pair)]
+    pub tone_poles: Option<(String, String)>,
 }
 
 /// `--tokenizer`.
@@ -271,6 +276,10 @@ impl ModelArgs {
                 CalibrationArg::Temperature => CalibrationMethod::Temperature,
                 CalibrationArg::BiasedTemperature => CalibrationMethod::BiasedTemperature,
             },
+            tone_poles: self
+                .tone_poles
+                .as_ref()
+                .map(|(positive, negative)| TonePoles::new(positive, negative)),
             ..TrainParams::default()
         }
     }

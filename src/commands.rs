@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
 use tonetrack::eval::{evaluate, CvSummary, Evaluation};
-use tonetrack::model::classifier::{Classifier, Prediction};
+use tonetrack::model::classifier::{Classifier, Prediction, TonePoles};
 use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
@@ -77,6 +77,7 @@ pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
             "train with --c auto or --calibration, or use --estimate mean"
         }
         tonetrack::Error::QuoteCannotBeEstimated { .. } => "use --estimate mean",
+        tonetrack::Error::NoTonePoles { .. } => "train with --tone-poles POSITIVE,NEGATIVE",
         tonetrack::Error::OneClass { .. } => "check --label-col and the --where filters",
         tonetrack::Error::MissingColumn { .. } => {
             "name the columns with --text-col, --label-col, --target-col or --group-col"
@@ -452,7 +453,8 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         predicted.push(classes.iter().position(|c| *c == p.label).unwrap_or(0));
         probabilities.extend(classes.iter().map(|c| p.probability(c)));
         if let Some((speaker, date)) = trend_columns {
-            let (model_quote, gold_quote) = trend_pair(row, speaker, date, &p, label)
+            let poles = classifier.tone_poles().cloned().unwrap_or_default();
+            let (model_quote, gold_quote) = trend_pair(row, speaker, date, &p, label, &poles)
                 .with_context(|| format!("{}:{}", args.data.display(), row.line))?;
             model_quotes.push(model_quote);
             gold_quotes.push(gold_quote);
@@ -525,6 +527,7 @@ fn trend_pair(
     date_col: usize,
     p: &Prediction,
     gold: &str,
+    poles: &TonePoles,
 ) -> anyhow::Result<(TrendQuote, TrendQuote)> {
     let field = |i: usize| row.fields.get(i).map(|f| f.trim()).unwrap_or_default();
     let date = match field(date_col) {
@@ -550,11 +553,7 @@ fn trend_pair(
             .map(|(c, v)| (c.to_string(), *v))
             .collect(),
     };
-    let gold_tone = match gold {
-        "positive" => 1.0,
-        "negative" => -1.0,
-        _ => 0.0,
-    };
+    let gold_tone = poles.tone_of(gold);
     let gold_quote = TrendQuote {
         tone: gold_tone,
         label: gold.to_string(),
@@ -1299,12 +1298,11 @@ fn tone_bar(tone: f64) -> String {
 /// Scores every input, handing each article's scored quotes to `sink` in input order.
 fn score_inputs(
     read: &ReadArgs,
-    model_path: Option<&Path>,
+    model: &Model,
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
     let reader = reader(read)?;
-    let model = load_model(model_path)?;
-    let scorer = Scorer::new(&reader, &model)?;
+    let scorer = Scorer::new(&reader, model)?;
     let inputs = expand_paths_with(&read.articles, warn)?;
     let mut tally = RunTally::default();
     let bar = ProgressBar::new(inputs.len() as u64);
@@ -1349,10 +1347,14 @@ struct ScoredArticle {
 }
 
 fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
+    let model = load_model(args.model.as_deref())?;
+    // The probability columns, in the order of the quotes' probabilities (by name).
+    let mut classes = model.classes().to_vec();
+    classes.sort();
     let mut out = Out::new();
     let mut csv_header_written = false;
     let show_all = args.all;
-    let tally = score_inputs(&args.read, args.model.as_deref(), |article| {
+    let tally = score_inputs(&args.read, &model, |article| {
         let quotes: Vec<&ScoredQuote> = article
             .quotes
             .iter()
@@ -1367,7 +1369,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(Vec::new());
                 if !csv_header_written {
-                    writer.write_record([
+                    let header = [
                         "article",
                         "title",
                         "url",
@@ -1384,17 +1386,17 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
                         "relevant",
                         "cue",
                         "label",
-                        "p_negative",
-                        "p_neutral",
-                        "p_positive",
-                        "tone",
-                        "top_terms",
-                    ])?;
+                    ]
+                    .map(String::from)
+                    .into_iter()
+                    .chain(classes.iter().map(|c| format!("p_{c}")))
+                    .chain(["tone".to_string(), "top_terms".to_string()]);
+                    writer.write_record(header)?;
                     csv_header_written = true;
                 }
                 for q in &quotes {
                     let p = |c: &str| format!("{:.4}", q.probabilities.get(c).unwrap_or(&0.0));
-                    writer.write_record([
+                    let fields = [
                         q.article.clone(),
                         q.title.clone().unwrap_or_default(),
                         q.url.clone().unwrap_or_default(),
@@ -1411,12 +1413,11 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
                         q.relevant.to_string(),
                         q.cue.clone().unwrap_or_default(),
                         q.label.clone(),
-                        p("negative"),
-                        p("neutral"),
-                        p("positive"),
-                        format!("{:.4}", q.tone),
-                        q.top_terms.join("; "),
-                    ])?;
+                    ]
+                    .into_iter()
+                    .chain(classes.iter().map(|c| p(c)))
+                    .chain([format!("{:.4}", q.tone), q.top_terms.join("; ")]);
+                    writer.write_record(fields)?;
                 }
                 let text = String::from_utf8(writer.into_inner()?)?;
                 if !text.is_empty() {
@@ -1465,13 +1466,12 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
 /// cross-validated rates and every quote has probabilities.
 fn trend_quantifier(
     estimate: &str,
-    model: Option<&Path>,
+    model: &Model,
     quotes: &[TrendQuote],
 ) -> anyhow::Result<Option<Quantifier>> {
+    let classifier = model.classifier_for(None)?;
     let estimate = match estimate {
         "auto" => {
-            let model = load_model(model)?;
-            let classifier = model.classifier_for(None)?;
             let quantifier = classifier
                 .rates()
                 .map(|_| Quantifier::new(Estimate::Pacc, classifier))
@@ -1487,11 +1487,7 @@ fn trend_quantifier(
     if estimate == Estimate::Mean {
         return Ok(None);
     }
-    let model = load_model(model)?;
-    Ok(Some(Quantifier::new(
-        estimate,
-        model.classifier_for(None)?,
-    )?))
+    Ok(Some(Quantifier::new(estimate, classifier)?))
 }
 
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
@@ -1514,6 +1510,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     let chart = ChartOptions {
         y_scale: args.y_scale.parse::<YScale>()?,
     };
+    let model = load_model(args.model.as_deref())?;
     let mut quotes: Vec<TrendQuote> = Vec::new();
     let mut outcome = Outcome::Success;
     if args.scores.is_empty() {
@@ -1526,7 +1523,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             min_words: 0,
             lang: args.lang.clone(),
         };
-        let tally = score_inputs(&read, args.model.as_deref(), |article| {
+        let tally = score_inputs(&read, &model, |article| {
             quotes.extend(article.quotes.iter().map(TrendQuote::from));
             Ok(())
         })?;
@@ -1536,7 +1533,10 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
             quotes.extend(trends::read_trend_quotes(path)?);
         }
     }
-    options.quantifier = trend_quantifier(&args.estimate, args.model.as_deref(), &quotes)?;
+    options.quantifier = trend_quantifier(&args.estimate, &model, &quotes)?;
+    if let Some(poles) = model.classifier_for(None)?.tone_poles() {
+        options.tone_poles = poles.clone();
+    }
     let canonical = |name: &str| {
         alias_table
             .canonical(name)

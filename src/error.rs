@@ -115,6 +115,16 @@ pub enum Error {
         /// The estimate asked for.
         estimate: String,
     },
+    /// A model whose classes have no tone poles, asked for tone.
+    #[error(
+        "the model's classes ({}) have no tone poles, so its quotes have no tone: train it \
+         naming the classes at the ends of tone",
+        classes.join(", ")
+    )]
+    NoTonePoles {
+        /// The model's classes.
+        classes: Vec<String>,
+    },
     /// A file cannot be written where asked (checked before the work that produces it).
     #[error("{path}: {problem}")]
     OutputPath {

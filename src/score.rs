@@ -95,9 +95,15 @@ impl<'a> Scorer<'a> {
     /// A scorer with a model that has a single classifier (per-target models route by a
     /// target that articles do not have).
     pub fn new(reader: &'a Reader, model: &'a Model) -> Result<Self> {
+        let classifier = model.classifier_for(None)?;
+        if classifier.tone_poles().is_none() {
+            return Err(Error::NoTonePoles {
+                classes: classifier.classes().to_vec(),
+            });
+        }
         Ok(Scorer {
             reader,
-            classifier: model.classifier_for(None)?,
+            classifier,
             top_terms: DEFAULT_TOP_TERMS,
         })
     }

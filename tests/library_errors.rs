@@ -85,3 +85,115 @@ fn a_bad_model_file_is_its_own_variant() {
     let err = Model::from_bytes(b"{\"not\": \"a model\"}", "m.json".as_ref()).unwrap_err();
     assert!(matches!(err, Error::ModelFile { .. }), "{err:?}");
 }
+
+/// A model of other classes: its file records the poles it was given, and its tone follows
+/// them; without poles it has no tone, and `score` says so rather than print zeros.
+#[test]
+fn tone_poles_are_recorded_and_used() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("stance.csv");
+    let mut csv = String::from("text,label\n");
+    for _ in 0..4 {
+        csv.push_str("we favor the talks,favor\nwe oppose the sanctions,against\nthe meeting is on monday,none\n");
+    }
+    std::fs::write(&data, csv).expect("write");
+    let train = |extra: &[&str], out: &str| {
+        Command::cargo_bin("tonetrack")
+            .expect("binary")
+            .args(["train", "--c", "1", "--folds", "2", "--data"])
+            .arg(&data)
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+        Model::load(&dir.path().join(out)).expect("model")
+    };
+    let with_poles = train(&["--tone-poles", "favor,against"], "poles.json");
+    let classifier = with_poles.classifier_for(None).expect("single");
+    assert_eq!(
+        classifier.tone_poles(),
+        Some(&tonetrack::model::TonePoles::new("favor", "against"))
+    );
+    assert!(classifier.predict("we favor the talks", 0).tone() > 0.2);
+    assert!(classifier.predict("we oppose the sanctions", 0).tone() < -0.2);
+
+    let without = train(&[], "none.json");
+    assert_eq!(
+        without.classifier_for(None).expect("single").tone_poles(),
+        None
+    );
+    let article = dir.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "\"We favor the talks with Russia,\" Pompeo said.\n",
+    )
+    .expect("write");
+    Command::cargo_bin("tonetrack")
+        .expect("binary")
+        .arg("score")
+        .arg(&article)
+        .arg("--model")
+        .arg(dir.path().join("none.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("have no tone poles"))
+        .stderr(predicate::str::contains("hint: train with --tone-poles"));
+    Command::cargo_bin("tonetrack")
+        .expect("binary")
+        .args([
+            "train",
+            "--c",
+            "1",
+            "--folds",
+            "2",
+            "--tone-poles",
+            "pro,con",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.path().join("bad.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown label `pro`"));
+}
+
+/// A model file of format version 2 (before the poles were recorded) reads with `positive`
+/// and `negative` as its poles, and gives the same tones.
+#[test]
+fn version_2_model_files_read_with_the_default_poles() {
+    use sha2::{Digest, Sha256};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.json");
+    let mut file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
+    let mut body = file["body"].take();
+    let single = body["classifiers"]["single"]
+        .as_object_mut()
+        .expect("a single classifier");
+    assert!(single.remove("tone_poles").is_some());
+    let body = serde_json::to_string(&body).expect("body");
+    let sha: String = Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let old = format!(
+        r#"{{"format":"tonetrack-model","format_version":2,"sha256":"{sha}","body":{body}}}"#
+    );
+    let model = Model::from_bytes(old.as_bytes(), "old.json".as_ref()).expect("version 2 reads");
+    let classifier = model.classifier_for(None).expect("single");
+    assert_eq!(
+        classifier.tone_poles(),
+        Some(&tonetrack::model::TonePoles::default())
+    );
+    let current = tonetrack::score::default_model().expect("built-in");
+    let text = "We welcome the talks, but the sanctions are a dead end.";
+    assert_eq!(
+        classifier.predict(text, 0).tone(),
+        current
+            .classifier_for(None)
+            .expect("single")
+            .predict(text, 0)
+            .tone()
+    );
+}

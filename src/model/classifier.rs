@@ -30,6 +30,74 @@ pub struct Classifier {
     calibration: Option<Calibration>,
     /// How the calibrated model labels each true class, from cross-validation.
     rates: Option<ClassRates>,
+    /// The classes at the two ends of tone (none: the classes have no tone).
+    tone_poles: Option<TonePoles>,
+}
+
+/// Which classes are the two ends of tone: tone = P(positive pole) − P(negative pole), a
+/// label's tone is +1 for the positive pole, −1 for the negative one and 0 for any other
+/// class. A model file records them; files written before it did read as `positive` and
+/// `negative` when the model has those classes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TonePoles {
+    /// The class at tone +1.
+    pub positive: String,
+    /// The class at tone −1.
+    pub negative: String,
+}
+
+impl Default for TonePoles {
+    /// `positive` and `negative`.
+    fn default() -> Self {
+        TonePoles::new("positive", "negative")
+    }
+}
+
+impl TonePoles {
+    /// The classes at +1 and −1.
+    pub fn new(positive: &str, negative: &str) -> Self {
+        TonePoles {
+            positive: positive.to_string(),
+            negative: negative.to_string(),
+        }
+    }
+
+    /// The tone of a label: +1, −1, or 0 for a class that is neither pole.
+    pub fn tone_of(&self, label: &str) -> f64 {
+        if label == self.positive {
+            1.0
+        } else if label == self.negative {
+            -1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// The tone of class probabilities: P(positive) − P(negative), a missing class counting 0.
+    pub fn tone_of_probabilities<'a>(
+        &self,
+        probabilities: impl IntoIterator<Item = (&'a str, f64)>,
+    ) -> f64 {
+        probabilities
+            .into_iter()
+            .map(|(class, p)| self.tone_of(class) * p)
+            .sum()
+    }
+
+    /// The positions of the poles among `classes`; an error names a pole that is not a class.
+    pub fn indices(&self, classes: &[String]) -> Result<(usize, usize)> {
+        let find = |label: &str| {
+            classes
+                .iter()
+                .position(|c| c == label)
+                .ok_or_else(|| Error::UnknownLabel {
+                    label: label.to_string(),
+                    known: classes.to_vec(),
+                })
+        };
+        Ok((find(&self.positive)?, find(&self.negative)?))
+    }
 }
 
 /// What a model file stores of a classifier; checked when turned back into one.
@@ -44,6 +112,9 @@ struct ClassifierParts {
     calibration: Option<Calibration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rates: Option<ClassRates>,
+    /// Absent in files of format version 2 and older (see [`TonePoles`]).
+    #[serde(default)]
+    tone_poles: Option<TonePoles>,
 }
 
 impl From<Classifier> for ClassifierParts {
@@ -55,6 +126,7 @@ impl From<Classifier> for ClassifierParts {
             model: c.model,
             calibration: c.calibration,
             rates: c.rates,
+            tone_poles: c.tone_poles,
         }
     }
 }
@@ -67,7 +139,10 @@ impl TryFrom<ClassifierParts> for Classifier {
         let mut classifier =
             Classifier::new(analyzer, parts.vectorizer, parts.classes, parts.model)?;
         classifier.set_calibration(parts.calibration, parts.rates)?;
-        Ok(classifier)
+        match parts.tone_poles {
+            Some(poles) => classifier.with_tone_poles(poles),
+            None => Ok(classifier),
+        }
     }
 }
 
@@ -94,6 +169,9 @@ pub struct Prediction<'a> {
     pub probabilities: Vec<(&'a str, f64)>,
     /// The phrases of the text that pushed toward `label` most, strongest first.
     pub top_terms: Vec<TermContribution>,
+    /// Where the classifier's tone poles are in `probabilities` (positive, negative).
+    #[serde(skip)]
+    pub tone_poles: Option<(usize, usize)>,
 }
 
 impl Prediction<'_> {
@@ -105,9 +183,12 @@ impl Prediction<'_> {
             .map_or(0.0, |(_, p)| *p)
     }
 
-    /// Tone in [−1, 1]: P(positive) − P(negative).
+    /// Tone in [−1, 1]: P(positive pole) − P(negative pole) of the classifier's
+    /// [`TonePoles`]; 0 for a classifier without them.
     pub fn tone(&self) -> f64 {
-        self.probability("positive") - self.probability("negative")
+        self.tone_poles.map_or(0.0, |(p, n)| {
+            self.probabilities[p].1 - self.probabilities[n].1
+        })
     }
 }
 
@@ -168,15 +249,33 @@ impl Classifier {
         };
         match problem {
             Some(p) => Err(Error::Data(format!("inconsistent classifier: {p}"))),
-            None => Ok(Classifier {
-                analyzer,
-                vectorizer,
-                classes,
-                model,
-                calibration: None,
-                rates: None,
-            }),
+            None => {
+                // `positive` and `negative` are the poles when the classes have them.
+                let tone_poles =
+                    Some(TonePoles::default()).filter(|poles| poles.indices(&classes).is_ok());
+                Ok(Classifier {
+                    analyzer,
+                    vectorizer,
+                    classes,
+                    model,
+                    calibration: None,
+                    rates: None,
+                    tone_poles,
+                })
+            }
         }
+    }
+
+    /// The classifier with `poles` as the ends of tone; an error when a pole is not a class.
+    pub fn with_tone_poles(mut self, poles: TonePoles) -> Result<Self> {
+        poles.indices(&self.classes)?;
+        self.tone_poles = Some(poles);
+        Ok(self)
+    }
+
+    /// The classes at the ends of tone, if the classifier has them.
+    pub fn tone_poles(&self) -> Option<&TonePoles> {
+        self.tone_poles.as_ref()
     }
 
     /// Sets the probability calibration and the class rates measured with it, checking their
@@ -287,6 +386,10 @@ impl Classifier {
                 .zip(probabilities)
                 .collect(),
             top_terms,
+            tone_poles: self
+                .tone_poles
+                .as_ref()
+                .and_then(|poles| poles.indices(&self.classes).ok()),
         }
     }
 

@@ -20,9 +20,10 @@ use crate::model::train::{TrainParams, TrainReport};
 
 /// The `format` field of every tonetrack model file.
 pub const FORMAT: &str = "tonetrack-model";
-/// The format version this build writes. Version 2 added calibration, class rates, lexicons
+/// The format version this build writes. Version 3 records the tone poles of each classifier
+/// ([`crate::model::TonePoles`]); version 2 added calibration, class rates, lexicons
 /// and training-only rows, all optional.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format version this build reads (version 1 files read as uncalibrated models).
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
 /// Larger files are refused before they are read (a model of 1M features is ~60 MB).

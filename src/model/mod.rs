@@ -9,6 +9,6 @@ mod lbfgs;
 pub mod logistic;
 pub mod train;
 
-pub use classifier::{Classifier, Prediction};
+pub use classifier::{Classifier, Prediction, TonePoles};
 pub use file::Model;
 pub use train::{Examples, TrainParams};

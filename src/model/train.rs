@@ -21,7 +21,7 @@ use crate::model::calibration::{
     expected_calibration_error, log_loss, Calibration, CalibrationMethod, CalibrationReport,
     ClassRates,
 };
-use crate::model::classifier::Classifier;
+use crate::model::classifier::{Classifier, TonePoles};
 use crate::model::logistic::{balanced_weights, softmax_in_place, LogisticParams};
 use crate::text::{Analyzer, AnalyzerConfig};
 
@@ -83,6 +83,10 @@ pub struct TrainParams {
     /// versions: none).
     #[serde(default)]
     pub calibration: CalibrationMethod,
+    /// The classes at the ends of tone; none: `positive` and `negative` when the data has
+    /// them (else the model has no tone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone_poles: Option<TonePoles>,
 }
 
 impl Default for TrainParams {
@@ -103,6 +107,7 @@ impl Default for TrainParams {
             gradient_tolerance: 1e-4,
             c_criterion: CCriterion::MacroF1,
             calibration: CalibrationMethod::None,
+            tone_poles: None,
         }
     }
 }
@@ -575,7 +580,12 @@ impl ValidTrainParams {
             classes.len(),
             weights.as_deref(),
         )?;
-        Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)
+        let classifier =
+            Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)?;
+        match &self.params.tone_poles {
+            Some(poles) => classifier.with_tone_poles(poles.clone()),
+            None => Ok(classifier),
+        }
     }
 }
 

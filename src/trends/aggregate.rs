@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::input::TrendQuote;
 use super::quantify::{Estimate, Quantifier};
 use crate::article::word_count;
+use crate::model::TonePoles;
 use crate::{Error, Result};
 
 /// Length of the periods quotes are grouped into.
@@ -186,6 +187,9 @@ pub struct TrendOptions {
     /// How a period's tone is estimated: `None` is the mean of the quotes' tones; a
     /// [`Quantifier`] estimates the label shares with the model's cross-validated rates.
     pub quantifier: Option<Quantifier>,
+    /// The labels whose shares are `share_positive` and `share_negative` (the model's
+    /// [`TonePoles`]); `share_neutral` is the share of every other label.
+    pub tone_poles: TonePoles,
 }
 
 impl Default for TrendOptions {
@@ -199,6 +203,7 @@ impl Default for TrendOptions {
             min_words: 0,
             trend_rule: TrendRule::default(),
             quantifier: None,
+            tone_poles: TonePoles::default(),
         }
     }
 }
@@ -670,8 +675,9 @@ fn period_stats(
     options: &TrendOptions,
 ) -> PeriodStats {
     let n = rows.len();
-    let share =
-        |label: &str| rows.iter().filter(|&&i| quotes[i].label == label).count() as f64 / n as f64;
+    let share = |is: &dyn Fn(&str) -> bool| {
+        rows.iter().filter(|&&i| is(&quotes[i].label)).count() as f64 / n as f64
+    };
     let interval = (n >= 2).then(|| {
         let seed = options.seed ^ fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
         let mut resample = Vec::with_capacity(n);
@@ -690,9 +696,9 @@ fn period_stats(
         tone: estimator.tone(rows),
         mean_tone: mean(rows.iter().map(|&i| quotes[i].tone)),
         interval,
-        share_positive: share("positive"),
-        share_neutral: share("neutral"),
-        share_negative: share("negative"),
+        share_positive: share(&|label| label == options.tone_poles.positive),
+        share_neutral: share(&|label| options.tone_poles.tone_of(label) == 0.0),
+        share_negative: share(&|label| label == options.tone_poles.negative),
         key,
     }
 }

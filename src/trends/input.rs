@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::model::TonePoles;
 use crate::score::ScoredQuote;
 use crate::{Error, Result};
 
@@ -205,7 +206,8 @@ fn probabilities(
     }
 }
 
-/// `tone`, or else P(positive) − P(negative); must be finite and within [−1, 1].
+/// `tone`, or else P(positive) − P(negative) of the default [`TonePoles`] (files of other
+/// models carry their `tone`); must be finite and within [−1, 1].
 fn tone(
     obj: &Map<String, Value>,
     probabilities: Option<&[(String, f64)]>,
@@ -215,13 +217,8 @@ fn tone(
         None => {
             let probabilities =
                 probabilities.ok_or("no `tone` and no `probabilities` to compute it from")?;
-            let p = |class: &str| {
-                probabilities
-                    .iter()
-                    .find(|(c, _)| c == class)
-                    .map_or(0.0, |(_, p)| *p)
-            };
-            p("positive") - p("negative")
+            TonePoles::default()
+                .tone_of_probabilities(probabilities.iter().map(|(c, p)| (c.as_str(), *p)))
         }
     };
     // A little slack for rounding in files written by other tools.

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::model::calibration::ClassRates;
 use crate::model::Classifier;
+use crate::model::TonePoles;
 use crate::{Error, Result};
 
 /// How a period's tone is computed from its quotes.
@@ -93,14 +94,26 @@ impl Quantifier {
         let rates = classifier.rates().ok_or_else(|| Error::NoClassRates {
             estimate: estimate.as_str().to_string(),
         })?;
-        Quantifier::from_rates(estimate, classifier.classes(), rates)
+        let poles = classifier.tone_poles().cloned().unwrap_or_default();
+        Quantifier::from_rates_with_poles(estimate, classifier.classes(), rates, &poles)
     }
 
-    /// A quantifier from class names and their rates.
+    /// A quantifier from class names and their rates, the poles of tone being `positive` and
+    /// `negative`.
     pub fn from_rates(
         estimate: Estimate,
         classes: &[String],
         rates: &ClassRates,
+    ) -> Result<Quantifier> {
+        Quantifier::from_rates_with_poles(estimate, classes, rates, &TonePoles::default())
+    }
+
+    /// A quantifier from class names, their rates and the classes at the ends of tone.
+    pub fn from_rates_with_poles(
+        estimate: Estimate,
+        classes: &[String],
+        rates: &ClassRates,
+        poles: &TonePoles,
     ) -> Result<Quantifier> {
         let matrix = match estimate {
             Estimate::Mean => {
@@ -110,20 +123,13 @@ impl Quantifier {
             Estimate::Pacc => &rates.mean_probability,
         };
         rates.validate(classes.len())?;
-        let class = |name: &str| {
-            classes.iter().position(|c| c == name).ok_or_else(|| {
-                Error::InvalidParams(format!(
-                    "trend estimation needs a `{name}` class; the model's classes are {}",
-                    classes.join(", ")
-                ))
-            })
-        };
+        let (positive, negative) = poles.indices(classes)?;
         Ok(Quantifier {
             estimate,
             classes: classes.to_vec(),
             rates: matrix.clone(),
-            positive: class("positive")?,
-            negative: class("negative")?,
+            positive,
+            negative,
         })
     }
 
@@ -359,6 +365,6 @@ mod tests {
         let err = Quantifier::from_rates(Estimate::Pacc, &other, &rates())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("needs a `positive` class"), "{err}");
+        assert!(err.contains("unknown label `positive`"), "{err}");
     }
 }
