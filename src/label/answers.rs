@@ -100,6 +100,14 @@ impl AnswersFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io(e)),
         };
+        // Another file is refused before anything in it is touched.
+        if !bytes.is_empty() {
+            let end = bytes
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(bytes.len());
+            check_header(path, &bytes[..end])?;
+        }
         if !bytes.is_empty() && !bytes.ends_with(b"\n") {
             let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -190,7 +198,26 @@ impl AnswersFile {
     }
 }
 
-/// The answers of a file's bytes (each line complete), checked.
+/// Checks that the first line of a file is the answers header.
+fn check_header(path: &Path, first_line: &[u8]) -> Result<()> {
+    let line = String::from_utf8_lossy(first_line);
+    let line = line.trim_start_matches('\u{feff}').trim_end();
+    let header: Vec<&str> = line.split(',').map(str::trim).collect();
+    if header == HEADER {
+        return Ok(());
+    }
+    Err(Error::Csv {
+        path: path.to_path_buf(),
+        line: 1,
+        message: format!(
+            "not an answers file: its columns are `{line}`, an answers file has `{}`; give \
+             another --out (answers are appended to it)",
+            HEADER.join(",")
+        ),
+    })
+}
+
+/// The answers of a file's bytes (each line complete, the header checked), checked.
 fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Answer>> {
     let csv_error = |line: u64, message: String| Error::Csv {
         path: path.to_path_buf(),
@@ -216,18 +243,6 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Answer>> {
             )
         })?;
         if i == 0 {
-            let header: Vec<&str> = record.iter().map(str::trim).collect();
-            if header != HEADER {
-                return Err(csv_error(
-                    1,
-                    format!(
-                        "not an answers file: its columns are `{}`, an answers file has `{}`; \
-                         give another --out (answers are appended to it)",
-                        header.join(","),
-                        HEADER.join(",")
-                    ),
-                ));
-            }
             continue;
         }
         if record.len() != HEADER.len() {
@@ -315,7 +330,10 @@ mod tests {
         assert_eq!(file.rows().len(), 2);
         assert!(file.contains("a") && file.contains("b") && !file.contains("c"));
         assert_eq!(file.rows()[1].label, "negative");
-        assert_eq!(file.rows()[0].text, "text of a, with \"quotes\" and a line break");
+        assert_eq!(
+            file.rows()[0].text,
+            "text of a, with \"quotes\" and a line break"
+        );
         // It trains as it is: the crate's CSV reader takes it.
         let data = crate::data::load_csv(
             &path,
@@ -342,7 +360,11 @@ mod tests {
         assert!(warnings[0].contains("labels.csv:3:"), "{}", warnings[0]);
         assert!(warnings[0].contains("cut short"), "{}", warnings[0]);
         assert_eq!(file.rows().len(), 1);
-        assert_eq!(std::fs::read(&path).unwrap(), whole, "the partial line is gone");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            whole,
+            "the partial line is gone"
+        );
         file.append(answer("b", "neutral")).unwrap();
         let (file, warnings) = AnswersFile::open(&path).unwrap();
         assert!(warnings.is_empty());
@@ -377,13 +399,19 @@ mod tests {
         let path = dir.path().join("other.csv");
         std::fs::write(&path, "a,b\n1,2\n").unwrap();
         let err = AnswersFile::open(&path).unwrap_err().to_string();
-        assert!(err.contains("other.csv:1:") && err.contains("not an answers file"), "{err}");
+        assert!(
+            err.contains("other.csv:1:") && err.contains("not an answers file"),
+            "{err}"
+        );
         std::fs::write(
             &path,
             format!("{}\nx,t,s,d,u,positive,maybe,a\n", HEADER.join(",")),
         )
         .unwrap();
         let err = AnswersFile::open(&path).unwrap_err().to_string();
-        assert!(err.contains("other.csv:2:") && err.contains("relevant"), "{err}");
+        assert!(
+            err.contains("other.csv:2:") && err.contains("relevant"),
+            "{err}"
+        );
     }
 }

@@ -325,9 +325,10 @@ pub fn from_articles(
 
 /// Every quotation of an article as a candidate, with the reader's relevance.
 fn article_candidates(article: &Article, text: &str) -> Vec<(Candidate, bool)> {
-    let file = Path::new(&article.name)
-        .file_name()
-        .map_or_else(|| article.name.clone(), |n| n.to_string_lossy().into_owned());
+    let file = Path::new(&article.name).file_name().map_or_else(
+        || article.name.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let address = article.url.clone().unwrap_or_else(|| file.clone());
     article
         .quotes
@@ -354,7 +355,8 @@ fn article_candidates(article: &Article, text: &str) -> Vec<(Candidate, bool)> {
 
 /// The sentence(s) of `text` around the bytes `start..end`: from the end of the sentence
 /// before (a `.`, `!` or `?` followed by a space, or a line break) to the end of the sentence
-/// after, whitespace collapsed, at most [`CONTEXT_CHARS`] characters on either side.
+/// after, whitespace collapsed, at most [`CONTEXT_CHARS`] characters on either side; a
+/// quotation of more than 200 characters is replaced by `…` (it is shown above the context).
 pub fn context_around(text: &str, start: usize, end: usize) -> String {
     let start = floor_boundary(text, start.min(text.len()));
     let end = floor_boundary(text, end.clamp(start, text.len()));
@@ -390,8 +392,20 @@ pub fn context_around(text: &str, start: usize, end: usize) -> String {
             }
         }
     }
-    text[from..to].split_whitespace().collect::<Vec<_>>().join(" ")
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text[start..end].chars().count() <= LONG_QUOTE_CHARS {
+        return collapse(&text[from..to]);
+    }
+    // A long quotation is on the screen already: only the words around it.
+    format!(
+        "{} … {}",
+        collapse(&text[from..start]),
+        collapse(&text[end..to])
+    )
 }
+
+/// A quotation longer than this is elided (`…`) in its context.
+const LONG_QUOTE_CHARS: usize = 200;
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
@@ -470,12 +484,21 @@ mod tests {
     fn margin_and_entropy_put_the_least_sure_first() {
         // Rows: confident, split between two classes, flat.
         let probs = [0.9, 0.05, 0.05, 0.45, 0.45, 0.10, 0.34, 0.33, 0.33];
-        assert_eq!(rank(Strategy::Margin, &probs, 3, &[0, 1, 2], 0), vec![1, 2, 0]);
-        assert_eq!(rank(Strategy::Entropy, &probs, 3, &[0, 1, 2], 0), vec![2, 1, 0]);
+        assert_eq!(
+            rank(Strategy::Margin, &probs, 3, &[0, 1, 2], 0),
+            vec![1, 2, 0]
+        );
+        assert_eq!(
+            rank(Strategy::Entropy, &probs, 3, &[0, 1, 2], 0),
+            vec![2, 1, 0]
+        );
         assert!((uncertainty(Strategy::Margin, &[0.45, 0.45, 0.1]) - 1.0).abs() < 1e-12);
         assert!((uncertainty(Strategy::Margin, &[0.9, 0.05, 0.05]) - 0.15).abs() < 1e-12);
         // Only the pool is ranked; ties keep index order.
-        assert_eq!(rank(Strategy::Margin, &[0.5, 0.5, 0.5, 0.5], 2, &[1, 0], 0), vec![0, 1]);
+        assert_eq!(
+            rank(Strategy::Margin, &[0.5, 0.5, 0.5, 0.5], 2, &[1, 0], 0),
+            vec![0, 1]
+        );
     }
 
     #[test]
@@ -491,10 +514,22 @@ mod tests {
 
     #[test]
     fn near_duplicates_need_the_same_speaker_and_mostly_the_same_words() {
-        let a = DupKey::new("Sergey Lavrov", "Our relations with the U.S. are at a dead end.");
-        let b = DupKey::new("Sergey Lavrov", "our relations with the US are at a dead end");
-        let c = DupKey::new("Mike Pompeo", "Our relations with the U.S. are at a dead end.");
-        let d = DupKey::new("Sergey Lavrov", "We are ready for dialogue on strategic stability.");
+        let a = DupKey::new(
+            "Sergey Lavrov",
+            "Our relations with the U.S. are at a dead end.",
+        );
+        let b = DupKey::new(
+            "Sergey Lavrov",
+            "our relations with the US are at a dead end",
+        );
+        let c = DupKey::new(
+            "Mike Pompeo",
+            "Our relations with the U.S. are at a dead end.",
+        );
+        let d = DupKey::new(
+            "Sergey Lavrov",
+            "We are ready for dialogue on strategic stability.",
+        );
         assert!(a.near_duplicate(&b), "jaccard {}", a.jaccard(&b));
         assert!(!a.near_duplicate(&c), "another speaker");
         assert!(!a.near_duplicate(&d), "other words: {}", a.jaccard(&d));
@@ -522,8 +557,14 @@ mod tests {
     #[test]
     fn ids_are_stable_and_ignore_spacing() {
         let a = candidate_id("https://example.org/a", "We are  ready\nto talk");
-        assert_eq!(a, candidate_id("https://example.org/a", "We are ready to talk"));
-        assert_ne!(a, candidate_id("https://example.org/b", "We are ready to talk"));
+        assert_eq!(
+            a,
+            candidate_id("https://example.org/a", "We are ready to talk")
+        );
+        assert_ne!(
+            a,
+            candidate_id("https://example.org/b", "We are ready to talk")
+        );
         assert_eq!(a.len(), 17);
         assert!(a.starts_with('c'));
     }
@@ -536,6 +577,16 @@ mod tests {
         assert_eq!(
             context_around(text, start, end),
             "He said \"we are ready\" on Monday."
+        );
+        let long = format!(
+            "Before. Lavrov said: \"{}\" in Moscow. After.",
+            "word ".repeat(60)
+        );
+        let start = long.find("word").unwrap();
+        let end = long.rfind("word").unwrap() + 4;
+        assert_eq!(
+            context_around(&long, start, end),
+            "Lavrov said: \" … \" in Moscow."
         );
     }
 

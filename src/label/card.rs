@@ -35,7 +35,11 @@ pub fn render(view: &View, width: usize) -> Vec<String> {
     } else {
         &c.speaker
     };
-    let date = if c.date.is_empty() { "no date" } else { &c.date };
+    let date = if c.date.is_empty() {
+        "no date"
+    } else {
+        &c.date
+    };
     lines.push(clip(&format!("{speaker} · {date}"), width));
     let source = if c.title.is_empty() {
         &c.source_url

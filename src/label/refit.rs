@@ -84,18 +84,20 @@ pub enum BaseSource {
 
 impl BaseSource {
     fn read(&self, filters: &[(String, String)]) -> Result<Dataset> {
-        let mut columns = Columns::new("text", Some("label"));
-        columns.filters = filters.to_vec();
         let path = match self {
             BaseSource::Builtin => std::path::Path::new("<built-in data/quotes_train.csv>"),
             BaseSource::File(p) => p.as_path(),
         };
-        // Group by page when the file says which page a row is from.
         let header = match self {
             BaseSource::Builtin => first_line(BUILTIN_BASE),
             BaseSource::File(p) => first_line(&std::fs::read(p).map_err(|e| Error::io(p, e))?),
         };
-        if header.split(',').any(|h| h.trim() == "source_url") {
+        let has = |name: &str| header.split(',').any(|h| h.trim() == name);
+        let mut columns = Columns::new("text", Some("label"));
+        // The model's filters (`relevant=yes`) apply to files that have the column.
+        columns.filters = filters.iter().filter(|(c, _)| has(c)).cloned().collect();
+        // Rows of one page share a cross-validation fold when the file names the page.
+        if has("source_url") {
             columns.group = Some("source_url".into());
         }
         match self {
@@ -106,7 +108,10 @@ impl BaseSource {
 }
 
 fn first_line(bytes: &[u8]) -> String {
-    let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 

@@ -499,6 +499,31 @@ impl Session {
     }
 }
 
+/// The batch a session would ask about first: the `options.batch` most informative
+/// candidates for `classifier` (no two near-duplicates when `options.diversity`), leaving out
+/// those `skip` says are done. For `label --export`.
+pub fn first_batch(
+    candidates: &[Candidate],
+    classifier: &Classifier,
+    skip: impl Fn(&Candidate) -> bool,
+    options: &SessionOptions,
+) -> Vec<usize> {
+    let texts: Vec<String> = candidates.iter().map(|c| c.text.clone()).collect();
+    let probabilities = probabilities_of(classifier, &texts);
+    let pool: Vec<usize> = (0..candidates.len())
+        .filter(|&i| !skip(&candidates[i]))
+        .collect();
+    let keys: Vec<DupKey> = candidates.iter().map(DupKey::of).collect();
+    let ranked = rank(
+        options.strategy,
+        &probabilities,
+        classifier.classes().len(),
+        &pool,
+        options.seed,
+    );
+    select_batch(&ranked, &keys, options.batch, options.diversity)
+}
+
 /// Every text's class probabilities, `classes().len()` per text.
 fn probabilities_of(classifier: &Classifier, texts: &[String]) -> Vec<f64> {
     let k = classifier.classes().len();
@@ -542,8 +567,16 @@ mod tests {
 
     fn candidates(n: usize) -> Vec<Candidate> {
         let words = [
-            "useful", "hostile", "dialogue", "sanctions", "schedule", "ready", "illegal",
-            "meeting", "constructive", "deteriorating",
+            "useful",
+            "hostile",
+            "dialogue",
+            "sanctions",
+            "schedule",
+            "ready",
+            "illegal",
+            "meeting",
+            "constructive",
+            "deteriorating",
         ];
         (0..n)
             .map(|i| Candidate {
@@ -633,7 +666,10 @@ mod tests {
             .collect();
         assert_eq!(
             labels,
-            [(a.clone(), "positive".into()), (b.clone(), "negative".into())]
+            [
+                (a.clone(), "positive".into()),
+                (b.clone(), "negative".into())
+            ]
         );
         drop(s);
         // Resumed: nothing answered is shown again.
@@ -653,7 +689,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = session(dir.path(), 40, 4);
         assert_eq!(s.refit_status(), RefitStatus::NotYet);
-        for tone in [Tone::Positive, Tone::Negative, Tone::Neutral, Tone::Positive] {
+        for tone in [
+            Tone::Positive,
+            Tone::Negative,
+            Tone::Neutral,
+            Tone::Positive,
+        ] {
             s.press(Key::Tone(tone)).unwrap();
         }
         assert!(matches!(s.refit_status(), RefitStatus::Running(None)));
