@@ -13,7 +13,7 @@ use crossterm::{cursor, execute, queue, style, terminal};
 
 use tonetrack::label::card::render;
 use tonetrack::label::session::KEYS;
-use tonetrack::label::{Key, Outcome, Session, GUIDE};
+use tonetrack::label::{Key, Outcome, Session};
 
 /// Width of the card in line mode when `COLUMNS` does not say.
 const LINE_MODE_WIDTH: usize = 100;
@@ -125,16 +125,7 @@ fn screen(session: &Session, width: usize, height: usize) -> Option<Vec<String>>
 
 /// The guide, wrapped to the screen's width.
 fn guide_lines(width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = GUIDE
-        .lines()
-        .flat_map(|l| {
-            if l.starts_with('|') || l.chars().count() <= width {
-                vec![l.to_string()]
-            } else {
-                tonetrack::label::card::wrap(l, width, "")
-            }
-        })
-        .collect();
+    let mut lines = tonetrack::label::card::guide_lines(width);
     lines.push(String::new());
     lines.push("(any key: back to the quotation)".into());
     lines

@@ -5,6 +5,7 @@
 
 use crate::label::refit::RefitReport;
 use crate::label::session::{RefitStatus, View, KEYS};
+use crate::label::GUIDE;
 
 /// The narrowest layout; narrower terminals get lines this wide.
 const MIN_WIDTH: usize = 40;
@@ -75,6 +76,50 @@ pub fn render(view: &View, width: usize) -> Vec<String> {
     lines.extend(wrap(&keys.join(" · "), width, ""));
     if let Some(m) = &view.message {
         lines.push(clip(m, width));
+    }
+    lines
+}
+
+/// The labeling guide (`data/LABELING.md`) wrapped to `width`; a Markdown table row becomes
+/// its first cell on a line of its own, then each other cell as `column: text`, indented.
+pub fn guide_lines(width: usize) -> Vec<String> {
+    let width = width.max(MIN_WIDTH);
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().replace('`', ""))
+            .collect()
+    };
+    let mut lines = Vec::new();
+    let mut header: Option<Vec<String>> = None;
+    for line in GUIDE.lines() {
+        if !line.trim_start().starts_with('|') {
+            header = None;
+            if line.trim().is_empty() {
+                lines.push(String::new());
+            } else {
+                let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+                lines.extend(wrap(line, width, &indent));
+            }
+            continue;
+        }
+        let row = cells(line);
+        if row
+            .iter()
+            .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+        {
+            continue;
+        }
+        match &header {
+            None => header = Some(row),
+            Some(names) => {
+                lines.push(row.first().cloned().unwrap_or_default());
+                for (name, cell) in names.iter().zip(&row).skip(1) {
+                    lines.extend(wrap(&format!("{name}: {cell}"), width, "    "));
+                }
+            }
+        }
     }
     lines
 }
@@ -165,5 +210,17 @@ mod tests {
         let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
         assert_eq!(words.len(), text.split_whitespace().count());
         assert_eq!(clip("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn the_guide_fits_the_width_and_keeps_the_table() {
+        let lines = guide_lines(60);
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{lines:#?}");
+        assert!(lines.iter().any(|l| l == "positive"), "{lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.starts_with("    when: hostility")),
+            "{lines:#?}"
+        );
+        assert!(lines.iter().any(|l| l.contains("Mixed quotes")));
     }
 }
