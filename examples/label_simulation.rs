@@ -18,7 +18,7 @@
 //! ```
 //!
 //! Writes `OUT.txt` (the table and the goal check), `OUT.csv` (every run's figure per round)
-//! and `OUT.svg` (mean ± sd per strategy).
+//! and `OUT.svg` / `OUT.png` (mean ± sd per strategy).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -33,6 +33,7 @@ use rayon::prelude::*;
 
 use tonetrack::eval::evaluate;
 use tonetrack::label::candidates::{self, rank, select_batch, Candidate, DupKey, Strategy};
+use tonetrack::model::calibration::CalibrationMethod;
 use tonetrack::model::train::{CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID};
 use tonetrack::score::predict_batch;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef};
@@ -52,8 +53,8 @@ struct Options {
 
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
-        preset: "lexicon".into(),
-        c: Some(3.0),
+        preset: "default".into(),
+        c: Some(1.0),
         start: 100,
         batch: 50,
         rounds: 20,
@@ -97,31 +98,32 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
         },
         ..TrainParams::default()
     };
+    let lexicons = || AnalyzerConfig {
+        lexicons: vec![
+            LexiconRef::current(LexiconName::Vader),
+            LexiconRef::current(LexiconName::Diplomatic),
+        ],
+        ..AnalyzerConfig::default()
+    };
     match preset {
-        // `--lexicon vader,diplomatic`, word 1–2-grams, min_df 2, the default analyzer.
-        "lexicon" => {
-            p.analyzer = AnalyzerConfig {
-                lexicons: vec![
-                    LexiconRef::current(LexiconName::Vader),
-                    LexiconRef::current(LexiconName::Diplomatic),
-                ],
-                ..AnalyzerConfig::default()
-            };
+        // The Makefile's MODEL_OPTIONS (the built-in model's): `--lexicon vader,diplomatic
+        // --calibration temperature`, word 1–2-grams, min_df 2, the default analyzer, uniform
+        // weights. (Its `--train-only-where relevant=no` has nothing to act on: the pool holds
+        // relevant rows only.)
+        "default" => {
+            p.analyzer = lexicons();
+            p.calibration = CalibrationMethod::Temperature;
         }
+        // The same without calibration.
+        "lexicon" => p.analyzer = lexicons(),
         // The same with balanced class weights.
         "lexicon-balanced" => {
-            p.analyzer = AnalyzerConfig {
-                lexicons: vec![
-                    LexiconRef::current(LexiconName::Vader),
-                    LexiconRef::current(LexiconName::Diplomatic),
-                ],
-                ..AnalyzerConfig::default()
-            };
+            p.analyzer = lexicons();
             p.class_weight = ClassWeight::Balanced;
         }
-        // The Makefile's DEFAULT_MODEL_ARGS at the time of writing: balanced class weights,
+        // The Makefile's DEFAULT_MODEL_ARGS when this work started: balanced class weights,
         // negation scope, character 3–5-grams.
-        "makefile" => {
+        "old-default" => {
             p.analyzer = AnalyzerConfig {
                 negation_scope: true,
                 char_ngrams: Some((3, 5)),
@@ -131,7 +133,7 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
         }
         other => {
             return Err(format!(
-                "unknown preset {other} (lexicon, lexicon-balanced, makefile)"
+                "unknown preset {other} (default, lexicon, lexicon-balanced, old-default)"
             ))
         }
     }
@@ -139,9 +141,11 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
     Ok(p)
 }
 
-/// (strategy, diversity) of a strategy name.
+/// (strategy, diversity) of a strategy name. `density` is margin weighted by information
+/// density (an experiment of this program, not a strategy of the tool).
 fn strategy(name: &str) -> Result<(Strategy, bool), String> {
     match name {
+        "density" => Ok((Strategy::Margin, true)),
         "margin-nodup" => Ok((Strategy::Margin, false)),
         "entropy-nodup" => Ok((Strategy::Entropy, false)),
         "random" => Ok((Strategy::Random, false)),
@@ -185,9 +189,10 @@ fn run(
     params: &TrainParams,
     o: &Options,
     seed: u64,
-    strategy: Strategy,
-    diversity: bool,
+    name: &str,
 ) -> Result<Vec<f64>, String> {
+    let (strategy, diversity) = self::strategy(name)?;
+    let density = name == "density";
     let valid = params.check().map_err(|e| e.to_string())?;
     let mut order: Vec<usize> = (0..data.pool.len()).collect();
     order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
@@ -246,19 +251,62 @@ fn run(
                 }
             }
         }
-        let ranked = rank(
-            strategy,
-            &probabilities,
-            k,
-            &pool,
-            seed.wrapping_mul(1000).wrapping_add(round as u64),
-        );
+        let ranked = if density {
+            density_rank(&classifier, data, &pool, &probabilities, k)
+        } else {
+            rank(
+                strategy,
+                &probabilities,
+                k,
+                &pool,
+                seed.wrapping_mul(1000).wrapping_add(round as u64),
+            )
+        };
         for i in select_batch(&ranked, &data.keys, o.batch, diversity) {
             is_labeled[i] = true;
             labeled.push(i);
         }
     }
     Ok(scores)
+}
+
+/// The pool ordered by margin uncertainty × information density (Settles & Craven 2008): the
+/// mean cosine similarity of a row's TF-IDF vector to the pool's, i.e. its dot product with
+/// the pool's mean row (rows are L2-normalised).
+fn density_rank(
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    pool: &[usize],
+    probabilities: &[f64],
+    k: usize,
+) -> Vec<usize> {
+    let vectorizer = classifier.vectorizer();
+    let rows: Vec<_> = pool
+        .iter()
+        .map(|&i| vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text))
+        .collect();
+    let mut centroid = vec![0.0; vectorizer.n_features()];
+    for row in &rows {
+        for (&c, &v) in row.indices.iter().zip(&row.values) {
+            centroid[c] += v / pool.len() as f64;
+        }
+    }
+    let mut scored: Vec<(f64, usize)> = pool
+        .iter()
+        .zip(&rows)
+        .map(|(&i, row)| {
+            let d: f64 = row
+                .indices
+                .iter()
+                .zip(&row.values)
+                .map(|(&c, &v)| v * centroid[c])
+                .sum();
+            let u = candidates::uncertainty(Strategy::Margin, &probabilities[i * k..(i + 1) * k]);
+            (u * d, i)
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
 }
 
 fn c_text(c: Option<f64>) -> String {
@@ -308,16 +356,49 @@ fn chart(path: &Path, curves: &Curves, o: &Options, title: &str) -> Result<(), S
             .x_desc("labeled quotations")
             .y_desc("macro-F1 on the test split (relevant, n = 1,337)")
             .label_style(("sans-serif", 13))
-            .light_line_style(RGBColor(235, 235, 235))
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.2}"))
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(230, 230, 230))
             .draw()
             .map_err(|e| e.to_string())?;
+        // The goal: random's macro-F1 at 1,000 labels, reached with ≤ 600.
+        let target = curves
+            .get("random")
+            .and_then(|r| r.get(1000usize.saturating_sub(o.start) / o.batch.max(1)))
+            .map(|p| p.0);
+        if let Some(target) = target {
+            let grey = RGBColor(120, 120, 120);
+            c.draw_series(DashedLineSeries::new(
+                [(labels(0), target), (labels(o.rounds), target)],
+                6,
+                4,
+                grey.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+            c.draw_series(DashedLineSeries::new(
+                [(600.0, lo), (600.0, hi)],
+                6,
+                4,
+                grey.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+            c.draw_series(std::iter::once(Text::new(
+                format!("random at 1,000 labels ({target:.3}); goal: reached with ≤ 600"),
+                (labels(0) + 10.0, target + (hi - lo) * 0.035),
+                ("sans-serif", 12).into_font().color(&grey),
+            )))
+            .map_err(|e| e.to_string())?;
+        }
         let colours = [
-            RGBColor(31, 119, 180),
             RGBColor(214, 39, 40),
+            RGBColor(31, 119, 180),
             RGBColor(44, 160, 44),
             RGBColor(148, 103, 189),
         ];
-        for (n, (name, points)) in curves.iter().enumerate() {
+        for (n, name) in o.strategies.iter().enumerate() {
+            let points = &curves[name];
             let colour = colours[n % colours.len()];
             let band: Vec<(f64, f64)> = points
                 .iter()
@@ -352,7 +433,10 @@ fn chart(path: &Path, curves: &Curves, o: &Options, title: &str) -> Result<(), S
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
-    std::fs::write(path, svg).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, &svg).map_err(|e| format!("{}: {e}", path.display()))?;
+    let png = tonetrack::trends::svg_to_png(&svg)?;
+    let png_path = path.with_extension("png");
+    std::fs::write(&png_path, png).map_err(|e| format!("{}: {e}", png_path.display()))
 }
 
 fn main() {
@@ -376,8 +460,7 @@ fn real_main() -> Result<(), String> {
     let results: Vec<(String, u64, Vec<f64>)> = jobs
         .par_iter()
         .map(|(name, seed)| {
-            let (s, diversity) = strategy(name)?;
-            let scores = run(&data, &params, &o, *seed, s, diversity)?;
+            let scores = run(&data, &params, &o, *seed, name)?;
             eprintln!(
                 "{name} seed {seed}: {:.3} → {:.3} ({:.0} s)",
                 scores[0],

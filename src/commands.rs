@@ -1660,23 +1660,19 @@ fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
         println!("{latency}");
     }
     if rows > 0 {
-        let base = if args.base.is_empty() {
-            if args.model.is_none() {
-                "data/quotes_train.csv".to_string()
-            } else {
-                "BASE.csv".to_string()
-            }
-        } else {
+        let base = if !args.base.is_empty() {
             args.base
                 .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" --data ")
+                .map(|p| format!("--data {} ", p.display()))
+                .collect::<String>()
+        } else if args.model.is_none() {
+            "--data data/quotes.csv --data data/quotes2.csv ".to_string()
+        } else {
+            "--data BASE.csv ".to_string()
         };
         println!(
-            "train on them: tonetrack train --data {base} --data {} --where relevant=yes \
-             --group-col source_url --out models/NAME.json (with the model's options: \
-             see data/README.md)",
+            "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
+             (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
             out_path.display()
         );
     }

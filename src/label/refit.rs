@@ -7,28 +7,37 @@
 //! candidate with the new model; [`spawn`] runs it on its own thread and hands the result back
 //! through a channel, so the labeling screen never waits for it.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::data::{load_csv, parse_csv, Columns, Dataset};
+use crate::data::{parse_csv, Columns};
 use crate::error::{Error, Result};
 use crate::label::answers::Answer;
+use crate::model::calibration::CalibrationMethod;
 use crate::model::classifier::Classifier;
 use crate::model::file::Model;
 use crate::model::train::{CChoice, Examples, TrainParams};
 use crate::score::predict_batch;
 
-/// The training data of the built-in model (`data/quotes_train.csv`), the base of refits
-/// when neither `--model` nor `--base` is given.
-pub const BUILTIN_BASE: &[u8] = include_bytes!("../../data/quotes_train.csv");
+/// The labeled data the built-in model is trained on (`data/quotes.csv` and
+/// `data/quotes2.csv`), the base of refits when neither `--model` nor `--base` is given.
+pub const BUILTIN_BASE: [(&str, &[u8]); 2] = [
+    (
+        "<built-in data/quotes.csv>",
+        include_bytes!("../../data/quotes.csv"),
+    ),
+    (
+        "<built-in data/quotes2.csv>",
+        include_bytes!("../../data/quotes2.csv"),
+    ),
+];
 
 /// What refits start from.
 #[derive(Clone, Debug)]
 pub struct Learner {
     params: TrainParams,
-    /// Only answers marked relevant train (the model was trained on `relevant=yes` rows).
-    relevant_only: bool,
     base: BaseRows,
 }
 
@@ -39,27 +48,50 @@ pub struct BaseRows {
     pub labels: Vec<String>,
     /// The page of each row (its `source_url`, else its text): rows of a page share a fold.
     pub groups: Vec<String>,
+    /// Rows marked `relevant=no`: they train but are never scored in cross-validation (as
+    /// `train --train-only-where relevant=no`).
+    pub train_only: Vec<bool>,
 }
 
 impl BaseRows {
-    /// The rows of labeled CSVs (columns `text`, `label`; `source_url` groups the rows when
-    /// present), keeping those that match `filters` (e.g. `relevant=yes`).
+    /// The rows of labeled CSVs (columns `text`, `label`; `source_url` groups the rows and
+    /// `relevant=no` makes them training-only when those columns are there), keeping those
+    /// that match `filters` (the model's `--where`, e.g. `relevant=yes`).
     pub fn load(sources: &[BaseSource], filters: &[(String, String)]) -> Result<BaseRows> {
         let mut out = BaseRows::default();
         for source in sources {
-            let data = source.read(filters)?;
-            out.extend(data);
+            for (origin, bytes) in source.bytes()? {
+                out.extend(&origin, &bytes, filters)?;
+            }
         }
         Ok(out)
     }
 
-    fn extend(&mut self, data: Dataset) {
+    fn extend(&mut self, origin: &Path, bytes: &[u8], filters: &[(String, String)]) -> Result<()> {
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(bytes.len());
+        let header = String::from_utf8_lossy(&bytes[..end]);
+        let has = |name: &str| header.split(',').any(|h| h.trim() == name);
+        let mut columns = Columns::new("text", Some("label"));
+        // The model's filters apply to files that have their columns.
+        columns.filters = filters.iter().filter(|(c, _)| has(c)).cloned().collect();
+        if has("source_url") {
+            columns.group = Some("source_url".into());
+        }
+        if has("relevant") {
+            columns.train_only = vec![("relevant".into(), "no".into())];
+        }
+        let data = parse_csv(origin, bytes, &columns, false)?;
         for row in data.rows {
             self.groups
                 .push(row.group.clone().unwrap_or_else(|| row.text.clone()));
             self.labels.push(row.label.unwrap_or_default());
+            self.train_only.push(row.train_only);
             self.texts.push(row.text);
         }
+        Ok(())
     }
 
     /// Number of rows.
@@ -76,43 +108,26 @@ impl BaseRows {
 /// Where base rows come from.
 #[derive(Clone, Debug)]
 pub enum BaseSource {
-    /// `data/quotes_train.csv` as built into the binary.
+    /// The built-in model's training data, built into the binary ([`BUILTIN_BASE`]).
     Builtin,
     /// A labeled CSV file.
-    File(std::path::PathBuf),
+    File(PathBuf),
 }
 
 impl BaseSource {
-    fn read(&self, filters: &[(String, String)]) -> Result<Dataset> {
-        let path = match self {
-            BaseSource::Builtin => std::path::Path::new("<built-in data/quotes_train.csv>"),
-            BaseSource::File(p) => p.as_path(),
-        };
-        let header = match self {
-            BaseSource::Builtin => first_line(BUILTIN_BASE),
-            BaseSource::File(p) => first_line(&std::fs::read(p).map_err(|e| Error::io(p, e))?),
-        };
-        let has = |name: &str| header.split(',').any(|h| h.trim() == name);
-        let mut columns = Columns::new("text", Some("label"));
-        // The model's filters (`relevant=yes`) apply to files that have the column.
-        columns.filters = filters.iter().filter(|(c, _)| has(c)).cloned().collect();
-        // Rows of one page share a cross-validation fold when the file names the page.
-        if has("source_url") {
-            columns.group = Some("source_url".into());
-        }
+    /// (name for messages, bytes) of each file.
+    fn bytes(&self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         match self {
-            BaseSource::Builtin => parse_csv(path, BUILTIN_BASE, &columns, false),
-            BaseSource::File(p) => load_csv(p, &columns, false),
+            BaseSource::Builtin => Ok(BUILTIN_BASE
+                .iter()
+                .map(|(name, bytes)| (PathBuf::from(name), bytes.to_vec()))
+                .collect()),
+            BaseSource::File(p) => {
+                let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+                Ok(vec![(p.clone(), bytes)])
+            }
         }
     }
-}
-
-fn first_line(bytes: &[u8]) -> String {
-    let end = bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(bytes.len());
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 
 /// What one refit did, for the status line.
@@ -141,22 +156,18 @@ pub struct Refitted {
 
 impl Learner {
     /// A learner with explicit options; C must be fixed (refits search no grid).
-    pub fn new(params: TrainParams, relevant_only: bool, base: BaseRows) -> Result<Learner> {
+    pub fn new(params: TrainParams, base: BaseRows) -> Result<Learner> {
         if !matches!(params.c, CChoice::Fixed(_)) {
             return Err(Error::InvalidParams(
                 "refits need a fixed C (give the model's C)".into(),
             ));
         }
         params.check()?;
-        Ok(Learner {
-            params,
-            relevant_only,
-            base,
-        })
+        Ok(Learner { params, base })
     }
 
-    /// A learner that refits `model` the way it was trained: its options, its chosen C, its
-    /// row filters (a model trained on `relevant=yes` rows learns from relevant answers only).
+    /// A learner that refits `model` the way it was trained: its options and its C (chosen
+    /// or given when it was trained).
     pub fn for_model(model: &Model, base: BaseRows) -> Result<Learner> {
         let mut params = model.training.params.clone();
         let c = model
@@ -167,13 +178,7 @@ impl Learner {
             .map(|r| r.c)
             .ok_or_else(|| Error::Data("the model file has no training report".into()))?;
         params.c = CChoice::Fixed(c);
-        let relevant_only = model
-            .training
-            .columns
-            .filters
-            .iter()
-            .any(|(col, value)| col == "relevant" && value == "yes");
-        Learner::new(params, relevant_only, base)
+        Learner::new(params, base)
     }
 
     /// The training options of refits.
@@ -186,21 +191,19 @@ impl Learner {
         &self.base
     }
 
-    /// Whether only answers marked relevant train.
-    pub fn relevant_only(&self) -> bool {
-        self.relevant_only
-    }
-
-    /// Base rows + answers as examples; `answers_only_scored` makes the base rows
+    /// Base rows + the answers marked relevant (a quotation marked not relevant has no tone
+    /// of the labeler's) as examples; `answers_only_scored` makes every base row
     /// training-only, so that cross-validation scores the answers alone.
     fn examples(&self, answers: &[Answer], answers_only_scored: bool) -> (Examples, usize) {
-        let used: Vec<&Answer> = answers
-            .iter()
-            .filter(|a| a.relevant || !self.relevant_only)
-            .collect();
+        let used: Vec<&Answer> = answers.iter().filter(|a| a.relevant).collect();
         let mut texts = self.base.texts.clone();
         let mut labels = self.base.labels.clone();
         let mut names: Vec<&str> = self.base.groups.iter().map(String::as_str).collect();
+        let mut train_only = if answers_only_scored {
+            vec![true; self.base.len()]
+        } else {
+            self.base.train_only.clone()
+        };
         for a in &used {
             texts.push(a.text.clone());
             labels.push(a.label.clone());
@@ -209,13 +212,12 @@ impl Learner {
             } else {
                 &a.source_url
             });
+            train_only.push(false);
         }
         let groups = Examples::group_ids(&names);
-        let train_only = if answers_only_scored {
-            (0..texts.len()).map(|i| i < self.base.len()).collect()
-        } else {
-            Vec::new()
-        };
+        if !train_only.contains(&true) {
+            train_only.clear();
+        }
         let n = used.len();
         (
             Examples {
@@ -238,10 +240,18 @@ impl Learner {
     ) -> Result<Refitted> {
         let started = Instant::now();
         let valid = self.params.check()?;
+        // Calibration does not change which class is likeliest, so macro-F1 is
+        // cross-validated without it (calibrating inside each fold would cost five fits more
+        // per fold).
+        let uncalibrated = TrainParams {
+            calibration: CalibrationMethod::None,
+            ..self.params.clone()
+        }
+        .check()?;
         let (examples, yours) = self.examples(answers, false);
         let rows = examples.labels.len();
         let cv = |examples: &Examples| {
-            valid
+            uncalibrated
                 .cross_validate(examples)
                 .ok()
                 .map(|(_, s)| (s.macro_f1.mean, s.macro_f1.std))
@@ -311,5 +321,64 @@ impl Running {
         self.receiver
             .recv()
             .map_err(|_| Error::Data("the refit thread stopped without a result".into()))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_base_is_every_labeled_quotation_with_irrelevant_ones_training_only() {
+        let base = BaseRows::load(&[BaseSource::Builtin], &[]).unwrap();
+        let count = |bytes: &[u8]| csv::Reader::from_reader(bytes).records().count();
+        assert_eq!(
+            base.len(),
+            count(BUILTIN_BASE[0].1) + count(BUILTIN_BASE[1].1)
+        );
+        let irrelevant = base.train_only.iter().filter(|t| **t).count();
+        assert!(
+            irrelevant > 0 && irrelevant < base.len() / 4,
+            "{irrelevant}"
+        );
+        // A model trained on relevant rows only keeps only those.
+        let filters = [("relevant".to_string(), "yes".to_string())];
+        let relevant = BaseRows::load(&[BaseSource::Builtin], &filters).unwrap();
+        assert_eq!(relevant.len(), base.len() - irrelevant);
+        assert!(!relevant.train_only.contains(&true));
+    }
+
+    #[test]
+    fn answers_marked_not_relevant_never_train() {
+        let base = BaseRows {
+            texts: vec!["a good talk".into(), "a bad talk".into()],
+            labels: vec!["positive".into(), "negative".into()],
+            groups: vec!["p1".into(), "p2".into()],
+            train_only: vec![false, true],
+        };
+        let learner = Learner::new(
+            TrainParams {
+                c: CChoice::Fixed(1.0),
+                ..TrainParams::default()
+            },
+            base,
+        )
+        .unwrap();
+        let answer = |id: &str, relevant: bool| Answer {
+            id: id.into(),
+            text: format!("text {id}"),
+            speaker: String::new(),
+            date: String::new(),
+            source_url: String::new(),
+            label: "neutral".into(),
+            relevant,
+            article: String::new(),
+        };
+        let (examples, yours) = learner.examples(&[answer("a", true), answer("b", false)], false);
+        assert_eq!(yours, 1);
+        assert_eq!(examples.texts, ["a good talk", "a bad talk", "text a"]);
+        assert_eq!(examples.train_only, [false, true, false]);
+        let (examples, _) = learner.examples(&[answer("a", true)], true);
+        assert_eq!(examples.train_only, [true, true, false]);
     }
 }

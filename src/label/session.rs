@@ -562,6 +562,7 @@ mod tests {
             texts: rows.iter().map(|r| r.0.to_string()).collect(),
             labels: rows.iter().map(|r| r.1.to_string()).collect(),
             groups: (0..rows.len()).map(|i| format!("page{i}")).collect(),
+            train_only: vec![false; rows.len()],
         }
     }
 
@@ -602,7 +603,7 @@ mod tests {
         let examples = Examples::new(base.texts.clone(), base.labels.clone());
         let (classifier, _) = params().check().unwrap().fit(examples).unwrap();
         let (answers, _) = AnswersFile::open(&dir.join("labels.csv")).unwrap();
-        let learner = Learner::new(params(), true, base).unwrap();
+        let learner = Learner::new(params(), base).unwrap();
         Session::new(
             candidates(n),
             answers,
