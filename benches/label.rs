@@ -12,6 +12,9 @@
 //!   base (3,827 rows) + the answers in a background thread, so most keys are pressed while a
 //!   refit runs on the other core (and competes for this one).
 //!
+//! Besides criterion's mean per key, the bench prints the median, 99th percentile and maximum
+//! of every key it timed (warm-up included).
+//!
 //! Run: `cargo bench --bench label -- --warm-up-time 1 --measurement-time 5`
 
 use std::path::Path;
@@ -57,6 +60,7 @@ fn key_to_next(c: &mut Criterion) {
         let mut session = new_session(dir.path(), round, refits);
         let tones = [Tone::Positive, Tone::Neutral, Tone::Negative];
         let mut n = 0usize;
+        let mut each: Vec<Duration> = Vec::new();
         group.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
@@ -74,14 +78,30 @@ fn key_to_next(c: &mut Criterion) {
                     if let Some(view) = session.view() {
                         black_box(render(&view, 100));
                     }
-                    total += start.elapsed();
+                    let took = start.elapsed();
+                    each.push(took);
+                    total += took;
                 }
                 total
             })
         });
+        each.sort_unstable();
+        let at = |q: f64| each[((each.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+        eprintln!(
+            "label/key_to_next/{name}: {} keys, median {:.2} ms, 99th percentile {:.2} ms, \
+             max {:.2} ms",
+            each.len(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
     }
     group.finish();
 }
 
-criterion_group!(benches, key_to_next);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = key_to_next
+}
 criterion_main!(benches);
