@@ -507,10 +507,10 @@ fn real_main() -> Result<(), String> {
     }
     let _ = writeln!(text);
     let _ = writeln!(text, "|---|{}", "---|".repeat(o.strategies.len()));
-    for r in 0..=o.rounds {
-        let _ = write!(text, "| {} |", o.start + r * o.batch);
-        for name in &o.strategies {
-            let (m, s) = curves[name][r];
+    let columns: Vec<&Vec<(f64, f64)>> = o.strategies.iter().map(|n| &curves[n]).collect();
+    for (r, labels) in (0..=o.rounds).map(|r| (r, o.start + r * o.batch)) {
+        let _ = write!(text, "| {labels} |");
+        for (m, s) in columns.iter().map(|c| c[r]) {
             let _ = write!(text, " {m:.3} ± {s:.3} |");
         }
         let _ = writeln!(text);
