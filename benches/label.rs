@@ -9,7 +9,7 @@
 //!
 //! - `label/key_to_next/no_refit`: refits off.
 //! - `label/key_to_next/refitting`: batches of 20, each followed by a refit on the built-in
-//!   base (3,827 rows) + the answers in a background thread, so most keys are pressed while a
+//!   base (5,942 rows) + the answers in a background thread, so most keys are pressed while a
 //!   refit runs on the other core (and competes for this one).
 //!
 //! Besides criterion's mean per key, the bench prints the median, 99th percentile and maximum

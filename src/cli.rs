@@ -369,12 +369,19 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
-/// How articles are read.
+/// Which articles, and how they are read.
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
     /// Article files or directories (read recursively); `-` reads standard input.
     #[arg(required = true)]
     pub articles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+}
+
+/// How articles are read.
+#[derive(Debug, Args, Clone)]
+pub struct ReadingArgs {
     /// CSV with columns file,date: dates that override what the articles say.
     #[arg(long, value_name = "F.csv")]
     pub dates: Option<PathBuf>,
@@ -511,18 +518,8 @@ pub struct LabelArgs {
     /// Plain line prompts even on a terminal (type a key, then Enter).
     #[arg(long)]
     pub plain: bool,
-    /// CSV with columns file,date: dates that override what the articles say.
-    #[arg(long, value_name = "F.csv")]
-    pub dates: Option<PathBuf>,
-    /// Extra speaker aliases, a CSV with columns canonical,alias.
-    #[arg(long, value_name = "F.csv")]
-    pub aliases: Option<PathBuf>,
-    /// Leave out quotations of fewer words.
-    #[arg(long, default_value_t = 1)]
-    pub min_words: usize,
-    /// `en` leaves out articles not in English; `any` reads them anyway.
-    #[arg(long, default_value = "en", value_parser = ["en", "any"])]
-    pub lang: String,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }
 
 fn parse_range(s: &str) -> Result<(usize, usize), String> {

@@ -22,7 +22,7 @@ use tonetrack::trends::{
 
 use crate::cli::{
     ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, LabelArgs, ModelArgs, PredictArgs,
-    QuotesArgs, ReadArgs, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
+    QuotesArgs, ReadArgs, ReadingArgs, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
 
@@ -1143,13 +1143,13 @@ impl RunTally {
 }
 
 fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
-    let ReadArgs {
-        articles,
+    let articles = &args.read.articles;
+    let ReadingArgs {
         dates,
         aliases,
         min_words,
         lang,
-    } = &args.read;
+    } = &args.read.reading;
     let any_language = lang == "any";
     let reader = reader(dates.as_deref(), aliases.as_deref())?;
     let inputs = expand_paths(articles)?;
@@ -1287,7 +1287,10 @@ fn score_inputs(
     model_path: Option<&Path>,
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
-    let reader = reader(read.dates.as_deref(), read.aliases.as_deref())?;
+    let reader = reader(
+        read.reading.dates.as_deref(),
+        read.reading.aliases.as_deref(),
+    )?;
     let model = load_model(model_path)?;
     let scorer = Scorer::new(&reader, &model)?;
     let inputs = expand_paths(&read.articles)?;
@@ -1298,7 +1301,7 @@ fn score_inputs(
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    let any_language = read.lang == "any";
+    let any_language = read.reading.lang == "any";
     stream_inputs(
         &inputs,
         |name, text, meta| {
@@ -1306,7 +1309,7 @@ fn score_inputs(
             ScoredArticle {
                 quotes: quotes
                     .into_iter()
-                    .filter(|q| word_count(&q.quote) >= read.min_words)
+                    .filter(|q| word_count(&q.quote) >= read.reading.min_words)
                     .collect(),
                 read: article,
             }
@@ -1496,11 +1499,13 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if args.scores.is_empty() {
         let read = ReadArgs {
             articles: args.articles.clone(),
-            dates: args.dates.clone(),
-            aliases: args.aliases.clone(),
-            // Short quotes are left out by the aggregation, which counts them.
-            min_words: 0,
-            lang: args.lang.clone(),
+            reading: ReadingArgs {
+                dates: args.dates.clone(),
+                aliases: args.aliases.clone(),
+                // Short quotes are left out by the aggregation, which counts them.
+                min_words: 0,
+                lang: args.lang.clone(),
+            },
         };
         let tally = score_inputs(&read, args.model.as_deref(), |article| {
             quotes.extend(article.quotes.iter().map(TrendQuote::from));
@@ -1560,14 +1565,15 @@ fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     let loaded = match &args.data {
         Some(path) => candidates::from_csv(path)?,
         None => {
-            let reader = reader(args.dates.as_deref(), args.aliases.as_deref())?;
+            let reading = &args.reading;
+            let reader = reader(reading.dates.as_deref(), reading.aliases.as_deref())?;
             let inputs = expand_paths(&args.articles)?;
             candidates::from_articles(
                 &inputs,
                 &reader,
                 candidates::ArticleOptions {
-                    min_words: args.min_words,
-                    any_language: args.lang == "any",
+                    min_words: reading.min_words,
+                    any_language: reading.lang == "any",
                 },
             )?
         }
