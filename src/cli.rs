@@ -489,7 +489,8 @@ pub struct LabelArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Labeled CSV that every refit trains on besides your answers (repeatable). Default: the
-    /// built-in model's training data (data/quotes_train.csv) without --model; none with it.
+    /// built-in model's training data (data/quotes.csv + data/quotes2.csv, built into the
+    /// binary) without --model; none with it.
     #[arg(long, value_name = "F.csv")]
     pub base: Vec<PathBuf>,
     /// Never refit: the model given ranks every batch.

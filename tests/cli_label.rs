@@ -215,3 +215,83 @@ fn a_file_that_is_not_an_answers_file_is_refused() {
         .stderr(predicate::str::contains("not an answers file"));
     assert_eq!(std::fs::read(&other).unwrap(), bytes);
 }
+
+/// The quotation on the first card a session shows (the line after the title).
+fn first_quotation(stdout: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stdout);
+    text.lines()
+        .find(|l| l.starts_with("  “"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn not_relevant_skip_and_the_guide_keys_with_a_seeded_random_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = tiny_base(dir.path(), 30);
+    let run = |dir: &Path, keys: &str, seed: &str| {
+        tonetrack()
+            .current_dir(dir)
+            .arg("label")
+            .arg(repo("seeds"))
+            .args([
+                "--out",
+                "labels.csv",
+                "--batch",
+                "4",
+                "--strategy",
+                "random",
+            ])
+            .args(["--seed", seed, "--base"])
+            .arg(&base)
+            .write_stdin(keys)
+            .assert()
+            .success()
+    };
+    // x: not relevant (written, relevant=no); ?: the guide, then the same quotation again;
+    // s: skipped (not written); p: positive.
+    let out = run(dir.path(), "x\n?\ns\np\nq\n", "7");
+    let stdout = out.get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&stdout);
+    assert!(text.contains("Labeling guide"), "{text}");
+    assert!(text.contains("Rules for hard cases"), "{text}");
+    assert!(text.contains("2 answers in labels.csv"), "{text}");
+    let rows = answers(&dir.path().join("labels.csv"));
+    let relevant: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(relevant, ["no", "yes"]);
+    assert_eq!(rows[1].1, "positive");
+    assert!(["positive", "neutral", "negative"].contains(&rows[0].1.as_str()));
+
+    // The random order is the seed's: the same seed shows the same first quotation, another
+    // seed (here) another one.
+    let again = tempfile::tempdir().unwrap();
+    let same = run(again.path(), "q\n", "7").get_output().stdout.clone();
+    assert_eq!(first_quotation(&same), first_quotation(&stdout));
+    assert!(!first_quotation(&same).is_empty());
+    let other = tempfile::tempdir().unwrap();
+    let different = run(other.path(), "q\n", "8").get_output().stdout.clone();
+    assert_ne!(first_quotation(&different), first_quotation(&stdout));
+}
+
+#[test]
+fn a_bad_strategy_or_batch_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    tonetrack()
+        .current_dir(dir.path())
+        .arg("label")
+        .arg(repo("seeds"))
+        .args(["--out", "labels.csv", "--strategy", "confidence"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("margin"));
+    tonetrack()
+        .current_dir(dir.path())
+        .arg("label")
+        .arg(repo("seeds"))
+        .args(["--out", "labels.csv", "--batch", "0"])
+        .write_stdin("q\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--batch must be at least 1"));
+    assert!(!dir.path().join("labels.csv").exists());
+}

@@ -223,4 +223,27 @@ mod tests {
         );
         assert!(lines.iter().any(|l| l.contains("Mixed quotes")));
     }
+
+    #[test]
+    fn the_refit_line_shows_the_cross_validated_macro_f1() {
+        let report = RefitReport {
+            generation: 2,
+            rows: 5982,
+            yours: 40,
+            cv_macro_f1: Some((0.6123, 0.0211)),
+            cv_yours: Some((0.5, 0.1)),
+            seconds: 1.94,
+        };
+        assert_eq!(
+            refit_line(&RefitStatus::Done(report.clone())),
+            "refit: #2 on 5982 rows (40 yours), CV macro-F1 0.612 ± 0.021, on your labels \
+             0.500 ± 0.100 (1.9 s)"
+        );
+        let running = refit_line(&RefitStatus::Running(Some(report)));
+        assert!(
+            running.starts_with("refit: running… · last: #2"),
+            "{running}"
+        );
+        assert!(running.contains("CV macro-F1 0.612"), "{running}");
+    }
 }
