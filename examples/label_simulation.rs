@@ -9,7 +9,10 @@
 //! is refit on the labeled rows after each round and scored on the test rows. Seeds 1…`--seeds`.
 //!
 //! Strategies: `margin` and `entropy` (near-duplicates left out of a batch, as in the tool),
-//! `margin-nodup` (without that filter), `random`.
+//! `margin-nodup` (without that filter), `random`. Experiments (not strategies of the tool):
+//! `density` (margin × information density), `margin-ff` and `margin-kmeans++` (the batch
+//! spread over the TF-IDF space among the 5 × batch most uncertain: farthest-first or
+//! k-means++ seeding), `margin-balanced` (margin sampling per predicted class in turn).
 //!
 //! Run (release; ~1 min per strategy on 2 cores):
 //!
@@ -27,14 +30,17 @@ use std::path::{Path, PathBuf};
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use tonetrack::eval::evaluate;
+use tonetrack::features::tfidf::SparseRow;
 use tonetrack::label::candidates::{self, rank, select_batch, Candidate, DupKey, Strategy};
 use tonetrack::model::calibration::CalibrationMethod;
-use tonetrack::model::train::{CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID};
+use tonetrack::model::train::{
+    mean_sd, CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID,
+};
 use tonetrack::score::predict_batch;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef};
 
@@ -145,7 +151,9 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
 /// density (an experiment of this program, not a strategy of the tool).
 fn strategy(name: &str) -> Result<(Strategy, bool), String> {
     match name {
-        "density" => Ok((Strategy::Margin, true)),
+        "density" | "margin-ff" | "margin-kmeans++" | "margin-balanced" => {
+            Ok((Strategy::Margin, true))
+        }
         "margin-nodup" => Ok((Strategy::Margin, false)),
         "entropy-nodup" => Ok((Strategy::Entropy, false)),
         "random" => Ok((Strategy::Random, false)),
@@ -251,18 +259,26 @@ fn run(
                 }
             }
         }
+        let round_seed = seed.wrapping_mul(1000).wrapping_add(round as u64);
         let ranked = if density {
             density_rank(&classifier, data, &pool, &probabilities, k)
         } else {
-            rank(
-                strategy,
-                &probabilities,
-                k,
-                &pool,
-                seed.wrapping_mul(1000).wrapping_add(round as u64),
-            )
+            rank(strategy, &probabilities, k, &pool, round_seed)
         };
-        for i in select_batch(&ranked, &data.keys, o.batch, diversity) {
+        let batch = match name {
+            "margin-ff" | "margin-kmeans++" => {
+                let top = select_batch(&ranked, &data.keys, DIVERSE_TOP * o.batch, diversity);
+                spread(&classifier, data, &top, o.batch, name, round_seed)
+            }
+            "margin-balanced" => {
+                let predicted: Vec<usize> = (0..data.pool.len())
+                    .map(|i| argmax(&probabilities[i * k..(i + 1) * k]))
+                    .collect();
+                class_balanced(&ranked, &predicted, k, &data.keys, o.batch)
+            }
+            _ => select_batch(&ranked, &data.keys, o.batch, diversity),
+        };
+        for i in batch {
             is_labeled[i] = true;
             labeled.push(i);
         }
@@ -309,22 +325,138 @@ fn density_rank(
     scored.into_iter().map(|(_, i)| i).collect()
 }
 
+/// The diverse batch strategies look at this many × the batch of the most uncertain rows.
+const DIVERSE_TOP: usize = 5;
+
+fn argmax(p: &[f64]) -> usize {
+    (0..p.len()).fold(0, |best, j| if p[j] > p[best] { j } else { best })
+}
+
+/// Cosine similarity of two L2-normalised sparse rows (indices increasing).
+fn cosine(a: &SparseRow, b: &SparseRow) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.indices.len() && j < b.indices.len() {
+        match a.indices[i].cmp(&b.indices[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a.values[i] * b.values[j];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// `n` rows of `top` (the most uncertain first) spread over the TF-IDF space: the most
+/// uncertain, then either (`margin-ff`) greedy farthest-first, each next row the one whose
+/// cosine distance to the nearest chosen row is largest, or (`margin-kmeans++`) k-means++
+/// seeding, each next row drawn with probability ∝ that distance squared (as BADGE, Ash et al.
+/// 2020, chooses a batch).
+fn spread(
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    top: &[usize],
+    n: usize,
+    name: &str,
+    seed: u64,
+) -> Vec<usize> {
+    if top.len() <= n {
+        return top.to_vec();
+    }
+    let vectorizer = classifier.vectorizer();
+    let rows: Vec<SparseRow> = top
+        .iter()
+        .map(|&i| vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text))
+        .collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut nearest = vec![f64::INFINITY; top.len()];
+    let mut chosen = vec![0usize];
+    while chosen.len() < n {
+        let last = &rows[*chosen.last().unwrap_or(&0)];
+        for (d, row) in nearest.iter_mut().zip(&rows) {
+            *d = d.min((1.0 - cosine(last, row)).max(0.0));
+        }
+        let next = if name == "margin-ff" {
+            (0..top.len()).fold(
+                0,
+                |best, j| if nearest[j] > nearest[best] { j } else { best },
+            )
+        } else {
+            let total: f64 = nearest.iter().map(|d| d * d).sum();
+            if total <= 0.0 {
+                match (0..top.len()).find(|j| !chosen.contains(j)) {
+                    Some(j) => j,
+                    None => break,
+                }
+            } else {
+                let mut x = rng.gen::<f64>() * total;
+                let mut pick = top.len() - 1;
+                for (j, d) in nearest.iter().enumerate() {
+                    x -= d * d;
+                    if x <= 0.0 && *d > 0.0 {
+                        pick = j;
+                        break;
+                    }
+                }
+                pick
+            }
+        };
+        if chosen.contains(&next) {
+            break;
+        }
+        chosen.push(next);
+    }
+    chosen.into_iter().map(|j| top[j]).collect()
+}
+
+/// Margin sampling per predicted class: the most uncertain row predicted positive, then
+/// neutral, then negative, and so on in turn (a class with none left is passed over), no
+/// two near-duplicates.
+fn class_balanced(
+    ranked: &[usize],
+    predicted: &[usize],
+    k: usize,
+    keys: &[DupKey],
+    n: usize,
+) -> Vec<usize> {
+    let queues: Vec<Vec<usize>> = (0..k)
+        .map(|c| {
+            ranked
+                .iter()
+                .copied()
+                .filter(|&i| predicted[i] == c)
+                .collect()
+        })
+        .collect();
+    let mut next = vec![0usize; k];
+    let mut chosen: Vec<usize> = Vec::with_capacity(n);
+    while chosen.len() < n {
+        let mut progressed = false;
+        for c in 0..k {
+            while next[c] < queues[c].len() && chosen.len() < n {
+                let i = queues[c][next[c]];
+                next[c] += 1;
+                if !chosen.iter().any(|&j| keys[j].near_duplicate(&keys[i])) {
+                    chosen.push(i);
+                    progressed = true;
+                    break;
+                }
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+    chosen
+}
+
 fn c_text(c: Option<f64>) -> String {
     match c {
         Some(c) => format!("C = {c} fixed"),
         None => "C by 5-fold CV each round".into(),
     }
-}
-
-fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let var = if v.len() > 1 {
-        v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    (mean, var.sqrt())
 }
 
 /// Per strategy: per round, (mean, sd) over seeds.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use tonetrack::label::answers::HEADER;
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -40,19 +41,7 @@ fn tiny_base(dir: &Path, n: usize) -> PathBuf {
 /// (id, label, relevant) of each answer in the file, in order.
 fn answers(path: &Path) -> Vec<(String, String, String)> {
     let mut reader = csv::Reader::from_path(path).unwrap();
-    assert_eq!(
-        reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        [
-            "id",
-            "text",
-            "speaker",
-            "date",
-            "source_url",
-            "label",
-            "relevant",
-            "article"
-        ]
-    );
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);
     reader
         .records()
         .map(|r| {
@@ -173,26 +162,11 @@ fn export_writes_the_next_batch_to_fill_in() {
         .stdout(predicate::str::contains("wrote 7 quotations"));
     let mut reader = csv::Reader::from_path(&export).unwrap();
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(headers[..8], answers_header());
+    assert_eq!(headers[..8], HEADER);
     assert!(headers.contains(&"model_label".to_string()));
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 7);
     assert!(rows.iter().all(|r| r[5].is_empty() && &r[6] == "yes"));
-}
-
-fn answers_header() -> Vec<String> {
-    [
-        "id",
-        "text",
-        "speaker",
-        "date",
-        "source_url",
-        "label",
-        "relevant",
-        "article",
-    ]
-    .map(String::from)
-    .to_vec()
 }
 
 #[test]
