@@ -13,7 +13,8 @@
 //!   refit runs on the other core (and competes for this one).
 //!
 //! Besides criterion's mean per key, the bench prints the median, 99th percentile and maximum
-//! of every key it timed (warm-up included).
+//! of every key it timed (warm-up included), and the same of the keys that end a batch (a
+//! refit started, the next batch ranked).
 //!
 //! Run: `cargo bench --bench label -- --warm-up-time 1 --measurement-time 5`
 
@@ -61,6 +62,7 @@ fn key_to_next(c: &mut Criterion) {
         let tones = [Tone::Positive, Tone::Neutral, Tone::Negative];
         let mut n = 0usize;
         let mut each: Vec<Duration> = Vec::new();
+        let mut batch_ends: Vec<Duration> = Vec::new();
         group.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
@@ -70,6 +72,7 @@ fn key_to_next(c: &mut Criterion) {
                         session = new_session(dir.path(), round, refits);
                     }
                     n += 1;
+                    let ends_batch = session.view().is_some_and(|v| v.position.0 == v.position.1);
                     let start = Instant::now();
                     session
                         .press(Key::Tone(tones[n % 3]))
@@ -80,21 +83,29 @@ fn key_to_next(c: &mut Criterion) {
                     }
                     let took = start.elapsed();
                     each.push(took);
+                    if ends_batch {
+                        batch_ends.push(took);
+                    }
                     total += took;
                 }
                 total
             })
         });
-        each.sort_unstable();
-        let at = |q: f64| each[((each.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
-        eprintln!(
-            "label/key_to_next/{name}: {} keys, median {:.2} ms, 99th percentile {:.2} ms, \
-             max {:.2} ms",
-            each.len(),
-            at(0.5),
-            at(0.99),
-            at(1.0)
-        );
+        for (keys, what) in [
+            (&mut each, "keys"),
+            (&mut batch_ends, "keys that end a batch"),
+        ] {
+            keys.sort_unstable();
+            let at = |q: f64| keys[((keys.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+            eprintln!(
+                "label/key_to_next/{name}: {} {what}, median {:.2} ms, 99th percentile {:.2} ms, \
+                 max {:.2} ms",
+                keys.len(),
+                at(0.5),
+                at(0.99),
+                at(1.0)
+            );
+        }
     }
     group.finish();
 }
