@@ -453,6 +453,10 @@ pub struct TrendsArgs {
     /// Leave out quotations of fewer words (as `score --min-words`; counted in the footer).
     #[arg(long, default_value_t = 1)]
     pub min_words: usize,
+    /// Count every copy of a quotation: by default a speaker's quotation that several articles
+    /// carry (syndicated copies) counts once, the earliest dated copy kept.
+    #[arg(long)]
+    pub keep_duplicates: bool,
     /// How a period's tone is computed: `pacc` estimates the shares of positive and negative
     /// quotes from the probabilities with the model's cross-validated rates (Bella et al. 2010),
     /// `acc` from the labels (Forman 2008), `mean` averages the quotes' tones; `auto` is `pacc`

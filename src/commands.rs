@@ -1489,6 +1489,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         speakers: args.speakers.clone(),
         min_quotes: args.min_quotes,
         min_words: args.min_words,
+        keep_duplicates: args.keep_duplicates,
         ..TrendOptions::default()
     };
     let chart = ChartOptions {

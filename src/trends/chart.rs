@@ -581,7 +581,7 @@ mod tests {
                 tone,
                 label: "neutral".into(),
                 relevant: true,
-                quote: "words".into(),
+                quote: format!("words {i}"),
                 article: "a.txt".into(),
                 title: None,
                 url: None,
