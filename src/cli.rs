@@ -6,7 +6,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use tonetrack::data::Columns;
 use tonetrack::model::calibration::CalibrationMethod;
-use tonetrack::model::train::{CChoice, CCriterion, ClassWeight, TrainParams, DEFAULT_C_GRID};
+use tonetrack::model::train::{
+    CChoice, CCriterion, ClassWeight, Engine, TrainParams, DEFAULT_C_GRID,
+};
 use tonetrack::model::TonePoles;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef, Tokenizer};
 
@@ -179,6 +181,17 @@ pub struct ModelArgs {
     /// P(NEGATIVE)); default `positive,negative` when the data has those classes.
     #[arg(long, value_name = "POSITIVE,NEGATIVE", value_parser = parse_pair)]
     pub tone_poles: Option<(String, String)>,
+    /// The solver: `sparse` (tonetrack's, on sparse rows, in parallel) or `linfa-logistic`
+    /// (linfa-logistic on dense rows; small data only, no class weights).
+    #[arg(long, value_enum, default_value = "sparse")]
+    pub engine: EngineArg,
+}
+
+/// `--engine`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Sparse,
+    LinfaLogistic,
 }
 
 /// `--tokenizer`.
@@ -282,6 +295,10 @@ impl ModelArgs {
                 .tone_poles
                 .as_ref()
                 .map(|(positive, negative)| TonePoles::new(positive, negative)),
+            engine: match self.engine {
+                EngineArg::Sparse => Engine::Sparse,
+                EngineArg::LinfaLogistic => Engine::LinfaLogistic,
+            },
             ..TrainParams::default()
         }
     }

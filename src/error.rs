@@ -133,6 +133,9 @@ pub enum Error {
         /// What is wrong and how to fix it.
         problem: String,
     },
+    /// An error of linfa, through its traits.
+    #[error(transparent)]
+    Linfa(#[from] linfa::Error),
     /// Parameters that cannot work (e.g. C ≤ 0, fewer than 2 folds).
     #[error("invalid parameter: {0}")]
     InvalidParams(String),

@@ -193,6 +193,40 @@ impl ValidLogisticParams {
 /// As in scikit-learn, `n_classes` counts the classes that occur in `y`, so the weights still
 /// sum to `n_samples` when a class of `0..n_classes` is absent. Labels `≥ n_classes` (which
 /// [`ValidLogisticParams::fit`] rejects) get weight 0.
+impl ValidLogisticParams {
+    /// The model at parameters found by another solver (linfa-logistic), with the objective
+    /// measured here at them: `weights` row-major `n_features × n_classes`.
+    pub(crate) fn model_at(
+        &self,
+        x: &Csr,
+        y: &[usize],
+        n_classes: usize,
+        weights: Vec<f64>,
+        intercepts: Vec<f64>,
+    ) -> Result<LogisticModel> {
+        check_training_data(x, y, n_classes, None)?;
+        let x = as_csr(x);
+        let n_features = x.cols();
+        let objective = Objective::new(&x, y, None, n_classes, 1.0 / self.c);
+        let mut params = weights.clone();
+        params.extend_from_slice(&intercepts);
+        let mut gradient = vec![0.0; params.len()];
+        let loss =
+            objective.loss_and_gradient_into(&params, &mut gradient, &mut Scratch::default());
+        let model = LogisticModel {
+            n_features,
+            weights,
+            intercepts,
+            // linfa-logistic does not report its iterations; it returns only an optimum.
+            iterations: 0,
+            converged: true,
+            loss,
+        };
+        model.validate()?;
+        Ok(model)
+    }
+}
+
 pub fn balanced_weights(y: &[usize], n_classes: usize) -> Vec<f64> {
     let mut counts = vec![0usize; n_classes];
     for &label in y {

@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod classifier;
 pub mod file;
 mod lbfgs;
+pub mod linfa_traits;
 pub mod logistic;
 pub mod train;
 

@@ -87,6 +87,26 @@ pub struct TrainParams {
     /// them (else the model has no tone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tone_poles: Option<TonePoles>,
+    /// Which solver fits the logistic regression (recorded only when not the default).
+    #[serde(default, skip_serializing_if = "Engine::is_sparse")]
+    pub engine: Engine,
+}
+
+/// The solver of the logistic regression: both minimise the same objective.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    /// tonetrack's L-BFGS on sparse rows (`src/model/lbfgs.rs`), in parallel.
+    #[default]
+    Sparse,
+    /// linfa-logistic on dense rows: small data only.
+    LinfaLogistic,
+}
+
+impl Engine {
+    fn is_sparse(&self) -> bool {
+        *self == Engine::Sparse
+    }
 }
 
 impl Default for TrainParams {
@@ -108,6 +128,7 @@ impl Default for TrainParams {
             c_criterion: CCriterion::MacroF1,
             calibration: CalibrationMethod::None,
             tone_poles: None,
+            engine: Engine::Sparse,
         }
     }
 }
@@ -574,12 +595,17 @@ impl ValidTrainParams {
         let total_weight = weights
             .as_ref()
             .map_or(train_y.len() as f64, |w| w.iter().sum());
-        let model = self.params.logistic(c, total_weight).check()?.fit(
-            x,
-            train_y,
-            classes.len(),
-            weights.as_deref(),
-        )?;
+        let logistic = self.params.logistic(c, total_weight).check()?;
+        let model = match self.params.engine {
+            Engine::Sparse => logistic.fit(x, train_y, classes.len(), weights.as_deref())?,
+            Engine::LinfaLogistic => crate::model::linfa_traits::fit_with_linfa_logistic(
+                &logistic,
+                x,
+                train_y,
+                classes.len(),
+                weights.as_deref(),
+            )?,
+        };
         let classifier =
             Classifier::new(self.analyzer.clone(), vectorizer, classes.to_vec(), model)?;
         match &self.params.tone_poles {
