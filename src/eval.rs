@@ -207,7 +207,9 @@ impl Evaluation {
 /// values) of one metric over folds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MeanStd {
+    /// Mean over the folds.
     pub mean: f64,
+    /// Sample standard deviation over the folds.
     pub std: f64,
 }
 
@@ -236,7 +238,9 @@ impl MeanStd {
 pub struct CvSummary {
     /// Number of folds summarised.
     pub folds: usize,
+    /// Accuracy over the folds.
     pub accuracy: MeanStd,
+    /// Macro-F1 over the folds.
     pub macro_f1: MeanStd,
     /// F1 of each class, over the folds that have the class.
     pub per_class_f1: BTreeMap<String, MeanStd>,
@@ -247,8 +251,10 @@ pub struct CvSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_loss: Option<MeanStd>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Expected calibration error over the folds, when probabilities were scored.
     pub ece: Option<MeanStd>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Mean absolute tone over the folds, when the model has tone poles.
     pub mean_abs_tone: Option<MeanStd>,
 }
 

@@ -41,6 +41,7 @@ pub struct ScoredQuote {
     pub quote: String,
     /// Byte offsets of the quotation in the article text.
     pub start: usize,
+    /// Byte offset of the quotation's end.
     pub end: usize,
     /// Paragraph index (0-based) where the quotation starts.
     pub paragraph: usize,
@@ -178,9 +179,19 @@ impl<'a> Scorer<'a> {
 #[derive(Debug)]
 pub enum InputOutcome<T> {
     /// Read (with a warning when invalid UTF-8 was replaced) and processed.
-    Done { value: T, warning: Option<String> },
+    Done {
+        /// What `work` made of it.
+        value: T,
+        /// Set when invalid UTF-8 was replaced.
+        warning: Option<String>,
+    },
     /// Not an article (binary), skipped with the reason.
-    Skipped { name: String, reason: String },
+    Skipped {
+        /// The input's name.
+        name: String,
+        /// Why it was not read.
+        reason: String,
+    },
     /// Could not be read.
     Failed(Error),
 }

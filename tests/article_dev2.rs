@@ -3,7 +3,7 @@
 //! domestic politics; gold rows in its `quotes.csv`, spans that are not quotations in
 //! `excluded.csv`). The texts are third-party: read from the shared folder, never copied.
 //!
-//! Without `../shared` the test prints `skipping: … absent` and passes, unless the environment
+//! Without `../shared` the test prints `SKIPPED: ../shared missing` and passes, unless the environment
 //! sets `REQUIRE_SHARED=1` (then it fails: a run that must measure cannot skip silently).
 
 use std::collections::BTreeMap;
@@ -127,7 +127,8 @@ fn dev2_articles_meet_goals() {
             std::env::var("REQUIRE_SHARED").as_deref() != Ok("1"),
             "REQUIRE_SHARED=1 but {DEV2} is absent"
         );
-        eprintln!("skipping: {DEV2} absent (needs ../shared beside the crate)");
+        println!("SKIPPED: ../shared missing ({DEV2} absent)");
+        eprintln!("SKIPPED: ../shared missing ({DEV2} absent)");
         return;
     }
     let mut gold: BTreeMap<String, Vec<Gold>> = BTreeMap::new();

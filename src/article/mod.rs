@@ -151,20 +151,33 @@ pub fn word_count(text: &str) -> usize {
 /// One quotation as a flat row for JSONL/CSV output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuoteRecord {
+    /// The article's path or name.
     pub article: String,
+    /// The article's title ("" when none was found).
     pub title: String,
     /// ISO date or empty.
     pub date: Option<String>,
+    /// Where the date came from.
     pub date_source: DateSource,
+    /// Canonical speaker name, when attributed.
     pub speaker: Option<String>,
+    /// What kind of source the speaker is.
     pub speaker_kind: SpeakerKind,
+    /// How the text attributes the quotation.
     pub attribution: Attribution,
+    /// The quoted words.
     pub quote: String,
+    /// Byte offset of the quotation's start in the article text.
     pub start: usize,
+    /// Byte offset of the quotation's end.
     pub end: usize,
+    /// Paragraph index (0-based) where the quotation starts.
     pub paragraph: usize,
+    /// Fewer than 4 words.
     pub partial: bool,
+    /// Concerns the U.S. and Russia, their leaders or their dealings.
     pub relevant: bool,
+    /// The words that attributed the quotation (e.g. "Lavrov said").
     pub cue: Option<String>,
 }
 

@@ -48,13 +48,22 @@ pub enum Loaded {
     /// Text to read; `warning` is set when invalid UTF-8 was replaced (U+FFFD). Offsets
     /// refer to this decoded text (for HTML, to the page's text).
     Text {
+        /// The input's name (path, or `-`).
         name: String,
+        /// The decoded text.
         text: String,
+        /// Set when invalid UTF-8 was replaced.
         warning: Option<String>,
+        /// What an HTML page said besides its text.
         meta: PageMeta,
     },
     /// Not read (binary content), with the reason.
-    Skipped { name: String, reason: String },
+    Skipped {
+        /// The input's name.
+        name: String,
+        /// Why it was not read.
+        reason: String,
+    },
 }
 
 fn hidden(p: &Path) -> bool {

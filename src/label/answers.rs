@@ -32,16 +32,22 @@ pub const HEADER: [&str; 8] = [
 /// One answer: a quotation and its label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
+    /// The candidate's id.
     pub id: String,
+    /// The quotation.
     pub text: String,
+    /// Its speaker.
     pub speaker: String,
+    /// Its date (yyyy-mm-dd), or "".
     pub date: String,
+    /// The page it is from.
     pub source_url: String,
     /// `positive`, `neutral` or `negative` (for a quotation marked not relevant, the model's
     /// label at the time: see the README).
     pub label: String,
     /// `false` when the labeler said the quotation is not about U.S.–Russia relations.
     pub relevant: bool,
+    /// The article it is from.
     pub article: String,
 }
 

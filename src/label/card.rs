@@ -11,7 +11,7 @@ use crate::label::GUIDE;
 const MIN_WIDTH: usize = 40;
 
 /// The lines of the screen for `view`, none longer than `width` characters (at least
-/// [`MIN_WIDTH`]).
+/// `MIN_WIDTH`).
 pub fn render(view: &View, width: usize) -> Vec<String> {
     let width = width.max(MIN_WIDTH);
     let c = view.candidate;

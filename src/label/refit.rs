@@ -44,7 +44,9 @@ pub struct Learner {
 /// Labeled rows that every refit trains on.
 #[derive(Clone, Debug, Default)]
 pub struct BaseRows {
+    /// The texts to train on.
     pub texts: Vec<String>,
+    /// Their labels.
     pub labels: Vec<String>,
     /// The page of each row (its `source_url`, else its text): rows of a page share a fold.
     pub groups: Vec<String>,
@@ -137,6 +139,7 @@ pub struct RefitReport {
     pub generation: usize,
     /// Rows trained on, of which answers.
     pub rows: usize,
+    /// Rows answered by the user.
     pub yours: usize,
     /// Cross-validated macro-F1 (mean, sd over folds) on base + answers, folds grouped by page.
     pub cv_macro_f1: Option<(f64, f64)>,
@@ -148,9 +151,11 @@ pub struct RefitReport {
 
 /// A refitted model and every candidate's class probabilities under it.
 pub struct Refitted {
+    /// The refitted classifier.
     pub classifier: Arc<Classifier>,
     /// `classes().len()` probabilities per candidate, in candidate order.
     pub probabilities: Vec<f64>,
+    /// What the refit measured.
     pub report: RefitReport,
 }
 

@@ -2,8 +2,8 @@
 //!
 //! The session is a state machine with no terminal in it: [`Session::view`] says what to show,
 //! [`Session::press`] applies a key, [`Session::poll`] takes in a refit that finished. A batch
-//! of `batch` quotations is chosen by the current model ([`candidates::rank`] +
-//! [`candidates::select_batch`]); when it has been gone through, a refit on base data + every
+//! of `batch` quotations is chosen by the current model ([`candidates::rank`](super::candidates::rank) +
+//! [`candidates::select_batch`](super::candidates::select_batch)); when it has been gone through, a refit on base data + every
 //! answer starts in the background ([`refit::spawn`]) and the next batch is chosen at once by
 //! the model at hand. When the refit is done its model replaces the old one, and the rest of
 //! the current batch is chosen again by it. Every answer is in the answers file before the
@@ -39,8 +39,11 @@ pub enum Key {
 /// The three tones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tone {
+    /// The positive class.
     Positive,
+    /// The neutral class.
     Neutral,
+    /// The negative class.
     Negative,
 }
 
@@ -102,6 +105,7 @@ pub enum Outcome {
 pub struct SessionOptions {
     /// Quotations per batch (the model is refit after each).
     pub batch: usize,
+    /// How candidates are chosen.
     pub strategy: Strategy,
     /// Seed of the random strategy (batch `b` uses `seed + b`).
     pub seed: u64,
@@ -151,6 +155,7 @@ pub enum RefitStatus {
 
 /// What the screen shows.
 pub struct View<'a> {
+    /// The candidate shown.
     pub candidate: &'a Candidate,
     /// The current model's prediction for it.
     pub prediction: Prediction<'a>,
@@ -160,10 +165,13 @@ pub struct View<'a> {
     pub batch: usize,
     /// Answers in the file, of which given in this session.
     pub answered: usize,
+    /// Answers given in this session.
     pub answered_here: usize,
     /// Quotations neither answered nor skipped, this one included.
     pub open: usize,
+    /// How candidates are chosen.
     pub strategy: Strategy,
+    /// Where the background refit is.
     pub refit: RefitStatus,
     /// A message for the status line (e.g. what `back` undid).
     pub message: Option<String>,

@@ -233,9 +233,11 @@ pub struct CalibrationReport {
     pub rows: usize,
     /// Mean negative log-likelihood of the true class, before → after.
     pub log_loss_before: f64,
+    /// Out-of-fold log-loss after calibration.
     pub log_loss_after: f64,
     /// Expected calibration error ([`expected_calibration_error`]), before → after.
     pub ece_before: f64,
+    /// Out-of-fold expected calibration error after calibration.
     pub ece_after: f64,
 }
 

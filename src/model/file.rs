@@ -43,7 +43,9 @@ pub struct Model {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Classifiers {
+    /// One classifier for every text.
     Single(Box<Classifier>),
+    /// One classifier per target value.
     PerTarget(BTreeMap<String, Classifier>),
 }
 
@@ -86,10 +88,15 @@ pub struct ExtraDataInfo {
 /// The CSV columns a model was trained from (so `eval` can default to the same).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ColumnsInfo {
+    /// The text column.
     pub text: String,
+    /// The label column.
     pub label: String,
+    /// The target column, for per-target models.
     pub target: Option<String>,
+    /// The mention offset columns (start, end).
     pub mention: Option<(String, String)>,
+    /// The row filters (`column = value`).
     pub filters: Vec<(String, String)>,
 }
 

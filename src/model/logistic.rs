@@ -34,7 +34,7 @@
 //! # Optimizer
 //!
 //! linfa-logistic's optimizer, argmin's L-BFGS (memory 10) with the Moré–Thuente line search,
-//! re-implemented over flat buffers in [`super::lbfgs`] (argmin's generic vector arithmetic
+//! re-implemented over flat buffers in `lbfgs.rs` (argmin's generic vector arithmetic
 //! allocates a new vector for every operation, which was half of the training time). It
 //! starts from zero and stops when every gradient entry is within `±gradient_tolerance`
 //! (scikit-learn's rule; argmin tests the L2 norm), when the cost no longer changes by more
@@ -227,6 +227,7 @@ impl ValidLogisticParams {
     }
 }
 
+/// Row weights inversely proportional to class frequency (scikit-learn's "balanced"): n / (classes present × rows of the row's class).
 pub fn balanced_weights(y: &[usize], n_classes: usize) -> Vec<f64> {
     let mut counts = vec![0usize; n_classes];
     for &label in y {

@@ -1,6 +1,6 @@
 //! The model stage: sparse multinomial logistic regression ([`logistic`]), training with C
 //! chosen by cross-validation ([`train`]), the fitted classifier ([`classifier`]), and the
-//! versioned model file ([`file`]).
+//! versioned model file ([`file`](mod@file)).
 
 pub mod calibration;
 pub mod classifier;

@@ -33,7 +33,10 @@ pub const DEFAULT_C_GRID: [f64; 7] = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0];
 #[serde(rename_all = "snake_case")]
 pub enum CChoice {
     /// Chosen from a grid by cross-validated macro-F1.
-    Auto { grid: Vec<f64> },
+    Auto {
+        /// The values of C tried.
+        grid: Vec<f64>,
+    },
     /// Given.
     Fixed(f64),
 }
@@ -63,15 +66,25 @@ pub enum ClassWeight {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainParams {
+    /// The tokenizer, filters and n-grams.
     pub analyzer: AnalyzerConfig,
+    /// Terms in fewer documents are dropped.
     pub min_df: usize,
+    /// Terms in more than this fraction of documents are dropped.
     pub max_df: f64,
+    /// Only the most frequent terms are kept, when set.
     pub max_features: Option<usize>,
+    /// 1 + ln(tf) instead of raw counts.
     pub sublinear_tf: bool,
+    /// The inverse regularisation strength, or the grid to choose it from.
     pub c: CChoice,
+    /// Cross-validation folds (for choosing C and calibrating).
     pub folds: usize,
+    /// How classes are weighted in the loss.
     pub class_weight: ClassWeight,
+    /// Seed of the fold assignment.
     pub seed: u64,
+    /// Most L-BFGS iterations.
     pub max_iterations: u64,
     /// L-BFGS stops when every gradient entry, per training row, is within `±` this
     /// (scikit-learn's `tol`).
@@ -143,7 +156,9 @@ pub struct ValidTrainParams {
 /// Rows to learn from: texts, their labels, and the group each row belongs to.
 #[derive(Clone, Debug, Default)]
 pub struct Examples {
+    /// The texts.
     pub texts: Vec<String>,
+    /// Their labels.
     pub labels: Vec<String>,
     /// The group of each row: rows of one group never end up on both sides of a CV split.
     /// The folds depend on the order of the ids; [`Examples::group_ids`] numbers groups in the
@@ -219,15 +234,21 @@ fn to_group_id(index: usize) -> u32 {
 /// What training did, stored in the model file and printed by `train`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainReport {
+    /// Training rows.
     pub rows: usize,
+    /// Rows per label.
     pub label_counts: BTreeMap<String, usize>,
+    /// Features (vocabulary terms).
     pub features: usize,
+    /// The C fitted with.
     pub c: f64,
     /// Mean CV scores for each C tried (empty when C was given and nothing is calibrated).
     pub cv_grid: Vec<GridPoint>,
     /// Mean CV macro-F1 of the chosen C, when cross-validation ran.
     pub cv_macro_f1: Option<f64>,
+    /// L-BFGS iterations of the final fit.
     pub iterations: u64,
+    /// Whether the final fit converged.
     pub converged: bool,
     /// Calibration on the out-of-fold predictions, when calibrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,13 +258,17 @@ pub struct TrainReport {
 /// One C of the grid with its cross-validated scores (mean and sd over folds).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GridPoint {
+    /// The C.
     pub c: f64,
+    /// Mean macro-F1 over the folds.
     pub macro_f1: f64,
+    /// Its standard deviation.
     pub macro_f1_sd: f64,
     /// Log-loss of the uncalibrated probabilities (models of earlier versions: 0).
     #[serde(default)]
     pub log_loss: f64,
     #[serde(default)]
+    /// The standard deviation of the log-loss.
     pub log_loss_sd: f64,
 }
 

@@ -175,7 +175,9 @@ impl LexiconRef {
 /// Tone of a lexicon entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Polarity {
+    /// Toward good relations.
     Positive,
+    /// Toward bad relations.
     Negative,
 }
 
@@ -200,6 +202,7 @@ impl Polarity {
 pub struct RawEntry {
     /// The phrase as written.
     pub phrase: String,
+    /// The entry's polarity.
     pub polarity: Polarity,
     /// How many times a hit emits the polarity marker.
     pub copies: u8,
@@ -239,6 +242,7 @@ impl Eq for Lexicon {}
 pub struct Hit<'a> {
     /// Byte span of the matched words in the source text.
     pub start: usize,
+    /// Byte offset of the hit's end.
     pub end: usize,
     /// Polarity after negation.
     pub polarity: Polarity,

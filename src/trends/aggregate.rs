@@ -232,8 +232,11 @@ impl TrendOptions {
 /// which dropping any single quote seldom flips the arrow (README, "Trends").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct TrendRule {
+    /// Dated quotes needed.
     pub min_quotes: usize,
+    /// Periods needed.
     pub min_periods: usize,
+    /// Quotes needed in each of those periods.
     pub min_per_period: usize,
 }
 
@@ -281,7 +284,9 @@ impl TrendRule {
 /// A confidence interval for a mean.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
+    /// Lower end.
     pub low: f64,
+    /// Upper end.
     pub high: f64,
 }
 
@@ -307,7 +312,9 @@ pub struct PeriodStats {
     pub interval: Option<Interval>,
     /// Shares of labels `positive`, `neutral`, `negative` (other labels count in none).
     pub share_positive: f64,
+    /// Share of quotes labeled neither pole.
     pub share_neutral: f64,
+    /// Share of quotes labeled the negative pole.
     pub share_negative: f64,
     #[serde(skip)]
     key: PeriodKey,
@@ -324,8 +331,11 @@ impl PeriodStats {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
+    /// Tone rising.
     Rising,
+    /// Tone flat (|slope| below the threshold).
     Flat,
+    /// Tone falling.
     Falling,
 }
 
@@ -369,6 +379,7 @@ pub struct SpeakerTrend {
     pub mean_tone: f64,
     /// First and last period with a dated quote.
     pub first_period: Option<String>,
+    /// The last period with quotes.
     pub last_period: Option<String>,
     /// Least-squares slope of tone per year over the dated quotes; `None` when withheld.
     pub slope_per_year: Option<f64>,
@@ -401,6 +412,7 @@ pub struct QuoteCounts {
     pub other_speakers: usize,
     /// Speakers left out by `--min-quotes`, and their relevant quotes.
     pub below_min_speakers: usize,
+    /// Speakers left out for fewer quotes than the minimum.
     pub below_min_quotes: usize,
     /// Relevant quotes of the speakers shown that have no date (counted, in no period).
     pub undated: usize,

@@ -84,13 +84,16 @@ impl FromStr for YScale {
 /// How the chart is drawn.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChartOptions {
+    /// The y axis's span.
     pub y_scale: YScale,
 }
 
 /// The chart's y axis: the range drawn and the ticks labelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct YAxis {
+    /// The axis's range.
     pub range: Range<f64>,
+    /// Where the ticks are.
     pub ticks: Vec<f64>,
 }
 
@@ -106,8 +109,8 @@ const MIN_FIT_SPAN: f64 = 0.2;
 /// The y axis for these speakers. [`YScale::Fixed`]: ticks every 0.5 from −1 to +1.
 /// [`YScale::Fit`]: the lowest and highest mean and 95% interval bound of any period, and 0
 /// (the neutral line), widened by 5% of their span on each side (at least 0.02, and to a span
-/// of at least [`MIN_FIT_SPAN`]), clamped to [−1, 1], and rounded out to multiples of the
-/// finest step in [`Y_STEPS`] that gives at most 8 intervals. Either way the range drawn
+/// of at least `MIN_FIT_SPAN`), clamped to [−1, 1], and rounded out to multiples of the
+/// finest step in `Y_STEPS` that gives at most 8 intervals. Either way the range drawn
 /// reaches 5% beyond the outer ticks, so that points on them are not cut.
 pub fn y_axis(speakers: &[&SpeakerTrend], scale: YScale) -> YAxis {
     let (low, high, step) = match scale {

@@ -23,8 +23,11 @@ pub const DEFAULT_MIN_CELL_QUOTES: usize = 3;
 /// One speaker × period cell.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FidelityCell {
+    /// The speaker.
     pub speaker: String,
+    /// The period.
     pub period: String,
+    /// Quotes in the cell.
     pub n: usize,
     /// Mean labeled tone (positive 1, neutral 0, negative −1).
     pub labeled: f64,
@@ -39,6 +42,7 @@ pub struct TrendFidelity {
     pub estimate: String,
     /// Cells compared (with at least `min_quotes` quotes).
     pub cells: usize,
+    /// The fewest quotes a cell needs.
     pub min_quotes: usize,
     /// Pearson correlation of predicted with labeled cell tones (NaN with < 2 cells or no
     /// spread).
@@ -47,9 +51,11 @@ pub struct TrendFidelity {
     pub mae: f64,
     /// Least-squares slope of predicted on labeled tone, and its intercept.
     pub slope: f64,
+    /// Intercept of the least-squares line.
     pub intercept: f64,
     /// Standard deviation of the labeled and of the predicted cell tones.
     pub labeled_sd: f64,
+    /// Standard deviation of the predicted cell tones.
     pub predicted_sd: f64,
     /// The cells, by speaker then period.
     pub detail: Vec<FidelityCell>,
