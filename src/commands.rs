@@ -8,8 +8,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
-use tonetrack::eval::{evaluate, CvSummary, Evaluation};
+use tonetrack::eval::{CvSummary, Evaluation};
 use tonetrack::model::classifier::{Classifier, Prediction, TonePoles};
+use tonetrack::model::evaluate::evaluate_model;
 use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
@@ -80,6 +81,7 @@ pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
         }
         tonetrack::Error::QuoteCannotBeEstimated { .. } => "use --estimate mean",
         tonetrack::Error::NoTonePoles { .. } => "train with --tone-poles POSITIVE,NEGATIVE",
+        tonetrack::Error::UnknownLabels { .. } => "--skip-invalid leaves those rows out",
         tonetrack::Error::OneClass { .. } => "check --label-col and the --where filters",
         tonetrack::Error::MissingColumn { .. } => {
             "name the columns with --text-col, --label-col, --target-col or --group-col"
@@ -434,55 +436,32 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let classes = model.classes().to_vec();
-    let mut truth = Vec::with_capacity(data.rows.len());
-    let mut predicted = Vec::with_capacity(data.rows.len());
-    let mut probabilities = Vec::with_capacity(data.rows.len() * classes.len());
+    let assessed = evaluate_model(&model, &data, args.columns.skip_invalid)?;
+    for unknown in &assessed.unknown_labels {
+        warn(format!(
+            "{}: label unknown to the model, rows left out: {unknown}",
+            args.data.display()
+        ));
+    }
+    let mut evaluation = assessed.evaluation;
     let (mut model_quotes, mut gold_quotes) = (Vec::new(), Vec::new());
-    let mut unknown: BTreeMap<String, (usize, u64)> = BTreeMap::new();
-    for row in &data.rows {
-        let label = row.label.as_deref().unwrap_or_default();
-        let Some(t) = classes.iter().position(|c| c == label) else {
-            let entry = unknown.entry(label.to_string()).or_insert((0, row.line));
-            entry.0 += 1;
-            continue;
-        };
-        let classifier = model
-            .classifier_for(row.target.as_deref())
+    if let Some((speaker, date)) = trend_columns {
+        for scored in &assessed.rows {
+            let row = &data.rows[scored.row];
+            let label = row.label.as_deref().unwrap_or_default();
+            let (model_quote, gold_quote) = trend_pair(
+                row,
+                speaker,
+                date,
+                &scored.prediction,
+                label,
+                &scored.tone_poles,
+            )
             .with_context(|| format!("{}:{}", args.data.display(), row.line))?;
-        let p = classifier.predict(&row.text, 0);
-        truth.push(t);
-        predicted.push(classes.iter().position(|c| *c == p.label).unwrap_or(0));
-        probabilities.extend(classes.iter().map(|c| p.probability(c)));
-        if let Some((speaker, date)) = trend_columns {
-            let poles = classifier.tone_poles().cloned().unwrap_or_default();
-            let (model_quote, gold_quote) = trend_pair(row, speaker, date, &p, label, &poles)
-                .with_context(|| format!("{}:{}", args.data.display(), row.line))?;
             model_quotes.push(model_quote);
             gold_quotes.push(gold_quote);
         }
     }
-    if !unknown.is_empty() {
-        let list: Vec<String> = unknown
-            .iter()
-            .map(|(l, (n, line))| format!("`{l}` ({n} rows, first on line {line})"))
-            .collect();
-        let message = format!(
-            "{}: labels unknown to the model: {}; the model knows: {}",
-            args.data.display(),
-            list.join(", "),
-            classes.join(", ")
-        );
-        if !args.columns.skip_invalid {
-            bail!("{message} (use --skip-invalid to leave those rows out)");
-        }
-        warn(format!("{message}; those rows are left out"));
-    }
-    if truth.is_empty() {
-        bail!("{}: no rows to evaluate", args.data.display());
-    }
-    let mut evaluation = evaluate(&classes, &truth, &predicted)?;
-    evaluation.with_probabilities(&probabilities, &truth)?;
     if !args.favg.is_empty() {
         let labels: Vec<&str> = args.favg.iter().map(String::as_str).collect();
         evaluation.with_f_avg(&labels)?;

@@ -47,6 +47,21 @@ pub enum Error {
         /// The labels known.
         known: Vec<String>,
     },
+    /// Rows whose labels the model does not know.
+    #[error(
+        "{path}: labels unknown to the model: {}; the model knows: {}; leave those rows out \
+         or evaluate a model of those classes",
+        labels.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        known.join(", ")
+    )]
+    UnknownLabels {
+        /// The data file.
+        path: PathBuf,
+        /// The unknown labels, their rows and first lines.
+        labels: Vec<crate::model::evaluate::UnknownLabelRows>,
+        /// The model's classes.
+        known: Vec<String>,
+    },
     /// Training data with fewer than two classes.
     #[error(
         "the training data has only {} class{} ({}); a classifier needs at least 2: add rows \

@@ -197,3 +197,31 @@ fn version_2_model_files_read_with_the_default_poles() {
             .tone()
     );
 }
+
+/// `evaluate_model`, the library side of `tonetrack eval`: an unknown label is a variant
+/// naming it, or, asked to, its rows are left out and listed.
+#[test]
+fn evaluate_model_reports_unknown_labels() {
+    use tonetrack::data::{parse_csv, Columns};
+    use tonetrack::model::evaluate::evaluate_model;
+    let csv = "text,label\nWe welcome the talks.,positive\nSanctions are a dead end.,negative\n\
+               They met on Monday.,hostile\n";
+    let columns = Columns::new("text", Some("label"));
+    let data = parse_csv("e.csv".as_ref(), csv.as_bytes(), &columns, false).expect("csv");
+    let model = tonetrack::score::default_model().expect("built-in");
+    let err = evaluate_model(&model, &data, false).unwrap_err();
+    match &err {
+        Error::UnknownLabels { labels, .. } => {
+            assert_eq!(labels.len(), 1);
+            assert_eq!(
+                (labels[0].label.as_str(), labels[0].first_line),
+                ("hostile", 4)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let assessed = evaluate_model(&model, &data, true).expect("rows left out");
+    assert_eq!(assessed.evaluation.n, 2);
+    assert_eq!(assessed.rows.len(), 2);
+    assert_eq!(assessed.unknown_labels[0].rows, 1);
+}

@@ -4,6 +4,7 @@
 
 pub mod calibration;
 pub mod classifier;
+pub mod evaluate;
 pub mod file;
 mod lbfgs;
 pub mod linfa_traits;
