@@ -14,6 +14,7 @@ use tonetrack::model::evaluate::evaluate_model;
 use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
 use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
+use tonetrack::text::shorten;
 
 use tonetrack::article::{
     expand_paths_with, word_count, Article, DateManifest, Reader, SpeakerAliases,
@@ -1032,16 +1033,6 @@ fn explain(args: ExplainArgs) -> anyhow::Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Success)
-}
-
-/// At most `max` characters, with an ellipsis when cut.
-pub fn shorten(text: &str, max: usize) -> String {
-    let clean: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if clean.chars().count() <= max {
-        return clean;
-    }
-    let cut: String = clean.chars().take(max.saturating_sub(1)).collect();
-    format!("{cut}…")
 }
 
 /// The alias table: the built-in one plus the user's.

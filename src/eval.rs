@@ -214,7 +214,8 @@ pub struct MeanStd {
 }
 
 impl MeanStd {
-    fn of(values: &[f64]) -> MeanStd {
+    /// The mean and sample standard deviation of `values` (both 0 when there are none).
+    pub fn of(values: &[f64]) -> MeanStd {
         let n = values.len();
         if n == 0 {
             return MeanStd {

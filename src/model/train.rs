@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::eval::{evaluate, summarize, CvSummary, Evaluation};
+use crate::eval::{evaluate, summarize, CvSummary, Evaluation, MeanStd};
 use crate::features::{CorpusColumns, Csr, TermCorpus, TfidfVectorizer, VectorizerParams};
 use crate::model::calibration::{
     expected_calibration_error, log_loss, Calibration, CalibrationMethod, CalibrationReport,
@@ -769,19 +769,10 @@ pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Resul
     Ok(folds)
 }
 
-/// Mean and sample standard deviation.
+/// Mean and sample standard deviation, as [`MeanStd::of`] computes them.
 pub fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    if values.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    let mean = values.iter().sum::<f64>() / n;
-    let var = if values.len() > 1 {
-        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    (mean, var.sqrt())
+    let MeanStd { mean, std } = MeanStd::of(values);
+    (mean, std)
 }
 
 #[cfg(test)]

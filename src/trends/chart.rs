@@ -489,7 +489,7 @@ fn draw_legend<DB: DrawingBackend>(
         area.draw(&Circle::new((21, y + 8), 4, color.filled()))
             .map_err(drawing_error)?;
         area.draw(&Text::new(
-            ellipsize(&speaker.speaker, 24),
+            crate::text::shorten(&speaker.speaker, 24),
             (42, y),
             (FONT, 14).into_font(),
         ))
@@ -550,15 +550,6 @@ fn y_label(y: f64) -> String {
     } else {
         let text = format!("{:+}", (y * 100.0).round() / 100.0);
         text.replace('-', "−")
-    }
-}
-
-/// Cuts a name to `max` characters with an ellipsis.
-fn ellipsize(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        text.chars().take(max - 1).collect::<String>() + "…"
     }
 }
 
