@@ -762,13 +762,18 @@ fn push_raw_name(out: &mut String, text: &str, toks: &[Tok]) {
     }
 }
 
+#[inline]
 fn is_all_caps(text: &str, t: &Tok) -> bool {
-    let w = &text[t.start..t.end];
     // A lower-case ASCII second byte is the second character (the first is then ASCII too):
     // the common capitalised word is ruled out without decoding it.
-    if w.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase) {
+    if t.end - t.start >= 2 && text.as_bytes()[t.start + 1].is_ascii_lowercase() {
         return false;
     }
+    all_caps_slow(&text[t.start..t.end])
+}
+
+/// [`is_all_caps`] past its quick test.
+fn all_caps_slow(w: &str) -> bool {
     let mut letters = 0;
     for c in w.chars() {
         if c.is_alphabetic() {
@@ -1049,11 +1054,19 @@ impl People {
             }
             return;
         }
+        // No name unless the run ends with a word that can be one (most runs are a
+        // sentence's first word: "The", "In", "He").
+        if !is_name_word(last) {
+            return;
+        }
         // The name is the run's last words that can be a name; what leads it is titles,
         // places and organisations ("Senate Majority Leader Mitch McConnell", "FBI Director
         // James Comey", "Kentucky Gov. Ernie Fletcher").
         let pure = |t: &Tok| {
-            is_name_word(t) && !t.has(TITLE) && !is_all_caps(text, t) && !is_compound_title(t)
+            t.flags & (TITLE | PLACE | STOP) == 0
+                && is_name_word(t)
+                && !is_all_caps(text, t)
+                && !is_compound_title(t)
         };
         let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
         // A title word that ends a titled run belongs to the name ("Sen. Angus King").
