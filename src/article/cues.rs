@@ -374,7 +374,7 @@ static ASCII_FOLD: [u8; 128] = {
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
     let text = source.raw();
-    let mut out: Vec<Merged> = Vec::new();
+    let mut out: Vec<Merged> = Vec::with_capacity(spans.len());
     for s in spans {
         if let Some(prev) = out.last_mut() {
             let gap = text.get(prev.span.close_end..s.open).unwrap_or("");
@@ -881,7 +881,23 @@ impl Ctx<'_> {
 
     /// True when byte `from` is within [`REACH_PARAGRAPHS`] of byte `at`.
     fn in_reach(&self, from: usize, at: usize) -> bool {
-        self.para_of(from) + REACH_PARAGRAPHS > self.para_of(at)
+        let near = from >= self.reach_start(at);
+        debug_assert_eq!(
+            near,
+            self.para_of(from) + REACH_PARAGRAPHS > self.para_of(at),
+            "reach by bytes and by paragraphs"
+        );
+        near
+    }
+
+    /// The first byte within [`REACH_PARAGRAPHS`] of byte `at`: the start of the paragraph
+    /// that many paragraphs back (0 from the first ones), so that `in_reach(from, at)` is
+    /// `from >= reach_start(at)`: one search for many `from`s.
+    fn reach_start(&self, at: usize) -> usize {
+        match self.para_of(at).checked_sub(REACH_PARAGRAPHS - 1) {
+            Some(p) if p > 0 => self.para_ranges[p].start,
+            _ => 0,
+        }
     }
 
     /// Resolves a subject to a person, organisation or unnamed source; `None` when the
@@ -919,8 +935,10 @@ impl Ctx<'_> {
     /// who fits, else the latest person named within reach who fits, else the next speaker
     /// of the same paragraph (a pronoun before the name, in a lead); else nobody.
     fn pronoun(&self, off: usize, she: bool) -> Option<Src> {
+        let reach = self.reach_start(off);
         for &(at, ref ev) in self.events_before(off).iter().rev() {
-            if !self.in_reach(at, off) {
+            debug_assert_eq!(at >= reach, self.in_reach(at, off));
+            if at < reach {
                 break;
             }
             if self.fits(ev.src, she) {
@@ -935,7 +953,8 @@ impl Ctx<'_> {
         // Headlines name people as often as objects as subjects: not antecedents.
         let end = self.people.mentions.partition_point(|m| m.start < off);
         for m in self.people.mentions[..end].iter().rev() {
-            if !self.in_reach(m.start, off) {
+            debug_assert_eq!(m.start >= reach, self.in_reach(m.start, off));
+            if m.start < reach {
                 break;
             }
             let src = Src::Who(m.who);
@@ -969,13 +988,14 @@ impl Ctx<'_> {
     /// else nobody.
     fn description(&self, words: &[String], off: usize) -> Option<Src> {
         let named = self.people.describe(words, off);
+        let reach = self.reach_start(off);
         let head = words.last().map_or("", String::as_str);
         let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_string();
         let unnamed = self
             .unnamed
             .iter()
             .rev()
-            .filter(|(a, _, _)| *a < off && self.in_reach(*a, off))
+            .filter(|(a, _, _)| *a < off && *a >= reach)
             .find(|(_, _, h)| singular(h) == singular(head));
         match (named, unnamed) {
             (Some(p), Some(&(a, b, _))) => {
@@ -992,7 +1012,7 @@ impl Ctx<'_> {
                 let end = self.people.mentions.partition_point(|m| m.start < off);
                 let mut found: Option<usize> = None;
                 for m in self.people.mentions[..end].iter().rev() {
-                    if !self.in_reach(m.start, off) {
+                    if m.start < reach {
                         break;
                     }
                     if let Who::Person(p) = m.who {
@@ -1106,7 +1126,7 @@ pub(crate) fn attribute(
     // At most one stretch before each quotation and one after the last of each paragraph.
     let mut groups: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len() + regions.len());
     // The current paragraph's text outside quotations (one buffer for all).
-    let mut free: Vec<Range<usize>> = Vec::new();
+    let mut free: Vec<Range<usize>> = Vec::with_capacity(8);
     for r in para_ranges {
         outside(r, &regions, &mut free);
         let first = toks.len();
@@ -1185,7 +1205,8 @@ pub(crate) fn attribute(
         people,
         paras: Vec::new(),
         para_ranges,
-        events: Vec::new(),
+        // About one speech verb per quotation.
+        events: Vec::with_capacity(merged.len() + 8),
         unnamed: Vec::new(),
     };
     // Speech events, in text order (a pronoun's subject resolves through the earlier ones).
@@ -1486,7 +1507,7 @@ pub(crate) fn attribute(
     }
 
     // The article's main speaker: headline quotes and unresolved pronouns fall back to it.
-    let mut counts: Vec<(usize, usize)> = Vec::new(); // (person, count) in first-seen order
+    let mut counts: Vec<(usize, usize)> = Vec::with_capacity(8); // (person, count) in first-seen order
     for w in &work {
         if let (Some(Src::Who(Who::Person(p))), true) = (w.who, w.keep) {
             match counts.iter_mut().find(|(q, _)| *q == p) {
