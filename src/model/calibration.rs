@@ -153,7 +153,7 @@ impl Calibration {
                 self.bias.len()
             )));
         }
-        if !(self.scale.is_finite() && self.scale > 0.0) || !self.bias.iter().all(|b| b.is_finite())
+        if !(self.scale.is_finite() && self.scale > 0.0 && self.bias.iter().all(|b| b.is_finite()))
         {
             return Err(Error::Data(
                 "calibration has a non-finite or non-positive parameter".into(),

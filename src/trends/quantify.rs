@@ -260,8 +260,9 @@ fn constrained_solve(a: &[Vec<f64>], q: &[f64], support: &[usize]) -> Option<Vec
         for row in 0..n {
             if row != col {
                 let f = m[row][col] / m[col][col];
-                for c in col..=n {
-                    m[row][c] -= f * m[col][c];
+                let pivot_row = m[col].clone();
+                for (x, p) in m[row][col..=n].iter_mut().zip(&pivot_row[col..=n]) {
+                    *x -= f * p;
                 }
             }
         }
