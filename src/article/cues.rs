@@ -20,22 +20,7 @@ use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
     Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE, UNNAMED,
 };
-use super::{Attribution, SpeakerKind};
-
-/// A quotation with its attribution, ready to become a public `Quote`.
-#[derive(Debug, Clone)]
-pub(crate) struct Attributed {
-    pub span: Span,
-    /// The quoted words (see [`Span::text`]).
-    pub text: String,
-    pub speaker: Option<String>,
-    pub speaker_kind: SpeakerKind,
-    pub attribution: Attribution,
-    pub cue: Option<String>,
-    pub relevant: bool,
-    /// Fewer than four words: a fragment quoted inside a sentence.
-    pub partial: bool,
-}
+use super::{Attribution, Quote, SpeakerKind};
 
 #[derive(Debug, Clone)]
 enum Subject {
@@ -1111,7 +1096,7 @@ pub(crate) fn attribute(
     para_ranges: &[Range<usize>],
     spans: Vec<Span>,
     aliases: &SpeakerAliases,
-) -> Vec<Attributed> {
+) -> Vec<Quote> {
     let source = Text::new(text);
     let merged = merge_interrupted(&source, spans);
     let regions: Vec<Range<usize>> = merged
@@ -1579,8 +1564,10 @@ pub(crate) fn attribute(
                 && !relevance::scan(text, &w.context, false).names_anything()
         };
         let relevant = relevance::rule(&qtext, found, context, side) && !aside();
-        out.push(Attributed {
-            span: m.span,
+        out.push(Quote {
+            start: m.span.start(),
+            end: m.span.end(),
+            paragraph: m.span.paragraph,
             text: qtext,
             speaker: who.map(|x| ctx.src_name(x)),
             speaker_kind: match who {

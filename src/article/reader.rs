@@ -8,7 +8,7 @@ use super::language;
 use super::quotes;
 use super::source::PageMeta;
 use super::speakers::SpeakerAliases;
-use super::{Article, Quote};
+use super::Article;
 
 /// Reads articles. Immutable once built, so one reader serves many threads.
 #[derive(Debug, Clone)]
@@ -154,21 +154,7 @@ impl Reader {
         let language = language::detect(paras.first().map_or("", |r| &text[r.start..]));
 
         let spans = quotes::find(text, &paras);
-        let quotes = attribute(text, &paras, spans, &self.aliases)
-            .into_iter()
-            .map(|a| Quote {
-                partial: a.partial,
-                start: a.span.start(),
-                end: a.span.end(),
-                paragraph: a.span.paragraph,
-                text: a.text,
-                speaker: a.speaker,
-                speaker_kind: a.speaker_kind,
-                attribution: a.attribution,
-                cue: a.cue,
-                relevant: a.relevant,
-            })
-            .collect();
+        let quotes = attribute(text, &paras, spans, &self.aliases);
         Article {
             name: name.to_string(),
             title,
