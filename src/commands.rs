@@ -574,6 +574,15 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
         e.f_avg
             .map_or(String::new(), |f| format!("   F_avg = {}", f3(f)))
     ))?;
+    if let Some(p) = &e.probabilities {
+        out.line(format!(
+            "log-loss = {}   expected calibration error = {}{}",
+            f3(p.log_loss),
+            f3(p.ece),
+            p.mean_abs_tone
+                .map_or(String::new(), |t| format!("   mean |tone| = {}", f3(t)))
+        ))?;
+    }
     out.line("")?;
     let mut table = Table::new(&["class", "precision", "recall", "f1", "support"]);
     for (class, m) in &e.per_class {

@@ -26,6 +26,14 @@ fn committed_default_model_matches_the_makefile_recipe() {
     let makefile = std::fs::read_to_string(root.join("Makefile")).expect("read Makefile");
     let args = makefile_words(&makefile, "DEFAULT_MODEL_ARGS").expect("DEFAULT_MODEL_ARGS");
     assert!(args.contains(&"--data".to_owned()), "args: {args:?}");
+    // The shipped model has the options the test split was scored with (the split model's).
+    let options = makefile_words(&makefile, "MODEL_OPTIONS").expect("MODEL_OPTIONS");
+    for pair in options.chunks(2) {
+        assert!(
+            args.windows(pair.len()).any(|w| w == pair),
+            "DEFAULT_MODEL_ARGS lacks MODEL_OPTIONS' {pair:?}"
+        );
+    }
 
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("default.json");

@@ -11,9 +11,10 @@ use tonetrack::score::{default_model, ScoredQuote, Scorer};
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
 const GOLD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/seeds_gold.csv");
 
-/// Agreement measured with the committed model when this test was written was 23 of 42
-/// (0.548); the floor sits 0.1 below so that a retrained model may move a few quotes.
-const MIN_AGREEMENT: f64 = 0.45;
+/// The gold quotes whose tone the committed model gets right: 26 of 42 (0.619; the model
+/// before issue #17's retraining got 23). A retrained model changes this on purpose: check the
+/// per-quote comparison (`--nocapture`) and update the count with the model.
+const AGREEMENT: usize = 26;
 
 fn ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -97,8 +98,9 @@ fn built_in_model_agrees_with_gold_tone_on_the_seeds() {
         "found {found} of {} gold quotes; tone agrees on {agree} ({agreement:.3})",
         gold.len()
     );
-    assert!(
-        agreement >= MIN_AGREEMENT,
-        "tone agreement {agreement:.3} fell below {MIN_AGREEMENT}"
+    assert_eq!(found, gold.len(), "every gold quote is found");
+    assert_eq!(
+        agree, AGREEMENT,
+        "tone agrees on {agree} gold quotes, the committed model on {AGREEMENT}"
     );
 }

@@ -10,8 +10,8 @@ use tonetrack::score::ScoredQuote;
 use tonetrack::trends::{
     aggregate, aggregate_with, bootstrap_interval, chart_svg_string, charted_speakers, csv_string,
     fractional_year, html_report, json_string, read_trend_quotes, render_chart, slope_per_year,
-    spark_char, sparkline, speaker_color, table_string, ChartOptions, Direction, Period,
-    TrendOptions, TrendQuote, TrendRule, Trends, YScale,
+    spark_char, sparkline, speaker_color, table_string, ChartOptions, Direction, Estimate, Period,
+    Quantifier, TrendOptions, TrendQuote, TrendRule, Trends, YScale,
 };
 use tonetrack::Error;
 
@@ -823,8 +823,9 @@ fn lines_break_where_a_period_has_no_quotes() {
             gaps.extend(line.windows(2).map(|w| w[1].0 - w[0].0));
         }
     }
-    // Gaps in the data (e.g. Peskov has no quote in 2014) do break lines here.
-    assert!(broken >= 3, "only {broken} breaks");
+    // Gaps in the data (Putin has no relevant quote in 2010, Ryabkov none in 2014–2016) do
+    // break lines here.
+    assert!(broken >= 2, "only {broken} breaks");
     // No segment spans more than one year: every step is one period wide (±1 px).
     let one_year = gaps.iter().copied().fold(f64::INFINITY, f64::min);
     assert!(gaps.iter().all(|g| (g - one_year).abs() <= 1.0), "{gaps:?}");
@@ -841,26 +842,26 @@ fn trend_arrows_need_enough_quotes() {
             .find(|s| s.speaker == name)
             .unwrap_or_else(|| panic!("{name}"))
     };
-    // From data/quotes.csv (relevant, dated): John Tefft 11 quotes, 5 + 3 + 3 in 2014, 2017
-    // and 2018; Marco Rubio 18, all in 2025; Jon Huntsman 9.
+    // From data/quotes.csv and data/quotes2.csv (relevant, dated): John Tefft 16 quotes,
+    // 7 + 3 + 3 + 3 in 2014, 2016, 2017 and 2018; John Bolton 23, all in 2018; Sarah Sanders 9.
     let tefft = speaker("John Tefft");
-    assert_eq!(tefft.n, 11);
+    assert_eq!(tefft.n, 16);
     assert!(tefft.slope_per_year.is_some() && tefft.direction.is_some());
     assert_eq!(tefft.trend_withheld, None);
-    let rubio = speaker("Marco Rubio");
-    assert_eq!(rubio.n, 18);
-    assert_eq!(rubio.slope_per_year, None);
+    let bolton = speaker("John Bolton");
+    assert_eq!(bolton.n, 23);
+    assert_eq!(bolton.slope_per_year, None);
     assert_eq!(
-        rubio.trend_withheld.as_deref(),
+        bolton.trend_withheld.as_deref(),
         Some("1 period with ≥ 3 quotes, 2 needed")
     );
-    let huntsman = speaker("Jon Huntsman");
+    let sanders = speaker("Sarah Sanders");
     assert_eq!(
-        huntsman.trend_withheld.as_deref(),
+        sanders.trend_withheld.as_deref(),
         Some("9 dated quotes, 10 needed")
     );
     // Their quotes have a slope: the rule is what hides it.
-    for name in ["Marco Rubio", "Jon Huntsman"] {
+    for name in ["John Bolton", "Sarah Sanders"] {
         let dated: Vec<(NaiveDate, f64)> = quotes
             .iter()
             .filter(|q| q.relevant && q.speaker.as_deref() == Some(name))
@@ -886,22 +887,22 @@ fn trend_arrows_need_enough_quotes() {
             .to_string()
     };
     assert!(row("John Tefft").contains("/yr"));
-    assert!(!row("Marco Rubio").contains("/yr") && row("Marco Rubio").contains(" – "));
+    assert!(!row("John Bolton").contains("/yr") && row("John Bolton").contains(" – "));
     assert!(
         table.contains("given only with ≥ 10 dated quotes in ≥ 2 periods of ≥ 3 quotes each"),
         "{table}"
     );
 
     let json: serde_json::Value = serde_json::from_str(&json_string(&trends).unwrap()).unwrap();
-    let rubio = json["speakers"]
+    let bolton = json["speakers"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["speaker"] == "Marco Rubio")
+        .find(|s| s["speaker"] == "John Bolton")
         .unwrap();
-    assert!(rubio["slope_per_year"].is_null() && rubio["direction"].is_null());
+    assert!(bolton["slope_per_year"].is_null() && bolton["direction"].is_null());
     assert_eq!(
-        rubio["trend_withheld"],
+        bolton["trend_withheld"],
         "1 period with ≥ 3 quotes, 2 needed"
     );
     assert_eq!(json["trend_rule"]["min_quotes"], 10);
@@ -1055,4 +1056,114 @@ fn the_report_names_each_quote_by_article_title_and_links_its_url() {
         "<a href=\"https://interfax.com/newsroom/top-stories/23974/\" \
          rel=\"noopener noreferrer\">interfax.com/newsroom/top-stories/23974/</a>"
     ));
+}
+
+/// Standard deviation of the period tones of the README's five speakers.
+fn period_spread(trends: &Trends) -> f64 {
+    let tones: Vec<f64> = trends
+        .speakers
+        .iter()
+        .flat_map(|s| s.periods.iter().map(|p| p.tone))
+        .collect();
+    let mean = tones.iter().sum::<f64>() / tones.len() as f64;
+    (tones.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / tones.len() as f64).sqrt()
+}
+
+/// The built-in model's cross-validated rates turn compressed probabilities into label shares:
+/// on the out-of-fold scores of every labeled quotation, PACC's period tones spread about as
+/// far as the annotated ones do (sd over these 73 cells 0.41, the annotators' 0.42), the mean
+/// of the tones half as far (0.21).
+#[test]
+fn estimated_period_tones_spread_as_the_record_does() {
+    let model = tonetrack::score::default_model().unwrap();
+    let classifier = model.classifier_for(None).unwrap();
+    let quotes = scored_quotes();
+    let speakers: Vec<String> = TOP5.iter().map(|s| s.to_string()).collect();
+    let mean = aggregate(
+        &quotes,
+        &TrendOptions {
+            speakers: speakers.clone(),
+            ..options(Period::Year)
+        },
+    )
+    .unwrap();
+    let pacc = aggregate(
+        &quotes,
+        &TrendOptions {
+            speakers,
+            quantifier: Some(Quantifier::new(Estimate::Pacc, classifier).unwrap()),
+            ..options(Period::Year)
+        },
+    )
+    .unwrap();
+    assert_eq!(pacc.estimate, Estimate::Pacc);
+    let (spread_mean, spread_pacc) = (period_spread(&mean), period_spread(&pacc));
+    assert!(
+        spread_pacc > 1.3 * spread_mean,
+        "PACC sd {spread_pacc:.3} vs mean sd {spread_mean:.3}"
+    );
+    for s in &pacc.speakers {
+        for p in &s.periods {
+            assert!((-1.0..=1.0).contains(&p.tone), "{} {}", s.speaker, p.period);
+            // The plain mean is kept beside the estimate.
+            let m = mean
+                .speakers
+                .iter()
+                .find(|m| m.speaker == s.speaker)
+                .unwrap();
+            let same = m.periods.iter().find(|q| q.period == p.period).unwrap();
+            assert_eq!(p.mean_tone, same.mean_tone);
+            if let Some(i) = p.interval {
+                assert!(i.low <= p.tone + 1e-9 && p.tone <= i.high + 1e-9, "{p:?}");
+            }
+        }
+    }
+}
+
+/// `--estimate auto` is PACC when every quote has probabilities, the mean otherwise (gold
+/// tones); asking for PACC without probabilities is an error that says what to do.
+#[test]
+fn trends_estimate_follows_what_the_input_has() {
+    let estimate_of = |args: &[&str]| -> String {
+        let out = run_ok(
+            tonetrack()
+                .args(["trends", "--period", "year", "--format", "json"])
+                .args(args),
+        );
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        json["estimate"].as_str().unwrap().to_string()
+    };
+    let scored = repo("docs/quotes_scored.jsonl");
+    let scored = scored.to_str().unwrap();
+    assert_eq!(estimate_of(&["--scores", scored]), "pacc");
+    assert_eq!(
+        estimate_of(&["--scores", scored, "--estimate", "acc"]),
+        "acc"
+    );
+    assert_eq!(
+        estimate_of(&["--scores", scored, "--estimate", "mean"]),
+        "mean"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.jsonl");
+    let mut file = std::fs::File::create(&gold).unwrap();
+    for (speaker, date, tone, label) in [
+        ("Sergey Lavrov", "2019-05-14", -1.0, "negative"),
+        ("Sergey Lavrov", "2019-06-01", 1.0, "positive"),
+    ] {
+        writeln!(
+            file,
+            r#"{{"speaker":"{speaker}","date":"{date}","tone":{tone},"label":"{label}","text":"…"}}"#
+        )
+        .unwrap();
+    }
+    drop(file);
+    let gold = gold.to_str().unwrap();
+    assert_eq!(estimate_of(&["--scores", gold]), "mean");
+    tonetrack()
+        .args(["trends", "--scores", gold, "--estimate", "pacc"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("use --estimate mean"));
 }

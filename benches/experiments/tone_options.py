@@ -92,6 +92,7 @@ SETS = {
     "lex + irr + nm 0.1 + side": (LEX_ALL + NM(0.1), "side", "lex + irr + NewsMTSC w=0.1"),
     "lex + irr + nm 0.1, temperature": (LEX_ALL + NM(0.1) + ["--calibration", "temperature"], "train", "lex + irr + NewsMTSC w=0.1"),
     "lex + irr + nm 0.1, biased temp.": (LEX_ALL + NM(0.1) + ["--calibration", "biased-temperature"], "train", "lex + irr + NewsMTSC w=0.1"),
+    "lex + irr, temperature": (LEX_ALL + ["--calibration", "temperature"], "train", "lexicons + irrelevant rows"),
     "lex + irr, biased temp.": (LEX_ALL + ["--calibration", "biased-temperature"], "train", "lexicons + irrelevant rows"),
 }
 BASELINE = "plain (defaults)"

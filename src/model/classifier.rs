@@ -3,6 +3,9 @@
 //! It can only be made by training ([`crate::model::train`]) or by loading a model file, so an
 //! unfitted classifier cannot predict.
 
+use std::hash::Hasher;
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -260,10 +263,8 @@ impl Classifier {
         let best = argmax(&probabilities);
         let mut phrases = self.phrases(text, &row.indices, &row.values, &occurrences);
         phrases.retain(|p| p.contributions[best] > 0.0);
-        rank(&mut phrases, best);
-        let top = phrases
+        let top = top_phrases(text, phrases, best, top_terms)
             .into_iter()
-            .take(top_terms)
             .map(|p| TermContribution {
                 contribution: p.contributions[best],
                 term: p.term,
@@ -299,7 +300,7 @@ impl Classifier {
         cols: &[usize],
         values: &[f64],
         occurrences: &[(usize, Span)],
-    ) -> Vec<TermExplanation> {
+    ) -> Vec<Phrase> {
         let k = self.classes.len();
         let mut count = vec![0usize; cols.len()];
         let at = |col: usize| cols.binary_search(&col).ok();
@@ -309,35 +310,45 @@ impl Classifier {
             }
         }
         // Words in a negation's scope: those whose own term carries the mark.
-        let negated: std::collections::BTreeSet<Span> = occurrences
+        let negated: FxHashSet<Span> = occurrences
             .iter()
             .filter(|(col, _)| self.vectorizer.term(*col).starts_with(NEGATION_PREFIX))
             .map(|(_, span)| *span)
             .collect();
-        let mut order: Vec<String> = Vec::new();
-        let mut by_phrase: std::collections::HashMap<String, TermExplanation> =
-            std::collections::HashMap::new();
+        // A span's phrase is found once; phrases are told apart by how they read (the same
+        // word at two places is one phrase), compared by a hash of the reading so that only
+        // the phrases shown are ever written out.
+        // Sized once: growing the maps cost more than the sums.
+        let n = occurrences.len();
+        let mut phrases: Vec<Phrase> = Vec::with_capacity(n);
+        let mut phrase_of_span: FxHashMap<Span, usize> =
+            FxHashMap::with_capacity_and_hasher(n, Default::default());
+        let mut phrase_of_reading: FxHashMap<u64, usize> =
+            FxHashMap::with_capacity_and_hasher(n, Default::default());
         for &(col, span) in occurrences {
             let Some(i) = at(col) else { continue };
             let value = values[i] / count[i] as f64;
-            let label = phrase_label(text, span, negated.contains(&span));
-            let entry = by_phrase.entry(label.clone()).or_insert_with(|| {
-                order.push(label.clone());
-                TermExplanation {
-                    term: label,
-                    value: 0.0,
-                    contributions: vec![0.0; k],
-                }
+            let index = *phrase_of_span.entry(span).or_insert_with(|| {
+                let negated = negated.contains(&span);
+                let mut hasher = FxHasher::default();
+                read_phrase(text, span, negated, |c| hasher.write_u32(u32::from(c)));
+                *phrase_of_reading.entry(hasher.finish()).or_insert_with(|| {
+                    phrases.push(Phrase {
+                        span,
+                        negated,
+                        value: 0.0,
+                        contributions: vec![0.0; k],
+                    });
+                    phrases.len() - 1
+                })
             });
-            entry.value += value;
-            for (class, c) in entry.contributions.iter_mut().enumerate() {
+            let phrase = &mut phrases[index];
+            phrase.value += value;
+            for (class, c) in phrase.contributions.iter_mut().enumerate() {
                 *c += value * self.model.weight(col, class).unwrap_or(0.0);
             }
         }
-        order
-            .iter()
-            .filter_map(|label| by_phrase.remove(label))
-            .collect()
+        phrases
     }
 
     /// Contribution of each phrase of the text to each class.
@@ -347,8 +358,8 @@ impl Classifier {
             .transform_text_with_spans(&self.analyzer, text);
         let probabilities = self.probabilities(&row.indices, &row.values);
         let best = argmax(&probabilities);
-        let mut terms = self.phrases(text, &row.indices, &row.values, &occurrences);
-        rank(&mut terms, best);
+        let phrases = self.phrases(text, &row.indices, &row.values, &occurrences);
+        let terms = top_phrases(text, phrases, best, usize::MAX);
         let top = terms
             .iter()
             .filter(|t| t.contributions[best] > 0.0)
@@ -367,13 +378,48 @@ impl Classifier {
     }
 }
 
-/// Strongest contribution to `class` first; equal ones by phrase, so the order is fixed.
-fn rank(phrases: &mut [TermExplanation], class: usize) {
-    phrases.sort_by(|a, b| {
+/// A phrase of a text while contributions are summed: where it was first seen, and whether
+/// its words are in a negation's scope (what [`phrase_label`] needs to write it out).
+struct Phrase {
+    span: Span,
+    negated: bool,
+    value: f64,
+    contributions: Vec<f64>,
+}
+
+/// The `n` phrases strongest for `class` (all of them with `usize::MAX`), written out; equal
+/// contributions in the order of their readings, so the order is fixed.
+fn top_phrases(
+    text: &str,
+    mut phrases: Vec<Phrase>,
+    class: usize,
+    n: usize,
+) -> Vec<TermExplanation> {
+    // Written out only past a sort by contribution: ties need the readings, and are rare.
+    phrases.sort_by(|a, b| b.contributions[class].total_cmp(&a.contributions[class]));
+    let mut cut = n.min(phrases.len());
+    while cut < phrases.len()
+        && cut > 0
+        && phrases[cut].contributions[class] == phrases[cut - 1].contributions[class]
+    {
+        cut += 1;
+    }
+    let mut written: Vec<TermExplanation> = phrases
+        .into_iter()
+        .take(cut)
+        .map(|p| TermExplanation {
+            term: phrase_label(text, p.span, p.negated),
+            value: p.value,
+            contributions: p.contributions,
+        })
+        .collect();
+    written.sort_by(|a, b| {
         b.contributions[class]
             .total_cmp(&a.contributions[class])
             .then_with(|| a.term.cmp(&b.term))
     });
+    written.truncate(n);
+    written
 }
 
 /// How a phrase reads: the source words from the start of the first to the end of the last
@@ -381,6 +427,13 @@ fn rank(phrases: &mut [TermExplanation], class: usize) {
 /// lowercased, with spaces collapsed and typographic apostrophes made plain; `not …` when
 /// the words are in a negation's scope and do not show the negation themselves.
 fn phrase_label(text: &str, span: Span, negated: bool) -> String {
+    let mut label = String::new();
+    read_phrase(text, span, negated, |c| label.push(c));
+    label
+}
+
+/// Hands `emit` the characters of [`phrase_label`], without building it.
+fn read_phrase(text: &str, span: Span, negated: bool, mut emit: impl FnMut(char)) {
     let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '.' | '-');
     let start = text[..span.start.min(text.len())]
         .char_indices()
@@ -388,31 +441,40 @@ fn phrase_label(text: &str, span: Span, negated: bool) -> String {
         .take_while(|(_, c)| is_word(*c))
         .last()
         .map_or(span.start, |(i, _)| i);
-    let source = text.get(start..span.end).unwrap_or_default();
-    let mut label = String::with_capacity(source.len() + 4);
-    for word in source.split_whitespace() {
-        if !label.is_empty() {
-            label.push(' ');
-        }
-        label.extend(word.chars().flat_map(char::to_lowercase).map(|c| match c {
-            '’' | 'ʼ' | '‘' => '\'',
-            c => c,
-        }));
-    }
-    // Widening may bring in a dash or quote mark before the word; a final "." is the word's
-    // ("U.S.").
-    let label = label
+    // Widening may bring in a dash or quote mark before the first word; a final "." is the
+    // word's ("U.S.").
+    let source = text
+        .get(start..span.end)
+        .unwrap_or_default()
         .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .trim_end_matches(['\'', '-'])
-        .to_string();
-    let shows_negation = label
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .any(|w| is_negation(w) || w.ends_with("n't"));
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '\'' | '’' | 'ʼ' | '‘' | '-'));
+    let shows_negation = source
+        .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '’'))
+        .any(|w| is_negation(w) || ends_with_nt(w));
     if negated && !shows_negation {
-        format!("not {label}")
-    } else {
-        label
+        "not ".chars().for_each(&mut emit);
     }
+    for (i, word) in source.split_whitespace().enumerate() {
+        if i > 0 {
+            emit(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            emit(match c {
+                '’' | 'ʼ' | '‘' => '\'',
+                c => c,
+            });
+        }
+    }
+}
+
+/// Whether a word ends in a contracted negation ("won't", "DON’T").
+fn ends_with_nt(word: &str) -> bool {
+    let lower = |suffix: &str| {
+        word.len() >= suffix.len()
+            && word.is_char_boundary(word.len() - suffix.len())
+            && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    lower("n't") || lower("n’t")
 }
 
 /// Index of the largest value; ties go to the lowest index.
@@ -446,6 +508,7 @@ mod tests {
             let (cols, values) = classifier.features(&text);
             assert_eq!((&row.indices, &row.values), (&cols, &values));
             let phrases = classifier.phrases(&text, &cols, &values, &occurrences);
+            let phrases = top_phrases(&text, phrases, 0, usize::MAX);
             for class in 0..classifier.classes().len() {
                 let whole: f64 = cols
                     .iter()

@@ -337,13 +337,9 @@ impl LogisticModel {
     /// Most probable class of every row of `x` (the argmax of the decision values; ties go to
     /// the lowest class index).
     pub fn predict(&self, x: &Csr) -> Vec<usize> {
-        let x = as_csr(x);
-        (0..x.rows())
-            .into_par_iter()
-            .map(|i| {
-                let (indices, values) = csr_row(&x, i);
-                argmax(&self.decision_row(indices, values))
-            })
+        self.decision_values(x)
+            .chunks_exact(self.n_classes())
+            .map(argmax)
             .collect()
     }
 

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 
 use super::filters::{LowerCaser, NegationScope, Stemmer, StopWordFilter};
-use super::lexicon::{Lexicon, LexiconRef};
+use super::lexicon::{Lexicon, LexiconRef, MatchWords};
 use super::ngrams::{char_wb_ngrams, WordNgrams};
 use super::token::{Span, Token, TokenStream};
 use super::tokenize::{SklearnTokenizer, WordTokenizer};
@@ -192,6 +192,7 @@ impl Analyzer {
             bounds,
             char_term,
             near_mention,
+            match_words,
         } = &mut scratch;
         near_mention.clear();
         let mut stream = self.token_stream(text);
@@ -214,8 +215,13 @@ impl Analyzer {
                 sink.term(term, span)
             });
         }
-        for lexicon in &self.lexicons {
-            lexicon.for_each_marker(text, char_term, &mut |term, span| sink.term(term, span));
+        if !self.lexicons.is_empty() {
+            match_words.read(text);
+            for lexicon in &self.lexicons {
+                lexicon.markers_in(match_words, char_term, &mut |term, span| {
+                    sink.term(term, span)
+                });
+            }
         }
         SCRATCH.with(|slot| slot.set(scratch));
     }
@@ -261,6 +267,7 @@ struct TermScratch {
     bounds: Vec<usize>,
     char_term: String,
     near_mention: Vec<(String, Span)>,
+    match_words: MatchWords,
 }
 
 thread_local! {

@@ -324,8 +324,16 @@ impl Lexicon {
     /// matched whole, counts as written and opens no scope; a one-word entry that is a
     /// negation ("never") counts and still opens one.
     pub fn hits(&self, text: &str) -> Vec<Hit<'_>> {
-        let words = match_words(text);
+        let mut words = MatchWords::default();
+        words.read(text);
         let mut hits = Vec::new();
+        self.hits_in(&words, &mut |hit| hits.push(hit));
+        hits
+    }
+
+    /// [`hits`](Self::hits) in words already read, each handed to `found`.
+    fn hits_in<'s>(&'s self, words: &MatchWords, hit_found: &mut impl FnMut(Hit<'s>)) {
+        let words = words.words();
         let mut in_scope = false;
         let mut i = 0;
         while i < words.len() {
@@ -349,7 +357,7 @@ impl Lexicon {
             let phrase = &words[i..=i + entry.rest.len()];
             let holds_negation = phrase.iter().any(|w| w.negation);
             let negated = in_scope && !holds_negation;
-            hits.push(Hit {
+            hit_found(Hit {
                 start: phrase[0].start,
                 end: phrase[phrase.len() - 1].end,
                 polarity: if negated {
@@ -373,7 +381,6 @@ impl Lexicon {
             }
             i += phrase.len();
         }
-        hits
     }
 
     /// Calls `emit` with each marker term of `text` and the byte span of the words behind it.
@@ -383,20 +390,31 @@ impl Lexicon {
         term: &mut String,
         emit: &mut impl FnMut(&str, Span),
     ) {
+        let mut words = MatchWords::default();
+        words.read(text);
+        self.markers_in(&words, term, emit);
+    }
+
+    /// [`for_each_marker`](Self::for_each_marker) in words already read (several lexicons
+    /// share one reading of a text).
+    pub fn markers_in(
+        &self,
+        words: &MatchWords,
+        term: &mut String,
+        emit: &mut impl FnMut(&str, Span),
+    ) {
         let stem = self.name.marker_stem();
-        for hit in self.hits(text) {
+        self.hits_in(words, &mut |hit| {
+            let span = Span {
+                start: hit.start,
+                end: hit.end,
+            };
             term.clear();
             term.push(LEXICON_PREFIX);
             term.push_str(stem);
             term.push(hit.polarity.sign());
             for _ in 0..hit.copies {
-                emit(
-                    term,
-                    Span {
-                        start: hit.start,
-                        end: hit.end,
-                    },
-                );
+                emit(term, span);
             }
             if let Some(category) = hit.category {
                 term.clear();
@@ -404,15 +422,9 @@ impl Lexicon {
                 term.push_str(stem);
                 term.push(':');
                 term.push_str(category);
-                emit(
-                    term,
-                    Span {
-                        start: hit.start,
-                        end: hit.end,
-                    },
-                );
+                emit(term, span);
             }
-        }
+        });
     }
 }
 
@@ -422,6 +434,7 @@ pub fn is_marker(term: &str) -> bool {
 }
 
 /// A word as lexicons are matched on it.
+#[derive(Default)]
 struct MatchWord {
     /// Lowercased and stemmed (negation words are not stemmed).
     stem: String,
@@ -433,26 +446,44 @@ struct MatchWord {
     clause_break: bool,
 }
 
-/// The words of `text`: tokenizer → lowercase → stem, with the negation facts the matcher
-/// needs (the chain's own [`NegationScope`](super::filters::NegationScope) would prefix words,
-/// and could not tell a negation inside a phrase from one before it).
-fn match_words(text: &str) -> Vec<MatchWord> {
-    let mut stream = Stemmer::new(LowerCaser::new(WordTokenizer::new(text)));
-    let mut words = Vec::new();
-    let mut previous_end = 0;
-    while stream.advance() {
-        let token = stream.token();
-        let gap = text.get(previous_end..token.start).unwrap_or_default();
-        previous_end = token.end;
-        words.push(MatchWord {
-            negation: is_negation(&token.text),
-            clause_break: gap.contains(ends_scope),
-            stem: token.text.clone(),
-            start: token.start,
-            end: token.end,
-        });
+/// The words of a text as lexicons match them: tokenizer → lowercase → stem, with the
+/// negation facts the matcher needs (the chain's own
+/// [`NegationScope`](super::filters::NegationScope) would prefix words, and could not tell a
+/// negation inside a phrase from one before it). Read once per text for every lexicon; the
+/// buffers are kept for the next text.
+#[derive(Default)]
+pub struct MatchWords {
+    words: Vec<MatchWord>,
+    len: usize,
+}
+
+impl MatchWords {
+    /// Reads `text`, replacing the words of the previous one.
+    pub fn read(&mut self, text: &str) {
+        let mut stream = Stemmer::new(LowerCaser::new(WordTokenizer::new(text)));
+        let mut previous_end = 0;
+        self.len = 0;
+        while stream.advance() {
+            let token = stream.token();
+            if self.len == self.words.len() {
+                self.words.push(MatchWord::default());
+            }
+            let word = &mut self.words[self.len];
+            let gap = text.get(previous_end..token.start).unwrap_or_default();
+            previous_end = token.end;
+            word.negation = is_negation(&token.text);
+            word.clause_break = gap.contains(ends_scope);
+            word.stem.clear();
+            word.stem.push_str(&token.text);
+            word.start = token.start;
+            word.end = token.end;
+            self.len += 1;
+        }
     }
-    words
+
+    fn words(&self) -> &[MatchWord] {
+        &self.words[..self.len]
+    }
 }
 
 /// The stems of a phrase, as the matcher sees words (without negation marks).

@@ -23,6 +23,7 @@ use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 
 use super::aggregate::{fractional_year, PeriodStats, SpeakerTrend, Trends};
+use super::quantify::Estimate;
 use crate::{Error, Result};
 
 /// Chart size in pixels.
@@ -288,10 +289,22 @@ fn draw<DB: DrawingBackend>(
     };
 
     let y = y_axis(&shown, options.y_scale);
-    let y_desc = match options.y_scale {
-        YScale::Fit => "Mean tone, P(pos) − P(neg)  ·  axis fitted to the data",
-        YScale::Fixed => "Mean tone, P(pos) − P(neg)  ·  full scale −1 to +1",
+    let quantity = match trends.estimate {
+        Estimate::Mean => "Mean tone, P(pos) − P(neg)",
+        Estimate::Acc | Estimate::Pacc => "Tone: share positive − share negative (estimated)",
     };
+    let y_desc = match options.y_scale {
+        YScale::Fit => format!("{quantity}  ·  axis fitted to the data"),
+        YScale::Fixed => format!("{quantity}  ·  full scale −1 to +1"),
+    };
+    let x_desc = format!(
+        "Period midpoint   ·   band: 95% interval of the {}   ·   hollow point: a single \
+         quote   ·   line broken: a period without quotes",
+        match trends.estimate {
+            Estimate::Mean => "mean",
+            Estimate::Acc | Estimate::Pacc => "estimate",
+        }
+    );
     let mut chart = ChartBuilder::on(&plot_area)
         .caption(title, (FONT, 22).into_font().style(FontStyle::Bold))
         .margin_top(14)
@@ -317,10 +330,7 @@ fn draw<DB: DrawingBackend>(
         .axis_style(AXIS_GREY)
         .x_label_formatter(&tick_label)
         .y_label_formatter(&|y| y_label(*y))
-        .x_desc(
-            "Period midpoint   ·   band: 95% interval of the mean   ·   hollow point: a single \
-             quote   ·   line broken: a period without quotes",
-        )
+        .x_desc(x_desc)
         .y_desc(y_desc)
         .label_style((FONT, 13).into_font().color(&AXIS_GREY))
         .axis_desc_style((FONT, 14).into_font().color(&AXIS_GREY))
@@ -405,7 +415,7 @@ fn draw<DB: DrawingBackend>(
             .map_err(drawing_error)?;
     }
 
-    draw_legend(&legend_area, &shown)
+    draw_legend(&legend_area, &shown, trends.estimate)
 }
 
 /// Maximal runs of adjacent periods (no period missing between them) that satisfy `keep`.
@@ -432,6 +442,7 @@ fn runs(periods: &[PeriodStats], keep: impl Fn(&PeriodStats) -> bool) -> Vec<&[P
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     shown: &[&SpeakerTrend],
+    estimate: Estimate,
 ) -> Result<()> {
     let top = 64;
     area.draw(&Text::new(
@@ -457,8 +468,12 @@ fn draw_legend<DB: DrawingBackend>(
         ))
         .map_err(drawing_error)?;
         let detail = format!(
-            "n = {}, mean {}",
+            "n = {}, {} {}",
             speaker.n,
+            match estimate {
+                Estimate::Mean => "mean",
+                Estimate::Acc | Estimate::Pacc => "tone",
+            },
             super::table::signed(speaker.tone).replace('-', "−")
         );
         area.draw(&Text::new(

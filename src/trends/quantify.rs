@@ -257,12 +257,12 @@ fn constrained_solve(a: &[Vec<f64>], q: &[f64], support: &[usize]) -> Option<Vec
             return None;
         }
         m.swap(col, pivot);
-        for row in 0..n {
+        let pivot_row = m[col].clone();
+        for (row, values) in m.iter_mut().enumerate() {
             if row != col {
-                let f = m[row][col] / m[col][col];
-                let pivot_row = m[col].clone();
-                for (x, p) in m[row][col..=n].iter_mut().zip(&pivot_row[col..=n]) {
-                    *x -= f * p;
+                let f = values[col] / pivot_row[col];
+                for (v, p) in values[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *v -= f * p;
                 }
             }
         }

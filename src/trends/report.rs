@@ -37,7 +37,7 @@ pub fn html_report(trends: &Trends, chart: &ChartOptions) -> Result<String> {
     );
     let _ = write!(
         html,
-        "<section class=\"card chart\" aria-label=\"Chart of mean tone per {}\">\n{chart}\n</section>\n",
+        "<section class=\"card chart\" aria-label=\"Chart of tone per {}\">\n{chart}\n</section>\n",
         trends.period
     );
     speaker_table(&mut html, trends, &range);
@@ -47,8 +47,10 @@ pub fn html_report(trends: &Trends, chart: &ChartOptions) -> Result<String> {
     let _ = write!(
         html,
         "<footer>Tone = P(positive) − P(negative) of each quotation, from −1 (negative) to +1 \
-         (positive). Relevant quotes only. Intervals: {}. Trends (slope and arrow) only with {}.\
+         (positive). A speaker's and a period's tone: the {}. Relevant quotes only. Intervals: \
+         {}. Trends (slope and arrow) only with {}.\
          </footer>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
+        escape(trends.estimate.describe()),
         escape(&trends.interval_method),
         escape(&trends.trend_rule.describe())
     );
@@ -98,7 +100,7 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
         html,
         "<section class=\"card\">\n<h2>Speakers</h2>\n<table class=\"sortable summary\">\n<thead><tr>\
          <th data-type=\"text\">Speaker</th><th data-type=\"num\" class=\"num\">n</th>\
-         <th data-type=\"num\" class=\"num\">Mean tone</th><th data-type=\"num\" class=\"num\">Trend</th>\
+         <th data-type=\"num\" class=\"num\">Tone</th><th data-type=\"num\" class=\"num\">Trend</th>\
          <th data-type=\"text\">First</th><th data-type=\"text\">Last</th>\
          <th data-type=\"num\" class=\"num\" title=\"Periods resting on a single quote / periods with quotes\">1-quote periods</th>\
          <th class=\"nosort\">Tone per {}</th></tr></thead>\n<tbody>\n",
@@ -146,7 +148,7 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
     let _ = write!(
         html,
         "</tbody>\n</table>\n<p class=\"legend\">Sparklines share one scale: bars rise above the \
-         middle line for positive mean tone and fall below it for negative, up to ±1; a dot is a \
+         middle line for positive tone and fall below it for negative, up to ±1; a dot is a \
          {period} without quotes; a hollow bar rests on a single quote (no interval). Trend = {trend} \
          Click a column header to sort.</p>\n</section>\n",
         period = trends.period,
@@ -158,7 +160,7 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
     let _ = write!(
         html,
         "<section class=\"card speaker\" id=\"speaker-{index}\">\n<h2>{name}</h2>\n\
-         <p class=\"meta\">n = {n}{undated} · mean tone {mean} · trend {trend}</p>\n",
+         <p class=\"meta\">n = {n}{undated} · tone {mean} · trend {trend}</p>\n",
         name = escape(&s.speaker),
         n = s.n,
         undated = if s.undated > 0 {
@@ -179,7 +181,7 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
         let _ = write!(
             html,
             "<table class=\"periods\">\n<thead><tr><th>{}</th><th class=\"num\">n</th>\
-             <th class=\"num\">Mean tone</th><th class=\"num\">95% interval</th>\
+             <th class=\"num\">Tone</th><th class=\"num\">95% interval</th>\
              <th class=\"num\">Positive</th><th class=\"num\">Neutral</th>\
              <th class=\"num\">Negative</th></tr></thead>\n<tbody>\n",
             capitalized(trends.period.as_str())
@@ -293,7 +295,7 @@ fn sparkline_svg(s: &SpeakerTrend, range: &[PeriodKey]) -> String {
     let scale = HEIGHT / 2.0 - 1.5;
     let mut svg = format!(
         "<svg class=\"sparkline\" width=\"{width:.0}\" height=\"{HEIGHT:.0}\" \
-         viewBox=\"0 0 {width:.1} {HEIGHT:.0}\" role=\"img\" aria-label=\"mean tone per period\">\
+         viewBox=\"0 0 {width:.1} {HEIGHT:.0}\" role=\"img\" aria-label=\"tone per period\">\
          <line x1=\"0\" y1=\"{mid}\" x2=\"{width:.1}\" y2=\"{mid}\" stroke=\"#c8c8c8\" stroke-width=\"1\"/>"
     );
     for (i, key) in range.iter().enumerate() {
