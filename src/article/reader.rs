@@ -8,6 +8,7 @@ use super::language;
 use super::quotes;
 use super::source::PageMeta;
 use super::speakers::SpeakerAliases;
+use super::wrap;
 use super::Article;
 
 /// Reads articles. Immutable once built, so one reader serves many threads.
@@ -41,7 +42,7 @@ fn header_line(line: &str) -> Option<(String, &str)> {
 
 /// Non-empty lines, trimmed, as byte ranges. Each line is a paragraph: some sources separate
 /// paragraphs with blank lines, others with single line breaks.
-fn lines(text: &str) -> Vec<Range<usize>> {
+pub(super) fn lines(text: &str) -> Vec<Range<usize>> {
     // News paragraphs run to a few hundred bytes: room for one per 128 bytes rarely grows.
     let mut out = Vec::with_capacity(text.len() / 128 + 8);
     let mut start = 0;
@@ -125,6 +126,8 @@ impl Reader {
             }
             paras.push(r);
         }
+        // Hard-wrapped text: the lines of a paragraph become one paragraph.
+        let paras = wrap::paragraphs(text, paras);
         let title_idx = if header_title.is_some() {
             None
         } else {
