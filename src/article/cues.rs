@@ -549,8 +549,16 @@ impl Ctx<'_> {
             let t = &toks[j];
             if t.is_punct(',') {
                 let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
-                if let Some(k) = prev_comma {
-                    if k > lo && self.candidate_kind(&toks[k - 1]).is_some() {
+                if let Some(k) = prev_comma.filter(|&k| k > lo) {
+                    // A name between the commas is not jumped for the description before
+                    // it: the description is the name's ("Its spokesman, Ned Price, said").
+                    let jump = match self.candidate_kind(&toks[k - 1]) {
+                        Some(Candidate::Role) => {
+                            !matches!(self.candidate_kind(&toks[j - 1]), Some(Candidate::Who(_)))
+                        }
+                        other => other.is_some(),
+                    };
+                    if jump {
                         j = k;
                     }
                 }
