@@ -35,6 +35,8 @@ pub enum Command {
     Score(ScoreArgs),
     /// Per-speaker tone trends over time: table, sparklines, chart, HTML report.
     Trends(TrendsArgs),
+    /// Label the quotations the model is least sure of; the model is refit as you go.
+    Label(LabelArgs),
 }
 
 /// Output formats for tables of results.
@@ -367,12 +369,19 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
-/// How articles are read.
+/// Which articles, and how they are read.
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
     /// Article files or directories (read recursively); `-` reads standard input.
     #[arg(required = true)]
     pub articles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+}
+
+/// How articles are read.
+#[derive(Debug, Args, Clone)]
+pub struct ReadingArgs {
     /// CSV with columns file,date: dates that override what the articles say.
     #[arg(long, value_name = "F.csv")]
     pub dates: Option<PathBuf>,
@@ -444,6 +453,10 @@ pub struct TrendsArgs {
     /// Leave out quotations of fewer words (as `score --min-words`; counted in the footer).
     #[arg(long, default_value_t = 1)]
     pub min_words: usize,
+    /// Count every copy of a quotation: by default a speaker's quotation that several articles
+    /// carry (syndicated copies) counts once, the earliest dated copy kept.
+    #[arg(long)]
+    pub keep_duplicates: bool,
     /// How a period's tone is computed: `pacc` estimates the shares of positive and negative
     /// quotes from the probabilities with the model's cross-validated rates (Bella et al. 2010),
     /// `acc` from the labels (Forman 2008), `mean` averages the quotes' tones; `auto` is `pacc`
@@ -464,6 +477,54 @@ pub struct TrendsArgs {
     /// Write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Article files or directories whose relevant quotations to label (or use --data).
+    #[arg(required_unless_present = "data", conflicts_with = "data")]
+    pub articles: Vec<PathBuf>,
+    /// A CSV of quotations to label instead: column `text`, and `id`, `speaker`, `date`,
+    /// `source_url`, `title`, `article` when present; rows with `relevant` other than `yes`
+    /// are left out.
+    #[arg(long, value_name = "F.csv")]
+    pub data: Option<PathBuf>,
+    /// Model that ranks the quotations and is refit (default: the built-in model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Labeled CSV that every refit trains on besides your answers (repeatable). Default: the
+    /// built-in model's training data (data/quotes.csv + data/quotes2.csv, built into the
+    /// binary) without --model; none with it.
+    #[arg(long, value_name = "F.csv")]
+    pub base: Vec<PathBuf>,
+    /// Never refit: the model given ranks every batch.
+    #[arg(long)]
+    pub no_refit: bool,
+    /// The answers file (created, or resumed: what it holds is not asked again).
+    #[arg(long, value_name = "labels.csv", required_unless_present = "export")]
+    pub out: Option<PathBuf>,
+    /// Quotations per batch; the model is refit after each.
+    #[arg(long, default_value_t = 20)]
+    pub batch: usize,
+    /// `margin`: smallest gap between the two likeliest tones first; `entropy`: flattest
+    /// probabilities first; `random`.
+    #[arg(long, default_value = "margin", value_parser = ["margin", "entropy", "random"])]
+    pub strategy: String,
+    /// Seed of the random strategy.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Allow near-duplicates (same speaker, mostly the same words) in one batch.
+    #[arg(long)]
+    pub no_diversity: bool,
+    /// Write the next --batch most informative quotations to this CSV without asking (to
+    /// label in a spreadsheet; quotations in --out are left out).
+    #[arg(long, value_name = "F.csv")]
+    pub export: Option<PathBuf>,
+    /// Plain line prompts even on a terminal (type a key, then Enter).
+    #[arg(long)]
+    pub plain: bool,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }
 
 fn parse_range(s: &str) -> Result<(usize, usize), String> {

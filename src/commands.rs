@@ -21,8 +21,8 @@ use tonetrack::trends::{
 };
 
 use crate::cli::{
-    ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, ModelArgs, PredictArgs, QuotesArgs,
-    ReadArgs, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
+    ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, LabelArgs, ModelArgs, PredictArgs,
+    QuotesArgs, ReadArgs, ReadingArgs, ScoreArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
 
@@ -56,6 +56,7 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Quotes(args) => quotes(args),
         Command::Score(args) => score(args),
         Command::Trends(args) => trends(args),
+        Command::Label(args) => label(args),
     }
 }
 
@@ -1142,13 +1143,13 @@ impl RunTally {
 }
 
 fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
-    let ReadArgs {
-        articles,
+    let articles = &args.read.articles;
+    let ReadingArgs {
         dates,
         aliases,
         min_words,
         lang,
-    } = &args.read;
+    } = &args.read.reading;
     let any_language = lang == "any";
     let reader = reader(dates.as_deref(), aliases.as_deref())?;
     let inputs = expand_paths(articles)?;
@@ -1286,7 +1287,10 @@ fn score_inputs(
     model_path: Option<&Path>,
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
-    let reader = reader(read.dates.as_deref(), read.aliases.as_deref())?;
+    let reader = reader(
+        read.reading.dates.as_deref(),
+        read.reading.aliases.as_deref(),
+    )?;
     let model = load_model(model_path)?;
     let scorer = Scorer::new(&reader, &model)?;
     let inputs = expand_paths(&read.articles)?;
@@ -1297,7 +1301,7 @@ fn score_inputs(
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    let any_language = read.lang == "any";
+    let any_language = read.reading.lang == "any";
     stream_inputs(
         &inputs,
         |name, text, meta| {
@@ -1305,7 +1309,7 @@ fn score_inputs(
             ScoredArticle {
                 quotes: quotes
                     .into_iter()
-                    .filter(|q| word_count(&q.quote) >= read.min_words)
+                    .filter(|q| word_count(&q.quote) >= read.reading.min_words)
                     .collect(),
                 read: article,
             }
@@ -1485,6 +1489,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         speakers: args.speakers.clone(),
         min_quotes: args.min_quotes,
         min_words: args.min_words,
+        keep_duplicates: args.keep_duplicates,
         ..TrendOptions::default()
     };
     let chart = ChartOptions {
@@ -1495,11 +1500,13 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if args.scores.is_empty() {
         let read = ReadArgs {
             articles: args.articles.clone(),
-            dates: args.dates.clone(),
-            aliases: args.aliases.clone(),
-            // Short quotes are left out by the aggregation, which counts them.
-            min_words: 0,
-            lang: args.lang.clone(),
+            reading: ReadingArgs {
+                dates: args.dates.clone(),
+                aliases: args.aliases.clone(),
+                // Short quotes are left out by the aggregation, which counts them.
+                min_words: 0,
+                lang: args.lang.clone(),
+            },
         };
         let tally = score_inputs(&read, args.model.as_deref(), |article| {
             quotes.extend(article.quotes.iter().map(TrendQuote::from));
@@ -1540,4 +1547,183 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         outcome = Outcome::NothingFound;
     }
     Ok(outcome)
+}
+
+/// `label`: candidates from articles or a CSV, the model and the refits' base data, then the
+/// session on the terminal (or `--export` of the next batch).
+fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
+    use tonetrack::label::{self, candidates, session, BaseRows, BaseSource, Learner};
+
+    let options = label::SessionOptions {
+        batch: args.batch,
+        strategy: args.strategy.parse()?,
+        seed: args.seed,
+        diversity: !args.no_diversity,
+    };
+    if args.batch == 0 {
+        bail!("--batch must be at least 1");
+    }
+    let loaded = match &args.data {
+        Some(path) => candidates::from_csv(path)?,
+        None => {
+            let reading = &args.reading;
+            let reader = reader(reading.dates.as_deref(), reading.aliases.as_deref())?;
+            let inputs = expand_paths(&args.articles)?;
+            candidates::from_articles(
+                &inputs,
+                &reader,
+                candidates::ArticleOptions {
+                    min_words: reading.min_words,
+                    any_language: reading.lang == "any",
+                },
+            )?
+        }
+    };
+    for w in &loaded.warnings {
+        warn(w);
+    }
+    if loaded.candidates.is_empty() {
+        bail!(
+            "no relevant quotation to label ({} not relevant, {} shorter than --min-words)",
+            loaded.irrelevant,
+            loaded.short
+        );
+    }
+    let model = load_model(args.model.as_deref())?;
+    let classifier = model
+        .classifier_for(None)
+        .context("`label` needs a model with one classifier")?
+        .clone();
+
+    let answers = match &args.out {
+        Some(path) => {
+            let (file, warnings) = label::AnswersFile::open(path)?;
+            for w in warnings {
+                warn(w);
+            }
+            Some(file)
+        }
+        None => None,
+    };
+
+    if let Some(export) = &args.export {
+        let done = |c: &label::Candidate| answers.as_ref().is_some_and(|a| a.contains(&c.id));
+        let batch = session::first_batch(&loaded.candidates, &classifier, done, &options);
+        write_export(export, &loaded.candidates, &batch, &classifier)?;
+        println!(
+            "wrote {} quotations to {} (the {} most informative by {}{}); fill in `label` \
+             (positive, neutral, negative) and `relevant` (yes, no), then train with \
+             --data {} as one more --data file",
+            batch.len(),
+            export.display(),
+            batch.len(),
+            options.strategy.as_str(),
+            if args.out.is_some() {
+                ", leaving out those answered in --out"
+            } else {
+                ""
+            },
+            export.display()
+        );
+        return Ok(Outcome::Success);
+    }
+    let Some(answers) = answers else {
+        bail!("give --out labels.csv (where the answers go) or --export F.csv");
+    };
+
+    let learner = if args.no_refit {
+        None
+    } else {
+        let sources: Vec<BaseSource> = if !args.base.is_empty() {
+            args.base.iter().cloned().map(BaseSource::File).collect()
+        } else if args.model.is_none() {
+            vec![BaseSource::Builtin]
+        } else {
+            Vec::new()
+        };
+        let base = BaseRows::load(&sources, &model.training.columns.filters)?;
+        Some(Learner::for_model(&model, base)?)
+    };
+    let out_path = answers.path().to_path_buf();
+    let total = loaded.candidates.len();
+    let mut session = label::Session::new(
+        loaded.candidates,
+        answers,
+        std::sync::Arc::new(classifier),
+        learner,
+        options,
+    )?;
+    let before = session.answers().rows().len() - session.answered_here();
+    let summary = crate::label_ui::run(&mut session, args.plain)?;
+    let rows = session.answers().rows().len();
+    println!(
+        "{rows} answers in {} ({} in this session, {} before); {} of {total} quotations left",
+        out_path.display(),
+        session.answered_here(),
+        before,
+        summary.open,
+    );
+    if let Some(latency) = summary.latency() {
+        println!("{latency}");
+    }
+    if rows > 0 {
+        let base = if !args.base.is_empty() {
+            args.base
+                .iter()
+                .map(|p| format!("--data {} ", p.display()))
+                .collect::<String>()
+        } else if args.model.is_none() {
+            "--data data/quotes.csv --data data/quotes2.csv ".to_string()
+        } else {
+            "--data BASE.csv ".to_string()
+        };
+        println!(
+            "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
+             (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
+            out_path.display()
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// Writes the chosen quotations as a CSV to fill in: the answers file's columns with `label`
+/// empty and `relevant` `yes`, then `title`, `context`, the model's label and probabilities.
+fn write_export(
+    path: &Path,
+    candidates: &[tonetrack::label::Candidate],
+    batch: &[usize],
+    classifier: &Classifier,
+) -> anyhow::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut header: Vec<String> = tonetrack::label::answers::HEADER
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    header.extend(["title", "context", "model_label"].map(String::from));
+    header.extend(classifier.classes().iter().map(|c| format!("p_{c}")));
+    writer.write_record(&header)?;
+    for &i in batch {
+        let c = &candidates[i];
+        let p = classifier.predict(&c.text, 0);
+        let mut record = vec![
+            c.id.clone(),
+            c.text.clone(),
+            c.speaker.clone(),
+            c.date.clone(),
+            c.source_url.clone(),
+            String::new(),
+            "yes".to_string(),
+            c.article.clone(),
+            c.title.clone(),
+            c.context.clone(),
+            p.label.to_string(),
+        ];
+        record.extend(p.probabilities.iter().map(|(_, prob)| format!("{prob:.4}")));
+        writer.write_record(&record)?;
+    }
+    let bytes = writer.into_inner()?;
+    tonetrack::model::file::write_atomically(path, &bytes)?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod label_ui;
 mod output;
 
 use clap::Parser;

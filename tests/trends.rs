@@ -203,6 +203,56 @@ fn undated_and_unattributed_quotes_are_counted_not_dropped() {
 }
 
 #[test]
+fn a_quotation_carried_by_several_articles_counts_once() {
+    // s0002 (Lavrov, 2019-09-04, negative) in another article dated days earlier, with other
+    // marks and case: one quotation, dated by its earlier copy (August, not September).
+    let mut quotes = seed_quotes();
+    let mut copy = quotes[1].clone();
+    copy.quote = format!("“{}”", copy.quote.to_uppercase().replace(',', " —"));
+    copy.article = "reprint".into();
+    copy.date = NaiveDate::from_ymd_opt(2019, 8, 30);
+    quotes.push(copy);
+    // The same words by another speaker are another quotation.
+    let mut other = quotes[1].clone();
+    other.speaker = Some("Mike Pompeo".into());
+    quotes.push(other);
+
+    let trends = aggregate(&quotes, &options(Period::Month)).unwrap();
+    assert_eq!(trends.counts.duplicates, 1);
+    assert_eq!(trends.counts.used, 38);
+    let lavrov = &trends.speakers[0];
+    assert_eq!(lavrov.n, 30);
+    let months: Vec<(&str, usize)> = lavrov
+        .periods
+        .iter()
+        .map(|p| (p.period.as_str(), p.n))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2019-05", 5),
+            ("2019-08", 1),
+            ("2019-09", 6),
+            ("2020-12", 18)
+        ]
+    );
+    let table = table_string(&trends);
+    assert!(
+        table.contains("1 repeated copy of a speaker's quotation (the same words) left out"),
+        "{table}"
+    );
+
+    let every_copy = TrendOptions {
+        keep_duplicates: true,
+        ..options(Period::Month)
+    };
+    let trends = aggregate(&quotes, &every_copy).unwrap();
+    assert_eq!(trends.counts.duplicates, 0);
+    assert_eq!((trends.counts.used, trends.speakers[0].n), (39, 31));
+    assert!(!table_string(&trends).contains("repeated copies"));
+}
+
+#[test]
 fn speaker_filter_min_quotes_and_aliases() {
     let quotes = seed_quotes();
     let filtered = aggregate(
@@ -945,11 +995,34 @@ fn min_words_leaves_short_quotes_out_and_counts_them() {
     let four = json(&["--min-words", "4"]);
     assert_eq!(four["counts"]["short"], short);
     assert_eq!(four["min_words"], 4);
-    assert_eq!(four["counts"]["used"], relevant - short);
-    // The default, 1 word like `score`, leaves nothing out here.
+    let merged = four["counts"]["duplicates"].as_u64().unwrap() as usize;
+    assert_eq!(four["counts"]["used"], relevant - short - merged);
+    // The default, 1 word like `score`, leaves no short quote out here; the labeled data
+    // repeat a speaker's quotation on two pages (by hand: the same speaker and the same
+    // lower-cased words), which counts once unless --keep-duplicates.
+    let mut seen = std::collections::HashSet::new();
+    let repeated = rows
+        .iter()
+        .filter(|r| r["relevant"] == "yes")
+        .filter(|r| {
+            let words: Vec<String> = r["text"]
+                .as_str()
+                .unwrap()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            !seen.insert((r["speaker"].to_string(), words))
+        })
+        .count();
+    assert!(repeated > 0);
     let default = json(&[]);
     assert_eq!(default["counts"]["short"], 0);
-    assert_eq!(default["counts"]["used"], relevant);
+    assert_eq!(default["counts"]["duplicates"], repeated);
+    assert_eq!(default["counts"]["used"], relevant - repeated);
+    let every_copy = json(&["--keep-duplicates"]);
+    assert_eq!(every_copy["counts"]["duplicates"], 0);
+    assert_eq!(every_copy["counts"]["used"], relevant);
 
     let table = run_ok(tonetrack().args([
         "trends",

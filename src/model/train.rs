@@ -713,7 +713,7 @@ pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Resul
 }
 
 /// Mean and sample standard deviation.
-pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
+pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
     if values.is_empty() {
         return (f64::NAN, f64::NAN);

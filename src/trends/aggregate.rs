@@ -12,7 +12,8 @@
 //! the dated quotes, given only when the quotes pass the [`TrendRule`] (by default ≥ 10 dated
 //! quotes in ≥ 2 periods of ≥ 3 quotes each); otherwise withheld, with the reason.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -186,6 +187,11 @@ pub struct TrendOptions {
     /// How a period's tone is estimated: `None` is the mean of the quotes' tones; a
     /// [`Quantifier`] estimates the label shares with the model's cross-validated rates.
     pub quantifier: Option<Quantifier>,
+    /// Count every copy of a quotation. By default a speaker's quotation that several articles
+    /// carry (syndicated copies, follow-ups quoting it again) counts once, its earliest dated
+    /// copy kept, counted in [`QuoteCounts::duplicates`]: a corpus that reprints a statement
+    /// ten times should not weigh it ten times.
+    pub keep_duplicates: bool,
 }
 
 impl Default for TrendOptions {
@@ -199,6 +205,7 @@ impl Default for TrendOptions {
             min_words: 0,
             trend_rule: TrendRule::default(),
             quantifier: None,
+            keep_duplicates: false,
         }
     }
 }
@@ -383,6 +390,8 @@ pub struct QuoteCounts {
     pub short: usize,
     /// Relevant but with no speaker: excluded.
     pub unattributed: usize,
+    /// Further copies of a speaker's quotation already counted ([`TrendOptions::keep_duplicates`]).
+    pub duplicates: usize,
     /// Relevant quotes of speakers not in `--speakers`.
     pub other_speakers: usize,
     /// Speakers left out by `--min-quotes`, and their relevant quotes.
@@ -482,6 +491,8 @@ pub fn aggregate_with(
         }
     }
     let mut by_speaker: BTreeMap<String, Vec<&TrendQuote>> = BTreeMap::new();
+    // (speaker, quotation's words) → where its kept copy is in `by_speaker[speaker]`.
+    let mut copies: HashMap<(String, String), usize> = HashMap::new();
     for (index, quote) in quotes.iter().enumerate() {
         if !quote.tone.is_finite() || quote.tone.abs() > 1.0 + 1e-9 {
             return Err(Error::Data(format!(
@@ -524,7 +535,26 @@ pub fn aggregate_with(
             }
             matched.extend(entries.map(|(original, _)| original.clone()));
         }
-        by_speaker.entry(name).or_default().push(quote);
+        let kept = by_speaker.entry(name.clone()).or_default();
+        let key = quotation_key(&quote.quote);
+        // A quotation without words (a test's, a broken input's) is no one's copy.
+        if options.keep_duplicates || key.is_empty() {
+            kept.push(quote);
+            continue;
+        }
+        match copies.entry((name, key)) {
+            Entry::Vacant(slot) => {
+                slot.insert(kept.len());
+                kept.push(quote);
+            }
+            Entry::Occupied(slot) => {
+                counts.duplicates += 1;
+                let first = &mut kept[*slot.get()];
+                if earlier(quote.date, first.date) {
+                    *first = quote;
+                }
+            }
+        }
     }
 
     let mut speakers = Vec::new();
@@ -563,6 +593,31 @@ pub fn aggregate_with(
             .collect(),
         speakers,
     })
+}
+
+/// What makes two copies of a quotation the same: its words, lower-cased, without punctuation
+/// or spacing (outlets differ in marks, dashes and ellipses, not in words).
+fn quotation_key(quote: &str) -> String {
+    let mut key = String::with_capacity(quote.len());
+    for word in quote
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    key
+}
+
+/// True when date `a` is before `b`; a date is before no date (an undated copy places nothing).
+fn earlier(a: Option<NaiveDate>, b: Option<NaiveDate>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a < b,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 /// A speaker's quotes with what the estimate needs of each: its observation for the

@@ -173,9 +173,9 @@ pub fn render_chart(trends: &Trends, options: &ChartOptions, path: &Path) -> Res
 /// Pixels per SVG unit in PNGs: 2 for sharp text on high-density screens and in documents.
 const PNG_SCALE: f32 = 2.0;
 
-/// Rasterises the chart's SVG with resvg, its `sans-serif` text drawn in the embedded DejaVu
+/// Rasterises a chart's SVG with resvg, its `sans-serif` text drawn in the embedded DejaVu
 /// Sans (plotters' own bitmap text drawing drops the glyphs' side bearings).
-fn svg_to_png(svg: &str) -> std::result::Result<Vec<u8>, String> {
+pub fn svg_to_png(svg: &str) -> std::result::Result<Vec<u8>, String> {
     use resvg::{tiny_skia, usvg};
     let mut options = usvg::Options::default();
     let fonts = options.fontdb_mut();
@@ -581,7 +581,7 @@ mod tests {
                 tone,
                 label: "neutral".into(),
                 relevant: true,
-                quote: "words".into(),
+                quote: format!("words {i}"),
                 article: "a.txt".into(),
                 title: None,
                 url: None,

@@ -56,8 +56,8 @@ pub use aggregate::{
     TrendOptions, TrendRule, Trends,
 };
 pub use chart::{
-    chart_svg_string, charted_speakers, render_chart, speaker_color, y_axis, ChartOptions, YAxis,
-    YScale, CHART_SIZE, MAX_CHART_SPEAKERS,
+    chart_svg_string, charted_speakers, render_chart, speaker_color, svg_to_png, y_axis,
+    ChartOptions, YAxis, YScale, CHART_SIZE, MAX_CHART_SPEAKERS,
 };
 pub use fidelity::{pearson, trend_fidelity, FidelityCell, TrendFidelity, DEFAULT_MIN_CELL_QUOTES};
 pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};

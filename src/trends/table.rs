@@ -189,6 +189,14 @@ fn legend(trends: &Trends) -> String {
         out.push_str(&format!("; {} by other speakers", c.other_speakers));
     }
     out.push_str(".\n");
+    if c.duplicates > 0 {
+        let copies = if c.duplicates == 1 { "copy" } else { "copies" };
+        out.push_str(&format!(
+            "{} repeated {copies} of a speaker's quotation (the same words) left out, the \
+             earliest dated copy kept (--keep-duplicates counts every copy).\n",
+            c.duplicates
+        ));
+    }
     if c.undated > 0 {
         out.push_str(&format!(
             "{} used quotes have no date: they count in n and the mean, in no period.\n",
