@@ -47,8 +47,8 @@ struct Tally {
     /// Extracted quotations that are gold quotations cut off by the end of the excerpt
     /// (`excluded.csv`): neither right nor wrong, left out of precision.
     cut_off: usize,
-    /// Per gold attribution kind: (found, speaker right).
-    by_kind: BTreeMap<String, (usize, usize)>,
+    /// Per gold attribution kind: (gold, found, speaker right).
+    by_kind: BTreeMap<String, (usize, usize, usize)>,
     /// Found quotes whose `attribution` field equals the gold's.
     attribution_ok: usize,
 }
@@ -71,22 +71,23 @@ impl Tally {
         self.correct += o.correct;
         self.cut_off += o.cut_off;
         self.attribution_ok += o.attribution_ok;
-        for (k, (f, ok)) in &o.by_kind {
+        for (k, (g, f, ok)) in &o.by_kind {
             let e = self.by_kind.entry(k.clone()).or_default();
-            e.0 += f;
-            e.1 += ok;
+            e.0 += g;
+            e.1 += f;
+            e.2 += ok;
         }
     }
     fn line(&self, label: &str) -> String {
         let kinds: Vec<String> = KINDS
             .iter()
             .filter_map(|k| {
-                let (f, ok) = self.by_kind.get(*k)?;
-                Some(format!("{k} {ok}/{f}"))
+                let (g, f, ok) = self.by_kind.get(*k)?;
+                Some(format!("{k} {f}/{g} found, {ok} right"))
             })
             .collect();
         format!(
-            "{label}: recall {:.3} ({}/{}), precision {:.3} ({}/{}, {} cut off by the excerpt left out), speaker accuracy {:.3} ({}/{}); by attribution: {}; attribution field agrees {}/{}",
+            "{label}: recall {:.3} ({}/{}), precision {:.3} ({}/{}, {} cut off by the excerpt left out), speaker accuracy {:.3} ({}/{}); by gold attribution: {}; attribution field agrees {}/{}",
             self.recall(),
             self.found,
             self.gold,
@@ -194,14 +195,15 @@ fn dev2_articles_meet_goals() {
         for g in rows {
             let gt = norm(&g.text);
             let kind = t.by_kind.entry(g.attribution.clone()).or_default();
+            kind.0 += 1;
             match got.iter().find(|(e, _, _)| *e == gt || e.contains(&gt)) {
                 Some((_, speaker, attribution)) => {
                     t.found += 1;
-                    kind.0 += 1;
+                    kind.1 += 1;
                     t.attribution_ok += usize::from(*attribution == g.attribution);
                     if speaker.as_deref().unwrap_or("") == canonical(&g.speaker) {
                         t.speaker_ok += 1;
-                        kind.1 += 1;
+                        kind.2 += 1;
                     } else if show {
                         eprintln!(
                             "{id}: speaker {speaker:?} ({attribution}), gold {:?} ({}): {gt}",
@@ -240,39 +242,37 @@ fn dev2_articles_meet_goals() {
     }
     eprintln!("{}", held.line("dev2 held out (4 files)"));
     eprintln!("{}", all.line("dev2 all (24 files)"));
-    // The goals (recall and precision 0.97, speaker accuracy 0.92) hold on the 20
-    // development excerpts. On the four held-out ones, read once after the rules were frozen,
-    // recall was 18/22: dev28 wraps its lines mid-quotation without repeating the mark (not
-    // handled; see README), so on all 24 the recall goal is missed (0.961). All 24 are held
-    // to what was measured, so that a regression shows.
+    // The goals (recall and precision 0.97, speaker accuracy 0.92) hold on all 24. The
+    // held-out four were read once after the first rules were frozen (recall 18/22); the
+    // hard-wrapped lines of one of them (a quotation running over lines without a mark on
+    // each) were then handled by src/article/wrap.rs, developed on re-wrapped copies of the
+    // development texts, which brought them to 21/22: their figures are no longer untouched.
     assert!(
-        dev.recall() >= 0.97,
+        all.recall() >= 0.97 && all.precision() >= 0.97 && all.speaker() >= 0.92,
         "{}",
-        dev.line("development recall below 0.97")
+        all.line("below the goals")
     );
-    assert!(
-        dev.precision() >= 0.97,
+    // The exact counts measured (found/gold, right/extracted less cut off, speaker right),
+    // so that any change shows: an improvement updates them.
+    let counts = |t: &Tally| {
+        (
+            t.found,
+            t.gold,
+            t.correct,
+            t.extracted - t.cut_off,
+            t.speaker_ok,
+        )
+    };
+    assert_eq!(
+        counts(&dev),
+        (130, 132, 128, 128, 120),
         "{}",
-        dev.line("development precision below 0.97")
+        dev.line("development counts changed")
     );
-    assert!(
-        dev.speaker() >= 0.92,
+    assert_eq!(
+        counts(&held),
+        (21, 22, 21, 21, 19),
         "{}",
-        dev.line("development speaker accuracy below 0.92")
-    );
-    assert!(
-        all.recall() >= 0.96,
-        "{}",
-        all.line("recall below the measured 0.961")
-    );
-    assert!(
-        all.precision() >= 0.97,
-        "{}",
-        all.line("precision below 0.97")
-    );
-    assert!(
-        all.speaker() >= 0.92,
-        "{}",
-        all.line("speaker accuracy below 0.92")
+        held.line("held-out counts changed")
     );
 }
