@@ -29,7 +29,7 @@ const KINDS: &[&str] = &[
 ];
 
 mod common;
-use common::norm;
+use common::{csv_rows, norm, Matches};
 
 struct Gold {
     text: String,
@@ -39,84 +39,40 @@ struct Gold {
 
 #[derive(Default, Clone)]
 struct Tally {
-    gold: usize,
-    found: usize,
-    speaker_ok: usize,
-    extracted: usize,
-    correct: usize,
-    /// Extracted quotations that are gold quotations cut off by the end of the excerpt
-    /// (`excluded.csv`): neither right nor wrong, left out of precision.
-    cut_off: usize,
-    /// Per gold attribution kind: (found, speaker right).
-    by_kind: BTreeMap<String, (usize, usize)>,
+    m: Matches,
+    /// Per gold attribution kind: (gold, found, speaker right).
+    by_kind: BTreeMap<String, (usize, usize, usize)>,
     /// Found quotes whose `attribution` field equals the gold's.
     attribution_ok: usize,
 }
 
 impl Tally {
-    fn recall(&self) -> f64 {
-        self.found as f64 / self.gold.max(1) as f64
-    }
-    fn precision(&self) -> f64 {
-        self.correct as f64 / (self.extracted - self.cut_off).max(1) as f64
-    }
-    fn speaker(&self) -> f64 {
-        self.speaker_ok as f64 / self.found.max(1) as f64
-    }
     fn add(&mut self, o: &Tally) {
-        self.gold += o.gold;
-        self.found += o.found;
-        self.speaker_ok += o.speaker_ok;
-        self.extracted += o.extracted;
-        self.correct += o.correct;
-        self.cut_off += o.cut_off;
+        self.m.add(&o.m);
         self.attribution_ok += o.attribution_ok;
-        for (k, (f, ok)) in &o.by_kind {
+        for (k, (g, f, ok)) in &o.by_kind {
             let e = self.by_kind.entry(k.clone()).or_default();
-            e.0 += f;
-            e.1 += ok;
+            e.0 += g;
+            e.1 += f;
+            e.2 += ok;
         }
     }
     fn line(&self, label: &str) -> String {
         let kinds: Vec<String> = KINDS
             .iter()
             .filter_map(|k| {
-                let (f, ok) = self.by_kind.get(*k)?;
-                Some(format!("{k} {ok}/{f}"))
+                let (g, f, ok) = self.by_kind.get(*k)?;
+                Some(format!("{k} {f}/{g} found, {ok} right"))
             })
             .collect();
         format!(
-            "{label}: recall {:.3} ({}/{}), precision {:.3} ({}/{}, {} cut off by the excerpt left out), speaker accuracy {:.3} ({}/{}); by attribution: {}; attribution field agrees {}/{}",
-            self.recall(),
-            self.found,
-            self.gold,
-            self.precision(),
-            self.correct,
-            self.extracted - self.cut_off,
-            self.cut_off,
-            self.speaker(),
-            self.speaker_ok,
-            self.found,
+            "{label}: {}; by gold attribution: {}; attribution field agrees {}/{}",
+            self.m.summary(),
             kinds.join(", "),
             self.attribution_ok,
-            self.found,
+            self.m.found,
         )
     }
-}
-
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).expect("CSV readable");
-    let headers = rdr.headers().expect("header").clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.expect("CSV row");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
@@ -132,7 +88,7 @@ fn dev2_articles_meet_goals() {
         return;
     }
     let mut gold: BTreeMap<String, Vec<Gold>> = BTreeMap::new();
-    for r in rows(&dir.join("quotes.csv")) {
+    for r in csv_rows(&dir.join("quotes.csv")) {
         gold.entry(r["article_id"].clone()).or_default().push(Gold {
             text: r["text"].clone(),
             speaker: r["speaker"].clone(),
@@ -140,7 +96,7 @@ fn dev2_articles_meet_goals() {
         });
     }
     let mut cut_off: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in rows(&dir.join("excluded.csv")) {
+    for r in csv_rows(&dir.join("excluded.csv")) {
         if r["reason"].contains("cut off") {
             cut_off
                 .entry(r["article_id"].clone())
@@ -188,21 +144,25 @@ fn dev2_articles_meet_goals() {
             .collect();
         let rows = gold.get(id).map(Vec::as_slice).unwrap_or_default();
         let mut t = Tally {
-            gold: rows.len(),
-            extracted: got.len(),
+            m: Matches {
+                gold: rows.len(),
+                extracted: got.len(),
+                ..Matches::default()
+            },
             ..Tally::default()
         };
         for g in rows {
             let gt = norm(&g.text);
             let kind = t.by_kind.entry(g.attribution.clone()).or_default();
+            kind.0 += 1;
             match got.iter().find(|(e, _, _)| *e == gt || e.contains(&gt)) {
                 Some((_, speaker, attribution)) => {
-                    t.found += 1;
-                    kind.0 += 1;
+                    t.m.found += 1;
+                    kind.1 += 1;
                     t.attribution_ok += usize::from(*attribution == g.attribution);
                     if speaker.as_deref().unwrap_or("") == canonical(&g.speaker) {
-                        t.speaker_ok += 1;
-                        kind.1 += 1;
+                        t.m.speaker_ok += 1;
+                        kind.2 += 1;
                     } else if show {
                         eprintln!(
                             "{id}: speaker {speaker:?} ({attribution}), gold {:?} ({}): {gt}",
@@ -217,12 +177,12 @@ fn dev2_articles_meet_goals() {
         for (e, speaker, _) in &got {
             let matches = |g: &str| *e == g || e.contains(g) || g.contains(e.as_str());
             if rows.iter().any(|g| matches(&norm(&g.text))) {
-                t.correct += 1;
+                t.m.correct += 1;
             } else if cut_off
                 .get(id)
                 .is_some_and(|c| c.iter().any(|g| matches(g)))
             {
-                t.cut_off += 1;
+                t.m.cut_off += 1;
             } else if show {
                 eprintln!("{id}: EXTRA ({speaker:?}) {e}");
             }
@@ -241,39 +201,37 @@ fn dev2_articles_meet_goals() {
     }
     eprintln!("{}", held.line("dev2 held out (4 files)"));
     eprintln!("{}", all.line("dev2 all (24 files)"));
-    // The goals (recall and precision 0.97, speaker accuracy 0.92) hold on the 20
-    // development excerpts. On the four held-out ones, read once after the rules were frozen,
-    // recall was 18/22: dev28 wraps its lines mid-quotation without repeating the mark (not
-    // handled; see README), so on all 24 the recall goal is missed (0.961). All 24 are held
-    // to what was measured, so that a regression shows.
+    // The goals (recall and precision 0.97, speaker accuracy 0.92) hold on all 24. The
+    // held-out four were read once after the first rules were frozen (recall 18/22); the
+    // hard-wrapped lines of one of them (a quotation running over lines without a mark on
+    // each) were then handled by src/article/wrap.rs, developed on re-wrapped copies of the
+    // development texts, which brought them to 21/22: their figures are no longer untouched.
     assert!(
-        dev.recall() >= 0.97,
+        all.m.recall() >= 0.97 && all.m.precision() >= 0.97 && all.m.speaker() >= 0.92,
         "{}",
-        dev.line("development recall below 0.97")
+        all.line("below the goals")
     );
-    assert!(
-        dev.precision() >= 0.97,
+    // The exact counts measured (found/gold, right/extracted less cut off, speaker right),
+    // so that any change shows: an improvement updates them.
+    let counts = |t: &Tally| {
+        (
+            t.m.found,
+            t.m.gold,
+            t.m.correct,
+            t.m.extracted - t.m.cut_off,
+            t.m.speaker_ok,
+        )
+    };
+    assert_eq!(
+        counts(&dev),
+        (130, 132, 128, 128, 120),
         "{}",
-        dev.line("development precision below 0.97")
+        dev.line("development counts changed")
     );
-    assert!(
-        dev.speaker() >= 0.92,
+    assert_eq!(
+        counts(&held),
+        (21, 22, 21, 21, 19),
         "{}",
-        dev.line("development speaker accuracy below 0.92")
-    );
-    assert!(
-        all.recall() >= 0.96,
-        "{}",
-        all.line("recall below the measured 0.961")
-    );
-    assert!(
-        all.precision() >= 0.97,
-        "{}",
-        all.line("precision below 0.97")
-    );
-    assert!(
-        all.speaker() >= 0.92,
-        "{}",
-        all.line("speaker accuracy below 0.92")
+        held.line("held-out counts changed")
     );
 }

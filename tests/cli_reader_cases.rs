@@ -48,6 +48,36 @@ fn single_quotation_marks_are_quotations_with_their_speaker() {
 }
 
 #[test]
+fn quotations_over_hard_wrapped_lines_are_whole() {
+    // A plain-text export wrapped at 70 columns: quotations run over lines without a mark
+    // on each, and no blank line separates the paragraphs.
+    let (code, rows, _) = run(&["quotes"], "wrapped.txt");
+    assert_eq!(code, Some(0));
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["quote"].as_str().unwrap(), r["speaker"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "We are ready to discuss everything that worries our American colleagues, as long as they are ready to listen to what worries us,",
+                "Sergey Ryabkov"
+            ),
+            ("Nobody should expect a quick result.", "Sergey Ryabkov"),
+            (
+                "with open eyes and no illusions about how hard this will be.",
+                "Ned Price"
+            ),
+        ]
+    );
+    assert_eq!(
+        rows[0]["title"],
+        "Moscow and Washington to resume arms talks in Geneva next month"
+    );
+}
+
+#[test]
 fn a_bystander_is_not_the_spokesman_and_not_about_the_relationship() {
     let (code, rows, _) = run(&["quotes"], "weather.txt");
     assert_eq!(code, Some(0));

@@ -15,25 +15,15 @@ use tonetrack::trends::{
 };
 use tonetrack::Error;
 
+mod common;
+
 fn seeds_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds_gold.csv")
 }
 
 /// The rows of data/seeds_gold.csv as a map of column → value.
 fn seed_rows() -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(seeds_path()).expect("data/seeds_gold.csv");
-    let headers = reader.headers().expect("headers").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    common::csv_rows(&seeds_path())
 }
 
 fn gold_tone(label: &str) -> f64 {

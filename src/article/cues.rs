@@ -8,7 +8,6 @@
 //! that one stops mid-sentence (`He further stated that,`). Work is linear in the text:
 //! every paragraph is tokenized once and each search looks at a bounded window.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
@@ -21,22 +20,7 @@ use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
     Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE, UNNAMED,
 };
-use super::{Attribution, SpeakerKind};
-
-/// A quotation with its attribution, ready to become a public `Quote`.
-#[derive(Debug, Clone)]
-pub(crate) struct Attributed {
-    pub span: Span,
-    /// The quoted words (see [`Span::text`]).
-    pub text: String,
-    pub speaker: Option<String>,
-    pub speaker_kind: SpeakerKind,
-    pub attribution: Attribution,
-    pub cue: Option<String>,
-    pub relevant: bool,
-    /// Fewer than four words: a fragment quoted inside a sentence.
-    pub partial: bool,
-}
+use super::{Attribution, Quote, SpeakerKind};
 
 #[derive(Debug, Clone)]
 enum Subject {
@@ -375,7 +359,7 @@ static ASCII_FOLD: [u8; 128] = {
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
     let text = source.raw();
-    let mut out: Vec<Merged> = Vec::new();
+    let mut out: Vec<Merged> = Vec::with_capacity(spans.len());
     for s in spans {
         if let Some(prev) = out.last_mut() {
             let gap = text.get(prev.span.close_end..s.open).unwrap_or("");
@@ -446,8 +430,25 @@ fn ends_sentence(s: &str) -> bool {
 
 /// A headline or subheading: short and without sentence punctuation at its end.
 fn is_headline(s: &str) -> bool {
-    let t = s.trim_end_matches(['”', '"', '’', '\'', ' ']);
-    t.chars().next_back().is_some_and(char::is_alphanumeric) && fewer_words_than(s, 26)
+    // The closing marks and spaces trimmed as bytes (” and ’ are E2 80 9D and E2 80 99):
+    // most paragraphs then end with an ASCII byte, which decides without decoding.
+    let mut b = s.as_bytes();
+    loop {
+        match b {
+            [rest @ .., b'"' | b'\'' | b' '] => b = rest,
+            [rest @ .., 0xE2, 0x80, 0x9D | 0x99] => b = rest,
+            _ => break,
+        }
+    }
+    let last = match b.last() {
+        None => return false,
+        Some(&l) if l.is_ascii() => l.is_ascii_alphanumeric(),
+        Some(_) => s[..b.len()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric),
+    };
+    last && fewer_words_than(s, 26)
 }
 
 /// Who a quotation is attributed to: a person or organisation of the registry, or an
@@ -484,8 +485,9 @@ struct Ctx<'a> {
     paras: Vec<Para<'a>>,
     /// The paragraphs' ranges (for reach).
     para_ranges: &'a [Range<usize>],
-    /// Speech events by verb offset.
-    events: BTreeMap<usize, Event>,
+    /// Speech events by verb offset, in text order (found in text order: a sorted list,
+    /// searched by halves, costs less than a map).
+    events: Vec<(usize, Event)>,
     /// Unnamed sources that spoke, in text order: phrase bytes and head word.
     unnamed: Vec<(usize, usize, &'a str)>,
 }
@@ -547,8 +549,16 @@ impl Ctx<'_> {
             let t = &toks[j];
             if t.is_punct(',') {
                 let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
-                if let Some(k) = prev_comma {
-                    if k > lo && self.candidate_kind(&toks[k - 1]).is_some() {
+                if let Some(k) = prev_comma.filter(|&k| k > lo) {
+                    // A name between the commas is not jumped for the description before
+                    // it: the description is the name's ("Its spokesman, Ned Price, said").
+                    let jump = match self.candidate_kind(&toks[k - 1]) {
+                        Some(Candidate::Role) => {
+                            !matches!(self.candidate_kind(&toks[j - 1]), Some(Candidate::Who(_)))
+                        }
+                        other => other.is_some(),
+                    };
+                    if jump {
                         j = k;
                     }
                 }
@@ -850,6 +860,11 @@ impl Ctx<'_> {
         })
     }
 
+    /// The speech events before byte `off`.
+    fn events_before(&self, off: usize) -> &[(usize, Event)] {
+        &self.events[..self.events.partition_point(|(at, _)| *at < off)]
+    }
+
     /// The paragraph holding byte `off`.
     fn para_of(&self, off: usize) -> usize {
         self.para_ranges
@@ -859,7 +874,23 @@ impl Ctx<'_> {
 
     /// True when byte `from` is within [`REACH_PARAGRAPHS`] of byte `at`.
     fn in_reach(&self, from: usize, at: usize) -> bool {
-        self.para_of(from) + REACH_PARAGRAPHS > self.para_of(at)
+        let near = from >= self.reach_start(at);
+        debug_assert_eq!(
+            near,
+            self.para_of(from) + REACH_PARAGRAPHS > self.para_of(at),
+            "reach by bytes and by paragraphs"
+        );
+        near
+    }
+
+    /// The first byte within [`REACH_PARAGRAPHS`] of byte `at`: the start of the paragraph
+    /// that many paragraphs back (0 from the first ones), so that `in_reach(from, at)` is
+    /// `from >= reach_start(at)`: one search for many `from`s.
+    fn reach_start(&self, at: usize) -> usize {
+        match self.para_of(at).checked_sub(REACH_PARAGRAPHS - 1) {
+            Some(p) if p > 0 => self.para_ranges[p].start,
+            _ => 0,
+        }
     }
 
     /// Resolves a subject to a person, organisation or unnamed source; `None` when the
@@ -897,8 +928,10 @@ impl Ctx<'_> {
     /// who fits, else the latest person named within reach who fits, else the next speaker
     /// of the same paragraph (a pronoun before the name, in a lead); else nobody.
     fn pronoun(&self, off: usize, she: bool) -> Option<Src> {
-        for (&at, ev) in self.events.range(..off).rev() {
-            if !self.in_reach(at, off) {
+        let reach = self.reach_start(off);
+        for &(at, ref ev) in self.events_before(off).iter().rev() {
+            debug_assert_eq!(at >= reach, self.in_reach(at, off));
+            if at < reach {
                 break;
             }
             if self.fits(ev.src, she) {
@@ -913,7 +946,8 @@ impl Ctx<'_> {
         // Headlines name people as often as objects as subjects: not antecedents.
         let end = self.people.mentions.partition_point(|m| m.start < off);
         for m in self.people.mentions[..end].iter().rev() {
-            if !self.in_reach(m.start, off) {
+            debug_assert_eq!(m.start >= reach, self.in_reach(m.start, off));
+            if m.start < reach {
                 break;
             }
             let src = Src::Who(m.who);
@@ -926,9 +960,9 @@ impl Ctx<'_> {
             }
         }
         // A pronoun before the name, in a lead: the next speaker within reach.
-        self.events
-            .range(off..)
-            .take_while(|(&at, _)| self.in_reach(off, at))
+        self.events[self.events_before(off).len()..]
+            .iter()
+            .take_while(|(at, _)| self.in_reach(off, *at))
             .map(|(_, ev)| ev.src)
             .find(|&src| self.fits(src, she))
     }
@@ -947,13 +981,14 @@ impl Ctx<'_> {
     /// else nobody.
     fn description(&self, words: &[String], off: usize) -> Option<Src> {
         let named = self.people.describe(words, off);
+        let reach = self.reach_start(off);
         let head = words.last().map_or("", String::as_str);
         let singular = |w: &str| w.strip_suffix('s').unwrap_or(w).to_string();
         let unnamed = self
             .unnamed
             .iter()
             .rev()
-            .filter(|(a, _, _)| *a < off && self.in_reach(*a, off))
+            .filter(|(a, _, _)| *a < off && *a >= reach)
             .find(|(_, _, h)| singular(h) == singular(head));
         match (named, unnamed) {
             (Some(p), Some(&(a, b, _))) => {
@@ -970,13 +1005,13 @@ impl Ctx<'_> {
                 let end = self.people.mentions.partition_point(|m| m.start < off);
                 let mut found: Option<usize> = None;
                 for m in self.people.mentions[..end].iter().rev() {
-                    if !self.in_reach(m.start, off) {
+                    if m.start < reach {
                         break;
                     }
                     if let Who::Person(p) = m.who {
                         let spoke = self
-                            .events
-                            .range(..off)
+                            .events_before(off)
+                            .iter()
                             .any(|(_, e)| e.src == Src::Who(Who::Person(p)));
                         if self.people.has_role(p) || !spoke || found == Some(p) {
                             continue;
@@ -1069,7 +1104,7 @@ pub(crate) fn attribute(
     para_ranges: &[Range<usize>],
     spans: Vec<Span>,
     aliases: &SpeakerAliases,
-) -> Vec<Attributed> {
+) -> Vec<Quote> {
     let source = Text::new(text);
     let merged = merge_interrupted(&source, spans);
     let regions: Vec<Range<usize>> = merged
@@ -1084,7 +1119,7 @@ pub(crate) fn attribute(
     // At most one stretch before each quotation and one after the last of each paragraph.
     let mut groups: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len() + regions.len());
     // The current paragraph's text outside quotations (one buffer for all).
-    let mut free: Vec<Range<usize>> = Vec::new();
+    let mut free: Vec<Range<usize>> = Vec::with_capacity(8);
     for r in para_ranges {
         outside(r, &regions, &mut free);
         let first = toks.len();
@@ -1163,7 +1198,8 @@ pub(crate) fn attribute(
         people,
         paras: Vec::new(),
         para_ranges,
-        events: BTreeMap::new(),
+        // About one speech verb per quotation.
+        events: Vec::with_capacity(merged.len() + 8),
         unnamed: Vec::new(),
     };
     // Speech events, in text order (a pronoun's subject resolves through the earlier ones).
@@ -1212,7 +1248,7 @@ pub(crate) fn attribute(
                     },
                     _ => None,
                 };
-                ctx.events.insert(p.toks[v].start, Event { src, addressee });
+                ctx.events.push((p.toks[v].start, Event { src, addressee }));
             }
         }
     }
@@ -1464,7 +1500,7 @@ pub(crate) fn attribute(
     }
 
     // The article's main speaker: headline quotes and unresolved pronouns fall back to it.
-    let mut counts: Vec<(usize, usize)> = Vec::new(); // (person, count) in first-seen order
+    let mut counts: Vec<(usize, usize)> = Vec::with_capacity(8); // (person, count) in first-seen order
     for w in &work {
         if let (Some(Src::Who(Who::Person(p))), true) = (w.who, w.keep) {
             match counts.iter_mut().find(|(q, _)| *q == p) {
@@ -1536,8 +1572,10 @@ pub(crate) fn attribute(
                 && !relevance::scan(text, &w.context, false).names_anything()
         };
         let relevant = relevance::rule(&qtext, found, context, side) && !aside();
-        out.push(Attributed {
-            span: m.span,
+        out.push(Quote {
+            start: m.span.start(),
+            end: m.span.end(),
+            paragraph: m.span.paragraph,
             text: qtext,
             speaker: who.map(|x| ctx.src_name(x)),
             speaker_kind: match who {
@@ -1630,6 +1668,20 @@ mod tests {
         ) {
             let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
             proptest::prop_assert_eq!(super::quoted_words(&text, n), words_oracle(&text, n));
+        }
+    }
+
+    /// [`super::is_headline`] as it was first written: trim the closing marks and spaces as
+    /// characters.
+    fn is_headline_simply(s: &str) -> bool {
+        let t = s.trim_end_matches(['”', '"', '’', '\'', ' ']);
+        t.chars().next_back().is_some_and(char::is_alphanumeric) && super::fewer_words_than(s, 26)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_headline_trims_marks_as_characters(s in "[a. ’”\"'é1\u{a0}!\u{2019}\u{201d}\u{80}\u{99}\u{75d}\u{2099}]{0,12}") {
+            proptest::prop_assert_eq!(super::is_headline(&s), is_headline_simply(&s));
         }
     }
 

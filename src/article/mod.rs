@@ -21,6 +21,7 @@ pub mod relevance;
 pub mod source;
 mod speakers;
 mod tokens;
+mod wrap;
 
 use chrono::NaiveDate;
 use serde::Serialize;

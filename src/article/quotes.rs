@@ -249,6 +249,14 @@ fn closes_context(next: Option<char>) -> bool {
 /// The role of a straight single mark (`'`) at byte `i` of `s`, `None` for an apostrophe
 /// (don't, Russia's, '90s, workers' rights) or a mark whose surroundings do not tell.
 fn straight_single(s: &str, i: usize) -> Option<Role> {
+    // Most are apostrophes between ASCII letters (don't, Russia's): told by the bytes.
+    let bytes = s.as_bytes();
+    if i > 0
+        && bytes[i - 1].is_ascii_alphanumeric()
+        && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return None;
+    }
     let prev = s[..i].chars().next_back();
     let next = s[i + 1..].chars().next();
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);

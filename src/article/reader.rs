@@ -8,7 +8,8 @@ use super::language;
 use super::quotes;
 use super::source::PageMeta;
 use super::speakers::SpeakerAliases;
-use super::{Article, Quote};
+use super::wrap;
+use super::Article;
 
 /// Reads articles. Immutable once built, so one reader serves many threads.
 #[derive(Debug, Clone)]
@@ -41,8 +42,9 @@ fn header_line(line: &str) -> Option<(String, &str)> {
 
 /// Non-empty lines, trimmed, as byte ranges. Each line is a paragraph: some sources separate
 /// paragraphs with blank lines, others with single line breaks.
-fn lines(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+pub(super) fn lines(text: &str) -> Vec<Range<usize>> {
+    // News paragraphs run to a few hundred bytes: room for one per 128 bytes rarely grows.
+    let mut out = Vec::with_capacity(text.len() / 128 + 8);
     let mut start = 0;
     // Line ends found with memchr's vectorised search rather than `split_inclusive`.
     let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
@@ -124,6 +126,8 @@ impl Reader {
             }
             paras.push(r);
         }
+        // Hard-wrapped text: the lines of a paragraph become one paragraph.
+        let paras = wrap::paragraphs(text, paras);
         let title_idx = if header_title.is_some() {
             None
         } else {
@@ -153,21 +157,7 @@ impl Reader {
         let language = language::detect(paras.first().map_or("", |r| &text[r.start..]));
 
         let spans = quotes::find(text, &paras);
-        let quotes = attribute(text, &paras, spans, &self.aliases)
-            .into_iter()
-            .map(|a| Quote {
-                partial: a.partial,
-                start: a.span.start(),
-                end: a.span.end(),
-                paragraph: a.span.paragraph,
-                text: a.text,
-                speaker: a.speaker,
-                speaker_kind: a.speaker_kind,
-                attribution: a.attribution,
-                cue: a.cue,
-                relevant: a.relevant,
-            })
-            .collect();
+        let quotes = attribute(text, &paras, spans, &self.aliases);
         Article {
             name: name.to_string(),
             title,

@@ -726,7 +726,24 @@ fn is_compound_title(t: &Tok) -> bool {
                 .any(|e| n.len() > e.len() + 2 && n.ends_with(e))
 }
 
-#[inline]
+/// A word that can only be part of a name: a name word ([`is_name_word`]) that is no title,
+/// no all-capitals abbreviation and no compound title.
+#[inline(always)]
+fn is_pure_name_word(text: &str, t: &Tok) -> bool {
+    // Nearly every such word is a short capitalised ASCII word without a listed flag
+    // ("Lavrov", "Mitch"): told by its flags and two bytes.
+    let n = t.norm.as_bytes();
+    let plain = t.flags & (TITLE | PLACE | STOP | HYPHEN) == 0
+        && t.word
+        && t.cap
+        && n.len() < 10
+        && n.first().is_some_and(u8::is_ascii_alphabetic)
+        && t.end - t.start >= 2
+        && text.as_bytes()[t.start + 1].is_ascii_lowercase();
+    plain || !t.has(TITLE) && is_name_word(t) && !is_all_caps(text, t) && !is_compound_title(t)
+}
+
+#[inline(always)]
 fn is_name_word(t: &Tok) -> bool {
     let n = t.norm;
     t.word
@@ -773,13 +790,18 @@ fn push_raw_name(out: &mut String, text: &str, toks: &[Tok]) {
     }
 }
 
+#[inline]
 fn is_all_caps(text: &str, t: &Tok) -> bool {
-    let w = &text[t.start..t.end];
     // A lower-case ASCII second byte is the second character (the first is then ASCII too):
     // the common capitalised word is ruled out without decoding it.
-    if w.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase) {
+    if t.end - t.start >= 2 && text.as_bytes()[t.start + 1].is_ascii_lowercase() {
         return false;
     }
+    all_caps_slow(&text[t.start..t.end])
+}
+
+/// [`is_all_caps`] past its quick test.
+fn all_caps_slow(w: &str) -> bool {
     let mut letters = 0;
     for c in w.chars() {
         if c.is_alphabetic() {
@@ -1060,12 +1082,15 @@ impl People {
             }
             return;
         }
+        // No name unless the run ends with a word that can be one (most runs are a
+        // sentence's first word: "The", "In", "He").
+        if !is_name_word(last) {
+            return;
+        }
         // The name is the run's last words that can be a name; what leads it is titles,
         // places and organisations ("Senate Majority Leader Mitch McConnell", "FBI Director
         // James Comey", "Kentucky Gov. Ernie Fletcher").
-        let pure = |t: &Tok| {
-            is_name_word(t) && !t.has(TITLE) && !is_all_caps(text, t) && !is_compound_title(t)
-        };
+        let pure = |t: &Tok| is_pure_name_word(text, t);
         let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
         // A title word that ends a titled run belongs to the name ("Sen. Angus King").
         let lead_end = if k == run.len() {
