@@ -9,10 +9,13 @@ use rayon::prelude::*;
 
 use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
 use tonetrack::eval::{CvSummary, Evaluation};
+use tonetrack::model::build::{
+    examples_of, fits_to_make, train_model, with_extra_data, ExtraData, TrainingData,
+};
 use tonetrack::model::classifier::{Classifier, Prediction, TonePoles};
 use tonetrack::model::evaluate::evaluate_model;
-use tonetrack::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
-use tonetrack::model::train::{CChoice, CCriterion, Examples, TrainParams, TrainReport};
+use tonetrack::model::file::{Classifiers, Model};
+use tonetrack::model::train::{CChoice, CCriterion, TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
 use tonetrack::text::shorten;
 
@@ -135,88 +138,6 @@ fn load_labeled(path: &Path, columns: &Columns, skip_invalid: bool) -> anyhow::R
     Ok(data)
 }
 
-/// The examples of the rows `rows` of a dataset (all of it, or the rows of one target),
-/// grouped for CV by the `--group-col` value or else by the sentence as written. The texts and
-/// labels are moved out of the rows, not copied: a million rows hold each text once.
-fn examples_of(data: &mut Dataset, rows: &[usize]) -> Examples {
-    let names: Vec<&str> = rows
-        .iter()
-        .map(|&i| {
-            let row = &data.rows[i];
-            row.group.as_deref().unwrap_or(row.original_text())
-        })
-        .collect();
-    let groups = Examples::group_ids(&names);
-    let train_only: Vec<bool> = rows.iter().map(|&i| data.rows[i].train_only).collect();
-    let mut texts = Vec::with_capacity(rows.len());
-    let mut labels = Vec::with_capacity(rows.len());
-    for &i in rows {
-        let row = &mut data.rows[i];
-        texts.push(std::mem::take(&mut row.text));
-        labels.push(row.label.take().unwrap_or_default());
-    }
-    Examples {
-        texts,
-        labels,
-        groups,
-        weights: Vec::new(),
-        train_only: if train_only.contains(&true) {
-            train_only
-        } else {
-            Vec::new()
-        },
-    }
-}
-
-/// The `--extra-data` rows (text and label columns only), as training-only examples added to
-/// `examples`, and what the model file records of them.
-fn with_extra_data(
-    examples: Examples,
-    extra: &TrainOnlyArgs,
-    columns: &Columns,
-    skip_invalid: bool,
-) -> anyhow::Result<(Examples, Option<ExtraDataInfo>)> {
-    let Some(path) = &extra.extra_data else {
-        return Ok((examples, None));
-    };
-    if !(extra.extra_weight.is_finite() && extra.extra_weight >= 0.0) {
-        bail!(
-            "--extra-weight must be a finite number ≥ 0, got {}",
-            extra.extra_weight
-        );
-    }
-    let mut plain = Columns::new(&columns.text, columns.label.as_deref());
-    plain.delimiter = columns.delimiter;
-    let mut data = load_labeled(path, &plain, skip_invalid)?;
-    let all: Vec<usize> = (0..data.rows.len()).collect();
-    let rows = all.len();
-    let info = ExtraDataInfo {
-        data_file: file_name(path),
-        data_sha256: data.sha256.clone(),
-        rows,
-        weight: extra.extra_weight,
-    };
-    let extra_examples = examples_of(&mut data, &all);
-    Ok((
-        examples.with_extra(extra_examples, extra.extra_weight),
-        Some(info),
-    ))
-}
-
-/// Row indices per target value (or all rows under "" when not per target).
-fn partition(data: &Dataset, per_target: bool) -> BTreeMap<String, Vec<usize>> {
-    let mut parts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, row) in data.rows.iter().enumerate() {
-        let key = if per_target {
-            row.target.clone().unwrap_or_default()
-        } else {
-            String::new()
-        };
-        parts.entry(key).or_default().push(i);
-    }
-    parts
-}
-
 fn label_summary(counts: &BTreeMap<String, usize>) -> String {
     counts
         .iter()
@@ -238,12 +159,12 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
 
 fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     check_output_path(&args.out).context("--out")?;
-    let mut columns = args.columns.columns();
-    columns.group = args.model.group_col.clone();
-    columns.train_only = args.extra.train_only_where.clone();
-    let mut data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
-    let params = args.model.params();
-    let valid = params.check()?;
+    if args.per_target && args.extra.extra_data.is_some() {
+        bail!("--extra-data is not supported with --per-target");
+    }
+    let columns = training_columns(&args.columns, &args.model, &args.extra);
+    let data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
+    let valid = args.model.params().check()?;
     let mut out = Out::new();
     out.line(format!(
         "data: {} — {} rows ({} filtered out, {} skipped); labels: {}",
@@ -258,75 +179,19 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
         label_summary(&data.label_counts())
     ))?;
     out.flush()?;
-
-    let parts = partition(&data, args.per_target);
-    let fits_per_part = match &params.c {
-        CChoice::Auto { grid } => (grid.len() * params.folds) as u64,
-        CChoice::Fixed(_) => 0,
+    let bar = progress_bar(fits_to_make(&valid, &data, args.per_target), "choosing C");
+    let source = TrainingData {
+        data,
+        columns: &columns,
+        data_file: file_names(&args.data),
+        per_target: args.per_target,
+        extra: load_extra_data(&args.extra, &columns, args.columns.skip_invalid)?,
     };
-    let bar = progress_bar(fits_per_part * parts.len() as u64, "choosing C");
-    let mut classifiers = BTreeMap::new();
-    let mut reports = BTreeMap::new();
-    let examples: Vec<(&String, Examples)> = parts
-        .iter()
-        .map(|(target, rows)| (target, examples_of(&mut data, rows)))
-        .collect();
-    // Everything of the rows is in the examples now.
-    data.rows = Vec::new();
-    if args.per_target && args.extra.extra_data.is_some() {
-        bail!("--extra-data is not supported with --per-target");
-    }
-    let mut extra_data = None;
-    for (target, mut ex) in examples {
-        if !args.per_target {
-            (ex, extra_data) =
-                with_extra_data(ex, &args.extra, &columns, args.columns.skip_invalid)?;
-        }
-        let (classifier, report) =
-            valid
-                .fit_with_progress(ex, &|| bar.inc(1))
-                .with_context(|| {
-                    if args.per_target {
-                        format!("training the classifier for target `{target}`")
-                    } else {
-                        "training".to_string()
-                    }
-                })?;
-        classifiers.insert(target.clone(), classifier);
-        reports.insert(target.clone(), report);
-    }
+    let model = train_model(&valid, source, &|| bar.inc(1)).context("training")?;
     bar.finish_and_clear();
-    for (target, report) in &reports {
-        print_train_report(&mut out, target, report, &params)?;
+    for (target, report) in &model.training.reports {
+        print_train_report(&mut out, target, report, valid.params())?;
     }
-
-    let classifiers = if args.per_target {
-        Classifiers::PerTarget(classifiers)
-    } else {
-        let single = classifiers
-            .into_values()
-            .next()
-            .context("no training rows")?;
-        Classifiers::Single(Box::new(single))
-    };
-    let model = Model {
-        classifiers,
-        training: TrainingInfo {
-            data_file: file_names(&args.data),
-            data_sha256: data.sha256.clone(),
-            columns: ColumnsInfo {
-                text: columns.text.clone(),
-                label: columns.label.clone().unwrap_or_default(),
-                target: columns.target.clone(),
-                mention: columns.mention.clone(),
-                filters: columns.filters.clone(),
-            },
-            params,
-            reports,
-            extra_data,
-            tonetrack_version: env!("CARGO_PKG_VERSION").to_string(),
-        },
-    };
     model.save(&args.out)?;
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
     out.line(format!(
@@ -336,6 +201,32 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     ))?;
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+/// The columns of training data: the user's, with the group and training-only columns.
+fn training_columns(columns: &ColumnArgs, model: &ModelArgs, extra: &TrainOnlyArgs) -> Columns {
+    let mut selected = columns.columns();
+    selected.group = model.group_col.clone();
+    selected.train_only = extra.train_only_where.clone();
+    selected
+}
+
+/// The `--extra-data` rows (text and label columns only), when given.
+fn load_extra_data(
+    extra: &TrainOnlyArgs,
+    columns: &Columns,
+    skip_invalid: bool,
+) -> anyhow::Result<Option<ExtraData>> {
+    let Some(path) = &extra.extra_data else {
+        return Ok(None);
+    };
+    let mut plain = Columns::new(&columns.text, columns.label.as_deref());
+    plain.delimiter = columns.delimiter;
+    Ok(Some(ExtraData {
+        data: load_labeled(path, &plain, skip_invalid)?,
+        data_file: file_name(path),
+        weight: extra.extra_weight,
+    }))
 }
 
 fn print_train_report(
@@ -619,17 +510,17 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
 }
 
 fn cv(args: CvArgs) -> anyhow::Result<Outcome> {
-    let mut columns = args.columns.columns();
-    columns.group = args.model.group_col.clone();
-    columns.train_only = args.extra.train_only_where.clone();
+    let columns = training_columns(&args.columns, &args.model, &args.extra);
     let mut data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
     if args.columns.target_col.is_some() {
         warn("cv trains one classifier over all targets; --target-col only selects the column");
     }
     let valid = args.model.params().check()?;
     let all: Vec<usize> = (0..data.rows.len()).collect();
-    let ex = examples_of(&mut data, &all);
-    let (ex, _) = with_extra_data(ex, &args.extra, &columns, args.columns.skip_invalid)?;
+    let mut ex = examples_of(&mut data, &all);
+    if let Some(extra) = load_extra_data(&args.extra, &columns, args.columns.skip_invalid)? {
+        ex = with_extra_data(ex, extra)?.0;
+    }
     let (folds, summary) = valid.cross_validate(&ex)?;
     let mut out = Out::new();
     match args.format {

@@ -225,3 +225,42 @@ fn evaluate_model_reports_unknown_labels() {
     assert_eq!(assessed.rows.len(), 2);
     assert_eq!(assessed.unknown_labels[0].rows, 1);
 }
+
+/// `train_model`, the library side of `tonetrack train`: one classifier per target value, and
+/// what the model file records of the training.
+#[test]
+fn train_model_builds_one_classifier_per_target() {
+    use tonetrack::data::{parse_csv, Columns};
+    use tonetrack::model::build::{train_model, TrainingData};
+    use tonetrack::model::file::Classifiers;
+    let mut csv = String::from("text,label,target\n");
+    for target in ["Putin", "Trump"] {
+        for _ in 0..3 {
+            csv.push_str(&format!(
+                "good talks,positive,{target}\nbad sanctions,negative,{target}\n"
+            ));
+        }
+    }
+    let mut columns = Columns::new("text", Some("label"));
+    columns.target = Some("target".into());
+    let data = parse_csv("t.csv".as_ref(), csv.as_bytes(), &columns, false).expect("csv");
+    let params = params(2).check().expect("valid");
+    let source = TrainingData {
+        data,
+        columns: &columns,
+        data_file: "t.csv".into(),
+        per_target: true,
+        extra: None,
+    };
+    let model = train_model(&params, source, &|| {}).expect("trained");
+    match &model.classifiers {
+        Classifiers::PerTarget(map) => {
+            assert_eq!(map.keys().collect::<Vec<_>>(), ["Putin", "Trump"]);
+        }
+        Classifiers::Single(_) => panic!("one classifier per target expected"),
+    }
+    assert_eq!(model.training.data_file, "t.csv");
+    assert_eq!(model.training.reports.len(), 2);
+    let putin = model.classifier_for(Some("Putin")).expect("Putin's");
+    assert_eq!(putin.predict("good talks", 0).label, "positive");
+}

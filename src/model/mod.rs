@@ -2,6 +2,7 @@
 //! chosen by cross-validation ([`train`]), the fitted classifier ([`classifier`]), and the
 //! versioned model file ([`file`](mod@file)).
 
+pub mod build;
 pub mod calibration;
 pub mod classifier;
 pub mod evaluate;
