@@ -40,6 +40,26 @@ pub enum Command {
     Trends(TrendsArgs),
     /// Label the quotations the model is least sure of; the model is refit as you go.
     Label(LabelArgs),
+    /// Print a shell's completion script (e.g. `tonetrack completions bash > ~/.local/share/bash-completion/completions/tonetrack`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man(ManArgs),
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, elvish, fish, powershell or zsh.
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `tonetrack.1` and a `tonetrack-COMMAND.1` for every command into this folder
+    /// (e.g. `~/.local/share/man/man1`) instead of printing `tonetrack.1`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Output formats for tables of results.

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use std::io::Write;
 
 use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
 use tonetrack::eval::{CvSummary, Evaluation};
@@ -29,9 +31,9 @@ use tonetrack::trends::{
 };
 
 use crate::cli::{
-    ColumnArgs, Command, CvArgs, EvalArgs, ExplainArgs, Format, LabelArgs, ModelArgs, PredictArgs,
-    QuotesArgs, ReadArgs, ReadingArgs, ReportFormat, ScoreArgs, TrainArgs, TrainOnlyArgs,
-    TrendsArgs,
+    Cli, ColumnArgs, Command, CompletionsArgs, CvArgs, EvalArgs, ExplainArgs, Format, LabelArgs,
+    ManArgs, ModelArgs, PredictArgs, QuotesArgs, ReadArgs, ReadingArgs, ReportFormat, ScoreArgs,
+    TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
 
@@ -66,7 +68,41 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Score(args) => score(args),
         Command::Trends(args) => trends(args),
         Command::Label(args) => label(args),
+        Command::Completions(args) => completions(args),
+        Command::Man(args) => man(args),
     }
+}
+
+/// `completions`: the shell's completion script, generated from the argument definitions.
+fn completions(args: CompletionsArgs) -> anyhow::Result<Outcome> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "tonetrack", &mut script);
+    let mut out = Out::new();
+    out.bytes(&script)?;
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// `man`: the manual page, generated from the argument definitions.
+fn man(args: ManArgs) -> anyhow::Result<Outcome> {
+    match &args.out {
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!("{}: no such folder; create it first", dir.display());
+            }
+            clap_mangen::generate_to(Cli::command(), dir)
+                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            eprintln!("tonetrack: wrote manual pages into {}", dir.display());
+        }
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            let mut out = Out::new();
+            out.bytes(&page)?;
+            out.flush()?;
+        }
+    }
+    Ok(Outcome::Success)
 }
 
 /// The flag that fixes a library error, when there is one: the library's messages speak of

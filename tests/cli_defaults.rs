@@ -186,3 +186,61 @@ fn a_symlink_loop_gives_one_article_one_read_and_a_warning() {
         "{stderr}"
     );
 }
+
+/// Every command the binary has, as `tonetrack help` lists them.
+const COMMANDS: &[&str] = &[
+    "train", "eval", "cv", "predict", "explain", "quotes", "score", "trends", "label",
+];
+
+#[test]
+fn completions_and_the_manual_page_cover_every_command() {
+    let bash = tonetrack().args(["completions", "bash"]).assert().success();
+    let bash = String::from_utf8(bash.get_output().stdout.clone()).unwrap();
+    assert!(bash.contains("complete -F _tonetrack"), "{bash}");
+    for command in COMMANDS {
+        assert!(
+            bash.contains(&format!("cmd=\"tonetrack__subcmd__{command}\"")),
+            "{command}"
+        );
+    }
+    // A flag of one command, completed for that command.
+    assert!(bash.contains("--keep-duplicates"));
+    let zsh = tonetrack().args(["completions", "zsh"]).assert().success();
+    assert!(String::from_utf8_lossy(&zsh.get_output().stdout).starts_with("#compdef tonetrack"));
+    tonetrack()
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values: bash"));
+
+    let page = tonetrack().arg("man").assert().success();
+    let page = String::from_utf8(page.get_output().stdout.clone()).unwrap();
+    assert!(page.contains(".TH tonetrack 1"), "{page}");
+    for command in COMMANDS {
+        assert!(
+            page.contains(&format!("tonetrack\\-{command}(1)")),
+            "{command}"
+        );
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    tonetrack()
+        .args(["man", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for command in COMMANDS {
+        let page = std::fs::read_to_string(dir.path().join(format!("tonetrack-{command}.1")))
+            .unwrap_or_else(|e| panic!("tonetrack-{command}.1: {e}"));
+        assert!(
+            page.contains(&format!(".TH tonetrack-{command} 1")),
+            "{page}"
+        );
+    }
+    tonetrack()
+        .args(["man", "--out"])
+        .arg(dir.path().join("missing"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such folder; create it first"));
+}
