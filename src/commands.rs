@@ -7,7 +7,6 @@ use anyhow::{bail, Context};
 use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::io::Write;
 
 use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
 use tonetrack::eval::{CvSummary, Evaluation};
