@@ -93,3 +93,25 @@ impl Matches {
         )
     }
 }
+
+/// True when every path of `../shared` a test reads is there. Otherwise the test is skipped
+/// visibly (SKIPPED on stdout and stderr) and fails when the environment sets
+/// `REQUIRE_SHARED=1`, as CI does: a measurement that must run cannot skip.
+pub fn shared_present(paths: &[&Path]) -> bool {
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let missing = missing.join(", ");
+    assert!(
+        std::env::var("REQUIRE_SHARED").as_deref() != Ok("1"),
+        "REQUIRE_SHARED=1 but {missing} is absent"
+    );
+    println!("SKIPPED: ../shared missing ({missing} absent)");
+    eprintln!("SKIPPED: ../shared missing ({missing} absent)");
+    false
+}
