@@ -13,7 +13,7 @@ use tonetrack::eval::{CvSummary, Evaluation};
 use tonetrack::model::build::{
     examples_of, fits_to_make, train_model, with_extra_data, ExtraData, TrainingData,
 };
-use tonetrack::model::classifier::{Classifier, Prediction, TonePoles};
+use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::evaluate::evaluate_model;
 use tonetrack::model::file::{Classifiers, Model};
 use tonetrack::model::train::{CChoice, CCriterion, TrainParams, TrainReport};
@@ -25,8 +25,8 @@ use tonetrack::article::{
 };
 use tonetrack::score::{load_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
 use tonetrack::trends::{
-    self, ChartFormat, ChartOptions, Estimate, Period, Quantifier, TrendFidelity, TrendOptions,
-    TrendQuote, YScale,
+    self, model_trend_fidelity, ChartFormat, ChartOptions, Estimate, Period, Quantifier,
+    SpeakerDateColumns, TrendFidelity, TrendOptions, TrendQuote, YScale,
 };
 
 use crate::cli::{
@@ -123,7 +123,8 @@ pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
         tonetrack::Error::UnknownLabels { .. } => "--skip-invalid leaves those rows out",
         tonetrack::Error::OneClass { .. } => "check --label-col and the --where filters",
         tonetrack::Error::MissingColumn { .. } => {
-            "name the columns with --text-col, --label-col, --target-col or --group-col"
+            "name the columns with --text-col, --label-col, --target-col or --group-col \
+             (eval --trends: --speaker-col, --date-col)"
         }
         _ => return None,
     })
@@ -346,23 +347,10 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
     let mut columns = eval_columns(&args.columns, &model);
     columns.keep_fields = args.trends;
     let data = load_labeled(&args.data, &columns, args.columns.skip_invalid)?;
-    let trend_columns = if args.trends {
-        let find = |name: &str| {
-            data.headers
-                .iter()
-                .position(|h| h == name)
-                .with_context(|| {
-                    format!(
-                        "{}:1: --trends needs a column `{name}`; the columns are: {}",
-                        args.data.display(),
-                        data.headers.join(", ")
-                    )
-                })
-        };
-        Some((find(&args.speaker_col)?, find(&args.date_col)?))
-    } else {
-        None
-    };
+    let trend_columns = args
+        .trends
+        .then(|| SpeakerDateColumns::find(&data, &args.data, &args.speaker_col, &args.date_col))
+        .transpose()?;
     let assessed = evaluate_model(&model, &data, args.columns.skip_invalid)?;
     for unknown in &assessed.unknown_labels {
         warn(format!(
@@ -370,105 +358,53 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
             args.data.display()
         ));
     }
-    let mut evaluation = assessed.evaluation;
-    let (mut model_quotes, mut gold_quotes) = (Vec::new(), Vec::new());
-    if let Some((speaker, date)) = trend_columns {
-        for scored in &assessed.rows {
-            let row = &data.rows[scored.row];
-            let label = row.label.as_deref().unwrap_or_default();
-            let (model_quote, gold_quote) = trend_pair(
-                row,
-                speaker,
-                date,
-                &scored.prediction,
-                label,
-                &scored.tone_poles,
-            )
-            .with_context(|| format!("{}:{}", args.data.display(), row.line))?;
-            model_quotes.push(model_quote);
-            gold_quotes.push(gold_quote);
+    let fidelity = match trend_columns {
+        Some(columns) => {
+            let period = args.period.parse::<Period>()?;
+            model_trend_fidelity(
+                &model,
+                &data,
+                &args.data,
+                &assessed,
+                columns,
+                period,
+                args.min_cell,
+            )?
         }
-    }
+        None => Vec::new(),
+    };
+    let mut evaluation = assessed.evaluation;
     if !args.favg.is_empty() {
         let labels: Vec<&str> = args.favg.iter().map(String::as_str).collect();
         evaluation.with_f_avg(&labels)?;
     }
-    let fidelity = if args.trends {
-        let period = args.period.parse::<Period>()?;
-        let classifier = model.classifier_for(None)?;
-        let mut estimates = vec![None];
-        if classifier.rates().is_some() {
-            estimates.push(Some(Quantifier::new(Estimate::Acc, classifier)?));
-            estimates.push(Some(Quantifier::new(Estimate::Pacc, classifier)?));
-        }
-        estimates
-            .into_iter()
-            .map(|q| trends::trend_fidelity(&model_quotes, &gold_quotes, period, args.min_cell, q))
-            .collect::<tonetrack::Result<Vec<_>>>()?
-    } else {
-        Vec::new()
-    };
-    let mut out = Out::new();
-    match args.format {
-        ReportFormat::Json if fidelity.is_empty() => out.json(&evaluation)?,
-        ReportFormat::Json => {
-            let mut value = serde_json::to_value(&evaluation)?;
-            value["trend_fidelity"] = serde_json::to_value(&fidelity)?;
-            out.json(&value)?
-        }
-        ReportFormat::Table => {
-            print_evaluation(&mut out, &evaluation)?;
-            if !fidelity.is_empty() {
-                print_fidelity(&mut out, &fidelity, &args.period)?;
-            }
-        }
-    }
-    out.flush()?;
+    print_eval_report(args.format, &evaluation, &fidelity, &args.period)?;
     Ok(Outcome::Success)
 }
 
-/// The same row as the trends see it twice: with the model's prediction, and with its gold
-/// label as tone (positive 1, neutral 0, negative −1).
-fn trend_pair(
-    row: &tonetrack::data::Row,
-    speaker_col: usize,
-    date_col: usize,
-    p: &Prediction,
-    gold: &str,
-    poles: &TonePoles,
-) -> anyhow::Result<(TrendQuote, TrendQuote)> {
-    let field = |i: usize| row.fields.get(i).map(|f| f.trim()).unwrap_or_default();
-    let date = match field(date_col) {
-        "" => None,
-        text => Some(
-            chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
-                .with_context(|| format!("date {text:?} is not yyyy-mm-dd"))?,
-        ),
-    };
-    let model_quote = TrendQuote {
-        speaker: Some(field(speaker_col).to_string()).filter(|s| !s.is_empty()),
-        date,
-        tone: p.tone(),
-        label: p.label.to_string(),
-        relevant: true,
-        quote: row.text.clone(),
-        article: String::new(),
-        title: None,
-        url: None,
-        probabilities: p
-            .probabilities
-            .iter()
-            .map(|(c, v)| (c.to_string(), *v))
-            .collect(),
-    };
-    let gold_tone = poles.tone_of(gold);
-    let gold_quote = TrendQuote {
-        tone: gold_tone,
-        label: gold.to_string(),
-        probabilities: Vec::new(),
-        ..model_quote.clone()
-    };
-    Ok((model_quote, gold_quote))
+/// `eval`'s report: the metrics, then the trend fidelity when measured.
+fn print_eval_report(
+    format: ReportFormat,
+    evaluation: &Evaluation,
+    fidelity: &[TrendFidelity],
+    period: &str,
+) -> anyhow::Result<()> {
+    let mut out = Out::new();
+    match format {
+        ReportFormat::Json if fidelity.is_empty() => out.json(evaluation)?,
+        ReportFormat::Json => {
+            let mut value = serde_json::to_value(evaluation)?;
+            value["trend_fidelity"] = serde_json::to_value(fidelity)?;
+            out.json(&value)?
+        }
+        ReportFormat::Table => {
+            print_evaluation(&mut out, evaluation)?;
+            if !fidelity.is_empty() {
+                print_fidelity(&mut out, fidelity, period)?;
+            }
+        }
+    }
+    out.flush()
 }
 
 fn print_fidelity(out: &mut Out, fidelity: &[TrendFidelity], period: &str) -> anyhow::Result<()> {

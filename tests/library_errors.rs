@@ -264,3 +264,34 @@ fn train_model_builds_one_classifier_per_target() {
     let putin = model.classifier_for(Some("Putin")).expect("Putin's");
     assert_eq!(putin.predict("good talks", 0).label, "positive");
 }
+
+#[test]
+fn trend_fidelity_of_a_model_through_the_library() {
+    use std::path::Path;
+    use tonetrack::data::{load_csv, Columns};
+    use tonetrack::model::evaluate::evaluate_model;
+    use tonetrack::trends::{model_trend_fidelity, Period, SpeakerDateColumns};
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/seeds_gold.csv");
+    let columns = Columns {
+        keep_fields: true,
+        ..Columns::new("text", Some("label"))
+    };
+    let data = load_csv(&path, &columns, false).expect("seeds_gold.csv");
+    let missing = SpeakerDateColumns::find(&data, &path, "who", "date").unwrap_err();
+    assert!(
+        matches!(&missing, Error::MissingColumn { column, .. } if column == "who"),
+        "{missing:?}"
+    );
+    let model = tonetrack::score::default_model().expect("built-in model");
+    let evaluated = evaluate_model(&model, &data, false).expect("evaluated");
+    let found = SpeakerDateColumns::find(&data, &path, "speaker", "date").expect("columns");
+    let fidelity =
+        model_trend_fidelity(&model, &data, &path, &evaluated, found, Period::Year, 3).unwrap();
+    // The mean, then ACC and PACC with the built-in model's rates, over the same cells: the
+    // seeds' speaker × year cells with 3 or more quotes (Lavrov 2019 and 2020, Pompeo 2019).
+    let estimates: Vec<&str> = fidelity.iter().map(|f| f.estimate.as_str()).collect();
+    assert_eq!(estimates, ["mean", "acc", "pacc"]);
+    assert!(fidelity.iter().all(|f| f.cells == fidelity[0].cells));
+    assert!(fidelity[0].cells >= 2, "{}", fidelity[0].cells);
+}

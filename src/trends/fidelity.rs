@@ -9,12 +9,18 @@
 //! slope of predicted on labeled tone (1 when the predicted trends move as much as the labeled
 //! ones; a compressed model gives a slope well below 1).
 
+use std::path::Path;
+
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::aggregate::{aggregate, Period, TrendOptions, Trends};
 use super::input::TrendQuote;
-use super::quantify::Quantifier;
-use crate::Result;
+use super::quantify::{Estimate, Quantifier};
+use crate::data::{Dataset, Row};
+use crate::model::evaluate::{EvaluatedRow, ModelEvaluation};
+use crate::model::file::Model;
+use crate::{Error, Result};
 
 /// Cells with fewer labeled quotes are left out by default: below three, one quote decides a
 /// cell's labeled tone.
@@ -125,6 +131,115 @@ pub fn trend_fidelity(
         predicted_sd: sd(&ys),
         detail,
     })
+}
+
+/// The columns of a labeled CSV that say who spoke and when, for trend fidelity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpeakerDateColumns {
+    /// Index of the speaker column among the CSV's fields.
+    pub speaker: usize,
+    /// Index of the date column (`yyyy-mm-dd`, a longer timestamp cut to its date).
+    pub date: usize,
+}
+
+impl SpeakerDateColumns {
+    /// Finds the columns named `speaker` and `date` among `data`'s headers (`path` names the
+    /// file in the error).
+    pub fn find(data: &Dataset, path: &Path, speaker: &str, date: &str) -> Result<Self> {
+        let find = |name: &str| {
+            data.headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| Error::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    columns: data.headers.clone(),
+                })
+        };
+        Ok(SpeakerDateColumns {
+            speaker: find(speaker)?,
+            date: find(date)?,
+        })
+    }
+}
+
+/// Trend fidelity of a model on a labeled dataset it was evaluated on ([`evaluate_model`](crate::model::evaluate::evaluate_model)),
+/// for every estimate the model can give: the mean of the tones, then ACC and PACC when the
+/// model has cross-validated class rates. `data` must keep its rows' fields
+/// ([`Columns::keep_fields`](crate::data::Columns)); `path` names the file in errors.
+pub fn model_trend_fidelity(
+    model: &Model,
+    data: &Dataset,
+    path: &Path,
+    evaluated: &ModelEvaluation,
+    columns: SpeakerDateColumns,
+    period: Period,
+    min_quotes: usize,
+) -> Result<Vec<TrendFidelity>> {
+    let (mut predicted, mut labeled) = (Vec::new(), Vec::new());
+    for scored in &evaluated.rows {
+        let row = &data.rows[scored.row];
+        let (model_quote, gold_quote) =
+            trend_pair(row, columns, scored).map_err(|message| Error::Csv {
+                path: path.to_path_buf(),
+                line: row.line,
+                message,
+            })?;
+        predicted.push(model_quote);
+        labeled.push(gold_quote);
+    }
+    let classifier = model.classifier_for(None)?;
+    let mut estimates = vec![None];
+    if classifier.rates().is_some() {
+        estimates.push(Some(Quantifier::new(Estimate::Acc, classifier)?));
+        estimates.push(Some(Quantifier::new(Estimate::Pacc, classifier)?));
+    }
+    estimates
+        .into_iter()
+        .map(|q| trend_fidelity(&predicted, &labeled, period, min_quotes, q))
+        .collect()
+}
+
+/// The same row as the trends see it twice: with the model's prediction, and with its gold
+/// label as tone (the classifier's positive pole 1, negative −1, any other class 0).
+fn trend_pair(
+    row: &Row,
+    columns: SpeakerDateColumns,
+    scored: &EvaluatedRow,
+) -> std::result::Result<(TrendQuote, TrendQuote), String> {
+    let field = |i: usize| row.fields.get(i).map(|f| f.trim()).unwrap_or_default();
+    let date = match field(columns.date) {
+        "" => None,
+        text => Some(
+            NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
+                .map_err(|_| format!("date {text:?} is not yyyy-mm-dd"))?,
+        ),
+    };
+    let p = &scored.prediction;
+    let model_quote = TrendQuote {
+        speaker: Some(field(columns.speaker).to_string()).filter(|s| !s.is_empty()),
+        date,
+        tone: p.tone(),
+        label: p.label.to_string(),
+        relevant: true,
+        quote: row.text.clone(),
+        article: String::new(),
+        title: None,
+        url: None,
+        probabilities: p
+            .probabilities
+            .iter()
+            .map(|(c, v)| (c.to_string(), *v))
+            .collect(),
+    };
+    let gold = row.label.as_deref().unwrap_or_default();
+    let gold_quote = TrendQuote {
+        tone: scored.tone_poles.tone_of(gold),
+        label: gold.to_string(),
+        probabilities: Vec::new(),
+        ..model_quote.clone()
+    };
+    Ok((model_quote, gold_quote))
 }
 
 /// (speaker, period, n, tone) of every cell of `trends`.

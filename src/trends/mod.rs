@@ -59,7 +59,10 @@ pub use chart::{
     chart_svg_string, charted_speakers, render_chart, speaker_color, svg_to_png, y_axis,
     ChartFormat, ChartOptions, YAxis, YScale, CHART_SIZE, MAX_CHART_SPEAKERS,
 };
-pub use fidelity::{pearson, trend_fidelity, FidelityCell, TrendFidelity, DEFAULT_MIN_CELL_QUOTES};
+pub use fidelity::{
+    model_trend_fidelity, pearson, trend_fidelity, FidelityCell, SpeakerDateColumns, TrendFidelity,
+    DEFAULT_MIN_CELL_QUOTES,
+};
 pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};
 pub use quantify::{simplex_least_squares, Estimate, Quantifier};
 pub use report::{html_report, write_html_report};
