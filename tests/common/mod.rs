@@ -94,9 +94,10 @@ impl Matches {
     }
 }
 
-/// True when every path of `../shared` a test reads is there. Otherwise the test is skipped
-/// visibly (SKIPPED on stdout and stderr) and fails when the environment sets
-/// `REQUIRE_SHARED=1`, as CI does: a measurement that must run cannot skip.
+/// True when every path of `../shared` a test reads is there. Without `../shared` such tests
+/// are marked ignored by `build.rs` (`shared_missing`) and do not get here; this catches a
+/// partial `../shared`: the test says SKIPPED and returns, or fails when the environment sets
+/// `REQUIRE_SHARED=1`, as CI does (a measurement that must run cannot skip).
 pub fn shared_present(paths: &[&Path]) -> bool {
     let missing: Vec<String> = paths
         .iter()
