@@ -33,6 +33,19 @@ def fold_of(url):
     return int.from_bytes(hashlib.sha256(url.encode("utf-8")).digest()[:8], "big") % FOLDS
 
 
+def write_fold(tmp, k, rows, fields, fold):
+    """Writes fold `k` of `rows` (`fold(source_url)` gives a row's fold) as tmp/train{k}.csv,
+    every other fold, and tmp/test{k}.csv; returns both paths."""
+    train, test = tmp / f"train{k}.csv", tmp / f"test{k}.csv"
+    for path, part in [(train, [r for r in rows if fold(r["source_url"]) != k]),
+                       (test, [r for r in rows if fold(r["source_url"]) == k])]:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(part)
+    return train, test
+
+
 def main():
     binary = sys.argv[1]
     rows, fields = [], None
@@ -44,13 +57,7 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="out-of-fold-"))
     scored = {}
     for k in range(FOLDS):
-        train, test = tmp / f"train{k}.csv", tmp / f"test{k}.csv"
-        for path, part in [(train, [r for r in rows if fold_of(r["source_url"]) != k]),
-                           (test, [r for r in rows if fold_of(r["source_url"]) == k])]:
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(part)
+        train, test = write_fold(tmp, k, rows, fields, fold_of)
         model = tmp / f"m{k}.json"
         subprocess.run([binary, "train", "--data", str(train), *model_options(), "--out", str(model)],
                        check=True, capture_output=True)

@@ -28,6 +28,7 @@ import csv
 import hashlib
 import json
 import subprocess
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -36,15 +37,16 @@ import numpy as np
 from scipy.optimize import nnls
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "docs"))
+from out_of_fold import model_options as makefile_options, write_fold  # noqa: E402
 CLASSES = ["negative", "neutral", "positive"]
 TONE = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
 FOLDS = 5
 
 
 def model_options():
-    text = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    line = next(l for l in text.splitlines() if l.startswith("MODEL_OPTIONS ="))
-    return line.split("=", 1)[1].split() + ["--c", "1"]
+    """The Makefile's MODEL_OPTIONS at the C the training split chose."""
+    return makefile_options() + ["--c", "1"]
 
 
 def fold_of(url):
@@ -59,13 +61,8 @@ def out_of_fold(binary):
     tmp = Path(tempfile.mkdtemp(prefix="trend-estimators-"))
     scored = []
     for k in range(FOLDS):
-        train, test, model = tmp / f"train{k}.csv", tmp / f"test{k}.csv", tmp / f"m{k}.json"
-        for path, part in [(train, [r for r in rows if fold_of(r["source_url"]) != k]),
-                           (test, [r for r in rows if fold_of(r["source_url"]) == k])]:
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(part)
+        train, test = write_fold(tmp, k, rows, fields, fold_of)
+        model = tmp / f"m{k}.json"
         subprocess.run([binary, "train", "--data", str(train), *model_options(), "--out",
                         str(model)], check=True, capture_output=True)
         rates = json.loads(model.read_text())["body"]["classifiers"]["single"]["rates"]
