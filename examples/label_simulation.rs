@@ -12,7 +12,12 @@
 //! `margin-nodup` (without that filter), `random`. Experiments (not strategies of the tool):
 //! `density` (margin × information density), `margin-ff` and `margin-kmeans++` (the batch
 //! spread over the TF-IDF space among the 5 × batch most uncertain: farthest-first or
-//! k-means++ seeding), `margin-balanced` (margin sampling per predicted class in turn).
+//! k-means++ seeding), `margin-balanced` (margin sampling per predicted class in turn),
+//! `margin-power` and `margin-softrank` (stochastic batch acquisition, Kirsch et al. 2023: the
+//! batch drawn without replacement with probability ∝ uncertainty, or ∝ 1 / uncertainty rank,
+//! by Gumbel-top-k, instead of the top of the ranking), `badge` (Ash et al. 2020: k-means++
+//! seeding over the whole pool in the space of the loss gradient's embedding
+//! (p − onehot(ŷ)) ⊗ x).
 //!
 //! Run (release; ~1 min per strategy on 2 cores):
 //!
@@ -151,9 +156,8 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
 /// density (an experiment of this program, not a strategy of the tool).
 fn strategy(name: &str) -> Result<(Strategy, bool), String> {
     match name {
-        "density" | "margin-ff" | "margin-kmeans++" | "margin-balanced" => {
-            Ok((Strategy::Margin, true))
-        }
+        "density" | "margin-ff" | "margin-kmeans++" | "margin-balanced" | "margin-power"
+        | "margin-softrank" | "badge" => Ok((Strategy::Margin, true)),
         "margin-nodup" => Ok((Strategy::Margin, false)),
         "entropy-nodup" => Ok((Strategy::Entropy, false)),
         "random" => Ok((Strategy::Random, false)),
@@ -262,6 +266,8 @@ fn run(
         let round_seed = seed.wrapping_mul(1000).wrapping_add(round as u64);
         let ranked = if density {
             density_rank(&classifier, data, &pool, &probabilities, k)
+        } else if name == "margin-power" || name == "margin-softrank" {
+            stochastic_rank(name, &probabilities, k, &pool, round_seed)
         } else {
             rank(strategy, &probabilities, k, &pool, round_seed)
         };
@@ -276,6 +282,15 @@ fn run(
                     .collect();
                 class_balanced(&ranked, &predicted, k, &data.keys, o.batch)
             }
+            "badge" => badge(
+                &classifier,
+                data,
+                &pool,
+                &probabilities,
+                k,
+                o.batch,
+                round_seed,
+            ),
             _ => select_batch(&ranked, &data.keys, o.batch, diversity),
         };
         for i in batch {
@@ -323,6 +338,113 @@ fn density_rank(
         .collect();
     scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Stochastic batch acquisition (Kirsch et al. 2023, β = 1, their default): the pool in the
+/// order of Gumbel-perturbed log scores, so that taking the first `n` draws `n` rows without
+/// replacement with probability ∝ score. `margin-power` scores a row by its margin uncertainty,
+/// `margin-softrank` by 1 / its rank in the margin order.
+fn stochastic_rank(
+    name: &str,
+    probabilities: &[f64],
+    k: usize,
+    pool: &[usize],
+    seed: u64,
+) -> Vec<usize> {
+    let ranked = rank(Strategy::Margin, probabilities, k, pool, seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let mut keyed: Vec<(f64, usize)> = ranked
+        .iter()
+        .enumerate()
+        .map(|(r, &i)| {
+            let score = if name == "margin-power" {
+                candidates::uncertainty(Strategy::Margin, &probabilities[i * k..(i + 1) * k])
+            } else {
+                1.0 / (r + 1) as f64
+            };
+            let u: f64 = rng.gen_range(f64::MIN_POSITIVE..1.0);
+            (score.max(1e-12).ln() - (-u.ln()).ln(), i)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// BADGE's batch (Ash et al. 2020) for a linear softmax model: a row's gradient embedding is
+/// g = (p − onehot(argmax p)) ⊗ x, so ‖g_i − g_j‖² = ‖δ_i‖² + ‖δ_j‖² − 2 (δ_i·δ_j)(x_i·x_j) for
+/// unit rows x; the first row has the largest ‖g‖, each next is drawn with probability ∝ its
+/// squared distance to the nearest chosen row (k-means++ seeding). Near-duplicates are skipped.
+fn badge(
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    pool: &[usize],
+    probabilities: &[f64],
+    k: usize,
+    n: usize,
+    seed: u64,
+) -> Vec<usize> {
+    let vectorizer = classifier.vectorizer();
+    let rows: Vec<SparseRow> = pool
+        .iter()
+        .map(|&i| vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text))
+        .collect();
+    let deltas: Vec<Vec<f64>> = pool
+        .iter()
+        .map(|&i| {
+            let p = &probabilities[i * k..(i + 1) * k];
+            let top = argmax(p);
+            (0..k)
+                .map(|j| p[j] - f64::from(u8::from(j == top)))
+                .collect()
+        })
+        .collect();
+    let norm2: Vec<f64> = deltas
+        .iter()
+        .zip(&rows)
+        .map(|(d, x)| d.iter().map(|v| v * v).sum::<f64>() * cosine(x, x))
+        .collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut nearest = vec![f64::INFINITY; pool.len()];
+    let first = (0..pool.len()).fold(0, |b, j| if norm2[j] > norm2[b] { j } else { b });
+    let mut chosen = vec![first];
+    while chosen.len() < n.min(pool.len()) {
+        let last = *chosen.last().unwrap_or(&0);
+        for j in 0..pool.len() {
+            let dd: f64 = deltas[last]
+                .iter()
+                .zip(&deltas[j])
+                .map(|(a, b)| a * b)
+                .sum();
+            let d2 = (norm2[last] + norm2[j] - 2.0 * dd * cosine(&rows[last], &rows[j])).max(0.0);
+            nearest[j] = nearest[j].min(d2);
+        }
+        for &c in &chosen {
+            nearest[c] = 0.0;
+        }
+        let total: f64 = nearest.iter().sum();
+        if total <= 0.0 {
+            break;
+        }
+        let mut x = rng.gen::<f64>() * total;
+        let mut pick = None;
+        for (j, &d) in nearest.iter().enumerate() {
+            x -= d;
+            if x <= 0.0 && d > 0.0 {
+                pick = Some(j);
+                break;
+            }
+        }
+        let Some(pick) = pick else { break };
+        if chosen
+            .iter()
+            .any(|&c| data.keys[pool[c]].near_duplicate(&data.keys[pool[pick]]))
+        {
+            nearest[pick] = 0.0;
+            continue;
+        }
+        chosen.push(pick);
+    }
+    chosen.into_iter().map(|j| pool[j]).collect()
 }
 
 /// The diverse batch strategies look at this many × the batch of the most uncertain rows.

@@ -4,6 +4,7 @@
 # (margin reaches random's macro-F1 at 1,000 labels with ≤ 600): other C, balanced weights, no
 # calibration, the options of the earlier default, batch sizes, information density, a batch
 # spread over the TF-IDF space (farthest-first, k-means++ seeding), margin per predicted class,
+# stochastic batch acquisition (power, softrank), BADGE,
 # and a 15-seed check of the variants that met the goal at 5 seeds by a hair.
 # Output: benches/experiments/results-label-simulation.txt. About 12 minutes on 2 cores.
 set -euo pipefail
@@ -40,5 +41,10 @@ $sim --strategies margin,random,entropy,margin-nodup --out docs/label_simulation
   # The two that met the goal at 5 seeds by a hair, checked on 15 seeds (1..15).
   variant "15 seeds: margin, k-means++ spread" --strategies margin,random,margin-kmeans++ --seeds 15
   variant "15 seeds: the same without calibration" --preset lexicon --strategies margin,random,margin-kmeans++ --seeds 15
+  # Added later: stochastic batch acquisition and BADGE over the whole pool.
+  variant "stochastic batch acquisition (Kirsch et al. 2023, beta = 1): power on margin uncertainty, softrank" \
+    --strategies margin,random,margin-power,margin-softrank
+  variant "BADGE (Ash et al. 2020): k-means++ seeding on gradient embeddings over the whole pool" \
+    --strategies margin,random,badge
 } > "$out"
 cat "$out"
