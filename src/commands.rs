@@ -23,7 +23,12 @@ use tonetrack::text::shorten;
 use tonetrack::article::{
     expand_paths_with, word_count, Article, DateManifest, Reader, SpeakerAliases,
 };
-use tonetrack::score::{load_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
+use tonetrack::score::{
+    expand_sources, load_model, passthrough_names, score_sources, stream_sources, ArticleSource,
+    InputOutcome, ScoredArticle, Scorer,
+};
+use tonetrack::table::parquet::{Cell, ColumnType, ParquetRows};
+use tonetrack::table::{ArticleColumns, ArticleField, RecordTable, TableFormat};
 use tonetrack::trends::{
     self, model_trend_fidelity, ChartFormat, ChartOptions, Estimate, Period, Quantifier,
     SpeakerDateColumns, TrendFidelity, TrendOptions, TrendQuote, YScale,
@@ -32,9 +37,10 @@ use tonetrack::trends::{
 use crate::cli::{
     Cli, ColumnArgs, Command, CompletionsArgs, CvArgs, EvalArgs, ExplainArgs, Format, LabelArgs,
     ManArgs, ModelArgs, PredictArgs, QuotesArgs, ReadArgs, ReadingArgs, ReportFormat, ScoreArgs,
-    TrainArgs, TrainOnlyArgs, TrendsArgs,
+    TableArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
+use crate::sinks::{QuotesOutput, ScoreOutput};
 
 /// How a run ended, for the exit code.
 pub enum Outcome {
@@ -122,6 +128,17 @@ pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
         tonetrack::Error::NoTonePoles { .. } => "train with --tone-poles POSITIVE,NEGATIVE",
         tonetrack::Error::UnknownLabels { .. } => "--skip-invalid leaves those rows out",
         tonetrack::Error::OneClass { .. } => "check --label-col and the --where filters",
+        tonetrack::Error::MissingArticleColumn { field, .. } => match field {
+            ArticleField::Text => "name the table's text column with --text-col",
+            ArticleField::Date => "name the table's date column with --date-col",
+            ArticleField::Id => "name the table's id column with --id-col",
+            ArticleField::Url => "name the table's URL column with --url-col",
+            ArticleField::Title => "name the table's title column with --title-col",
+            _ => return None,
+        },
+        tonetrack::Error::TableDate { .. } => {
+            "correct the cell or leave it empty; --date-col names another column"
+        }
         tonetrack::Error::MissingColumn { .. } => {
             "name the columns with --text-col, --label-col, --target-col or --group-col \
              (eval --trends: --speaker-col, --date-col)"
@@ -600,6 +617,15 @@ enum Rendered<'m> {
         classes: &'m [String],
     },
     Json(String),
+    /// A Parquet row: label, probabilities (in the classes' order), tone and top terms.
+    Row {
+        passed: Vec<String>,
+        label: String,
+        probabilities: Vec<f64>,
+        tone: f64,
+        top_terms: Vec<String>,
+        classes: &'m [String],
+    },
 }
 
 /// Renders predictions as output lines. Each rayon job has its own (`map_init`), so the
@@ -640,6 +666,14 @@ impl<'a> LineRenderer<'a> {
             }
             Format::Csv => Rendered::Csv {
                 record: self.csv_record(input, p)?,
+                classes,
+            },
+            Format::Parquet => Rendered::Row {
+                passed: input.passed.clone(),
+                label: p.label.to_string(),
+                probabilities: p.probabilities.iter().map(|(_, v)| *v).collect(),
+                tone: p.tone(),
+                top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
                 classes,
             },
             Format::Jsonl | Format::Json => {
@@ -692,21 +726,110 @@ impl<'a> LineRenderer<'a> {
     }
 }
 
-/// Reads up to [`PREDICT_CHUNK`] rows of a CSV as inputs to predict.
-fn read_predict_chunk<R: std::io::Read>(
-    reader: &mut RowReader<R>,
-) -> anyhow::Result<Vec<PredictInput>> {
+/// The rows `predict --data` reads: a CSV (or TSV) through the labeled-data reader, or a
+/// JSON lines or Parquet table.
+enum PredictRows {
+    Csv(RowReader<std::fs::File>),
+    Table {
+        table: RecordTable,
+        text: usize,
+        target: Option<usize>,
+        text_col: String,
+    },
+}
+
+impl PredictRows {
+    fn open(path: &Path, args: &PredictArgs) -> anyhow::Result<Self> {
+        if matches!(
+            TableFormat::of_path(path),
+            Some(TableFormat::Jsonl | TableFormat::Parquet)
+        ) {
+            let table = RecordTable::open(path)?;
+            let find = |name: &str| {
+                table
+                    .header()
+                    .iter()
+                    .position(|h| h == name)
+                    .ok_or_else(|| tonetrack::Error::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: name.to_string(),
+                        columns: table.header().to_vec(),
+                    })
+            };
+            let text = find(&args.text_col)?;
+            let target = args.target_col.as_deref().map(find).transpose()?;
+            return Ok(PredictRows::Table {
+                table,
+                text,
+                target,
+                text_col: args.text_col.clone(),
+            });
+        }
+        let mut columns = Columns::new(&args.text_col, None);
+        columns.target = args.target_col.clone();
+        columns.keep_fields = true;
+        columns.delimiter = args.delimiter.delimiter;
+        Ok(PredictRows::Csv(RowReader::open(path, &columns, false)?))
+    }
+
+    fn headers(&self) -> &[String] {
+        match self {
+            PredictRows::Csv(reader) => reader.headers(),
+            PredictRows::Table { table, .. } => table.header(),
+        }
+    }
+
+    fn filtered_out(&self) -> usize {
+        match self {
+            PredictRows::Csv(reader) => reader.filtered_out,
+            PredictRows::Table { .. } => 0,
+        }
+    }
+
+    fn next(&mut self) -> anyhow::Result<Option<PredictInput>> {
+        Ok(match self {
+            // The reader refuses a record whose field count differs from the header's.
+            PredictRows::Csv(reader) => reader.next_row()?.map(|row| PredictInput {
+                passed: row.fields,
+                text: row.text,
+                target: row.target,
+            }),
+            PredictRows::Table {
+                table,
+                text,
+                target,
+                text_col,
+            } => match table.next_record()? {
+                None => None,
+                Some(cells) => {
+                    let cell = |i: usize| cells[i].clone().unwrap_or_default();
+                    let body = cell(*text);
+                    if body.trim().is_empty() {
+                        bail!(
+                            "{}: row {}: empty text in column `{text_col}`",
+                            table.path().display(),
+                            table.rows_read()
+                        );
+                    }
+                    Some(PredictInput {
+                        target: target.map(cell).filter(|t| !t.trim().is_empty()),
+                        passed: (0..cells.len()).map(cell).collect(),
+                        text: body,
+                    })
+                }
+            },
+        })
+    }
+}
+
+/// Reads up to [`PREDICT_CHUNK`] rows as inputs to predict.
+fn read_predict_chunk(reader: &mut PredictRows) -> anyhow::Result<Vec<PredictInput>> {
     let mut chunk = Vec::with_capacity(PREDICT_CHUNK);
     while chunk.len() < PREDICT_CHUNK {
-        let Some(row) = reader.next_row()? else {
+        let Some(input) = reader.next()? else {
             break;
         };
-        // The reader refuses a record whose field count differs from the header's.
-        chunk.push(PredictInput {
-            passed: row.fields,
-            text: row.text,
-            target: row.target,
-        });
+        chunk.push(input);
     }
     Ok(chunk)
 }
@@ -715,13 +838,20 @@ fn read_predict_chunk<R: std::io::Read>(
 /// as wide as their widest cell); CSV and JSON lines are written as they come.
 struct PredictSink {
     table: Option<Table>,
+    /// `--format parquet`: the file, once the first row gives its classes.
+    parquet: Option<(PathBuf, Option<ParquetRows>)>,
     passed_names: Vec<String>,
     /// The classes of the CSV columns, once the header is written.
     csv_classes: Option<Vec<String>>,
 }
 
 impl PredictSink {
-    fn new(format: Format, classes: &[String], passed_names: Vec<String>) -> Self {
+    fn new(
+        format: Format,
+        classes: &[String],
+        passed_names: Vec<String>,
+        parquet: Option<PathBuf>,
+    ) -> Self {
         let table = (format == Format::Table).then(|| {
             let mut header = vec!["label"];
             let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
@@ -731,6 +861,7 @@ impl PredictSink {
         });
         PredictSink {
             table,
+            parquet: parquet.map(|path| (path, None)),
             passed_names,
             csv_classes: None,
         }
@@ -745,8 +876,27 @@ impl PredictSink {
                     }
                 }
                 Rendered::Json(json) => out.line(json)?,
+                Rendered::Row {
+                    passed,
+                    label,
+                    probabilities,
+                    tone,
+                    top_terms,
+                    classes,
+                } => {
+                    self.csv_header(None, classes)?;
+                    let Some((_, Some(rows))) = &mut self.parquet else {
+                        continue;
+                    };
+                    let mut cells: Vec<Cell> = passed.iter().map(|v| Cell::Text(Some(v))).collect();
+                    cells.push(Cell::Text(Some(&label)));
+                    cells.extend(probabilities.iter().map(|p| Cell::Float(Some(*p))));
+                    cells.push(Cell::Float(Some(tone)));
+                    cells.push(Cell::TextList(&top_terms));
+                    rows.push(&cells)?;
+                }
                 Rendered::Csv { record, classes } => {
-                    self.csv_header(out, classes)?;
+                    self.csv_header(Some(out), classes)?;
                     out.bytes(&record)?;
                 }
             }
@@ -754,9 +904,10 @@ impl PredictSink {
         Ok(())
     }
 
-    /// Writes the CSV header before the first record; checks that every record has the
-    /// classes of the header (per-target classifiers may have different ones).
-    fn csv_header(&mut self, out: &mut Out, classes: &[String]) -> anyhow::Result<()> {
+    /// Writes the CSV header before the first record (or starts the Parquet file, when
+    /// `out` is `None`); checks that every record has the classes of the header
+    /// (per-target classifiers may have different ones).
+    fn csv_header(&mut self, out: Option<&mut Out>, classes: &[String]) -> anyhow::Result<()> {
         match &self.csv_classes {
             Some(header) if header == classes => Ok(()),
             Some(header) => bail!(
@@ -770,9 +921,32 @@ impl PredictSink {
                 names.push("label".into());
                 names.extend(classes.iter().map(|c| format!("p_{c}")));
                 names.extend(["tone".into(), "top_terms".into()]);
-                let mut writer = out.csv();
-                writer.write_record(&names)?;
-                writer.flush()?;
+                match (out, &mut self.parquet) {
+                    (Some(out), _) => {
+                        let mut writer = out.csv();
+                        writer.write_record(&names)?;
+                        writer.flush()?;
+                    }
+                    (None, Some((path, rows))) => {
+                        let n = self.passed_names.len();
+                        let columns: Vec<(String, ColumnType)> = names
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, name)| {
+                                let t = if i <= n {
+                                    ColumnType::Text // passed columns, label
+                                } else if i <= n + classes.len() + 1 {
+                                    ColumnType::Float // probabilities, tone
+                                } else {
+                                    ColumnType::TextList
+                                };
+                                (name, t)
+                            })
+                            .collect();
+                        *rows = Some(ParquetRows::create(path, &columns)?);
+                    }
+                    (None, None) => {}
+                }
                 self.csv_classes = Some(classes.to_vec());
                 Ok(())
             }
@@ -783,22 +957,20 @@ impl PredictSink {
         if let Some(table) = self.table {
             table.print(out)?;
         }
+        if let Some((_, Some(rows))) = self.parquet {
+            rows.finish()?;
+        }
         Ok(())
     }
 }
 
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
     let format = args.format;
     let mut out = Out::new();
     let mut reader = match &args.data {
-        Some(path) => {
-            let mut columns = Columns::new(&args.text_col, None);
-            columns.target = args.target_col.clone();
-            columns.keep_fields = true;
-            columns.delimiter = args.delimiter.delimiter;
-            Some(RowReader::open(path, &columns, false)?)
-        }
+        Some(path) => Some(PredictRows::open(path, &args)?),
         None => None,
     };
     let passed_names: Vec<String> = match &reader {
@@ -824,14 +996,14 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             )
             .collect()
     };
-    let mut sink = PredictSink::new(format, model.classes(), passed_names.clone());
+    let mut sink = PredictSink::new(format, model.classes(), passed_names.clone(), parquet);
     if let (Some(reader), Some(path)) = (&mut reader, &args.data) {
         let mut chunk = read_predict_chunk(reader)?;
         if chunk.is_empty() {
             bail!(
                 "{}: no usable rows ({} filtered out by --where, 0 invalid)",
                 path.display(),
-                reader.filtered_out
+                reader.filtered_out()
             );
         }
         while !chunk.is_empty() {
@@ -998,21 +1170,19 @@ impl RunTally {
 }
 
 fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
-    let articles = &args.read.articles;
-    let ReadingArgs {
-        min_words, lang, ..
-    } = &args.read.reading;
-    let any_language = lang == "any";
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     let reader = reader(&args.read.reading)?;
-    let inputs = expand_paths_with(articles, warn)?;
-    let mut out = Out::new();
+    let any_language = args.read.reading.lang == "any";
+    let min_words = args.read.reading.min_words;
+    let (sources, columns, passed) = article_sources(&args.read)?;
+    let mut sink = QuotesOutput::new(args.format, parquet.as_deref(), passed)?;
     let mut tally = RunTally::default();
-    let mut csv_header_written = false;
-    stream_inputs(
-        &inputs,
-        |name, text, meta| reader.read_page(name, text, meta),
+    stream_sources(
+        &sources,
+        &columns,
+        |doc| (doc.read(&reader), doc.columns()),
         |outcome| -> anyhow::Result<()> {
-            let Some(article) = tally.take(outcome) else {
+            let Some((article, passed)) = tally.take(outcome) else {
                 return Ok(());
             };
             if tally.leave_out(&article, any_language) {
@@ -1021,149 +1191,55 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
             let records: Vec<_> = article
                 .records()
                 .into_iter()
-                .filter(|r| word_count(&r.quote) >= *min_words)
+                .filter(|r| word_count(&r.quote) >= min_words)
                 .collect();
             tally.quotes += records.len();
-            match args.format {
-                Format::Jsonl | Format::Json => {
-                    for r in &records {
-                        out.json_line(r)?;
-                    }
-                }
-                Format::Csv => {
-                    let mut writer = csv::WriterBuilder::new()
-                        .has_headers(!csv_header_written)
-                        .from_writer(Vec::new());
-                    for r in &records {
-                        writer.serialize(r)?;
-                        csv_header_written = true;
-                    }
-                    let bytes = writer.into_inner()?;
-                    let text = String::from_utf8_lossy(&bytes);
-                    if !text.is_empty() {
-                        out.line(text.trim_end_matches('\n'))?;
-                    }
-                }
-                Format::Table => {
-                    out.line(article_heading(
-                        &article.name,
-                        &article.title,
-                        article.date,
-                        article.date_source.as_str(),
-                    ))?;
-                    let mut table = Table::new(&[
-                        "¶",
-                        "speaker",
-                        "attribution",
-                        "partial",
-                        "relevant",
-                        "cue",
-                        "quote",
-                    ]);
-                    for r in &records {
-                        table.row(vec![
-                            r.paragraph.to_string(),
-                            r.speaker.clone().unwrap_or_else(|| "?".into()),
-                            r.attribution.as_str().to_string(),
-                            yes_no(r.partial),
-                            yes_no(r.relevant),
-                            shorten(r.cue.as_deref().unwrap_or(""), 28),
-                            shorten(&r.quote, 80),
-                        ]);
-                    }
-                    if records.is_empty() {
-                        out.line("  (no quotations)")?;
-                    } else {
-                        for line in table.render() {
-                            out.line(format!("  {line}"))?;
-                        }
-                    }
-                    out.line("")?;
-                }
-            }
-            Ok(())
+            sink.article(&article, &records, &passed)
         },
     )?;
-    out.flush()?;
+    sink.finish()?;
     Ok(tally.outcome())
 }
 
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
-}
-
-fn article_heading(
-    name: &str,
-    title: &str,
-    date: Option<chrono::NaiveDate>,
-    date_source: &str,
-) -> String {
-    let date = match date {
-        Some(d) => format!("{d} ({date_source})"),
-        None => "no date".to_string(),
-    };
-    let title = if title.is_empty() {
-        String::new()
-    } else {
-        format!(" — {}", shorten(title, 70))
-    };
-    format!("== {name}{title} · {date}")
-}
-
-/// A bar of 5 cells each side of a centre line: tone −1 fills the left, +1 the right.
-fn tone_bar(tone: f64) -> String {
-    let cells = (tone.abs().min(1.0) * 5.0).round() as usize;
-    let (left, right) = if tone < 0.0 {
-        (
-            format!("{}{}", " ".repeat(5 - cells), "█".repeat(cells)),
-            " ".repeat(5),
-        )
-    } else {
-        (
-            " ".repeat(5),
-            format!("{}{}", "█".repeat(cells), " ".repeat(5 - cells)),
-        )
-    };
-    format!("{left}│{right}")
-}
-
 /// Scores every input, handing each article's scored quotes to `sink` in input order.
-fn score_inputs(
+fn score_sources_with(
     read: &ReadArgs,
     model: &Model,
+    sources: &[ArticleSource],
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
     let reader = reader(&read.reading)?;
-    let scorer = Scorer::new(&reader, model)?;
-    let inputs = expand_paths_with(&read.articles, warn)?;
+    let any_language = read.reading.lang == "any";
+    let scorer = Scorer::new(&reader, model)?.any_language(any_language);
     let mut tally = RunTally::default();
-    let bar = ProgressBar::new(inputs.len() as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("scoring [{bar:30}] {pos}/{len} articles ({elapsed})")
-    {
+    let tables = sources.iter().any(|s| matches!(s, ArticleSource::Table(_)));
+    let bar = if tables {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::new(sources.len() as u64)
+    };
+    let template = if tables {
+        "scoring {spinner} {pos} articles ({elapsed})"
+    } else {
+        "scoring [{bar:30}] {pos}/{len} articles ({elapsed})"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
-    let any_language = read.reading.lang == "any";
-    stream_inputs(
-        &inputs,
-        |name, text, meta| {
-            let (article, quotes) = scorer.score_page(name, text, meta, any_language);
-            ScoredArticle {
-                quotes: quotes
-                    .into_iter()
-                    .filter(|q| word_count(&q.quote) >= read.reading.min_words)
-                    .collect(),
-                read: article,
-            }
-        },
+    let columns = read.table.columns();
+    score_sources(
+        &scorer,
+        sources,
+        &columns,
+        read.reading.min_words,
         |outcome| -> anyhow::Result<()> {
             bar.inc(1);
-            if let Some(article) = tally.take(outcome) {
-                if tally.leave_out(&article.read, any_language) {
+            if let Some(scored) = tally.take(outcome) {
+                if tally.leave_out(&scored.article, any_language) {
                     return Ok(());
                 }
-                tally.quotes += article.quotes.len();
-                sink(&article)?;
+                tally.quotes += scored.quotes.len();
+                sink(&scored)?;
             }
             Ok(())
         },
@@ -1172,125 +1248,46 @@ fn score_inputs(
     Ok(tally)
 }
 
-struct ScoredArticle {
-    /// The article as read (name, title, date, language, its quotations unscored).
-    read: Article,
-    quotes: Vec<ScoredQuote>,
+/// The sources of `ARTICLES` (files, directories, tables), the tables' columns, and the
+/// columns the tables pass through.
+fn article_sources(
+    read: &ReadArgs,
+) -> anyhow::Result<(Vec<ArticleSource>, ArticleColumns, Vec<String>)> {
+    let sources = expand_sources(&read.articles, warn)?;
+    let columns = read.table.columns();
+    let passed = passthrough_names(&sources, &columns)?;
+    Ok((sources, columns, passed))
+}
+
+/// The file of `--format parquet` (`--out`, checked before any work); `None` for the other
+/// formats, which print on standard output.
+fn parquet_out(format: Format, out: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+    match (format, out) {
+        (Format::Parquet, Some(path)) => {
+            check_output_path(path).context("--out")?;
+            Ok(Some(path.to_path_buf()))
+        }
+        (Format::Parquet, None) => bail!(
+            "--format parquet writes a file, not standard output: name it with --out F.parquet"
+        ),
+        (_, Some(_)) => bail!(
+            "--out is for --format parquet; the other formats print on standard output \
+             (redirect it: > FILE)"
+        ),
+        (_, None) => Ok(None),
+    }
 }
 
 fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
     // The probability columns, in the order of the quotes' probabilities (by name).
     let mut classes = model.classes().to_vec();
     classes.sort();
-    let mut out = Out::new();
-    let mut csv_header_written = false;
-    let show_all = args.all;
-    let tally = score_inputs(&args.read, &model, |article| {
-        let quotes: Vec<&ScoredQuote> = article
-            .quotes
-            .iter()
-            .filter(|q| show_all || q.relevant)
-            .collect();
-        match args.format {
-            Format::Jsonl | Format::Json => {
-                for q in &quotes {
-                    out.json_line(q)?;
-                }
-            }
-            Format::Csv => {
-                let mut writer = csv::Writer::from_writer(Vec::new());
-                if !csv_header_written {
-                    let header = [
-                        "article",
-                        "title",
-                        "url",
-                        "date",
-                        "date_source",
-                        "speaker",
-                        "speaker_kind",
-                        "attribution",
-                        "quote",
-                        "start",
-                        "end",
-                        "paragraph",
-                        "partial",
-                        "relevant",
-                        "cue",
-                        "label",
-                    ]
-                    .map(String::from)
-                    .into_iter()
-                    .chain(classes.iter().map(|c| format!("p_{c}")))
-                    .chain(["tone".to_string(), "top_terms".to_string()]);
-                    writer.write_record(header)?;
-                    csv_header_written = true;
-                }
-                for q in &quotes {
-                    let p = |c: &str| format!("{:.4}", q.probabilities.get(c).unwrap_or(&0.0));
-                    let fields = [
-                        q.article.clone(),
-                        q.title.clone().unwrap_or_default(),
-                        q.url.clone().unwrap_or_default(),
-                        q.date.map(|d| d.to_string()).unwrap_or_default(),
-                        q.date_source.clone(),
-                        q.speaker.clone().unwrap_or_default(),
-                        q.speaker_kind.clone(),
-                        q.attribution.clone(),
-                        q.quote.clone(),
-                        q.start.to_string(),
-                        q.end.to_string(),
-                        q.paragraph.to_string(),
-                        q.partial.to_string(),
-                        q.relevant.to_string(),
-                        q.cue.clone().unwrap_or_default(),
-                        q.label.clone(),
-                    ]
-                    .into_iter()
-                    .chain(classes.iter().map(|c| p(c)))
-                    .chain([format!("{:.4}", q.tone), q.top_terms.join("; ")]);
-                    writer.write_record(fields)?;
-                }
-                let text = String::from_utf8(writer.into_inner()?)?;
-                if !text.is_empty() {
-                    out.line(text.trim_end_matches('\n'))?;
-                }
-            }
-            Format::Table => {
-                out.line(article_heading(
-                    &article.read.name,
-                    &article.read.title,
-                    article.read.date,
-                    article.read.date_source.as_str(),
-                ))?;
-                if quotes.is_empty() {
-                    out.line("  (no quotations on U.S.–Russia relations; --all shows every one)")?;
-                }
-                let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
-                for q in &quotes {
-                    let mut quote = shorten(&q.quote, 72);
-                    if !q.relevant {
-                        quote = format!("[not about US–Russia] {quote}");
-                    }
-                    table.row(vec![
-                        q.speaker.clone().unwrap_or_else(|| "?".into()),
-                        format!("{:+.2}", q.tone),
-                        tone_bar(q.tone),
-                        q.label.clone(),
-                        quote,
-                    ]);
-                }
-                if !quotes.is_empty() {
-                    for line in table.render() {
-                        out.line(format!("  {line}"))?;
-                    }
-                }
-                out.line("")?;
-            }
-        }
-        Ok(())
-    })?;
-    out.flush()?;
+    let (sources, _, passed) = article_sources(&args.read)?;
+    let mut sink = ScoreOutput::new(args.format, parquet.as_deref(), classes, passed, args.all)?;
+    let tally = score_sources_with(&args.read, &model, &sources, |a| sink.article(a))?;
+    sink.finish()?;
     Ok(tally.outcome())
 }
 
@@ -1324,6 +1321,7 @@ fn trend_quantifier(
 
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     // The files to write are checked before the articles are scored.
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     if let Some(path) = &args.chart {
         ChartFormat::of_path(path).context("--chart")?;
         check_output_path(path).context("--chart")?;
@@ -1349,6 +1347,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
     if args.scores.is_empty() {
         let read = ReadArgs {
             articles: args.articles.clone(),
+            table: TableArgs::default(),
             reading: ReadingArgs {
                 dates: args.dates.clone(),
                 aliases: args.aliases.clone(),
@@ -1358,7 +1357,8 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
                 lang: args.lang.clone(),
             },
         };
-        let tally = score_inputs(&read, &model, |article| {
+        let sources = expand_sources(&read.articles, warn)?;
+        let tally = score_sources_with(&read, &model, &sources, |article| {
             quotes.extend(article.quotes.iter().map(TrendQuote::from));
             Ok(())
         })?;
@@ -1386,6 +1386,12 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         Format::Csv => out.line(trends::csv_string(&result)?.trim_end_matches('\n'))?,
         Format::Json | Format::Jsonl => out.line(trends::json_string(&result)?)?,
         Format::Table => out.line(trends::table_string(&result).trim_end_matches('\n'))?,
+        Format::Parquet => {
+            if let Some(path) = &parquet {
+                trends::write_parquet(&result, path)?;
+                eprintln!("tonetrack: wrote {}", path.display());
+            }
+        }
     }
     out.flush()?;
     if let Some(path) = &args.chart {

@@ -67,6 +67,6 @@ pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};
 pub use quantify::{simplex_least_squares, Estimate, Quantifier};
 pub use report::{html_report, write_html_report};
 pub use table::{
-    csv_string, json_string, single_quote_periods, spark_char, sparkline, table_string, SPARK_BARS,
-    SPARK_GAP,
+    csv_string, json_string, single_quote_periods, spark_char, sparkline, table_string,
+    write_parquet, SPARK_BARS, SPARK_GAP,
 };
