@@ -407,9 +407,9 @@ pub fn quote_parquet_cells<'a>(
 
 /// A date cell written as text: `yyyy-mm-dd`, an ISO date and time (`2019-05-14T09:30:00`,
 /// `2019-05-14 09:30`) or an RFC 3339 timestamp (the date as written, in its own offset).
-/// `Ok(None)` for an empty cell; `Err(())` for anything else.
-pub fn parse_date_cell(cell: &str) -> std::result::Result<Option<NaiveDate>, ()> {
-    let cell = cell.trim();
+/// `Ok(None)` for an empty cell; `Err` with the cell as written for anything else.
+pub fn parse_date_cell(written: &str) -> std::result::Result<Option<NaiveDate>, String> {
+    let cell = written.trim();
     if cell.is_empty() {
         return Ok(None);
     }
@@ -433,7 +433,7 @@ pub fn parse_date_cell(cell: &str) -> std::result::Result<Option<NaiveDate>, ()>
     if let Ok(t) = chrono::DateTime::parse_from_str(cell, "%Y-%m-%d %H:%M:%S%.f%#z") {
         return Ok(Some(t.naive_local().date()));
     }
-    Err(())
+    Err(written.to_string())
 }
 
 /// Rows read at a time from a Parquet file.
@@ -516,6 +516,8 @@ pub struct ArticleTable {
     raw: RawTable,
     layout: Layout,
     passed_names: Arc<[String]>,
+    /// An error met after some rows of a chunk, returned by the next call.
+    pending: Option<Error>,
 }
 
 impl std::fmt::Debug for ArticleTable {
@@ -717,6 +719,7 @@ impl ArticleTable {
             raw,
             layout,
             passed_names,
+            pending: None,
         })
     }
 
@@ -735,13 +738,22 @@ impl ArticleTable {
         &self.passed_names
     }
 
-    /// Up to `max` next rows; empty at the end of the table.
+    /// Up to `max` next rows; empty at the end of the table. The rows before a row that
+    /// cannot be read are returned first, its error by the next call.
     pub fn next_rows(&mut self, max: usize) -> Result<Vec<ArticleRow>> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
         let mut rows = Vec::with_capacity(max.min(4096));
         while rows.len() < max {
-            match self.next_row()? {
-                Some(row) => rows.push(row),
-                None => break,
+            match self.next_row() {
+                Ok(Some(row)) => rows.push(row),
+                Ok(None) => break,
+                Err(e) if rows.is_empty() => return Err(e),
+                Err(e) => {
+                    self.pending = Some(e);
+                    break;
+                }
             }
         }
         Ok(rows)
@@ -923,7 +935,7 @@ impl Cells {
         }
         match self.text(i) {
             None => Ok(None),
-            Some(text) => parse_date_cell(&text).map_err(|_| text),
+            Some(text) => parse_date_cell(&text),
         }
     }
 }
@@ -1019,7 +1031,7 @@ mod tests {
         }
         assert_eq!(parse_date_cell(""), Ok(None));
         for bad in ["14/05/2019", "2019-13-01", "May 14, 2019", "2019-05-14x"] {
-            assert_eq!(parse_date_cell(bad), Err(()), "{bad}");
+            assert_eq!(parse_date_cell(bad), Err(bad.to_string()), "{bad}");
         }
     }
 
