@@ -30,8 +30,8 @@ use tonetrack::score::{
 use tonetrack::table::parquet::{Cell, ColumnType, ParquetRows};
 use tonetrack::table::{ArticleColumns, ArticleField, RecordTable, TableFormat};
 use tonetrack::trends::{
-    self, model_trend_fidelity, ChartFormat, ChartOptions, Estimate, Period, Quantifier,
-    SpeakerDateColumns, TrendFidelity, TrendOptions, TrendQuote, YScale,
+    self, model_trend_fidelity, ChartFormat, ChartOptions, Period, SpeakerDateColumns,
+    TrendFidelity, TrendOptions, TrendQuote, YScale,
 };
 
 use crate::cli::{
@@ -726,9 +726,10 @@ impl<'a> LineRenderer<'a> {
     }
 }
 
-/// The rows `predict --data` reads: a CSV (or TSV) through the labeled-data reader, or a
-/// JSON lines or Parquet table.
+/// The rows `predict` reads: the texts given, or `--data`: a CSV (or TSV) through the
+/// labeled-data reader, or a JSON lines or Parquet table.
 enum PredictRows {
+    Texts(std::vec::IntoIter<String>),
     Csv(RowReader<std::fs::File>),
     Table {
         table: RecordTable,
@@ -739,6 +740,41 @@ enum PredictRows {
 }
 
 impl PredictRows {
+    fn of_args(args: &PredictArgs) -> anyhow::Result<Self> {
+        match &args.data {
+            Some(path) => PredictRows::open(path, args),
+            None => Ok(PredictRows::Texts(args.texts.clone().into_iter())),
+        }
+    }
+
+    /// The names of the columns passed through (`text` for texts given).
+    fn passed_names(&self) -> Vec<String> {
+        match self {
+            PredictRows::Texts(_) => vec!["text".into()],
+            rows => rows
+                .headers()
+                .iter()
+                .map(|h| passed_column_name(h))
+                .collect(),
+        }
+    }
+
+    /// An error when the first chunk of `--data` is empty.
+    fn check_not_empty(&self, chunk: &[PredictInput]) -> anyhow::Result<()> {
+        if !chunk.is_empty() {
+            return Ok(());
+        }
+        let path = match self {
+            PredictRows::Csv(reader) => reader.path().display().to_string(),
+            PredictRows::Table { table, .. } => table.path().display().to_string(),
+            PredictRows::Texts(_) => return Ok(()),
+        };
+        bail!(
+            "{path}: no usable rows ({} filtered out by --where, 0 invalid)",
+            self.filtered_out()
+        )
+    }
+
     fn open(path: &Path, args: &PredictArgs) -> anyhow::Result<Self> {
         if matches!(
             TableFormat::of_path(path),
@@ -776,18 +812,24 @@ impl PredictRows {
         match self {
             PredictRows::Csv(reader) => reader.headers(),
             PredictRows::Table { table, .. } => table.header(),
+            PredictRows::Texts(_) => &[],
         }
     }
 
     fn filtered_out(&self) -> usize {
         match self {
             PredictRows::Csv(reader) => reader.filtered_out,
-            PredictRows::Table { .. } => 0,
+            _ => 0,
         }
     }
 
     fn next(&mut self) -> anyhow::Result<Option<PredictInput>> {
         Ok(match self {
+            PredictRows::Texts(texts) => texts.next().map(|text| PredictInput {
+                passed: vec![text.clone()],
+                text,
+                target: None,
+            }),
             // The reader refuses a record whose field count differs from the header's.
             PredictRows::Csv(reader) => reader.next_row()?.map(|row| PredictInput {
                 passed: row.fields,
@@ -968,19 +1010,8 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
     let format = args.format;
-    let mut out = Out::new();
-    let mut reader = match &args.data {
-        Some(path) => Some(PredictRows::open(path, &args)?),
-        None => None,
-    };
-    let passed_names: Vec<String> = match &reader {
-        Some(reader) => reader
-            .headers()
-            .iter()
-            .map(|h| passed_column_name(h))
-            .collect(),
-        None => vec!["text".into()],
-    };
+    let mut rows = PredictRows::of_args(&args)?;
+    let passed_names = rows.passed_names();
     // Each row's prediction and rendering depend only on that row, so the rayon map gives
     // what a serial loop would, in input order (`collect` keeps it).
     let score_chunk = |chunk: &[PredictInput]| -> anyhow::Result<Vec<Rendered>> {
@@ -996,33 +1027,15 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             )
             .collect()
     };
+    let mut out = Out::new();
     let mut sink = PredictSink::new(format, model.classes(), passed_names.clone(), parquet);
-    if let (Some(reader), Some(path)) = (&mut reader, &args.data) {
-        let mut chunk = read_predict_chunk(reader)?;
-        if chunk.is_empty() {
-            bail!(
-                "{}: no usable rows ({} filtered out by --where, 0 invalid)",
-                path.display(),
-                reader.filtered_out()
-            );
-        }
-        while !chunk.is_empty() {
-            // Reading the next chunk overlaps with scoring this one.
-            let (next, lines) = rayon::join(|| read_predict_chunk(reader), || score_chunk(&chunk));
-            sink.write(&mut out, lines?)?;
-            chunk = next?;
-        }
-    } else {
-        let inputs: Vec<PredictInput> = args
-            .texts
-            .iter()
-            .map(|text| PredictInput {
-                passed: vec![text.clone()],
-                text: text.clone(),
-                target: None,
-            })
-            .collect();
-        sink.write(&mut out, score_chunk(&inputs)?)?;
+    let mut chunk = read_predict_chunk(&mut rows)?;
+    rows.check_not_empty(&chunk)?;
+    while !chunk.is_empty() {
+        // Reading the next chunk overlaps with scoring this one.
+        let (next, lines) = rayon::join(|| read_predict_chunk(&mut rows), || score_chunk(&chunk));
+        sink.write(&mut out, lines?)?;
+        chunk = next?;
     }
     sink.finish(&mut out)?;
     out.flush()?;
@@ -1291,44 +1304,8 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
     Ok(tally.outcome())
 }
 
-/// The quantifier of `--estimate` (none for the mean): `auto` is PACC when the model has
-/// cross-validated rates and every quote has probabilities.
-fn trend_quantifier(
-    estimate: &str,
-    model: &Model,
-    quotes: &[TrendQuote],
-) -> anyhow::Result<Option<Quantifier>> {
-    let classifier = model.classifier_for(None)?;
-    let estimate = match estimate {
-        "auto" => {
-            let quantifier = classifier
-                .rates()
-                .map(|_| Quantifier::new(Estimate::Pacc, classifier))
-                .transpose()?;
-            return Ok(quantifier.filter(|q| {
-                quotes
-                    .iter()
-                    .all(|t| q.observation(&t.label, &t.probabilities).is_some())
-            }));
-        }
-        other => other.parse::<Estimate>()?,
-    };
-    if estimate == Estimate::Mean {
-        return Ok(None);
-    }
-    Ok(Some(Quantifier::new(estimate, classifier)?))
-}
-
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
-    // The files to write are checked before the articles are scored.
-    let parquet = parquet_out(args.format, args.out.as_deref())?;
-    if let Some(path) = &args.chart {
-        ChartFormat::of_path(path).context("--chart")?;
-        check_output_path(path).context("--chart")?;
-    }
-    if let Some(path) = &args.html {
-        check_output_path(path).context("--html")?;
-    }
+    let parquet = check_trend_outputs(&args)?;
     let alias_table = aliases(args.aliases.as_deref(), args.delimiter.delimiter)?;
     let mut options = TrendOptions {
         period: args.period.parse::<Period>()?,
@@ -1338,74 +1315,98 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         keep_duplicates: args.keep_duplicates,
         ..TrendOptions::default()
     };
-    let chart = ChartOptions {
-        y_scale: args.y_scale.parse::<YScale>()?,
-    };
     let model = load_model(args.model.as_deref())?;
-    let mut quotes: Vec<TrendQuote> = Vec::new();
-    let mut outcome = Outcome::Success;
-    if args.scores.is_empty() {
-        let read = ReadArgs {
-            articles: args.articles.clone(),
-            table: TableArgs::default(),
-            reading: ReadingArgs {
-                dates: args.dates.clone(),
-                aliases: args.aliases.clone(),
-                delimiter: args.delimiter,
-                // Short quotes are left out by the aggregation, which counts them.
-                min_words: 0,
-                lang: args.lang.clone(),
-            },
-        };
-        let sources = expand_sources(&read.articles, warn)?;
-        let tally = score_sources_with(&read, &model, &sources, |article| {
-            quotes.extend(article.quotes.iter().map(TrendQuote::from));
-            Ok(())
-        })?;
-        outcome = tally.outcome();
-    } else {
-        for path in &args.scores {
-            quotes.extend(trends::read_trend_quotes(path)?);
-        }
-    }
-    options.quantifier = trend_quantifier(&args.estimate, &model, &quotes)?;
-    if let Some(poles) = model.classifier_for(None)?.tone_poles() {
-        options.tone_poles = poles.clone();
-    }
+    let (quotes, mut outcome) = trend_quotes(&args, &model)?;
+    trends::fit_to_model(&mut options, &args.estimate, &model, &quotes)?;
     let canonical = |name: &str| {
         alias_table
             .canonical(name)
             .map_or_else(|| name.to_string(), str::to_string)
     };
     let result = trends::aggregate_with(&quotes, &options, &canonical)?;
+    print_trends(&args, &result, parquet.as_deref())?;
+    if result.speakers.is_empty() && matches!(outcome, Outcome::Success) {
+        outcome = Outcome::NothingFound;
+    }
+    Ok(outcome)
+}
+
+/// The files `trends` writes, checked before the articles are scored; the Parquet file.
+fn check_trend_outputs(args: &TrendsArgs) -> anyhow::Result<Option<PathBuf>> {
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
+    if let Some(path) = &args.chart {
+        ChartFormat::of_path(path).context("--chart")?;
+        check_output_path(path).context("--chart")?;
+    }
+    if let Some(path) = &args.html {
+        check_output_path(path).context("--html")?;
+    }
+    Ok(parquet)
+}
+
+/// The quotes of `trends`: its articles scored, or its `--scores` files read.
+fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQuote>, Outcome)> {
+    let mut quotes: Vec<TrendQuote> = Vec::new();
+    if !args.scores.is_empty() {
+        for path in &args.scores {
+            quotes.extend(trends::read_trend_quotes(path)?);
+        }
+        return Ok((quotes, Outcome::Success));
+    }
+    let read = ReadArgs {
+        articles: args.articles.clone(),
+        table: TableArgs::default(),
+        reading: ReadingArgs {
+            dates: args.dates.clone(),
+            aliases: args.aliases.clone(),
+            delimiter: args.delimiter,
+            // Short quotes are left out by the aggregation, which counts them.
+            min_words: 0,
+            lang: args.lang.clone(),
+        },
+    };
+    let sources = expand_sources(&read.articles, warn)?;
+    let tally = score_sources_with(&read, model, &sources, |article| {
+        quotes.extend(article.quotes.iter().map(TrendQuote::from));
+        Ok(())
+    })?;
+    Ok((quotes, tally.outcome()))
+}
+
+/// Prints the trends in `--format`, writes the Parquet file, the chart and the report.
+fn print_trends(
+    args: &TrendsArgs,
+    result: &trends::Trends,
+    parquet: Option<&Path>,
+) -> anyhow::Result<()> {
     for name in &result.unmatched_speakers {
         warn(format!("--speakers: no relevant quotes by `{name}`"));
     }
     let mut out = Out::new();
     match args.format {
-        Format::Csv => out.line(trends::csv_string(&result)?.trim_end_matches('\n'))?,
-        Format::Json | Format::Jsonl => out.line(trends::json_string(&result)?)?,
-        Format::Table => out.line(trends::table_string(&result).trim_end_matches('\n'))?,
+        Format::Csv => out.line(trends::csv_string(result)?.trim_end_matches('\n'))?,
+        Format::Json | Format::Jsonl => out.line(trends::json_string(result)?)?,
+        Format::Table => out.line(trends::table_string(result).trim_end_matches('\n'))?,
         Format::Parquet => {
-            if let Some(path) = &parquet {
-                trends::write_parquet(&result, path)?;
+            if let Some(path) = parquet {
+                trends::write_parquet(result, path)?;
                 eprintln!("tonetrack: wrote {}", path.display());
             }
         }
     }
     out.flush()?;
+    let chart = ChartOptions {
+        y_scale: args.y_scale.parse::<YScale>()?,
+    };
     if let Some(path) = &args.chart {
-        trends::render_chart(&result, &chart, path)?;
+        trends::render_chart(result, &chart, path)?;
         eprintln!("tonetrack: wrote chart {}", path.display());
     }
     if let Some(path) = &args.html {
-        trends::write_html_report(&result, &chart, path)?;
+        trends::write_html_report(result, &chart, path)?;
         eprintln!("tonetrack: wrote report {}", path.display());
     }
-    if result.speakers.is_empty() && matches!(outcome, Outcome::Success) {
-        outcome = Outcome::NothingFound;
-    }
-    Ok(outcome)
+    Ok(())
 }
 
 /// `label`: candidates from articles or a CSV, the model and the refits' base data, then the
