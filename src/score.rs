@@ -659,6 +659,55 @@ pub fn predict_batch<'c, S: AsRef<str> + Sync>(
 mod tests {
     use super::*;
 
+    /// A table's row scored: the row's date, title and URL win, its columns reach every
+    /// quotation, and the JSON line reads back as the same quote (columns and date source
+    /// included).
+    #[test]
+    fn a_row_is_scored_with_its_columns_and_reads_back() {
+        let reader = Reader::new();
+        let model = default_model().expect("built-in model");
+        let scorer = Scorer::new(&reader, &model).expect("scorer");
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/seeds/000_2883c3e9d1bf4ca2.txt"
+        ))
+        .expect("seed");
+        let (_, from_file) = scorer.score_text("000", &text);
+        let mut row = ArticleRow::new("a1", text);
+        row.date = NaiveDate::from_ymd_opt(2020, 1, 2);
+        row.title = Some("A title".into());
+        row.url = Some("https://example.org/a1".into());
+        row.columns = Passthrough::new(
+            vec!["outlet".to_string(), "input_label".to_string()].into(),
+            vec![Some("o1".into()), None],
+        );
+        let (article, quotes) = scorer.score_row(&row);
+        assert_eq!(article.date_source, DateSource::Column);
+        assert_eq!(quotes.len(), from_file.len());
+        for (q, f) in quotes.iter().zip(&from_file) {
+            assert_eq!(
+                (&q.quote, q.tone, &q.speaker),
+                (&f.quote, f.tone, &f.speaker)
+            );
+            assert_eq!(q.article, "a1");
+            assert_eq!(q.date, row.date);
+            assert_eq!(q.title.as_deref(), Some("A title"));
+            assert_eq!(q.url.as_deref(), Some("https://example.org/a1"));
+            assert_eq!(q.columns.get("outlet"), Some("o1"));
+            let json = serde_json::to_string(q).expect("json");
+            assert!(
+                json.ends_with(r#","outlet":"o1","input_label":null}"#),
+                "{json}"
+            );
+            assert!(json.contains(r#""date_source":"column""#), "{json}");
+            let back: ScoredQuote = serde_json::from_str(&json).expect("reads back");
+            assert_eq!(&back, q);
+        }
+        // A file's quote has no columns and its JSON no extra keys.
+        let json = serde_json::to_string(&from_file[0]).expect("json");
+        assert!(json.ends_with("]}"), "{json}");
+    }
+
     /// The rayon path gives exactly the serial predictions, in order, on the quotes of
     /// `data/quotes.csv` and their halves (more texts than workers, varied lengths).
     #[test]

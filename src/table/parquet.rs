@@ -36,7 +36,7 @@ pub enum ColumnType {
     Count,
     /// A signed integer (Int64).
     Integer,
-    /// A list of texts (List<Utf8>).
+    /// A list of texts (`List<Utf8>`).
     TextList,
 }
 
