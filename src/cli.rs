@@ -549,9 +549,12 @@ pub struct ScoreArgs {
 
 #[derive(Debug, Args)]
 pub struct TrendsArgs {
-    /// Article files or directories to score first (or use --scores).
+    /// Article files, directories or tables of articles (.csv, .tsv, .jsonl, .ndjson,
+    /// .parquet) to score first (or use --scores).
     #[arg(required_unless_present = "scores", conflicts_with = "scores")]
     pub articles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub table: TableArgs,
     /// JSONL written by `score --format jsonl` or `predict --data F.csv --format jsonl`.
     #[arg(long, num_args = 1..)]
     pub scores: Vec<PathBuf>,

@@ -37,7 +37,7 @@ use tonetrack::trends::{
 use crate::cli::{
     Cli, ColumnArgs, Command, CompletionsArgs, CvArgs, EvalArgs, ExplainArgs, Format, LabelArgs,
     ManArgs, ModelArgs, PredictArgs, QuotesArgs, ReadArgs, ReadingArgs, ReportFormat, ScoreArgs,
-    TableArgs, TrainArgs, TrainOnlyArgs, TrendsArgs,
+    TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
 use crate::sinks::{QuotesOutput, ScoreOutput};
@@ -1355,7 +1355,7 @@ fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQu
     }
     let read = ReadArgs {
         articles: args.articles.clone(),
-        table: TableArgs::default(),
+        table: args.table.clone(),
         reading: ReadingArgs {
             dates: args.dates.clone(),
             aliases: args.aliases.clone(),

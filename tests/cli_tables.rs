@@ -542,3 +542,38 @@ fn parquet_needs_out_and_a_failed_run_leaves_no_file() {
         .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("texts.jsonl")]);
 }
+
+/// `trends` reads a table of articles too, with its date column (`--date-col`).
+#[test]
+fn trends_reads_a_table_with_its_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.csv");
+    let mut w = csv::Writer::from_path(&path).unwrap();
+    w.write_record(["id", "body", "published"]).unwrap();
+    for (i, (id, _, text)) in seeds().iter().enumerate() {
+        w.write_record([id.as_str(), text, &format!("{}-03-01", 2016 + i)])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let output = tonetrack()
+        .args(["trends"])
+        .arg(&path)
+        .args([
+            "--text-col",
+            "body",
+            "--date-col",
+            "published",
+            "--period",
+            "year",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Seed 004 (the last row) is dated 2020 by its column, not 2024 by its banner.
+    assert!(text.contains("Sergey Lavrov,2020,"), "{text}");
+    assert!(!text.contains(",2024,"), "{text}");
+}
