@@ -69,6 +69,8 @@ pub enum Format {
     Csv,
     Jsonl,
     Json,
+    /// A typed Parquet file, written to --out.
+    Parquet,
 }
 
 /// Output formats for reports that are not tables of rows (`eval`, `cv`, `explain`).
@@ -403,7 +405,8 @@ pub struct PredictArgs {
     /// Texts to classify.
     #[arg(conflicts_with = "data", required_unless_present = "data")]
     pub texts: Vec<String>,
-    /// CSV whose rows to classify (its columns are passed through to the output).
+    /// CSV (or .tsv, .jsonl, .ndjson, .parquet) whose rows to classify (its columns are
+    /// passed through to the output).
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Column holding the text.
@@ -417,9 +420,12 @@ pub struct PredictArgs {
     /// How many top terms to show.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
-    /// `table`, `csv` or `jsonl`.
+    /// `table`, `csv`, `jsonl` or `parquet` (with --out).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// The file --format parquet writes.
+    #[arg(long, value_name = "F.parquet")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -441,10 +447,54 @@ pub struct ExplainArgs {
 #[derive(Debug, Args, Clone)]
 pub struct ReadArgs {
     /// Article files or directories (read recursively); `-` reads standard input.
+    /// Files ending in .csv, .tsv, .jsonl, .ndjson or .parquet are tables of articles, one
+    /// per row (see --text-col).
     #[arg(required = true)]
     pub articles: Vec<PathBuf>,
     #[command(flatten)]
     pub reading: ReadingArgs,
+    #[command(flatten)]
+    pub table: TableArgs,
+}
+
+/// The columns of tables of articles.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TableArgs {
+    /// Tables of articles: the column holding the article's text.
+    #[arg(long, default_value = "text")]
+    pub text_col: String,
+    /// Tables: the column of the article's date (default `date`, when there is one); it takes
+    /// precedence over the text's date. yyyy-mm-dd, ISO date and time, RFC 3339, or a Parquet
+    /// date or timestamp.
+    #[arg(long)]
+    pub date_col: Option<String>,
+    /// Tables: the column of the article's id, the output's `article` (default `id`, when
+    /// there is one; else FILE:ROW).
+    #[arg(long)]
+    pub id_col: Option<String>,
+    /// Tables: the column of the article's URL (default `url`, when there is one).
+    #[arg(long)]
+    pub url_col: Option<String>,
+    /// Tables: the column of the article's title (default `title`, when there is one).
+    #[arg(long)]
+    pub title_col: Option<String>,
+}
+
+impl TableArgs {
+    /// The library's column selection.
+    pub fn columns(&self) -> tonetrack::table::ArticleColumns {
+        tonetrack::table::ArticleColumns {
+            text: if self.text_col.is_empty() {
+                "text".into()
+            } else {
+                self.text_col.clone()
+            },
+            date: self.date_col.clone(),
+            id: self.id_col.clone(),
+            url: self.url_col.clone(),
+            title: self.title_col.clone(),
+        }
+    }
 }
 
 /// How articles are read.
@@ -471,9 +521,12 @@ pub struct ReadingArgs {
 pub struct QuotesArgs {
     #[command(flatten)]
     pub read: ReadArgs,
-    /// `table`, `csv` or `jsonl`.
+    /// `table`, `csv`, `jsonl` or `parquet` (with --out); table columns are passed through.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// The file --format parquet writes.
+    #[arg(long, value_name = "F.parquet")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -486,16 +539,22 @@ pub struct ScoreArgs {
     /// Also show quotations that do not concern U.S.–Russia relations.
     #[arg(long)]
     pub all: bool,
-    /// `table`, `csv` or `jsonl`.
+    /// `table`, `csv`, `jsonl` or `parquet` (with --out); table columns are passed through.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// The file --format parquet writes.
+    #[arg(long, value_name = "F.parquet")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct TrendsArgs {
-    /// Article files or directories to score first (or use --scores).
+    /// Article files, directories or tables of articles (.csv, .tsv, .jsonl, .ndjson,
+    /// .parquet) to score first (or use --scores).
     #[arg(required_unless_present = "scores", conflicts_with = "scores")]
     pub articles: Vec<PathBuf>,
+    #[command(flatten)]
+    pub table: TableArgs,
     /// JSONL written by `score --format jsonl` or `predict --data F.csv --format jsonl`.
     #[arg(long, num_args = 1..)]
     pub scores: Vec<PathBuf>,
@@ -536,9 +595,12 @@ pub struct TrendsArgs {
     /// give the --model that scored them.
     #[arg(long, default_value = "auto", value_parser = ["auto", "pacc", "acc", "mean"])]
     pub estimate: String,
-    /// `table`, `csv` or `json`.
+    /// `table`, `csv`, `json` or `parquet` (with --out).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// The file --format parquet writes.
+    #[arg(long, value_name = "F.parquet")]
+    pub out: Option<PathBuf>,
     /// Write a chart: SVG when the name ends in .svg, PNG when it ends in .png.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,

@@ -23,10 +23,15 @@ use tonetrack::text::shorten;
 use tonetrack::article::{
     expand_paths_with, word_count, Article, DateManifest, Reader, SpeakerAliases,
 };
-use tonetrack::score::{load_model, stream_inputs, InputOutcome, ScoredQuote, Scorer};
+use tonetrack::score::{
+    expand_sources, load_model, passthrough_names, score_sources, stream_sources, ArticleSource,
+    InputOutcome, ScoredArticle, Scorer,
+};
+use tonetrack::table::parquet::{Cell, ColumnType, ParquetRows};
+use tonetrack::table::{ArticleColumns, ArticleField, RecordTable, TableFormat};
 use tonetrack::trends::{
-    self, model_trend_fidelity, ChartFormat, ChartOptions, Estimate, Period, Quantifier,
-    SpeakerDateColumns, TrendFidelity, TrendOptions, TrendQuote, YScale,
+    self, model_trend_fidelity, ChartFormat, ChartOptions, Period, SpeakerDateColumns,
+    TrendFidelity, TrendOptions, TrendQuote, YScale,
 };
 
 use crate::cli::{
@@ -35,6 +40,7 @@ use crate::cli::{
     TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{f3, push_fixed, warn, Out, Table};
+use crate::sinks::{QuotesOutput, ScoreOutput};
 
 /// How a run ended, for the exit code.
 pub enum Outcome {
@@ -122,6 +128,17 @@ pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
         tonetrack::Error::NoTonePoles { .. } => "train with --tone-poles POSITIVE,NEGATIVE",
         tonetrack::Error::UnknownLabels { .. } => "--skip-invalid leaves those rows out",
         tonetrack::Error::OneClass { .. } => "check --label-col and the --where filters",
+        tonetrack::Error::MissingArticleColumn { field, .. } => match field {
+            ArticleField::Text => "name the table's text column with --text-col",
+            ArticleField::Date => "name the table's date column with --date-col",
+            ArticleField::Id => "name the table's id column with --id-col",
+            ArticleField::Url => "name the table's URL column with --url-col",
+            ArticleField::Title => "name the table's title column with --title-col",
+            _ => return None,
+        },
+        tonetrack::Error::TableDate { .. } => {
+            "correct the cell or leave it empty; --date-col names another column"
+        }
         tonetrack::Error::MissingColumn { .. } => {
             "name the columns with --text-col, --label-col, --target-col or --group-col \
              (eval --trends: --speaker-col, --date-col)"
@@ -600,6 +617,15 @@ enum Rendered<'m> {
         classes: &'m [String],
     },
     Json(String),
+    /// A Parquet row: label, probabilities (in the classes' order), tone and top terms.
+    Row {
+        passed: Vec<String>,
+        label: String,
+        probabilities: Vec<f64>,
+        tone: f64,
+        top_terms: Vec<String>,
+        classes: &'m [String],
+    },
 }
 
 /// Renders predictions as output lines. Each rayon job has its own (`map_init`), so the
@@ -640,6 +666,14 @@ impl<'a> LineRenderer<'a> {
             }
             Format::Csv => Rendered::Csv {
                 record: self.csv_record(input, p)?,
+                classes,
+            },
+            Format::Parquet => Rendered::Row {
+                passed: input.passed.clone(),
+                label: p.label.to_string(),
+                probabilities: p.probabilities.iter().map(|(_, v)| *v).collect(),
+                tone: p.tone(),
+                top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
                 classes,
             },
             Format::Jsonl | Format::Json => {
@@ -692,21 +726,152 @@ impl<'a> LineRenderer<'a> {
     }
 }
 
-/// Reads up to [`PREDICT_CHUNK`] rows of a CSV as inputs to predict.
-fn read_predict_chunk<R: std::io::Read>(
-    reader: &mut RowReader<R>,
-) -> anyhow::Result<Vec<PredictInput>> {
+/// The rows `predict` reads: the texts given, or `--data`: a CSV (or TSV) through the
+/// labeled-data reader, or a JSON lines or Parquet table.
+enum PredictRows {
+    Texts(std::vec::IntoIter<String>),
+    Csv(RowReader<std::fs::File>),
+    Table {
+        table: RecordTable,
+        text: usize,
+        target: Option<usize>,
+        text_col: String,
+    },
+}
+
+impl PredictRows {
+    fn of_args(args: &PredictArgs) -> anyhow::Result<Self> {
+        match &args.data {
+            Some(path) => PredictRows::open(path, args),
+            None => Ok(PredictRows::Texts(args.texts.clone().into_iter())),
+        }
+    }
+
+    /// The names of the columns passed through (`text` for texts given).
+    fn passed_names(&self) -> Vec<String> {
+        match self {
+            PredictRows::Texts(_) => vec!["text".into()],
+            rows => rows
+                .headers()
+                .iter()
+                .map(|h| passed_column_name(h))
+                .collect(),
+        }
+    }
+
+    /// An error when the first chunk of `--data` is empty.
+    fn check_not_empty(&self, chunk: &[PredictInput]) -> anyhow::Result<()> {
+        if !chunk.is_empty() {
+            return Ok(());
+        }
+        let path = match self {
+            PredictRows::Csv(reader) => reader.path().display().to_string(),
+            PredictRows::Table { table, .. } => table.path().display().to_string(),
+            PredictRows::Texts(_) => return Ok(()),
+        };
+        bail!(
+            "{path}: no usable rows ({} filtered out by --where, 0 invalid)",
+            self.filtered_out()
+        )
+    }
+
+    fn open(path: &Path, args: &PredictArgs) -> anyhow::Result<Self> {
+        if matches!(
+            TableFormat::of_path(path),
+            Some(TableFormat::Jsonl | TableFormat::Parquet)
+        ) {
+            let table = RecordTable::open(path)?;
+            let find = |name: &str| {
+                table
+                    .header()
+                    .iter()
+                    .position(|h| h == name)
+                    .ok_or_else(|| tonetrack::Error::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: name.to_string(),
+                        columns: table.header().to_vec(),
+                    })
+            };
+            let text = find(&args.text_col)?;
+            let target = args.target_col.as_deref().map(find).transpose()?;
+            return Ok(PredictRows::Table {
+                table,
+                text,
+                target,
+                text_col: args.text_col.clone(),
+            });
+        }
+        let mut columns = Columns::new(&args.text_col, None);
+        columns.target = args.target_col.clone();
+        columns.keep_fields = true;
+        columns.delimiter = args.delimiter.delimiter;
+        Ok(PredictRows::Csv(RowReader::open(path, &columns, false)?))
+    }
+
+    fn headers(&self) -> &[String] {
+        match self {
+            PredictRows::Csv(reader) => reader.headers(),
+            PredictRows::Table { table, .. } => table.header(),
+            PredictRows::Texts(_) => &[],
+        }
+    }
+
+    fn filtered_out(&self) -> usize {
+        match self {
+            PredictRows::Csv(reader) => reader.filtered_out,
+            _ => 0,
+        }
+    }
+
+    fn next(&mut self) -> anyhow::Result<Option<PredictInput>> {
+        Ok(match self {
+            PredictRows::Texts(texts) => texts.next().map(|text| PredictInput {
+                passed: vec![text.clone()],
+                text,
+                target: None,
+            }),
+            // The reader refuses a record whose field count differs from the header's.
+            PredictRows::Csv(reader) => reader.next_row()?.map(|row| PredictInput {
+                passed: row.fields,
+                text: row.text,
+                target: row.target,
+            }),
+            PredictRows::Table {
+                table,
+                text,
+                target,
+                text_col,
+            } => match table.next_record()? {
+                None => None,
+                Some(cells) => {
+                    let cell = |i: usize| cells[i].clone().unwrap_or_default();
+                    let body = cell(*text);
+                    if body.trim().is_empty() {
+                        bail!(
+                            "{}: row {}: empty text in column `{text_col}`",
+                            table.path().display(),
+                            table.rows_read()
+                        );
+                    }
+                    Some(PredictInput {
+                        target: target.map(cell).filter(|t| !t.trim().is_empty()),
+                        passed: (0..cells.len()).map(cell).collect(),
+                        text: body,
+                    })
+                }
+            },
+        })
+    }
+}
+
+/// Reads up to [`PREDICT_CHUNK`] rows as inputs to predict.
+fn read_predict_chunk(reader: &mut PredictRows) -> anyhow::Result<Vec<PredictInput>> {
     let mut chunk = Vec::with_capacity(PREDICT_CHUNK);
     while chunk.len() < PREDICT_CHUNK {
-        let Some(row) = reader.next_row()? else {
+        let Some(input) = reader.next()? else {
             break;
         };
-        // The reader refuses a record whose field count differs from the header's.
-        chunk.push(PredictInput {
-            passed: row.fields,
-            text: row.text,
-            target: row.target,
-        });
+        chunk.push(input);
     }
     Ok(chunk)
 }
@@ -715,13 +880,20 @@ fn read_predict_chunk<R: std::io::Read>(
 /// as wide as their widest cell); CSV and JSON lines are written as they come.
 struct PredictSink {
     table: Option<Table>,
+    /// `--format parquet`: the file, once the first row gives its classes.
+    parquet: Option<(PathBuf, Option<ParquetRows>)>,
     passed_names: Vec<String>,
     /// The classes of the CSV columns, once the header is written.
     csv_classes: Option<Vec<String>>,
 }
 
 impl PredictSink {
-    fn new(format: Format, classes: &[String], passed_names: Vec<String>) -> Self {
+    fn new(
+        format: Format,
+        classes: &[String],
+        passed_names: Vec<String>,
+        parquet: Option<PathBuf>,
+    ) -> Self {
         let table = (format == Format::Table).then(|| {
             let mut header = vec!["label"];
             let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
@@ -731,6 +903,7 @@ impl PredictSink {
         });
         PredictSink {
             table,
+            parquet: parquet.map(|path| (path, None)),
             passed_names,
             csv_classes: None,
         }
@@ -745,8 +918,27 @@ impl PredictSink {
                     }
                 }
                 Rendered::Json(json) => out.line(json)?,
+                Rendered::Row {
+                    passed,
+                    label,
+                    probabilities,
+                    tone,
+                    top_terms,
+                    classes,
+                } => {
+                    self.csv_header(None, classes)?;
+                    let Some((_, Some(rows))) = &mut self.parquet else {
+                        continue;
+                    };
+                    let mut cells: Vec<Cell> = passed.iter().map(|v| Cell::Text(Some(v))).collect();
+                    cells.push(Cell::Text(Some(&label)));
+                    cells.extend(probabilities.iter().map(|p| Cell::Float(Some(*p))));
+                    cells.push(Cell::Float(Some(tone)));
+                    cells.push(Cell::TextList(&top_terms));
+                    rows.push(&cells)?;
+                }
                 Rendered::Csv { record, classes } => {
-                    self.csv_header(out, classes)?;
+                    self.csv_header(Some(out), classes)?;
                     out.bytes(&record)?;
                 }
             }
@@ -754,9 +946,10 @@ impl PredictSink {
         Ok(())
     }
 
-    /// Writes the CSV header before the first record; checks that every record has the
-    /// classes of the header (per-target classifiers may have different ones).
-    fn csv_header(&mut self, out: &mut Out, classes: &[String]) -> anyhow::Result<()> {
+    /// Writes the CSV header before the first record (or starts the Parquet file, when
+    /// `out` is `None`); checks that every record has the classes of the header
+    /// (per-target classifiers may have different ones).
+    fn csv_header(&mut self, out: Option<&mut Out>, classes: &[String]) -> anyhow::Result<()> {
         match &self.csv_classes {
             Some(header) if header == classes => Ok(()),
             Some(header) => bail!(
@@ -770,9 +963,32 @@ impl PredictSink {
                 names.push("label".into());
                 names.extend(classes.iter().map(|c| format!("p_{c}")));
                 names.extend(["tone".into(), "top_terms".into()]);
-                let mut writer = out.csv();
-                writer.write_record(&names)?;
-                writer.flush()?;
+                match (out, &mut self.parquet) {
+                    (Some(out), _) => {
+                        let mut writer = out.csv();
+                        writer.write_record(&names)?;
+                        writer.flush()?;
+                    }
+                    (None, Some((path, rows))) => {
+                        let n = self.passed_names.len();
+                        let columns: Vec<(String, ColumnType)> = names
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, name)| {
+                                let t = if i <= n {
+                                    ColumnType::Text // passed columns, label
+                                } else if i <= n + classes.len() + 1 {
+                                    ColumnType::Float // probabilities, tone
+                                } else {
+                                    ColumnType::TextList
+                                };
+                                (name, t)
+                            })
+                            .collect();
+                        *rows = Some(ParquetRows::create(path, &columns)?);
+                    }
+                    (None, None) => {}
+                }
                 self.csv_classes = Some(classes.to_vec());
                 Ok(())
             }
@@ -783,32 +999,19 @@ impl PredictSink {
         if let Some(table) = self.table {
             table.print(out)?;
         }
+        if let Some((_, Some(rows))) = self.parquet {
+            rows.finish()?;
+        }
         Ok(())
     }
 }
 
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
     let format = args.format;
-    let mut out = Out::new();
-    let mut reader = match &args.data {
-        Some(path) => {
-            let mut columns = Columns::new(&args.text_col, None);
-            columns.target = args.target_col.clone();
-            columns.keep_fields = true;
-            columns.delimiter = args.delimiter.delimiter;
-            Some(RowReader::open(path, &columns, false)?)
-        }
-        None => None,
-    };
-    let passed_names: Vec<String> = match &reader {
-        Some(reader) => reader
-            .headers()
-            .iter()
-            .map(|h| passed_column_name(h))
-            .collect(),
-        None => vec!["text".into()],
-    };
+    let mut rows = PredictRows::of_args(&args)?;
+    let passed_names = rows.passed_names();
     // Each row's prediction and rendering depend only on that row, so the rayon map gives
     // what a serial loop would, in input order (`collect` keeps it).
     let score_chunk = |chunk: &[PredictInput]| -> anyhow::Result<Vec<Rendered>> {
@@ -824,33 +1027,15 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             )
             .collect()
     };
-    let mut sink = PredictSink::new(format, model.classes(), passed_names.clone());
-    if let (Some(reader), Some(path)) = (&mut reader, &args.data) {
-        let mut chunk = read_predict_chunk(reader)?;
-        if chunk.is_empty() {
-            bail!(
-                "{}: no usable rows ({} filtered out by --where, 0 invalid)",
-                path.display(),
-                reader.filtered_out
-            );
-        }
-        while !chunk.is_empty() {
-            // Reading the next chunk overlaps with scoring this one.
-            let (next, lines) = rayon::join(|| read_predict_chunk(reader), || score_chunk(&chunk));
-            sink.write(&mut out, lines?)?;
-            chunk = next?;
-        }
-    } else {
-        let inputs: Vec<PredictInput> = args
-            .texts
-            .iter()
-            .map(|text| PredictInput {
-                passed: vec![text.clone()],
-                text: text.clone(),
-                target: None,
-            })
-            .collect();
-        sink.write(&mut out, score_chunk(&inputs)?)?;
+    let mut out = Out::new();
+    let mut sink = PredictSink::new(format, model.classes(), passed_names.clone(), parquet);
+    let mut chunk = read_predict_chunk(&mut rows)?;
+    rows.check_not_empty(&chunk)?;
+    while !chunk.is_empty() {
+        // Reading the next chunk overlaps with scoring this one.
+        let (next, lines) = rayon::join(|| read_predict_chunk(&mut rows), || score_chunk(&chunk));
+        sink.write(&mut out, lines?)?;
+        chunk = next?;
     }
     sink.finish(&mut out)?;
     out.flush()?;
@@ -998,21 +1183,19 @@ impl RunTally {
 }
 
 fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
-    let articles = &args.read.articles;
-    let ReadingArgs {
-        min_words, lang, ..
-    } = &args.read.reading;
-    let any_language = lang == "any";
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     let reader = reader(&args.read.reading)?;
-    let inputs = expand_paths_with(articles, warn)?;
-    let mut out = Out::new();
+    let any_language = args.read.reading.lang == "any";
+    let min_words = args.read.reading.min_words;
+    let (sources, columns, passed) = article_sources(&args.read)?;
+    let mut sink = QuotesOutput::new(args.format, parquet.as_deref(), passed)?;
     let mut tally = RunTally::default();
-    let mut csv_header_written = false;
-    stream_inputs(
-        &inputs,
-        |name, text, meta| reader.read_page(name, text, meta),
+    stream_sources(
+        &sources,
+        &columns,
+        |doc| (doc.read(&reader), doc.columns()),
         |outcome| -> anyhow::Result<()> {
-            let Some(article) = tally.take(outcome) else {
+            let Some((article, passed)) = tally.take(outcome) else {
                 return Ok(());
             };
             if tally.leave_out(&article, any_language) {
@@ -1021,149 +1204,55 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
             let records: Vec<_> = article
                 .records()
                 .into_iter()
-                .filter(|r| word_count(&r.quote) >= *min_words)
+                .filter(|r| word_count(&r.quote) >= min_words)
                 .collect();
             tally.quotes += records.len();
-            match args.format {
-                Format::Jsonl | Format::Json => {
-                    for r in &records {
-                        out.json_line(r)?;
-                    }
-                }
-                Format::Csv => {
-                    let mut writer = csv::WriterBuilder::new()
-                        .has_headers(!csv_header_written)
-                        .from_writer(Vec::new());
-                    for r in &records {
-                        writer.serialize(r)?;
-                        csv_header_written = true;
-                    }
-                    let bytes = writer.into_inner()?;
-                    let text = String::from_utf8_lossy(&bytes);
-                    if !text.is_empty() {
-                        out.line(text.trim_end_matches('\n'))?;
-                    }
-                }
-                Format::Table => {
-                    out.line(article_heading(
-                        &article.name,
-                        &article.title,
-                        article.date,
-                        article.date_source.as_str(),
-                    ))?;
-                    let mut table = Table::new(&[
-                        "¶",
-                        "speaker",
-                        "attribution",
-                        "partial",
-                        "relevant",
-                        "cue",
-                        "quote",
-                    ]);
-                    for r in &records {
-                        table.row(vec![
-                            r.paragraph.to_string(),
-                            r.speaker.clone().unwrap_or_else(|| "?".into()),
-                            r.attribution.as_str().to_string(),
-                            yes_no(r.partial),
-                            yes_no(r.relevant),
-                            shorten(r.cue.as_deref().unwrap_or(""), 28),
-                            shorten(&r.quote, 80),
-                        ]);
-                    }
-                    if records.is_empty() {
-                        out.line("  (no quotations)")?;
-                    } else {
-                        for line in table.render() {
-                            out.line(format!("  {line}"))?;
-                        }
-                    }
-                    out.line("")?;
-                }
-            }
-            Ok(())
+            sink.article(&article, &records, &passed)
         },
     )?;
-    out.flush()?;
+    sink.finish()?;
     Ok(tally.outcome())
 }
 
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
-}
-
-fn article_heading(
-    name: &str,
-    title: &str,
-    date: Option<chrono::NaiveDate>,
-    date_source: &str,
-) -> String {
-    let date = match date {
-        Some(d) => format!("{d} ({date_source})"),
-        None => "no date".to_string(),
-    };
-    let title = if title.is_empty() {
-        String::new()
-    } else {
-        format!(" — {}", shorten(title, 70))
-    };
-    format!("== {name}{title} · {date}")
-}
-
-/// A bar of 5 cells each side of a centre line: tone −1 fills the left, +1 the right.
-fn tone_bar(tone: f64) -> String {
-    let cells = (tone.abs().min(1.0) * 5.0).round() as usize;
-    let (left, right) = if tone < 0.0 {
-        (
-            format!("{}{}", " ".repeat(5 - cells), "█".repeat(cells)),
-            " ".repeat(5),
-        )
-    } else {
-        (
-            " ".repeat(5),
-            format!("{}{}", "█".repeat(cells), " ".repeat(5 - cells)),
-        )
-    };
-    format!("{left}│{right}")
-}
-
 /// Scores every input, handing each article's scored quotes to `sink` in input order.
-fn score_inputs(
+fn score_sources_with(
     read: &ReadArgs,
     model: &Model,
+    sources: &[ArticleSource],
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
     let reader = reader(&read.reading)?;
-    let scorer = Scorer::new(&reader, model)?;
-    let inputs = expand_paths_with(&read.articles, warn)?;
+    let any_language = read.reading.lang == "any";
+    let scorer = Scorer::new(&reader, model)?.any_language(any_language);
     let mut tally = RunTally::default();
-    let bar = ProgressBar::new(inputs.len() as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("scoring [{bar:30}] {pos}/{len} articles ({elapsed})")
-    {
+    let tables = sources.iter().any(|s| matches!(s, ArticleSource::Table(_)));
+    let bar = if tables {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::new(sources.len() as u64)
+    };
+    let template = if tables {
+        "scoring {spinner} {pos} articles ({elapsed})"
+    } else {
+        "scoring [{bar:30}] {pos}/{len} articles ({elapsed})"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
-    let any_language = read.reading.lang == "any";
-    stream_inputs(
-        &inputs,
-        |name, text, meta| {
-            let (article, quotes) = scorer.score_page(name, text, meta, any_language);
-            ScoredArticle {
-                quotes: quotes
-                    .into_iter()
-                    .filter(|q| word_count(&q.quote) >= read.reading.min_words)
-                    .collect(),
-                read: article,
-            }
-        },
+    let columns = read.table.columns();
+    score_sources(
+        &scorer,
+        sources,
+        &columns,
+        read.reading.min_words,
         |outcome| -> anyhow::Result<()> {
             bar.inc(1);
-            if let Some(article) = tally.take(outcome) {
-                if tally.leave_out(&article.read, any_language) {
+            if let Some(scored) = tally.take(outcome) {
+                if tally.leave_out(&scored.article, any_language) {
                     return Ok(());
                 }
-                tally.quotes += article.quotes.len();
-                sink(&article)?;
+                tally.quotes += scored.quotes.len();
+                sink(&scored)?;
             }
             Ok(())
         },
@@ -1172,165 +1261,51 @@ fn score_inputs(
     Ok(tally)
 }
 
-struct ScoredArticle {
-    /// The article as read (name, title, date, language, its quotations unscored).
-    read: Article,
-    quotes: Vec<ScoredQuote>,
+/// The sources of `ARTICLES` (files, directories, tables), the tables' columns, and the
+/// columns the tables pass through.
+fn article_sources(
+    read: &ReadArgs,
+) -> anyhow::Result<(Vec<ArticleSource>, ArticleColumns, Vec<String>)> {
+    let sources = expand_sources(&read.articles, warn)?;
+    let columns = read.table.columns();
+    let passed = passthrough_names(&sources, &columns)?;
+    Ok((sources, columns, passed))
+}
+
+/// The file of `--format parquet` (`--out`, checked before any work); `None` for the other
+/// formats, which print on standard output.
+fn parquet_out(format: Format, out: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+    match (format, out) {
+        (Format::Parquet, Some(path)) => {
+            check_output_path(path).context("--out")?;
+            Ok(Some(path.to_path_buf()))
+        }
+        (Format::Parquet, None) => bail!(
+            "--format parquet writes a file, not standard output: name it with --out F.parquet"
+        ),
+        (_, Some(_)) => bail!(
+            "--out is for --format parquet; the other formats print on standard output \
+             (redirect it: > FILE)"
+        ),
+        (_, None) => Ok(None),
+    }
 }
 
 fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
     // The probability columns, in the order of the quotes' probabilities (by name).
     let mut classes = model.classes().to_vec();
     classes.sort();
-    let mut out = Out::new();
-    let mut csv_header_written = false;
-    let show_all = args.all;
-    let tally = score_inputs(&args.read, &model, |article| {
-        let quotes: Vec<&ScoredQuote> = article
-            .quotes
-            .iter()
-            .filter(|q| show_all || q.relevant)
-            .collect();
-        match args.format {
-            Format::Jsonl | Format::Json => {
-                for q in &quotes {
-                    out.json_line(q)?;
-                }
-            }
-            Format::Csv => {
-                let mut writer = csv::Writer::from_writer(Vec::new());
-                if !csv_header_written {
-                    let header = [
-                        "article",
-                        "title",
-                        "url",
-                        "date",
-                        "date_source",
-                        "speaker",
-                        "speaker_kind",
-                        "attribution",
-                        "quote",
-                        "start",
-                        "end",
-                        "paragraph",
-                        "partial",
-                        "relevant",
-                        "cue",
-                        "label",
-                    ]
-                    .map(String::from)
-                    .into_iter()
-                    .chain(classes.iter().map(|c| format!("p_{c}")))
-                    .chain(["tone".to_string(), "top_terms".to_string()]);
-                    writer.write_record(header)?;
-                    csv_header_written = true;
-                }
-                for q in &quotes {
-                    let p = |c: &str| format!("{:.4}", q.probabilities.get(c).unwrap_or(&0.0));
-                    let fields = [
-                        q.article.clone(),
-                        q.title.clone().unwrap_or_default(),
-                        q.url.clone().unwrap_or_default(),
-                        q.date.map(|d| d.to_string()).unwrap_or_default(),
-                        q.date_source.clone(),
-                        q.speaker.clone().unwrap_or_default(),
-                        q.speaker_kind.clone(),
-                        q.attribution.clone(),
-                        q.quote.clone(),
-                        q.start.to_string(),
-                        q.end.to_string(),
-                        q.paragraph.to_string(),
-                        q.partial.to_string(),
-                        q.relevant.to_string(),
-                        q.cue.clone().unwrap_or_default(),
-                        q.label.clone(),
-                    ]
-                    .into_iter()
-                    .chain(classes.iter().map(|c| p(c)))
-                    .chain([format!("{:.4}", q.tone), q.top_terms.join("; ")]);
-                    writer.write_record(fields)?;
-                }
-                let text = String::from_utf8(writer.into_inner()?)?;
-                if !text.is_empty() {
-                    out.line(text.trim_end_matches('\n'))?;
-                }
-            }
-            Format::Table => {
-                out.line(article_heading(
-                    &article.read.name,
-                    &article.read.title,
-                    article.read.date,
-                    article.read.date_source.as_str(),
-                ))?;
-                if quotes.is_empty() {
-                    out.line("  (no quotations on U.S.–Russia relations; --all shows every one)")?;
-                }
-                let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
-                for q in &quotes {
-                    let mut quote = shorten(&q.quote, 72);
-                    if !q.relevant {
-                        quote = format!("[not about US–Russia] {quote}");
-                    }
-                    table.row(vec![
-                        q.speaker.clone().unwrap_or_else(|| "?".into()),
-                        format!("{:+.2}", q.tone),
-                        tone_bar(q.tone),
-                        q.label.clone(),
-                        quote,
-                    ]);
-                }
-                if !quotes.is_empty() {
-                    for line in table.render() {
-                        out.line(format!("  {line}"))?;
-                    }
-                }
-                out.line("")?;
-            }
-        }
-        Ok(())
-    })?;
-    out.flush()?;
+    let (sources, _, passed) = article_sources(&args.read)?;
+    let mut sink = ScoreOutput::new(args.format, parquet.as_deref(), classes, passed, args.all)?;
+    let tally = score_sources_with(&args.read, &model, &sources, |a| sink.article(a))?;
+    sink.finish()?;
     Ok(tally.outcome())
 }
 
-/// The quantifier of `--estimate` (none for the mean): `auto` is PACC when the model has
-/// cross-validated rates and every quote has probabilities.
-fn trend_quantifier(
-    estimate: &str,
-    model: &Model,
-    quotes: &[TrendQuote],
-) -> anyhow::Result<Option<Quantifier>> {
-    let classifier = model.classifier_for(None)?;
-    let estimate = match estimate {
-        "auto" => {
-            let quantifier = classifier
-                .rates()
-                .map(|_| Quantifier::new(Estimate::Pacc, classifier))
-                .transpose()?;
-            return Ok(quantifier.filter(|q| {
-                quotes
-                    .iter()
-                    .all(|t| q.observation(&t.label, &t.probabilities).is_some())
-            }));
-        }
-        other => other.parse::<Estimate>()?,
-    };
-    if estimate == Estimate::Mean {
-        return Ok(None);
-    }
-    Ok(Some(Quantifier::new(estimate, classifier)?))
-}
-
 fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
-    // The files to write are checked before the articles are scored.
-    if let Some(path) = &args.chart {
-        ChartFormat::of_path(path).context("--chart")?;
-        check_output_path(path).context("--chart")?;
-    }
-    if let Some(path) = &args.html {
-        check_output_path(path).context("--html")?;
-    }
+    let parquet = check_trend_outputs(&args)?;
     let alias_table = aliases(args.aliases.as_deref(), args.delimiter.delimiter)?;
     let mut options = TrendOptions {
         period: args.period.parse::<Period>()?,
@@ -1340,66 +1315,98 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
         keep_duplicates: args.keep_duplicates,
         ..TrendOptions::default()
     };
-    let chart = ChartOptions {
-        y_scale: args.y_scale.parse::<YScale>()?,
-    };
     let model = load_model(args.model.as_deref())?;
-    let mut quotes: Vec<TrendQuote> = Vec::new();
-    let mut outcome = Outcome::Success;
-    if args.scores.is_empty() {
-        let read = ReadArgs {
-            articles: args.articles.clone(),
-            reading: ReadingArgs {
-                dates: args.dates.clone(),
-                aliases: args.aliases.clone(),
-                delimiter: args.delimiter,
-                // Short quotes are left out by the aggregation, which counts them.
-                min_words: 0,
-                lang: args.lang.clone(),
-            },
-        };
-        let tally = score_inputs(&read, &model, |article| {
-            quotes.extend(article.quotes.iter().map(TrendQuote::from));
-            Ok(())
-        })?;
-        outcome = tally.outcome();
-    } else {
-        for path in &args.scores {
-            quotes.extend(trends::read_trend_quotes(path)?);
-        }
-    }
-    options.quantifier = trend_quantifier(&args.estimate, &model, &quotes)?;
-    if let Some(poles) = model.classifier_for(None)?.tone_poles() {
-        options.tone_poles = poles.clone();
-    }
+    let (quotes, mut outcome) = trend_quotes(&args, &model)?;
+    trends::fit_to_model(&mut options, &args.estimate, &model, &quotes)?;
     let canonical = |name: &str| {
         alias_table
             .canonical(name)
             .map_or_else(|| name.to_string(), str::to_string)
     };
     let result = trends::aggregate_with(&quotes, &options, &canonical)?;
+    print_trends(&args, &result, parquet.as_deref())?;
+    if result.speakers.is_empty() && matches!(outcome, Outcome::Success) {
+        outcome = Outcome::NothingFound;
+    }
+    Ok(outcome)
+}
+
+/// The files `trends` writes, checked before the articles are scored; the Parquet file.
+fn check_trend_outputs(args: &TrendsArgs) -> anyhow::Result<Option<PathBuf>> {
+    let parquet = parquet_out(args.format, args.out.as_deref())?;
+    if let Some(path) = &args.chart {
+        ChartFormat::of_path(path).context("--chart")?;
+        check_output_path(path).context("--chart")?;
+    }
+    if let Some(path) = &args.html {
+        check_output_path(path).context("--html")?;
+    }
+    Ok(parquet)
+}
+
+/// The quotes of `trends`: its articles scored, or its `--scores` files read.
+fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQuote>, Outcome)> {
+    let mut quotes: Vec<TrendQuote> = Vec::new();
+    if !args.scores.is_empty() {
+        for path in &args.scores {
+            quotes.extend(trends::read_trend_quotes(path)?);
+        }
+        return Ok((quotes, Outcome::Success));
+    }
+    let read = ReadArgs {
+        articles: args.articles.clone(),
+        table: args.table.clone(),
+        reading: ReadingArgs {
+            dates: args.dates.clone(),
+            aliases: args.aliases.clone(),
+            delimiter: args.delimiter,
+            // Short quotes are left out by the aggregation, which counts them.
+            min_words: 0,
+            lang: args.lang.clone(),
+        },
+    };
+    let sources = expand_sources(&read.articles, warn)?;
+    let tally = score_sources_with(&read, model, &sources, |article| {
+        quotes.extend(article.quotes.iter().map(TrendQuote::from));
+        Ok(())
+    })?;
+    Ok((quotes, tally.outcome()))
+}
+
+/// Prints the trends in `--format`, writes the Parquet file, the chart and the report.
+fn print_trends(
+    args: &TrendsArgs,
+    result: &trends::Trends,
+    parquet: Option<&Path>,
+) -> anyhow::Result<()> {
     for name in &result.unmatched_speakers {
         warn(format!("--speakers: no relevant quotes by `{name}`"));
     }
     let mut out = Out::new();
     match args.format {
-        Format::Csv => out.line(trends::csv_string(&result)?.trim_end_matches('\n'))?,
-        Format::Json | Format::Jsonl => out.line(trends::json_string(&result)?)?,
-        Format::Table => out.line(trends::table_string(&result).trim_end_matches('\n'))?,
+        Format::Csv => out.line(trends::csv_string(result)?.trim_end_matches('\n'))?,
+        Format::Json | Format::Jsonl => out.line(trends::json_string(result)?)?,
+        Format::Table => out.line(trends::table_string(result).trim_end_matches('\n'))?,
+        Format::Parquet => {
+            if let Some(path) = parquet {
+                trends::write_parquet(result, path)?;
+                eprintln!("tonetrack: wrote {}", path.display());
+            }
+        }
     }
     out.flush()?;
+    let chart = ChartOptions {
+        y_scale: args.y_scale.parse::<YScale>()?,
+    };
     if let Some(path) = &args.chart {
-        trends::render_chart(&result, &chart, path)?;
+        trends::render_chart(result, &chart, path)?;
         eprintln!("tonetrack: wrote chart {}", path.display());
     }
     if let Some(path) = &args.html {
-        trends::write_html_report(&result, &chart, path)?;
+        trends::write_html_report(result, &chart, path)?;
         eprintln!("tonetrack: wrote report {}", path.display());
     }
-    if result.speakers.is_empty() && matches!(outcome, Outcome::Success) {
-        outcome = Outcome::NothingFound;
-    }
-    Ok(outcome)
+    Ok(())
 }
 
 /// `label`: candidates from articles or a CSV, the model and the refits' base data, then the

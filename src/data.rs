@@ -287,6 +287,11 @@ impl<R: std::io::Read> RowReader<R> {
         })
     }
 
+    /// The file (as named in messages).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The header row.
     pub fn headers(&self) -> &[String] {
         &self.headers

@@ -148,6 +148,48 @@ pub enum Error {
         /// What is wrong and how to fix it.
         problem: String,
     },
+    /// A table of articles has no column of the name asked for.
+    #[error(
+        "{path}: no column named `{column}` for the articles' {field}; the columns are: {}",
+        columns.join(", ")
+    )]
+    MissingArticleColumn {
+        /// The table.
+        path: PathBuf,
+        /// What the column was to hold.
+        field: crate::table::ArticleField,
+        /// The column asked for.
+        column: String,
+        /// The columns the table has.
+        columns: Vec<String>,
+    },
+    /// A date cell of a table of articles that is not a date.
+    #[error(
+        "{path}: row {row}: `{value}` in column `{column}` is not a date; give yyyy-mm-dd, an \
+         ISO date and time or an RFC 3339 timestamp (2019-05-14T09:30:00Z), or a Parquet date \
+         or timestamp column; leave the cell empty when there is no date"
+    )]
+    TableDate {
+        /// The table.
+        path: PathBuf,
+        /// The 1-based row (the header is not counted).
+        row: u64,
+        /// The date column.
+        column: String,
+        /// The cell as written.
+        value: String,
+    },
+    /// A table (of articles, or of texts to predict) that cannot be read, or a Parquet file
+    /// that cannot be written.
+    #[error("{path}: {}{message}", location.as_deref().map(|l| format!("{l}: ")).unwrap_or_default())]
+    Table {
+        /// The file.
+        path: PathBuf,
+        /// Where in it (`row 7`, `line 3`), when the problem has a place.
+        location: Option<String>,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// An error of linfa, through its traits.
     #[error(transparent)]
     Linfa(#[from] linfa::Error),

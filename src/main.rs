@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod label_ui;
 mod output;
+mod sinks;
 
 use clap::Parser;
 

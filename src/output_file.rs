@@ -80,6 +80,55 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// A file being written through a temporary file beside its path: [`create`](Self::create)
+/// gives the temporary file to write to, [`commit`](Self::commit) flushes it to disk and
+/// renames it over the path. Dropped before `commit` (an error, a panic), it removes the
+/// temporary file: an old file at the path is left untouched, and no half-written one
+/// appears.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file for `path`.
+    pub fn create(path: &Path) -> Result<(AtomicFile, std::fs::File)> {
+        if path.file_name().is_none() || path.is_dir() {
+            return Err(Error::OutputPath {
+                path: path.to_path_buf(),
+                problem: "is not a file name: name the file to write".into(),
+            });
+        }
+        let tmp = temporary_sibling(path, "tmp");
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        let guard = AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            committed: false,
+        };
+        Ok((guard, file))
+    }
+
+    /// Flushes `file` (the one [`create`](Self::create) gave) to disk and puts it at the path.
+    pub fn commit(mut self, file: std::fs::File) -> Result<()> {
+        file.sync_all().map_err(|e| Error::io(&self.path, e))?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +161,25 @@ mod tests {
         write_atomically(&path, b"one").expect("write");
         write_atomically(&path, b"two").expect("rewrite");
         assert_eq!(std::fs::read(&path).expect("read"), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+    }
+
+    #[test]
+    fn an_atomic_file_dropped_before_commit_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.parquet");
+        std::fs::write(&path, b"old").expect("old file");
+        {
+            let (guard, mut file) = AtomicFile::create(&path).expect("create");
+            file.write_all(b"half").expect("write");
+            drop(guard);
+        }
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+        let (guard, mut file) = AtomicFile::create(&path).expect("create");
+        file.write_all(b"new").expect("write");
+        guard.commit(file).expect("commit");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
     }
 }

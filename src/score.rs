@@ -6,10 +6,13 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::article::{read_input, Article, Input, Loaded, PageMeta, Reader};
+use crate::article::{
+    expand_paths_with, read_input, Article, DateSource, Input, Loaded, PageMeta, Reader,
+};
 use crate::error::{Error, Result};
 use crate::model::classifier::{Classifier, Prediction, DEFAULT_TOP_TERMS};
 use crate::model::Model;
+use crate::table::{ArticleColumns, ArticleRow, ArticleTable, Passthrough};
 
 /// One scored quotation: where it is, who said it and when, and its tone toward U.S.–Russia
 /// relations. This is one line of `tonetrack score --format jsonl`.
@@ -25,9 +28,9 @@ pub struct ScoredQuote {
     pub url: Option<String>,
     /// The article's date, when known.
     pub date: Option<NaiveDate>,
-    /// Where the date came from: `dateline`, `header`, `manifest`, `banner` (low confidence)
-    /// or `none`.
-    pub date_source: String,
+    /// Where the date came from: `column`, `manifest`, `header`, `html`, `dateline`,
+    /// `banner` (low confidence) or `none`.
+    pub date_source: DateSource,
     /// Canonical speaker name, when attributed (an unnamed source's phrase + ` (unnamed)`).
     pub speaker: Option<String>,
     /// `person`, `organisation`, `unnamed` or `none`.
@@ -59,6 +62,10 @@ pub struct ScoredQuote {
     pub tone: f64,
     /// The terms that pushed the label most.
     pub top_terms: Vec<String>,
+    /// The columns of the input table passed through (none for an article file), written
+    /// after the others under their own names.
+    #[serde(flatten, default, skip_serializing_if = "Passthrough::is_empty")]
+    pub columns: Passthrough,
 }
 
 /// The built-in default model (`models/default.json`, trained by the command in
@@ -90,6 +97,7 @@ pub struct Scorer<'a> {
     reader: &'a Reader,
     classifier: &'a Classifier,
     top_terms: usize,
+    any_language: bool,
 }
 
 impl<'a> Scorer<'a> {
@@ -106,6 +114,7 @@ impl<'a> Scorer<'a> {
             reader,
             classifier,
             top_terms: DEFAULT_TOP_TERMS,
+            any_language: false,
         })
     }
 
@@ -127,7 +136,7 @@ impl<'a> Scorer<'a> {
                     title: Some(r.title).filter(|t| !t.is_empty()),
                     url: article.url.clone(),
                     date: article.date,
-                    date_source: article.date_source.as_str().to_string(),
+                    date_source: article.date_source,
                     speaker: r.speaker,
                     speaker_kind: r.speaker_kind.as_str().to_string(),
                     attribution: r.attribution.as_str().to_string(),
@@ -146,9 +155,56 @@ impl<'a> Scorer<'a> {
                     partial: r.partial,
                     relevant: r.relevant,
                     cue: r.cue,
+                    columns: Passthrough::default(),
                 }
             })
             .collect()
+    }
+
+    /// Reads and scores one article of a table: its text read as an article file's is, its
+    /// date (recorded as [`DateSource::Column`]), URL and title, when given, taking precedence
+    /// over what the text says, its columns passed through to every quotation. An article
+    /// not in English is read but not scored unless the scorer reads
+    /// [`any_language`](Self::any_language).
+    ///
+    /// ```
+    /// use tonetrack::article::{DateSource, Reader};
+    /// use tonetrack::score::{default_model, Scorer};
+    /// use tonetrack::table::ArticleRow;
+    ///
+    /// let reader = Reader::new();
+    /// let model = default_model()?;
+    /// let scorer = Scorer::new(&reader, &model)?;
+    /// let mut row = ArticleRow::new(
+    ///     "a1",
+    ///     "\"We are ready to restore our dialogue with the United States,\" Sergey Lavrov said.",
+    /// );
+    /// row.date = chrono::NaiveDate::from_ymd_opt(2019, 12, 10);
+    /// let (article, quotes) = scorer.score_row(&row);
+    /// assert_eq!(article.date_source, DateSource::Column);
+    /// assert_eq!(quotes[0].speaker.as_deref(), Some("Sergey Lavrov"));
+    /// assert_eq!(quotes[0].article, "a1");
+    /// # Ok::<(), tonetrack::Error>(())
+    /// ```
+    pub fn score_row(&self, row: &ArticleRow) -> (Article, Vec<ScoredQuote>) {
+        let article = self.reader.read_row(row);
+        if !self.any_language && !article.language.is_english() {
+            return (article, Vec::new());
+        }
+        let mut scored = self.score_article(&article);
+        if !row.columns.is_empty() {
+            for q in &mut scored {
+                q.columns = row.columns.clone();
+            }
+        }
+        (article, scored)
+    }
+
+    /// Whether articles not in English are scored by [`score_row`](Self::score_row) (by
+    /// default they are read but not scored: the model is English).
+    pub fn any_language(mut self, any: bool) -> Self {
+        self.any_language = any;
+        self
     }
 
     /// Reads and scores one text.
@@ -172,6 +228,143 @@ impl<'a> Scorer<'a> {
         }
         let scored = self.score_article(&article);
         (article, scored)
+    }
+}
+
+/// The columns of `tonetrack score`'s CSV and Parquet output before the probabilities.
+pub const SCORE_COLUMNS: [&str; 16] = [
+    "article",
+    "title",
+    "url",
+    "date",
+    "date_source",
+    "speaker",
+    "speaker_kind",
+    "attribution",
+    "quote",
+    "start",
+    "end",
+    "paragraph",
+    "partial",
+    "relevant",
+    "cue",
+    "label",
+];
+
+/// The header of `tonetrack score --format csv`: [`SCORE_COLUMNS`], `p_CLASS` for each of
+/// `classes`, `tone`, `top_terms`, then the passed-through columns `passed`.
+pub fn csv_header(classes: &[String], passed: &[String]) -> Vec<String> {
+    SCORE_COLUMNS
+        .map(String::from)
+        .into_iter()
+        .chain(classes.iter().map(|c| format!("p_{c}")))
+        .chain(["tone".to_string(), "top_terms".to_string()])
+        .chain(passed.iter().cloned())
+        .collect()
+}
+
+/// The types of the columns of `tonetrack score --format parquet` (the names of
+/// [`csv_header`]): dates as dates, offsets as counts, probabilities and tone as floats,
+/// top terms as a list.
+pub fn parquet_columns(
+    classes: &[String],
+    passed: &[String],
+) -> Vec<(String, crate::table::parquet::ColumnType)> {
+    use crate::table::parquet::ColumnType as T;
+    csv_header(classes, passed)
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let n = SCORE_COLUMNS.len();
+            let t = if i < n {
+                match name.as_str() {
+                    "date" => T::Date,
+                    "start" | "end" | "paragraph" => T::Count,
+                    "partial" | "relevant" => T::Bool,
+                    _ => T::Text,
+                }
+            } else if i <= n + classes.len() {
+                T::Float // the probabilities, and tone
+            } else if i == n + classes.len() + 1 {
+                T::TextList
+            } else {
+                T::Text
+            };
+            (name, t)
+        })
+        .collect()
+}
+
+impl ScoredQuote {
+    /// The quote as a record of [`csv_header`] (probabilities and tone with 4 decimals, top
+    /// terms joined by `; `).
+    pub fn csv_record(&self, classes: &[String], passed: &[String]) -> Vec<String> {
+        let p = |c: &str| format!("{:.4}", self.probabilities.get(c).unwrap_or(&0.0));
+        [
+            self.article.clone(),
+            self.title.clone().unwrap_or_default(),
+            self.url.clone().unwrap_or_default(),
+            self.date.map(|d| d.to_string()).unwrap_or_default(),
+            self.date_source.as_str().to_string(),
+            self.speaker.clone().unwrap_or_default(),
+            self.speaker_kind.clone(),
+            self.attribution.clone(),
+            self.quote.clone(),
+            self.start.to_string(),
+            self.end.to_string(),
+            self.paragraph.to_string(),
+            self.partial.to_string(),
+            self.relevant.to_string(),
+            self.cue.clone().unwrap_or_default(),
+            self.label.clone(),
+        ]
+        .into_iter()
+        .chain(classes.iter().map(|c| p(c)))
+        .chain([format!("{:.4}", self.tone), self.top_terms.join("; ")])
+        .chain(
+            self.columns
+                .values_for(passed)
+                .into_iter()
+                .map(|v| v.unwrap_or_default().to_string()),
+        )
+        .collect()
+    }
+
+    /// The quote as a row of [`parquet_columns`] (probabilities at full precision, 0 for a
+    /// class the quote has none of).
+    pub fn parquet_cells<'a>(
+        &'a self,
+        classes: &[String],
+        passed: &'a [String],
+    ) -> Vec<crate::table::parquet::Cell<'a>> {
+        use crate::table::parquet::Cell;
+        let mut cells = vec![
+            Cell::Text(Some(&self.article)),
+            Cell::Text(self.title.as_deref()),
+            Cell::Text(self.url.as_deref()),
+            Cell::Date(self.date),
+            Cell::Text(Some(self.date_source.as_str())),
+            Cell::Text(self.speaker.as_deref()),
+            Cell::Text(Some(&self.speaker_kind)),
+            Cell::Text(Some(&self.attribution)),
+            Cell::Text(Some(&self.quote)),
+            Cell::Count(Some(self.start as u64)),
+            Cell::Count(Some(self.end as u64)),
+            Cell::Count(Some(self.paragraph as u64)),
+            Cell::Bool(Some(self.partial)),
+            Cell::Bool(Some(self.relevant)),
+            Cell::Text(self.cue.as_deref()),
+            Cell::Text(Some(&self.label)),
+        ];
+        cells.extend(
+            classes
+                .iter()
+                .map(|c| Cell::Float(Some(*self.probabilities.get(c).unwrap_or(&0.0)))),
+        );
+        cells.push(Cell::Float(Some(self.tone)));
+        cells.push(Cell::TextList(&self.top_terms));
+        cells.extend(self.columns.values_for(passed).into_iter().map(Cell::Text));
+        cells
     }
 }
 
@@ -234,6 +427,220 @@ pub fn stream_inputs<T: Send, E>(
     Ok(())
 }
 
+/// Where articles come from: an article file (or standard input), or a table of articles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArticleSource {
+    /// A file read as one article (text or HTML), or `-`.
+    Input(Input),
+    /// A table of articles, one per row ([`ArticleTable`]).
+    Table(std::path::PathBuf),
+}
+
+/// Expands paths into sources: a file whose extension is a table format
+/// ([`TableFormat::of_path`](crate::table::TableFormat::of_path): `.csv`, `.tsv`, `.jsonl`,
+/// `.ndjson`, `.parquet`) is a table of articles; other files, directories (their files, as
+/// [`expand_paths_with`] finds them) and `-` are articles. The order is the order given.
+pub fn expand_sources<P: AsRef<std::path::Path>>(
+    paths: &[P],
+    mut warn: impl FnMut(String),
+) -> Result<Vec<ArticleSource>> {
+    let mut sources = Vec::new();
+    let mut articles: Vec<&std::path::Path> = Vec::new();
+    let flush = |articles: &mut Vec<&std::path::Path>,
+                 sources: &mut Vec<ArticleSource>,
+                 warn: &mut dyn FnMut(String)|
+     -> Result<()> {
+        if !articles.is_empty() {
+            let inputs = expand_paths_with(articles, &mut *warn)?;
+            sources.extend(inputs.into_iter().map(ArticleSource::Input));
+            articles.clear();
+        }
+        Ok(())
+    };
+    for p in paths {
+        let p = p.as_ref();
+        let is_table = p != std::path::Path::new("-")
+            && crate::table::TableFormat::of_path(p).is_some()
+            && !p.is_dir();
+        if is_table {
+            flush(&mut articles, &mut sources, &mut warn)?;
+            std::fs::metadata(p).map_err(|e| Error::io(p, e))?;
+            sources.push(ArticleSource::Table(p.to_path_buf()));
+        } else {
+            articles.push(p);
+        }
+    }
+    flush(&mut articles, &mut sources, &mut warn)?;
+    Ok(sources)
+}
+
+/// The passed-through columns of the tables among `sources`, each name once, in the order
+/// met: the extra columns of a CSV or Parquet output. Opening each table checks its
+/// columns: a table without the columns asked for is an error here, before any work.
+pub fn passthrough_names(
+    sources: &[ArticleSource],
+    columns: &ArticleColumns,
+) -> Result<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for source in sources {
+        if let ArticleSource::Table(path) = source {
+            let table = ArticleTable::open(path, columns)?;
+            for name in table.passthrough_names().iter() {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// One article to read: a file's text (with what its format said), or a table's row.
+#[derive(Clone, Copy, Debug)]
+pub enum Document<'a> {
+    /// An article file's text.
+    Page {
+        /// The file's name.
+        name: &'a str,
+        /// Its text.
+        text: &'a str,
+        /// What an HTML page said besides its text.
+        meta: &'a PageMeta,
+    },
+    /// A row of a table.
+    Row(&'a ArticleRow),
+}
+
+impl Document<'_> {
+    /// The article as `reader` reads it.
+    pub fn read(&self, reader: &Reader) -> Article {
+        match self {
+            Document::Page { name, text, meta } => reader.read_page(name, text, meta),
+            Document::Row(row) => reader.read_row(row),
+        }
+    }
+
+    /// The passed-through columns (none for a file).
+    pub fn columns(&self) -> Passthrough {
+        match self {
+            Document::Page { .. } => Passthrough::default(),
+            Document::Row(row) => row.columns.clone(),
+        }
+    }
+}
+
+/// Rows of a table read and processed together (the rows of one chunk in parallel, while
+/// the next chunk is read).
+pub const TABLE_CHUNK: usize = 1024;
+
+/// [`stream_inputs`] over files and tables: each article (a file, or a table's row) goes
+/// through `work` in parallel and its outcome to `sink` in input order, in chunks, so that
+/// memory stays bounded however large the tables are. A table that cannot be opened, or a
+/// row that cannot be read (a bad date), reaches `sink` as [`InputOutcome::Failed`]; the
+/// table's later rows are not read.
+pub fn stream_sources<T: Send, E>(
+    sources: &[ArticleSource],
+    columns: &ArticleColumns,
+    work: impl Fn(Document) -> T + Sync,
+    mut sink: impl FnMut(InputOutcome<T>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut i = 0;
+    while i < sources.len() {
+        match &sources[i] {
+            ArticleSource::Input(_) => {
+                let run: Vec<Input> = sources[i..]
+                    .iter()
+                    .map_while(|s| match s {
+                        ArticleSource::Input(input) => Some(input.clone()),
+                        ArticleSource::Table(_) => None,
+                    })
+                    .collect();
+                i += run.len();
+                stream_inputs(
+                    &run,
+                    |name, text, meta| work(Document::Page { name, text, meta }),
+                    &mut sink,
+                )?;
+            }
+            ArticleSource::Table(path) => {
+                i += 1;
+                let mut table = match ArticleTable::open(path, columns) {
+                    Ok(table) => table,
+                    Err(e) => {
+                        sink(InputOutcome::Failed(e))?;
+                        continue;
+                    }
+                };
+                let mut chunk = table.next_rows(TABLE_CHUNK);
+                while let Ok(rows) = &chunk {
+                    if rows.is_empty() {
+                        break;
+                    }
+                    let (next, values) = rayon::join(
+                        || table.next_rows(TABLE_CHUNK),
+                        || {
+                            rows.par_iter()
+                                .map(|row| work(Document::Row(row)))
+                                .collect::<Vec<T>>()
+                        },
+                    );
+                    for value in values {
+                        sink(InputOutcome::Done {
+                            value,
+                            warning: None,
+                        })?;
+                    }
+                    chunk = next;
+                }
+                if let Err(e) = chunk {
+                    sink(InputOutcome::Failed(e))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An article as read, and its quotations scored.
+#[derive(Debug)]
+pub struct ScoredArticle {
+    /// The article as read (name, title, date, language, its quotations unscored).
+    pub article: Article,
+    /// Its scored quotations of at least the minimum number of words.
+    pub quotes: Vec<ScoredQuote>,
+}
+
+/// Reads and scores every article of `sources` (files and tables) with `scorer`, in
+/// parallel, keeping the quotations of at least `min_words` words, and hands each article
+/// to `sink` in input order (see [`stream_sources`]). What `tonetrack score` does before
+/// printing.
+pub fn score_sources<E>(
+    scorer: &Scorer,
+    sources: &[ArticleSource],
+    columns: &ArticleColumns,
+    min_words: usize,
+    sink: impl FnMut(InputOutcome<ScoredArticle>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    stream_sources(
+        sources,
+        columns,
+        |doc| {
+            let (article, quotes) = match doc {
+                Document::Page { name, text, meta } => {
+                    scorer.score_page(name, text, meta, scorer.any_language)
+                }
+                Document::Row(row) => scorer.score_row(row),
+            };
+            let quotes = quotes
+                .into_iter()
+                .filter(|q| crate::article::word_count(&q.quote) >= min_words)
+                .collect();
+            ScoredArticle { article, quotes }
+        },
+        sink,
+    )
+}
+
 /// Predictions of a batch of texts, in parallel over the texts (rayon). Each prediction
 /// depends only on its text and `collect` keeps the input order, so the result equals
 /// `texts.iter().map(|t| classifier.predict(t, top_terms))` (checked by a test).
@@ -251,6 +658,55 @@ pub fn predict_batch<'c, S: AsRef<str> + Sync>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table's row scored: the row's date, title and URL win, its columns reach every
+    /// quotation, and the JSON line reads back as the same quote (columns and date source
+    /// included).
+    #[test]
+    fn a_row_is_scored_with_its_columns_and_reads_back() {
+        let reader = Reader::new();
+        let model = default_model().expect("built-in model");
+        let scorer = Scorer::new(&reader, &model).expect("scorer");
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/seeds/000_2883c3e9d1bf4ca2.txt"
+        ))
+        .expect("seed");
+        let (_, from_file) = scorer.score_text("000", &text);
+        let mut row = ArticleRow::new("a1", text);
+        row.date = NaiveDate::from_ymd_opt(2020, 1, 2);
+        row.title = Some("A title".into());
+        row.url = Some("https://example.org/a1".into());
+        row.columns = Passthrough::new(
+            vec!["outlet".to_string(), "input_label".to_string()].into(),
+            vec![Some("o1".into()), None],
+        );
+        let (article, quotes) = scorer.score_row(&row);
+        assert_eq!(article.date_source, DateSource::Column);
+        assert_eq!(quotes.len(), from_file.len());
+        for (q, f) in quotes.iter().zip(&from_file) {
+            assert_eq!(
+                (&q.quote, q.tone, &q.speaker),
+                (&f.quote, f.tone, &f.speaker)
+            );
+            assert_eq!(q.article, "a1");
+            assert_eq!(q.date, row.date);
+            assert_eq!(q.title.as_deref(), Some("A title"));
+            assert_eq!(q.url.as_deref(), Some("https://example.org/a1"));
+            assert_eq!(q.columns.get("outlet"), Some("o1"));
+            let json = serde_json::to_string(q).expect("json");
+            assert!(
+                json.ends_with(r#","outlet":"o1","input_label":null}"#),
+                "{json}"
+            );
+            assert!(json.contains(r#""date_source":"column""#), "{json}");
+            let back: ScoredQuote = serde_json::from_str(&json).expect("reads back");
+            assert_eq!(&back, q);
+        }
+        // A file's quote has no columns and its JSON no extra keys.
+        let json = serde_json::to_string(&from_file[0]).expect("json");
+        assert!(json.ends_with("]}"), "{json}");
+    }
 
     /// The rayon path gives exactly the serial predictions, in order, on the quotes of
     /// `data/quotes.csv` and their halves (more texts than workers, varied lengths).

@@ -328,7 +328,7 @@ fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64
         title: None,
         url: None,
         date: r["date"].parse().ok(),
-        date_source: "dateline".into(),
+        date_source: tonetrack::article::DateSource::Dateline,
         speaker: Some(r["speaker"].clone()),
         speaker_kind: "person".into(),
         attribution: "name".into(),
@@ -342,6 +342,7 @@ fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64
         label: r["label"].clone(),
         probabilities: probabilities.clone(),
         tone: probabilities["positive"] - probabilities["negative"],
+        columns: Default::default(),
         top_terms: vec!["relations".into()],
     };
     serde_json::to_string(&quote).unwrap()

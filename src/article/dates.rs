@@ -8,15 +8,17 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::quotes::words;
 use crate::{Error, Result};
 
 /// Where an article's date came from, from most to least reliable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum DateSource {
+    /// The date column of a table of articles (it takes precedence over the text's date).
+    Column,
     /// A date manifest given by the user.
     Manifest,
     /// A `date:` header line.
@@ -37,6 +39,7 @@ impl DateSource {
     /// The name used in serialized output.
     pub fn as_str(self) -> &'static str {
         match self {
+            DateSource::Column => "column",
             DateSource::Manifest => "manifest",
             DateSource::Header => "header",
             DateSource::Html => "html",
@@ -44,6 +47,33 @@ impl DateSource {
             DateSource::Banner => "banner",
             DateSource::None => "none",
         }
+    }
+
+    /// Every source, most reliable first.
+    pub const ALL: [DateSource; 7] = [
+        DateSource::Column,
+        DateSource::Manifest,
+        DateSource::Header,
+        DateSource::Html,
+        DateSource::Dateline,
+        DateSource::Banner,
+        DateSource::None,
+    ];
+
+    /// The source of a serialized name ([`as_str`](Self::as_str)), `None` for another word.
+    pub fn from_name(name: &str) -> Option<DateSource> {
+        DateSource::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// A low-confidence date (the page's banner): too weak to place a quotation in time.
+    pub fn is_weak(self) -> bool {
+        self == DateSource::Banner
+    }
+}
+
+impl std::fmt::Display for DateSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -170,6 +170,26 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// Reads one article of a table: its text as [`read_page`](Self::read_page) reads a
+    /// file's, then the row's date (recorded as [`DateSource::Column`]), URL and title, when
+    /// the row has them, in place of the text's.
+    pub fn read_row(&self, row: &crate::table::ArticleRow) -> Article {
+        let mut article = self.read_page(&row.name, &row.text, &PageMeta::default());
+        if let Some(date) = row.date {
+            article.date = Some(date);
+            article.date_source = DateSource::Column;
+        }
+        if let Some(url) = &row.url {
+            article.url = Some(url.clone());
+        }
+        if let Some(title) = &row.title {
+            article.title = title.clone();
+        }
+        article
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

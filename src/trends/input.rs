@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::article::DateSource;
 use crate::model::TonePoles;
 use crate::score::ScoredQuote;
 use crate::{Error, Result};
@@ -63,7 +64,7 @@ impl From<&ScoredQuote> for TrendQuote {
                 .filter(|s| !s.trim().is_empty() && named_kind(Some(&q.speaker_kind))),
             // A banner date is the web page's, not the article's: too weak to place a quote
             // in time, so the quote counts as undated.
-            date: q.date.filter(|_| q.date_source != "banner"),
+            date: q.date.filter(|_| !q.date_source.is_weak()),
             tone: q.tone,
             label: q.label.to_lowercase(),
             relevant: q.relevant,
@@ -154,7 +155,8 @@ fn text_field(obj: &Map<String, Value>, keys: &[&str]) -> Option<String> {
 
 /// `date`: ISO `yyyy-mm-dd`, possibly the start of a timestamp (`2019-05-14T09:00:00Z`).
 fn date(obj: &Map<String, Value>) -> std::result::Result<Option<NaiveDate>, String> {
-    if text_field(obj, &["date_source"]).as_deref() == Some("banner") {
+    let source = text_field(obj, &["date_source"]).and_then(|s| DateSource::from_name(&s));
+    if source.is_some_and(DateSource::is_weak) {
         return Ok(None);
     }
     let Some(text) = text_field(obj, &["date"]) else {

@@ -67,6 +67,37 @@ pub use input::{parse_line, parse_trend_quotes, read_trend_quotes, TrendQuote};
 pub use quantify::{simplex_least_squares, Estimate, Quantifier};
 pub use report::{html_report, write_html_report};
 pub use table::{
-    csv_string, json_string, single_quote_periods, spark_char, sparkline, table_string, SPARK_BARS,
-    SPARK_GAP,
+    csv_string, json_string, single_quote_periods, spark_char, sparkline, table_string,
+    write_parquet, SPARK_BARS, SPARK_GAP,
 };
+
+/// Sets the options that depend on the model: its tone poles, and the quantifier of
+/// `estimate` (`auto`, `pacc`, `acc` or `mean`; none for the mean). `auto` is PACC when the
+/// model has cross-validated class rates and every quote has probabilities, else the mean.
+pub fn fit_to_model(
+    options: &mut TrendOptions,
+    estimate: &str,
+    model: &crate::model::Model,
+    quotes: &[TrendQuote],
+) -> crate::Result<()> {
+    let classifier = model.classifier_for(None)?;
+    options.quantifier = match estimate {
+        "auto" => classifier
+            .rates()
+            .map(|_| Quantifier::new(Estimate::Pacc, classifier))
+            .transpose()?
+            .filter(|q| {
+                quotes
+                    .iter()
+                    .all(|t| q.observation(&t.label, &t.probabilities).is_some())
+            }),
+        other => match other.parse::<Estimate>()? {
+            Estimate::Mean => None,
+            estimate => Some(Quantifier::new(estimate, classifier)?),
+        },
+    };
+    if let Some(poles) = classifier.tone_poles() {
+        options.tone_poles = poles.clone();
+    }
+    Ok(())
+}

@@ -273,6 +273,52 @@ pub fn csv_string(trends: &Trends) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| Error::Data(format!("writing CSV: {e}")))
 }
 
+/// The rows of [`csv_string`] written to a Parquet file at `path` (atomically), typed: the
+/// period's start and end as dates, `n` a count, `single_quote` a boolean, the rest floats
+/// (not rounded) or text.
+pub fn write_parquet(trends: &Trends, path: &std::path::Path) -> Result<u64> {
+    use crate::table::parquet::{Cell, ColumnType as T, ParquetRows};
+    let columns: Vec<(String, T)> = [
+        ("speaker", T::Text),
+        ("period", T::Text),
+        ("start", T::Date),
+        ("end", T::Date),
+        ("n", T::Count),
+        ("tone", T::Float),
+        ("mean_tone", T::Float),
+        ("ci_low", T::Float),
+        ("ci_high", T::Float),
+        ("single_quote", T::Bool),
+        ("share_positive", T::Float),
+        ("share_neutral", T::Float),
+        ("share_negative", T::Float),
+    ]
+    .into_iter()
+    .map(|(n, t)| (n.to_string(), t))
+    .collect();
+    let mut rows = ParquetRows::create(path, &columns)?;
+    for speaker in &trends.speakers {
+        for p in &speaker.periods {
+            rows.push(&[
+                Cell::Text(Some(&speaker.speaker)),
+                Cell::Text(Some(&p.period)),
+                Cell::Date(Some(p.start)),
+                Cell::Date(Some(p.end)),
+                Cell::Count(Some(p.n as u64)),
+                Cell::Float(Some(p.tone)),
+                Cell::Float(Some(p.mean_tone)),
+                Cell::Float(p.interval.map(|i| i.low)),
+                Cell::Float(p.interval.map(|i| i.high)),
+                Cell::Bool(Some(p.n == 1)),
+                Cell::Float(Some(p.share_positive)),
+                Cell::Float(Some(p.share_neutral)),
+                Cell::Float(Some(p.share_negative)),
+            ])?;
+        }
+    }
+    rows.finish()
+}
+
 /// All statistics as pretty JSON: period, interval method, counts, and per speaker the
 /// overall numbers and the periods.
 pub fn json_string(trends: &Trends) -> Result<String> {

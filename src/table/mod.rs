@@ -1,0 +1,1067 @@
+//! Tables of articles in, typed tables out.
+//!
+//! News corpora often come as tables, one article per row: CSV or TSV exports, JSON lines,
+//! Parquet files of a news archive. [`ArticleTable`] reads such a table row by row (CSV and
+//! JSONL line by line, Parquet by record batches), so a table of any size is read in bounded
+//! memory; each row becomes an [`ArticleRow`]: its text, and its date, id, URL and title when
+//! the table has such columns, and every other column passed through to the output
+//! ([`Passthrough`]). [`Scorer::score_row`](crate::score::Scorer::score_row) scores one row.
+//!
+//! [`parquet`] writes rows of typed columns to a Parquet file, atomically.
+
+pub mod parquet;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::article::QuoteRecord;
+use crate::{Error, Result};
+
+/// The formats of a table of articles, known by the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// `.csv`: comma-separated, with a header row.
+    Csv,
+    /// `.tsv`: tab-separated, with a header row.
+    Tsv,
+    /// `.jsonl` or `.ndjson`: one JSON object per line.
+    Jsonl,
+    /// `.parquet`.
+    Parquet,
+}
+
+impl TableFormat {
+    /// The table format of a file name's extension (case-insensitive), `None` for another
+    /// file (an article).
+    pub fn of_path(path: &Path) -> Option<TableFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => TableFormat::Csv,
+            "tsv" => TableFormat::Tsv,
+            "jsonl" | "ndjson" => TableFormat::Jsonl,
+            "parquet" => TableFormat::Parquet,
+            _ => return None,
+        })
+    }
+}
+
+/// What a column of a table of articles holds (named in errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArticleField {
+    /// The article's text.
+    Text,
+    /// Its date.
+    Date,
+    /// Its id (the output's `article`).
+    Id,
+    /// Where it is published.
+    Url,
+    /// Its title.
+    Title,
+}
+
+impl std::fmt::Display for ArticleField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ArticleField::Text => "text",
+            ArticleField::Date => "date",
+            ArticleField::Id => "id",
+            ArticleField::Url => "url",
+            ArticleField::Title => "title",
+        })
+    }
+}
+
+/// Which columns of a table hold what. The text column must exist; the others are used
+/// when the table has a column of their default name (`date`, `id`, `url`, `title`), and
+/// must exist when named (`Some`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleColumns {
+    /// The text column (default `text`).
+    pub text: String,
+    /// The date column, when named.
+    pub date: Option<String>,
+    /// The id column, when named.
+    pub id: Option<String>,
+    /// The URL column, when named.
+    pub url: Option<String>,
+    /// The title column, when named.
+    pub title: Option<String>,
+}
+
+impl Default for ArticleColumns {
+    fn default() -> Self {
+        ArticleColumns {
+            text: "text".into(),
+            date: None,
+            id: None,
+            url: None,
+            title: None,
+        }
+    }
+}
+
+/// The names of the columns tonetrack writes for quotations (`quotes`, `score`): an input
+/// column of one of these names (or starting with `p_`) is passed through as `input_NAME`.
+pub const OUTPUT_COLUMNS: &[&str] = &[
+    "article",
+    "title",
+    "url",
+    "date",
+    "date_source",
+    "speaker",
+    "speaker_kind",
+    "attribution",
+    "quote",
+    "start",
+    "end",
+    "paragraph",
+    "partial",
+    "relevant",
+    "cue",
+    "label",
+    "probabilities",
+    "tone",
+    "top_terms",
+];
+
+/// The output name of a passed-through input column: its own, or `input_NAME` when tonetrack
+/// writes a column of that name.
+pub fn passthrough_name(column: &str) -> String {
+    if OUTPUT_COLUMNS.contains(&column) || column.starts_with("p_") {
+        format!("input_{column}")
+    } else {
+        column.to_string()
+    }
+}
+
+/// The columns of an input table passed through to the output, after the standard columns:
+/// their (output) names, shared by every row of a table, and one row's values (`None` for a
+/// null or missing cell).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Passthrough {
+    names: Arc<[String]>,
+    values: Vec<Option<String>>,
+}
+
+impl Passthrough {
+    /// Columns `names` with `values` (missing values are null, extra values dropped).
+    pub fn new(names: Arc<[String]>, mut values: Vec<Option<String>>) -> Self {
+        values.resize(names.len(), None);
+        Passthrough { names, values }
+    }
+
+    /// No columns.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The column names.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The names, shared.
+    pub fn shared_names(&self) -> &Arc<[String]> {
+        &self.names
+    }
+
+    /// The values, in the order of the names.
+    pub fn values(&self) -> &[Option<String>] {
+        &self.values
+    }
+
+    /// The value of the column `name` (`None` for a null cell or no such column).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let i = self.names.iter().position(|n| n == name)?;
+        self.values[i].as_deref()
+    }
+
+    /// The values of the columns `names`, in that order: by position when they are this
+    /// row's names (one table), by name otherwise (null where this row has no such column).
+    pub fn values_for<'a>(&'a self, names: &'a [String]) -> Vec<Option<&'a str>> {
+        if *self.names == *names {
+            self.values.iter().map(Option::as_deref).collect()
+        } else {
+            names.iter().map(|n| self.get(n)).collect()
+        }
+    }
+}
+
+impl Serialize for Passthrough {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.names.len()))?;
+        for (name, value) in self.names.iter().zip(&self.values) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Passthrough {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let ordered = OrderedObject::deserialize(deserializer)?;
+        let (names, values): (Vec<String>, Vec<Option<String>>) = ordered
+            .0
+            .into_iter()
+            .map(|(k, v)| (k, json_cell(v)))
+            .unzip();
+        Ok(Passthrough::new(names.into(), values))
+    }
+}
+
+/// A JSON value as a table cell: strings as they are, null as no value, anything else as
+/// its JSON text.
+fn json_cell(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A JSON object with its keys in the order written.
+struct OrderedObject(Vec<(String, serde_json::Value)>);
+
+impl<'de> Deserialize<'de> for OrderedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrderedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<OrderedObject, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                    entries.push(entry);
+                }
+                Ok(OrderedObject(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// One article of a table: what [`Scorer::score_row`](crate::score::Scorer::score_row) reads.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArticleRow {
+    /// The article's name in the output (`article`): its id, or `FILE:ROW`.
+    pub name: String,
+    /// The article's text.
+    pub text: String,
+    /// Its date; it takes precedence over a date in the text (`date_source` `column`).
+    pub date: Option<NaiveDate>,
+    /// Where it is published; it takes precedence over a `url:` header line.
+    pub url: Option<String>,
+    /// Its title; it takes precedence over the title found in the text.
+    pub title: Option<String>,
+    /// The other columns, passed through to every quotation of the article.
+    pub columns: Passthrough,
+}
+
+impl ArticleRow {
+    /// An article named `name` with `text` and nothing else.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        ArticleRow {
+            name: name.into(),
+            text: text.into(),
+            ..ArticleRow::default()
+        }
+    }
+}
+
+/// The columns of `tonetrack quotes --format csv` (a [`QuoteRecord`]'s fields).
+pub const QUOTE_COLUMNS: [&str; 14] = [
+    "article",
+    "title",
+    "date",
+    "date_source",
+    "speaker",
+    "speaker_kind",
+    "attribution",
+    "quote",
+    "start",
+    "end",
+    "paragraph",
+    "partial",
+    "relevant",
+    "cue",
+];
+
+/// A quotation as `tonetrack quotes` writes it: the record, then the passed-through
+/// columns of its table (JSON: one object; CSV: [`quote_csv_record`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteRow<'a> {
+    /// The quotation.
+    #[serde(flatten)]
+    pub record: &'a QuoteRecord,
+    /// Its table's other columns (none for an article file).
+    #[serde(flatten)]
+    pub columns: &'a Passthrough,
+}
+
+/// A quotation as a CSV record of [`QUOTE_COLUMNS`] and the columns `passed`.
+pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String]) -> Vec<String> {
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    [
+        r.article.clone(),
+        r.title.clone(),
+        opt(&r.date),
+        r.date_source.as_str().to_string(),
+        opt(&r.speaker),
+        r.speaker_kind.as_str().to_string(),
+        r.attribution.as_str().to_string(),
+        r.quote.clone(),
+        r.start.to_string(),
+        r.end.to_string(),
+        r.paragraph.to_string(),
+        r.partial.to_string(),
+        r.relevant.to_string(),
+        opt(&r.cue),
+    ]
+    .into_iter()
+    .chain(
+        columns
+            .values_for(passed)
+            .into_iter()
+            .map(|v| v.unwrap_or_default().to_string()),
+    )
+    .collect()
+}
+
+/// The types of `tonetrack quotes --format parquet`'s columns: [`QUOTE_COLUMNS`] (the date
+/// a date, offsets counts, flags booleans) and the columns `passed` (text).
+pub fn quote_parquet_columns(passed: &[String]) -> Vec<(String, parquet::ColumnType)> {
+    use parquet::ColumnType as T;
+    QUOTE_COLUMNS
+        .iter()
+        .map(|&name| {
+            let t = match name {
+                "date" => T::Date,
+                "start" | "end" | "paragraph" => T::Count,
+                "partial" | "relevant" => T::Bool,
+                _ => T::Text,
+            };
+            (name.to_string(), t)
+        })
+        .chain(passed.iter().map(|n| (n.clone(), T::Text)))
+        .collect()
+}
+
+/// A quotation as a row of [`quote_parquet_columns`].
+pub fn quote_parquet_cells<'a>(
+    r: &'a QuoteRecord,
+    columns: &'a Passthrough,
+    passed: &'a [String],
+) -> Vec<parquet::Cell<'a>> {
+    use parquet::Cell;
+    let mut cells = vec![
+        Cell::Text(Some(&r.article)),
+        Cell::Text(Some(&r.title)),
+        Cell::Date(
+            r.date
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        ),
+        Cell::Text(Some(r.date_source.as_str())),
+        Cell::Text(r.speaker.as_deref()),
+        Cell::Text(Some(r.speaker_kind.as_str())),
+        Cell::Text(Some(r.attribution.as_str())),
+        Cell::Text(Some(&r.quote)),
+        Cell::Count(Some(r.start as u64)),
+        Cell::Count(Some(r.end as u64)),
+        Cell::Count(Some(r.paragraph as u64)),
+        Cell::Bool(Some(r.partial)),
+        Cell::Bool(Some(r.relevant)),
+        Cell::Text(r.cue.as_deref()),
+    ];
+    cells.extend(columns.values_for(passed).into_iter().map(Cell::Text));
+    cells
+}
+
+/// A date cell written as text: `yyyy-mm-dd`, an ISO date and time (`2019-05-14T09:30:00`,
+/// `2019-05-14 09:30`) or an RFC 3339 timestamp (the date as written, in its own offset).
+/// `Ok(None)` for an empty cell; `Err` with the cell as written for anything else.
+pub fn parse_date_cell(written: &str) -> std::result::Result<Option<NaiveDate>, String> {
+    let cell = written.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+        return Ok(Some(d));
+    }
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(cell) {
+        return Ok(Some(t.naive_local().date()));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(cell, format) {
+            return Ok(Some(t.date()));
+        }
+    }
+    // `2019-05-14 09:30:00+03:00` and `…Z` with a space.
+    if let Ok(t) = chrono::DateTime::parse_from_str(cell, "%Y-%m-%d %H:%M:%S%.f%#z") {
+        return Ok(Some(t.naive_local().date()));
+    }
+    Err(written.to_string())
+}
+
+/// Rows read at a time from a Parquet file.
+const PARQUET_BATCH: usize = 1024;
+
+/// The column indices of the fields, and of the columns passed through.
+#[derive(Clone, Debug)]
+struct Layout {
+    text: usize,
+    date: Option<usize>,
+    id: Option<usize>,
+    url: Option<usize>,
+    title: Option<usize>,
+    passed: Vec<usize>,
+}
+
+impl Layout {
+    fn of(path: &Path, header: &[String], columns: &ArticleColumns) -> Result<Layout> {
+        let find = |name: &str| header.iter().position(|h| h == name);
+        let missing = |field: ArticleField, column: &str| Error::MissingArticleColumn {
+            path: path.to_path_buf(),
+            field,
+            column: column.to_string(),
+            columns: header.to_vec(),
+        };
+        let optional = |named: &Option<String>, default: &str, field| match named {
+            Some(name) => find(name).map(Some).ok_or_else(|| missing(field, name)),
+            None => Ok(find(default)),
+        };
+        let text = find(&columns.text).ok_or_else(|| missing(ArticleField::Text, &columns.text))?;
+        let date = optional(&columns.date, "date", ArticleField::Date)?;
+        let id = optional(&columns.id, "id", ArticleField::Id)?;
+        let url = optional(&columns.url, "url", ArticleField::Url)?;
+        let title = optional(&columns.title, "title", ArticleField::Title)?;
+        let used = [Some(text), date, id, url, title];
+        let passed = (0..header.len())
+            .filter(|i| !used.contains(&Some(*i)))
+            .collect();
+        Ok(Layout {
+            text,
+            date,
+            id,
+            url,
+            title,
+            passed,
+        })
+    }
+}
+
+/// Where the rows come from.
+enum Source {
+    Csv {
+        reader: csv::Reader<File>,
+        record: csv::StringRecord,
+    },
+    Jsonl {
+        lines: std::io::Lines<BufReader<File>>,
+        line: u64,
+        /// The first line's object, read to learn the columns.
+        first: Option<Vec<(String, serde_json::Value)>>,
+    },
+    Parquet {
+        batches: ::parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+        batch: Option<RecordBatch>,
+        next: usize,
+    },
+}
+
+/// A table's header and rows, cell by cell.
+struct RawTable {
+    path: PathBuf,
+    header: Vec<String>,
+    source: Source,
+    /// Rows read so far.
+    row: u64,
+}
+
+/// A table of articles, read row by row in bounded memory.
+pub struct ArticleTable {
+    raw: RawTable,
+    layout: Layout,
+    passed_names: Arc<[String]>,
+    /// An error met after some rows of a chunk, returned by the next call.
+    pending: Option<Error>,
+}
+
+impl std::fmt::Debug for ArticleTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArticleTable")
+            .field("path", &self.raw.path)
+            .field("header", &self.raw.header)
+            .field("row", &self.raw.row)
+            .finish()
+    }
+}
+
+/// Any table (CSV, TSV, JSON lines, Parquet), row by row, every cell as text (`None` for a
+/// null or missing cell; Parquet dates and timestamps as ISO dates, numbers written out).
+pub struct RecordTable {
+    raw: RawTable,
+}
+
+impl std::fmt::Debug for RecordTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordTable")
+            .field("path", &self.raw.path)
+            .field("header", &self.raw.header)
+            .finish()
+    }
+}
+
+impl RecordTable {
+    /// Opens the table at `path`, its format by its extension ([`TableFormat::of_path`]).
+    pub fn open(path: &Path) -> Result<RecordTable> {
+        Ok(RecordTable {
+            raw: RawTable::open(path)?,
+        })
+    }
+
+    /// The columns, as named in the file.
+    pub fn header(&self) -> &[String] {
+        &self.raw.header
+    }
+
+    /// The table's file.
+    pub fn path(&self) -> &Path {
+        &self.raw.path
+    }
+
+    /// The rows read so far (the number of the last row read).
+    pub fn rows_read(&self) -> u64 {
+        self.raw.row
+    }
+
+    /// The next row's cells, in the order of the header; `None` at the end.
+    pub fn next_record(&mut self) -> Result<Option<Vec<Option<String>>>> {
+        let n = self.raw.header.len();
+        Ok(self
+            .raw
+            .next_cells()?
+            .map(|cells| (0..n).map(|i| cells.text(i)).collect()))
+    }
+}
+
+fn table_error(path: &Path, location: Option<String>, message: impl Into<String>) -> Error {
+    Error::Table {
+        path: path.to_path_buf(),
+        location,
+        message: message.into(),
+    }
+}
+
+/// The Arrow types whose cells tonetrack reads.
+fn readable_type(t: &DataType) -> bool {
+    use DataType::*;
+    matches!(
+        t,
+        Utf8 | LargeUtf8
+            | Utf8View
+            | Boolean
+            | Int8
+            | Int16
+            | Int32
+            | Int64
+            | UInt8
+            | UInt16
+            | UInt32
+            | UInt64
+            | Float32
+            | Float64
+            | Date32
+            | Date64
+            | Timestamp(_, _)
+            | Null
+    )
+}
+
+impl RawTable {
+    fn open(path: &Path) -> Result<RawTable> {
+        let format = TableFormat::of_path(path).ok_or_else(|| {
+            table_error(
+                path,
+                None,
+                "not a table: name a .csv, .tsv, .jsonl, .ndjson or .parquet file",
+            )
+        })?;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let (header, source) = match format {
+            TableFormat::Csv | TableFormat::Tsv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(if format == TableFormat::Tsv {
+                        b'\t'
+                    } else {
+                        b','
+                    })
+                    .from_reader(file);
+                let header: Vec<String> = reader
+                    .headers()
+                    .map_err(|e| table_error(path, Some("line 1".into()), e.to_string()))?
+                    .iter()
+                    .map(|h| h.trim().to_string())
+                    .collect();
+                let record = csv::StringRecord::new();
+                (header, Source::Csv { reader, record })
+            }
+            TableFormat::Jsonl => {
+                let mut lines = BufReader::new(file).lines();
+                let mut line = 0;
+                let mut first = None;
+                for text in lines.by_ref() {
+                    line += 1;
+                    let text = text.map_err(|e| Error::io(path, e))?;
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    first = Some(parse_object(path, line, &text)?);
+                    break;
+                }
+                let header = first
+                    .as_ref()
+                    .map(|o| o.iter().map(|(k, _)| k.clone()).collect())
+                    .unwrap_or_default();
+                (header, Source::Jsonl { lines, line, first })
+            }
+            TableFormat::Parquet => {
+                let builder =
+                    ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+                        .map_err(|e| {
+                            table_error(path, None, format!("not a readable Parquet file: {e}"))
+                        })?;
+                let schema = builder.schema().clone();
+                for field in schema.fields() {
+                    if !readable_type(field.data_type()) {
+                        return Err(table_error(
+                            path,
+                            None,
+                            format!(
+                                "column `{}` has type {}, which is not read: cast it to a \
+                                 string, number, boolean, date or timestamp",
+                                field.name(),
+                                field.data_type()
+                            ),
+                        ));
+                    }
+                }
+                let header = schema.fields().iter().map(|f| f.name().clone()).collect();
+                let batches = builder
+                    .with_batch_size(PARQUET_BATCH)
+                    .build()
+                    .map_err(|e| table_error(path, None, e.to_string()))?;
+                (
+                    header,
+                    Source::Parquet {
+                        batches,
+                        batch: None,
+                        next: 0,
+                    },
+                )
+            }
+        };
+        Ok(RawTable {
+            path: path.to_path_buf(),
+            header,
+            source,
+            row: 0,
+        })
+    }
+}
+
+impl ArticleTable {
+    /// Opens the table at `path` (its format by extension: [`TableFormat::of_path`]) and
+    /// finds the columns. A missing text column, or a column named in `columns` that the
+    /// table lacks, is [`Error::MissingArticleColumn`].
+    pub fn open(path: &Path, columns: &ArticleColumns) -> Result<ArticleTable> {
+        let raw = RawTable::open(path)?;
+        let layout = Layout::of(path, &raw.header, columns)?;
+        let passed_names: Arc<[String]> = layout
+            .passed
+            .iter()
+            .map(|&i| passthrough_name(&raw.header[i]))
+            .collect();
+        Ok(ArticleTable {
+            raw,
+            layout,
+            passed_names,
+            pending: None,
+        })
+    }
+
+    /// The table's file.
+    pub fn path(&self) -> &Path {
+        &self.raw.path
+    }
+
+    /// The table's columns, as named in the file.
+    pub fn header(&self) -> &[String] {
+        &self.raw.header
+    }
+
+    /// The output names of the columns passed through, in the table's order.
+    pub fn passthrough_names(&self) -> &Arc<[String]> {
+        &self.passed_names
+    }
+
+    /// Up to `max` next rows; empty at the end of the table. The rows before a row that
+    /// cannot be read are returned first, its error by the next call.
+    pub fn next_rows(&mut self, max: usize) -> Result<Vec<ArticleRow>> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        let mut rows = Vec::with_capacity(max.min(4096));
+        while rows.len() < max {
+            match self.next_row() {
+                Ok(Some(row)) => rows.push(row),
+                Ok(None) => break,
+                Err(e) if rows.is_empty() => return Err(e),
+                Err(e) => {
+                    self.pending = Some(e);
+                    break;
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The next row, `None` at the end of the table.
+    pub fn next_row(&mut self) -> Result<Option<ArticleRow>> {
+        match self.raw.next_cells()? {
+            Some(cells) => self.row_of(cells).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Turns one row's cells into an article.
+    fn row_of(&self, cells: Cells) -> Result<ArticleRow> {
+        let row = self.raw.row;
+        let path = &self.raw.path;
+        let l = &self.layout;
+        let text = cells.text(l.text).unwrap_or_default();
+        let date = match l.date {
+            None => None,
+            Some(i) => cells.date(i).map_err(|value| Error::TableDate {
+                path: path.clone(),
+                row,
+                column: self.raw.header[i].clone(),
+                value,
+            })?,
+        };
+        let nonblank = |i: Option<usize>| {
+            i.and_then(|i| cells.text(i))
+                .filter(|s| !s.trim().is_empty())
+        };
+        let name = nonblank(l.id).unwrap_or_else(|| format!("{}:{row}", path.display()));
+        Ok(ArticleRow {
+            name,
+            text,
+            date,
+            url: nonblank(l.url),
+            title: nonblank(l.title),
+            columns: Passthrough::new(
+                self.passed_names.clone(),
+                l.passed.iter().map(|&i| cells.text(i)).collect(),
+            ),
+        })
+    }
+}
+
+impl RawTable {
+    /// The next row's cells, `None` at the end of the table.
+    fn next_cells(&mut self) -> Result<Option<Cells>> {
+        let cells = match &mut self.source {
+            Source::Csv { reader, record } => {
+                match reader.read_record(record) {
+                    Ok(false) => return Ok(None),
+                    Ok(true) => {}
+                    Err(e) => {
+                        let line = e.position().map(|p| format!("line {}", p.line()));
+                        return Err(table_error(&self.path, line, csv_message(&e)));
+                    }
+                }
+                Cells::Text(record.iter().map(|c| Some(c.to_string())).collect())
+            }
+            Source::Jsonl { lines, line, first } => {
+                let object = match first.take() {
+                    Some(object) => object,
+                    None => loop {
+                        let Some(text) = lines.next() else {
+                            return Ok(None);
+                        };
+                        *line += 1;
+                        let text = text.map_err(|e| {
+                            table_error(&self.path, Some(format!("line {line}")), e.to_string())
+                        })?;
+                        if !text.trim().is_empty() {
+                            break parse_object(&self.path, *line, &text)?;
+                        }
+                    },
+                };
+                let mut cells = vec![None; self.header.len()];
+                for (key, value) in object {
+                    let Some(i) = self.header.iter().position(|h| *h == key) else {
+                        return Err(table_error(
+                            &self.path,
+                            Some(format!("line {line}")),
+                            format!(
+                                "key `{key}` is not among the first line's keys ({}): every \
+                                 line needs the keys of the first",
+                                self.header.join(", ")
+                            ),
+                        ));
+                    };
+                    cells[i] = Some(value);
+                }
+                Cells::Json(cells)
+            }
+            Source::Parquet {
+                batches,
+                batch,
+                next,
+            } => loop {
+                if let Some(b) = batch.as_ref() {
+                    if *next < b.num_rows() {
+                        let i = *next;
+                        *next += 1;
+                        break Cells::Arrow(b.columns().to_vec(), i);
+                    }
+                }
+                match batches.next() {
+                    None => return Ok(None),
+                    Some(Ok(b)) => {
+                        *batch = Some(b);
+                        *next = 0;
+                    }
+                    Some(Err(e)) => {
+                        return Err(table_error(
+                            &self.path,
+                            Some(format!("row {}", self.row + 1)),
+                            format!("cannot read Parquet: {e}"),
+                        ))
+                    }
+                }
+            },
+        };
+        self.row += 1;
+        Ok(Some(cells))
+    }
+}
+
+/// The message of a CSV error, without the position the caller reports.
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the record has {len} fields but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "invalid UTF-8 in field {} (save the file as UTF-8)",
+            err.field() + 1
+        ),
+        _ => e.to_string(),
+    }
+}
+
+/// One JSON line as an object with its keys in order.
+fn parse_object(path: &Path, line: u64, text: &str) -> Result<Vec<(String, serde_json::Value)>> {
+    serde_json::from_str::<OrderedObject>(text)
+        .map(|o| o.0)
+        .map_err(|e| {
+            table_error(
+                path,
+                Some(format!("line {line}")),
+                format!("not a JSON object: {e} (a JSON lines table has one object per line)"),
+            )
+        })
+}
+
+/// One row's cells, in the table's column order.
+enum Cells {
+    Text(Vec<Option<String>>),
+    Json(Vec<Option<serde_json::Value>>),
+    Arrow(Vec<ArrayRef>, usize),
+}
+
+impl Cells {
+    /// A cell as text (`None` when null or missing).
+    fn text(&self, i: usize) -> Option<String> {
+        match self {
+            Cells::Text(cells) => cells.get(i).cloned().flatten(),
+            Cells::Json(cells) => cells.get(i).cloned().flatten().and_then(json_cell),
+            Cells::Arrow(columns, row) => arrow_text(&columns[i], *row),
+        }
+    }
+
+    /// A date cell; `Err` with the cell as written when it is not a date.
+    fn date(&self, i: usize) -> std::result::Result<Option<NaiveDate>, String> {
+        if let Cells::Arrow(columns, row) = self {
+            if let Some(date) = arrow_date(&columns[i], *row) {
+                return Ok(date);
+            }
+        }
+        match self.text(i) {
+            None => Ok(None),
+            Some(text) => parse_date_cell(&text),
+        }
+    }
+}
+
+/// Days from 0001-01-01 (day 1) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+fn date_of_days(days: i64) -> Option<NaiveDate> {
+    i32::try_from(days + UNIX_EPOCH_DAYS_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// The date of an Arrow date or timestamp cell (a timestamp's date in UTC); `None` when the
+/// column is of another type (read as text).
+fn arrow_date(column: &ArrayRef, row: usize) -> Option<Option<NaiveDate>> {
+    let per_day: i64 = match column.data_type() {
+        DataType::Date32 => 1,
+        DataType::Date64 => 86_400_000,
+        DataType::Timestamp(TimeUnit::Second, _) => 86_400,
+        DataType::Timestamp(TimeUnit::Millisecond, _) => 86_400_000,
+        DataType::Timestamp(TimeUnit::Microsecond, _) => 86_400_000_000,
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => 86_400_000_000_000,
+        _ => return None,
+    };
+    if column.is_null(row) {
+        return Some(None);
+    }
+    let value: i64 = match column.data_type() {
+        DataType::Date32 => column.as_primitive::<Date32Type>().value(row).into(),
+        DataType::Date64 => column.as_primitive::<Date64Type>().value(row),
+        DataType::Timestamp(TimeUnit::Second, _) => {
+            column.as_primitive::<TimestampSecondType>().value(row)
+        }
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            column.as_primitive::<TimestampMillisecondType>().value(row)
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            column.as_primitive::<TimestampMicrosecondType>().value(row)
+        }
+        _ => column.as_primitive::<TimestampNanosecondType>().value(row),
+    };
+    Some(date_of_days(value.div_euclid(per_day)))
+}
+
+/// An Arrow cell as text (`None` when null): strings as they are, numbers and booleans
+/// written out, dates and timestamps as their ISO date.
+fn arrow_text(column: &ArrayRef, row: usize) -> Option<String> {
+    if column.is_null(row) {
+        return None;
+    }
+    if let Some(date) = arrow_date(column, row) {
+        return date.map(|d| d.to_string());
+    }
+    Some(match column.data_type() {
+        DataType::Utf8 => column.as_string::<i32>().value(row).to_string(),
+        DataType::LargeUtf8 => column.as_string::<i64>().value(row).to_string(),
+        DataType::Utf8View => column.as_string_view().value(row).to_string(),
+        DataType::Boolean => column.as_boolean().value(row).to_string(),
+        DataType::Int8 => column.as_primitive::<Int8Type>().value(row).to_string(),
+        DataType::Int16 => column.as_primitive::<Int16Type>().value(row).to_string(),
+        DataType::Int32 => column.as_primitive::<Int32Type>().value(row).to_string(),
+        DataType::Int64 => column.as_primitive::<Int64Type>().value(row).to_string(),
+        DataType::UInt8 => column.as_primitive::<UInt8Type>().value(row).to_string(),
+        DataType::UInt16 => column.as_primitive::<UInt16Type>().value(row).to_string(),
+        DataType::UInt32 => column.as_primitive::<UInt32Type>().value(row).to_string(),
+        DataType::UInt64 => column.as_primitive::<UInt64Type>().value(row).to_string(),
+        DataType::Float32 => column.as_primitive::<Float32Type>().value(row).to_string(),
+        DataType::Float64 => column.as_primitive::<Float64Type>().value(row).to_string(),
+        // Refused when the table is opened.
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_cells_in_every_accepted_form() {
+        let d = NaiveDate::from_ymd_opt(2019, 5, 14);
+        for cell in [
+            "2019-05-14",
+            " 2019-05-14 ",
+            "2019-05-14T09:30:00",
+            "2019-05-14T09:30:00.250",
+            "2019-05-14 09:30",
+            "2019-05-14T09:30:00Z",
+            "2019-05-14T23:30:00-05:00",
+            "2019-05-14 09:30:00+03:00",
+        ] {
+            assert_eq!(parse_date_cell(cell), Ok(d), "{cell}");
+        }
+        assert_eq!(parse_date_cell(""), Ok(None));
+        for bad in ["14/05/2019", "2019-13-01", "May 14, 2019", "2019-05-14x"] {
+            assert_eq!(parse_date_cell(bad), Err(bad.to_string()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn table_formats_by_extension() {
+        assert_eq!(
+            TableFormat::of_path(Path::new("a.CSV")),
+            Some(TableFormat::Csv)
+        );
+        assert_eq!(
+            TableFormat::of_path(Path::new("a.ndjson")),
+            Some(TableFormat::Jsonl)
+        );
+        assert_eq!(
+            TableFormat::of_path(Path::new("a.parquet")),
+            Some(TableFormat::Parquet)
+        );
+        assert_eq!(TableFormat::of_path(Path::new("a.txt")), None);
+    }
+
+    #[test]
+    fn clashing_columns_are_renamed() {
+        assert_eq!(passthrough_name("outlet"), "outlet");
+        assert_eq!(passthrough_name("label"), "input_label");
+        assert_eq!(passthrough_name("p_x"), "input_p_x");
+    }
+
+    #[test]
+    fn epoch_days() {
+        assert_eq!(date_of_days(0), NaiveDate::from_ymd_opt(1970, 1, 1));
+        assert_eq!(date_of_days(-1), NaiveDate::from_ymd_opt(1969, 12, 31));
+    }
+}
