@@ -12,10 +12,10 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use super::lexicon::{side_of_word, Side};
 use super::quotes::{is_collapsed, next_space, Span};
 use super::relevance::{self, Found};
-use super::speakers::side_of_word;
-use super::speakers::{People, Side, SpeakerAliases, Who};
+use super::speakers::{People, SpeakerAliases, Who};
 use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
     Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE, UNNAMED,

@@ -15,6 +15,7 @@ mod cues;
 pub mod dates;
 pub mod html;
 pub mod language;
+mod lexicon;
 mod quotes;
 mod reader;
 pub mod relevance;
