@@ -79,65 +79,24 @@ fn ignore_broken_pipe(result: io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-/// A plain text table: a header row and right-aligned numbers, left-aligned text.
-pub struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    numeric: Vec<bool>,
-}
+/// The library's table ([`tonetrack::table::Table`]), printed on [`Out`].
+pub struct Table(tonetrack::table::Table);
 
 impl Table {
     pub fn new(header: &[&str]) -> Self {
-        Table {
-            header: header.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
-            numeric: vec![true; header.len()],
-        }
+        Table(tonetrack::table::Table::new(header))
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i < self.numeric.len() && cell.parse::<f64>().is_err() && cell != "-" {
-                self.numeric[i] = false;
-            }
-        }
-        self.rows.push(cells);
+        self.0.row(cells);
     }
 
-    /// The table as lines of text.
     pub fn render(&self) -> Vec<String> {
-        let n = self.header.len();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
-            for (i, cell) in row.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(cell.chars().count());
-            }
-        }
-        let fmt_row = |cells: &[String]| {
-            let parts: Vec<String> = (0..n)
-                .map(|i| {
-                    let cell = cells.get(i).map_or("", String::as_str);
-                    let pad = widths[i].saturating_sub(cell.chars().count());
-                    if self.numeric[i] {
-                        format!("{}{cell}", " ".repeat(pad))
-                    } else if i + 1 == n {
-                        cell.to_string()
-                    } else {
-                        format!("{cell}{}", " ".repeat(pad))
-                    }
-                })
-                .collect();
-            parts.join("  ").trim_end().to_string()
-        };
-        let mut lines = vec![fmt_row(&self.header)];
-        for row in &self.rows {
-            lines.push(fmt_row(row));
-        }
-        lines
+        self.0.render()
     }
 
     pub fn print(&self, out: &mut Out) -> anyhow::Result<()> {
-        for line in self.render() {
+        for line in self.0.render() {
             out.line(line)?;
         }
         Ok(())
