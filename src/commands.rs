@@ -34,7 +34,9 @@ use crate::cli::{
     ManArgs, ModelArgs, PredictArgs, QuotesArgs, ReadArgs, ReadingArgs, ReportFormat, ScoreArgs,
     TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
-use crate::output::{f3, push_fixed, warn, Out, Table};
+use crate::output::{
+    confusion_table, cv_folds_table, f3, per_class_table, push_fixed, warn, Out, Table,
+};
 
 /// How a run ended, for the exit code.
 pub enum Outcome {
@@ -455,29 +457,10 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
         ))?;
     }
     out.line("")?;
-    let mut table = Table::new(&["class", "precision", "recall", "f1", "support"]);
-    for (class, m) in &e.per_class {
-        table.row(vec![
-            class.clone(),
-            f3(m.precision),
-            f3(m.recall),
-            f3(m.f1),
-            m.support.to_string(),
-        ]);
-    }
-    table.print(out)?;
+    per_class_table(e).print(out)?;
     out.line("")?;
     out.line("confusion matrix (rows: true, columns: predicted)")?;
-    let mut header = vec!["".to_string()];
-    header.extend(e.confusion.labels.iter().cloned());
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut confusion = Table::new(&header_refs);
-    for (label, row) in e.confusion.labels.iter().zip(&e.confusion.matrix) {
-        let mut cells = vec![label.clone()];
-        cells.extend(row.iter().map(|n| n.to_string()));
-        confusion.row(cells);
-    }
-    confusion.print(out)
+    confusion_table(e).print(out)
 }
 
 fn cv(args: CvArgs) -> anyhow::Result<Outcome> {
@@ -516,16 +499,7 @@ fn print_cv(
         folds.len(),
         model.seed
     ))?;
-    let mut table = Table::new(&["fold", "n", "accuracy", "macro-F1"]);
-    for (k, e) in folds.iter().enumerate() {
-        table.row(vec![
-            (k + 1).to_string(),
-            e.n.to_string(),
-            f3(e.accuracy),
-            f3(e.macro_f1),
-        ]);
-    }
-    table.print(out)?;
+    cv_folds_table(folds).print(out)?;
     out.line(format!(
         "accuracy = {} ± {}   macro-F1 = {} ± {}",
         f3(s.accuracy.mean),

@@ -2,6 +2,8 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 
+use tonetrack::eval::Evaluation;
+
 /// Prints an error and its causes, one per line, like `tonetrack: error: …`.
 pub fn print_error(err: &anyhow::Error) {
     eprintln!("{}", error_message(err));
@@ -101,6 +103,48 @@ impl Table {
         }
         Ok(())
     }
+}
+
+/// Precision, recall, F1 and support per class.
+pub fn per_class_table(e: &Evaluation) -> Table {
+    let mut table = Table::new(&["class", "precision", "recall", "f1", "support"]);
+    for (class, m) in &e.per_class {
+        table.row(vec![
+            class.clone(),
+            f3(m.precision),
+            f3(m.recall),
+            f3(m.f1),
+            m.support.to_string(),
+        ]);
+    }
+    table
+}
+
+/// The confusion matrix: a row per true label, a column per predicted one.
+pub fn confusion_table(e: &Evaluation) -> Table {
+    let mut header = vec![""];
+    header.extend(e.confusion.labels.iter().map(String::as_str));
+    let mut table = Table::new(&header);
+    for (label, row) in e.confusion.labels.iter().zip(&e.confusion.matrix) {
+        let mut cells = vec![label.clone()];
+        cells.extend(row.iter().map(|n| n.to_string()));
+        table.row(cells);
+    }
+    table
+}
+
+/// One row per cross-validation fold: its size, accuracy and macro-F1.
+pub fn cv_folds_table(folds: &[Evaluation]) -> Table {
+    let mut table = Table::new(&["fold", "n", "accuracy", "macro-F1"]);
+    for (k, e) in folds.iter().enumerate() {
+        table.row(vec![
+            (k + 1).to_string(),
+            e.n.to_string(),
+            f3(e.accuracy),
+            f3(e.macro_f1),
+        ]);
+    }
+    table
 }
 
 /// A number with 3 decimals.
