@@ -35,7 +35,8 @@ use crate::cli::{
     TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{
-    confusion_table, cv_folds_table, f3, per_class_table, push_fixed, warn, Out, Table,
+    confusion_table, cv_folds_table, export_message, f3, label_train_hint, per_class_table,
+    push_fixed, warn, Out, Table,
 };
 
 /// How a run ended, for the exit code.
@@ -1379,7 +1380,7 @@ fn trends(args: TrendsArgs) -> anyhow::Result<Outcome> {
 /// `label`: candidates from articles or a CSV, the model and the refits' base data, then the
 /// session on the terminal (or `--export` of the next batch).
 fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
-    use tonetrack::label::{self, candidates, session, BaseRows, BaseSource, Learner};
+    use tonetrack::label;
 
     let options = label::SessionOptions {
         batch: args.batch,
@@ -1390,20 +1391,87 @@ fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     if args.batch == 0 {
         bail!("--batch must be at least 1");
     }
+    let loaded = label_candidates(&args)?;
+    let model = load_model(args.model.as_deref())?;
+    let classifier = model
+        .classifier_for(None)
+        .context("`label` needs a model with one classifier")?
+        .clone();
+    let answers = open_answers(args.out.as_deref())?;
+    if let Some(export) = &args.export {
+        return export_batch(
+            &args,
+            export,
+            &loaded,
+            &classifier,
+            answers.as_ref(),
+            &options,
+        );
+    }
+    let Some(answers) = answers else {
+        bail!("give --out labels.csv (where the answers go) or --export F.csv");
+    };
+    run_session(&args, loaded, &model, classifier, answers, options)
+}
+
+/// The labeling session on the terminal, then what it did and how to train on the answers.
+fn run_session(
+    args: &LabelArgs,
+    loaded: tonetrack::label::candidates::CandidateSet,
+    model: &Model,
+    classifier: Classifier,
+    answers: tonetrack::label::AnswersFile,
+    options: tonetrack::label::SessionOptions,
+) -> anyhow::Result<Outcome> {
+    use tonetrack::label::{BaseSource, Learner, Session};
+    let learner = match args.no_refit {
+        true => None,
+        false => {
+            let sources = BaseSource::choose(&args.base, args.model.is_none());
+            Some(Learner::with_base(model, &sources)?)
+        }
+    };
+    let out_path = answers.path().to_path_buf();
+    let total = loaded.candidates.len();
+    let classifier = std::sync::Arc::new(classifier);
+    let mut session = Session::new(loaded.candidates, answers, classifier, learner, options)?;
+    let before = session.answers().rows().len() - session.answered_here();
+    let summary = crate::label_ui::run(&mut session, args.plain)?;
+    let rows = session.answers().rows().len();
+    let here = session.answered_here();
+    println!(
+        "{rows} answers in {} ({here} in this session, {before} before); {} of {total} quotations left",
+        out_path.display(),
+        summary.open,
+    );
+    if let Some(latency) = summary.latency() {
+        println!("{latency}");
+    }
+    if rows > 0 {
+        println!(
+            "{}",
+            label_train_hint(&args.base, args.model.is_none(), &out_path)
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// The quotations to label, from `--data` or the articles; warnings printed, none an error.
+fn label_candidates(
+    args: &LabelArgs,
+) -> anyhow::Result<tonetrack::label::candidates::CandidateSet> {
+    use tonetrack::label::candidates;
     let loaded = match &args.data {
         Some(path) => candidates::from_csv(path)?,
         None => {
             let reading = &args.reading;
+            let options = candidates::ArticleOptions {
+                min_words: reading.min_words,
+                any_language: reading.lang == "any",
+            };
             let reader = reader(reading)?;
             let inputs = expand_paths_with(&args.articles, warn)?;
-            candidates::from_articles(
-                &inputs,
-                &reader,
-                candidates::ArticleOptions {
-                    min_words: reading.min_words,
-                    any_language: reading.lang == "any",
-                },
-            )?
+            candidates::from_articles(&inputs, &reader, options)?
         }
     };
     for w in &loaded.warnings {
@@ -1416,100 +1484,43 @@ fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
             loaded.short
         );
     }
-    let model = load_model(args.model.as_deref())?;
-    let classifier = model
-        .classifier_for(None)
-        .context("`label` needs a model with one classifier")?
-        .clone();
+    Ok(loaded)
+}
 
-    let answers = match &args.out {
-        Some(path) => {
-            let (file, warnings) = label::AnswersFile::open(path)?;
-            for w in warnings {
-                warn(w);
-            }
-            Some(file)
-        }
-        None => None,
+/// The answers file of `--out`, opened (its warnings printed), when given.
+fn open_answers(path: Option<&Path>) -> anyhow::Result<Option<tonetrack::label::AnswersFile>> {
+    let Some(path) = path else {
+        return Ok(None);
     };
-
-    if let Some(export) = &args.export {
-        let done = |c: &label::Candidate| answers.as_ref().is_some_and(|a| a.contains(&c.id));
-        let batch = session::first_batch(&loaded.candidates, &classifier, done, &options);
-        write_export(export, &loaded.candidates, &batch, &classifier)?;
-        println!(
-            "wrote {} quotations to {} (the {} most informative by {}{}); fill in `label` \
-             (positive, neutral, negative) and `relevant` (yes, no), then train with \
-             --data {} as one more --data file",
-            batch.len(),
-            export.display(),
-            batch.len(),
-            options.strategy.as_str(),
-            if args.out.is_some() {
-                ", leaving out those answered in --out"
-            } else {
-                ""
-            },
-            export.display()
-        );
-        return Ok(Outcome::Success);
+    let (file, warnings) = tonetrack::label::AnswersFile::open(path)?;
+    for w in warnings {
+        warn(w);
     }
-    let Some(answers) = answers else {
-        bail!("give --out labels.csv (where the answers go) or --export F.csv");
-    };
+    Ok(Some(file))
+}
 
-    let learner = if args.no_refit {
-        None
-    } else {
-        let sources: Vec<BaseSource> = if !args.base.is_empty() {
-            args.base.iter().cloned().map(BaseSource::File).collect()
-        } else if args.model.is_none() {
-            vec![BaseSource::Builtin]
-        } else {
-            Vec::new()
-        };
-        let base = BaseRows::load(&sources, &model.training.columns.filters)?;
-        Some(Learner::for_model(&model, base)?)
-    };
-    let out_path = answers.path().to_path_buf();
-    let total = loaded.candidates.len();
-    let mut session = label::Session::new(
-        loaded.candidates,
-        answers,
-        std::sync::Arc::new(classifier),
-        learner,
-        options,
-    )?;
-    let before = session.answers().rows().len() - session.answered_here();
-    let summary = crate::label_ui::run(&mut session, args.plain)?;
-    let rows = session.answers().rows().len();
+/// `label --export`: the next batch written to a CSV to fill in, instead of a session.
+fn export_batch(
+    args: &LabelArgs,
+    export: &Path,
+    loaded: &tonetrack::label::candidates::CandidateSet,
+    classifier: &Classifier,
+    answers: Option<&tonetrack::label::AnswersFile>,
+    options: &tonetrack::label::SessionOptions,
+) -> anyhow::Result<Outcome> {
+    use tonetrack::label::{session, Candidate};
+    let done = |c: &Candidate| answers.is_some_and(|a| a.contains(&c.id));
+    let batch = session::first_batch(&loaded.candidates, classifier, done, options);
+    write_export(export, &loaded.candidates, &batch, classifier)?;
     println!(
-        "{rows} answers in {} ({} in this session, {} before); {} of {total} quotations left",
-        out_path.display(),
-        session.answered_here(),
-        before,
-        summary.open,
+        "{}",
+        export_message(
+            batch.len(),
+            export,
+            options.strategy.as_str(),
+            args.out.is_some()
+        )
     );
-    if let Some(latency) = summary.latency() {
-        println!("{latency}");
-    }
-    if rows > 0 {
-        let base = if !args.base.is_empty() {
-            args.base
-                .iter()
-                .map(|p| format!("--data {} ", p.display()))
-                .collect::<String>()
-        } else if args.model.is_none() {
-            "--data data/quotes.csv --data data/quotes2.csv ".to_string()
-        } else {
-            "--data BASE.csv ".to_string()
-        };
-        println!(
-            "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
-             (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
-            out_path.display()
-        );
-    }
     Ok(Outcome::Success)
 }
 

@@ -1,6 +1,7 @@
 //! Printing: errors on stderr, tables and JSON lines on stdout.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::path::{Path, PathBuf};
 
 use tonetrack::eval::Evaluation;
 
@@ -147,6 +148,41 @@ pub fn cv_folds_table(folds: &[Evaluation]) -> Table {
     table
 }
 
+/// What `label --export` wrote, and what to do with it.
+pub fn export_message(n: usize, export: &Path, strategy: &str, answers_given: bool) -> String {
+    format!(
+        "wrote {n} quotations to {} (the {n} most informative by {strategy}{}); fill in `label` \
+         (positive, neutral, negative) and `relevant` (yes, no), then train with \
+         --data {} as one more --data file",
+        export.display(),
+        if answers_given {
+            ", leaving out those answered in --out"
+        } else {
+            ""
+        },
+        export.display()
+    )
+}
+
+/// After a labeling session: the `train` command that learns from the answers, with the
+/// refits' base data (`--base` files, the built-in model's data, or a placeholder).
+pub fn label_train_hint(base: &[PathBuf], builtin_model: bool, answers: &Path) -> String {
+    let base = if !base.is_empty() {
+        base.iter()
+            .map(|p| format!("--data {} ", p.display()))
+            .collect::<String>()
+    } else if builtin_model {
+        "--data data/quotes.csv --data data/quotes2.csv ".to_string()
+    } else {
+        "--data BASE.csv ".to_string()
+    };
+    format!(
+        "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
+         (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
+        answers.display()
+    )
+}
+
 /// A number with 3 decimals.
 pub fn f3(x: f64) -> String {
     format!("{x:.3}")
@@ -218,6 +254,17 @@ mod tests {
         let mut out = String::new();
         push_fixed(&mut out, x, decimals);
         out
+    }
+
+    #[test]
+    fn the_train_hint_names_the_base_data() {
+        let answers = Path::new("labels.csv");
+        let hint = |base: &[PathBuf], builtin| label_train_hint(base, builtin, answers);
+        assert!(hint(&[PathBuf::from("b.csv")], true)
+            .starts_with("train on them: tonetrack train --data b.csv --data labels.csv OPTIONS"));
+        assert!(hint(&[], true)
+            .contains("--data data/quotes.csv --data data/quotes2.csv --data labels.csv"));
+        assert!(hint(&[], false).contains("--data BASE.csv --data labels.csv"));
     }
 
     #[test]
