@@ -16,7 +16,7 @@ use tonetrack::model::build::{
 use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::evaluate::evaluate_model;
 use tonetrack::model::file::{Classifiers, Model};
-use tonetrack::model::train::{CChoice, CCriterion, TrainParams, TrainReport};
+use tonetrack::model::train::{TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
 use tonetrack::text::shorten;
 
@@ -35,8 +35,8 @@ use crate::cli::{
     TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
 use crate::output::{
-    confusion_table, cv_folds_table, export_message, f3, label_train_hint, per_class_table,
-    push_fixed, warn, Out, Table,
+    c_grid_lines, calibration_line, confusion_table, cv_folds_table, data_line, export_message, f3,
+    fit_line, label_train_hint, per_class_table, push_fixed, warn, Out, Table,
 };
 
 /// How a run ended, for the exit code.
@@ -205,18 +205,8 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
     let valid = args.model.params().check()?;
     let mut out = Out::new();
-    out.line(format!(
-        "data: {} — {} rows ({} filtered out, {} skipped); labels: {}",
-        args.data
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" + "),
-        data.rows.len(),
-        data.filtered_out,
-        data.skipped.len(),
-        label_summary(&data.label_counts())
-    ))?;
+    let counts = label_summary(&data.label_counts());
+    out.line(data_line(&args.data, &data, &counts))?;
     out.flush()?;
     let bar = progress_bar(fits_to_make(&valid, &data, args.per_target), "choosing C");
     let source = TrainingData {
@@ -279,57 +269,16 @@ fn print_train_report(
     } else {
         format!("[{target}] ")
     };
-    if !report.cv_grid.is_empty() {
-        let chosen_by = match params.c {
-            CChoice::Fixed(_) => "C given; ",
-            CChoice::Auto { .. } => match params.c_criterion {
-                CCriterion::MacroF1 => "C chosen by macro-F1; ",
-                CCriterion::LogLoss => "C chosen by log-loss; ",
-            },
-        };
-        out.line(format!(
-            "{prefix}{chosen_by}{}-fold cross-validation, mean ± sd over folds:",
-            params.folds
-        ))?;
-        for point in &report.cv_grid {
-            let mark = if point.c == report.c {
-                "  <- chosen"
-            } else {
-                ""
-            };
-            out.line(format!(
-                "{prefix}  C = {:<6} macro-F1 {} ± {}   log-loss {} ± {}{mark}",
-                point.c,
-                f3(point.macro_f1),
-                f3(point.macro_f1_sd),
-                f3(point.log_loss),
-                f3(point.log_loss_sd)
-            ))?;
-        }
+    for line in c_grid_lines(&prefix, report, params) {
+        out.line(line)?;
     }
     if let Some(c) = &report.calibration {
-        out.line(format!(
-            "{prefix}calibrated on {} out-of-fold predictions: log-loss {} -> {}, \
-             expected calibration error {} -> {}",
-            c.rows,
-            f3(c.log_loss_before),
-            f3(c.log_loss_after),
-            f3(c.ece_before),
-            f3(c.ece_after)
-        ))?;
+        out.line(calibration_line(&prefix, c))?;
     }
-    out.line(format!(
-        "{prefix}fit: {} rows ({}), {} features, C = {}, {} L-BFGS iterations, {}",
-        report.rows,
-        label_summary(&report.label_counts),
-        report.features,
-        report.c,
-        report.iterations,
-        if report.converged {
-            "converged"
-        } else {
-            "NOT converged (raise --max-iter)"
-        }
+    out.line(fit_line(
+        &prefix,
+        report,
+        &label_summary(&report.label_counts),
     ))
 }
 

@@ -3,7 +3,10 @@
 use std::io::{self, BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
 
+use tonetrack::data::Dataset;
 use tonetrack::eval::Evaluation;
+use tonetrack::model::calibration::CalibrationReport;
+use tonetrack::model::train::{CChoice, CCriterion, TrainParams, TrainReport};
 
 /// Prints an error and its causes, one per line, like `tonetrack: error: …`.
 pub fn print_error(err: &anyhow::Error) {
@@ -180,6 +183,85 @@ pub fn label_train_hint(base: &[PathBuf], builtin_model: bool, answers: &Path) -
         "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
          (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
         answers.display()
+    )
+}
+
+/// What `train` read: the files, rows kept and left out, and the labels (`counts`).
+pub fn data_line(files: &[PathBuf], data: &Dataset, counts: &str) -> String {
+    format!(
+        "data: {} — {} rows ({} filtered out, {} skipped); labels: {counts}",
+        files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        data.rows.len(),
+        data.filtered_out,
+        data.skipped.len(),
+    )
+}
+
+/// The cross-validated choice of C: how it was chosen, then macro-F1 and log-loss for each
+/// C tried (none when nothing was cross-validated). Each line starts with `prefix`.
+pub fn c_grid_lines(prefix: &str, report: &TrainReport, params: &TrainParams) -> Vec<String> {
+    if report.cv_grid.is_empty() {
+        return Vec::new();
+    }
+    let chosen_by = match params.c {
+        CChoice::Fixed(_) => "C given; ",
+        CChoice::Auto { .. } => match params.c_criterion {
+            CCriterion::MacroF1 => "C chosen by macro-F1; ",
+            CCriterion::LogLoss => "C chosen by log-loss; ",
+        },
+    };
+    let mut lines = vec![format!(
+        "{prefix}{chosen_by}{}-fold cross-validation, mean ± sd over folds:",
+        params.folds
+    )];
+    for point in &report.cv_grid {
+        let mark = if point.c == report.c {
+            "  <- chosen"
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "{prefix}  C = {:<6} macro-F1 {} ± {}   log-loss {} ± {}{mark}",
+            point.c,
+            f3(point.macro_f1),
+            f3(point.macro_f1_sd),
+            f3(point.log_loss),
+            f3(point.log_loss_sd)
+        ));
+    }
+    lines
+}
+
+/// What calibration did to the out-of-fold log-loss and calibration error.
+pub fn calibration_line(prefix: &str, c: &CalibrationReport) -> String {
+    format!(
+        "{prefix}calibrated on {} out-of-fold predictions: log-loss {} -> {}, \
+         expected calibration error {} -> {}",
+        c.rows,
+        f3(c.log_loss_before),
+        f3(c.log_loss_after),
+        f3(c.ece_before),
+        f3(c.ece_after)
+    )
+}
+
+/// The final fit: rows and their labels (`counts`), features, C, iterations, convergence.
+pub fn fit_line(prefix: &str, report: &TrainReport, counts: &str) -> String {
+    format!(
+        "{prefix}fit: {} rows ({counts}), {} features, C = {}, {} L-BFGS iterations, {}",
+        report.rows,
+        report.features,
+        report.c,
+        report.iterations,
+        if report.converged {
+            "converged"
+        } else {
+            "NOT converged (raise --max-iter)"
+        }
     )
 }
 
