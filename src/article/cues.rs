@@ -356,6 +356,11 @@ static ASCII_FOLD: [u8; 128] = {
     t
 };
 
+/// The most bytes and words of an attribution that interrupts a quotation (“…,” Lavrov
+/// said, “…”): a longer stretch between two quotations is a sentence of its own.
+const INTERRUPTION_MAX_BYTES: usize = 120;
+const INTERRUPTION_MAX_WORDS: usize = 9;
+
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
     let text = source.raw();
@@ -377,8 +382,8 @@ fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
                 && between.ends_with(',')
                 && lower_next
                 && s.paragraph <= prev.span.last_paragraph + 1
-                && between.len() < 120
-                && fewer_words_than(between, 9)
+                && between.len() < INTERRUPTION_MAX_BYTES
+                && fewer_words_than(between, INTERRUPTION_MAX_WORDS)
                 && {
                     let toks = tokenize(source, between_start..between_start + between.len());
                     (0..toks.len()).any(|i| is_speech_verb(&toks, i))
@@ -448,8 +453,12 @@ fn is_headline(s: &str) -> bool {
             .next_back()
             .is_some_and(char::is_alphanumeric),
     };
-    last && fewer_words_than(s, 26)
+    last && fewer_words_than(s, HEADLINE_MAX_WORDS)
 }
+
+/// Headlines and subheadings run to some twenty words; a longer paragraph without final
+/// punctuation is body text whose full stop is missing.
+const HEADLINE_MAX_WORDS: usize = 26;
 
 /// Who a quotation is attributed to: a person or organisation of the registry, or an
 /// unnamed source by its phrase's bytes ("senior U.S. administration official").
@@ -538,16 +547,20 @@ impl Ctx<'_> {
         Some((self.subject(toks, j, kind), j))
     }
 
-    /// [`Self::backward`], giving the candidate's kind.
+    /// [`Self::backward`], giving the candidate's kind. Looks back at most [`SUBJECT_REACH`]
+    /// tokens from the verb.
     fn backward_kind(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Candidate, usize)> {
         let mut j = v;
         let mut steps = 0;
-        while j > lo && steps < 16 {
+        while j > lo && steps < SUBJECT_REACH {
             j -= 1;
             steps += 1;
             let t = &toks[j];
             if t.is_punct(',') {
-                let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
+                let prev_comma = (lo..j)
+                    .rev()
+                    .take(APPOSITION_REACH)
+                    .find(|&k| toks[k].is_punct(','));
                 if let Some(k) = prev_comma.filter(|&k| k > lo) {
                     // A name between the commas is not jumped for the description before
                     // it: the description is the name's ("Its spokesman, Ned Price, said").
@@ -668,7 +681,7 @@ impl Ctx<'_> {
                     how: None,
                 });
             }
-            for k in j..toks.len().min(j + 6) {
+            for k in j..toks.len().min(j + VERB_FIRST_REACH) {
                 if !toks[k].word {
                     break;
                 }
@@ -1078,12 +1091,24 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     }
     let mut b = j + 1;
     if toks.get(b).is_some_and(|t| t.is("of")) {
-        while b < toks.len() && b < j + 4 && toks[b].word && toks[b].has(TITLE) {
+        while b < toks.len() && b < j + OF_TITLE_WORDS && toks[b].word && toks[b].has(TITLE) {
             b += 1;
         }
     }
     toks[a..b].iter().map(|t| t.norm.to_string()).collect()
 }
+
+/// A description keeps a role's "of" complement up to this many tokens after the role: the
+/// "of" and two title words ("minister of foreign affairs"), enough for news titles.
+const OF_TITLE_WORDS: usize = 4;
+
+/// Most tokens between a speech verb and its subject before it ("Lavrov, who met Pompeo
+/// on Tuesday, said"): further back, a name belongs to another clause.
+const SUBJECT_REACH: usize = 16;
+
+/// Most tokens between the two commas of an apposition skipped on the way to the subject
+/// ("Its spokesman, Ned Price, said").
+const APPOSITION_REACH: usize = 18;
 
 /// Most tokens looked at on either side of a quotation.
 const MAX_WINDOW: usize = 80;
