@@ -1467,37 +1467,17 @@ fn attribute_one<'t>(
     let text = ctx.text;
     let s = &merged[qi].span;
     let windows = cue_windows(text, paras, merged, qi, walk);
-    let cues = Cues {
-        inner: merged[qi].inner.as_ref().and_then(|r| {
-            let toks = tokenize(source, r.clone());
-            ctx.post(&toks)
-        }),
-        post: ctx.post(windows.post),
-        pre: ctx.pre(windows.pre, windows.sentence),
-    };
+    let cues = Cues::find(ctx, source, &merged[qi], &windows);
     let headline =
         s.paragraph == s.last_paragraph && walk.is_headline(text, &paras[s.paragraph], s.paragraph);
-    // A speech verb right after the quotation marks it as speech even when its subject is
-    // nobody the article names ("“No we're not!” a voice shouted").
-    let post_verb =
-        (0..windows.post.len().min(POST_VERB_REACH)).any(|i| is_speech_verb(windows.post, i));
-    let post_found = cues.post.is_some() || cues.inner.is_some() || post_verb;
+    let post_found = cues.follow(&windows);
     let sentence = (s.paragraph, windows.sentence_start);
     let prev_same_sentence = walk
         .work
         .last()
         .filter(|w| w.sentence == sentence && w.keep);
 
-    let (mut who, cue, mut how) = match cues.chosen(ctx) {
-        Some((w, c, how)) => (Some(w), Some(c), how),
-        None => (None, cues.any_text(), cues.how()),
-    };
-    if who.is_none() && !headline && !cues.unresolved(ctx) {
-        if let Some((src, fallback_how)) = fallback_speaker(ctx, walk, s, &windows) {
-            who = Some(src);
-            how = fallback_how;
-        }
-    }
+    let (who, cue, how) = choose_speaker(ctx, walk, s, &windows, &cues, headline);
 
     let qtext = s.text(text);
     let (words, alnum_words) = quoted_words(&qtext, PARTIAL_WORDS);
@@ -1639,6 +1619,27 @@ struct Cues {
 }
 
 impl Cues {
+    /// Searches the cues of quotation `m` in its `windows` and inside its marks.
+    fn find(ctx: &Ctx, source: &Text, m: &Merged, windows: &Windows) -> Cues {
+        Cues {
+            inner: m.inner.as_ref().and_then(|r| {
+                let toks = tokenize(source, r.clone());
+                ctx.post(&toks)
+            }),
+            post: ctx.post(windows.post),
+            pre: ctx.pre(windows.pre, windows.sentence),
+        }
+    }
+
+    /// A cue or a speech verb follows the quotation (or interrupts it). A speech verb right
+    /// after the quotation marks it as speech even when its subject is nobody the article
+    /// names ("“No we're not!” a voice shouted").
+    fn follow(&self, windows: &Windows) -> bool {
+        let post = windows.post;
+        let post_verb = (0..post.len().min(POST_VERB_REACH)).any(|i| is_speech_verb(post, i));
+        self.post.is_some() || self.inner.is_some() || post_verb
+    }
+
     /// The cues found, in the order of preference: inside, after, before.
     fn found(&self) -> impl Iterator<Item = &Cue> {
         [&self.inner, &self.post, &self.pre].into_iter().flatten()
@@ -1686,6 +1687,29 @@ impl Cues {
             Subject::Who(Who::Org(o)) => !ctx.people.orgs[*o].outlet,
             _ => true,
         })
+    }
+}
+
+/// The quotation's speaker, the cue's words and how the text attributes it: the chosen
+/// cue's; without one, a fallback's unless the quotation is a headline's or a cue names
+/// someone the article does not resolve.
+fn choose_speaker(
+    ctx: &Ctx,
+    walk: &Walk,
+    s: &Span,
+    windows: &Windows,
+    cues: &Cues,
+    headline: bool,
+) -> (Option<Src>, Option<Range<usize>>, Attribution) {
+    if let Some((src, cue, how)) = cues.chosen(ctx) {
+        return (Some(src), Some(cue), how);
+    }
+    let fallback = (!headline && !cues.unresolved(ctx))
+        .then(|| fallback_speaker(ctx, walk, s, windows))
+        .flatten();
+    match fallback {
+        Some((src, how)) => (Some(src), cues.any_text(), how),
+        None => (None, cues.any_text(), cues.how()),
     }
 }
 
@@ -2140,5 +2164,73 @@ mod tests {
     fn colon_in_previous_paragraph() {
         let t = format!("{LEAD}Lavrov said the talks were useful.\n\nHe further stated that,\n\n“those proposals concern strategic stability.”");
         assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"));
+    }
+}
+
+#[cfg(test)]
+mod phase_tests {
+    use super::*;
+
+    #[test]
+    fn is_quotation_tells_quotations_from_titles_and_scare_quotes() {
+        let text = "the hearing titled";
+        let source = Text::new(text);
+        let toks = tokenize(&source, 0..text.len());
+        let windows = |sentence| Windows {
+            sentence_start: 0,
+            pre: &[],
+            sentence,
+            post: &[],
+        };
+        let (after_titled, plain) = (windows(&toks), windows(&[]));
+        let long = "we will not accept this";
+        // A capitalised name after "titled" is a work's, even with a speech verb near.
+        let work = "Planned Parenthood's Taxpayer Funding";
+        assert!(!is_quotation(
+            work,
+            (4, 4),
+            false,
+            &after_titled,
+            true,
+            false
+        ));
+        assert!(is_quotation(work, (4, 4), false, &plain, false, false));
+        // A short span counts only with a speech verb, and never when it looks like a title.
+        assert!(is_quotation("very bad", (2, 2), false, &plain, true, false));
+        assert!(!is_quotation(
+            "very bad",
+            (2, 2),
+            false,
+            &plain,
+            false,
+            false
+        ));
+        assert!(!is_quotation(
+            "Deep State",
+            (2, 2),
+            false,
+            &plain,
+            true,
+            false
+        ));
+        // Four words or more are a quotation; in a headline, only with speech or `Name:`.
+        assert!(is_quotation(long, (5, 5), false, &plain, false, false));
+        assert!(!is_quotation(long, (5, 5), true, &plain, false, false));
+        assert!(is_quotation(long, (5, 5), true, &plain, false, true));
+    }
+
+    #[test]
+    fn sentences_end_at_punctuation_and_at_a_quotation_that_ends_one() {
+        let text = "He spoke. “We are ready.” Then he left";
+        let source = Text::new(text);
+        let open = text.find('“').unwrap();
+        let close_end = text.find('”').unwrap() + '”'.len_utf8();
+        let spans = super::super::quotes::find(text, &[0..text.len()]);
+        assert_eq!((spans[0].open, spans[0].close_end), (open, close_end));
+        let merged = merge_interrupted(&source, spans);
+        let outside = tokenize_outside(&source, &[0..text.len()], &merged);
+        let sentences = Sentences::find(text, &merged, &outside);
+        assert_eq!(sentences.bounds, [text.find('.').unwrap() + 1, close_end]);
+        assert_eq!(sentences.para, [0..2]);
     }
 }
