@@ -52,7 +52,7 @@ pub mod label;
 pub mod model;
 pub mod output_file;
 pub mod score;
-pub mod table;
+pub mod text_table;
 pub mod text;
 pub mod trends;
 

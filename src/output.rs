@@ -85,12 +85,12 @@ fn ignore_broken_pipe(result: io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-/// The library's table ([`tonetrack::table::Table`]), printed on [`Out`].
-pub struct Table(tonetrack::table::Table);
+/// The library's table ([`tonetrack::text_table::Table`]), printed on [`Out`].
+pub struct Table(tonetrack::text_table::Table);
 
 impl Table {
     pub fn new(header: &[&str]) -> Self {
-        Table(tonetrack::table::Table::new(header))
+        Table(tonetrack::text_table::Table::new(header))
     }
 
     pub fn row(&mut self, cells: Vec<String>) {

@@ -1,6 +1,6 @@
 //! Text outputs of [`Trends`]: a terminal table with sparklines, CSV and JSON.
 
-use crate::table::{
+use crate::text_table::{
     Align::{Left, Right},
     Table,
 };
