@@ -39,13 +39,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use tonetrack::eval::evaluate;
+use tonetrack::eval::{evaluate, MeanStd};
 use tonetrack::features::tfidf::SparseRow;
 use tonetrack::label::candidates::{self, rank, select_batch, Candidate, DupKey, Strategy};
 use tonetrack::model::calibration::CalibrationMethod;
-use tonetrack::model::train::{
-    mean_sd, CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID,
-};
+use tonetrack::model::train::{CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID};
 use tonetrack::score::predict_batch;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef};
 
@@ -733,7 +731,10 @@ fn real_main() -> Result<(), String> {
             .map(|r| &r.2)
             .collect();
         let points = (0..=o.rounds)
-            .map(|r| mean_sd(&runs.iter().map(|s| s[r]).collect::<Vec<_>>()))
+            .map(|r| {
+                let m = MeanStd::of(&runs.iter().map(|s| s[r]).collect::<Vec<_>>());
+                (m.mean, m.std)
+            })
             .collect();
         curves.insert(name.clone(), points);
     }

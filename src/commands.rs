@@ -16,7 +16,7 @@ use tonetrack::model::build::{
 use tonetrack::model::classifier::{Classifier, Prediction};
 use tonetrack::model::evaluate::evaluate_model;
 use tonetrack::model::file::{Classifiers, Model};
-use tonetrack::model::train::{CChoice, CCriterion, TrainParams, TrainReport};
+use tonetrack::model::train::{TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
 use tonetrack::text::shorten;
 
@@ -39,7 +39,10 @@ use crate::cli::{
     ManArgs, ModelArgs, PredictArgs, QuotesArgs, ReadArgs, ReadingArgs, ReportFormat, ScoreArgs,
     TrainArgs, TrainOnlyArgs, TrendsArgs,
 };
-use crate::output::{f3, push_fixed, warn, Out, Table};
+use crate::output::{
+    c_grid_lines, calibration_line, confusion_table, cv_folds_table, data_line, export_message, f3,
+    fit_line, label_train_hint, per_class_table, push_fixed, warn, Out, Table,
+};
 use crate::sinks::{QuotesOutput, ScoreOutput};
 
 /// How a run ended, for the exit code.
@@ -219,18 +222,8 @@ fn train(args: TrainArgs) -> anyhow::Result<Outcome> {
     let data = load_labeled_files(&args.data, &columns, args.columns.skip_invalid)?;
     let valid = args.model.params().check()?;
     let mut out = Out::new();
-    out.line(format!(
-        "data: {} — {} rows ({} filtered out, {} skipped); labels: {}",
-        args.data
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" + "),
-        data.rows.len(),
-        data.filtered_out,
-        data.skipped.len(),
-        label_summary(&data.label_counts())
-    ))?;
+    let counts = label_summary(&data.label_counts());
+    out.line(data_line(&args.data, &data, &counts))?;
     out.flush()?;
     let bar = progress_bar(fits_to_make(&valid, &data, args.per_target), "choosing C");
     let source = TrainingData {
@@ -293,57 +286,16 @@ fn print_train_report(
     } else {
         format!("[{target}] ")
     };
-    if !report.cv_grid.is_empty() {
-        let chosen_by = match params.c {
-            CChoice::Fixed(_) => "C given; ",
-            CChoice::Auto { .. } => match params.c_criterion {
-                CCriterion::MacroF1 => "C chosen by macro-F1; ",
-                CCriterion::LogLoss => "C chosen by log-loss; ",
-            },
-        };
-        out.line(format!(
-            "{prefix}{chosen_by}{}-fold cross-validation, mean ± sd over folds:",
-            params.folds
-        ))?;
-        for point in &report.cv_grid {
-            let mark = if point.c == report.c {
-                "  <- chosen"
-            } else {
-                ""
-            };
-            out.line(format!(
-                "{prefix}  C = {:<6} macro-F1 {} ± {}   log-loss {} ± {}{mark}",
-                point.c,
-                f3(point.macro_f1),
-                f3(point.macro_f1_sd),
-                f3(point.log_loss),
-                f3(point.log_loss_sd)
-            ))?;
-        }
+    for line in c_grid_lines(&prefix, report, params) {
+        out.line(line)?;
     }
     if let Some(c) = &report.calibration {
-        out.line(format!(
-            "{prefix}calibrated on {} out-of-fold predictions: log-loss {} -> {}, \
-             expected calibration error {} -> {}",
-            c.rows,
-            f3(c.log_loss_before),
-            f3(c.log_loss_after),
-            f3(c.ece_before),
-            f3(c.ece_after)
-        ))?;
+        out.line(calibration_line(&prefix, c))?;
     }
-    out.line(format!(
-        "{prefix}fit: {} rows ({}), {} features, C = {}, {} L-BFGS iterations, {}",
-        report.rows,
-        label_summary(&report.label_counts),
-        report.features,
-        report.c,
-        report.iterations,
-        if report.converged {
-            "converged"
-        } else {
-            "NOT converged (raise --max-iter)"
-        }
+    out.line(fit_line(
+        &prefix,
+        report,
+        &label_summary(&report.label_counts),
     ))
 }
 
@@ -472,29 +424,10 @@ fn print_evaluation(out: &mut Out, e: &Evaluation) -> anyhow::Result<()> {
         ))?;
     }
     out.line("")?;
-    let mut table = Table::new(&["class", "precision", "recall", "f1", "support"]);
-    for (class, m) in &e.per_class {
-        table.row(vec![
-            class.clone(),
-            f3(m.precision),
-            f3(m.recall),
-            f3(m.f1),
-            m.support.to_string(),
-        ]);
-    }
-    table.print(out)?;
+    per_class_table(e).print(out)?;
     out.line("")?;
     out.line("confusion matrix (rows: true, columns: predicted)")?;
-    let mut header = vec!["".to_string()];
-    header.extend(e.confusion.labels.iter().cloned());
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut confusion = Table::new(&header_refs);
-    for (label, row) in e.confusion.labels.iter().zip(&e.confusion.matrix) {
-        let mut cells = vec![label.clone()];
-        cells.extend(row.iter().map(|n| n.to_string()));
-        confusion.row(cells);
-    }
-    confusion.print(out)
+    confusion_table(e).print(out)
 }
 
 fn cv(args: CvArgs) -> anyhow::Result<Outcome> {
@@ -533,16 +466,7 @@ fn print_cv(
         folds.len(),
         model.seed
     ))?;
-    let mut table = Table::new(&["fold", "n", "accuracy", "macro-F1"]);
-    for (k, e) in folds.iter().enumerate() {
-        table.row(vec![
-            (k + 1).to_string(),
-            e.n.to_string(),
-            f3(e.accuracy),
-            f3(e.macro_f1),
-        ]);
-    }
-    table.print(out)?;
+    cv_folds_table(folds).print(out)?;
     out.line(format!(
         "accuracy = {} ± {}   macro-F1 = {} ± {}",
         f3(s.accuracy.mean),
@@ -1412,7 +1336,7 @@ fn print_trends(
 /// `label`: candidates from articles or a CSV, the model and the refits' base data, then the
 /// session on the terminal (or `--export` of the next batch).
 fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
-    use tonetrack::label::{self, candidates, session, BaseRows, BaseSource, Learner};
+    use tonetrack::label;
 
     let options = label::SessionOptions {
         batch: args.batch,
@@ -1423,20 +1347,87 @@ fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
     if args.batch == 0 {
         bail!("--batch must be at least 1");
     }
+    let loaded = label_candidates(&args)?;
+    let model = load_model(args.model.as_deref())?;
+    let classifier = model
+        .classifier_for(None)
+        .context("`label` needs a model with one classifier")?
+        .clone();
+    let answers = open_answers(args.out.as_deref())?;
+    if let Some(export) = &args.export {
+        return export_batch(
+            &args,
+            export,
+            &loaded,
+            &classifier,
+            answers.as_ref(),
+            &options,
+        );
+    }
+    let Some(answers) = answers else {
+        bail!("give --out labels.csv (where the answers go) or --export F.csv");
+    };
+    run_session(&args, loaded, &model, classifier, answers, options)
+}
+
+/// The labeling session on the terminal, then what it did and how to train on the answers.
+fn run_session(
+    args: &LabelArgs,
+    loaded: tonetrack::label::candidates::CandidateSet,
+    model: &Model,
+    classifier: Classifier,
+    answers: tonetrack::label::AnswersFile,
+    options: tonetrack::label::SessionOptions,
+) -> anyhow::Result<Outcome> {
+    use tonetrack::label::{BaseSource, Learner, Session};
+    let learner = match args.no_refit {
+        true => None,
+        false => {
+            let sources = BaseSource::choose(&args.base, args.model.is_none());
+            Some(Learner::with_base(model, &sources)?)
+        }
+    };
+    let out_path = answers.path().to_path_buf();
+    let total = loaded.candidates.len();
+    let classifier = std::sync::Arc::new(classifier);
+    let mut session = Session::new(loaded.candidates, answers, classifier, learner, options)?;
+    let before = session.answers().rows().len() - session.answered_here();
+    let summary = crate::label_ui::run(&mut session, args.plain)?;
+    let rows = session.answers().rows().len();
+    let here = session.answered_here();
+    println!(
+        "{rows} answers in {} ({here} in this session, {before} before); {} of {total} quotations left",
+        out_path.display(),
+        summary.open,
+    );
+    if let Some(latency) = summary.latency() {
+        println!("{latency}");
+    }
+    if rows > 0 {
+        println!(
+            "{}",
+            label_train_hint(&args.base, args.model.is_none(), &out_path)
+        );
+    }
+    Ok(Outcome::Success)
+}
+
+/// The quotations to label, from `--data` or the articles; warnings printed, none an error.
+fn label_candidates(
+    args: &LabelArgs,
+) -> anyhow::Result<tonetrack::label::candidates::CandidateSet> {
+    use tonetrack::label::candidates;
     let loaded = match &args.data {
         Some(path) => candidates::from_csv(path)?,
         None => {
             let reading = &args.reading;
+            let options = candidates::ArticleOptions {
+                min_words: reading.min_words,
+                any_language: reading.lang == "any",
+            };
             let reader = reader(reading)?;
             let inputs = expand_paths_with(&args.articles, warn)?;
-            candidates::from_articles(
-                &inputs,
-                &reader,
-                candidates::ArticleOptions {
-                    min_words: reading.min_words,
-                    any_language: reading.lang == "any",
-                },
-            )?
+            candidates::from_articles(&inputs, &reader, options)?
         }
     };
     for w in &loaded.warnings {
@@ -1449,100 +1440,43 @@ fn label(args: LabelArgs) -> anyhow::Result<Outcome> {
             loaded.short
         );
     }
-    let model = load_model(args.model.as_deref())?;
-    let classifier = model
-        .classifier_for(None)
-        .context("`label` needs a model with one classifier")?
-        .clone();
+    Ok(loaded)
+}
 
-    let answers = match &args.out {
-        Some(path) => {
-            let (file, warnings) = label::AnswersFile::open(path)?;
-            for w in warnings {
-                warn(w);
-            }
-            Some(file)
-        }
-        None => None,
+/// The answers file of `--out`, opened (its warnings printed), when given.
+fn open_answers(path: Option<&Path>) -> anyhow::Result<Option<tonetrack::label::AnswersFile>> {
+    let Some(path) = path else {
+        return Ok(None);
     };
-
-    if let Some(export) = &args.export {
-        let done = |c: &label::Candidate| answers.as_ref().is_some_and(|a| a.contains(&c.id));
-        let batch = session::first_batch(&loaded.candidates, &classifier, done, &options);
-        write_export(export, &loaded.candidates, &batch, &classifier)?;
-        println!(
-            "wrote {} quotations to {} (the {} most informative by {}{}); fill in `label` \
-             (positive, neutral, negative) and `relevant` (yes, no), then train with \
-             --data {} as one more --data file",
-            batch.len(),
-            export.display(),
-            batch.len(),
-            options.strategy.as_str(),
-            if args.out.is_some() {
-                ", leaving out those answered in --out"
-            } else {
-                ""
-            },
-            export.display()
-        );
-        return Ok(Outcome::Success);
+    let (file, warnings) = tonetrack::label::AnswersFile::open(path)?;
+    for w in warnings {
+        warn(w);
     }
-    let Some(answers) = answers else {
-        bail!("give --out labels.csv (where the answers go) or --export F.csv");
-    };
+    Ok(Some(file))
+}
 
-    let learner = if args.no_refit {
-        None
-    } else {
-        let sources: Vec<BaseSource> = if !args.base.is_empty() {
-            args.base.iter().cloned().map(BaseSource::File).collect()
-        } else if args.model.is_none() {
-            vec![BaseSource::Builtin]
-        } else {
-            Vec::new()
-        };
-        let base = BaseRows::load(&sources, &model.training.columns.filters)?;
-        Some(Learner::for_model(&model, base)?)
-    };
-    let out_path = answers.path().to_path_buf();
-    let total = loaded.candidates.len();
-    let mut session = label::Session::new(
-        loaded.candidates,
-        answers,
-        std::sync::Arc::new(classifier),
-        learner,
-        options,
-    )?;
-    let before = session.answers().rows().len() - session.answered_here();
-    let summary = crate::label_ui::run(&mut session, args.plain)?;
-    let rows = session.answers().rows().len();
+/// `label --export`: the next batch written to a CSV to fill in, instead of a session.
+fn export_batch(
+    args: &LabelArgs,
+    export: &Path,
+    loaded: &tonetrack::label::candidates::CandidateSet,
+    classifier: &Classifier,
+    answers: Option<&tonetrack::label::AnswersFile>,
+    options: &tonetrack::label::SessionOptions,
+) -> anyhow::Result<Outcome> {
+    use tonetrack::label::{session, Candidate};
+    let done = |c: &Candidate| answers.is_some_and(|a| a.contains(&c.id));
+    let batch = session::first_batch(&loaded.candidates, classifier, done, options);
+    write_export(export, &loaded.candidates, &batch, classifier)?;
     println!(
-        "{rows} answers in {} ({} in this session, {} before); {} of {total} quotations left",
-        out_path.display(),
-        session.answered_here(),
-        before,
-        summary.open,
+        "{}",
+        export_message(
+            batch.len(),
+            export,
+            options.strategy.as_str(),
+            args.out.is_some()
+        )
     );
-    if let Some(latency) = summary.latency() {
-        println!("{latency}");
-    }
-    if rows > 0 {
-        let base = if !args.base.is_empty() {
-            args.base
-                .iter()
-                .map(|p| format!("--data {} ", p.display()))
-                .collect::<String>()
-        } else if args.model.is_none() {
-            "--data data/quotes.csv --data data/quotes2.csv ".to_string()
-        } else {
-            "--data BASE.csv ".to_string()
-        };
-        println!(
-            "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
-             (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
-            out_path.display()
-        );
-    }
     Ok(Outcome::Success)
 }
 

@@ -54,6 +54,7 @@ pub mod output_file;
 pub mod score;
 pub mod table;
 pub mod text;
+pub mod text_table;
 pub mod trends;
 
 pub use error::{Error, Result};

@@ -1,6 +1,12 @@
 //! Printing: errors on stderr, tables and JSON lines on stdout.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::path::{Path, PathBuf};
+
+use tonetrack::data::Dataset;
+use tonetrack::eval::Evaluation;
+use tonetrack::model::calibration::CalibrationReport;
+use tonetrack::model::train::{CChoice, CCriterion, TrainParams, TrainReport};
 
 /// Prints an error and its causes, one per line, like `tonetrack: error: …`.
 pub fn print_error(err: &anyhow::Error) {
@@ -79,69 +85,184 @@ fn ignore_broken_pipe(result: io::Result<()>) -> anyhow::Result<()> {
     }
 }
 
-/// A plain text table: a header row and right-aligned numbers, left-aligned text.
-pub struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    numeric: Vec<bool>,
-}
+/// The library's table ([`tonetrack::text_table::Table`]), printed on [`Out`].
+pub struct Table(tonetrack::text_table::Table);
 
 impl Table {
     pub fn new(header: &[&str]) -> Self {
-        Table {
-            header: header.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
-            numeric: vec![true; header.len()],
-        }
+        Table(tonetrack::text_table::Table::new(header))
     }
 
     pub fn row(&mut self, cells: Vec<String>) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i < self.numeric.len() && cell.parse::<f64>().is_err() && cell != "-" {
-                self.numeric[i] = false;
-            }
-        }
-        self.rows.push(cells);
+        self.0.row(cells);
     }
 
-    /// The table as lines of text.
     pub fn render(&self) -> Vec<String> {
-        let n = self.header.len();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
-            for (i, cell) in row.iter().enumerate().take(n) {
-                widths[i] = widths[i].max(cell.chars().count());
-            }
-        }
-        let fmt_row = |cells: &[String]| {
-            let parts: Vec<String> = (0..n)
-                .map(|i| {
-                    let cell = cells.get(i).map_or("", String::as_str);
-                    let pad = widths[i].saturating_sub(cell.chars().count());
-                    if self.numeric[i] {
-                        format!("{}{cell}", " ".repeat(pad))
-                    } else if i + 1 == n {
-                        cell.to_string()
-                    } else {
-                        format!("{cell}{}", " ".repeat(pad))
-                    }
-                })
-                .collect();
-            parts.join("  ").trim_end().to_string()
-        };
-        let mut lines = vec![fmt_row(&self.header)];
-        for row in &self.rows {
-            lines.push(fmt_row(row));
-        }
-        lines
+        self.0.render()
     }
 
     pub fn print(&self, out: &mut Out) -> anyhow::Result<()> {
-        for line in self.render() {
+        for line in self.0.render() {
             out.line(line)?;
         }
         Ok(())
     }
+}
+
+/// Precision, recall, F1 and support per class.
+pub fn per_class_table(e: &Evaluation) -> Table {
+    let mut table = Table::new(&["class", "precision", "recall", "f1", "support"]);
+    for (class, m) in &e.per_class {
+        table.row(vec![
+            class.clone(),
+            f3(m.precision),
+            f3(m.recall),
+            f3(m.f1),
+            m.support.to_string(),
+        ]);
+    }
+    table
+}
+
+/// The confusion matrix: a row per true label, a column per predicted one.
+pub fn confusion_table(e: &Evaluation) -> Table {
+    let mut header = vec![""];
+    header.extend(e.confusion.labels.iter().map(String::as_str));
+    let mut table = Table::new(&header);
+    for (label, row) in e.confusion.labels.iter().zip(&e.confusion.matrix) {
+        let mut cells = vec![label.clone()];
+        cells.extend(row.iter().map(|n| n.to_string()));
+        table.row(cells);
+    }
+    table
+}
+
+/// One row per cross-validation fold: its size, accuracy and macro-F1.
+pub fn cv_folds_table(folds: &[Evaluation]) -> Table {
+    let mut table = Table::new(&["fold", "n", "accuracy", "macro-F1"]);
+    for (k, e) in folds.iter().enumerate() {
+        table.row(vec![
+            (k + 1).to_string(),
+            e.n.to_string(),
+            f3(e.accuracy),
+            f3(e.macro_f1),
+        ]);
+    }
+    table
+}
+
+/// What `label --export` wrote, and what to do with it.
+pub fn export_message(n: usize, export: &Path, strategy: &str, answers_given: bool) -> String {
+    format!(
+        "wrote {n} quotations to {} (the {n} most informative by {strategy}{}); fill in `label` \
+         (positive, neutral, negative) and `relevant` (yes, no), then train with \
+         --data {} as one more --data file",
+        export.display(),
+        if answers_given {
+            ", leaving out those answered in --out"
+        } else {
+            ""
+        },
+        export.display()
+    )
+}
+
+/// After a labeling session: the `train` command that learns from the answers, with the
+/// refits' base data (`--base` files, the built-in model's data, or a placeholder).
+pub fn label_train_hint(base: &[PathBuf], builtin_model: bool, answers: &Path) -> String {
+    let base = if !base.is_empty() {
+        base.iter()
+            .map(|p| format!("--data {} ", p.display()))
+            .collect::<String>()
+    } else if builtin_model {
+        "--data data/quotes.csv --data data/quotes2.csv ".to_string()
+    } else {
+        "--data BASE.csv ".to_string()
+    };
+    format!(
+        "train on them: tonetrack train {base}--data {} OPTIONS --out models/NAME.json \
+         (OPTIONS: the model's, e.g. the Makefile's MODEL_OPTIONS for the built-in one)",
+        answers.display()
+    )
+}
+
+/// What `train` read: the files, rows kept and left out, and the labels (`counts`).
+pub fn data_line(files: &[PathBuf], data: &Dataset, counts: &str) -> String {
+    format!(
+        "data: {} — {} rows ({} filtered out, {} skipped); labels: {counts}",
+        files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        data.rows.len(),
+        data.filtered_out,
+        data.skipped.len(),
+    )
+}
+
+/// The cross-validated choice of C: how it was chosen, then macro-F1 and log-loss for each
+/// C tried (none when nothing was cross-validated). Each line starts with `prefix`.
+pub fn c_grid_lines(prefix: &str, report: &TrainReport, params: &TrainParams) -> Vec<String> {
+    if report.cv_grid.is_empty() {
+        return Vec::new();
+    }
+    let chosen_by = match params.c {
+        CChoice::Fixed(_) => "C given; ",
+        CChoice::Auto { .. } => match params.c_criterion {
+            CCriterion::MacroF1 => "C chosen by macro-F1; ",
+            CCriterion::LogLoss => "C chosen by log-loss; ",
+        },
+    };
+    let mut lines = vec![format!(
+        "{prefix}{chosen_by}{}-fold cross-validation, mean ± sd over folds:",
+        params.folds
+    )];
+    for point in &report.cv_grid {
+        let mark = if point.c == report.c {
+            "  <- chosen"
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "{prefix}  C = {:<6} macro-F1 {} ± {}   log-loss {} ± {}{mark}",
+            point.c,
+            f3(point.macro_f1),
+            f3(point.macro_f1_sd),
+            f3(point.log_loss),
+            f3(point.log_loss_sd)
+        ));
+    }
+    lines
+}
+
+/// What calibration did to the out-of-fold log-loss and calibration error.
+pub fn calibration_line(prefix: &str, c: &CalibrationReport) -> String {
+    format!(
+        "{prefix}calibrated on {} out-of-fold predictions: log-loss {} -> {}, \
+         expected calibration error {} -> {}",
+        c.rows,
+        f3(c.log_loss_before),
+        f3(c.log_loss_after),
+        f3(c.ece_before),
+        f3(c.ece_after)
+    )
+}
+
+/// The final fit: rows and their labels (`counts`), features, C, iterations, convergence.
+pub fn fit_line(prefix: &str, report: &TrainReport, counts: &str) -> String {
+    format!(
+        "{prefix}fit: {} rows ({counts}), {} features, C = {}, {} L-BFGS iterations, {}",
+        report.rows,
+        report.features,
+        report.c,
+        report.iterations,
+        if report.converged {
+            "converged"
+        } else {
+            "NOT converged (raise --max-iter)"
+        }
+    )
 }
 
 /// A number with 3 decimals.
@@ -215,6 +336,17 @@ mod tests {
         let mut out = String::new();
         push_fixed(&mut out, x, decimals);
         out
+    }
+
+    #[test]
+    fn the_train_hint_names_the_base_data() {
+        let answers = Path::new("labels.csv");
+        let hint = |base: &[PathBuf], builtin| label_train_hint(base, builtin, answers);
+        assert!(hint(&[PathBuf::from("b.csv")], true)
+            .starts_with("train on them: tonetrack train --data b.csv --data labels.csv OPTIONS"));
+        assert!(hint(&[], true)
+            .contains("--data data/quotes.csv --data data/quotes2.csv --data labels.csv"));
+        assert!(hint(&[], false).contains("--data BASE.csv --data labels.csv"));
     }
 
     #[test]

@@ -12,10 +12,10 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use super::lexicon::{side_of_word, Side};
 use super::quotes::{is_collapsed, next_space, Span};
 use super::relevance::{self, Found};
-use super::speakers::side_of_word;
-use super::speakers::{People, Side, SpeakerAliases, Who};
+use super::speakers::{People, SpeakerAliases, Who};
 use super::tokens::{
     is_alnum, is_ascii_space, is_participle, is_pronoun, is_speech_verb, tokenize, tokenize_into,
     Text, Tok, RELAY, ROLE, SPEECH, STOP, TITLE, UNNAMED,
@@ -181,7 +181,7 @@ impl<'a> Para<'a> {
         self.bounds.get(i).copied().unwrap_or(self.range.end)
     }
     /// Tokens entirely inside `lo..hi`.
-    fn window(&self, lo: usize, hi: usize) -> &[Tok<'a>] {
+    fn window(&self, lo: usize, hi: usize) -> &'a [Tok<'a>] {
         let a = self.toks.partition_point(|t| t.start < lo);
         let b = self.toks.partition_point(|t| t.end <= hi);
         if a <= b {
@@ -356,6 +356,11 @@ static ASCII_FOLD: [u8; 128] = {
     t
 };
 
+/// The most bytes and words of an attribution that interrupts a quotation (“…,” Lavrov
+/// said, “…”): a longer stretch between two quotations is a sentence of its own.
+const INTERRUPTION_MAX_BYTES: usize = 120;
+const INTERRUPTION_MAX_WORDS: usize = 9;
+
 /// Joins a quotation interrupted by its attribution with the part that follows.
 fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
     let text = source.raw();
@@ -377,8 +382,8 @@ fn merge_interrupted(source: &Text, spans: Vec<Span>) -> Vec<Merged> {
                 && between.ends_with(',')
                 && lower_next
                 && s.paragraph <= prev.span.last_paragraph + 1
-                && between.len() < 120
-                && fewer_words_than(between, 9)
+                && between.len() < INTERRUPTION_MAX_BYTES
+                && fewer_words_than(between, INTERRUPTION_MAX_WORDS)
                 && {
                     let toks = tokenize(source, between_start..between_start + between.len());
                     (0..toks.len()).any(|i| is_speech_verb(&toks, i))
@@ -448,8 +453,12 @@ fn is_headline(s: &str) -> bool {
             .next_back()
             .is_some_and(char::is_alphanumeric),
     };
-    last && fewer_words_than(s, 26)
+    last && fewer_words_than(s, HEADLINE_MAX_WORDS)
 }
+
+/// Headlines and subheadings run to some twenty words; a longer paragraph without final
+/// punctuation is body text whose full stop is missing.
+const HEADLINE_MAX_WORDS: usize = 26;
 
 /// Who a quotation is attributed to: a person or organisation of the registry, or an
 /// unnamed source by its phrase's bytes ("senior U.S. administration official").
@@ -482,7 +491,6 @@ fn addresses(t: &Tok) -> bool {
 struct Ctx<'a> {
     text: &'a str,
     people: People,
-    paras: Vec<Para<'a>>,
     /// The paragraphs' ranges (for reach).
     para_ranges: &'a [Range<usize>],
     /// Speech events by verb offset, in text order (found in text order: a sorted list,
@@ -539,16 +547,20 @@ impl Ctx<'_> {
         Some((self.subject(toks, j, kind), j))
     }
 
-    /// [`Self::backward`], giving the candidate's kind.
+    /// [`Self::backward`], giving the candidate's kind. Looks back at most [`SUBJECT_REACH`]
+    /// tokens from the verb.
     fn backward_kind(&self, toks: &[Tok], v: usize, lo: usize) -> Option<(Candidate, usize)> {
         let mut j = v;
         let mut steps = 0;
-        while j > lo && steps < 16 {
+        while j > lo && steps < SUBJECT_REACH {
             j -= 1;
             steps += 1;
             let t = &toks[j];
             if t.is_punct(',') {
-                let prev_comma = (lo..j).rev().take(18).find(|&k| toks[k].is_punct(','));
+                let prev_comma = (lo..j)
+                    .rev()
+                    .take(APPOSITION_REACH)
+                    .find(|&k| toks[k].is_punct(','));
                 if let Some(k) = prev_comma.filter(|&k| k > lo) {
                     // A name between the commas is not jumped for the description before
                     // it: the description is the name's ("Its spokesman, Ned Price, said").
@@ -669,7 +681,7 @@ impl Ctx<'_> {
                     how: None,
                 });
             }
-            for k in j..toks.len().min(j + 6) {
+            for k in j..toks.len().min(j + VERB_FIRST_REACH) {
                 if !toks[k].word {
                     break;
                 }
@@ -1079,12 +1091,24 @@ fn description(toks: &[Tok], j: usize) -> Vec<String> {
     }
     let mut b = j + 1;
     if toks.get(b).is_some_and(|t| t.is("of")) {
-        while b < toks.len() && b < j + 4 && toks[b].word && toks[b].has(TITLE) {
+        while b < toks.len() && b < j + OF_TITLE_WORDS && toks[b].word && toks[b].has(TITLE) {
             b += 1;
         }
     }
     toks[a..b].iter().map(|t| t.norm.to_string()).collect()
 }
+
+/// A description keeps a role's "of" complement up to this many tokens after the role: the
+/// "of" and two title words ("minister of foreign affairs"), enough for news titles.
+const OF_TITLE_WORDS: usize = 4;
+
+/// Most tokens between a speech verb and its subject before it ("Lavrov, who met Pompeo
+/// on Tuesday, said"): further back, a name belongs to another clause.
+const SUBJECT_REACH: usize = 16;
+
+/// Most tokens between the two commas of an apposition skipped on the way to the subject
+/// ("Its spokesman, Ned Price, said").
+const APPOSITION_REACH: usize = 18;
 
 /// Most tokens looked at on either side of a quotation.
 const MAX_WINDOW: usize = 80;
@@ -1098,7 +1122,11 @@ fn head<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
 }
 
 /// Attributes every quotation of an article and drops the spans that are not quotations
-/// (scare quotes, titles of programmes, headline echoes).
+/// (scare quotes, titles of programmes, headline echoes). The phases, in order: join the
+/// quotations interrupted by their attribution, tokenize the text outside quotations once,
+/// register the people it names, find the sentences, find the speech events (who spoke
+/// where), then for each quotation search its cues and choose a speaker, and last drop the
+/// headline echoes and decide relevance.
 pub(crate) fn attribute(
     text: &str,
     para_ranges: &[Range<usize>],
@@ -1107,15 +1135,63 @@ pub(crate) fn attribute(
 ) -> Vec<Quote> {
     let source = Text::new(text);
     let merged = merge_interrupted(&source, spans);
+    let outside = tokenize_outside(&source, para_ranges, &merged);
+    let people = People::from_tokens(
+        text,
+        outside
+            .groups
+            .iter()
+            .map(|g| &outside.toks[g.clone()])
+            .chain(outside.inner.iter().map(Vec::as_slice)),
+        aliases,
+    );
+    let sentences = Sentences::find(text, &merged, &outside);
+    let paras = paragraphs(para_ranges, &outside, &sentences);
+    let mut ctx = Ctx {
+        text,
+        people,
+        para_ranges,
+        // About one speech verb per quotation.
+        events: Vec::with_capacity(merged.len() + 8),
+        unnamed: Vec::new(),
+    };
+    ctx.find_speech_events(&paras);
+    let work = attribute_each(&ctx, &source, &paras, &merged);
+    let main = main_speaker(&work);
+    let echoes = headline_echoes(&work);
+    let mut out = Vec::with_capacity(merged.len());
+    for ((m, w), echo) in merged.into_iter().zip(work).zip(echoes) {
+        if w.keep && !echo {
+            out.push(ctx.quote(&source, m, w, main));
+        }
+    }
+    out
+}
+
+/// The article's words outside quotations, tokenized once, all into one list.
+struct Outside<'t> {
+    toks: Vec<Tok<'t>>,
+    /// `toks[para[pi]]`: paragraph `pi`'s tokens.
+    para: Vec<Range<usize>>,
+    /// The stretches between quotations (names never run across one).
+    groups: Vec<Range<usize>>,
+    /// Attributions printed inside a quotation's marks, which count as outside text too.
+    inner: Vec<Vec<Tok<'t>>>,
+}
+
+/// Tokenizes every paragraph's text outside the quotations.
+fn tokenize_outside<'t>(
+    source: &'t Text,
+    para_ranges: &[Range<usize>],
+    merged: &[Merged],
+) -> Outside<'t> {
     let regions: Vec<Range<usize>> = merged
         .iter()
         .map(|m| m.span.open..m.span.close_end)
         .collect();
-    // Each paragraph is tokenized once, all into one list: `para_toks[pi]` are paragraph
-    // pi's tokens, `groups` the stretches between quotations (names never run across one).
     // About one token per five bytes: reserve once rather than grow (and copy) the list.
-    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
-    let mut para_toks: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
+    let mut toks: Vec<Tok> = Vec::with_capacity(source.raw().len() / 5);
+    let mut para: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
     // At most one stretch before each quotation and one after the last of each paragraph.
     let mut groups: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len() + regions.len());
     // The current paragraph's text outside quotations (one buffer for all).
@@ -1125,383 +1201,618 @@ pub(crate) fn attribute(
         let first = toks.len();
         for x in &free {
             let a = toks.len();
-            tokenize_into(&source, x.clone(), &mut toks);
+            tokenize_into(source, x.clone(), &mut toks);
             groups.push(a..toks.len());
         }
-        para_toks.push(first..toks.len());
+        para.push(first..toks.len());
     }
-    // Attributions printed inside a quotation's marks count as outside text too.
-    let inner: Vec<Vec<Tok>> = merged
+    let inner = merged
         .iter()
         .filter_map(|m| m.inner.clone())
-        .map(|r| tokenize(&source, r))
+        .map(|r| tokenize(source, r))
         .collect();
-    let people = People::from_tokens(
-        text,
-        groups
-            .iter()
-            .map(|g| &toks[g.clone()])
-            .chain(inner.iter().map(Vec::as_slice)),
-        aliases,
-    );
+    Outside {
+        toks,
+        para,
+        groups,
+        inner,
+    }
+}
 
-    // Sentence boundaries: sentence punctuation, and a quotation ending a sentence inside
-    // its marks (“… consequences.” His remarks …) when a capital follows.
-    let mut quote_ends: Vec<(usize, usize)> = Vec::with_capacity(merged.len()); // (paragraph, offset)
-    for m in &merged {
+/// Sentence boundaries, all paragraphs' in one list.
+struct Sentences {
+    /// Byte offsets where sentences end, sorted within each paragraph.
+    bounds: Vec<usize>,
+    /// `bounds[para[pi]]`: paragraph `pi`'s.
+    para: Vec<Range<usize>>,
+}
+
+impl Sentences {
+    /// Sentence punctuation, and a quotation ending a sentence inside its marks (“…
+    /// consequences.” His remarks …) when a capital follows.
+    fn find(text: &str, merged: &[Merged], outside: &Outside) -> Sentences {
+        let quote_ends = quotation_sentence_ends(text, merged, outside);
+        let toks = &outside.toks;
+        // About one sentence end per sixteen tokens (news sentences run to 20–30 words).
+        let mut bounds: Vec<usize> = Vec::with_capacity(toks.len() / 16 + quote_ends.len());
+        let mut para: Vec<Range<usize>> = Vec::with_capacity(outside.para.len());
+        let mut ends = quote_ends.iter().peekable();
+        for (pi, r) in outside.para.iter().enumerate() {
+            let first = bounds.len();
+            let sentence_ends = toks[r.clone()]
+                .iter()
+                .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+                .map(|t| t.end);
+            bounds.extend(sentence_ends);
+            while let Some(&(_, at)) = ends.next_if(|(p, _)| *p == pi) {
+                bounds.push(at);
+            }
+            bounds[first..].sort_unstable();
+            para.push(first..bounds.len());
+        }
+        Sentences { bounds, para }
+    }
+}
+
+/// The quotations that end a sentence inside their marks: (paragraph, offset of the
+/// closing mark's end), by paragraph.
+fn quotation_sentence_ends(
+    text: &str,
+    merged: &[Merged],
+    outside: &Outside,
+) -> Vec<(usize, usize)> {
+    let mut ends: Vec<(usize, usize)> = Vec::with_capacity(merged.len());
+    for m in merged {
         let s = &m.span;
         let inner_end = s.segments.last().map_or("", |r| &text[r.clone()]);
-        if s.closed && ends_sentence(inner_end) {
-            if let Some(r) = para_toks.get(s.last_paragraph) {
-                let next_cap = toks[r.clone()]
-                    .iter()
-                    .find(|t| t.start >= s.close_end)
-                    .is_some_and(|t| t.cap);
-                if next_cap {
-                    quote_ends.push((s.last_paragraph, s.close_end));
-                }
+        if !s.closed || !ends_sentence(inner_end) {
+            continue;
+        }
+        if let Some(r) = outside.para.get(s.last_paragraph) {
+            let next_cap = outside.toks[r.clone()]
+                .iter()
+                .find(|t| t.start >= s.close_end)
+                .is_some_and(|t| t.cap);
+            if next_cap {
+                ends.push((s.last_paragraph, s.close_end));
             }
         }
     }
-    // In text order already (quotations never overlap); sorted all the same, since the merge
-    // below would skip an end that came out of order.
-    quote_ends.sort_by_key(|&(p, _)| p);
-    // About one sentence end per sixteen tokens (news sentences run to 20–30 words).
-    let mut bounds: Vec<usize> = Vec::with_capacity(toks.len() / 16 + quote_ends.len());
-    let mut para_bounds: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
-    let mut ends = quote_ends.iter().peekable();
-    for (pi, r) in para_toks.iter().enumerate() {
-        let first = bounds.len();
-        let sentence_ends = toks[r.clone()]
-            .iter()
-            .filter(|t| t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-            .map(|t| t.end);
-        bounds.extend(sentence_ends);
-        while let Some(&(_, at)) = ends.next_if(|(p, _)| *p == pi) {
-            bounds.push(at);
-        }
-        bounds[first..].sort_unstable();
-        para_bounds.push(first..bounds.len());
-    }
-    let paras: Vec<Para> = para_ranges
+    // In text order already (quotations never overlap); sorted all the same, since
+    // `Sentences::find` would skip an end that came out of order.
+    ends.sort_by_key(|&(p, _)| p);
+    ends
+}
+
+/// The paragraphs with their tokens and sentence boundaries.
+fn paragraphs<'t>(
+    para_ranges: &[Range<usize>],
+    outside: &'t Outside<'t>,
+    sentences: &'t Sentences,
+) -> Vec<Para<'t>> {
+    para_ranges
         .iter()
-        .zip(para_toks.iter().zip(&para_bounds))
+        .zip(outside.para.iter().zip(&sentences.para))
         .map(|(r, (t, b))| Para {
             range: r.clone(),
-            toks: &toks[t.clone()],
-            bounds: &bounds[b.clone()],
+            toks: &outside.toks[t.clone()],
+            bounds: &sentences.bounds[b.clone()],
         })
-        .collect();
+        .collect()
+}
 
-    let mut ctx = Ctx {
-        text,
-        people,
-        paras: Vec::new(),
-        para_ranges,
-        // About one speech verb per quotation.
-        events: Vec::with_capacity(merged.len() + 8),
-        unnamed: Vec::new(),
-    };
-    // Speech events, in text order (a pronoun's subject resolves through the earlier ones).
-    for p in &paras {
-        for v in 0..p.toks.len() {
-            // "reported by Daily Sabah": a passive's subject is not who spoke.
-            if !is_speech_verb(p.toks, v) || p.toks.get(v + 1).is_some_and(|t| t.is("by")) {
-                continue;
-            }
-            let sentence_start = p.sentence_start(p.toks[v].start);
-            let lo = p.toks.partition_point(|t| t.start < sentence_start);
-            let subject = if !is_participle(&p.toks[v]) {
-                if let Some(r) = unnamed_subject(p.toks, v, lo) {
-                    let (a, b) = (p.toks[r.start].start, p.toks[r.end - 1].end);
-                    ctx.unnamed.push((a, b, p.toks[r.end - 1].norm));
-                    Some(Subject::Unnamed(a, b))
-                } else {
-                    // Subject first ("Lavrov said"), else verb first ("said Antonio Guterres").
-                    // A description ("the minister said") is resolved when a quotation needs
-                    // it, not for every speech verb: as events, names and pronouns suffice.
-                    match ctx.backward_kind(p.toks, v, lo) {
-                        Some((Candidate::Role, _)) => None,
-                        Some((kind, j)) => Some(ctx.subject(p.toks, j, kind)),
-                        None => {
-                            let after = &p.toks[v + 1..];
-                            (0..after.len().min(6))
-                                .take_while(|&k| after[k].word)
-                                .find_map(|k| match ctx.candidate_kind(&after[k])? {
-                                    Candidate::Role => None,
-                                    kind => Some(ctx.subject(after, k, kind)),
-                                })
-                        }
-                    }
+/// Most words after a speech verb where its subject may stand when it comes first ("said
+/// Antonio Guterres", "said UN Secretary-General Antonio Guterres").
+const VERB_FIRST_REACH: usize = 6;
+
+impl<'a> Ctx<'a> {
+    /// Records the speech events of the article in text order: a pronoun's subject resolves
+    /// through the earlier ones (and the unnamed sources found so far).
+    fn find_speech_events(&mut self, paras: &[Para<'a>]) {
+        for p in paras {
+            for v in 0..p.toks.len() {
+                // "reported by Daily Sabah": a passive's subject is not who spoke.
+                if !is_speech_verb(p.toks, v) || p.toks.get(v + 1).is_some_and(|t| t.is("by")) {
+                    continue;
                 }
-            } else {
-                // "…, saying": the sentence's first named person.
-                let lo = lo.max(v.saturating_sub(MAX_WINDOW));
-                ctx.forward(&p.toks[lo..v]).map(|(s, _)| s)
-            };
-            if let Some(src) = subject.and_then(|s| ctx.resolve(&s)) {
-                let object = p.toks.get(v + 1).and_then(|t| ctx.people.at(t.start));
-                let addressee = match object {
-                    Some(m) if addresses(&p.toks[v]) && !m.possessive => match m.who {
-                        Who::Person(a) => Some(a),
-                        Who::Org(_) => None,
-                    },
-                    _ => None,
-                };
-                ctx.events.push((p.toks[v].start, Event { src, addressee }));
+                let sentence_start = p.sentence_start(p.toks[v].start);
+                let lo = p.toks.partition_point(|t| t.start < sentence_start);
+                let subject = self.speech_subject(p.toks, v, lo);
+                if let Some(src) = subject.and_then(|s| self.resolve(&s)) {
+                    let event = Event {
+                        src,
+                        addressee: self.addressee(p.toks, v),
+                    };
+                    self.events.push((p.toks[v].start, event));
+                }
             }
         }
     }
-    ctx.paras = paras;
-    let ctx = ctx;
 
-    struct Work<'c, 't> {
-        who: Option<Src>,
-        how: Attribution,
-        /// Where the quotation and its cue after it end.
-        end: usize,
-        /// Where the cue's words are (copied for the quotations kept).
-        cue: Option<Range<usize>>,
-        post: bool,
-        keep: bool,
-        headline: bool,
-        /// The non-quoted words of the attribution sentence and after the quotation.
-        context: [&'c [Tok<'t>]; 2],
-        sentence: (usize, usize),
-        text: String,
-        partial: bool,
+    /// Who speaks through the speech verb `toks[v]` (its sentence starts at token `lo`): an
+    /// unnamed party before it (recorded), else its subject before it ("Lavrov said") or
+    /// after it ("said Antonio Guterres"); for a participle ("…, saying") the sentence's
+    /// first named person. A description ("the minister said") is resolved when a quotation
+    /// needs it, not for every speech verb: as events, names and pronouns suffice.
+    fn speech_subject(&mut self, toks: &[Tok<'a>], v: usize, lo: usize) -> Option<Subject> {
+        if is_participle(&toks[v]) {
+            let lo = lo.max(v.saturating_sub(MAX_WINDOW));
+            return self.forward(&toks[lo..v]).map(|(s, _)| s);
+        }
+        if let Some(r) = unnamed_subject(toks, v, lo) {
+            let (a, b) = (toks[r.start].start, toks[r.end - 1].end);
+            self.unnamed.push((a, b, toks[r.end - 1].norm));
+            return Some(Subject::Unnamed(a, b));
+        }
+        match self.backward_kind(toks, v, lo) {
+            Some((Candidate::Role, _)) => None,
+            Some((kind, j)) => Some(self.subject(toks, j, kind)),
+            None => {
+                let after = &toks[v + 1..];
+                (0..after.len().min(VERB_FIRST_REACH))
+                    .take_while(|&k| after[k].word)
+                    .find_map(|k| match self.candidate_kind(&after[k])? {
+                        Candidate::Role => None,
+                        kind => Some(self.subject(after, k, kind)),
+                    })
+            }
+        }
     }
-    let mut work: Vec<Work> = Vec::with_capacity(merged.len());
-    // The last quotation kept with a speaker: (its last paragraph, where it ends, speaker).
-    let mut last_kept: Option<(usize, usize, Src)> = None;
-    // (paragraph, offset)
-    let mut prev_cut: (usize, usize) = (usize::MAX, 0);
-    // Whether a paragraph is a headline, decided once: quotations share paragraphs.
-    let mut headlines: Vec<Option<bool>> = vec![None; ctx.paras.len()];
-    let mut para_is_headline = |pi: usize| {
-        *headlines[pi].get_or_insert_with(|| is_headline(&text[ctx.paras[pi].range.clone()]))
+
+    /// The person the speech verb `toks[v]` addresses ("told Lavrov"), if any.
+    fn addressee(&self, toks: &[Tok], v: usize) -> Option<usize> {
+        let object = toks.get(v + 1).and_then(|t| self.people.at(t.start))?;
+        match object.who {
+            Who::Person(a) if addresses(&toks[v]) && !object.possessive => Some(a),
+            _ => None,
+        }
+    }
+
+    /// No person other than `src` named between byte `from` and byte `to`.
+    fn nobody_between(&self, from: usize, to: usize, src: Src) -> bool {
+        let mentions = &self.people.mentions;
+        let a = mentions.partition_point(|m| m.start < from);
+        let b = mentions.partition_point(|m| m.start < to);
+        mentions[a..b.max(a)]
+            .iter()
+            .all(|m| !matches!(m.who, Who::Person(_)) || Src::Who(m.who) == src)
+    }
+}
+
+/// One quotation as attributed, before the echoes of the headline are dropped.
+struct Work<'t> {
+    who: Option<Src>,
+    how: Attribution,
+    /// Where the quotation and its cue after it end.
+    end: usize,
+    /// Where the cue's words are (copied for the quotations kept).
+    cue: Option<Range<usize>>,
+    /// A cue or a speech verb follows the quotation.
+    post: bool,
+    /// A quotation, not a title or scare quotes.
+    keep: bool,
+    headline: bool,
+    /// The non-quoted words of the attribution sentence and after the quotation.
+    context: [&'t [Tok<'t>]; 2],
+    /// (paragraph, sentence start).
+    sentence: (usize, usize),
+    text: String,
+    partial: bool,
+}
+
+/// What the walk over the quotations remembers of the earlier ones.
+struct Walk<'t> {
+    work: Vec<Work<'t>>,
+    /// The last quotation kept with a speaker: (its last paragraph, where it ends, speaker).
+    last_kept: Option<(usize, usize, Src)>,
+    /// Where the previous quotation's cue ended: (paragraph, offset).
+    prev_cut: (usize, usize),
+    /// Whether a paragraph is a headline, decided once: quotations share paragraphs.
+    headlines: Vec<Option<bool>>,
+}
+
+impl Walk<'_> {
+    fn is_headline(&mut self, text: &str, para: &Para, pi: usize) -> bool {
+        *self.headlines[pi].get_or_insert_with(|| is_headline(&text[para.range.clone()]))
+    }
+}
+
+/// Attributes each quotation in text order (a quotation may take its speaker from the ones
+/// before).
+fn attribute_each<'t>(
+    ctx: &Ctx,
+    source: &Text,
+    paras: &'t [Para<'t>],
+    merged: &[Merged],
+) -> Vec<Work<'t>> {
+    let mut walk = Walk {
+        work: Vec::with_capacity(merged.len()),
+        last_kept: None,
+        prev_cut: (usize::MAX, 0),
+        headlines: vec![None; paras.len()],
     };
+    for qi in 0..merged.len() {
+        let w = attribute_one(ctx, source, paras, merged, qi, &mut walk);
+        if let (Some(src), true) = (w.who, w.keep) {
+            walk.last_kept = Some((merged[qi].span.last_paragraph, w.end, src));
+        }
+        walk.work.push(w);
+    }
+    walk.work
+}
 
-    for (qi, m) in merged.iter().enumerate() {
-        let s = &m.span;
-        let p0 = &ctx.paras[s.paragraph];
-        let pl = &ctx.paras[s.last_paragraph];
-        let sent_start = p0.sentence_start(s.open);
-        let lo = if prev_cut.0 == s.paragraph {
-            sent_start.max(prev_cut.1)
-        } else {
-            sent_start
-        };
-        // Windows are capped so that one quotation never costs more than a sentence's worth
-        // of work, even in text without sentence punctuation.
-        let mut pre_toks: &[Tok] = tail(p0.window(lo, s.open), MAX_WINDOW);
-        let sentence_toks: &[Tok] = tail(p0.window(sent_start, s.open), MAX_WINDOW);
-        if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
-            let pp = &ctx.paras[s.paragraph - 1];
-            if !ends_sentence(&text[pp.range.clone()]) && !para_is_headline(s.paragraph - 1)
-                || text[pp.range.clone()].trim_end().ends_with([':', ','])
-            {
-                let st = pp.sentence_start(pp.range.end.saturating_sub(1));
-                let after_quote = qi
-                    .checked_sub(1)
-                    .and_then(|k| merged.get(k))
-                    .filter(|x| x.span.last_paragraph == s.paragraph - 1)
-                    .map_or(0, |x| x.span.close_end);
-                pre_toks = tail(pp.window(st.max(after_quote), pp.range.end), MAX_WINDOW);
-            }
-        }
-        let next_open = merged
-            .get(qi + 1)
-            .filter(|n| n.span.paragraph == s.last_paragraph)
-            .map_or(pl.range.end, |n| n.span.open);
-        let post_hi = pl.sentence_end(s.close_end).min(next_open);
-        let mut post_toks: &[Tok] = head(pl.window(s.close_end, post_hi), MAX_WINDOW);
-        let inner_text = s.segments.last().map_or("", |r| &text[r.clone()]);
-        if post_toks.is_empty() && inner_text.ends_with(',') {
-            if let Some(np) = ctx.paras.get(s.last_paragraph + 1) {
-                let starts_quote = merged
-                    .get(qi + 1)
-                    .is_some_and(|n| n.span.open == np.range.start);
-                if !starts_quote {
-                    let hi = np.sentence_end(np.range.start);
-                    let hi = merged
-                        .get(qi + 1)
-                        .filter(|n| n.span.paragraph == s.last_paragraph + 1)
-                        .map_or(hi, |n| hi.min(n.span.open));
-                    post_toks = head(np.window(np.range.start, hi), MAX_WINDOW);
-                }
-            }
-        }
-        let inner_cue = m.inner.as_ref().and_then(|r| {
-            let toks = tokenize(&source, r.clone());
-            ctx.post(&toks)
-        });
-        let post_cue = ctx.post(post_toks);
-        let pre_cue = ctx.pre(pre_toks, sentence_toks);
-        let headline = s.paragraph == s.last_paragraph && para_is_headline(s.paragraph);
+/// The token windows where a quotation's cues are searched.
+struct Windows<'t> {
+    /// Where the quotation's sentence starts.
+    sentence_start: usize,
+    /// Before the quotation: from its sentence's start or the previous quotation's cue (or
+    /// the end of the previous paragraph, when that one leads into it).
+    pre: &'t [Tok<'t>],
+    /// The whole sentence before the quotation.
+    sentence: &'t [Tok<'t>],
+    /// After the quotation, to the sentence's end or the next quotation (or the start of
+    /// the next paragraph, after a quotation ending in a comma).
+    post: &'t [Tok<'t>],
+}
 
-        // Choose: an attribution inside the marks, then after, then before; outlets last.
-        let is_outlet = |c: &Option<Cue>| matches!(c, Some(Cue { subject: Subject::Who(Who::Org(o)), .. }) if ctx.people.orgs[*o].outlet);
-        let mut chosen: Option<(Src, Range<usize>, Attribution)> = None;
-        for c in [&inner_cue, &post_cue, &pre_cue] {
-            if chosen.is_none() && !is_outlet(c) {
-                if let Some(c) = c {
-                    if let Some(w) = ctx.resolve(&c.subject) {
-                        chosen = Some((w, c.range.clone(), c.attribution()));
-                    }
-                }
-            }
+/// Finds the cues of quotation `qi` and chooses its speaker.
+fn attribute_one<'t>(
+    ctx: &Ctx,
+    source: &Text,
+    paras: &'t [Para<'t>],
+    merged: &[Merged],
+    qi: usize,
+    walk: &mut Walk<'t>,
+) -> Work<'t> {
+    let text = ctx.text;
+    let s = &merged[qi].span;
+    let windows = cue_windows(text, paras, merged, qi, walk);
+    let cues = Cues::find(ctx, source, &merged[qi], &windows);
+    let headline =
+        s.paragraph == s.last_paragraph && walk.is_headline(text, &paras[s.paragraph], s.paragraph);
+    let post_found = cues.follow(&windows);
+    let sentence = (s.paragraph, windows.sentence_start);
+    let prev_same_sentence = walk
+        .work
+        .last()
+        .filter(|w| w.sentence == sentence && w.keep);
+
+    let (who, cue, how) = choose_speaker(ctx, walk, s, &windows, &cues, headline);
+
+    let qtext = s.text(text);
+    let (words, alnum_words) = quoted_words(&qtext, PARTIAL_WORDS);
+    let speech = (0..windows.pre.len()).any(|i| is_speech_verb(windows.pre, i))
+        || post_found
+        || prev_same_sentence.is_some_and(|w| !w.post);
+    let colon = matches!(&cues.pre, Some(c) if c.how == Some(Attribution::Colon));
+    let keep = is_quotation(
+        &qtext,
+        (words, alnum_words),
+        headline,
+        &windows,
+        speech,
+        colon,
+    );
+
+    let cut = cues
+        .post
+        .as_ref()
+        .map_or(s.close_end, |c| c.range.end.max(s.close_end));
+    walk.prev_cut = (s.last_paragraph, cut);
+    Work {
+        who,
+        how,
+        // Names in the rest of the sentence after the cue are its circumstances ("Tillerson
+        // said in a news conference with Lavrov"), not a new speaker.
+        end: paras[s.last_paragraph].sentence_end(cut).max(cut),
+        cue,
+        post: post_found,
+        keep,
+        headline,
+        context: [windows.sentence, windows.post],
+        sentence,
+        text: qtext,
+        partial: words < PARTIAL_WORDS,
+    }
+}
+
+/// Where to search quotation `qi`'s cues. Windows are capped so that one quotation never
+/// costs more than a sentence's worth of work, even in text without sentence punctuation.
+fn cue_windows<'t>(
+    text: &str,
+    paras: &'t [Para<'t>],
+    merged: &[Merged],
+    qi: usize,
+    walk: &mut Walk,
+) -> Windows<'t> {
+    let s = &merged[qi].span;
+    let p0 = &paras[s.paragraph];
+    let sentence_start = p0.sentence_start(s.open);
+    let lo = if walk.prev_cut.0 == s.paragraph {
+        sentence_start.max(walk.prev_cut.1)
+    } else {
+        sentence_start
+    };
+    let mut pre = tail(p0.window(lo, s.open), MAX_WINDOW);
+    if p0.window(p0.range.start, s.open).is_empty() && s.paragraph > 0 {
+        if let Some(lead) = lead_in(text, paras, merged, qi, walk) {
+            pre = lead;
         }
+    }
+    Windows {
+        sentence_start,
+        pre,
+        sentence: tail(p0.window(sentence_start, s.open), MAX_WINDOW),
+        post: post_window(text, paras, merged, qi),
+    }
+}
+
+/// For a quotation that opens a paragraph: the end of the previous paragraph's last
+/// sentence when that paragraph leads into it (stops mid-sentence, or with a colon or a
+/// comma: "He further stated that,").
+fn lead_in<'t>(
+    text: &str,
+    paras: &'t [Para<'t>],
+    merged: &[Merged],
+    qi: usize,
+    walk: &mut Walk,
+) -> Option<&'t [Tok<'t>]> {
+    let s = &merged[qi].span;
+    let pp = &paras[s.paragraph - 1];
+    let prev_text = &text[pp.range.clone()];
+    let leads = !ends_sentence(prev_text) && !walk.is_headline(text, pp, s.paragraph - 1)
+        || prev_text.trim_end().ends_with([':', ',']);
+    if !leads {
+        return None;
+    }
+    let st = pp.sentence_start(pp.range.end.saturating_sub(1));
+    let after_quote = qi
+        .checked_sub(1)
+        .and_then(|k| merged.get(k))
+        .filter(|x| x.span.last_paragraph == s.paragraph - 1)
+        .map_or(0, |x| x.span.close_end);
+    Some(tail(
+        pp.window(st.max(after_quote), pp.range.end),
+        MAX_WINDOW,
+    ))
+}
+
+/// The words after quotation `qi`, to its sentence's end or the next quotation; after a
+/// quotation that ends in a comma and its paragraph, the next paragraph's first sentence
+/// (unless a quotation opens it).
+fn post_window<'t>(
+    text: &str,
+    paras: &'t [Para<'t>],
+    merged: &[Merged],
+    qi: usize,
+) -> &'t [Tok<'t>] {
+    let s = &merged[qi].span;
+    let pl = &paras[s.last_paragraph];
+    let next = merged.get(qi + 1);
+    let next_open = next
+        .filter(|n| n.span.paragraph == s.last_paragraph)
+        .map_or(pl.range.end, |n| n.span.open);
+    let post_hi = pl.sentence_end(s.close_end).min(next_open);
+    let post = head(pl.window(s.close_end, post_hi), MAX_WINDOW);
+    let inner_text = s.segments.last().map_or("", |r| &text[r.clone()]);
+    if !post.is_empty() || !inner_text.ends_with(',') {
+        return post;
+    }
+    let Some(np) = paras.get(s.last_paragraph + 1) else {
+        return post;
+    };
+    if next.is_some_and(|n| n.span.open == np.range.start) {
+        return post;
+    }
+    let hi = np.sentence_end(np.range.start);
+    let hi = next
+        .filter(|n| n.span.paragraph == s.last_paragraph + 1)
+        .map_or(hi, |n| hi.min(n.span.open));
+    head(np.window(np.range.start, hi), MAX_WINDOW)
+}
+
+/// A quotation's cues: inside its marks, after it, before it.
+struct Cues {
+    inner: Option<Cue>,
+    post: Option<Cue>,
+    pre: Option<Cue>,
+}
+
+impl Cues {
+    /// Searches the cues of quotation `m` in its `windows` and inside its marks.
+    fn find(ctx: &Ctx, source: &Text, m: &Merged, windows: &Windows) -> Cues {
+        Cues {
+            inner: m.inner.as_ref().and_then(|r| {
+                let toks = tokenize(source, r.clone());
+                ctx.post(&toks)
+            }),
+            post: ctx.post(windows.post),
+            pre: ctx.pre(windows.pre, windows.sentence),
+        }
+    }
+
+    /// A cue or a speech verb follows the quotation (or interrupts it). A speech verb right
+    /// after the quotation marks it as speech even when its subject is nobody the article
+    /// names ("“No we're not!” a voice shouted").
+    fn follow(&self, windows: &Windows) -> bool {
+        let post = windows.post;
+        let post_verb = (0..post.len().min(POST_VERB_REACH)).any(|i| is_speech_verb(post, i));
+        self.post.is_some() || self.inner.is_some() || post_verb
+    }
+
+    /// The cues found, in the order of preference: inside, after, before.
+    fn found(&self) -> impl Iterator<Item = &Cue> {
+        [&self.inner, &self.post, &self.pre].into_iter().flatten()
+    }
+
+    /// The first cue whose subject resolves, outlets (“…,” TASS reported) left out: the
+    /// speaker, the cue's words and how they attribute.
+    fn chosen(&self, ctx: &Ctx) -> Option<(Src, Range<usize>, Attribution)> {
+        let is_outlet =
+            |c: &Cue| matches!(c.subject, Subject::Who(Who::Org(o)) if ctx.people.orgs[o].outlet);
+        self.found()
+            .filter(|c| !is_outlet(c))
+            .find_map(|c| Some((ctx.resolve(&c.subject)?, c.range.clone(), c.attribution())))
+    }
+
+    /// Without a speaker, the cue's words to print: the first cue that is not a
+    /// participle's, unless the cue before the quotation is one.
+    fn any_text(&self) -> Option<Range<usize>> {
         let participle = matches!(
-            pre_cue,
+            self.pre,
             Some(Cue {
                 subject: Subject::Participle,
                 ..
             })
         );
-        let any_cue_text = [&inner_cue, &post_cue, &pre_cue]
-            .into_iter()
-            .flatten()
+        self.found()
             .find(|c| !matches!(c.subject, Subject::Participle) || participle)
-            .map(|c| c.range.clone());
-        // A speech verb right after the quotation marks it as speech even when its subject
-        // is nobody the article names ("“No we're not!” a voice shouted").
-        let post_verb =
-            (0..post_toks.len().min(POST_VERB_REACH)).any(|i| is_speech_verb(post_toks, i));
-        let post_found = post_cue.is_some() || inner_cue.is_some() || post_verb;
-        let sentence = (s.paragraph, sent_start);
-        let prev_same_sentence = work.last().filter(|w| w.sentence == sentence && w.keep);
-
-        // A cue that names a subject the article does not resolve ("she said" with no woman
-        // in reach, "a voice shouted") says that someone else spoke: no fallback guesses.
-        let unresolved_cue = chosen.is_none()
-            && [&inner_cue, &post_cue, &pre_cue]
-                .into_iter()
-                .flatten()
-                .any(|c| match &c.subject {
-                    Subject::Participle => false,
-                    Subject::Who(Who::Org(o)) => !ctx.people.orgs[*o].outlet,
-                    _ => true,
-                });
-        // Without a speaker, the attribution says what the text offered (an unresolved "she
-        // said" is `pronoun`), `none` when nothing.
-        let cue_how = [&inner_cue, &post_cue, &pre_cue]
-            .into_iter()
-            .flatten()
-            .find(|c| !matches!(c.subject, Subject::Participle))
-            .map_or(Attribution::None, Cue::attribution);
-        let (mut who, cue, mut how) = match chosen {
-            Some((w, c, how)) => (Some(w), Some(c), how),
-            None => (None, any_cue_text, cue_how),
-        };
-        // No person named between byte `from` and the quotation (other than `src`).
-        let nobody_between = |from: usize, src: Src| {
-            let a = ctx.people.mentions.partition_point(|m| m.start < from);
-            let b = ctx.people.mentions.partition_point(|m| m.start < s.open);
-            ctx.people.mentions[a..b.max(a)]
-                .iter()
-                .all(|m| !matches!(m.who, Who::Person(_)) || Src::Who(m.who) == src)
-        };
-        if who.is_none() && !headline && !unresolved_cue {
-            // Fallbacks, each an attribution the text makes without a cue of the quotation's
-            // own: the sentence's earlier quotation; the paragraph's earlier quotation with
-            // nobody else named since; the sentence's subject ("Lavrov called the sanctions
-            // “delusional”"); a quotation opening the paragraph after the paragraph that
-            // ended with the same speaker's quotation (continued speech).
-            let same_para = work
-                .iter()
-                .rev()
-                .take_while(|w| w.sentence.0 == s.paragraph)
-                .find(|w| w.keep && w.who.is_some())
-                .filter(|w| w.who.is_some_and(|x| nobody_between(w.end, x)));
-            if let Some(w) = prev_same_sentence.filter(|w| w.who.is_some()).or(same_para) {
-                who = w.who;
-                how = w.how;
-            } else if let Some(src) = match ctx.forward(sentence_toks) {
-                Some((Subject::Who(w @ Who::Person(_)), _)) => Some(Src::Who(w)),
-                Some((p @ Subject::Pronoun(..), _)) => ctx.resolve(&p),
-                _ => None,
-            } {
-                who = Some(src);
-                how = match src {
-                    Src::Who(_) if pre_toks.iter().any(|t| t.is("he") || t.is("she")) => {
-                        Attribution::Pronoun
-                    }
-                    _ => Attribution::Name,
-                };
-            } else if let Some((para, end, src)) = last_kept {
-                if para + 1 == s.paragraph && nobody_between(end, src) {
-                    who = Some(src);
-                    how = Attribution::None;
-                }
-            }
-        }
-
-        let qtext = s.text(text);
-        let (words, alnum_words) = quoted_words(&qtext, 4);
-        let pre_has_verb = (0..pre_toks.len()).any(|i| is_speech_verb(pre_toks, i));
-        let inherits = prev_same_sentence.is_some_and(|w| !w.post);
-        let capitalised = || {
-            qtext
-                .split_whitespace()
-                .filter(|w| {
-                    !matches!(
-                        *w,
-                        "of" | "the" | "and" | "a" | "an" | "for" | "to" | "in" | "on"
-                    )
-                })
-                .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
-        };
-        let title_like = || capitalised() && !qtext.trim_end().ends_with(['.', ',', '!', '?']);
-        // A capitalised name after "on", "titled", … names a hearing, a programme or a
-        // book ("the hearing on “Planned Parenthood's Taxpayer Funding,”").
-        let names_a_work = sentence_toks.last().is_some_and(|t| {
-            matches!(
-                t.norm,
-                "on" | "titled" | "entitled" | "called" | "named" | "dubbed"
-            )
-        }) && words > 1
-            && capitalised()
-            && !qtext.trim_end().ends_with(['.', '!', '?']);
-        let colon = matches!(&pre_cue, Some(c) if c.how == Some(Attribution::Colon));
-        let keep = if names_a_work {
-            false
-        } else if headline {
-            pre_has_verb || post_found || inherits || colon
-        } else if alnum_words < 4 {
-            !title_like() && (pre_has_verb || post_found || inherits)
-        } else {
-            true
-        };
-
-        let cut = post_cue
-            .as_ref()
-            .map_or(s.close_end, |c| c.range.end.max(s.close_end));
-        // Names in the rest of the sentence after the cue are its circumstances ("Tillerson
-        // said in a news conference with Lavrov"), not a new speaker.
-        let end = pl.sentence_end(cut).max(cut);
-        if let (Some(w), true) = (who, keep) {
-            last_kept = Some((s.last_paragraph, end, w));
-        }
-        prev_cut = (s.last_paragraph, cut);
-        work.push(Work {
-            who,
-            how,
-            end,
-            cue,
-            post: post_found,
-            keep,
-            headline,
-            context: [sentence_toks, post_toks],
-            sentence,
-            text: qtext,
-            partial: words < 4,
-        });
+            .map(|c| c.range.clone())
     }
 
-    // The article's main speaker: headline quotes and unresolved pronouns fall back to it.
+    /// Without a speaker, the attribution says what the text offered (an unresolved "she
+    /// said" is `pronoun`), `none` when nothing.
+    fn how(&self) -> Attribution {
+        self.found()
+            .find(|c| !matches!(c.subject, Subject::Participle))
+            .map_or(Attribution::None, Cue::attribution)
+    }
+
+    /// A cue names a subject the article does not resolve ("she said" with no woman in
+    /// reach, "a voice shouted"): someone else spoke, so no fallback guesses. Call it when
+    /// [`Cues::chosen`] found none.
+    fn unresolved(&self, ctx: &Ctx) -> bool {
+        self.found().any(|c| match &c.subject {
+            Subject::Participle => false,
+            Subject::Who(Who::Org(o)) => !ctx.people.orgs[*o].outlet,
+            _ => true,
+        })
+    }
+}
+
+/// The quotation's speaker, the cue's words and how the text attributes it: the chosen
+/// cue's; without one, a fallback's unless the quotation is a headline's or a cue names
+/// someone the article does not resolve.
+fn choose_speaker(
+    ctx: &Ctx,
+    walk: &Walk,
+    s: &Span,
+    windows: &Windows,
+    cues: &Cues,
+    headline: bool,
+) -> (Option<Src>, Option<Range<usize>>, Attribution) {
+    if let Some((src, cue, how)) = cues.chosen(ctx) {
+        return (Some(src), Some(cue), how);
+    }
+    let fallback = (!headline && !cues.unresolved(ctx))
+        .then(|| fallback_speaker(ctx, walk, s, windows))
+        .flatten();
+    match fallback {
+        Some((src, how)) => (Some(src), cues.any_text(), how),
+        None => (None, cues.any_text(), cues.how()),
+    }
+}
+
+/// The speaker of a quotation without a cue of its own, from an attribution the text makes
+/// all the same, in this order: the sentence's earlier quotation; the paragraph's earlier
+/// quotation with nobody else named since; the sentence's subject ("Lavrov called the
+/// sanctions “delusional”"); for a quotation opening the paragraph after the paragraph that
+/// ended with a quotation, that quotation's speaker (continued speech).
+fn fallback_speaker(
+    ctx: &Ctx,
+    walk: &Walk,
+    s: &Span,
+    windows: &Windows,
+) -> Option<(Src, Attribution)> {
+    let sentence = (s.paragraph, windows.sentence_start);
+    let same_sentence = walk
+        .work
+        .last()
+        .filter(|w| w.sentence == sentence && w.keep && w.who.is_some());
+    let same_para = || {
+        walk.work
+            .iter()
+            .rev()
+            .take_while(|w| w.sentence.0 == s.paragraph)
+            .find(|w| w.keep && w.who.is_some())
+            .filter(|w| w.who.is_some_and(|x| ctx.nobody_between(w.end, s.open, x)))
+    };
+    if let Some(w) = same_sentence.or_else(same_para) {
+        return Some((w.who?, w.how));
+    }
+    let subject = match ctx.forward(windows.sentence) {
+        Some((Subject::Who(w @ Who::Person(_)), _)) => Some(Src::Who(w)),
+        Some((p @ Subject::Pronoun(..), _)) => ctx.resolve(&p),
+        _ => None,
+    };
+    if let Some(src) = subject {
+        let how = match src {
+            Src::Who(_) if windows.pre.iter().any(|t| t.is("he") || t.is("she")) => {
+                Attribution::Pronoun
+            }
+            _ => Attribution::Name,
+        };
+        return Some((src, how));
+    }
+    let (para, end, src) = walk.last_kept?;
+    (para + 1 == s.paragraph && ctx.nobody_between(end, s.open, src))
+        .then_some((src, Attribution::None))
+}
+
+/// A quotation of fewer words (letters or digits in them) is a fragment quoted inside a
+/// sentence (`partial`); such a short span counts as a quotation only with a speech verb
+/// near it, since scare quotes and titles are short too.
+const PARTIAL_WORDS: usize = 4;
+
+/// Whether a quoted span is a quotation rather than a title or scare quotes, given its
+/// (words, words with a letter or digit), whether a speech verb or cue frames it (`speech`)
+/// and whether a `Name:` lead-in introduces it.
+fn is_quotation(
+    qtext: &str,
+    (words, alnum_words): (usize, usize),
+    headline: bool,
+    windows: &Windows,
+    speech: bool,
+    colon: bool,
+) -> bool {
+    let capitalised = || {
+        qtext
+            .split_whitespace()
+            .filter(|w| {
+                !matches!(
+                    *w,
+                    "of" | "the" | "and" | "a" | "an" | "for" | "to" | "in" | "on"
+                )
+            })
+            .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+    };
+    // A capitalised name after "on", "titled", … names a hearing, a programme or a book
+    // ("the hearing on “Planned Parenthood's Taxpayer Funding,”").
+    let names_a_work = windows.sentence.last().is_some_and(|t| {
+        matches!(
+            t.norm,
+            "on" | "titled" | "entitled" | "called" | "named" | "dubbed"
+        )
+    }) && words > 1
+        && capitalised()
+        && !qtext.trim_end().ends_with(['.', '!', '?']);
+    if names_a_work {
+        false
+    } else if headline {
+        speech || colon
+    } else if alnum_words < PARTIAL_WORDS {
+        let title_like = capitalised() && !qtext.trim_end().ends_with(['.', ',', '!', '?']);
+        !title_like && speech
+    } else {
+        true
+    }
+}
+
+/// The article's main speaker, the person with the most quotations (the first seen of
+/// those): headline quotations without a speaker of their own fall back to it.
+fn main_speaker(work: &[Work]) -> Option<Src> {
     let mut counts: Vec<(usize, usize)> = Vec::with_capacity(8); // (person, count) in first-seen order
-    for w in &work {
+    for w in work {
         if let (Some(Src::Who(Who::Person(p))), true) = (w.who, w.keep) {
             match counts.iter_mut().find(|(q, _)| *q == p) {
                 Some(e) => e.1 += 1,
@@ -1509,16 +1820,18 @@ pub(crate) fn attribute(
             }
         }
     }
-    let main = counts
+    counts
         .iter()
         .enumerate()
         .max_by_key(|(i, (_, c))| (*c, std::cmp::Reverse(*i)))
-        .map(|(_, (p, _))| Src::Who(Who::Person(*p)));
+        .map(|(_, (p, _))| Src::Who(Who::Person(*p)))
+}
 
-    // Headline quotations that echo a body quotation (or have no words) are not separate
-    // quotations. The body's quotations are folded to their comparable form, one a line,
-    // only as far as the search for an echo goes; a headline repeated in subheadings is
-    // searched once.
+/// For each quotation, whether it is a kept headline quotation that echoes a body
+/// quotation (or has no words): not a separate quotation. The body's quotations are folded
+/// to their comparable form, one a line, only as far as the search for an echo goes; a
+/// headline repeated in subheadings is searched once.
+fn headline_echoes(work: &[Work]) -> Vec<bool> {
     let mut body: Vec<u8> = Vec::new();
     let mut unfolded = work.iter().filter(|w| !w.headline);
     let mut echoes: FxHashMap<Vec<u8>, bool> = FxHashMap::default();
@@ -1546,21 +1859,20 @@ pub(crate) fn attribute(
         echoes.insert(n, echo);
         echo
     };
-    let dropped: Vec<bool> = work
-        .iter()
+    work.iter()
         .map(|w| w.keep && w.headline && is_echo(&w.text))
-        .collect();
-    let mut out = Vec::with_capacity(merged.len());
-    for ((m, w), dropped) in merged.into_iter().zip(work).zip(dropped) {
-        if !w.keep || dropped {
-            continue;
-        }
-        let qtext = w.text;
-        // A headline's quotation without a speaker of its own is the article's main
-        // speaker's ("NATO chief: ‘…’" over an article quoting Stoltenberg).
+        .collect()
+}
+
+impl Ctx<'_> {
+    /// The quotation as output: its speaker (a headline's falls back to the article's
+    /// `main` speaker: "NATO chief: ‘…’" over an article quoting Stoltenberg) and whether
+    /// it is relevant.
+    fn quote(&self, source: &Text, m: Merged, w: Work, main: Option<Src>) -> Quote {
+        let text = self.text;
         let who = if w.headline { w.who.or(main) } else { w.who };
-        let side = ctx.side(who);
-        let found = relevance::scan_quote(&source, &m.span.segments, side);
+        let side = self.side(who);
+        let found = relevance::scan_quote(source, &m.span.segments, side);
         // The context is only read when the quotation names nothing.
         let context = || -> Found { relevance::scan(text, &w.context, false) };
         // A quotation that names nothing, by nobody the article names, in a sentence that
@@ -1571,13 +1883,13 @@ pub(crate) fn attribute(
                 && !found.names_anything()
                 && !relevance::scan(text, &w.context, false).names_anything()
         };
-        let relevant = relevance::rule(&qtext, found, context, side) && !aside();
-        out.push(Quote {
+        let relevant = relevance::rule(&w.text, found, context, side) && !aside();
+        Quote {
             start: m.span.start(),
             end: m.span.end(),
             paragraph: m.span.paragraph,
-            text: qtext,
-            speaker: who.map(|x| ctx.src_name(x)),
+            text: w.text,
+            speaker: who.map(|x| self.src_name(x)),
             speaker_kind: match who {
                 Some(Src::Who(Who::Person(_))) => SpeakerKind::Person,
                 Some(Src::Who(Who::Org(_))) => SpeakerKind::Organisation,
@@ -1588,9 +1900,8 @@ pub(crate) fn attribute(
             cue: w.cue.map(|r| text[r].to_string()),
             relevant,
             partial: w.partial,
-        });
+        }
     }
-    out
 }
 
 #[cfg(test)]
@@ -1853,5 +2164,77 @@ mod tests {
     fn colon_in_previous_paragraph() {
         let t = format!("{LEAD}Lavrov said the talks were useful.\n\nHe further stated that,\n\n“those proposals concern strategic stability.”");
         assert_eq!(one(&t).1.as_deref(), Some("Sergey Lavrov"));
+    }
+}
+
+#[cfg(test)]
+mod phase_tests {
+    use super::*;
+
+    #[test]
+    fn is_quotation_tells_quotations_from_titles_and_scare_quotes() {
+        let text = "the hearing titled";
+        let source = Text::new(text);
+        let toks = tokenize(&source, 0..text.len());
+        let windows = |sentence| Windows {
+            sentence_start: 0,
+            pre: &[],
+            sentence,
+            post: &[],
+        };
+        let (after_titled, plain) = (windows(&toks), windows(&[]));
+        let long = "we will not accept this";
+        // A capitalised name after "titled" is a work's, even with a speech verb near.
+        let work = "Planned Parenthood's Taxpayer Funding";
+        assert!(!is_quotation(
+            work,
+            (4, 4),
+            false,
+            &after_titled,
+            true,
+            false
+        ));
+        assert!(is_quotation(work, (4, 4), false, &plain, false, false));
+        // A short span counts only with a speech verb, and never when it looks like a title.
+        assert!(is_quotation("very bad", (2, 2), false, &plain, true, false));
+        assert!(!is_quotation(
+            "very bad",
+            (2, 2),
+            false,
+            &plain,
+            false,
+            false
+        ));
+        assert!(!is_quotation(
+            "Deep State",
+            (2, 2),
+            false,
+            &plain,
+            true,
+            false
+        ));
+        // Four words or more are a quotation; in a headline, only with speech or `Name:`.
+        assert!(is_quotation(long, (5, 5), false, &plain, false, false));
+        assert!(!is_quotation(long, (5, 5), true, &plain, false, false));
+        assert!(is_quotation(long, (5, 5), true, &plain, false, true));
+    }
+
+    #[test]
+    fn sentences_end_at_punctuation_and_at_a_quotation_that_ends_one() {
+        let text = "He spoke. “We are ready.” Then he left";
+        let source = Text::new(text);
+        let open = text.find('“').unwrap();
+        let close_end = text.find('”').unwrap() + '”'.len_utf8();
+        // One paragraph, the whole text.
+        let whole = 0..text.len();
+        let paras = std::slice::from_ref(&whole);
+        let spans = super::super::quotes::find(text, paras);
+        assert_eq!((spans[0].open, spans[0].close_end), (open, close_end));
+        let merged = merge_interrupted(&source, spans);
+        let outside = tokenize_outside(&source, paras, &merged);
+        let sentences = Sentences::find(text, &merged, &outside);
+        assert_eq!(sentences.bounds, [text.find('.').unwrap() + 1, close_end]);
+        assert_eq!(sentences.para.len(), 1);
+        assert_eq!(sentences.para[0], 0..2);
     }
 }

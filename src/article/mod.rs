@@ -10,11 +10,29 @@
 //!
 //! Reading is linear in the text: each paragraph is tokenized once and each quotation looks
 //! at a bounded window around it.
+//!
+//! The modules depend on each other one way only: each uses only modules listed above it
+//! (the shared types [`Quote`], [`Article`], … live here, in `mod.rs`):
+//!
+//! ```text
+//! lexicon                   the word lists about the two sides and their relationship (a leaf)
+//! tokens    -> lexicon
+//! quotes    -> tokens
+//! relevance -> tokens, lexicon
+//! speakers  -> tokens, lexicon
+//! cues      -> speakers, relevance, quotes, tokens, lexicon
+//! dates     -> quotes
+//! html      -> dates
+//! source    -> html
+//! language, wrap            (leaves)
+//! reader    -> cues, speakers, quotes, dates, source, language, wrap
+//! ```
 
 mod cues;
 pub mod dates;
 pub mod html;
 pub mod language;
+mod lexicon;
 mod quotes;
 mod reader;
 pub mod relevance;

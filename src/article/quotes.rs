@@ -493,7 +493,8 @@ fn split_dash_cues(text: &str, span: Span, out: &mut Vec<Span>) {
     }
 }
 
-/// Finds the quotation spans of a text split into paragraphs (byte ranges, in order).
+/// Finds the quotation spans of a text split into paragraphs (byte ranges, in order): the
+/// marks are classified first, then paired paragraph by paragraph.
 pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     // Every paragraph's marks in one list; `first[pi]..first[pi + 1]` are paragraph pi's.
     // Articles print a quotation mark every 70 to 300 bytes: room for one per 64 bytes makes
@@ -503,18 +504,197 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
     let singles = uses_straight_singles(text, paras);
     marks(text, paras, singles, &mut all, &mut first);
     let para_marks = |pi: usize| first.get(pi + 1).map(|&end| &all[first[pi]..end]);
-    // Each quotation takes a mark or two (a split at a dash attribution is rare).
-    let mut spans = Vec::with_capacity(all.len() / 2 + 1);
-    let mut cur: Option<OpenQuote> = None;
-    // Index of a mark to skip in the next paragraph (the intermediate opening mark).
-    let mut skip: Option<usize> = None;
+    let mut pairing = Pairing {
+        text,
+        // Each quotation takes a mark or two (a split at a dash attribution is rare).
+        spans: Vec::with_capacity(all.len() / 2 + 1),
+        cur: None,
+        skip: None,
+    };
+    for (pi, para) in paras.iter().enumerate() {
+        pairing.paragraph(pi, para, para_marks(pi).unwrap_or_default());
+        if let Some(q) = pairing.cur.take() {
+            pairing.paragraph_end(q, pi, para, para_marks(pi + 1), paras.get(pi + 1));
+        }
+    }
+    pairing.spans
+}
 
-    let finish = |q: OpenQuote, end: usize, close_end: usize, last: usize, closed: bool| {
+/// The pairing of marks into quotations, a paragraph at a time.
+struct Pairing<'t> {
+    text: &'t str,
+    spans: Vec<Span>,
+    /// The quotation open at the current mark.
+    cur: Option<OpenQuote>,
+    /// Index of a mark to skip in the next paragraph (the intermediate opening mark of a
+    /// quotation over several paragraphs).
+    skip: Option<usize>,
+}
+
+impl Pairing<'_> {
+    /// Pairs the marks `ms` of paragraph `pi`.
+    fn paragraph(&mut self, pi: usize, para: &Range<usize>, ms: &[Mark]) {
+        let mut mi = 0;
+        while mi < ms.len() {
+            let m = ms[mi];
+            mi += 1;
+            if self.skip.take() == Some(mi - 1) {
+                continue;
+            }
+            if self.cur.is_some() {
+                self.inside(pi, m);
+            } else {
+                mi += self.outside(pi, para, m, &ms[mi..]);
+            }
+        }
+    }
+
+    /// Mark `m` outside any quotation (`rest`: the paragraph's marks after it): it may open
+    /// one. Returns how many of `rest` it used.
+    fn outside(&mut self, pi: usize, para: &Range<usize>, m: Mark, rest: &[Mark]) -> usize {
+        if m.kind == Kind::Single {
+            let closed_later = rest
+                .iter()
+                .any(|x| x.kind == Kind::Single && x.role == Role::Close);
+            if m.role == Role::Open && !m.dangling && closed_later {
+                self.cur = Some(OpenQuote::at(&m, Kind::Single, pi));
+            }
+            return 0;
+        }
+        if m.role == Role::Close && m.curly && m.pos > para.start {
+            return self.reversed(pi, m, rest);
+        }
+        let opens = match m.role {
+            Role::Open => true,
+            Role::Either => !m.dangling && !m.curly,
+            Role::Close => false,
+        };
+        if opens && !m.dangling {
+            self.cur = Some(OpenQuote::at(&m, Kind::Double, pi));
+        }
+        0
+    }
+
+    /// Reversed marks (” … “ at the paragraph's end): read as a pair rather than dropping
+    /// the words between them. Returns how many of `rest` it used.
+    fn reversed(&mut self, pi: usize, close: Mark, rest: &[Mark]) -> usize {
+        let Some(n) = rest.iter().position(|x| x.kind == Kind::Double) else {
+            return 0;
+        };
+        let open = rest[n];
+        if open.role != Role::Open || !open.dangling {
+            return 0;
+        }
+        let seg = trimmed(self.text, close.pos + close.len..open.pos);
+        if !seg.is_empty() {
+            let span = Span {
+                open: close.pos,
+                close_end: open.pos + open.len,
+                segments: Segments::One(seg),
+                paragraph: pi,
+                last_paragraph: pi,
+                closed: true,
+            };
+            split_dash_cues(self.text, span, &mut self.spans);
+        }
+        n + 1
+    }
+
+    /// Mark `m` inside the open quotation: it closes it, nests, or (an opening glyph after
+    /// a sentence's end) starts the next one.
+    fn inside(&mut self, pi: usize, m: Mark) {
+        let text = self.text;
+        let Some(q) = self.cur.as_mut() else {
+            return;
+        };
+        if m.kind != q.kind {
+            return; // inner quotes of the other kind stay inside
+        }
+        let closes = match m.role {
+            Role::Close => true,
+            Role::Open => false,
+            // A straight mark glued to a word on its left closes.
+            Role::Either => !opens_context(text[..m.pos].chars().next_back()),
+        };
+        if closes {
+            if q.nested > 0 {
+                q.nested -= 1;
+            } else if let Some(q) = self.cur.take() {
+                self.finish(q, m.pos, m.pos + m.len, pi, true);
+            }
+        } else if q.kind == Kind::Double {
+            // “… situation. “At the same time …”: an opening glyph after a sentence's end
+            // starts the next quotation (the first was left unclosed); inner quotations open
+            // mid-sentence.
+            let after_sentence = m.curly
+                && q.nested == 0
+                && text[q.seg_start..m.pos]
+                    .trim_end()
+                    .ends_with(['.', '!', '?']);
+            if !after_sentence {
+                q.nested += 1;
+            } else if let Some(q) = self.cur.take() {
+                self.finish(q, m.pos, m.pos, pi, false);
+                self.cur = Some(OpenQuote::at(&m, Kind::Double, pi));
+            }
+        }
+    }
+
+    /// The end of paragraph `pi` with quotation `q` still open: it goes on into the next
+    /// paragraph (`next`, whose marks are `next_marks`) or ends here, unclosed.
+    fn paragraph_end(
+        &mut self,
+        mut q: OpenQuote,
+        pi: usize,
+        para: &Range<usize>,
+        next_marks: Option<&[Mark]>,
+        next: Option<&Range<usize>>,
+    ) {
+        match self.continuation(&q, next_marks, next) {
+            Some(seg_start) => {
+                q.segments.push(q.seg_start..para.end);
+                q.seg_start = seg_start;
+                q.nested = 0;
+                self.cur = Some(q);
+            }
+            None => self.finish(q, para.end, para.end, pi, false),
+        }
+    }
+
+    /// Where the open quotation `q` resumes in the next paragraph, if it does: after an
+    /// opening mark that starts the paragraph (a quotation over several paragraphs, that
+    /// mark then skipped), or at its start when it is a closing mark's paragraph (a line
+    /// break inside the quotation).
+    fn continuation(
+        &mut self,
+        q: &OpenQuote,
+        next_marks: Option<&[Mark]>,
+        next: Option<&Range<usize>>,
+    ) -> Option<usize> {
+        let (nm, np) = (next_marks?, next?);
+        if q.kind != Kind::Double {
+            return None;
+        }
+        let f = nm.iter().find(|x| x.kind == Kind::Double)?;
+        if f.pos == np.start && f.role != Role::Close {
+            self.skip = Some(nm.iter().position(|x| x.pos == f.pos).unwrap_or(0));
+            Some(f.pos + f.len)
+        } else if f.role == Role::Close && q.segments.is_empty() {
+            Some(np.start)
+        } else {
+            None
+        }
+    }
+
+    /// Ends quotation `q` at byte `end` (its closing mark ending at `close_end`) in
+    /// paragraph `last` and adds it, unless it has no words.
+    fn finish(&mut self, q: OpenQuote, end: usize, close_end: usize, last: usize, closed: bool) {
+        let text = self.text;
         // Most quotations are one paragraph's: one range, no vector.
         let segments = if q.segments.is_empty() {
             let r = trimmed(text, q.seg_start..end);
             if r.is_empty() {
-                return None;
+                return;
             }
             Segments::One(r)
         } else {
@@ -525,153 +705,20 @@ pub(crate) fn find(text: &str, paras: &[Range<usize>]) -> Vec<Span> {
                 !Range::is_empty(r)
             });
             if segments.is_empty() {
-                return None;
+                return;
             }
             Segments::from_vec(segments)
         };
-        Some(Span {
+        let span = Span {
             open: q.open,
             close_end,
             segments,
             paragraph: q.paragraph,
             last_paragraph: last,
             closed,
-        })
-    };
-
-    for (pi, para) in paras.iter().enumerate() {
-        let ms = para_marks(pi).unwrap_or_default();
-        let mut mi = 0;
-        while mi < ms.len() {
-            let m = ms[mi];
-            mi += 1;
-            if skip.take() == Some(mi - 1) {
-                continue;
-            }
-            match cur.as_mut() {
-                None => {
-                    if m.kind == Kind::Double {
-                        if m.role == Role::Close && m.curly && m.pos > para.start {
-                            // Reversed marks (” … “ at the paragraph's end): read them as a pair
-                            // rather than dropping the words between them.
-                            if let Some(n) = ms[mi..].iter().position(|x| x.kind == Kind::Double) {
-                                let o = ms[mi + n];
-                                if o.role == Role::Open && o.dangling {
-                                    let seg = trimmed(text, m.pos + m.len..o.pos);
-                                    if !seg.is_empty() {
-                                        split_dash_cues(
-                                            text,
-                                            Span {
-                                                open: m.pos,
-                                                close_end: o.pos + o.len,
-                                                segments: Segments::One(seg),
-                                                paragraph: pi,
-                                                last_paragraph: pi,
-                                                closed: true,
-                                            },
-                                            &mut spans,
-                                        );
-                                    }
-                                    mi += n + 1;
-                                }
-                            }
-                            continue;
-                        }
-                        let opens = match m.role {
-                            Role::Open => true,
-                            Role::Either => !m.dangling && !m.curly,
-                            Role::Close => false,
-                        };
-                        if opens && !m.dangling {
-                            cur = Some(OpenQuote::at(&m, Kind::Double, pi));
-                        }
-                    } else if m.role == Role::Open
-                        && !m.dangling
-                        && ms[mi..]
-                            .iter()
-                            .any(|x| x.kind == Kind::Single && x.role == Role::Close)
-                    {
-                        cur = Some(OpenQuote::at(&m, Kind::Single, pi));
-                    }
-                }
-                Some(q) => {
-                    if m.kind != q.kind {
-                        continue; // inner quotes of the other kind stay inside
-                    }
-                    let closes = match m.role {
-                        Role::Close => true,
-                        Role::Open => false,
-                        // A straight mark glued to a word on its left closes.
-                        Role::Either => !opens_context(text[..m.pos].chars().next_back()),
-                    };
-                    if closes {
-                        if q.nested > 0 {
-                            q.nested -= 1;
-                        } else if let Some(q) = cur.take() {
-                            let span = finish(q, m.pos, m.pos + m.len, pi, true);
-                            if let Some(span) = span {
-                                split_dash_cues(text, span, &mut spans);
-                            }
-                        }
-                    } else if q.kind == Kind::Double {
-                        // “… situation. “At the same time …”: an opening glyph after a
-                        // sentence's end starts the next quotation (the first was left
-                        // unclosed); inner quotations open mid-sentence.
-                        let after_sentence = m.curly
-                            && q.nested == 0
-                            && text[q.seg_start..m.pos]
-                                .trim_end()
-                                .ends_with(['.', '!', '?']);
-                        if after_sentence {
-                            if let Some(q) = cur.take() {
-                                if let Some(span) = finish(q, m.pos, m.pos, pi, false) {
-                                    split_dash_cues(text, span, &mut spans);
-                                }
-                            }
-                            cur = Some(OpenQuote::at(&m, Kind::Double, pi));
-                        } else {
-                            q.nested += 1;
-                        }
-                    }
-                }
-            }
-        }
-        // End of paragraph with a quotation still open.
-        if let Some(mut q) = cur.take() {
-            let next = para_marks(pi + 1);
-            let next_para = paras.get(pi + 1);
-            let continues = match (next, next_para) {
-                (Some(nm), Some(np)) if q.kind == Kind::Double => {
-                    let first = nm.iter().find(|x| x.kind == Kind::Double);
-                    match first {
-                        // Multi-paragraph quotation: the next paragraph opens with a mark.
-                        Some(f) if f.pos == np.start && f.role != Role::Close => {
-                            skip = Some(nm.iter().position(|x| x.pos == f.pos).unwrap_or(0));
-                            Some(f.pos + f.len)
-                        }
-                        // A line break inside the quotation: the next paragraph closes it first.
-                        Some(f) if f.role == Role::Close && q.segments.is_empty() => Some(np.start),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            match continues {
-                Some(seg_start) => {
-                    q.segments.push(q.seg_start..para.end);
-                    q.seg_start = seg_start;
-                    q.nested = 0;
-                    cur = Some(q);
-                }
-                None => {
-                    if let Some(span) = finish(q, para.end, para.end, pi, false) {
-                        split_dash_cues(text, span, &mut spans);
-                    }
-                }
-            }
-        }
+        };
+        split_dash_cues(text, span, &mut self.spans);
     }
-    spans
 }
 
 #[cfg(test)]

@@ -12,108 +12,12 @@
 
 use std::ops::Range;
 
-pub use super::speakers::Side;
+pub use super::lexicon::Side;
+use super::lexicon::{
+    phrase_flag, COERCION, MENTIONS, PAIR_PHRASES, PHRASE, RELATION, RU, RU_LEADER, THIRD, US,
+    US_LEADER,
+};
 use super::tokens::{tokenize, Text, Tok, Tokens, HYPHEN};
-
-const US_WORDS: &[&str] = &[
-    "u.s.",
-    "usa",
-    "america",
-    "american",
-    "americans",
-    "washington",
-    "pentagon",
-    "congress",
-    "nato",
-    "west",
-    "western",
-];
-const RU_WORDS: &[&str] = &[
-    "russia", "russian", "russians", "moscow", "kremlin", "soviet", "ussr",
-];
-/// Leaders count inside a quotation only: in the attribution sentence they are usually the
-/// speaker's own name.
-const US_LEADERS: &[&str] = &["trump", "biden", "obama", "bush", "clinton"];
-const RU_LEADERS: &[&str] = &["putin", "medvedev", "yeltsin", "gorbachev"];
-const THIRD_WORDS: &[&str] = &[
-    "iran",
-    "iranian",
-    "iranians",
-    "tehran",
-    "venezuela",
-    "venezuelan",
-    "maduro",
-    "syria",
-    "syrian",
-    "assad",
-    "china",
-    "chinese",
-    "beijing",
-    "korea",
-    "korean",
-    "pyongyang",
-    "israel",
-    "israeli",
-    "gaza",
-    "hamas",
-    "covid-19",
-    "covid",
-    "pandemic",
-    "coronavirus",
-    "afghanistan",
-    "taliban",
-    "iraq",
-    "libya",
-    "cuba",
-    "turkey",
-    "india",
-];
-const RELATION_WORDS: &[&str] = &[
-    "bilateral",
-    "relations",
-    "relationship",
-    "ties",
-    "dialogue",
-    "talks",
-    "summit",
-    "counterpart",
-    "start",
-    "inf",
-    "discussed",
-    "agreed",
-    "détente",
-    "detente",
-    "rapprochement",
-];
-const COERCION_WORDS: &[&str] = &[
-    "threat",
-    "threats",
-    "force",
-    "sanctions",
-    "pressure",
-    "interference",
-    "interfering",
-    "ultimatum",
-    "unilateral",
-    "illegitimate",
-    "aggression",
-    "blackmail",
-    "meddling",
-];
-const PAIR_PHRASES: &[&[&str]] = &[
-    &["two", "countries"],
-    &["both", "countries"],
-    &["our", "countries"],
-    &["two", "nations"],
-    &["two", "powers"],
-    &["nuclear", "powers"],
-    &["exchange", "of", "views"],
-    &["strategic", "stability"],
-    &["arms", "control"],
-    &["white", "house"],
-    &["state", "department"],
-    &["united", "states"],
-];
 
 /// What a stretch of words mentions: [`US`], [`RU`], [`THIRD`], [`RELATION`] and [`COERCION`]
 /// bits (a leader's name counts as their side).
@@ -137,40 +41,6 @@ impl Found {
     fn coercion(self) -> bool {
         self.0 & COERCION != 0
     }
-}
-
-// Flags of the lexicon (`tokens::Tok::flags`), above the attribution lists' bits.
-const US: u32 = 1 << 8;
-const RU: u32 = 1 << 9;
-const US_LEADER: u32 = 1 << 10;
-const RU_LEADER: u32 = 1 << 11;
-const THIRD: u32 = 1 << 12;
-const RELATION: u32 = 1 << 13;
-const COERCION: u32 = 1 << 14;
-/// First word of a phrase in `PAIR_PHRASES`.
-const PHRASE: u32 = 1 << 15;
-/// The lists a token's flags add to [`Found`] as they are.
-const MENTIONS: u32 = US | RU | THIRD | RELATION | COERCION;
-
-/// The mention lists and their flags: the tokenizer's lexicon holds them, so that each
-/// token costs one lookup for all word lists.
-const MENTION_LISTS: [(&[&str], u32); 7] = [
-    (US_WORDS, US),
-    (RU_WORDS, RU),
-    (US_LEADERS, US_LEADER),
-    (RU_LEADERS, RU_LEADER),
-    (THIRD_WORDS, THIRD),
-    (RELATION_WORDS, RELATION),
-    (COERCION_WORDS, COERCION),
-];
-
-/// Every word the relevance rule looks up, with its flag: the mention lists and the first
-/// word of each phrase of `PAIR_PHRASES`.
-pub(crate) fn lexicon_words() -> impl Iterator<Item = (&'static str, u32)> {
-    MENTION_LISTS
-        .iter()
-        .flat_map(|(list, flag)| list.iter().map(move |w| (*w, *flag)))
-        .chain(PAIR_PHRASES.iter().map(|phrase| (phrase[0], PHRASE)))
 }
 
 /// The most words in a phrase of `PAIR_PHRASES`.
@@ -243,10 +113,7 @@ impl Scan {
                     continue;
                 }
                 if k + 1 == phrase.len() {
-                    self.found.0 |= match phrase {
-                        ["white", "house"] | ["state", "department"] | ["united", "states"] => US,
-                        _ => RELATION,
-                    };
+                    self.found.0 |= phrase_flag(phrase);
                 } else {
                     next[k] |= 1 << i;
                 }

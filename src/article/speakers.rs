@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::lexicon::{side_of_word, Side};
 use super::tokens::{
     is_speech_verb, packed, Table, Tok, DIPLOMAT_ROLES, HYPHEN, LAWMAKER_ROLES, ORG, OUTLET, PLACE,
     PLACE_WORDS, ROLE, ROLE_HEADS, STOP, TITLE, TITLE_WORDS,
@@ -257,28 +258,6 @@ impl SpeakerAliases {
     /// True when the table is empty.
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
-    }
-}
-
-/// Which side of the relationship someone speaks for, as far as the article says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Side {
-    /// Not said by the article.
-    #[default]
-    Unknown,
-    /// The United States.
-    Us,
-    /// Russia.
-    Ru,
-}
-
-/// The side a single word points to (demonyms, capitals, institutions).
-pub(crate) fn side_of_word(w: &str) -> Side {
-    match w {
-        "russian" | "russia" | "moscow" | "kremlin" | "russians" => Side::Ru,
-        "u.s." | "us" | "american" | "america" | "washington" | "americans" | "pentagon"
-        | "usa" => Side::Us,
-        _ => Side::Unknown,
     }
 }
 

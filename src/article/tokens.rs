@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use bumpalo::Bump;
 
-use super::relevance;
+use super::lexicon;
 
 /// A word or a punctuation character, with its byte range in the article.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,7 @@ pub(crate) const ORG: u32 = 1 << 4;
 pub(crate) const OUTLET: u32 = 1 << 5;
 pub(crate) const PLACE: u32 = 1 << 6;
 pub(crate) const RELAY: u32 = 1 << 7;
-// Bits 8 to 15 are the relevance lists (`relevance::lexicon_words`).
+// Bits 8 to 15 are the mention lists (`lexicon::mention_words`).
 /// Nouns that name unnamed sources when plural or indefinite ("a senior official", "U.S.
 /// officials", "an influential TV host", "protesters").
 pub(crate) const UNNAMED_HEADS: &[&str] = &[
@@ -164,7 +164,7 @@ fn listed_words() -> impl Iterator<Item = (&'static str, u32)> {
         .chain(SPEECH_CONTEXT_WORDS.iter().map(|w| (*w, SPEECH_CONTEXT)))
         .chain(ABBREV.iter().map(|w| (*w, ABBREVIATION)))
         .chain(UNNAMED_HEADS.iter().map(|w| (*w, UNNAMED)))
-        .chain(relevance::lexicon_words())
+        .chain(lexicon::mention_words())
 }
 
 /// The longest word of [`LEXICON`]: longer words need no lookup.

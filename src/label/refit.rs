@@ -117,6 +117,18 @@ pub enum BaseSource {
 }
 
 impl BaseSource {
+    /// The base data of refits: the `files` given, else the built-in model's training data
+    /// when the model is the built-in one, else none (a custom model's data is unknown).
+    pub fn choose(files: &[PathBuf], builtin_model: bool) -> Vec<BaseSource> {
+        if !files.is_empty() {
+            files.iter().cloned().map(BaseSource::File).collect()
+        } else if builtin_model {
+            vec![BaseSource::Builtin]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// (name for messages, bytes) of each file.
     fn bytes(&self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         match self {
@@ -169,6 +181,13 @@ impl Learner {
         }
         params.check()?;
         Ok(Learner { params, base })
+    }
+
+    /// [`Learner::for_model`] with the base rows of `sources`, read with the model's
+    /// training filters (`--where`).
+    pub fn with_base(model: &Model, sources: &[BaseSource]) -> Result<Learner> {
+        let base = BaseRows::load(sources, &model.training.columns.filters)?;
+        Learner::for_model(model, base)
     }
 
     /// A learner that refits `model` the way it was trained: its options and its C (chosen
@@ -332,6 +351,24 @@ impl Running {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_sources_are_the_files_else_the_builtin_data_for_the_builtin_model() {
+        let names = |sources: Vec<BaseSource>| -> Vec<String> {
+            sources
+                .iter()
+                .map(|s| match s {
+                    BaseSource::Builtin => "builtin".to_string(),
+                    BaseSource::File(p) => p.display().to_string(),
+                })
+                .collect()
+        };
+        let files = [PathBuf::from("a.csv"), PathBuf::from("b.csv")];
+        assert_eq!(names(BaseSource::choose(&files, true)), ["a.csv", "b.csv"]);
+        assert_eq!(names(BaseSource::choose(&files, false)), ["a.csv", "b.csv"]);
+        assert_eq!(names(BaseSource::choose(&[], true)), ["builtin"]);
+        assert!(BaseSource::choose(&[], false).is_empty());
+    }
 
     #[test]
     fn the_built_in_base_is_every_labeled_quotation_with_irrelevant_ones_training_only() {

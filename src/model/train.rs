@@ -549,14 +549,14 @@ impl ValidTrainParams {
         let mut out_of_fold = Vec::with_capacity(grid.len());
         for (g, &c) in grid.iter().enumerate() {
             let of_c = &results[g * folds.len()..(g + 1) * folds.len()];
-            let (macro_f1, macro_f1_sd) = mean_sd(&of_c.iter().map(|r| r.0).collect::<Vec<_>>());
-            let (log_loss, log_loss_sd) = mean_sd(&of_c.iter().map(|r| r.1).collect::<Vec<_>>());
+            let f1 = MeanStd::of(&of_c.iter().map(|r| r.0).collect::<Vec<_>>());
+            let loss = MeanStd::of(&of_c.iter().map(|r| r.1).collect::<Vec<_>>());
             points.push(GridPoint {
                 c,
-                macro_f1,
-                macro_f1_sd,
-                log_loss,
-                log_loss_sd,
+                macro_f1: f1.mean,
+                macro_f1_sd: f1.std,
+                log_loss: loss.mean,
+                log_loss_sd: loss.std,
             });
             // The folds' rows, and their decision values, in row order.
             let mut scored: Vec<(usize, &[f64])> = folds
@@ -767,12 +767,6 @@ pub fn stratified_group_folds(examples: &Examples, k: usize, seed: u64) -> Resul
         fold.sort_unstable();
     }
     Ok(folds)
-}
-
-/// Mean and sample standard deviation, as [`MeanStd::of`] computes them.
-pub fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let MeanStd { mean, std } = MeanStd::of(values);
-    (mean, std)
 }
 
 #[cfg(test)]

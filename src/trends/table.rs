@@ -1,5 +1,9 @@
 //! Text outputs of [`Trends`]: a terminal table with sparklines, CSV and JSON.
 
+use crate::text_table::{
+    Align::{Left, Right},
+    Table,
+};
 use serde::Serialize;
 
 use super::aggregate::{PeriodKey, SpeakerTrend, Trends};
@@ -87,31 +91,12 @@ pub fn table_string(trends: &Trends) -> String {
             ]
         })
         .collect();
-    // Numbers right-aligned, text left-aligned.
-    let right = [false, true, true, true, false, false, true, false];
-    let width = |column: usize| {
-        rows.iter()
-            .map(|r| r[column].chars().count())
-            .chain([header[column].chars().count()])
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..header.len()).map(width).collect();
-    let line = |cells: &[String; 8]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, cell)| {
-                let pad = " ".repeat(widths[i].saturating_sub(cell.chars().count()));
-                if right[i] {
-                    format!("{pad}{cell}")
-                } else {
-                    format!("{cell}{pad}")
-                }
-            })
-            .collect();
-        padded.join("  ").trim_end().to_string() + "\n"
-    };
+    // Numbers right-aligned, text left-aligned (a column of `–` is text).
+    let mut table =
+        Table::new(&header).align(&[Left, Right, Right, Right, Left, Left, Right, Left]);
+    for row in rows {
+        table.row(row.to_vec());
+    }
 
     let mut out = String::new();
     match (range.first(), range.last()) {
@@ -123,9 +108,9 @@ pub fn table_string(trends: &Trends) -> String {
     if trends.speakers.is_empty() {
         out.push_str("No speaker to show.\n");
     } else {
-        out.push_str(&line(&header));
-        for row in &rows {
-            out.push_str(&line(row));
+        for line in table.render() {
+            out.push_str(&line);
+            out.push('\n');
         }
     }
     out.push('\n');
