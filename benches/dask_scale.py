@@ -1,0 +1,160 @@
+"""Throughput of the Python package: Dask on 1 and 2 local workers, and tonetrack.score on a
+DataFrame against the command line on the same articles.
+
+    pip install ./python "dask[dataframe]" distributed
+    cargo build --release
+    python benches/dask_scale.py [--partitions 200] [--rows 50] [--out benches/dask_scale.txt]
+
+The corpus is generated from the repository's seed articles (seeds/), cycled, each row with a
+unique id and a date: PARTITIONS Parquet files of ROWS articles. Each Dask worker is one
+process with one thread (RAYON_NUM_THREADS=1), so 1 and 2 workers compare 1 and 2 cores. The
+DataFrame-vs-CLI comparison uses every core for both: tonetrack.score on the whole table in
+memory against `tonetrack score DIR --format csv` on the same articles as .txt files (the
+command line does not read article tables yet), output to /dev/null; the table is already in
+memory for Python, the files already in the page cache for the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def corpus(partitions: int, rows: int):
+    import pandas as pd
+
+    seeds = sorted((REPO / "seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    n = partitions * rows
+    return pd.DataFrame(
+        {
+            "id": [f"a{i:07d}-{seeds[i % len(seeds)].name}" for i in range(n)],
+            "text": [texts[i % len(texts)] for i in range(n)],
+            "published": [f"20{10 + i % 12:02d}-0{1 + i % 9}-1{i % 10}" for i in range(n)],
+        }
+    )
+
+
+def dask_run(corpus_dir: Path, out_dir: Path, workers: int) -> tuple[float, int]:
+    from distributed import Client, LocalCluster
+
+    spec = importlib.util.spec_from_file_location("dask_score", REPO / "examples" / "dask_score.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    with LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        env={"RAYON_NUM_THREADS": "1"},
+    ) as cluster, Client(cluster) as client:
+        # Workers started and tonetrack imported before the clock starts.
+        client.run(lambda: __import__("tonetrack").Model.default() and None)
+        start = time.perf_counter()
+        example.score_corpus(str(corpus_dir), str(out_dir), id_col="id", date_col="published")
+        elapsed = time.perf_counter() - start
+    import pyarrow.parquet as pq
+
+    quotes = sum(pq.read_metadata(f).num_rows for f in out_dir.glob("*.parquet"))
+    return elapsed, quotes
+
+
+def best_of(runs: int, f):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = f()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--partitions", type=int, default=200)
+    parser.add_argument("--rows", type=int, default=50)
+    parser.add_argument("--cli", default=str(REPO / "target" / "release" / "tonetrack"))
+    parser.add_argument("--out", default=str(REPO / "benches" / "dask_scale.txt"))
+    args = parser.parse_args()
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import tonetrack
+
+    table = corpus(args.partitions, args.rows)
+    n = len(table)
+    lines = [
+        f"# python benches/dask_scale.py --partitions {args.partitions} --rows {args.rows}",
+        f"# {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"tonetrack {tonetrack.__version__}; corpus: {n} articles (seeds/ cycled) in "
+        f"{args.partitions} Parquet partitions",
+    ]
+    work = Path(tempfile.mkdtemp(prefix="tonetrack-bench-"))
+    try:
+        corpus_dir = work / "corpus"
+        corpus_dir.mkdir()
+        for p in range(args.partitions):
+            part = table.iloc[p * args.rows : (p + 1) * args.rows]
+            pq.write_table(pa.Table.from_pandas(part, preserve_index=False), corpus_dir / f"part.{p:05d}.parquet")
+
+        results = {}
+        for workers in (1, 2):
+            elapsed, quotes = dask_run(corpus_dir, work / f"out{workers}", workers)
+            results[workers] = elapsed
+            lines.append(
+                f"dask LocalCluster, {workers} worker(s) × 1 thread: {elapsed:.2f} s, "
+                f"{n / elapsed:,.0f} articles/s, {quotes / elapsed:,.0f} quotations/s ({quotes} quotations)"
+            )
+        lines.append(f"speed-up 2 workers / 1 worker: {results[1] / results[2]:.2f}×")
+        per_core = n / results[1]
+
+        # tonetrack.score on the DataFrame vs the CLI on the same articles as files.
+        text_dir = work / "texts"
+        text_dir.mkdir()
+        for name, text in zip(table["id"], table["text"]):
+            (text_dir / name).write_text(text, encoding="utf-8")
+        model = tonetrack.Model.default()
+        tonetrack.score(table.head(10), id_col="id", model=model)
+        py_time, scored = best_of(3, lambda: tonetrack.score(table, id_col="id", model=model))
+        cli = Path(args.cli)
+        if not cli.exists():
+            subprocess.run(["cargo", "build", "--release", "--bin", "tonetrack"], cwd=REPO, check=True)
+        cli_time, _ = best_of(
+            3,
+            lambda: subprocess.run(
+                [str(cli), "score", str(text_dir), "--format", "csv"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            ),
+        )
+        lines.append(
+            f"tonetrack.score(DataFrame of {n} articles), all cores: {py_time:.2f} s ({n / py_time:,.0f} articles/s, "
+            f"{len(scored)} quotations); `tonetrack score DIR --format csv` on the same {n} articles as .txt files: "
+            f"{cli_time:.2f} s ({n / cli_time:,.0f} articles/s); Python / CLI time ratio: {py_time / cli_time:.2f} (best of 3 each)"
+        )
+        quotebank = 196_000_000
+        core_hours = quotebank / per_core / 3600
+        lines.append(
+            f"per core (1 Dask worker): {per_core:,.0f} articles/s → Quotebank's 196 million articles: "
+            f"{core_hours:,.0f} core-hours; on 100 cores ≈ {core_hours / 100:,.1f} h"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = "\n".join(lines) + "\n"
+    Path(args.out).write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
