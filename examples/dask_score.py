@@ -19,6 +19,8 @@ from typing import Optional
 
 import dask
 import dask.dataframe as dd
+import pyarrow as pa
+import pyarrow.dataset as ds
 
 import tonetrack
 
@@ -53,8 +55,26 @@ def score_corpus(
         # The output's columns and types: tonetrack.score of the empty partition.
         meta = tonetrack.score(articles._meta, **options)
         scored = articles.map_partitions(tonetrack.score, **options, meta=meta)
-        scored.to_parquet(destination, write_index=False, overwrite=True)
+        scored.to_parquet(
+            destination, write_index=False, overwrite=True, schema=output_schema(source, meta)
+        )
         return articles.npartitions
+
+
+def output_schema(source: str, meta) -> pa.Schema:
+    """The Arrow schema of the output. pandas holds dates, the lists of top terms and the
+    passed-through text columns as Python objects, whose types Dask cannot infer from the empty
+    `meta`: they are dates, lists of strings and, for passed-through columns, the input
+    dataset's types."""
+    known = {"date": pa.date32(), "top_terms": pa.list_(pa.string())}
+    for field in ds.dataset(source, format="parquet").schema:
+        name = f"input_{field.name}" if f"input_{field.name}" in meta.columns else field.name
+        if name in meta.columns and name not in known:
+            known[name] = field.type
+    inferred = pa.Schema.from_pandas(meta.drop(columns=list(known)), preserve_index=False)
+    return pa.schema(
+        [pa.field(name, known[name]) if name in known else inferred.field(name) for name in meta.columns]
+    )
 
 
 def main() -> None:

@@ -102,9 +102,8 @@ pub fn optional_dates(
     Ok(Some(
         (0..days.len())
             .map(|i| {
-                days.is_valid(i).then(|| {
-                    epoch() + chrono::Duration::days(i64::from(days.value(i)))
-                })
+                days.is_valid(i)
+                    .then(|| epoch() + chrono::Duration::days(i64::from(days.value(i))))
             })
             .collect(),
     ))
@@ -181,8 +180,11 @@ impl BatchBuilder {
         name: &str,
         values: impl Iterator<Item = I>,
     ) -> &mut Self {
-        let mut b = ListBuilder::new(StringBuilder::new())
-            .with_field(Arc::new(Field::new("item", DataType::Utf8, true)));
+        let mut b = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+            "item",
+            DataType::Utf8,
+            true,
+        )));
         for list in values {
             for s in list {
                 b.values().append_value(s);

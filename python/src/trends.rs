@@ -9,12 +9,12 @@ use arrow_schema::DataType;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::{PyArray, PyRecordBatch};
+use tonetrack::article::SpeakerAliases;
 use tonetrack::model::classifier::Classifier;
 use tonetrack::score::ScoredQuote;
 use tonetrack::trends::{
     aggregate_with, json_string, Estimate, Period, Quantifier, TrendOptions, TrendQuote,
 };
-use tonetrack::article::SpeakerAliases;
 
 use crate::columns::{optional_dates, BatchBuilder, Strings};
 use crate::{py_err, PyModel};
@@ -98,7 +98,8 @@ fn trend_quotes(batch: &RecordBatch, classes: &[String]) -> PyResult<Vec<TrendQu
             probabilities.push((class.clone(), floats(batch, &name)?));
         }
     }
-    let owned = |s: &Option<Strings>, i: usize| s.as_ref().and_then(|s| s.get(i)).map(str::to_string);
+    let owned =
+        |s: &Option<Strings>, i: usize| s.as_ref().and_then(|s| s.get(i)).map(str::to_string);
     (0..n)
         .map(|i| {
             let tone = tone[i].ok_or_else(|| {

@@ -325,8 +325,8 @@ def test_gil_is_released_while_scoring(seeds_df):
     only if the extension releases it, and records that the call had not returned."""
     model = tonetrack.Model.default()._inner
     df = pd.concat([seeds_df] * 40, ignore_index=True)
-    texts = pa.array(df["text"])
-    names = pa.array(df["id"])
+    texts = tonetrack._strings(df["text"], "text")
+    names = tonetrack._strings(df["id"], "id")
     go = threading.Event()
     state = {"in_call": False, "saw": None}
 
