@@ -389,7 +389,12 @@ def trends(
     """
     _check_frame(scored, "trends")
     for column in ("speaker", "date", "label", "tone"):
-        _check_columns(scored, "trends", **{f"{column!r} column": column})
+        if column not in scored.columns:
+            raise MissingColumnError(
+                f"tonetrack.trends: no column named {column!r}; the columns are: "
+                f"{', '.join(str(c) for c in scored.columns) or '(none)'}; give the output of "
+                "tonetrack.score (or a table with speaker, date, label and tone columns)"
+            )
     m = _model(model)
     arrays, names = [], []
 
