@@ -165,6 +165,12 @@ def _check_columns(df: pd.DataFrame, function: str, **roles: Optional[str]) -> N
 def _names(df: pd.DataFrame, id_col: Optional[str]) -> pa.Array:
     """Each row's article name: its ``id_col`` value, else its index label."""
     values = df[id_col] if id_col is not None else df.index.to_series(index=range(len(df)))
+    try:
+        array = _strings(values, "names")  # strings already: no conversion
+        if array.null_count == 0:
+            return array
+    except TypeError:
+        pass
     return pa.array(values.astype(str).astype("object"), type=pa.string())
 
 
