@@ -59,14 +59,24 @@ def dask_run(corpus_dir: Path, out_dir: Path, workers: int) -> tuple[float, int]
         env={"RAYON_NUM_THREADS": "1"},
     ) as cluster, Client(cluster) as client:
         # Workers started and tonetrack imported before the clock starts.
-        client.run(lambda: __import__("tonetrack").Model.default() and None)
+        threads = client.run(lambda: __import__("tonetrack").threads())
+        assert set(threads.values()) == {1}, threads
+        before = client.run(worker_cpu)
         start = time.perf_counter()
         example.score_corpus(str(corpus_dir), str(out_dir), id_col="id", date_col="published")
         elapsed = time.perf_counter() - start
+        after = client.run(worker_cpu)
     import pyarrow.parquet as pq
 
     quotes = sum(pq.read_metadata(f).num_rows for f in out_dir.glob("*.parquet"))
-    return elapsed, quotes
+    cpu = sum(after[w] - before[w] for w in after)
+    return elapsed, quotes, cpu
+
+
+def worker_cpu() -> float:
+    """CPU seconds (user + system) the worker process has used."""
+    t = os.times()
+    return t.user + t.system
 
 
 def best_of(runs: int, f):
@@ -107,16 +117,17 @@ def main() -> None:
             part = table.iloc[p * args.rows : (p + 1) * args.rows]
             pq.write_table(pa.Table.from_pandas(part, preserve_index=False), corpus_dir / f"part.{p:05d}.parquet")
 
+        lines.append(f"load average before: {os.getloadavg()[0]:.1f} (the machine is shared)")
         results = {}
         for workers in (1, 2):
-            elapsed, quotes = dask_run(corpus_dir, work / f"out{workers}", workers)
-            results[workers] = elapsed
+            elapsed, quotes, cpu = dask_run(corpus_dir, work / f"out{workers}", workers)
+            results[workers] = (elapsed, cpu)
             lines.append(
                 f"dask LocalCluster, {workers} worker(s) × 1 thread: {elapsed:.2f} s, "
-                f"{n / elapsed:,.0f} articles/s, {quotes / elapsed:,.0f} quotations/s ({quotes} quotations)"
+                f"{n / elapsed:,.0f} articles/s, {quotes / elapsed:,.0f} quotations/s ({quotes} quotations); "
+                f"workers' CPU {cpu:.2f} s = {n / cpu:,.0f} articles per CPU-second"
             )
-        lines.append(f"speed-up 2 workers / 1 worker: {results[1] / results[2]:.2f}×")
-        per_core = n / results[1]
+        lines.append(f"speed-up 2 workers / 1 worker (wall clock): {results[1][0] / results[2][0]:.2f}×")
 
         # tonetrack.score on the DataFrame vs the CLI on the same articles as files.
         text_dir = work / "texts"
@@ -125,10 +136,15 @@ def main() -> None:
             (text_dir / name).write_text(text, encoding="utf-8")
         model = tonetrack.Model.default()
         tonetrack.score(table.head(10), id_col="id", model=model)
+        cpu_start = time.process_time()
         py_time, scored = best_of(3, lambda: tonetrack.score(table, id_col="id", model=model))
+        py_cpu = (time.process_time() - cpu_start) / 3
         cli = Path(args.cli)
         if not cli.exists():
             subprocess.run(["cargo", "build", "--release", "--bin", "tonetrack"], cwd=REPO, check=True)
+        import resource
+
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cli_time, _ = best_of(
             3,
             lambda: subprocess.run(
@@ -138,17 +154,28 @@ def main() -> None:
                 check=True,
             ),
         )
+        after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cli_cpu = (
+            after_children.ru_utime + after_children.ru_stime - children.ru_utime - children.ru_stime
+        ) / 3
         lines.append(
             f"tonetrack.score(DataFrame of {n} articles), all cores: {py_time:.2f} s ({n / py_time:,.0f} articles/s, "
             f"{len(scored)} quotations); `tonetrack score DIR --format csv` on the same {n} articles as .txt files: "
-            f"{cli_time:.2f} s ({n / cli_time:,.0f} articles/s); Python / CLI time ratio: {py_time / cli_time:.2f} (best of 3 each)"
+            f"{cli_time:.2f} s ({n / cli_time:,.0f} articles/s); Python / CLI time ratio: {py_time / cli_time:.2f} (best of 3 each); "
+            f"CPU seconds per run: Python {py_cpu:.2f}, CLI {cli_cpu:.2f}, ratio {py_cpu / cli_cpu:.2f}"
+        )
+        per_core = n / results[1][1]
+        lines.append(
+            f"tonetrack.score CPU time: {py_cpu:.2f} s per run = {n / py_cpu:,.0f} articles per CPU-second "
+            f"(scoring alone; through Dask, with Parquet in and out: {per_core:,.0f})"
         )
         quotebank = 196_000_000
         core_hours = quotebank / per_core / 3600
         lines.append(
-            f"per core (1 Dask worker): {per_core:,.0f} articles/s → Quotebank's 196 million articles: "
+            f"Quotebank's 196 million articles at {per_core:,.0f} articles per core-second (Dask, 1 worker): "
             f"{core_hours:,.0f} core-hours; on 100 cores ≈ {core_hours / 100:,.1f} h"
         )
+        lines.append(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = "\n".join(lines) + "\n"

@@ -174,6 +174,14 @@ impl PyModel {
     }
 }
 
+/// How many threads the Rust side works with: the `RAYON_NUM_THREADS` environment variable
+/// when set before the first call, else one per core. On a cluster of one-thread workers, set
+/// it to 1 in the workers' environment so that they do not compete for the cores.
+#[pyfunction]
+fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
 #[pymodule]
 fn _tonetrack(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyModel>()?;
@@ -181,6 +189,7 @@ fn _tonetrack(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rows::quote_rows, m)?)?;
     m.add_function(wrap_pyfunction!(trends::trend_rows, m)?)?;
     m.add_function(wrap_pyfunction!(train::train_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_TOP_TERMS", DEFAULT_TOP_TERMS)?;
     Ok(())

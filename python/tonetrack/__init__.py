@@ -38,6 +38,7 @@ __all__ = [
     "quotes",
     "trends",
     "train",
+    "threads",
     "SCORE_COLUMNS",
     "QUOTE_COLUMNS",
     "TREND_COLUMNS",
@@ -213,6 +214,13 @@ def _model(model: Optional["Model"]) -> "Model":
 
 # ---------------------------------------------------------------------------------------------
 # The API.
+
+
+def threads() -> int:
+    """How many threads the Rust side scores with: ``RAYON_NUM_THREADS`` when it is set before
+    the first call, else one per core. Dask or Spark workers of one thread each should run with
+    ``RAYON_NUM_THREADS=1`` in their environment, so that they do not compete for the cores."""
+    return _tonetrack.threads()
 
 
 class Model:

@@ -17,6 +17,8 @@ TREND_COLUMNS: list[str]
 
 TextsLike = Union[Sequence[str], pd.Series, pa.Array, pa.ChunkedArray, npt.NDArray[Any]]
 
+def threads() -> int: ...
+
 class MissingColumnError(KeyError, ValueError): ...
 
 class Model:
