@@ -358,3 +358,22 @@ def test_threads_score_concurrently_with_equal_results(seeds_df):
         results = list(pool.map(lambda _: tonetrack.score(seeds_df, id_col="id"), range(8)))
     for got in results:
         pd.testing.assert_frame_equal(got, expected)
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    result = doctest.testmod(tonetrack, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 3 and result.failed == 0
+
+
+def test_every_public_function_has_a_docstring_and_a_stub():
+    from pathlib import Path
+
+    stub = (Path(tonetrack.__file__).parent / "__init__.pyi").read_text(encoding="utf-8")
+    assert (Path(tonetrack.__file__).parent / "py.typed").exists()
+    for name in tonetrack.__all__:
+        value = getattr(tonetrack, name)
+        if callable(value):
+            assert value.__doc__, name
+        assert f" {name}" in stub or f"{name}:" in stub, name
