@@ -2,7 +2,10 @@
 //! output row per quotation with the index of the row it came from (`_row`, for the columns
 //! passed through on the Python side).
 
+use std::ops::Range;
 use std::sync::OnceLock;
+
+use arrow_array::RecordBatch;
 
 use chrono::NaiveDate;
 use pyo3::prelude::*;
@@ -74,6 +77,32 @@ impl<'a> Table<'a> {
     }
 }
 
+/// Rows read and scored at a time: enough to keep every core busy, few enough that what the
+/// library returns for them (heavier than their Arrow columns) stays small however long the
+/// table is.
+const CHUNK_ROWS: usize = 4096;
+
+/// `work` over the rows `0..rows` in chunks of [`CHUNK_ROWS`], with the GIL released: one
+/// record batch per chunk (one, empty, for no rows, so that the columns are known).
+fn in_chunks(
+    py: Python<'_>,
+    rows: usize,
+    work: impl Fn(Range<usize>) -> PyResult<RecordBatch> + Sync,
+) -> PyResult<Vec<PyRecordBatch>> {
+    py.detach(|| {
+        let mut batches = Vec::new();
+        let mut start = 0;
+        loop {
+            let end = (start + CHUNK_ROWS).min(rows);
+            batches.push(PyRecordBatch::new(work(start..end)?));
+            if end == rows {
+                return Ok(batches);
+            }
+            start = end;
+        }
+    })
+}
+
 /// Scores one row of an article table: the text read with the row's title and date (they come
 /// before what the text says), the row's date recorded as `date_source = column` and its URL
 /// kept.
@@ -118,7 +147,7 @@ pub fn score_rows(
     min_words: usize,
     all: bool,
     top: usize,
-) -> PyResult<PyRecordBatch> {
+) -> PyResult<Vec<PyRecordBatch>> {
     let table = Table::new(
         &texts,
         &names,
@@ -132,8 +161,9 @@ pub fn score_rows(
     // The probability columns, by class name (as `tonetrack score --format csv`).
     let mut classes = model.model.classes().to_vec();
     classes.sort();
-    let batch = py.detach(|| {
-        let per_row: Vec<Vec<ScoredQuote>> = (0..table.len())
+    let score_chunk = |chunk: Range<usize>| {
+        let first = chunk.start;
+        let per_row: Vec<Vec<ScoredQuote>> = chunk
             .into_par_iter()
             .map(|i| {
                 let (name, text, meta, url) = table.row(i);
@@ -145,7 +175,7 @@ pub fn score_rows(
         let rows: Vec<usize> = per_row
             .iter()
             .enumerate()
-            .flat_map(|(i, quotes)| std::iter::repeat_n(i, quotes.len()))
+            .flat_map(|(i, quotes)| std::iter::repeat_n(first + i, quotes.len()))
             .collect();
         let quotes: Vec<&ScoredQuote> = per_row.iter().flatten().collect();
         let q = || quotes.iter();
@@ -179,8 +209,8 @@ pub fn score_rows(
             )
             .ints("_row", rows.into_iter());
         b.finish(quotes.len())
-    })?;
-    Ok(PyRecordBatch::new(batch))
+    };
+    in_chunks(py, table.len(), score_chunk)
 }
 
 /// Reads one row of an article table (as [`score_row`], without scoring).
@@ -205,10 +235,11 @@ pub fn quote_rows(
     titles: Option<PyArray>,
     any_language: bool,
     min_words: usize,
-) -> PyResult<PyRecordBatch> {
+) -> PyResult<Vec<PyRecordBatch>> {
     let table = Table::new(&texts, &names, dates.as_ref(), None, titles.as_ref())?;
-    let batch = py.detach(|| {
-        let per_row: Vec<(Article, bool)> = (0..table.len())
+    let read_chunk = |chunk: Range<usize>| {
+        let first = chunk.start;
+        let per_row: Vec<(Article, bool)> = chunk
             .into_par_iter()
             .map(|i| {
                 let (name, text, meta, _) = table.row(i);
@@ -226,7 +257,7 @@ pub fn quote_rows(
             }
             for r in article.records() {
                 if word_count(&r.quote) >= min_words {
-                    rows.push(i);
+                    rows.push(first + i);
                     records.push(r);
                     from_column.push(*dated_by_column);
                 }
@@ -266,6 +297,6 @@ pub fn quote_rows(
             .strings("cue", q().map(|r| r.cue.as_deref()))
             .ints("_row", rows.into_iter());
         b.finish(records.len())
-    })?;
-    Ok(PyRecordBatch::new(batch))
+    };
+    in_chunks(py, table.len(), read_chunk)
 }

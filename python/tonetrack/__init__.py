@@ -191,7 +191,10 @@ def _passed_through(
 
 
 def _to_pandas(raw: Any) -> pd.DataFrame:
-    """A record batch from the Rust side as a DataFrame (dates as ``datetime.date``)."""
+    """A record batch, or a list of them, from the Rust side as a DataFrame (dates as
+    ``datetime.date``)."""
+    if isinstance(raw, list):
+        return pa.Table.from_batches([pa.record_batch(b) for b in raw]).to_pandas()
     return pa.record_batch(raw).to_pandas()
 
 

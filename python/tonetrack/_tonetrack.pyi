@@ -40,7 +40,7 @@ def score_rows(
     min_words: int = 1,
     all: bool = False,
     top: int = ...,
-) -> ArrowBatch: ...
+) -> list[ArrowBatch]: ...
 def quote_rows(
     texts: ArrowArray,
     names: ArrowArray,
@@ -48,7 +48,7 @@ def quote_rows(
     titles: Optional[ArrowArray] = None,
     any_language: bool = False,
     min_words: int = 1,
-) -> ArrowBatch: ...
+) -> list[ArrowBatch]: ...
 def trend_rows(
     model: Model,
     scored: ArrowBatch,
