@@ -1,0 +1,302 @@
+//! Article tables: one row per article (text, and optionally name, date, URL, title), one
+//! output row per quotation with the index of the row it came from (`_row`, for the columns
+//! passed through on the Python side).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use arrow_array::RecordBatch;
+
+use chrono::NaiveDate;
+use pyo3::prelude::*;
+use pyo3_arrow::{PyArray, PyRecordBatch};
+use rayon::prelude::*;
+use tonetrack::article::{word_count, Article, PageMeta, Reader, SpeakerAliases};
+use tonetrack::model::classifier::DEFAULT_TOP_TERMS;
+use tonetrack::score::{ScoredQuote, Scorer};
+
+use crate::columns::{optional_dates, optional_strings, BatchBuilder, Strings};
+use crate::{py_err, PyModel};
+
+/// The reader of the command line (built-in alias table, no date manifest), built once.
+fn reader() -> &'static Reader {
+    static READER: OnceLock<Reader> = OnceLock::new();
+    READER.get_or_init(|| Reader::new().with_aliases(SpeakerAliases::builtin()))
+}
+
+/// The article columns of a table, read in place.
+struct Table<'a> {
+    texts: Strings<'a>,
+    names: Strings<'a>,
+    dates: Option<Vec<Option<NaiveDate>>>,
+    urls: Option<Strings<'a>>,
+    titles: Option<Strings<'a>>,
+}
+
+impl<'a> Table<'a> {
+    fn new(
+        texts: &'a PyArray,
+        names: &'a PyArray,
+        dates: Option<&'a PyArray>,
+        urls: Option<&'a PyArray>,
+        titles: Option<&'a PyArray>,
+    ) -> PyResult<Self> {
+        let texts = Strings::of(texts.array(), "texts")?;
+        let n = texts.len();
+        let names = optional_strings(Some(names), "names", n)?.expect("given");
+        Ok(Table {
+            dates: optional_dates(dates, "dates", n)?,
+            urls: optional_strings(urls, "urls", n)?,
+            titles: optional_strings(titles, "titles", n)?,
+            texts,
+            names,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// The row's article name, text, page metadata (its title and date columns) and URL.
+    fn row(&self, i: usize) -> (&'a str, &'a str, PageMeta, Option<&'a str>) {
+        let meta = PageMeta {
+            title: self
+                .titles
+                .as_ref()
+                .and_then(|t| t.non_blank(i))
+                .map(str::to_string),
+            date: self.dates.as_ref().and_then(|d| d[i]),
+            html: false,
+        };
+        (
+            self.names.get(i).unwrap_or(""),
+            self.texts.get(i).unwrap_or(""),
+            meta,
+            self.urls.as_ref().and_then(|u| u.non_blank(i)),
+        )
+    }
+}
+
+/// Rows read and scored at a time: enough to keep every core busy, few enough that what the
+/// library returns for them (heavier than their Arrow columns) stays small however long the
+/// table is.
+const CHUNK_ROWS: usize = 4096;
+
+/// `work` over the rows `0..rows` in chunks of [`CHUNK_ROWS`], with the GIL released: one
+/// record batch per chunk (one, empty, for no rows, so that the columns are known).
+fn in_chunks(
+    py: Python<'_>,
+    rows: usize,
+    work: impl Fn(Range<usize>) -> PyResult<RecordBatch> + Sync,
+) -> PyResult<Vec<PyRecordBatch>> {
+    py.detach(|| {
+        let mut batches = Vec::new();
+        let mut start = 0;
+        loop {
+            let end = (start + CHUNK_ROWS).min(rows);
+            batches.push(PyRecordBatch::new(work(start..end)?));
+            if end == rows {
+                return Ok(batches);
+            }
+            start = end;
+        }
+    })
+}
+
+/// Scores one row of an article table: the text read with the row's title and date (they come
+/// before what the text says), the row's date recorded as `date_source = column` and its URL
+/// kept.
+///
+/// The one place that knows how a table row is scored: to be replaced by the library's entry
+/// point for table rows (`DateSource::Column`, `Scorer::score_row`) when it lands.
+fn score_row(
+    scorer: &Scorer,
+    name: &str,
+    text: &str,
+    meta: &PageMeta,
+    url: Option<&str>,
+    any_language: bool,
+) -> Vec<ScoredQuote> {
+    let (_, mut quotes) = scorer.score_page(name, text, meta, any_language);
+    for q in &mut quotes {
+        if let Some(date) = meta.date {
+            q.date = Some(date);
+            q.date_source = "column".to_string();
+        }
+        if let Some(url) = url {
+            q.url = Some(url.to_string());
+        }
+    }
+    quotes
+}
+
+/// Scores every row of an article table, in parallel; one output row per quotation (those of
+/// at least `min_words` words; only the relevant ones unless `all`), in input order.
+#[pyfunction]
+#[pyo3(signature = (model, texts, names, dates = None, urls = None, titles = None, any_language = false, min_words = 1, all = false, top = DEFAULT_TOP_TERMS))]
+#[allow(clippy::too_many_arguments)]
+pub fn score_rows(
+    py: Python<'_>,
+    model: &PyModel,
+    texts: PyArray,
+    names: PyArray,
+    dates: Option<PyArray>,
+    urls: Option<PyArray>,
+    titles: Option<PyArray>,
+    any_language: bool,
+    min_words: usize,
+    all: bool,
+    top: usize,
+) -> PyResult<Vec<PyRecordBatch>> {
+    let table = Table::new(
+        &texts,
+        &names,
+        dates.as_ref(),
+        urls.as_ref(),
+        titles.as_ref(),
+    )?;
+    let scorer = Scorer::new(reader(), &model.model)
+        .map_err(py_err)?
+        .with_top_terms(top);
+    // The probability columns, by class name (as `tonetrack score --format csv`).
+    let mut classes = model.model.classes().to_vec();
+    classes.sort();
+    let score_chunk = |chunk: Range<usize>| {
+        let first = chunk.start;
+        let per_row: Vec<Vec<ScoredQuote>> = chunk
+            .into_par_iter()
+            .map(|i| {
+                let (name, text, meta, url) = table.row(i);
+                let mut quotes = score_row(&scorer, name, text, &meta, url, any_language);
+                quotes.retain(|q| (all || q.relevant) && word_count(&q.quote) >= min_words);
+                quotes
+            })
+            .collect();
+        let rows: Vec<usize> = per_row
+            .iter()
+            .enumerate()
+            .flat_map(|(i, quotes)| std::iter::repeat_n(first + i, quotes.len()))
+            .collect();
+        let quotes: Vec<&ScoredQuote> = per_row.iter().flatten().collect();
+        let q = || quotes.iter();
+        let mut b = BatchBuilder::default();
+        b.strings("article", q().map(|q| Some(q.article.as_str())))
+            .strings("title", q().map(|q| q.title.as_deref()))
+            .strings("url", q().map(|q| q.url.as_deref()))
+            .dates("date", q().map(|q| q.date))
+            .strings("date_source", q().map(|q| Some(q.date_source.as_str())))
+            .strings("speaker", q().map(|q| q.speaker.as_deref()))
+            .strings("speaker_kind", q().map(|q| Some(q.speaker_kind.as_str())))
+            .strings("attribution", q().map(|q| Some(q.attribution.as_str())))
+            .strings("quote", q().map(|q| Some(q.quote.as_str())))
+            .ints("start", q().map(|q| q.start))
+            .ints("end", q().map(|q| q.end))
+            .ints("paragraph", q().map(|q| q.paragraph))
+            .bools("partial", q().map(|q| q.partial))
+            .bools("relevant", q().map(|q| q.relevant))
+            .strings("cue", q().map(|q| q.cue.as_deref()))
+            .strings("label", q().map(|q| Some(q.label.as_str())));
+        for class in &classes {
+            b.floats(
+                &format!("p_{class}"),
+                q().map(|q| Some(q.probabilities.get(class).copied().unwrap_or(0.0))),
+            );
+        }
+        b.floats("tone", q().map(|q| Some(q.tone)))
+            .string_lists(
+                "top_terms",
+                q().map(|q| q.top_terms.iter().map(String::as_str)),
+            )
+            .ints("_row", rows.into_iter());
+        b.finish(quotes.len())
+    };
+    in_chunks(py, table.len(), score_chunk)
+}
+
+/// Reads one row of an article table (as [`score_row`], without scoring).
+fn read_row(name: &str, text: &str, meta: &PageMeta) -> Article {
+    let mut article = reader().read_page(name, text, meta);
+    if let Some(date) = meta.date {
+        article.date = Some(date);
+    }
+    article
+}
+
+/// Every quotation of every row of an article table (at least `min_words` words), as
+/// `tonetrack quotes` writes them; articles not in English are left out unless
+/// `any_language`.
+#[pyfunction]
+#[pyo3(signature = (texts, names, dates = None, titles = None, any_language = false, min_words = 1))]
+pub fn quote_rows(
+    py: Python<'_>,
+    texts: PyArray,
+    names: PyArray,
+    dates: Option<PyArray>,
+    titles: Option<PyArray>,
+    any_language: bool,
+    min_words: usize,
+) -> PyResult<Vec<PyRecordBatch>> {
+    let table = Table::new(&texts, &names, dates.as_ref(), None, titles.as_ref())?;
+    let read_chunk = |chunk: Range<usize>| {
+        let first = chunk.start;
+        let per_row: Vec<(Article, bool)> = chunk
+            .into_par_iter()
+            .map(|i| {
+                let (name, text, meta, _) = table.row(i);
+                let article = read_row(name, text, &meta);
+                let keep = any_language || article.language.is_english();
+                (article, keep && meta.date.is_some())
+            })
+            .collect();
+        let mut rows = Vec::new();
+        let mut records = Vec::new();
+        let mut from_column = Vec::new();
+        for (i, (article, dated_by_column)) in per_row.iter().enumerate() {
+            if !any_language && !article.language.is_english() {
+                continue;
+            }
+            for r in article.records() {
+                if word_count(&r.quote) >= min_words {
+                    rows.push(first + i);
+                    records.push(r);
+                    from_column.push(*dated_by_column);
+                }
+            }
+        }
+        let q = || records.iter();
+        let mut b = BatchBuilder::default();
+        b.strings("article", q().map(|r| Some(r.article.as_str())))
+            .strings("title", q().map(|r| Some(r.title.as_str())))
+            .dates(
+                "date",
+                q().map(|r| {
+                    r.date
+                        .as_deref()
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                }),
+            )
+            .strings(
+                "date_source",
+                q().zip(&from_column).map(|(r, &column)| {
+                    Some(if column {
+                        "column"
+                    } else {
+                        r.date_source.as_str()
+                    })
+                }),
+            )
+            .strings("speaker", q().map(|r| r.speaker.as_deref()))
+            .strings("speaker_kind", q().map(|r| Some(r.speaker_kind.as_str())))
+            .strings("attribution", q().map(|r| Some(r.attribution.as_str())))
+            .strings("quote", q().map(|r| Some(r.quote.as_str())))
+            .ints("start", q().map(|r| r.start))
+            .ints("end", q().map(|r| r.end))
+            .ints("paragraph", q().map(|r| r.paragraph))
+            .bools("partial", q().map(|r| r.partial))
+            .bools("relevant", q().map(|r| r.relevant))
+            .strings("cue", q().map(|r| r.cue.as_deref()))
+            .ints("_row", rows.into_iter());
+        b.finish(records.len())
+    };
+    in_chunks(py, table.len(), read_chunk)
+}
