@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3_arrow::{PyArray, PyRecordBatch};
 use rayon::prelude::*;
-use tonetrack::article::{word_count, Article, PageMeta, Reader, SpeakerAliases};
+use tonetrack::article::{word_count, Article, Reader, SpeakerAliases};
 use tonetrack::model::classifier::DEFAULT_TOP_TERMS;
 use tonetrack::score::{ScoredQuote, Scorer};
+use tonetrack::table::ArticleRow;
 
 use crate::columns::{optional_dates, optional_strings, BatchBuilder, Strings};
 use crate::{py_err, PyModel};
@@ -57,23 +58,26 @@ impl<'a> Table<'a> {
         self.texts.len()
     }
 
-    /// The row's article name, text, page metadata (its title and date columns) and URL.
-    fn row(&self, i: usize) -> (&'a str, &'a str, PageMeta, Option<&'a str>) {
-        let meta = PageMeta {
+    /// The row as the library's table row: its name, text, and the date, URL and title of
+    /// its columns (which take precedence over what the text says).
+    fn row(&self, i: usize) -> ArticleRow {
+        ArticleRow {
+            date: self.dates.as_ref().and_then(|d| d[i]),
+            url: self
+                .urls
+                .as_ref()
+                .and_then(|u| u.non_blank(i))
+                .map(str::to_string),
             title: self
                 .titles
                 .as_ref()
                 .and_then(|t| t.non_blank(i))
                 .map(str::to_string),
-            date: self.dates.as_ref().and_then(|d| d[i]),
-            html: false,
-        };
-        (
-            self.names.get(i).unwrap_or(""),
-            self.texts.get(i).unwrap_or(""),
-            meta,
-            self.urls.as_ref().and_then(|u| u.non_blank(i)),
-        )
+            ..ArticleRow::new(
+                self.names.get(i).unwrap_or(""),
+                self.texts.get(i).unwrap_or(""),
+            )
+        }
     }
 }
 
@@ -103,33 +107,6 @@ fn in_chunks(
     })
 }
 
-/// Scores one row of an article table: the text read with the row's title and date (they come
-/// before what the text says), the row's date recorded as `date_source = column` and its URL
-/// kept.
-///
-/// The one place that knows how a table row is scored: to be replaced by the library's entry
-/// point for table rows (`DateSource::Column`, `Scorer::score_row`) when it lands.
-fn score_row(
-    scorer: &Scorer,
-    name: &str,
-    text: &str,
-    meta: &PageMeta,
-    url: Option<&str>,
-    any_language: bool,
-) -> Vec<ScoredQuote> {
-    let (_, mut quotes) = scorer.score_page(name, text, meta, any_language);
-    for q in &mut quotes {
-        if let Some(date) = meta.date {
-            q.date = Some(date);
-            q.date_source = "column".to_string();
-        }
-        if let Some(url) = url {
-            q.url = Some(url.to_string());
-        }
-    }
-    quotes
-}
-
 /// Scores every row of an article table, in parallel; one output row per quotation (those of
 /// at least `min_words` words; only the relevant ones unless `all`), in input order.
 #[pyfunction]
@@ -157,7 +134,8 @@ pub fn score_rows(
     )?;
     let scorer = Scorer::new(reader(), &model.model)
         .map_err(py_err)?
-        .with_top_terms(top);
+        .with_top_terms(top)
+        .any_language(any_language);
     // The probability columns, by class name (as `tonetrack score --format csv`).
     let mut classes = model.model.classes().to_vec();
     classes.sort();
@@ -166,8 +144,7 @@ pub fn score_rows(
         let per_row: Vec<Vec<ScoredQuote>> = chunk
             .into_par_iter()
             .map(|i| {
-                let (name, text, meta, url) = table.row(i);
-                let mut quotes = score_row(&scorer, name, text, &meta, url, any_language);
+                let (_, mut quotes) = scorer.score_row(&table.row(i));
                 quotes.retain(|q| (all || q.relevant) && word_count(&q.quote) >= min_words);
                 quotes
             })
@@ -213,15 +190,6 @@ pub fn score_rows(
     in_chunks(py, table.len(), score_chunk)
 }
 
-/// Reads one row of an article table (as [`score_row`], without scoring).
-fn read_row(name: &str, text: &str, meta: &PageMeta) -> Article {
-    let mut article = reader().read_page(name, text, meta);
-    if let Some(date) = meta.date {
-        article.date = Some(date);
-    }
-    article
-}
-
 /// Every quotation of every row of an article table (at least `min_words` words), as
 /// `tonetrack quotes` writes them; articles not in English are left out unless
 /// `any_language`.
@@ -239,19 +207,13 @@ pub fn quote_rows(
     let table = Table::new(&texts, &names, dates.as_ref(), None, titles.as_ref())?;
     let read_chunk = |chunk: Range<usize>| {
         let first = chunk.start;
-        let per_row: Vec<(Article, bool)> = chunk
+        let per_row: Vec<Article> = chunk
             .into_par_iter()
-            .map(|i| {
-                let (name, text, meta, _) = table.row(i);
-                let article = read_row(name, text, &meta);
-                let keep = any_language || article.language.is_english();
-                (article, keep && meta.date.is_some())
-            })
+            .map(|i| reader().read_row(&table.row(i)))
             .collect();
         let mut rows = Vec::new();
         let mut records = Vec::new();
-        let mut from_column = Vec::new();
-        for (i, (article, dated_by_column)) in per_row.iter().enumerate() {
+        for (i, article) in per_row.iter().enumerate() {
             if !any_language && !article.language.is_english() {
                 continue;
             }
@@ -259,7 +221,6 @@ pub fn quote_rows(
                 if word_count(&r.quote) >= min_words {
                     rows.push(first + i);
                     records.push(r);
-                    from_column.push(*dated_by_column);
                 }
             }
         }
@@ -275,16 +236,7 @@ pub fn quote_rows(
                         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
                 }),
             )
-            .strings(
-                "date_source",
-                q().zip(&from_column).map(|(r, &column)| {
-                    Some(if column {
-                        "column"
-                    } else {
-                        r.date_source.as_str()
-                    })
-                }),
-            )
+            .strings("date_source", q().map(|r| Some(r.date_source.as_str())))
             .strings("speaker", q().map(|r| r.speaker.as_deref()))
             .strings("speaker_kind", q().map(|r| Some(r.speaker_kind.as_str())))
             .strings("attribution", q().map(|r| Some(r.attribution.as_str())))

@@ -9,7 +9,7 @@ use arrow_schema::DataType;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::{PyArray, PyRecordBatch};
-use tonetrack::article::SpeakerAliases;
+use tonetrack::article::{DateSource, SpeakerAliases};
 use tonetrack::model::classifier::Classifier;
 use tonetrack::score::ScoredQuote;
 use tonetrack::trends::{
@@ -110,7 +110,11 @@ fn trend_quotes(batch: &RecordBatch, classes: &[String]) -> PyResult<Vec<TrendQu
                 title: owned(&title, i),
                 url: owned(&url, i),
                 date: date[i],
-                date_source: owned(&source, i).unwrap_or_default(),
+                date_source: source
+                    .as_ref()
+                    .and_then(|s| s.get(i))
+                    .and_then(DateSource::from_name)
+                    .unwrap_or_default(),
                 speaker: speaker.get(i).map(str::to_string),
                 speaker_kind: owned(&kind, i).unwrap_or_default(),
                 attribution: String::new(),
@@ -128,6 +132,7 @@ fn trend_quotes(batch: &RecordBatch, classes: &[String]) -> PyResult<Vec<TrendQu
                     .collect::<BTreeMap<_, _>>(),
                 tone,
                 top_terms: Vec::new(),
+                columns: Default::default(),
             };
             Ok(TrendQuote::from(&scored))
         })

@@ -83,8 +83,8 @@ def test_score_agrees_with_cli_csv_row_for_row(cli, seeds_df):
     expected = cli_csv(cli, "score", "seeds/", "--format", "csv")
     assert len(got) == len(expected) > 20
     header = list(expected[0].keys())
-    # The CLI's columns, in its order, then the passed-through `id`.
-    assert list(got.columns) == header + ["id"]
+    # The CLI's columns, in its order; the id column is `article`, not passed through again.
+    assert list(got.columns) == header
     for (_, row), exp in zip(got.iterrows(), expected):
         for column in ("article", "speaker", "speaker_kind", "attribution", "quote", "cue", "label", "date_source", "title", "url"):
             value = row[column]
@@ -96,7 +96,6 @@ def test_score_agrees_with_cli_csv_row_for_row(cli, seeds_df):
         for column in [c for c in header if c.startswith("p_")] + ["tone"]:
             assert fixed4(row[column]) == exp[column], column
         assert "; ".join(row["top_terms"]) == exp["top_terms"]
-        assert row["id"] == row["article"]
 
 
 @pytest.mark.parametrize("all_quotes", [False, True])
@@ -121,7 +120,7 @@ def test_score_agrees_with_cli_jsonl_to_1e9(cli, seeds_df, all_quotes):
 def test_quotes_agree_with_cli(cli, seeds_df):
     got = tonetrack.quotes(seeds_df, id_col="id")
     expected = cli_csv(cli, "quotes", "seeds/", "--format", "csv")
-    assert list(got.columns) == list(expected[0].keys()) + ["id"]
+    assert list(got.columns) == list(expected[0].keys())
     assert len(got) == len(expected)
     for (_, row), exp in zip(got.iterrows(), expected):
         for column in ("article", "title", "speaker", "speaker_kind", "attribution", "quote", "date_source"):
@@ -177,12 +176,13 @@ def test_columns_are_passed_through(seeds_df):
     )
     got = tonetrack.score(df, id_col="id", title_col="title")
     assert "text" not in got.columns
-    assert list(got.columns[-4:]) == ["id", "outlet", "input_title", "clicks"]
+    # The columns named as the id and title are the output's `article` and `title`, not passed.
+    assert list(got.columns[-2:]) == ["outlet", "clicks"] and "id" not in got.columns
     for _, row in got.iterrows():
         i = int(df.index[df["id"] == row["article"]][0])
         assert row["outlet"] == f"outlet {i}" and row["clicks"] == 10 * (i + 1)
         # The title column takes precedence over the text's.
-        assert row["title"] == row["input_title"] == f"Headline {i}"
+        assert row["title"] == f"Headline {i}"
     # Without an id column, articles are named by their index labels.
     indexed = df.set_index(pd.Index([f"row-{i}" for i in range(5)]))
     names = tonetrack.score(indexed)["article"]
@@ -207,7 +207,10 @@ def test_a_table_longer_than_a_chunk(seeds_df):
 def test_url_column(seeds_df):
     df = seeds_df.assign(link=[f"https://example.org/{i}" for i in range(5)])
     got = tonetrack.score(df, id_col="id", url_col="link")
-    assert (got["url"] == got["link"]).all()
+    assert "link" not in got.columns
+    for _, row in got.iterrows():
+        i = int(df.index[df["id"] == row["article"]][0])
+        assert row["url"] == f"https://example.org/{i}"
 
 
 def test_empty_and_missing_texts(seeds_df):

@@ -16,7 +16,7 @@ import pytest
 
 import tonetrack
 
-from conftest import REPO
+from conftest import REPO, run_cli
 
 pytestmark = pytest.mark.dask
 
@@ -90,9 +90,28 @@ def test_dask_two_workers_equal_single_process(tmp_path, seeds_df):
     assert {r["date_source"] for r in got} >= {"column"}
 
 
-@pytest.mark.skip(
-    reason="the CLI's `--format parquet` (issue #21, another helper's branch) has not landed: "
-    "when it does, compare the Dask output with `tonetrack score CORPUS --format parquet`"
-)
-def test_dask_output_equals_cli_parquet():
-    raise AssertionError("to be written when `tonetrack score --format parquet` exists")
+def test_dask_output_equals_cli_parquet(tmp_path, seeds_df, cli):
+    """The Dask run's partitioned Parquet equals `tonetrack score` over the same partitions
+    with `--format parquet`, row for row and column for column."""
+    from distributed import Client, LocalCluster
+
+    table = make_corpus(seeds_df, PARTITIONS, ROWS_PER_PARTITION)
+    corpus = tmp_path / "corpus"
+    write_partitions(table, corpus, PARTITIONS)
+    options = dict(id_col="id", date_col="published", url_col="link")
+    example = load_example()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster):
+            example.score_corpus(str(corpus), str(tmp_path / "scored"), **options)
+    names, got = read_rows(tmp_path / "scored")
+
+    files = sorted(corpus.glob("*.parquet"))
+    out = tmp_path / "cli.parquet"
+    run_cli(cli, "score", *map(str, files), "--id-col", "id", "--date-col", "published",
+            "--url-col", "link", "--format", "parquet", "--out", str(out))
+    expected = pq.read_table(out)
+    assert names == expected.schema.names
+    expected_rows = expected.to_pylist()
+    assert len(got) == len(expected_rows) > PARTITIONS * ROWS_PER_PARTITION
+    for i, (a, b) in enumerate(zip(got, expected_rows)):
+        assert a == b, f"row {i} differs: {a} != {b}"

@@ -303,8 +303,9 @@ def score(
 
     The columns are those of ``tonetrack score --format csv`` (:data:`SCORE_COLUMNS`, then
     ``p_CLASS`` per class by name, ``tone``, ``top_terms`` as a list), unrounded, followed by
-    the input's other columns (all but ``text_col``) of the quotation's row; an input column
-    named like an output column comes as ``input_NAME``.
+    the input's other columns (all but the text, id, date, URL and title columns named, which
+    the output already carries) of the quotation's row, as ``tonetrack score`` passes them; an
+    input column named like an output column comes as ``input_NAME``.
 
     - ``article`` is the row's ``id_col`` value, or its index label.
     - ``date_col`` (dates, timestamps or ``yyyy-mm-dd…`` strings) takes precedence over the
@@ -337,7 +338,7 @@ def score(
     )
     out = _to_pandas(raw)
     rows = out.pop("_row").to_numpy()
-    return _passed_through(out, df, rows, [text_col])
+    return _passed_through(out, df, rows, [text_col, id_col, date_col, url_col, title_col])
 
 
 def quotes(
@@ -380,7 +381,7 @@ def quotes(
     rows = out.pop("_row").to_numpy()
     if df is None:
         return out
-    return _passed_through(out, df, rows, [text_col])
+    return _passed_through(out, df, rows, [text_col, id_col, date_col, title_col])
 
 
 def trends(
