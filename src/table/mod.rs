@@ -28,6 +28,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::article::QuoteRecord;
+use crate::score::SCORE_COLUMNS;
 use crate::{Error, Result};
 
 /// The formats of a table of articles, known by the file's extension.
@@ -115,34 +116,17 @@ impl Default for ArticleColumns {
     }
 }
 
-/// The names of the columns tonetrack writes for quotations (`quotes`, `score`): an input
-/// column of one of these names (or starting with `p_`) is passed through as `input_NAME`.
-pub const OUTPUT_COLUMNS: &[&str] = &[
-    "article",
-    "title",
-    "url",
-    "date",
-    "date_source",
-    "speaker",
-    "speaker_kind",
-    "attribution",
-    "quote",
-    "start",
-    "end",
-    "paragraph",
-    "partial",
-    "relevant",
-    "cue",
-    "label",
-    "probabilities",
-    "tone",
-    "top_terms",
-];
+/// The columns tonetrack writes for a quotation besides [`SCORE_COLUMNS`] (and `p_CLASS`):
+/// with those, the names an input column is passed through under as `input_NAME`.
+const MORE_OUTPUT_COLUMNS: [&str; 3] = ["probabilities", "tone", "top_terms"];
 
 /// The output name of a passed-through input column: its own, or `input_NAME` when tonetrack
 /// writes a column of that name.
 pub fn passthrough_name(column: &str) -> String {
-    if OUTPUT_COLUMNS.contains(&column) || column.starts_with("p_") {
+    if SCORE_COLUMNS.contains(&column)
+        || MORE_OUTPUT_COLUMNS.contains(&column)
+        || column.starts_with("p_")
+    {
         format!("input_{column}")
     } else {
         column.to_string()
@@ -1057,6 +1041,8 @@ mod tests {
         assert_eq!(passthrough_name("outlet"), "outlet");
         assert_eq!(passthrough_name("label"), "input_label");
         assert_eq!(passthrough_name("p_x"), "input_p_x");
+        assert_eq!(passthrough_name("top_terms"), "input_top_terms");
+        assert_eq!(passthrough_name("url"), "input_url");
     }
 
     #[test]
