@@ -63,6 +63,23 @@ fn tone_bar(tone: f64) -> String {
     format!("{left}│{right}")
 }
 
+/// Prints a table's lines indented under their article's heading.
+fn print_indented(out: &mut Out, table: &Table) -> anyhow::Result<()> {
+    for line in table.render() {
+        out.line(format!("  {line}"))?;
+    }
+    Ok(())
+}
+
+/// Flushes standard output, or puts the Parquet file in place (the end of every output).
+fn finish(mut out: Out, parquet: Option<ParquetRows>) -> anyhow::Result<()> {
+    out.flush()?;
+    if let Some(rows) = parquet {
+        rows.finish()?;
+    }
+    Ok(())
+}
+
 /// The rows of `tonetrack quotes`.
 pub struct QuotesOutput {
     format: Format,
@@ -171,9 +188,7 @@ impl QuotesOutput {
                 if records.is_empty() {
                     self.out.line("  (no quotations)")?;
                 } else {
-                    for line in table.render() {
-                        self.out.line(format!("  {line}"))?;
-                    }
+                    print_indented(&mut self.out, &table)?;
                 }
                 self.out.line("")?;
             }
@@ -182,12 +197,8 @@ impl QuotesOutput {
     }
 
     /// Flushes standard output, or puts the Parquet file in place.
-    pub fn finish(mut self) -> anyhow::Result<()> {
-        self.out.flush()?;
-        if let Some(rows) = self.parquet {
-            rows.finish()?;
-        }
-        Ok(())
+    pub fn finish(self) -> anyhow::Result<()> {
+        finish(self.out, self.parquet)
     }
 }
 
@@ -285,9 +296,7 @@ impl ScoreOutput {
                     ]);
                 }
                 if !quotes.is_empty() {
-                    for line in table.render() {
-                        self.out.line(format!("  {line}"))?;
-                    }
+                    print_indented(&mut self.out, &table)?;
                 }
                 self.out.line("")?;
             }
@@ -296,11 +305,7 @@ impl ScoreOutput {
     }
 
     /// Flushes standard output, or puts the Parquet file in place.
-    pub fn finish(mut self) -> anyhow::Result<()> {
-        self.out.flush()?;
-        if let Some(rows) = self.parquet {
-            rows.finish()?;
-        }
-        Ok(())
+    pub fn finish(self) -> anyhow::Result<()> {
+        finish(self.out, self.parquet)
     }
 }
