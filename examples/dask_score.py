@@ -7,8 +7,8 @@ quotations as partitioned Parquet: `tonetrack.score` on each partition
     python examples/dask_score.py CORPUS_DIR OUT_DIR --scheduler tcp://host:8786   # a cluster
 
 The corpus is any Parquet dataset with one article per row (a text column, and optionally id,
-date, URL and title columns); every other column is passed through to the quotations of its
-row. Without --scheduler, a `distributed.LocalCluster` of --workers processes runs it.
+date, URL and title columns: by default those named `id`, `date`, `url` and `title`, when there
+are); every other column is passed through to the quotations of its row. Without --scheduler, a `distributed.LocalCluster` of --workers processes runs it.
 """
 
 from __future__ import annotations
@@ -43,12 +43,12 @@ def score_corpus(
     of workers: that of `tonetrack.score` on the whole table."""
     with dask.config.set({"dataframe.convert-string": False}):
         articles = dd.read_parquet(source)
+        # A role not named keeps tonetrack.score's default: the column named like the role
+        # (`date`, `id`, `url`, `title`) when the corpus has one, as the command line.
+        roles = dict(date_col=date_col, id_col=id_col, url_col=url_col, title_col=title_col)
         options = dict(
             text_col=text_col,
-            date_col=date_col,
-            id_col=id_col,
-            url_col=url_col,
-            title_col=title_col,
+            **{role: name for role, name in roles.items() if name is not None},
             model=model,
             all=all,
         )

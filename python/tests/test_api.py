@@ -168,6 +168,33 @@ def test_date_column_takes_precedence(cli, seeds_df):
     assert tonetrack.score(as_timestamps, id_col="id", date_col="published")["date"].equals(got["date"])
 
 
+def test_columns_named_like_roles_are_used_by_default_as_the_cli_does(cli, seeds_df, tmp_path):
+    """A frame with `date`, `id` and `title` columns: score and quotes use them without being
+    told, as `tonetrack score TABLE` does; `None` uses no column for a role."""
+    df = seeds_df.assign(
+        date=["2016-03-01", "2017-06-24", "", None, "2019-05-14"],
+        title=[f"Title {i}" for i in range(5)],
+    )
+    table = tmp_path / "articles.csv"
+    df.to_csv(table, index=False)
+    expected = cli_csv(cli, "score", str(table), "--format", "csv")
+    got = tonetrack.score(df)
+    assert len(got) == len(expected) > 20
+    assert list(got.columns) == list(expected[0].keys())
+    for (_, row), exp in zip(got.iterrows(), expected):
+        assert (row["article"], row["title"], row["date_source"]) == (exp["article"], exp["title"], exp["date_source"])
+        assert (row["date"].isoformat() if row["date"] is not None else "") == exp["date"]
+    assert {"column"} <= set(got["date_source"]) and set(got["title"]) <= set(df["title"])
+    quoted = tonetrack.quotes(df)
+    assert set(got["article"]) <= set(quoted["article"]) <= set(df["id"])
+    assert set(quoted["title"]) <= set(df["title"])
+    # None: the id column is passed through and the article is the index label.
+    plain = tonetrack.score(df, id_col=None, date_col=None, title_col=None)
+    assert set(plain["article"]) <= {"0", "1", "2", "3", "4"}
+    assert "column" not in set(plain["date_source"])
+    assert {"id", "input_date", "input_title"} <= set(plain.columns)
+
+
 def test_columns_are_passed_through(seeds_df):
     df = seeds_df.assign(
         outlet=[f"outlet {i}" for i in range(5)],
@@ -185,7 +212,7 @@ def test_columns_are_passed_through(seeds_df):
         assert row["title"] == f"Headline {i}"
     # Without an id column, articles are named by their index labels.
     indexed = df.set_index(pd.Index([f"row-{i}" for i in range(5)]))
-    names = tonetrack.score(indexed)["article"]
+    names = tonetrack.score(indexed, id_col=None)["article"]
     assert set(names) <= {f"row-{i}" for i in range(5)} and len(set(names)) == 5
 
 

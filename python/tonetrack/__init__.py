@@ -72,6 +72,19 @@ class MissingColumnError(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
+class _ColumnIfPresent(str):
+    """A role's default column name, used only when the DataFrame has that column: the
+    command line's ``--date-col``/``--id-col``/``--url-col``/``--title-col`` defaults. A name
+    passed explicitly must be a column; ``None`` uses no column for the role."""
+
+
+def _resolve(df: pd.DataFrame, name: Optional[str]) -> Optional[str]:
+    """The column a role argument names in ``df``: a default only when ``df`` has it."""
+    if isinstance(name, _ColumnIfPresent) and name not in df.columns:
+        return None
+    return name
+
+
 # ---------------------------------------------------------------------------------------------
 # Conversions: pandas columns to Arrow arrays the Rust side reads in place.
 
@@ -288,10 +301,10 @@ class Model:
 def score(
     df: pd.DataFrame,
     text_col: str = "text",
-    date_col: Optional[str] = None,
-    id_col: Optional[str] = None,
-    url_col: Optional[str] = None,
-    title_col: Optional[str] = None,
+    date_col: Optional[str] = _ColumnIfPresent("date"),
+    id_col: Optional[str] = _ColumnIfPresent("id"),
+    url_col: Optional[str] = _ColumnIfPresent("url"),
+    title_col: Optional[str] = _ColumnIfPresent("title"),
     model: Optional[Model] = None,
     *,
     all: bool = False,
@@ -307,6 +320,9 @@ def score(
     the output already carries) of the quotation's row, as ``tonetrack score`` passes them; an
     input column named like an output column comes as ``input_NAME``.
 
+    - ``date_col``, ``id_col``, ``url_col`` and ``title_col`` default to the columns ``date``,
+      ``id``, ``url`` and ``title`` when the DataFrame has them, as the command line's
+      ``--date-col`` etc. do; ``None`` uses no column for the role.
     - ``article`` is the row's ``id_col`` value, or its index label.
     - ``date_col`` (dates, timestamps or ``yyyy-mm-dd…`` strings) takes precedence over the
       date the text gives, and ``date_source`` is then ``column``; an empty value leaves the
@@ -320,6 +336,9 @@ def score(
     scores a Dask DataFrame (``examples/dask_score.py``).
     """
     _check_frame(df, "score")
+    date_col, id_col, url_col, title_col = (
+        _resolve(df, c) for c in (date_col, id_col, url_col, title_col)
+    )
     _check_columns(
         df, "score", text_col=text_col, date_col=date_col, id_col=id_col, url_col=url_col,
         title_col=title_col,
@@ -344,9 +363,9 @@ def score(
 def quotes(
     articles: Union[str, TextsLike, pd.DataFrame],
     text_col: str = "text",
-    date_col: Optional[str] = None,
-    id_col: Optional[str] = None,
-    title_col: Optional[str] = None,
+    date_col: Optional[str] = _ColumnIfPresent("date"),
+    id_col: Optional[str] = _ColumnIfPresent("id"),
+    title_col: Optional[str] = _ColumnIfPresent("title"),
     *,
     name: str = "text",
     min_words: int = 1,
@@ -362,13 +381,15 @@ def quotes(
     """
     if isinstance(articles, pd.DataFrame):
         df = articles
+        date_col, id_col, title_col = (_resolve(df, c) for c in (date_col, id_col, title_col))
         _check_columns(df, "quotes", text_col=text_col, date_col=date_col, id_col=id_col, title_col=title_col)
         texts = _strings(df[text_col], f"column {text_col!r}")
         names = _names(df, id_col)
         dates = _dates(df[date_col], date_col) if date_col is not None else None
         titles = _strings(df[title_col], f"column {title_col!r}") if title_col is not None else None
     else:
-        if any(c is not None for c in (date_col, id_col, title_col)):
+        explicit = (date_col, id_col, title_col)
+        if any(c is not None and not isinstance(c, _ColumnIfPresent) for c in explicit):
             raise TypeError("date_col, id_col and title_col name columns of a DataFrame; got texts")
         df = None
         if isinstance(articles, str):
