@@ -145,7 +145,7 @@ fn date_at_start_by_hand(s: &str) -> Result<Option<(NaiveDate, usize)>, Unsure> 
     // The upper-case place ("MOSCOW, "), longest first, then none.
     let mut run = 0;
     if b.first().is_some_and(u8::is_ascii_uppercase) {
-        while run < 30
+        while run < PLACE_MAX_BYTES
             && matches!(
                 b.get(1 + run),
                 Some(b'A'..=b'Z' | b' ' | b'.' | b'\'' | b'-')
@@ -465,6 +465,20 @@ fn date_at_start_by_pattern(s: &str) -> Option<(NaiveDate, usize)> {
     Some((date, c.get(0)?.end()))
 }
 
+/// The longest upper-case place a dateline opens with, in bytes after its first letter
+/// ("WASHINGTON, D.C." and "RIO DE JANEIRO" fit; a shouted sentence does not).
+const PLACE_MAX_BYTES: usize = 30;
+/// A byline-sized line: a date anywhere in a line of at most this many words is the article's
+/// ("By Jane Roe | Reuters | June 5, 2020, 10:00 a.m. ET"); in a longer one it is a date the
+/// text mentions.
+const BYLINE_MAX_WORDS: usize = 14;
+/// The dateline is in one of this many paragraphs after the headline (a subheading, a byline
+/// and a photo credit may come first); a date further down is the story's, not the article's.
+const DATELINE_PARAGRAPHS: usize = 4;
+/// A date line above the headline of at most this many words is page furniture (a banner's
+/// "Monday, June 5, 2020"): a weak date; a longer one is prose.
+const BANNER_MAX_WORDS: usize = 8;
+
 /// True when `s` has more than `n` words (as `split_whitespace` splits it), counted up to
 /// the one too many; the words are skipped at search speed.
 fn more_words_than(s: &str, n: usize) -> bool {
@@ -473,7 +487,7 @@ fn more_words_than(s: &str, n: usize) -> bool {
 
 /// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").
 fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
-    if more_words_than(p, 14) || !has_year_digits(p) {
+    if more_words_than(p, BYLINE_MAX_WORDS) || !has_year_digits(p) {
         return None;
     }
     p.char_indices()
@@ -568,9 +582,7 @@ pub(crate) fn from_paragraphs(
     title: Option<usize>,
 ) -> Option<(NaiveDate, DateSource)> {
     let first_body = title.map_or(0, |t| t + 1);
-    // The dateline sits in the first few paragraphs after the headline (subheadings and
-    // bylines may come first).
-    for p in paras.iter().skip(first_body).take(4) {
+    for p in paras.iter().skip(first_body).take(DATELINE_PARAGRAPHS) {
         if let Some((d, _)) = date_at_start(p).or_else(|| date_in_short_line(p)) {
             return Some((d, DateSource::Dateline));
         }
@@ -578,7 +590,7 @@ pub(crate) fn from_paragraphs(
     for p in paras.iter().take(first_body) {
         // The date first: it is found or not in a few bytes.
         if let Some((d, _)) = date_at_start(p) {
-            if !more_words_than(p, 8) {
+            if !more_words_than(p, BANNER_MAX_WORDS) {
                 return Some((d, DateSource::Banner));
             }
         }

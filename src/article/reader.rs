@@ -60,22 +60,36 @@ pub(super) fn lines(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The headline: the first line of five words or more without a closing full stop, before
-/// the first long paragraph (menus and banners are shorter).
+/// A headline has at least this many words: menus, section names and banners ("World",
+/// "Live updates", "Monday, June 5") have fewer.
+const TITLE_MIN_WORDS: usize = 5;
+/// A paragraph of this many words or more is body text, never a headline: the search stops
+/// there (a single-line article would otherwise become its own title, copied into every
+/// quote's record).
+const BODY_MIN_WORDS: usize = 30;
+
+/// The headline: the first line of [`TITLE_MIN_WORDS`] words or more without a closing full
+/// stop, before the first body paragraph.
 fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
-    // A headline is short: never take a paragraph of 30 words or more (a single-line article
-    // would otherwise become its own title, copied into every quote's record).
-    let words = |r: &Range<usize>| text[r.clone()].split_whitespace().take(30).count();
+    let words = |r: &Range<usize>| {
+        text[r.clone()]
+            .split_whitespace()
+            .take(BODY_MIN_WORDS)
+            .count()
+    };
     for (i, r) in paras.iter().enumerate() {
         let n = words(r);
-        if n >= 30 {
+        if n >= BODY_MIN_WORDS {
             break;
         }
-        if n >= 5 && !text[r.clone()].ends_with('.') {
+        if n >= TITLE_MIN_WORDS && !text[r.clone()].ends_with('.') {
             return Some(i);
         }
     }
-    paras.first().filter(|r| words(r) < 30).map(|_| 0)
+    paras
+        .first()
+        .filter(|r| words(r) < BODY_MIN_WORDS)
+        .map(|_| 0)
 }
 
 impl Reader {
