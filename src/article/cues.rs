@@ -669,37 +669,9 @@ impl Ctx<'_> {
             return None;
         }
         if is_speech_verb(toks, i) && !toks[i].is("according") {
-            // Verb first: "said Lavrov", "reported The Associated Press".
-            let mut j = i + 1;
-            if toks.get(j).is_some_and(|t| t.is("out")) {
-                j += 1;
-            }
-            if let Some(r) = unnamed_after(toks, j) {
-                return Some(Cue {
-                    subject: Subject::Unnamed(toks[r.start].start, toks[r.end - 1].end),
-                    range: toks[i].start..toks[r.end - 1].end,
-                    how: None,
-                });
-            }
-            for k in j..toks.len().min(j + VERB_FIRST_REACH) {
-                if !toks[k].word {
-                    break;
-                }
-                if let Some(s) = self.candidate(toks, k) {
-                    let end = match &s {
-                        Subject::Who(_) => self.mention_end(toks, k),
-                        _ => k,
-                    };
-                    return Some(Cue {
-                        subject: s,
-                        range: self.cue(toks, i, end),
-                        how: None,
-                    });
-                }
-            }
-            return None;
+            return self.verb_first(toks, i);
         }
-        let limit = toks.len().min(i + 12);
+        let limit = toks.len().min(i + SUBJECT_FIRST_REACH);
         let v = (i..limit).find(|&v| is_speech_verb(toks, v))?;
         if toks[v].has(RELAY) {
             let (s, a, b) = self.relay(toks, v, i)?;
@@ -713,14 +685,55 @@ impl Ctx<'_> {
         if is_participle(&toks[v]) {
             return None;
         }
-        if let Some(r) = unnamed_subject(toks, v, i) {
+        self.subject_of_verb(toks, v, i)
+    }
+
+    /// A cue that opens with its verb, after the closing mark: "said Lavrov", "reported The
+    /// Associated Press", "said a senior official"; `i` is the verb.
+    fn verb_first(&self, toks: &[Tok], i: usize) -> Option<Cue> {
+        let mut j = i + 1;
+        if toks.get(j).is_some_and(|t| t.is("out")) {
+            j += 1;
+        }
+        if let Some(r) = unnamed_after(toks, j) {
+            return Some(Cue {
+                subject: Subject::Unnamed(toks[r.start].start, toks[r.end - 1].end),
+                range: toks[i].start..toks[r.end - 1].end,
+                how: None,
+            });
+        }
+        for k in j..toks.len().min(j + VERB_FIRST_REACH) {
+            if !toks[k].word {
+                break;
+            }
+            if let Some(s) = self.candidate(toks, k) {
+                let end = match &s {
+                    Subject::Who(_) => self.mention_end(toks, k),
+                    _ => k,
+                };
+                return Some(Cue {
+                    subject: s,
+                    range: self.cue(toks, i, end),
+                    how: None,
+                });
+            }
+        }
+        None
+    }
+
+    /// The cue of the plain speech verb `v` whose subject stands before it, no further back
+    /// than token `lo`: an unnamed source ("a senior official said") or the nearest candidate
+    /// ("Lavrov told reporters"), the cue running from the subject's modifiers to the verb
+    /// (and its "out": "pointed out").
+    fn subject_of_verb(&self, toks: &[Tok], v: usize, lo: usize) -> Option<Cue> {
+        if let Some(r) = unnamed_subject(toks, v, lo) {
             return Some(Cue {
                 subject: Subject::Unnamed(toks[r.start].start, toks[r.end - 1].end),
                 range: toks[r.start].start..toks[v].end,
                 how: None,
             });
         }
-        let (s, j) = self.backward(toks, v, i)?;
+        let (s, j) = self.backward(toks, v, lo)?;
         let end = if toks.get(v + 1).is_some_and(|t| t.is("out")) {
             v + 1
         } else {
@@ -728,7 +741,7 @@ impl Ctx<'_> {
         };
         Some(Cue {
             subject: s,
-            range: self.cue(toks, self.subject_start(toks, i, j), end),
+            range: self.cue(toks, self.subject_start(toks, lo, j), end),
             how: None,
         })
     }
@@ -768,21 +781,7 @@ impl Ctx<'_> {
             return None;
         }
         let Some(v) = (0..toks.len()).rev().find(|&v| is_speech_verb(toks, v)) else {
-            // "He also had some harsh words for U.S. Democrats:", "NATO chief: ‘…’"
-            if toks.last().is_some_and(|t| t.is_punct(':')) {
-                let (s, j) = self.forward(toks).or_else(|| {
-                    let j = (0..toks.len()).find(|&j| {
-                        matches!(self.candidate_kind(&toks[j]), Some(Candidate::Role))
-                    })?;
-                    Some((self.subject(toks, j, Candidate::Role), j))
-                })?;
-                return Some(Cue {
-                    subject: s,
-                    range: self.cue(toks, j, toks.len() - 1),
-                    how: Some(Attribution::Colon),
-                });
-            }
-            return None;
+            return self.colon(toks);
         };
         // "X said (that) Y told Z “…”": the quotation is X's report, the outer reporting
         // verb's ("the White House said the president had “warned …”").
@@ -807,16 +806,7 @@ impl Ctx<'_> {
         };
         let t = &toks[v];
         if t.is("according") {
-            let np = &toks[(v + 2).min(toks.len())..];
-            let k = (0..np.len())
-                .take_while(|&k| np[k].word || np[k].is_punct('.'))
-                .find(|&k| self.candidate_kind(&np[k]).is_some())?;
-            let s = self.candidate(np, k)?;
-            return Some(Cue {
-                subject: s,
-                range: t.start..np[k].end,
-                how: Some(Attribution::AccordingTo),
-            });
+            return self.according_to(toks, v);
         }
         if t.has(RELAY) {
             let (s, a, b) = self.relay(toks, v, 0)?;
@@ -827,49 +817,69 @@ impl Ctx<'_> {
             });
         }
         if is_participle(t) {
-            // A finite speech verb earlier in the sentence carries the subject
-            // ("Lavrov said, insisting that …", "The Kremlin pointed out …, arguing that").
-            let sv = sentence
-                .iter()
-                .position(|x| x.start == t.start)
-                .unwrap_or(sentence.len());
-            let finite = (0..sv)
-                .rev()
-                .find(|&k| is_speech_verb(sentence, k) && !is_participle(&sentence[k]));
-            if let Some(f) = finite {
-                if let Some((s, j)) = self.backward(sentence, f, 0) {
-                    let out = usize::from(sentence.get(f + 1).is_some_and(|x| x.is("out")));
-                    return Some(Cue {
-                        subject: s,
-                        range: self.cue(sentence, self.subject_start(sentence, 0, j), f + out),
-                        how: None,
-                    });
-                }
-            }
-            return Some(Cue {
-                subject: Subject::Participle,
-                range: t.start..t.end,
-                how: None,
-            });
+            return Some(self.participle(t, sentence));
         }
-        if let Some(r) = unnamed_subject(toks, v, 0) {
-            return Some(Cue {
-                subject: Subject::Unnamed(toks[r.start].start, toks[r.end - 1].end),
-                range: toks[r.start].start..t.end,
-                how: None,
-            });
+        self.subject_of_verb(toks, v, 0)
+    }
+
+    /// No speech verb before the opening mark, but a colon: the sentence's subject, or its
+    /// first role word ("He also had some harsh words for U.S. Democrats:", "NATO chief: ‘…’").
+    fn colon(&self, toks: &[Tok]) -> Option<Cue> {
+        if !toks.last().is_some_and(|t| t.is_punct(':')) {
+            return None;
         }
-        let (s, j) = self.backward(toks, v, 0)?;
-        let end = if toks.get(v + 1).is_some_and(|x| x.is("out")) {
-            v + 1
-        } else {
-            v
-        };
+        let (s, j) = self.forward(toks).or_else(|| {
+            let j = (0..toks.len())
+                .find(|&j| matches!(self.candidate_kind(&toks[j]), Some(Candidate::Role)))?;
+            Some((self.subject(toks, j, Candidate::Role), j))
+        })?;
         Some(Cue {
             subject: s,
-            range: self.cue(toks, self.subject_start(toks, 0, j), end),
-            how: None,
+            range: self.cue(toks, j, toks.len() - 1),
+            how: Some(Attribution::Colon),
         })
+    }
+
+    /// "according to X,": the first candidate of the noun phrase after "according to" (`v`).
+    fn according_to(&self, toks: &[Tok], v: usize) -> Option<Cue> {
+        let np = &toks[(v + 2).min(toks.len())..];
+        let k = (0..np.len())
+            .take_while(|&k| np[k].word || np[k].is_punct('.'))
+            .find(|&k| self.candidate_kind(&np[k]).is_some())?;
+        let s = self.candidate(np, k)?;
+        Some(Cue {
+            subject: s,
+            range: toks[v].start..np[k].end,
+            how: Some(Attribution::AccordingTo),
+        })
+    }
+
+    /// A participle before the mark ("…, insisting that"): a finite speech verb earlier in the
+    /// sentence carries the subject ("Lavrov said, insisting that …", "The Kremlin pointed out
+    /// …, arguing that"); without one, the speaker is resolved later (`Subject::Participle`).
+    fn participle(&self, t: &Tok, sentence: &[Tok]) -> Cue {
+        let sv = sentence
+            .iter()
+            .position(|x| x.start == t.start)
+            .unwrap_or(sentence.len());
+        let finite = (0..sv)
+            .rev()
+            .find(|&k| is_speech_verb(sentence, k) && !is_participle(&sentence[k]));
+        if let Some(f) = finite {
+            if let Some((s, j)) = self.backward(sentence, f, 0) {
+                let out = usize::from(sentence.get(f + 1).is_some_and(|x| x.is("out")));
+                return Cue {
+                    subject: s,
+                    range: self.cue(sentence, self.subject_start(sentence, 0, j), f + out),
+                    how: None,
+                };
+            }
+        }
+        Cue {
+            subject: Subject::Participle,
+            range: t.start..t.end,
+            how: None,
+        }
     }
 
     /// The speech events before byte `off`.
@@ -1304,6 +1314,11 @@ fn paragraphs<'t>(
 /// Most words after a speech verb where its subject may stand when it comes first ("said
 /// Antonio Guterres", "said UN Secretary-General Antonio Guterres").
 const VERB_FIRST_REACH: usize = 6;
+
+/// After the closing mark, the speech verb of a subject-first cue is within this many tokens
+/// of the cue's start ("…,” the Russian Foreign Ministry's spokeswoman Maria Zakharova said"):
+/// a verb further on belongs to the next sentence's own clause.
+const SUBJECT_FIRST_REACH: usize = 12;
 
 impl<'a> Ctx<'a> {
     /// Records the speech events of the article in text order: a pronoun's subject resolves
