@@ -25,7 +25,9 @@
 //! (a fifth of each batch at random), `margin-logit` and `margin-geometric` (the gap between
 //! the two largest decision values, raw or over ‖w_a − w_b‖), `margin-nodup-labeled` (no
 //! near-duplicate of a labeled row either), `cal` (contrastive active learning),
-//! `margin-believer` (the batch in 5 parts, refit between them on the predicted labels).
+//! `margin-believer` (the batch in 5 parts, refit between them on the predicted labels),
+//! `dal` (discriminative active learning: the rows a labeled-vs-unlabeled classifier finds
+//! least like the labeled ones).
 //! Learner options for every strategy alike: `--base-irrelevant` (the training split's
 //! `relevant=no` rows train in every refit, as training-only base rows) and `--transductive`
 //! (vocabulary and document frequencies from the whole pool's text).
@@ -193,7 +195,8 @@ fn strategy(name: &str) -> Result<(Strategy, bool), String> {
         | "margin-geometric"
         | "margin-nodup-labeled"
         | "cal"
-        | "margin-believer" => Ok((Strategy::Margin, true)),
+        | "margin-believer"
+        | "dal" => Ok((Strategy::Margin, true)),
         other if other.starts_with("margin-after-") => other["margin-after-".len()..]
             .parse::<usize>()
             .map(|_| (Strategy::Margin, true))
@@ -422,6 +425,8 @@ fn run(
                         .any(|&j| data.keys[j].near_duplicate(&data.keys[i]))
                 })
                 .collect()
+        } else if name == "dal" {
+            dal_rank(&valid, data, &is_labeled, &pool)?
         } else if name == "cal" {
             cal_rank(&classifier, data, &pool, &labeled, &probabilities, k)
         } else if name == "egl" {
@@ -768,6 +773,45 @@ fn cal_rank(
         .collect();
     scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Discriminative active learning (Gissin & Shalev-Shwartz 2019): a classifier with the
+/// refit's options (without calibration) told labeled from unlabeled pool rows; the pool
+/// ordered by its probability of `unlabeled`, highest first (the rows least like the
+/// labeled set).
+fn dal_rank(
+    valid: &tonetrack::model::train::ValidTrainParams,
+    data: &Data,
+    is_labeled: &[bool],
+    pool: &[usize],
+) -> Result<Vec<usize>, String> {
+    let params = TrainParams {
+        calibration: CalibrationMethod::None,
+        ..valid.params().clone()
+    }
+    .check()
+    .map_err(|e| e.to_string())?;
+    let examples = Examples::new(
+        data.pool.iter().map(|c| c.text.clone()).collect(),
+        is_labeled
+            .iter()
+            .map(|&l| if l { "labeled" } else { "unlabeled" }.to_string())
+            .collect(),
+    );
+    let (discriminator, _) = params.fit(examples).map_err(|e| e.to_string())?;
+    let u = discriminator
+        .classes()
+        .iter()
+        .position(|c| c == "unlabeled")
+        .unwrap_or(0);
+    let texts: Vec<&str> = pool.iter().map(|&i| data.pool[i].text.as_str()).collect();
+    let mut scored: Vec<(f64, usize)> = pool
+        .iter()
+        .zip(predict_batch(&discriminator, &texts, 0))
+        .map(|(&i, p)| (p.probabilities[u].1, i))
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(scored.into_iter().map(|(_, i)| i).collect())
 }
 
 /// Neighbours of a row in CAL (Margatina et al. 2021 use 10).
