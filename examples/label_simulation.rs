@@ -17,7 +17,20 @@
 //! batch drawn without replacement with probability ∝ uncertainty, or ∝ 1 / uncertainty rank,
 //! by Gumbel-top-k, instead of the top of the ranking), `badge` (Ash et al. 2020: k-means++
 //! seeding over the whole pool in the space of the loss gradient's embedding
-//! (p − onehot(ŷ)) ⊗ x).
+//! (p − onehot(ŷ)) ⊗ x). Added later: `margin-raw` (margin on the probabilities before
+//! temperature scaling; prints how many rows of each batch differ from the calibrated
+//! margin's), `qbc-vote`, `qbc-kl` and `margin-committee` (query-by-committee over 5 bootstrap
+//! refits: vote entropy, mean KL from the consensus, margin of the mean), `margin-after-N`
+//! (random until N labels, then margin), `egl` (expected gradient length), `margin-mix20`
+//! (a fifth of each batch at random), `margin-logit` and `margin-geometric` (the gap between
+//! the two largest decision values, raw or over ‖w_a − w_b‖), `margin-nodup-labeled` (no
+//! near-duplicate of a labeled row either), `cal` (contrastive active learning),
+//! `margin-believer` (the batch in 5 parts, refit between them on the predicted labels),
+//! `dal` (discriminative active learning: the rows a labeled-vs-unlabeled classifier finds
+//! least like the labeled ones).
+//! Learner options for every strategy alike: `--base-irrelevant` (the training split's
+//! `relevant=no` rows train in every refit, as training-only base rows) and `--transductive`
+//! (vocabulary and document frequencies from the whole pool's text).
 //!
 //! Run (release; ~1 min per strategy on 2 cores):
 //!
@@ -42,6 +55,7 @@ use rayon::prelude::*;
 use tonetrack::eval::{evaluate, MeanStd};
 use tonetrack::features::tfidf::SparseRow;
 use tonetrack::label::candidates::{self, rank, select_batch, Candidate, DupKey, Strategy};
+use tonetrack::label::refit::{BaseRows, BaseSource};
 use tonetrack::model::calibration::CalibrationMethod;
 use tonetrack::model::train::{CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID};
 use tonetrack::score::predict_batch;
@@ -58,6 +72,12 @@ struct Options {
     seeds: u64,
     strategies: Vec<String>,
     out: PathBuf,
+    /// The training split's irrelevant rows (`relevant=no`) train in every refit, as
+    /// training-only base rows (as the tool's base data keeps them).
+    base_irrelevant: bool,
+    /// The vocabulary and IDF fitted on the whole pool's text (unlabeled rows as
+    /// training-only rows of weight 0), not only the labeled rows'.
+    transductive: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -70,6 +90,8 @@ fn parse_args() -> Result<Options, String> {
         seeds: 5,
         strategies: vec!["margin".into(), "random".into()],
         out: PathBuf::from("docs/label_simulation"),
+        base_irrelevant: false,
+        transductive: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -89,6 +111,8 @@ fn parse_args() -> Result<Options, String> {
             "--seeds" => o.seeds = number(value()?)? as u64,
             "--strategies" => o.strategies = value()?.split(',').map(String::from).collect(),
             "--out" => o.out = PathBuf::from(value()?),
+            "--base-irrelevant" => o.base_irrelevant = true,
+            "--transductive" => o.transductive = true,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -117,8 +141,8 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
     match preset {
         // The Makefile's MODEL_OPTIONS (the built-in model's): `--lexicon vader,diplomatic
         // --calibration temperature`, word 1–2-grams, min_df 2, the default analyzer, uniform
-        // weights. (Its `--train-only-where relevant=no` has nothing to act on: the pool holds
-        // relevant rows only.)
+        // weights. (Its `--train-only-where relevant=no` acts only with `--base-irrelevant`:
+        // the pool holds relevant rows only, as `label --data` offers only those.)
         "default" => {
             p.analyzer = lexicons();
             p.calibration = CalibrationMethod::Temperature;
@@ -154,8 +178,29 @@ fn params(preset: &str, c: Option<f64>) -> Result<TrainParams, String> {
 /// density (an experiment of this program, not a strategy of the tool).
 fn strategy(name: &str) -> Result<(Strategy, bool), String> {
     match name {
-        "density" | "margin-ff" | "margin-kmeans++" | "margin-balanced" | "margin-power"
-        | "margin-softrank" | "badge" => Ok((Strategy::Margin, true)),
+        "density"
+        | "margin-ff"
+        | "margin-kmeans++"
+        | "margin-balanced"
+        | "margin-power"
+        | "margin-softrank"
+        | "badge"
+        | "margin-raw"
+        | "qbc-vote"
+        | "qbc-kl"
+        | "margin-committee"
+        | "egl"
+        | "margin-mix20"
+        | "margin-logit"
+        | "margin-geometric"
+        | "margin-nodup-labeled"
+        | "cal"
+        | "margin-believer"
+        | "dal" => Ok((Strategy::Margin, true)),
+        other if other.starts_with("margin-after-") => other["margin-after-".len()..]
+            .parse::<usize>()
+            .map(|_| (Strategy::Margin, true))
+            .map_err(|e| format!("{other}: {e}")),
         "margin-nodup" => Ok((Strategy::Margin, false)),
         "entropy-nodup" => Ok((Strategy::Entropy, false)),
         "random" => Ok((Strategy::Random, false)),
@@ -168,6 +213,9 @@ fn strategy(name: &str) -> Result<(Strategy, bool), String> {
 
 struct Data {
     pool: Vec<Candidate>,
+    /// The training split's rows marked `relevant=no`, read as the tool reads base data
+    /// (training-only rows).
+    irrelevant: BaseRows,
     keys: Vec<DupKey>,
     test_texts: Vec<String>,
     test_labels: Vec<String>,
@@ -182,7 +230,17 @@ fn load(root: &Path) -> Result<Data, String> {
     let pool = read("data/quotes_train.csv")?;
     let test = read("data/quotes_test.csv")?;
     let keys = pool.iter().map(DupKey::of).collect();
+    let all = BaseRows::load(&[BaseSource::File(root.join("data/quotes_train.csv"))], &[])
+        .map_err(|e| e.to_string())?;
+    let mut irrelevant = BaseRows::default();
+    for i in (0..all.len()).filter(|&i| all.train_only[i]) {
+        irrelevant.texts.push(all.texts[i].clone());
+        irrelevant.labels.push(all.labels[i].clone());
+        irrelevant.groups.push(all.groups[i].clone());
+        irrelevant.train_only.push(true);
+    }
     Ok(Data {
+        irrelevant,
         keys,
         test_texts: test.iter().map(|c| c.text.clone()).collect(),
         test_labels: test
@@ -191,6 +249,79 @@ fn load(root: &Path) -> Result<Data, String> {
             .collect(),
         pool,
     })
+}
+
+/// What a refit trains on: the labeled rows (grouped by page), with the training split's
+/// irrelevant rows as training-only rows first (`--base-irrelevant`, as the tool's
+/// [`BaseRows`]), and the unlabeled pool rows as training-only rows of weight 0
+/// (`--transductive`: they only add to the vocabulary and document frequencies).
+fn examples_of(data: &Data, labeled: &[usize], is_labeled: &[bool], o: &Options) -> Examples {
+    believed_examples(data, labeled, &[], is_labeled, o)
+}
+
+/// [`examples_of`] with `believed` pool rows (index, label) labeled as given.
+fn believed_examples(
+    data: &Data,
+    labeled: &[usize],
+    believed: &[(usize, String)],
+    is_labeled: &[bool],
+    o: &Options,
+) -> Examples {
+    let mut texts = Vec::new();
+    let mut labels = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    let mut train_only = Vec::new();
+    let mut weights = Vec::new();
+    if o.base_irrelevant {
+        let b = &data.irrelevant;
+        for i in 0..b.len() {
+            texts.push(b.texts[i].clone());
+            labels.push(b.labels[i].clone());
+            names.push(b.groups[i].as_str());
+            train_only.push(true);
+            weights.push(1.0);
+        }
+    }
+    for &i in labeled {
+        let c = &data.pool[i];
+        texts.push(c.text.clone());
+        labels.push(c.known_label.clone().unwrap_or_default());
+        names.push(c.source_url.as_str());
+        train_only.push(false);
+        weights.push(1.0);
+    }
+    for (i, label) in believed {
+        let c = &data.pool[*i];
+        texts.push(c.text.clone());
+        labels.push(label.clone());
+        names.push(c.source_url.as_str());
+        train_only.push(false);
+        weights.push(1.0);
+    }
+    if o.transductive {
+        // Any class name will do: a row of weight 0 adds nothing to the loss.
+        let placeholder = labels[labels.len() - 1].clone();
+        for (c, _) in data.pool.iter().zip(is_labeled).filter(|(_, &l)| !l) {
+            texts.push(c.text.clone());
+            labels.push(placeholder.clone());
+            names.push(c.source_url.as_str());
+            train_only.push(true);
+            weights.push(0.0);
+        }
+    }
+    if !train_only.contains(&true) {
+        train_only.clear();
+    }
+    if weights.iter().all(|&w| w == 1.0) {
+        weights.clear();
+    }
+    Examples {
+        texts,
+        labels,
+        groups: Examples::group_ids(&names),
+        weights,
+        train_only,
+    }
 }
 
 /// Macro-F1 on the test rows after each round (round 0: the starting rows).
@@ -213,20 +344,7 @@ fn run(
     }
     let mut scores = Vec::with_capacity(o.rounds + 1);
     for round in 0..=o.rounds {
-        let pages: Vec<&str> = labeled
-            .iter()
-            .map(|&i| data.pool[i].source_url.as_str())
-            .collect();
-        let examples = Examples {
-            groups: Examples::group_ids(&pages),
-            ..Examples::new(
-                labeled.iter().map(|&i| data.pool[i].text.clone()).collect(),
-                labeled
-                    .iter()
-                    .map(|&i| data.pool[i].known_label.clone().unwrap_or_default())
-                    .collect(),
-            )
-        };
+        let examples = examples_of(data, &labeled, &is_labeled, o);
         let (classifier, _) = valid.fit(examples).map_err(|e| e.to_string())?;
         let classes = classifier.classes().to_vec();
         let predicted: Vec<usize> = data
@@ -266,6 +384,61 @@ fn run(
             density_rank(&classifier, data, &pool, &probabilities, k)
         } else if name == "margin-power" || name == "margin-softrank" {
             stochastic_rank(name, &probabilities, k, &pool, round_seed)
+        } else if name == "margin-raw" {
+            // Margin on the probabilities before temperature scaling (same weights, same
+            // predictions); how many of the batch differ from the calibrated margin's batch.
+            let mut raw = classifier.clone();
+            raw.set_calibration(None, None).map_err(|e| e.to_string())?;
+            let raw_probabilities = pool_probabilities(&raw, data, &pool, k);
+            let ranked = rank(Strategy::Margin, &raw_probabilities, k, &pool, round_seed);
+            let calibrated = rank(Strategy::Margin, &probabilities, k, &pool, round_seed);
+            let a = select_batch(&ranked, &data.keys, o.batch, true);
+            let b = select_batch(&calibrated, &data.keys, o.batch, true);
+            eprintln!(
+                "margin-raw seed {seed} round {round}: temperature {:?}; {} of {} in the batch differ",
+                raw_temperature(&classifier),
+                a.iter().filter(|i| !b.contains(i)).count(),
+                a.len()
+            );
+            ranked
+        } else if matches!(name, "qbc-vote" | "qbc-kl" | "margin-committee") {
+            let committee = committee_probabilities(
+                &valid,
+                data,
+                &labeled,
+                &is_labeled,
+                o,
+                &pool,
+                &classes,
+                round_seed,
+            )?;
+            committee_rank(name, &committee, &pool, k, data.pool.len())
+        } else if name == "margin-logit" || name == "margin-geometric" {
+            logit_margin_rank(name, &classifier, data, &pool)
+        } else if name == "margin-nodup-labeled" {
+            // Margin order without the rows that are near-duplicates of a labeled row.
+            rank(strategy, &probabilities, k, &pool, round_seed)
+                .into_iter()
+                .filter(|&i| {
+                    !labeled
+                        .iter()
+                        .any(|&j| data.keys[j].near_duplicate(&data.keys[i]))
+                })
+                .collect()
+        } else if name == "dal" {
+            dal_rank(&valid, data, &is_labeled, &pool)?
+        } else if name == "cal" {
+            cal_rank(&classifier, data, &pool, &labeled, &probabilities, k)
+        } else if name == "egl" {
+            egl_rank(&classifier, data, &pool, &probabilities, k)
+        } else if let Some(n) = name.strip_prefix("margin-after-") {
+            let n: usize = n.parse().map_err(|e| format!("{name}: {e}"))?;
+            let s = if labeled.len() < n {
+                Strategy::Random
+            } else {
+                Strategy::Margin
+            };
+            rank(s, &probabilities, k, &pool, round_seed)
         } else {
             rank(strategy, &probabilities, k, &pool, round_seed)
         };
@@ -289,6 +462,67 @@ fn run(
                 o.batch,
                 round_seed,
             ),
+            "margin-believer" => {
+                // Kriging believer (Ginsbourger et al. 2010): the batch in 5 parts, the model
+                // refit between parts as if each chosen row had its predicted label.
+                let part = o.batch.div_ceil(BELIEVER_PARTS);
+                let mut chosen = select_batch(&ranked, &data.keys, part, true);
+                let mut probabilities = probabilities.clone();
+                while chosen.len() < o.batch {
+                    let believed: Vec<(usize, String)> = chosen
+                        .iter()
+                        .map(|&i| {
+                            (
+                                i,
+                                classes[argmax(&probabilities[i * k..(i + 1) * k])].clone(),
+                            )
+                        })
+                        .collect();
+                    let (believer, _) = valid
+                        .fit(believed_examples(data, &labeled, &believed, &is_labeled, o))
+                        .map_err(|e| e.to_string())?;
+                    let rest: Vec<usize> = pool
+                        .iter()
+                        .copied()
+                        .filter(|i| !chosen.contains(i))
+                        .collect();
+                    let kb = believer.classes().len();
+                    if kb == k {
+                        probabilities = pool_probabilities(&believer, data, &rest, k);
+                    }
+                    let ranked = rank(Strategy::Margin, &probabilities, k, &rest, round_seed);
+                    let before = chosen.len();
+                    for i in ranked {
+                        if chosen.len() >= o.batch
+                            || (chosen.len().is_multiple_of(part) && chosen.len() > believed.len())
+                        {
+                            break;
+                        }
+                        if !chosen
+                            .iter()
+                            .any(|&j| data.keys[j].near_duplicate(&data.keys[i]))
+                        {
+                            chosen.push(i);
+                        }
+                    }
+                    if chosen.len() == before {
+                        break;
+                    }
+                }
+                chosen
+            }
+            "margin-mix20" => {
+                // 80 % of the batch by margin, the rest at random (exploration).
+                let mut batch = select_batch(&ranked, &data.keys, o.batch * 4 / 5, true);
+                let random = rank(Strategy::Random, &probabilities, k, &pool, round_seed);
+                let rest: Vec<usize> = random
+                    .into_iter()
+                    .filter(|i| !batch.contains(i))
+                    .take(o.batch - batch.len())
+                    .collect();
+                batch.extend(rest);
+                batch
+            }
             _ => select_batch(&ranked, &data.keys, o.batch, diversity),
         };
         for i in batch {
@@ -297,6 +531,322 @@ fn run(
         }
     }
     Ok(scores)
+}
+
+/// `k` class probabilities per row of the candidate table (zero outside `pool`).
+fn pool_probabilities(
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    pool: &[usize],
+    k: usize,
+) -> Vec<f64> {
+    let mut probabilities = vec![0.0; data.pool.len() * k];
+    let texts: Vec<&str> = pool.iter().map(|&i| data.pool[i].text.as_str()).collect();
+    for (&i, p) in pool.iter().zip(predict_batch(classifier, &texts, 0)) {
+        for (j, (_, prob)) in p.probabilities.iter().enumerate() {
+            probabilities[i * k + j] = *prob;
+        }
+    }
+    probabilities
+}
+
+fn raw_temperature(classifier: &tonetrack::model::Classifier) -> String {
+    classifier
+        .calibration()
+        .map_or_else(|| "none".into(), |c| format!("{c:?}"))
+}
+
+/// Parts of a batch chosen by `margin-believer`.
+const BELIEVER_PARTS: usize = 5;
+
+/// Members of a query-by-committee (Seung et al. 1992; bagging, Abe & Mamitsuka 1998).
+const COMMITTEE: usize = 5;
+
+/// The pool's class probabilities under each of [`COMMITTEE`] models, each fit with the
+/// refit's options on a bootstrap sample of the labeled rows (in the order of `classes`; a
+/// class a sample lacks has probability 0).
+#[allow(clippy::too_many_arguments)]
+fn committee_probabilities(
+    valid: &tonetrack::model::train::ValidTrainParams,
+    data: &Data,
+    labeled: &[usize],
+    is_labeled: &[bool],
+    o: &Options,
+    pool: &[usize],
+    classes: &[String],
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, String> {
+    let k = classes.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xc0ffee);
+    let mut members = Vec::with_capacity(COMMITTEE);
+    for _ in 0..COMMITTEE {
+        let sample: Vec<usize> = (0..labeled.len())
+            .map(|_| labeled[rng.gen_range(0..labeled.len())])
+            .collect();
+        let (member, _) = valid
+            .fit(examples_of(data, &sample, is_labeled, o))
+            .map_err(|e| e.to_string())?;
+        let order: Vec<Option<usize>> = classes
+            .iter()
+            .map(|c| member.classes().iter().position(|m| m == c))
+            .collect();
+        let km = member.classes().len();
+        let own = pool_probabilities(&member, data, pool, km);
+        let mut p = vec![0.0; data.pool.len() * k];
+        for &i in pool {
+            for (j, from) in order.iter().enumerate() {
+                if let Some(f) = from {
+                    p[i * k + j] = own[i * km + f];
+                }
+            }
+        }
+        members.push(p);
+    }
+    Ok(members)
+}
+
+/// The pool ordered by the committee's disagreement: `qbc-vote` by vote entropy (ties, frequent
+/// with 5 votes, broken by the margin of the mean probabilities), `qbc-kl` by the mean KL
+/// divergence of each member from the mean (McCallum & Nigam 1998), `margin-committee` by the
+/// margin of the mean probabilities.
+fn committee_rank(
+    name: &str,
+    committee: &[Vec<f64>],
+    pool: &[usize],
+    k: usize,
+    rows: usize,
+) -> Vec<usize> {
+    let m = committee.len() as f64;
+    let mut mean = vec![0.0; rows * k];
+    for p in committee {
+        for &i in pool {
+            for j in 0..k {
+                mean[i * k + j] += p[i * k + j] / m;
+            }
+        }
+    }
+    let mut scored: Vec<(f64, usize)> = pool
+        .iter()
+        .map(|&i| {
+            let avg = &mean[i * k..(i + 1) * k];
+            let margin = candidates::uncertainty(Strategy::Margin, avg);
+            let score = match name {
+                "qbc-vote" => {
+                    let mut votes = vec![0.0; k];
+                    for p in committee {
+                        votes[argmax(&p[i * k..(i + 1) * k])] += 1.0 / m;
+                    }
+                    let h: f64 = votes
+                        .iter()
+                        .filter(|&&v| v > 0.0)
+                        .map(|&v| -v * v.ln())
+                        .sum();
+                    h + 1e-3 * margin
+                }
+                "qbc-kl" => {
+                    committee
+                        .iter()
+                        .map(|p| {
+                            (0..k)
+                                .filter(|&j| p[i * k + j] > 0.0)
+                                .map(|j| p[i * k + j] * (p[i * k + j] / avg[j]).ln())
+                                .sum::<f64>()
+                        })
+                        .sum::<f64>()
+                        / m
+                }
+                _ => margin,
+            };
+            (score, i)
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The pool ordered by the gap between the two largest decision values (`margin-logit`), or
+/// by that gap over ‖w_a − w_b‖, the distance of the row to the boundary between its two
+/// likeliest classes in feature space (`margin-geometric`; Tong & Koller 2001's simple margin
+/// for a linear model): smallest first.
+fn logit_margin_rank(
+    name: &str,
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    pool: &[usize],
+) -> Vec<usize> {
+    let model = classifier.model();
+    let k = model.n_classes();
+    let w = model.weights();
+    let mut pair_norm = vec![1.0; k * k];
+    if name == "margin-geometric" {
+        for a in 0..k {
+            for b in 0..k {
+                pair_norm[a * k + b] = w
+                    .chunks_exact(k)
+                    .map(|row| (row[a] - row[b]).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+                    .max(1e-12);
+            }
+        }
+    }
+    let vectorizer = classifier.vectorizer();
+    let mut scored: Vec<(f64, usize)> = pool
+        .iter()
+        .map(|&i| {
+            let x = vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text);
+            let z = model.decision_row(&x.indices, &x.values);
+            let a = argmax(&z);
+            let b = (0..k)
+                .filter(|&j| j != a)
+                .fold(None, |best: Option<usize>, j| match best {
+                    Some(b) if z[b] >= z[j] => Some(b),
+                    _ => Some(j),
+                })
+                .unwrap_or(a);
+            ((z[a] - z[b]) / pair_norm[a * k + b], i)
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Contrastive active learning (CAL, Margatina et al. 2021): the pool ordered by the mean KL
+/// divergence of the model's probabilities on a row's [`CAL_NEIGHBOURS`] nearest labeled rows
+/// (cosine of the TF-IDF rows) from its own: rows the model sees unlike their neighbours.
+fn cal_rank(
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    pool: &[usize],
+    labeled: &[usize],
+    probabilities: &[f64],
+    k: usize,
+) -> Vec<usize> {
+    let vectorizer = classifier.vectorizer();
+    let row = |i: usize| vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text);
+    let mut index: Vec<Vec<(usize, f64)>> = vec![Vec::new(); vectorizer.n_features()];
+    let mut labeled_p = Vec::with_capacity(labeled.len());
+    for (n, &j) in labeled.iter().enumerate() {
+        let x = row(j);
+        for (&c, &v) in x.indices.iter().zip(&x.values) {
+            if let Some(list) = index.get_mut(c) {
+                list.push((n, v));
+            }
+        }
+        labeled_p.push(
+            classifier
+                .predict(&data.pool[j].text, 0)
+                .probabilities
+                .iter()
+                .map(|(_, p)| *p)
+                .collect::<Vec<f64>>(),
+        );
+    }
+    let mut scored: Vec<(f64, usize)> = pool
+        .par_iter()
+        .map(|&i| {
+            let x = row(i);
+            let mut sims = vec![0.0; labeled.len()];
+            for (&c, &v) in x.indices.iter().zip(&x.values) {
+                if let Some(list) = index.get(c) {
+                    for &(n, w) in list {
+                        sims[n] += v * w;
+                    }
+                }
+            }
+            let mut order: Vec<usize> = (0..labeled.len()).collect();
+            let m = CAL_NEIGHBOURS.min(order.len());
+            order.select_nth_unstable_by(m.saturating_sub(1), |a, b| sims[*b].total_cmp(&sims[*a]));
+            let p = &probabilities[i * k..(i + 1) * k];
+            let kl: f64 = order[..m]
+                .iter()
+                .map(|&n| {
+                    (0..k)
+                        .filter(|&j| labeled_p[n][j] > 0.0)
+                        .map(|j| labeled_p[n][j] * (labeled_p[n][j] / p[j].max(1e-12)).ln())
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
+                / m.max(1) as f64;
+            (kl, i)
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Discriminative active learning (Gissin & Shalev-Shwartz 2019): a classifier with the
+/// refit's options (without calibration) told labeled from unlabeled pool rows; the pool
+/// ordered by its probability of `unlabeled`, highest first (the rows least like the
+/// labeled set).
+fn dal_rank(
+    valid: &tonetrack::model::train::ValidTrainParams,
+    data: &Data,
+    is_labeled: &[bool],
+    pool: &[usize],
+) -> Result<Vec<usize>, String> {
+    let params = TrainParams {
+        calibration: CalibrationMethod::None,
+        ..valid.params().clone()
+    }
+    .check()
+    .map_err(|e| e.to_string())?;
+    let examples = Examples::new(
+        data.pool.iter().map(|c| c.text.clone()).collect(),
+        is_labeled
+            .iter()
+            .map(|&l| if l { "labeled" } else { "unlabeled" }.to_string())
+            .collect(),
+    );
+    let (discriminator, _) = params.fit(examples).map_err(|e| e.to_string())?;
+    let u = discriminator
+        .classes()
+        .iter()
+        .position(|c| c == "unlabeled")
+        .unwrap_or(0);
+    let texts: Vec<&str> = pool.iter().map(|&i| data.pool[i].text.as_str()).collect();
+    let mut scored: Vec<(f64, usize)> = pool
+        .iter()
+        .zip(predict_batch(&discriminator, &texts, 0))
+        .map(|(&i, p)| (p.probabilities[u].1, i))
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(scored.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Neighbours of a row in CAL (Margatina et al. 2021 use 10).
+const CAL_NEIGHBOURS: usize = 10;
+
+/// Expected gradient length (Settles, Craven & Ray 2008) for a linear softmax model: the
+/// gradient of the log-loss for label y is (p − e_y) ⊗ x, so its expected norm is
+/// ‖x‖ Σ_y p_y ‖p − e_y‖.
+fn egl_rank(
+    classifier: &tonetrack::model::Classifier,
+    data: &Data,
+    pool: &[usize],
+    probabilities: &[f64],
+    k: usize,
+) -> Vec<usize> {
+    let vectorizer = classifier.vectorizer();
+    let mut scored: Vec<(f64, usize)> = pool
+        .iter()
+        .map(|&i| {
+            let x = vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text);
+            let norm = x.values.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let p = &probabilities[i * k..(i + 1) * k];
+            let expected: f64 = (0..k)
+                .map(|y| {
+                    let g: f64 = (0..k)
+                        .map(|j| (p[j] - f64::from(u8::from(j == y))).powi(2))
+                        .sum();
+                    p[y] * g.sqrt()
+                })
+                .sum();
+            (norm * expected, i)
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The pool ordered by margin uncertainty × information density (Settles & Craven 2008): the
