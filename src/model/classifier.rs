@@ -561,11 +561,18 @@ fn read_phrase(text: &str, span: Span, negated: bool, mut emit: impl FnMut(char)
         if i > 0 {
             emit(' ');
         }
-        for c in word.chars().flat_map(char::to_lowercase) {
-            emit(match c {
-                '’' | 'ʼ' | '‘' => '\'',
-                c => c,
-            });
+        for c in word.chars() {
+            // Most words are ASCII: lower-cased without the Unicode tables.
+            if c.is_ascii() {
+                emit(c.to_ascii_lowercase());
+                continue;
+            }
+            for c in c.to_lowercase() {
+                emit(match c {
+                    '’' | 'ʼ' | '‘' => '\'',
+                    c => c,
+                });
+            }
         }
     }
 }
