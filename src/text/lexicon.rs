@@ -27,6 +27,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -225,7 +226,7 @@ struct Entry {
 #[derive(Debug)]
 pub struct Lexicon {
     name: LexiconName,
-    by_first: HashMap<String, Vec<Entry>>,
+    by_first: FxHashMap<String, Vec<Entry>>,
     len: usize,
 }
 
@@ -279,7 +280,7 @@ impl Lexicon {
                 }
             }
         }
-        let mut by_first: HashMap<String, Vec<Entry>> = HashMap::new();
+        let mut by_first: FxHashMap<String, Vec<Entry>> = FxHashMap::default();
         let len = merged.len();
         for (mut stems, raw, copies, count) in merged {
             let rest = stems.split_off(1);
