@@ -29,9 +29,9 @@
 //! let scorer = Scorer::new(&reader, &model)?;
 //! let (article, scored) = scorer.score_text("washington.txt", text);
 //! assert_eq!(article.date.map(|d| d.to_string()).as_deref(), Some("2019-12-10"));
-//! let lavrov = scored.iter().find(|q| q.speaker.as_deref() == Some("Sergey Lavrov"));
+//! let lavrov = scored.iter().find(|q| q.record.speaker.as_deref() == Some("Sergey Lavrov"));
 //! assert!(lavrov.expect("Lavrov's quotation").tone > 0.5);
-//! let pompeo = scored.iter().find(|q| q.speaker.as_deref() == Some("Mike Pompeo"));
+//! let pompeo = scored.iter().find(|q| q.record.speaker.as_deref() == Some("Mike Pompeo"));
 //! assert!(pompeo.expect("Pompeo's quotation").tone < -0.5);
 //!
 //! let quotes: Vec<TrendQuote> = scored.iter().map(TrendQuote::from).collect();

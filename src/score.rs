@@ -2,58 +2,28 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::article::{
-    expand_paths_with, read_input, Article, DateSource, Input, Loaded, PageMeta, Reader,
+    expand_paths_with, read_input, Article, Input, Loaded, PageMeta, QuoteRecord, Reader,
 };
 use crate::error::{Error, Result};
 use crate::model::classifier::{Classifier, Prediction, DEFAULT_TOP_TERMS};
 use crate::model::Model;
 use crate::table::{ArticleColumns, ArticleRow, ArticleTable, Passthrough};
 
-/// One scored quotation: where it is, who said it and when, and its tone toward U.S.–Russia
-/// relations. This is one line of `tonetrack score --format jsonl`.
+/// One scored quotation: the reader's [`QuoteRecord`] (where it is, who said it and when)
+/// and its tone toward U.S.–Russia relations. This is one line of
+/// `tonetrack score --format jsonl`: the record's fields, then the tone's, then the
+/// passed-through columns, in one flat object (`#[serde(flatten)]`). The csv crate cannot
+/// write a flattened struct, so the CSV and Parquet rows are written field by field
+/// ([`csv_record`](Self::csv_record), [`parquet_cells`](Self::parquet_cells)).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoredQuote {
-    /// The article's path or name.
-    pub article: String,
-    /// The article's title, when found.
-    pub title: Option<String>,
-    /// Where the article is published (its `url:` header line), when known. Absent in files
-    /// written before this field existed.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// The article's date, when known.
-    pub date: Option<NaiveDate>,
-    /// Where the date came from: `column`, `manifest`, `header`, `html`, `dateline`,
-    /// `banner` (low confidence) or `none`.
-    pub date_source: DateSource,
-    /// Canonical speaker name, when attributed (an unnamed source's phrase + ` (unnamed)`).
-    pub speaker: Option<String>,
-    /// `person`, `organisation`, `unnamed` or `none`.
-    #[serde(default)]
-    pub speaker_kind: String,
-    /// How the text attributes the quote: `name`, `pronoun`, `description`, `colon`,
-    /// `according_to` or `none`.
-    #[serde(default)]
-    pub attribution: String,
-    /// The quoted words.
-    pub quote: String,
-    /// Byte offsets of the quotation in the article text.
-    pub start: usize,
-    /// Byte offset of the quotation's end.
-    pub end: usize,
-    /// Paragraph index (0-based) where the quotation starts.
-    pub paragraph: usize,
-    /// Fewer than 4 words.
-    pub partial: bool,
-    /// Concerns the U.S. and Russia, their leaders or their dealings.
-    pub relevant: bool,
-    /// The words that attributed the quotation (e.g. "Lavrov said").
-    pub cue: Option<String>,
+    /// The quotation as the reader found it.
+    #[serde(flatten)]
+    pub record: QuoteRecord,
     /// Most probable tone class.
     pub label: String,
     /// Probability of every class.
@@ -129,17 +99,9 @@ impl<'a> Scorer<'a> {
         article
             .records()
             .into_iter()
-            .map(|r| {
-                let p = self.classifier.predict(&r.quote, self.top_terms);
+            .map(|record| {
+                let p = self.classifier.predict(&record.quote, self.top_terms);
                 ScoredQuote {
-                    article: r.article,
-                    title: Some(r.title).filter(|t| !t.is_empty()),
-                    url: article.url.clone(),
-                    date: article.date,
-                    date_source: article.date_source,
-                    speaker: r.speaker,
-                    speaker_kind: r.speaker_kind.as_str().to_string(),
-                    attribution: r.attribution.as_str().to_string(),
                     tone: p.tone(),
                     label: p.label.to_string(),
                     probabilities: p
@@ -148,13 +110,7 @@ impl<'a> Scorer<'a> {
                         .map(|&(class, prob)| (class.to_string(), prob))
                         .collect(),
                     top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
-                    quote: r.quote,
-                    start: r.start,
-                    end: r.end,
-                    paragraph: r.paragraph,
-                    partial: r.partial,
-                    relevant: r.relevant,
-                    cue: r.cue,
+                    record,
                     columns: Passthrough::default(),
                 }
             })
@@ -162,7 +118,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// Reads and scores one article of a table: its text read as an article file's is, its
-    /// date (recorded as [`DateSource::Column`]), URL and title, when given, taking precedence
+    /// date (recorded as [`DateSource::Column`](crate::article::DateSource::Column)), URL and title, when given, taking precedence
     /// over what the text says, its columns passed through to every quotation. An article
     /// not in English is read but not scored unless the scorer reads
     /// [`any_language`](Self::any_language).
@@ -300,22 +256,23 @@ impl ScoredQuote {
     /// terms joined by `; `).
     pub fn csv_record(&self, classes: &[String], passed: &[String]) -> Vec<String> {
         let p = |c: &str| format!("{:.4}", self.probabilities.get(c).unwrap_or(&0.0));
+        let r = &self.record;
         [
-            self.article.clone(),
-            self.title.clone().unwrap_or_default(),
-            self.url.clone().unwrap_or_default(),
-            self.date.map(|d| d.to_string()).unwrap_or_default(),
-            self.date_source.as_str().to_string(),
-            self.speaker.clone().unwrap_or_default(),
-            self.speaker_kind.clone(),
-            self.attribution.clone(),
-            self.quote.clone(),
-            self.start.to_string(),
-            self.end.to_string(),
-            self.paragraph.to_string(),
-            self.partial.to_string(),
-            self.relevant.to_string(),
-            self.cue.clone().unwrap_or_default(),
+            r.article.clone(),
+            r.title.clone().unwrap_or_default(),
+            r.url.clone().unwrap_or_default(),
+            r.date.map(|d| d.to_string()).unwrap_or_default(),
+            r.date_source.as_str().to_string(),
+            r.speaker.clone().unwrap_or_default(),
+            r.speaker_kind.as_str().to_string(),
+            r.attribution.as_str().to_string(),
+            r.quote.clone(),
+            r.start.to_string(),
+            r.end.to_string(),
+            r.paragraph.to_string(),
+            r.partial.to_string(),
+            r.relevant.to_string(),
+            r.cue.clone().unwrap_or_default(),
             self.label.clone(),
         ]
         .into_iter()
@@ -338,22 +295,23 @@ impl ScoredQuote {
         passed: &'a [String],
     ) -> Vec<crate::table::parquet::Cell<'a>> {
         use crate::table::parquet::Cell;
+        let r = &self.record;
         let mut cells = vec![
-            Cell::Text(Some(&self.article)),
-            Cell::Text(self.title.as_deref()),
-            Cell::Text(self.url.as_deref()),
-            Cell::Date(self.date),
-            Cell::Text(Some(self.date_source.as_str())),
-            Cell::Text(self.speaker.as_deref()),
-            Cell::Text(Some(&self.speaker_kind)),
-            Cell::Text(Some(&self.attribution)),
-            Cell::Text(Some(&self.quote)),
-            Cell::Count(Some(self.start as u64)),
-            Cell::Count(Some(self.end as u64)),
-            Cell::Count(Some(self.paragraph as u64)),
-            Cell::Bool(Some(self.partial)),
-            Cell::Bool(Some(self.relevant)),
-            Cell::Text(self.cue.as_deref()),
+            Cell::Text(Some(&r.article)),
+            Cell::Text(r.title.as_deref()),
+            Cell::Text(r.url.as_deref()),
+            Cell::Date(r.date),
+            Cell::Text(Some(r.date_source.as_str())),
+            Cell::Text(r.speaker.as_deref()),
+            Cell::Text(Some(r.speaker_kind.as_str())),
+            Cell::Text(Some(r.attribution.as_str())),
+            Cell::Text(Some(&r.quote)),
+            Cell::Count(Some(r.start as u64)),
+            Cell::Count(Some(r.end as u64)),
+            Cell::Count(Some(r.paragraph as u64)),
+            Cell::Bool(Some(r.partial)),
+            Cell::Bool(Some(r.relevant)),
+            Cell::Text(r.cue.as_deref()),
             Cell::Text(Some(&self.label)),
         ];
         cells.extend(
@@ -633,7 +591,7 @@ pub fn score_sources<E>(
             };
             let quotes = quotes
                 .into_iter()
-                .filter(|q| crate::article::word_count(&q.quote) >= min_words)
+                .filter(|q| crate::article::word_count(&q.record.quote) >= min_words)
                 .collect();
             ScoredArticle { article, quotes }
         },
@@ -658,6 +616,8 @@ pub fn predict_batch<'c, S: AsRef<str> + Sync>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::DateSource;
+    use chrono::NaiveDate;
 
     /// A table's row scored: the row's date, title and URL win, its columns reach every
     /// quotation, and the JSON line reads back as the same quote (columns and date source
@@ -686,13 +646,13 @@ mod tests {
         assert_eq!(quotes.len(), from_file.len());
         for (q, f) in quotes.iter().zip(&from_file) {
             assert_eq!(
-                (&q.quote, q.tone, &q.speaker),
-                (&f.quote, f.tone, &f.speaker)
+                (&q.record.quote, q.tone, &q.record.speaker),
+                (&f.record.quote, f.tone, &f.record.speaker)
             );
-            assert_eq!(q.article, "a1");
-            assert_eq!(q.date, row.date);
-            assert_eq!(q.title.as_deref(), Some("A title"));
-            assert_eq!(q.url.as_deref(), Some("https://example.org/a1"));
+            assert_eq!(q.record.article, "a1");
+            assert_eq!(q.record.date, row.date);
+            assert_eq!(q.record.title.as_deref(), Some("A title"));
+            assert_eq!(q.record.url.as_deref(), Some("https://example.org/a1"));
             assert_eq!(q.columns.get("outlet"), Some("o1"));
             let json = serde_json::to_string(q).expect("json");
             assert!(
@@ -702,7 +662,18 @@ mod tests {
             assert!(json.contains(r#""date_source":"column""#), "{json}");
             let back: ScoredQuote = serde_json::from_str(&json).expect("reads back");
             assert_eq!(&back, q);
+            // A score line is the quote's record, then the tone.
+            let record = serde_json::to_string(&q.record).expect("json");
+            assert!(json.starts_with(record.trim_end_matches('}')), "{json}");
         }
+        // Lines of versions before `url`, `speaker_kind` and `attribution` still read.
+        let mut old = serde_json::to_value(&from_file[0]).expect("json");
+        for key in ["url", "speaker_kind", "attribution"] {
+            old.as_object_mut().expect("object").remove(key);
+        }
+        let back: ScoredQuote = serde_json::from_value(old).expect("an older line reads");
+        assert_eq!(back.record.url, None);
+        assert_eq!(back.record.speaker_kind, crate::article::SpeakerKind::None);
         // A file's quote has no columns and its JSON no extra keys.
         let json = serde_json::to_string(&from_file[0]).expect("json");
         assert!(json.ends_with("]}"), "{json}");

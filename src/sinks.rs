@@ -125,30 +125,19 @@ impl QuotesOutput {
                     self.out.json_line(&QuoteRow { record: r, columns })?;
                 }
             }
-            Format::Csv if self.passed.is_empty() => {
-                // The records as serde writes them (the output of article files).
-                let mut writer = csv::WriterBuilder::new()
-                    .has_headers(!self.csv_header_written)
-                    .from_writer(Vec::new());
-                for r in records {
-                    writer.serialize(r)?;
-                    self.csv_header_written = true;
-                }
-                let bytes = writer.into_inner()?;
-                let text = String::from_utf8_lossy(&bytes);
-                if !text.is_empty() {
-                    self.out.line(text.trim_end_matches('\n'))?;
-                }
-            }
             Format::Csv => {
-                let header: Option<Vec<String>> = (!self.csv_header_written).then(|| {
+                // The header comes before the first quotation; a table's output has it even
+                // when no article has quotations.
+                let first =
+                    !self.csv_header_written && (!records.is_empty() || !self.passed.is_empty());
+                let header: Option<Vec<String>> = first.then(|| {
                     table::QUOTE_COLUMNS
                         .iter()
                         .map(|c| c.to_string())
                         .chain(self.passed.iter().cloned())
                         .collect()
                 });
-                self.csv_header_written = true;
+                self.csv_header_written |= first;
                 let rows = records
                     .iter()
                     .map(|r| table::quote_csv_record(r, columns, &self.passed));
@@ -248,7 +237,7 @@ impl ScoreOutput {
         let quotes: Vec<&ScoredQuote> = scored
             .quotes
             .iter()
-            .filter(|q| self.show_all || q.relevant)
+            .filter(|q| self.show_all || q.record.relevant)
             .collect();
         match self.format {
             Format::Jsonl | Format::Json => {
@@ -283,12 +272,12 @@ impl ScoreOutput {
                 }
                 let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
                 for q in &quotes {
-                    let mut quote = shorten(&q.quote, 72);
-                    if !q.relevant {
+                    let mut quote = shorten(&q.record.quote, 72);
+                    if !q.record.relevant {
                         quote = format!("[not about US–Russia] {quote}");
                     }
                     table.row(vec![
-                        q.speaker.clone().unwrap_or_else(|| "?".into()),
+                        q.record.speaker.clone().unwrap_or_else(|| "?".into()),
                         format!("{:+.2}", q.tone),
                         tone_bar(q.tone),
                         q.label.clone(),

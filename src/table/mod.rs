@@ -280,7 +280,7 @@ impl ArticleRow {
     }
 }
 
-/// The columns of `tonetrack quotes --format csv` (a [`QuoteRecord`]'s fields).
+/// The columns of `tonetrack quotes --format csv` (a [`QuoteRecord`]'s fields but `url`).
 pub const QUOTE_COLUMNS: [&str; 14] = [
     "article",
     "title",
@@ -298,16 +298,45 @@ pub const QUOTE_COLUMNS: [&str; 14] = [
     "cue",
 ];
 
-/// A quotation as `tonetrack quotes` writes it: the record, then the passed-through
-/// columns of its table (JSON: one object; CSV: [`quote_csv_record`]).
-#[derive(Debug, Clone, Serialize)]
+/// A quotation as `tonetrack quotes` writes it: the record's fields but its URL (a title
+/// not found as `""`), then the passed-through columns of its table (JSON: one object; CSV:
+/// [`quote_csv_record`]). Written field by field, as the output of `quotes` has been since
+/// before the record had a URL.
+#[derive(Debug, Clone)]
 pub struct QuoteRow<'a> {
     /// The quotation.
-    #[serde(flatten)]
     pub record: &'a QuoteRecord,
     /// Its table's other columns (none for an article file).
-    #[serde(flatten)]
     pub columns: &'a Passthrough,
+}
+
+impl Serialize for QuoteRow<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.record;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("article", &r.article)?;
+        map.serialize_entry("title", r.title.as_deref().unwrap_or(""))?;
+        map.serialize_entry("date", &r.date)?;
+        map.serialize_entry("date_source", &r.date_source)?;
+        map.serialize_entry("speaker", &r.speaker)?;
+        map.serialize_entry("speaker_kind", &r.speaker_kind)?;
+        map.serialize_entry("attribution", &r.attribution)?;
+        map.serialize_entry("quote", &r.quote)?;
+        map.serialize_entry("start", &r.start)?;
+        map.serialize_entry("end", &r.end)?;
+        map.serialize_entry("paragraph", &r.paragraph)?;
+        map.serialize_entry("partial", &r.partial)?;
+        map.serialize_entry("relevant", &r.relevant)?;
+        map.serialize_entry("cue", &r.cue)?;
+        for (name, value) in self.columns.names().iter().zip(self.columns.values()) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 /// A quotation as a CSV record of [`QUOTE_COLUMNS`] and the columns `passed`.
@@ -315,8 +344,8 @@ pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     [
         r.article.clone(),
-        r.title.clone(),
-        opt(&r.date),
+        opt(&r.title),
+        r.date.map(|d| d.to_string()).unwrap_or_default(),
         r.date_source.as_str().to_string(),
         opt(&r.speaker),
         r.speaker_kind.as_str().to_string(),
@@ -367,12 +396,8 @@ pub fn quote_parquet_cells<'a>(
     use parquet::Cell;
     let mut cells = vec![
         Cell::Text(Some(&r.article)),
-        Cell::Text(Some(&r.title)),
-        Cell::Date(
-            r.date
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-        ),
+        Cell::Text(Some(r.title.as_deref().unwrap_or(""))),
+        Cell::Date(r.date),
         Cell::Text(Some(r.date_source.as_str())),
         Cell::Text(r.speaker.as_deref()),
         Cell::Text(Some(r.speaker_kind.as_str())),
