@@ -44,7 +44,7 @@ use tonetrack::features::tfidf::SparseRow;
 use tonetrack::label::candidates::{self, rank, select_batch, Candidate, DupKey, Strategy};
 use tonetrack::model::calibration::CalibrationMethod;
 use tonetrack::model::train::{CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID};
-use tonetrack::score::predict_batch;
+use tonetrack::predict::predict_batch;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef};
 
 struct Options {

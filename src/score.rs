@@ -9,7 +9,7 @@ use crate::article::{
     expand_paths_with, read_input, Article, Input, Loaded, PageMeta, QuoteRecord, Reader,
 };
 use crate::error::{Error, Result};
-use crate::model::classifier::{Classifier, Prediction, DEFAULT_TOP_TERMS};
+use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
 use crate::model::Model;
 use crate::table::{ArticleColumns, ArticleRow, ArticleTable, Passthrough};
 
@@ -138,8 +138,8 @@ impl<'a> Scorer<'a> {
     /// row.date = chrono::NaiveDate::from_ymd_opt(2019, 12, 10);
     /// let (article, quotes) = scorer.score_row(&row);
     /// assert_eq!(article.date_source, DateSource::Column);
-    /// assert_eq!(quotes[0].speaker.as_deref(), Some("Sergey Lavrov"));
-    /// assert_eq!(quotes[0].article, "a1");
+    /// assert_eq!(quotes[0].record.speaker.as_deref(), Some("Sergey Lavrov"));
+    /// assert_eq!(quotes[0].record.article, "a1");
     /// # Ok::<(), tonetrack::Error>(())
     /// ```
     pub fn score_row(&self, row: &ArticleRow) -> (Article, Vec<ScoredQuote>) {
@@ -599,20 +599,6 @@ pub fn score_sources<E>(
     )
 }
 
-/// Predictions of a batch of texts, in parallel over the texts (rayon). Each prediction
-/// depends only on its text and `collect` keeps the input order, so the result equals
-/// `texts.iter().map(|t| classifier.predict(t, top_terms))` (checked by a test).
-pub fn predict_batch<'c, S: AsRef<str> + Sync>(
-    classifier: &'c Classifier,
-    texts: &[S],
-    top_terms: usize,
-) -> Vec<Prediction<'c>> {
-    texts
-        .par_iter()
-        .map(|t| classifier.predict(t.as_ref(), top_terms))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -677,33 +663,5 @@ mod tests {
         // A file's quote has no columns and its JSON no extra keys.
         let json = serde_json::to_string(&from_file[0]).expect("json");
         assert!(json.ends_with("]}"), "{json}");
-    }
-
-    /// The rayon path gives exactly the serial predictions, in order, on the quotes of
-    /// `data/quotes.csv` and their halves (more texts than workers, varied lengths).
-    #[test]
-    fn parallel_batch_equals_serial_predictions() {
-        let model = default_model().expect("built-in model");
-        let classifier = model.classifier_for(None).expect("one classifier");
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes.csv");
-        let mut reader = csv::Reader::from_path(path).expect("data/quotes.csv");
-        let mut texts: Vec<String> = Vec::new();
-        for record in reader.records() {
-            let text = record.expect("record")[1].to_string();
-            let half = text.len() / 2;
-            let cut = (half..=text.len())
-                .find(|&i| text.is_char_boundary(i))
-                .unwrap_or(text.len());
-            texts.push(text[..cut].to_string());
-            texts.push(text);
-        }
-        assert!(texts.len() > 500, "only {} texts", texts.len());
-        let serial: Vec<Prediction> = texts.iter().map(|t| classifier.predict(t, 5)).collect();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .expect("pool");
-        let parallel = pool.install(|| predict_batch(classifier, &texts, 5));
-        assert_eq!(parallel, serial);
     }
 }
