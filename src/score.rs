@@ -11,7 +11,9 @@ use crate::article::{
 use crate::error::{Error, Result};
 use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
 use crate::model::Model;
-use crate::table::{ArticleColumns, ArticleRow, ArticleTable, Passthrough};
+use crate::table::{
+    record_csv_fields, record_parquet_cells, ArticleColumns, ArticleRow, ArticleTable, Passthrough,
+};
 
 /// One scored quotation: the reader's [`QuoteRecord`] (where it is, who said it and when)
 /// and its tone toward U.S.–Russia relations. This is one line of
@@ -261,29 +263,13 @@ impl ScoredQuote {
             r.article.clone(),
             r.title.clone().unwrap_or_default(),
             r.url.clone().unwrap_or_default(),
-            r.date.map(|d| d.to_string()).unwrap_or_default(),
-            r.date_source.as_str().to_string(),
-            r.speaker.clone().unwrap_or_default(),
-            r.speaker_kind.as_str().to_string(),
-            r.attribution.as_str().to_string(),
-            r.quote.clone(),
-            r.start.to_string(),
-            r.end.to_string(),
-            r.paragraph.to_string(),
-            r.partial.to_string(),
-            r.relevant.to_string(),
-            r.cue.clone().unwrap_or_default(),
-            self.label.clone(),
         ]
         .into_iter()
+        .chain(record_csv_fields(r))
+        .chain([self.label.clone()])
         .chain(classes.iter().map(|c| p(c)))
         .chain([format!("{:.4}", self.tone), self.top_terms.join("; ")])
-        .chain(
-            self.columns
-                .values_for(passed)
-                .into_iter()
-                .map(|v| v.unwrap_or_default().to_string()),
-        )
+        .chain(self.columns.csv_fields(passed))
         .collect()
     }
 
@@ -300,20 +286,9 @@ impl ScoredQuote {
             Cell::Text(Some(&r.article)),
             Cell::Text(r.title.as_deref()),
             Cell::Text(r.url.as_deref()),
-            Cell::Date(r.date),
-            Cell::Text(Some(r.date_source.as_str())),
-            Cell::Text(r.speaker.as_deref()),
-            Cell::Text(Some(r.speaker_kind.as_str())),
-            Cell::Text(Some(r.attribution.as_str())),
-            Cell::Text(Some(&r.quote)),
-            Cell::Count(Some(r.start as u64)),
-            Cell::Count(Some(r.end as u64)),
-            Cell::Count(Some(r.paragraph as u64)),
-            Cell::Bool(Some(r.partial)),
-            Cell::Bool(Some(r.relevant)),
-            Cell::Text(r.cue.as_deref()),
-            Cell::Text(Some(&self.label)),
         ];
+        cells.extend(record_parquet_cells(r));
+        cells.push(Cell::Text(Some(&self.label)));
         cells.extend(
             classes
                 .iter()

@@ -175,6 +175,13 @@ impl Passthrough {
         self.values[i].as_deref()
     }
 
+    /// The values of the columns `names` as CSV fields (empty for null), in that order.
+    pub fn csv_fields<'a>(&'a self, names: &'a [String]) -> impl Iterator<Item = String> + 'a {
+        self.values_for(names)
+            .into_iter()
+            .map(|v| v.unwrap_or_default().to_string())
+    }
+
     /// The values of the columns `names`, in that order: by position when they are this
     /// row's names (one table), by name otherwise (null where this row has no such column).
     pub fn values_for<'a>(&'a self, names: &'a [String]) -> Vec<Option<&'a str>> {
@@ -341,10 +348,18 @@ impl Serialize for QuoteRow<'_> {
 
 /// A quotation as a CSV record of [`QUOTE_COLUMNS`] and the columns `passed`.
 pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String]) -> Vec<String> {
+    [r.article.clone(), r.title.clone().unwrap_or_default()]
+        .into_iter()
+        .chain(record_csv_fields(r))
+        .chain(columns.csv_fields(passed))
+        .collect()
+}
+
+/// A record's fields from `date` to `cue` as CSV text: what the rows of `quotes` and `score`
+/// share after the article's title (and URL).
+pub(crate) fn record_csv_fields(r: &QuoteRecord) -> [String; 12] {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     [
-        r.article.clone(),
-        opt(&r.title),
         r.date.map(|d| d.to_string()).unwrap_or_default(),
         r.date_source.as_str().to_string(),
         opt(&r.speaker),
@@ -358,14 +373,25 @@ pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String
         r.relevant.to_string(),
         opt(&r.cue),
     ]
-    .into_iter()
-    .chain(
-        columns
-            .values_for(passed)
-            .into_iter()
-            .map(|v| v.unwrap_or_default().to_string()),
-    )
-    .collect()
+}
+
+/// [`record_csv_fields`] as Parquet cells.
+pub(crate) fn record_parquet_cells(r: &QuoteRecord) -> [parquet::Cell<'_>; 12] {
+    use parquet::Cell;
+    [
+        Cell::Date(r.date),
+        Cell::Text(Some(r.date_source.as_str())),
+        Cell::Text(r.speaker.as_deref()),
+        Cell::Text(Some(r.speaker_kind.as_str())),
+        Cell::Text(Some(r.attribution.as_str())),
+        Cell::Text(Some(&r.quote)),
+        Cell::Count(Some(r.start as u64)),
+        Cell::Count(Some(r.end as u64)),
+        Cell::Count(Some(r.paragraph as u64)),
+        Cell::Bool(Some(r.partial)),
+        Cell::Bool(Some(r.relevant)),
+        Cell::Text(r.cue.as_deref()),
+    ]
 }
 
 /// The types of `tonetrack quotes --format parquet`'s columns: [`QUOTE_COLUMNS`] (the date
@@ -394,22 +420,12 @@ pub fn quote_parquet_cells<'a>(
     passed: &'a [String],
 ) -> Vec<parquet::Cell<'a>> {
     use parquet::Cell;
+    // A title not found is "" here, as in the CSV (`score` writes it as null).
     let mut cells = vec![
         Cell::Text(Some(&r.article)),
         Cell::Text(Some(r.title.as_deref().unwrap_or(""))),
-        Cell::Date(r.date),
-        Cell::Text(Some(r.date_source.as_str())),
-        Cell::Text(r.speaker.as_deref()),
-        Cell::Text(Some(r.speaker_kind.as_str())),
-        Cell::Text(Some(r.attribution.as_str())),
-        Cell::Text(Some(&r.quote)),
-        Cell::Count(Some(r.start as u64)),
-        Cell::Count(Some(r.end as u64)),
-        Cell::Count(Some(r.paragraph as u64)),
-        Cell::Bool(Some(r.partial)),
-        Cell::Bool(Some(r.relevant)),
-        Cell::Text(r.cue.as_deref()),
     ];
+    cells.extend(record_parquet_cells(r));
     cells.extend(columns.values_for(passed).into_iter().map(Cell::Text));
     cells
 }
