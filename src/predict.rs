@@ -304,6 +304,87 @@ mod tests {
     use super::*;
     use crate::score::default_model;
 
+    /// The rows of a CSV are predicted in chunks, in order, as one by one: every column
+    /// passed through (a `label` column as `input_label`), the text's prediction equal to
+    /// the classifier's.
+    #[test]
+    fn a_table_is_predicted_in_order_with_its_columns() {
+        let model = default_model().expect("built-in model");
+        let classifier = model.classifier_for(None).expect("one classifier");
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes_test.csv"));
+        let mut rows = PredictRows::open(path, "text", None, b',').expect("opens");
+        let names = rows.passed_names();
+        assert_eq!(names[1], "text");
+        assert!(names.contains(&"input_label".to_string()), "{names:?}");
+        let mut predicted = Vec::new();
+        let mut chunks = 0;
+        predict_rows(
+            &model,
+            &mut rows,
+            3,
+            || (),
+            |_, input, _, p| Ok::<_, Error>((input.passed.clone(), p.label.to_string(), p.tone())),
+            |chunk| {
+                chunks += 1;
+                predicted.extend(chunk);
+                Ok(())
+            },
+        )
+        .expect("predicts");
+        let mut one_by_one = PredictRows::open(path, "text", None, b',').expect("opens");
+        let mut n = 0;
+        while let Some(input) = one_by_one.next_row().expect("reads") {
+            let p = classifier.predict(&input.text, 3);
+            assert_eq!(predicted[n], (input.passed, p.label.to_string(), p.tone()));
+            n += 1;
+        }
+        assert_eq!(predicted.len(), n);
+        assert_eq!(chunks, n.div_ceil(PREDICT_CHUNK));
+    }
+
+    /// A table without rows, and a row without text, are errors of the table.
+    #[test]
+    fn an_empty_table_or_text_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let model = default_model().expect("built-in model");
+        let run = |name: &str, contents: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, contents).expect("writes");
+            let mut rows = PredictRows::open(&path, "text", None, b',')?;
+            predict_rows(&model, &mut rows, 0, || (), |_, _, _, _| Ok(()), |_| Ok(()))
+        };
+        let empty = run("empty.csv", "id,text\n").unwrap_err();
+        assert!(matches!(empty, Error::Table { .. }), "{empty}");
+        assert!(
+            empty
+                .to_string()
+                .ends_with("empty.csv: no usable rows (0 filtered out by --where, 0 invalid)"),
+            "{empty}"
+        );
+        let blank = run(
+            "blank.jsonl",
+            "{\"text\": \"We welcome it.\"}\n{\"text\": \" \"}\n",
+        )
+        .unwrap_err();
+        assert!(
+            blank
+                .to_string()
+                .ends_with("blank.jsonl: row 2: empty text in column `text`"),
+            "{blank}"
+        );
+        // Texts given may be none.
+        let mut none = PredictRows::texts(Vec::new());
+        predict_rows(
+            &model,
+            &mut none,
+            0,
+            || (),
+            |_, _, _, _| Ok::<_, Error>(()),
+            |_| Ok(()),
+        )
+        .expect("no texts, no error");
+    }
+
     /// The rayon path gives exactly the serial predictions, in order, on the quotes of
     /// `data/quotes.csv` and their halves (more texts than workers, varied lengths).
     #[test]
