@@ -151,11 +151,31 @@ fn records_carry_the_flat_fields() {
         "partial",
         "relevant",
         "cue",
+        "url",
     ];
     want.sort_unstable();
     let mut keys = keys;
     keys.sort_unstable();
     assert_eq!(keys, want);
     assert_eq!(json["date_source"], "header");
+    assert_eq!(json["date"], "2019-12-12");
+    // `quotes` writes the record's fields but the URL: its CSV columns.
+    let columns = tonetrack::table::Passthrough::default();
+    let row = tonetrack::table::QuoteRow {
+        record: &recs[0],
+        columns: &columns,
+    };
+    let json = serde_json::to_value(&row).expect("serializes");
+    let keys: Vec<&str> = json
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = tonetrack::table::QUOTE_COLUMNS.to_vec();
+    want.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, want);
     assert_eq!(json["date"], "2019-12-12");
 }
