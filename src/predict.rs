@@ -250,17 +250,18 @@ impl PredictRows {
 /// the next chunk is read; each result depends only on its row, so the output is what a
 /// serial loop gives. A table with no rows is an error ([`Error::Table`]), as is a row that
 /// cannot be read or whose target the model does not know; the first error stops the run.
-pub fn predict_rows<'m, S, T, E>(
+pub fn predict_rows<'m, S, T, E, R>(
     model: &'m Model,
     rows: &mut PredictRows,
     top_terms: usize,
     init: impl Fn() -> S + Sync + Send,
-    render: impl Fn(&mut S, &PredictInput, &'m Classifier, &Prediction<'m>) -> std::result::Result<T, E>
-        + Sync
-        + Send,
+    render: R,
     mut sink: impl FnMut(Vec<T>) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E>
 where
+    R: Fn(&mut S, &PredictInput, &'m Classifier, &Prediction<'m>) -> std::result::Result<T, E>
+        + Sync
+        + Send,
     T: Send,
     E: From<Error> + Send,
 {

@@ -120,10 +120,10 @@ impl<'a> Scorer<'a> {
     }
 
     /// Reads and scores one article of a table: its text read as an article file's is, its
-    /// date (recorded as [`DateSource::Column`](crate::article::DateSource::Column)), URL and title, when given, taking precedence
-    /// over what the text says, its columns passed through to every quotation. An article
-    /// not in English is read but not scored unless the scorer reads
-    /// [`any_language`](Self::any_language).
+    /// date (recorded as [`DateSource::Column`](crate::article::DateSource::Column)), URL and
+    /// title, when given, taking precedence over what the text says, its columns passed
+    /// through to every quotation. An article not in English is read but not scored unless
+    /// the scorer reads [`any_language`](Self::any_language).
     ///
     /// ```
     /// use tonetrack::article::{DateSource, Reader};

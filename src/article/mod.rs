@@ -1,12 +1,13 @@
 //! Reading news articles: title, date, and every direct quotation with its speaker.
 //!
 //! [`Reader::read`] turns raw article text into an [`Article`]; [`Article::records`] flattens
-//! it into [`QuoteRecord`]s, the rows `quotes` writes and `score` adds the tone to. Inside, one file per step: `quotes` finds the
-//! quotation spans (curly/straight marks, multi-paragraph, nested, reversed), `speakers`
-//! keeps the alias table and the people and titles of an article, `cues` attributes each
-//! quotation ("Lavrov said", "he added", "the diplomat noted"), [`dates`] finds the date and
-//! says where it came from, [`relevance`] decides whether a quotation concerns U.S.–Russia
-//! relations, and [`source`] turns paths into texts.
+//! it into [`QuoteRecord`]s, the rows `quotes` writes and `score` adds the tone to. Inside,
+//! one file per step: `quotes` finds the quotation spans (curly/straight marks,
+//! multi-paragraph, nested, reversed), `speakers` keeps the alias table and the people and
+//! titles of an article, `cues` attributes each quotation ("Lavrov said", "he added", "the
+//! diplomat noted"), [`dates`] finds the date and says where it came from, [`relevance`]
+//! decides whether a quotation concerns U.S.–Russia relations, and [`source`] turns paths
+//! into texts.
 //!
 //! Reading is linear in the text: each paragraph is tokenized once and each quotation looks
 //! at a bounded window around it.
