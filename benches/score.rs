@@ -10,7 +10,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use tonetrack::model::train::Examples;
-use tonetrack::score::predict_batch;
+use tonetrack::predict::predict_batch;
 
 mod common;
 use common::{newsmtsc_train, sklearn_equivalent_params, TRAIN_CSV};

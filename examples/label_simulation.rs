@@ -58,7 +58,7 @@ use tonetrack::label::candidates::{self, rank, select_batch, Candidate, DupKey, 
 use tonetrack::label::refit::{BaseRows, BaseSource};
 use tonetrack::model::calibration::CalibrationMethod;
 use tonetrack::model::train::{CChoice, ClassWeight, Examples, TrainParams, DEFAULT_C_GRID};
-use tonetrack::score::predict_batch;
+use tonetrack::predict::predict_batch;
 use tonetrack::text::{AnalyzerConfig, LexiconName, LexiconRef};
 
 struct Options {

@@ -6,19 +6,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
-use tonetrack::data::{file_name, load_csv, Columns, Dataset, RowReader};
+use tonetrack::data::{file_name, load_csv, Columns, Dataset};
 use tonetrack::eval::{CvSummary, Evaluation};
 use tonetrack::model::build::{
     examples_of, fits_to_make, train_model, with_extra_data, ExtraData, TrainingData,
 };
-use tonetrack::model::classifier::{Classifier, Prediction};
+use tonetrack::model::classifier::Classifier;
 use tonetrack::model::evaluate::evaluate_model;
 use tonetrack::model::file::{Classifiers, Model};
 use tonetrack::model::train::{TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
-use tonetrack::text::shorten;
+use tonetrack::predict::{predict_rows, PredictRows};
 
 use tonetrack::article::{
     expand_paths_with, word_count, Article, DateManifest, Reader, SpeakerAliases,
@@ -27,8 +26,7 @@ use tonetrack::score::{
     expand_sources, load_model, passthrough_names, score_sources, stream_sources, ArticleSource,
     InputOutcome, ScoredArticle, Scorer,
 };
-use tonetrack::table::parquet::{Cell, ColumnType, ParquetRows};
-use tonetrack::table::{ArticleColumns, ArticleField, RecordTable, TableFormat};
+use tonetrack::table::{ArticleColumns, ArticleField};
 use tonetrack::trends::{
     self, model_trend_fidelity, ChartFormat, ChartOptions, Period, SpeakerDateColumns,
     TrendFidelity, TrendOptions, TrendQuote, YScale,
@@ -41,9 +39,9 @@ use crate::cli::{
 };
 use crate::output::{
     c_grid_lines, calibration_line, confusion_table, cv_folds_table, data_line, export_message, f3,
-    fit_line, label_train_hint, per_class_table, push_fixed, warn, Out, Table,
+    fit_line, label_train_hint, per_class_table, warn, Out, Table,
 };
-use crate::sinks::{QuotesOutput, ScoreOutput};
+use crate::sinks::{LineRenderer, PredictOutput, QuotesOutput, ScoreOutput};
 
 /// How a run ended, for the exit code.
 pub enum Outcome {
@@ -489,478 +487,31 @@ fn print_cv(
     Ok(())
 }
 
-fn top_terms(p: &Prediction) -> String {
-    let mut terms = String::new();
-    push_top_terms(&mut terms, p);
-    terms
-}
-
-/// Appends the top terms of `p`, separated by "; ".
-fn push_top_terms(out: &mut String, p: &Prediction) {
-    for (i, t) in p.top_terms.iter().enumerate() {
-        if i > 0 {
-            out.push_str("; ");
-        }
-        out.push_str(&t.term);
-    }
-}
-
-/// Names of the columns `predict` adds.
-const PREDICTION_COLUMNS: [&str; 4] = ["label", "probabilities", "tone", "top_terms"];
-
-/// An input column keeps its name unless `predict` writes a column of that name (e.g. the gold
-/// `label` of a labeled CSV): then it is passed through as `input_NAME`.
-fn passed_column_name(header: &str) -> String {
-    if PREDICTION_COLUMNS.contains(&header) || header.starts_with("p_") {
-        format!("input_{header}")
-    } else {
-        header.to_string()
-    }
-}
-
-/// One text to predict.
-struct PredictInput {
-    /// The input fields to pass through, in the order of the passed column names.
-    passed: Vec<String>,
-    text: String,
-    target: Option<String>,
-}
-
-/// Rows `predict --data` reads, scores and writes at a time: enough to keep every core busy
-/// and to amortize the rayon hand-off, few enough that memory does not grow with the input
-/// (a 1 GB CSV is streamed, never loaded).
-const PREDICT_CHUNK: usize = 4096;
-
-/// One output line of `predict`, rendered on a worker thread so that the serial writer only
-/// copies bytes.
-enum Rendered<'m> {
-    Table(Vec<String>),
-    /// A CSV record, and the classes whose probabilities it holds (they name its columns).
-    Csv {
-        record: Vec<u8>,
-        classes: &'m [String],
-    },
-    Json(String),
-    /// A Parquet row: label, probabilities (in the classes' order), tone and top terms.
-    Row {
-        passed: Vec<String>,
-        label: String,
-        probabilities: Vec<f64>,
-        tone: f64,
-        top_terms: Vec<String>,
-        classes: &'m [String],
-    },
-}
-
-/// Renders predictions as output lines. Each rayon job has its own (`map_init`), so the
-/// field buffer is reused from row to row.
-struct LineRenderer<'a> {
-    format: Format,
-    /// Names of the passed columns (the keys of JSON lines).
-    passed_names: &'a [String],
-    field: String,
-    /// The length of the last CSV record, to size the next one's buffer.
-    record_len: usize,
-}
-
-impl<'a> LineRenderer<'a> {
-    fn new(format: Format, passed_names: &'a [String]) -> Self {
-        LineRenderer {
-            format,
-            passed_names,
-            field: String::new(),
-            record_len: 256,
-        }
-    }
-
-    fn render<'m>(
-        &mut self,
-        input: &PredictInput,
-        classes: &'m [String],
-        p: &Prediction,
-    ) -> anyhow::Result<Rendered<'m>> {
-        Ok(match self.format {
-            Format::Table => {
-                let mut cells = vec![p.label.to_string()];
-                cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
-                cells.push(format!("{:+.3}", p.tone()));
-                cells.push(top_terms(p));
-                cells.push(shorten(&input.text, 70));
-                Rendered::Table(cells)
-            }
-            Format::Csv => Rendered::Csv {
-                record: self.csv_record(input, p)?,
-                classes,
-            },
-            Format::Parquet => Rendered::Row {
-                passed: input.passed.clone(),
-                label: p.label.to_string(),
-                probabilities: p.probabilities.iter().map(|(_, v)| *v).collect(),
-                tone: p.tone(),
-                top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
-                classes,
-            },
-            Format::Jsonl | Format::Json => {
-                let mut object = serde_json::Map::new();
-                for (k, v) in self.passed_names.iter().zip(&input.passed) {
-                    object.insert(k.clone(), serde_json::Value::String(v.clone()));
-                }
-                object.insert("label".into(), p.label.into());
-                object.insert(
-                    "probabilities".into(),
-                    serde_json::to_value(
-                        p.probabilities
-                            .iter()
-                            .cloned()
-                            .collect::<BTreeMap<&str, f64>>(),
-                    )?,
-                );
-                object.insert("tone".into(), p.tone().into());
-                object.insert("top_terms".into(), serde_json::to_value(&p.top_terms)?);
-                Rendered::Json(serde_json::to_string(&object)?)
-            }
-        })
-    }
-
-    /// The passed fields, then label, probability of each class, tone and top terms
-    /// (probabilities and tone with 4 decimals).
-    fn csv_record(&mut self, input: &PredictInput, p: &Prediction) -> anyhow::Result<Vec<u8>> {
-        // A writer per record (the csv crate's can only give its bytes up by being consumed),
-        // with a small buffer: the record goes straight into a vector of about its size.
-        let mut csv = csv::WriterBuilder::new()
-            .buffer_capacity(256)
-            .from_writer(Vec::with_capacity(self.record_len + 64));
-        for field in &input.passed {
-            csv.write_field(field)?;
-        }
-        csv.write_field(p.label)?;
-        let probabilities = p.probabilities.iter().map(|(_, prob)| *prob);
-        for number in probabilities.chain([p.tone()]) {
-            self.field.clear();
-            push_fixed(&mut self.field, number, 4);
-            csv.write_field(&self.field)?;
-        }
-        self.field.clear();
-        push_top_terms(&mut self.field, p);
-        csv.write_field(&self.field)?;
-        csv.write_record(None::<&[u8]>)?;
-        let record = csv.into_inner().map_err(|e| e.into_error())?;
-        self.record_len = record.len();
-        Ok(record)
-    }
-}
-
-/// The rows `predict` reads: the texts given, or `--data`: a CSV (or TSV) through the
-/// labeled-data reader, or a JSON lines or Parquet table.
-enum PredictRows {
-    Texts(std::vec::IntoIter<String>),
-    Csv(RowReader<std::fs::File>),
-    Table {
-        table: RecordTable,
-        text: usize,
-        target: Option<usize>,
-        text_col: String,
-    },
-}
-
-impl PredictRows {
-    fn of_args(args: &PredictArgs) -> anyhow::Result<Self> {
-        match &args.data {
-            Some(path) => PredictRows::open(path, args),
-            None => Ok(PredictRows::Texts(args.texts.clone().into_iter())),
-        }
-    }
-
-    /// The names of the columns passed through (`text` for texts given).
-    fn passed_names(&self) -> Vec<String> {
-        match self {
-            PredictRows::Texts(_) => vec!["text".into()],
-            rows => rows
-                .headers()
-                .iter()
-                .map(|h| passed_column_name(h))
-                .collect(),
-        }
-    }
-
-    /// An error when the first chunk of `--data` is empty.
-    fn check_not_empty(&self, chunk: &[PredictInput]) -> anyhow::Result<()> {
-        if !chunk.is_empty() {
-            return Ok(());
-        }
-        let path = match self {
-            PredictRows::Csv(reader) => reader.path().display().to_string(),
-            PredictRows::Table { table, .. } => table.path().display().to_string(),
-            PredictRows::Texts(_) => return Ok(()),
-        };
-        bail!(
-            "{path}: no usable rows ({} filtered out by --where, 0 invalid)",
-            self.filtered_out()
-        )
-    }
-
-    fn open(path: &Path, args: &PredictArgs) -> anyhow::Result<Self> {
-        if matches!(
-            TableFormat::of_path(path),
-            Some(TableFormat::Jsonl | TableFormat::Parquet)
-        ) {
-            let table = RecordTable::open(path)?;
-            let find = |name: &str| {
-                table
-                    .header()
-                    .iter()
-                    .position(|h| h == name)
-                    .ok_or_else(|| tonetrack::Error::MissingColumn {
-                        path: path.to_path_buf(),
-                        column: name.to_string(),
-                        columns: table.header().to_vec(),
-                    })
-            };
-            let text = find(&args.text_col)?;
-            let target = args.target_col.as_deref().map(find).transpose()?;
-            return Ok(PredictRows::Table {
-                table,
-                text,
-                target,
-                text_col: args.text_col.clone(),
-            });
-        }
-        let mut columns = Columns::new(&args.text_col, None);
-        columns.target = args.target_col.clone();
-        columns.keep_fields = true;
-        columns.delimiter = args.delimiter.delimiter;
-        Ok(PredictRows::Csv(RowReader::open(path, &columns, false)?))
-    }
-
-    fn headers(&self) -> &[String] {
-        match self {
-            PredictRows::Csv(reader) => reader.headers(),
-            PredictRows::Table { table, .. } => table.header(),
-            PredictRows::Texts(_) => &[],
-        }
-    }
-
-    fn filtered_out(&self) -> usize {
-        match self {
-            PredictRows::Csv(reader) => reader.filtered_out,
-            _ => 0,
-        }
-    }
-
-    fn next(&mut self) -> anyhow::Result<Option<PredictInput>> {
-        Ok(match self {
-            PredictRows::Texts(texts) => texts.next().map(|text| PredictInput {
-                passed: vec![text.clone()],
-                text,
-                target: None,
-            }),
-            // The reader refuses a record whose field count differs from the header's.
-            PredictRows::Csv(reader) => reader.next_row()?.map(|row| PredictInput {
-                passed: row.fields,
-                text: row.text,
-                target: row.target,
-            }),
-            PredictRows::Table {
-                table,
-                text,
-                target,
-                text_col,
-            } => match table.next_record()? {
-                None => None,
-                Some(cells) => {
-                    let cell = |i: usize| cells[i].clone().unwrap_or_default();
-                    let body = cell(*text);
-                    if body.trim().is_empty() {
-                        bail!(
-                            "{}: row {}: empty text in column `{text_col}`",
-                            table.path().display(),
-                            table.rows_read()
-                        );
-                    }
-                    Some(PredictInput {
-                        target: target.map(cell).filter(|t| !t.trim().is_empty()),
-                        passed: (0..cells.len()).map(cell).collect(),
-                        text: body,
-                    })
-                }
-            },
-        })
-    }
-}
-
-/// Reads up to [`PREDICT_CHUNK`] rows as inputs to predict.
-fn read_predict_chunk(reader: &mut PredictRows) -> anyhow::Result<Vec<PredictInput>> {
-    let mut chunk = Vec::with_capacity(PREDICT_CHUNK);
-    while chunk.len() < PREDICT_CHUNK {
-        let Some(input) = reader.next()? else {
-            break;
-        };
-        chunk.push(input);
-    }
-    Ok(chunk)
-}
-
-/// Where the rendered lines of `predict` go: a table is printed at the end (its columns are
-/// as wide as their widest cell); CSV and JSON lines are written as they come.
-struct PredictSink {
-    table: Option<Table>,
-    /// `--format parquet`: the file, once the first row gives its classes.
-    parquet: Option<(PathBuf, Option<ParquetRows>)>,
-    passed_names: Vec<String>,
-    /// The classes of the CSV columns, once the header is written.
-    csv_classes: Option<Vec<String>>,
-}
-
-impl PredictSink {
-    fn new(
-        format: Format,
-        classes: &[String],
-        passed_names: Vec<String>,
-        parquet: Option<PathBuf>,
-    ) -> Self {
-        let table = (format == Format::Table).then(|| {
-            let mut header = vec!["label"];
-            let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
-            header.extend(p_names.iter().map(String::as_str));
-            header.extend(["tone", "top terms", "text"]);
-            Table::new(&header)
-        });
-        PredictSink {
-            table,
-            parquet: parquet.map(|path| (path, None)),
-            passed_names,
-            csv_classes: None,
-        }
-    }
-
-    fn write(&mut self, out: &mut Out, lines: Vec<Rendered>) -> anyhow::Result<()> {
-        for line in lines {
-            match line {
-                Rendered::Table(cells) => {
-                    if let Some(table) = &mut self.table {
-                        table.row(cells);
-                    }
-                }
-                Rendered::Json(json) => out.line(json)?,
-                Rendered::Row {
-                    passed,
-                    label,
-                    probabilities,
-                    tone,
-                    top_terms,
-                    classes,
-                } => {
-                    self.csv_header(None, classes)?;
-                    let Some((_, Some(rows))) = &mut self.parquet else {
-                        continue;
-                    };
-                    let mut cells: Vec<Cell> = passed.iter().map(|v| Cell::Text(Some(v))).collect();
-                    cells.push(Cell::Text(Some(&label)));
-                    cells.extend(probabilities.iter().map(|p| Cell::Float(Some(*p))));
-                    cells.push(Cell::Float(Some(tone)));
-                    cells.push(Cell::TextList(&top_terms));
-                    rows.push(&cells)?;
-                }
-                Rendered::Csv { record, classes } => {
-                    self.csv_header(Some(out), classes)?;
-                    out.bytes(&record)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes the CSV header before the first record (or starts the Parquet file, when
-    /// `out` is `None`); checks that every record has the classes of the header
-    /// (per-target classifiers may have different ones).
-    fn csv_header(&mut self, out: Option<&mut Out>, classes: &[String]) -> anyhow::Result<()> {
-        match &self.csv_classes {
-            Some(header) if header == classes => Ok(()),
-            Some(header) => bail!(
-                "the classifiers of this model have different classes ({} and {}), which \
-                 cannot share CSV columns: use --format jsonl",
-                header.join(", "),
-                classes.join(", ")
-            ),
-            None => {
-                let mut names = self.passed_names.clone();
-                names.push("label".into());
-                names.extend(classes.iter().map(|c| format!("p_{c}")));
-                names.extend(["tone".into(), "top_terms".into()]);
-                match (out, &mut self.parquet) {
-                    (Some(out), _) => {
-                        let mut writer = out.csv();
-                        writer.write_record(&names)?;
-                        writer.flush()?;
-                    }
-                    (None, Some((path, rows))) => {
-                        let n = self.passed_names.len();
-                        let columns: Vec<(String, ColumnType)> = names
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, name)| {
-                                let t = if i <= n {
-                                    ColumnType::Text // passed columns, label
-                                } else if i <= n + classes.len() + 1 {
-                                    ColumnType::Float // probabilities, tone
-                                } else {
-                                    ColumnType::TextList
-                                };
-                                (name, t)
-                            })
-                            .collect();
-                        *rows = Some(ParquetRows::create(path, &columns)?);
-                    }
-                    (None, None) => {}
-                }
-                self.csv_classes = Some(classes.to_vec());
-                Ok(())
-            }
-        }
-    }
-
-    fn finish(self, out: &mut Out) -> anyhow::Result<()> {
-        if let Some(table) = self.table {
-            table.print(out)?;
-        }
-        if let Some((_, Some(rows))) = self.parquet {
-            rows.finish()?;
-        }
-        Ok(())
-    }
-}
-
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
-    let format = args.format;
-    let mut rows = PredictRows::of_args(&args)?;
-    let passed_names = rows.passed_names();
-    // Each row's prediction and rendering depend only on that row, so the rayon map gives
-    // what a serial loop would, in input order (`collect` keeps it).
-    let score_chunk = |chunk: &[PredictInput]| -> anyhow::Result<Vec<Rendered>> {
-        chunk
-            .par_iter()
-            .map_init(
-                || LineRenderer::new(format, &passed_names),
-                |renderer, input| {
-                    let classifier = model.classifier_for(input.target.as_deref())?;
-                    let prediction = classifier.predict(&input.text, args.top);
-                    renderer.render(input, classifier.classes(), &prediction)
-                },
-            )
-            .collect()
+    let mut rows = match &args.data {
+        Some(path) => PredictRows::open(
+            path,
+            &args.text_col,
+            args.target_col.as_deref(),
+            args.delimiter.delimiter,
+        )?,
+        None => PredictRows::texts(args.texts.clone()),
     };
+    let passed_names = rows.passed_names();
     let mut out = Out::new();
-    let mut sink = PredictSink::new(format, model.classes(), passed_names.clone(), parquet);
-    let mut chunk = read_predict_chunk(&mut rows)?;
-    rows.check_not_empty(&chunk)?;
-    while !chunk.is_empty() {
-        // Reading the next chunk overlaps with scoring this one.
-        let (next, lines) = rayon::join(|| read_predict_chunk(&mut rows), || score_chunk(&chunk));
-        sink.write(&mut out, lines?)?;
-        chunk = next?;
-    }
+    let mut sink = PredictOutput::new(args.format, model.classes(), passed_names.clone(), parquet);
+    predict_rows(
+        &model,
+        &mut rows,
+        args.top,
+        || LineRenderer::new(args.format, &passed_names),
+        |renderer, input, classifier, prediction| {
+            renderer.render(input, classifier.classes(), prediction)
+        },
+        |lines| sink.write(&mut out, lines),
+    )?;
     sink.finish(&mut out)?;
     out.flush()?;
     Ok(Outcome::Success)
@@ -1138,7 +689,30 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     Ok(tally.outcome())
 }
 
-/// Scores every input, handing each article's scored quotes to `sink` in input order.
+/// The progress of scoring `sources`: a bar over the article files, a count of articles when
+/// tables are among them (their number of rows is not known in advance).
+fn scoring_bar(sources: &[ArticleSource]) -> ProgressBar {
+    let tables = sources.iter().any(|s| matches!(s, ArticleSource::Table(_)));
+    let (bar, template) = if tables {
+        (
+            ProgressBar::new_spinner(),
+            "scoring {spinner} {pos} articles ({elapsed})",
+        )
+    } else {
+        (
+            ProgressBar::new(sources.len() as u64),
+            "scoring [{bar:30}] {pos}/{len} articles ({elapsed})",
+        )
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Scores every input with the library's [`score_sources`], handing each article's scored
+/// quotes to `sink` in input order; shows the progress and reports on stderr what could not
+/// be read or was left out.
 fn score_sources_with(
     read: &ReadArgs,
     model: &Model,
@@ -1149,20 +723,7 @@ fn score_sources_with(
     let any_language = read.reading.lang == "any";
     let scorer = Scorer::new(&reader, model)?.any_language(any_language);
     let mut tally = RunTally::default();
-    let tables = sources.iter().any(|s| matches!(s, ArticleSource::Table(_)));
-    let bar = if tables {
-        ProgressBar::new_spinner()
-    } else {
-        ProgressBar::new(sources.len() as u64)
-    };
-    let template = if tables {
-        "scoring {spinner} {pos} articles ({elapsed})"
-    } else {
-        "scoring [{bar:30}] {pos}/{len} articles ({elapsed})"
-    };
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
+    let bar = scoring_bar(sources);
     let columns = read.table.columns();
     score_sources(
         &scorer,

@@ -6,6 +6,12 @@
 //! [`model`] (sparse multinomial logistic regression, model file) → [`article`] (quotes,
 //! speakers, dates, relevance) → [`score`] → [`trends`]; [`label`] closes the loop: it asks a
 //! person about the quotations the model is least sure of and refits on the answers.
+//! [`predict`] puts the model to texts, or to the rows of a table, without the reader.
+//!
+//! One quotation is one record on its way: the reader's [`article::QuoteRecord`] (what
+//! `tonetrack quotes` writes), the same record with its tone as a [`score::ScoredQuote`]
+//! (what `tonetrack score` writes), and the few fields aggregation needs as a
+//! [`trends::TrendQuote`].
 //!
 //! # From an article to a speaker's trend
 //!
@@ -29,9 +35,9 @@
 //! let scorer = Scorer::new(&reader, &model)?;
 //! let (article, scored) = scorer.score_text("washington.txt", text);
 //! assert_eq!(article.date.map(|d| d.to_string()).as_deref(), Some("2019-12-10"));
-//! let lavrov = scored.iter().find(|q| q.speaker.as_deref() == Some("Sergey Lavrov"));
+//! let lavrov = scored.iter().find(|q| q.record.speaker.as_deref() == Some("Sergey Lavrov"));
 //! assert!(lavrov.expect("Lavrov's quotation").tone > 0.5);
-//! let pompeo = scored.iter().find(|q| q.speaker.as_deref() == Some("Mike Pompeo"));
+//! let pompeo = scored.iter().find(|q| q.record.speaker.as_deref() == Some("Mike Pompeo"));
 //! assert!(pompeo.expect("Pompeo's quotation").tone < -0.5);
 //!
 //! let quotes: Vec<TrendQuote> = scored.iter().map(TrendQuote::from).collect();
@@ -51,6 +57,7 @@ pub mod features;
 pub mod label;
 pub mod model;
 pub mod output_file;
+pub mod predict;
 pub mod score;
 pub mod table;
 pub mod text;

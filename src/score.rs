@@ -2,58 +2,30 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::article::{
-    expand_paths_with, read_input, Article, DateSource, Input, Loaded, PageMeta, Reader,
+    expand_paths_with, read_input, Article, Input, Loaded, PageMeta, QuoteRecord, Reader,
 };
 use crate::error::{Error, Result};
-use crate::model::classifier::{Classifier, Prediction, DEFAULT_TOP_TERMS};
+use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
 use crate::model::Model;
-use crate::table::{ArticleColumns, ArticleRow, ArticleTable, Passthrough};
+use crate::table::{
+    record_csv_fields, record_parquet_cells, ArticleColumns, ArticleRow, ArticleTable, Passthrough,
+};
 
-/// One scored quotation: where it is, who said it and when, and its tone toward U.S.–Russia
-/// relations. This is one line of `tonetrack score --format jsonl`.
+/// One scored quotation: the reader's [`QuoteRecord`] (where it is, who said it and when)
+/// and its tone toward U.S.–Russia relations. This is one line of
+/// `tonetrack score --format jsonl`: the record's fields, then the tone's, then the
+/// passed-through columns, in one flat object (`#[serde(flatten)]`). The csv crate cannot
+/// write a flattened struct, so the CSV and Parquet rows are written field by field
+/// ([`csv_record`](Self::csv_record), [`parquet_cells`](Self::parquet_cells)).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoredQuote {
-    /// The article's path or name.
-    pub article: String,
-    /// The article's title, when found.
-    pub title: Option<String>,
-    /// Where the article is published (its `url:` header line), when known. Absent in files
-    /// written before this field existed.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// The article's date, when known.
-    pub date: Option<NaiveDate>,
-    /// Where the date came from: `column`, `manifest`, `header`, `html`, `dateline`,
-    /// `banner` (low confidence) or `none`.
-    pub date_source: DateSource,
-    /// Canonical speaker name, when attributed (an unnamed source's phrase + ` (unnamed)`).
-    pub speaker: Option<String>,
-    /// `person`, `organisation`, `unnamed` or `none`.
-    #[serde(default)]
-    pub speaker_kind: String,
-    /// How the text attributes the quote: `name`, `pronoun`, `description`, `colon`,
-    /// `according_to` or `none`.
-    #[serde(default)]
-    pub attribution: String,
-    /// The quoted words.
-    pub quote: String,
-    /// Byte offsets of the quotation in the article text.
-    pub start: usize,
-    /// Byte offset of the quotation's end.
-    pub end: usize,
-    /// Paragraph index (0-based) where the quotation starts.
-    pub paragraph: usize,
-    /// Fewer than 4 words.
-    pub partial: bool,
-    /// Concerns the U.S. and Russia, their leaders or their dealings.
-    pub relevant: bool,
-    /// The words that attributed the quotation (e.g. "Lavrov said").
-    pub cue: Option<String>,
+    /// The quotation as the reader found it.
+    #[serde(flatten)]
+    pub record: QuoteRecord,
     /// Most probable tone class.
     pub label: String,
     /// Probability of every class.
@@ -129,17 +101,9 @@ impl<'a> Scorer<'a> {
         article
             .records()
             .into_iter()
-            .map(|r| {
-                let p = self.classifier.predict(&r.quote, self.top_terms);
+            .map(|record| {
+                let p = self.classifier.predict(&record.quote, self.top_terms);
                 ScoredQuote {
-                    article: r.article,
-                    title: Some(r.title).filter(|t| !t.is_empty()),
-                    url: article.url.clone(),
-                    date: article.date,
-                    date_source: article.date_source,
-                    speaker: r.speaker,
-                    speaker_kind: r.speaker_kind.as_str().to_string(),
-                    attribution: r.attribution.as_str().to_string(),
                     tone: p.tone(),
                     label: p.label.to_string(),
                     probabilities: p
@@ -148,13 +112,7 @@ impl<'a> Scorer<'a> {
                         .map(|&(class, prob)| (class.to_string(), prob))
                         .collect(),
                     top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
-                    quote: r.quote,
-                    start: r.start,
-                    end: r.end,
-                    paragraph: r.paragraph,
-                    partial: r.partial,
-                    relevant: r.relevant,
-                    cue: r.cue,
+                    record,
                     columns: Passthrough::default(),
                 }
             })
@@ -162,10 +120,10 @@ impl<'a> Scorer<'a> {
     }
 
     /// Reads and scores one article of a table: its text read as an article file's is, its
-    /// date (recorded as [`DateSource::Column`]), URL and title, when given, taking precedence
-    /// over what the text says, its columns passed through to every quotation. An article
-    /// not in English is read but not scored unless the scorer reads
-    /// [`any_language`](Self::any_language).
+    /// date (recorded as [`DateSource::Column`](crate::article::DateSource::Column)), URL and
+    /// title, when given, taking precedence over what the text says, its columns passed
+    /// through to every quotation. An article not in English is read but not scored unless
+    /// the scorer reads [`any_language`](Self::any_language).
     ///
     /// ```
     /// use tonetrack::article::{DateSource, Reader};
@@ -182,8 +140,8 @@ impl<'a> Scorer<'a> {
     /// row.date = chrono::NaiveDate::from_ymd_opt(2019, 12, 10);
     /// let (article, quotes) = scorer.score_row(&row);
     /// assert_eq!(article.date_source, DateSource::Column);
-    /// assert_eq!(quotes[0].speaker.as_deref(), Some("Sergey Lavrov"));
-    /// assert_eq!(quotes[0].article, "a1");
+    /// assert_eq!(quotes[0].record.speaker.as_deref(), Some("Sergey Lavrov"));
+    /// assert_eq!(quotes[0].record.article, "a1");
     /// # Ok::<(), tonetrack::Error>(())
     /// ```
     pub fn score_row(&self, row: &ArticleRow) -> (Article, Vec<ScoredQuote>) {
@@ -300,33 +258,18 @@ impl ScoredQuote {
     /// terms joined by `; `).
     pub fn csv_record(&self, classes: &[String], passed: &[String]) -> Vec<String> {
         let p = |c: &str| format!("{:.4}", self.probabilities.get(c).unwrap_or(&0.0));
+        let r = &self.record;
         [
-            self.article.clone(),
-            self.title.clone().unwrap_or_default(),
-            self.url.clone().unwrap_or_default(),
-            self.date.map(|d| d.to_string()).unwrap_or_default(),
-            self.date_source.as_str().to_string(),
-            self.speaker.clone().unwrap_or_default(),
-            self.speaker_kind.clone(),
-            self.attribution.clone(),
-            self.quote.clone(),
-            self.start.to_string(),
-            self.end.to_string(),
-            self.paragraph.to_string(),
-            self.partial.to_string(),
-            self.relevant.to_string(),
-            self.cue.clone().unwrap_or_default(),
-            self.label.clone(),
+            r.article.clone(),
+            r.title.clone().unwrap_or_default(),
+            r.url.clone().unwrap_or_default(),
         ]
         .into_iter()
+        .chain(record_csv_fields(r))
+        .chain([self.label.clone()])
         .chain(classes.iter().map(|c| p(c)))
         .chain([format!("{:.4}", self.tone), self.top_terms.join("; ")])
-        .chain(
-            self.columns
-                .values_for(passed)
-                .into_iter()
-                .map(|v| v.unwrap_or_default().to_string()),
-        )
+        .chain(self.columns.csv_fields(passed))
         .collect()
     }
 
@@ -338,24 +281,14 @@ impl ScoredQuote {
         passed: &'a [String],
     ) -> Vec<crate::table::parquet::Cell<'a>> {
         use crate::table::parquet::Cell;
+        let r = &self.record;
         let mut cells = vec![
-            Cell::Text(Some(&self.article)),
-            Cell::Text(self.title.as_deref()),
-            Cell::Text(self.url.as_deref()),
-            Cell::Date(self.date),
-            Cell::Text(Some(self.date_source.as_str())),
-            Cell::Text(self.speaker.as_deref()),
-            Cell::Text(Some(&self.speaker_kind)),
-            Cell::Text(Some(&self.attribution)),
-            Cell::Text(Some(&self.quote)),
-            Cell::Count(Some(self.start as u64)),
-            Cell::Count(Some(self.end as u64)),
-            Cell::Count(Some(self.paragraph as u64)),
-            Cell::Bool(Some(self.partial)),
-            Cell::Bool(Some(self.relevant)),
-            Cell::Text(self.cue.as_deref()),
-            Cell::Text(Some(&self.label)),
+            Cell::Text(Some(&r.article)),
+            Cell::Text(r.title.as_deref()),
+            Cell::Text(r.url.as_deref()),
         ];
+        cells.extend(record_parquet_cells(r));
+        cells.push(Cell::Text(Some(&self.label)));
         cells.extend(
             classes
                 .iter()
@@ -633,7 +566,7 @@ pub fn score_sources<E>(
             };
             let quotes = quotes
                 .into_iter()
-                .filter(|q| crate::article::word_count(&q.quote) >= min_words)
+                .filter(|q| crate::article::word_count(&q.record.quote) >= min_words)
                 .collect();
             ScoredArticle { article, quotes }
         },
@@ -641,23 +574,11 @@ pub fn score_sources<E>(
     )
 }
 
-/// Predictions of a batch of texts, in parallel over the texts (rayon). Each prediction
-/// depends only on its text and `collect` keeps the input order, so the result equals
-/// `texts.iter().map(|t| classifier.predict(t, top_terms))` (checked by a test).
-pub fn predict_batch<'c, S: AsRef<str> + Sync>(
-    classifier: &'c Classifier,
-    texts: &[S],
-    top_terms: usize,
-) -> Vec<Prediction<'c>> {
-    texts
-        .par_iter()
-        .map(|t| classifier.predict(t.as_ref(), top_terms))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::DateSource;
+    use chrono::NaiveDate;
 
     /// A table's row scored: the row's date, title and URL win, its columns reach every
     /// quotation, and the JSON line reads back as the same quote (columns and date source
@@ -686,13 +607,13 @@ mod tests {
         assert_eq!(quotes.len(), from_file.len());
         for (q, f) in quotes.iter().zip(&from_file) {
             assert_eq!(
-                (&q.quote, q.tone, &q.speaker),
-                (&f.quote, f.tone, &f.speaker)
+                (&q.record.quote, q.tone, &q.record.speaker),
+                (&f.record.quote, f.tone, &f.record.speaker)
             );
-            assert_eq!(q.article, "a1");
-            assert_eq!(q.date, row.date);
-            assert_eq!(q.title.as_deref(), Some("A title"));
-            assert_eq!(q.url.as_deref(), Some("https://example.org/a1"));
+            assert_eq!(q.record.article, "a1");
+            assert_eq!(q.record.date, row.date);
+            assert_eq!(q.record.title.as_deref(), Some("A title"));
+            assert_eq!(q.record.url.as_deref(), Some("https://example.org/a1"));
             assert_eq!(q.columns.get("outlet"), Some("o1"));
             let json = serde_json::to_string(q).expect("json");
             assert!(
@@ -702,37 +623,20 @@ mod tests {
             assert!(json.contains(r#""date_source":"column""#), "{json}");
             let back: ScoredQuote = serde_json::from_str(&json).expect("reads back");
             assert_eq!(&back, q);
+            // A score line is the quote's record, then the tone.
+            let record = serde_json::to_string(&q.record).expect("json");
+            assert!(json.starts_with(record.trim_end_matches('}')), "{json}");
         }
+        // Lines of versions before `url`, `speaker_kind` and `attribution` still read.
+        let mut old = serde_json::to_value(&from_file[0]).expect("json");
+        for key in ["url", "speaker_kind", "attribution"] {
+            old.as_object_mut().expect("object").remove(key);
+        }
+        let back: ScoredQuote = serde_json::from_value(old).expect("an older line reads");
+        assert_eq!(back.record.url, None);
+        assert_eq!(back.record.speaker_kind, crate::article::SpeakerKind::None);
         // A file's quote has no columns and its JSON no extra keys.
         let json = serde_json::to_string(&from_file[0]).expect("json");
         assert!(json.ends_with("]}"), "{json}");
-    }
-
-    /// The rayon path gives exactly the serial predictions, in order, on the quotes of
-    /// `data/quotes.csv` and their halves (more texts than workers, varied lengths).
-    #[test]
-    fn parallel_batch_equals_serial_predictions() {
-        let model = default_model().expect("built-in model");
-        let classifier = model.classifier_for(None).expect("one classifier");
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes.csv");
-        let mut reader = csv::Reader::from_path(path).expect("data/quotes.csv");
-        let mut texts: Vec<String> = Vec::new();
-        for record in reader.records() {
-            let text = record.expect("record")[1].to_string();
-            let half = text.len() / 2;
-            let cut = (half..=text.len())
-                .find(|&i| text.is_char_boundary(i))
-                .unwrap_or(text.len());
-            texts.push(text[..cut].to_string());
-            texts.push(text);
-        }
-        assert!(texts.len() > 500, "only {} texts", texts.len());
-        let serial: Vec<Prediction> = texts.iter().map(|t| classifier.predict(t, 5)).collect();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .expect("pool");
-        let parallel = pool.install(|| predict_batch(classifier, &texts, 5));
-        assert_eq!(parallel, serial);
     }
 }

@@ -1,16 +1,20 @@
-//! Where `quotes` and `score` put their rows: a table, CSV or JSON lines on standard output,
-//! or a Parquet file.
+//! Where `quotes`, `score` and `predict` put their rows: a table, CSV or JSON lines on
+//! standard output, or a Parquet file.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
+use anyhow::bail;
 use tonetrack::article::{Article, QuoteRecord};
+use tonetrack::model::classifier::Prediction;
+use tonetrack::predict::{self, PredictInput};
 use tonetrack::score::{self, ScoredArticle, ScoredQuote};
-use tonetrack::table::parquet::ParquetRows;
+use tonetrack::table::parquet::{Cell, ParquetRows};
 use tonetrack::table::{self, Passthrough, QuoteRow};
 use tonetrack::text::shorten;
 
 use crate::cli::Format;
-use crate::output::{Out, Table};
+use crate::output::{push_fixed, Out, Table};
 
 /// The CSV bytes of some records, without the last line end (`None` when empty).
 fn csv_text(
@@ -125,30 +129,19 @@ impl QuotesOutput {
                     self.out.json_line(&QuoteRow { record: r, columns })?;
                 }
             }
-            Format::Csv if self.passed.is_empty() => {
-                // The records as serde writes them (the output of article files).
-                let mut writer = csv::WriterBuilder::new()
-                    .has_headers(!self.csv_header_written)
-                    .from_writer(Vec::new());
-                for r in records {
-                    writer.serialize(r)?;
-                    self.csv_header_written = true;
-                }
-                let bytes = writer.into_inner()?;
-                let text = String::from_utf8_lossy(&bytes);
-                if !text.is_empty() {
-                    self.out.line(text.trim_end_matches('\n'))?;
-                }
-            }
             Format::Csv => {
-                let header: Option<Vec<String>> = (!self.csv_header_written).then(|| {
+                // The header comes before the first quotation; a table's output has it even
+                // when no article has quotations.
+                let first =
+                    !self.csv_header_written && (!records.is_empty() || !self.passed.is_empty());
+                let header: Option<Vec<String>> = first.then(|| {
                     table::QUOTE_COLUMNS
                         .iter()
                         .map(|c| c.to_string())
                         .chain(self.passed.iter().cloned())
                         .collect()
                 });
-                self.csv_header_written = true;
+                self.csv_header_written |= first;
                 let rows = records
                     .iter()
                     .map(|r| table::quote_csv_record(r, columns, &self.passed));
@@ -248,7 +241,7 @@ impl ScoreOutput {
         let quotes: Vec<&ScoredQuote> = scored
             .quotes
             .iter()
-            .filter(|q| self.show_all || q.relevant)
+            .filter(|q| self.show_all || q.record.relevant)
             .collect();
         match self.format {
             Format::Jsonl | Format::Json => {
@@ -283,12 +276,12 @@ impl ScoreOutput {
                 }
                 let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
                 for q in &quotes {
-                    let mut quote = shorten(&q.quote, 72);
-                    if !q.relevant {
+                    let mut quote = shorten(&q.record.quote, 72);
+                    if !q.record.relevant {
                         quote = format!("[not about US–Russia] {quote}");
                     }
                     table.row(vec![
-                        q.speaker.clone().unwrap_or_else(|| "?".into()),
+                        q.record.speaker.clone().unwrap_or_else(|| "?".into()),
                         format!("{:+.2}", q.tone),
                         tone_bar(q.tone),
                         q.label.clone(),
@@ -307,5 +300,258 @@ impl ScoreOutput {
     /// Flushes standard output, or puts the Parquet file in place.
     pub fn finish(self) -> anyhow::Result<()> {
         finish(self.out, self.parquet)
+    }
+}
+
+fn top_terms(p: &Prediction) -> String {
+    let mut terms = String::new();
+    push_top_terms(&mut terms, p);
+    terms
+}
+
+/// Appends the top terms of `p`, separated by "; ".
+fn push_top_terms(out: &mut String, p: &Prediction) {
+    for (i, t) in p.top_terms.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&t.term);
+    }
+}
+
+/// One output line of `predict`, rendered on a worker thread so that the serial writer only
+/// copies bytes.
+pub enum Rendered<'m> {
+    Table(Vec<String>),
+    /// A CSV record, and the classes whose probabilities it holds (they name its columns).
+    Csv {
+        record: Vec<u8>,
+        classes: &'m [String],
+    },
+    Json(String),
+    /// A Parquet row: label, probabilities (in the classes' order), tone and top terms.
+    Row {
+        passed: Vec<String>,
+        label: String,
+        probabilities: Vec<f64>,
+        tone: f64,
+        top_terms: Vec<String>,
+        classes: &'m [String],
+    },
+}
+
+/// Renders predictions as output lines. Each rayon job has its own (`map_init`), so the
+/// field buffer is reused from row to row.
+pub struct LineRenderer<'a> {
+    format: Format,
+    /// Names of the passed columns (the keys of JSON lines).
+    passed_names: &'a [String],
+    field: String,
+    /// The length of the last CSV record, to size the next one's buffer.
+    record_len: usize,
+}
+
+impl<'a> LineRenderer<'a> {
+    /// A renderer of lines in `format`; `passed_names` are the keys of JSON lines.
+    pub fn new(format: Format, passed_names: &'a [String]) -> Self {
+        LineRenderer {
+            format,
+            passed_names,
+            field: String::new(),
+            record_len: 256,
+        }
+    }
+
+    /// The line of one row's prediction; `classes` (the classifier's) name its probabilities.
+    pub fn render<'m>(
+        &mut self,
+        input: &PredictInput,
+        classes: &'m [String],
+        p: &Prediction,
+    ) -> anyhow::Result<Rendered<'m>> {
+        Ok(match self.format {
+            Format::Table => {
+                let mut cells = vec![p.label.to_string()];
+                cells.extend(p.probabilities.iter().map(|(_, v)| format!("{v:.3}")));
+                cells.push(format!("{:+.3}", p.tone()));
+                cells.push(top_terms(p));
+                cells.push(shorten(&input.text, 70));
+                Rendered::Table(cells)
+            }
+            Format::Csv => Rendered::Csv {
+                record: self.csv_record(input, p)?,
+                classes,
+            },
+            Format::Parquet => Rendered::Row {
+                passed: input.passed.clone(),
+                label: p.label.to_string(),
+                probabilities: p.probabilities.iter().map(|(_, v)| *v).collect(),
+                tone: p.tone(),
+                top_terms: p.top_terms.iter().map(|t| t.term.to_string()).collect(),
+                classes,
+            },
+            Format::Jsonl | Format::Json => {
+                let mut object = serde_json::Map::new();
+                for (k, v) in self.passed_names.iter().zip(&input.passed) {
+                    object.insert(k.clone(), serde_json::Value::String(v.clone()));
+                }
+                object.insert("label".into(), p.label.into());
+                object.insert(
+                    "probabilities".into(),
+                    serde_json::to_value(
+                        p.probabilities
+                            .iter()
+                            .cloned()
+                            .collect::<BTreeMap<&str, f64>>(),
+                    )?,
+                );
+                object.insert("tone".into(), p.tone().into());
+                object.insert("top_terms".into(), serde_json::to_value(&p.top_terms)?);
+                Rendered::Json(serde_json::to_string(&object)?)
+            }
+        })
+    }
+
+    /// The passed fields, then label, probability of each class, tone and top terms
+    /// (probabilities and tone with 4 decimals).
+    fn csv_record(&mut self, input: &PredictInput, p: &Prediction) -> anyhow::Result<Vec<u8>> {
+        // A writer per record (the csv crate's can only give its bytes up by being consumed),
+        // with a small buffer: the record goes straight into a vector of about its size.
+        let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(256)
+            .from_writer(Vec::with_capacity(self.record_len + 64));
+        for field in &input.passed {
+            csv.write_field(field)?;
+        }
+        csv.write_field(p.label)?;
+        let probabilities = p.probabilities.iter().map(|(_, prob)| *prob);
+        for number in probabilities.chain([p.tone()]) {
+            self.field.clear();
+            push_fixed(&mut self.field, number, 4);
+            csv.write_field(&self.field)?;
+        }
+        self.field.clear();
+        push_top_terms(&mut self.field, p);
+        csv.write_field(&self.field)?;
+        csv.write_record(None::<&[u8]>)?;
+        let record = csv.into_inner().map_err(|e| e.into_error())?;
+        self.record_len = record.len();
+        Ok(record)
+    }
+}
+
+/// Where the rendered lines of `predict` go: a table is printed at the end (its columns are
+/// as wide as their widest cell); CSV and JSON lines are written as they come.
+pub struct PredictOutput {
+    table: Option<Table>,
+    /// `--format parquet`: the file, once the first row gives its classes.
+    parquet: Option<(PathBuf, Option<ParquetRows>)>,
+    passed_names: Vec<String>,
+    /// The classes of the CSV columns, once the header is written.
+    csv_classes: Option<Vec<String>>,
+}
+
+impl PredictOutput {
+    /// An output in `format` of predictions by a model of `classes`, with the columns
+    /// `passed_names` first; Parquet goes to `parquet`.
+    pub fn new(
+        format: Format,
+        classes: &[String],
+        passed_names: Vec<String>,
+        parquet: Option<PathBuf>,
+    ) -> Self {
+        let table = (format == Format::Table).then(|| {
+            let mut header = vec!["label"];
+            let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
+            header.extend(p_names.iter().map(String::as_str));
+            header.extend(["tone", "top terms", "text"]);
+            Table::new(&header)
+        });
+        PredictOutput {
+            table,
+            parquet: parquet.map(|path| (path, None)),
+            passed_names,
+            csv_classes: None,
+        }
+    }
+
+    /// Writes a chunk of rendered lines (a table's are kept for the end).
+    pub fn write(&mut self, out: &mut Out, lines: Vec<Rendered>) -> anyhow::Result<()> {
+        for line in lines {
+            match line {
+                Rendered::Table(cells) => {
+                    if let Some(table) = &mut self.table {
+                        table.row(cells);
+                    }
+                }
+                Rendered::Json(json) => out.line(json)?,
+                Rendered::Row {
+                    passed,
+                    label,
+                    probabilities,
+                    tone,
+                    top_terms,
+                    classes,
+                } => {
+                    self.csv_header(None, classes)?;
+                    let Some((_, Some(rows))) = &mut self.parquet else {
+                        continue;
+                    };
+                    let mut cells: Vec<Cell> = passed.iter().map(|v| Cell::Text(Some(v))).collect();
+                    cells.push(Cell::Text(Some(&label)));
+                    cells.extend(probabilities.iter().map(|p| Cell::Float(Some(*p))));
+                    cells.push(Cell::Float(Some(tone)));
+                    cells.push(Cell::TextList(&top_terms));
+                    rows.push(&cells)?;
+                }
+                Rendered::Csv { record, classes } => {
+                    self.csv_header(Some(out), classes)?;
+                    out.bytes(&record)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the CSV header before the first record (or starts the Parquet file, when
+    /// `out` is `None`); checks that every record has the classes of the header
+    /// (per-target classifiers may have different ones).
+    fn csv_header(&mut self, out: Option<&mut Out>, classes: &[String]) -> anyhow::Result<()> {
+        match &self.csv_classes {
+            Some(header) if header == classes => Ok(()),
+            Some(header) => bail!(
+                "the classifiers of this model have different classes ({} and {}), which \
+                 cannot share CSV columns: use --format jsonl",
+                header.join(", "),
+                classes.join(", ")
+            ),
+            None => {
+                let columns = predict::output_columns(&self.passed_names, classes);
+                match (out, &mut self.parquet) {
+                    (Some(out), _) => {
+                        let mut writer = out.csv();
+                        writer.write_record(columns.iter().map(|(name, _)| name))?;
+                        writer.flush()?;
+                    }
+                    (None, Some((path, rows))) => {
+                        *rows = Some(ParquetRows::create(path, &columns)?);
+                    }
+                    (None, None) => {}
+                }
+                self.csv_classes = Some(classes.to_vec());
+                Ok(())
+            }
+        }
+    }
+
+    /// Prints the table, or puts the Parquet file in place.
+    pub fn finish(self, out: &mut Out) -> anyhow::Result<()> {
+        if let Some(table) = self.table {
+            table.print(out)?;
+        }
+        if let Some((_, Some(rows))) = self.parquet {
+            rows.finish()?;
+        }
+        Ok(())
     }
 }

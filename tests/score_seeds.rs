@@ -75,7 +75,7 @@ fn built_in_model_agrees_with_gold_tone_on_the_seeds() {
             .expect("just scored");
         // Matched as in tests/article_seeds.rs: the extracted quote equals or contains the gold.
         let hit = quotes.iter().find(|q| {
-            let e = ws(&q.quote);
+            let e = ws(&q.record.quote);
             e == g.text || e.contains(&g.text)
         });
         let short: String = g.text.chars().take(60).collect();

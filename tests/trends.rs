@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use tonetrack::article::{Attribution, QuoteRecord, SpeakerKind};
 use tonetrack::score::ScoredQuote;
 use tonetrack::trends::{
     aggregate, aggregate_with, bootstrap_interval, chart_svg_string, charted_speakers, csv_string,
@@ -323,15 +324,15 @@ fn impossible_tones_and_options_are_errors() {
 
 /// The JSONL `tonetrack score` writes.
 fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64>) -> String {
-    let quote = ScoredQuote {
+    let record = QuoteRecord {
         article: r["article_id"].clone(),
         title: None,
         url: None,
         date: r["date"].parse().ok(),
         date_source: tonetrack::article::DateSource::Dateline,
         speaker: Some(r["speaker"].clone()),
-        speaker_kind: "person".into(),
-        attribution: "name".into(),
+        speaker_kind: SpeakerKind::Person,
+        attribution: Attribution::Name,
         quote: r["text"].clone(),
         start: 0,
         end: r["text"].len(),
@@ -339,6 +340,9 @@ fn score_line(r: &BTreeMap<String, String>, probabilities: &BTreeMap<String, f64
         partial: false,
         relevant: r["relevant"] == "yes",
         cue: None,
+    };
+    let quote = ScoredQuote {
+        record,
         label: r["label"].clone(),
         probabilities: probabilities.clone(),
         tone: probabilities["positive"] - probabilities["negative"],

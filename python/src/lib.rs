@@ -18,7 +18,8 @@ use pyo3::types::PyBytes;
 use pyo3_arrow::{PyArray, PyRecordBatch};
 use tonetrack::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
 use tonetrack::model::Model;
-use tonetrack::score::{default_model, predict_batch};
+use tonetrack::predict::predict_batch;
+use tonetrack::score::default_model;
 
 use columns::{BatchBuilder, Strings};
 

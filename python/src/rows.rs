@@ -145,7 +145,9 @@ pub fn score_rows(
             .into_par_iter()
             .map(|i| {
                 let (_, mut quotes) = scorer.score_row(&table.row(i));
-                quotes.retain(|q| (all || q.relevant) && word_count(&q.quote) >= min_words);
+                quotes.retain(|q| {
+                    (all || q.record.relevant) && word_count(&q.record.quote) >= min_words
+                });
                 quotes
             })
             .collect();
@@ -156,22 +158,24 @@ pub fn score_rows(
             .collect();
         let quotes: Vec<&ScoredQuote> = per_row.iter().flatten().collect();
         let q = || quotes.iter();
+        // The quotations' records, then their tones.
+        let r = || quotes.iter().map(|q| &q.record);
         let mut b = BatchBuilder::default();
-        b.strings("article", q().map(|q| Some(q.article.as_str())))
-            .strings("title", q().map(|q| q.title.as_deref()))
-            .strings("url", q().map(|q| q.url.as_deref()))
-            .dates("date", q().map(|q| q.date))
-            .strings("date_source", q().map(|q| Some(q.date_source.as_str())))
-            .strings("speaker", q().map(|q| q.speaker.as_deref()))
-            .strings("speaker_kind", q().map(|q| Some(q.speaker_kind.as_str())))
-            .strings("attribution", q().map(|q| Some(q.attribution.as_str())))
-            .strings("quote", q().map(|q| Some(q.quote.as_str())))
-            .ints("start", q().map(|q| q.start))
-            .ints("end", q().map(|q| q.end))
-            .ints("paragraph", q().map(|q| q.paragraph))
-            .bools("partial", q().map(|q| q.partial))
-            .bools("relevant", q().map(|q| q.relevant))
-            .strings("cue", q().map(|q| q.cue.as_deref()))
+        b.strings("article", r().map(|r| Some(r.article.as_str())))
+            .strings("title", r().map(|r| r.title.as_deref()))
+            .strings("url", r().map(|r| r.url.as_deref()))
+            .dates("date", r().map(|r| r.date))
+            .strings("date_source", r().map(|r| Some(r.date_source.as_str())))
+            .strings("speaker", r().map(|r| r.speaker.as_deref()))
+            .strings("speaker_kind", r().map(|r| Some(r.speaker_kind.as_str())))
+            .strings("attribution", r().map(|r| Some(r.attribution.as_str())))
+            .strings("quote", r().map(|r| Some(r.quote.as_str())))
+            .ints("start", r().map(|r| r.start))
+            .ints("end", r().map(|r| r.end))
+            .ints("paragraph", r().map(|r| r.paragraph))
+            .bools("partial", r().map(|r| r.partial))
+            .bools("relevant", r().map(|r| r.relevant))
+            .strings("cue", r().map(|r| r.cue.as_deref()))
             .strings("label", q().map(|q| Some(q.label.as_str())));
         for class in &classes {
             b.floats(
@@ -227,15 +231,8 @@ pub fn quote_rows(
         let q = || records.iter();
         let mut b = BatchBuilder::default();
         b.strings("article", q().map(|r| Some(r.article.as_str())))
-            .strings("title", q().map(|r| Some(r.title.as_str())))
-            .dates(
-                "date",
-                q().map(|r| {
-                    r.date
-                        .as_deref()
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                }),
-            )
+            .strings("title", q().map(|r| Some(r.title.as_deref().unwrap_or(""))))
+            .dates("date", q().map(|r| r.date))
             .strings("date_source", q().map(|r| Some(r.date_source.as_str())))
             .strings("speaker", q().map(|r| r.speaker.as_deref()))
             .strings("speaker_kind", q().map(|r| Some(r.speaker_kind.as_str())))

@@ -9,7 +9,7 @@ use arrow_schema::DataType;
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3_arrow::{PyArray, PyRecordBatch};
-use tonetrack::article::{DateSource, SpeakerAliases};
+use tonetrack::article::{Attribution, DateSource, QuoteRecord, SpeakerAliases, SpeakerKind};
 use tonetrack::model::classifier::Classifier;
 use tonetrack::score::ScoredQuote;
 use tonetrack::trends::{
@@ -105,7 +105,7 @@ fn trend_quotes(batch: &RecordBatch, classes: &[String]) -> PyResult<Vec<TrendQu
             let tone = tone[i].ok_or_else(|| {
                 PyValueError::new_err(format!("column `tone`: row {i} has no tone"))
             })?;
-            let scored = ScoredQuote {
+            let record = QuoteRecord {
                 article: owned(&article, i).unwrap_or_default(),
                 title: owned(&title, i),
                 url: owned(&url, i),
@@ -116,8 +116,12 @@ fn trend_quotes(batch: &RecordBatch, classes: &[String]) -> PyResult<Vec<TrendQu
                     .and_then(DateSource::from_name)
                     .unwrap_or_default(),
                 speaker: speaker.get(i).map(str::to_string),
-                speaker_kind: owned(&kind, i).unwrap_or_default(),
-                attribution: String::new(),
+                // A table without the column (or with another name in it) names its speakers,
+                // as the trends stage's JSONL reader takes it.
+                speaker_kind: owned(&kind, i)
+                    .and_then(|k| SpeakerKind::from_name(&k))
+                    .unwrap_or(SpeakerKind::Person),
+                attribution: Attribution::None,
                 quote: owned(&quote, i).unwrap_or_default(),
                 start: 0,
                 end: 0,
@@ -125,6 +129,9 @@ fn trend_quotes(batch: &RecordBatch, classes: &[String]) -> PyResult<Vec<TrendQu
                 partial: false,
                 relevant: relevant.is_none_or(|r| r.is_null(i) || r.value(i)),
                 cue: None,
+            };
+            let scored = ScoredQuote {
+                record,
                 label: label.get(i).unwrap_or("").to_string(),
                 probabilities: probabilities
                     .iter()

@@ -1,12 +1,13 @@
 //! Reading news articles: title, date, and every direct quotation with its speaker.
 //!
 //! [`Reader::read`] turns raw article text into an [`Article`]; [`Article::records`] flattens
-//! it into [`QuoteRecord`]s for JSONL/CSV. Inside, one file per step: `quotes` finds the
-//! quotation spans (curly/straight marks, multi-paragraph, nested, reversed), `speakers`
-//! keeps the alias table and the people and titles of an article, `cues` attributes each
-//! quotation ("Lavrov said", "he added", "the diplomat noted"), [`dates`] finds the date and
-//! says where it came from, [`relevance`] decides whether a quotation concerns U.S.–Russia
-//! relations, and [`source`] turns paths into texts.
+//! it into [`QuoteRecord`]s, the rows `quotes` writes and `score` adds the tone to. Inside,
+//! one file per step: `quotes` finds the quotation spans (curly/straight marks,
+//! multi-paragraph, nested, reversed), `speakers` keeps the alias table and the people and
+//! titles of an article, `cues` attributes each quotation ("Lavrov said", "he added", "the
+//! diplomat noted"), [`dates`] finds the date and says where it came from, [`relevance`]
+//! decides whether a quotation concerns U.S.–Russia relations, and [`source`] turns paths
+//! into texts.
 //!
 //! Reading is linear in the text: each paragraph is tokenized once and each quotation looks
 //! at a bounded window around it.
@@ -42,7 +43,7 @@ mod tokens;
 mod wrap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use dates::{DateManifest, DateSource};
 pub use language::Language;
@@ -51,7 +52,7 @@ pub use source::{decode, expand_paths, expand_paths_with, read_input, Input, Loa
 pub use speakers::SpeakerAliases;
 
 /// What kind of source a quotation is attributed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerKind {
     /// A named person.
@@ -76,10 +77,28 @@ impl SpeakerKind {
             SpeakerKind::None => "none",
         }
     }
+
+    /// The kind of an output name ([`as_str`](Self::as_str)); `None` for any other text.
+    pub fn from_name(name: &str) -> Option<SpeakerKind> {
+        [
+            SpeakerKind::Person,
+            SpeakerKind::Organisation,
+            SpeakerKind::Unnamed,
+            SpeakerKind::None,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+
+    /// A person or an organisation: someone whose trend can be followed (an unnamed source
+    /// or nobody is not).
+    pub fn is_named(self) -> bool {
+        matches!(self, SpeakerKind::Person | SpeakerKind::Organisation)
+    }
 }
 
 /// How the text attributes a quotation, so that users can keep only the strong kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Attribution {
     /// A name next to a speech verb ("Lavrov said", "said Sen. Smith").
@@ -167,22 +186,34 @@ pub fn word_count(text: &str) -> usize {
     quotes::words(text).count()
 }
 
-/// One quotation as a flat row for JSONL/CSV output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One quotation as a flat row: its article (name, title, URL, date) and the quotation
+/// (speaker, words, place). The one record of a quotation from the reader on:
+/// `tonetrack quotes` writes it ([`crate::table::QuoteRow`], without the URL), and a
+/// [`ScoredQuote`](crate::score::ScoredQuote) is this record plus the tone (in JSON, its
+/// fields flattened into one object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteRecord {
     /// The article's path or name.
     pub article: String,
-    /// The article's title ("" when none was found).
-    pub title: String,
-    /// ISO date or empty.
-    pub date: Option<String>,
+    /// The article's title, when found.
+    pub title: Option<String>,
+    /// Where the article is published (its `url:` header line, or a table's URL column),
+    /// when known. Absent in `score` files written before this field existed.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The article's date, when known.
+    pub date: Option<NaiveDate>,
     /// Where the date came from.
     pub date_source: DateSource,
-    /// Canonical speaker name, when attributed.
+    /// Canonical speaker name, when attributed (an unnamed source's phrase + ` (unnamed)`).
     pub speaker: Option<String>,
-    /// What kind of source the speaker is.
+    /// What kind of source the speaker is (`none` in `score` files written before this
+    /// field existed).
+    #[serde(default)]
     pub speaker_kind: SpeakerKind,
-    /// How the text attributes the quotation.
+    /// How the text attributes the quotation (`none` in `score` files written before this
+    /// field existed).
+    #[serde(default)]
     pub attribution: Attribution,
     /// The quoted words.
     pub quote: String,
@@ -207,8 +238,9 @@ impl Article {
             .iter()
             .map(|q| QuoteRecord {
                 article: self.name.clone(),
-                title: self.title.clone(),
-                date: self.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                title: Some(self.title.clone()).filter(|t| !t.is_empty()),
+                url: self.url.clone(),
+                date: self.date,
                 date_source: self.date_source,
                 speaker: q.speaker.clone(),
                 speaker_kind: q.speaker_kind,

@@ -19,7 +19,7 @@ use crate::model::calibration::CalibrationMethod;
 use crate::model::classifier::Classifier;
 use crate::model::file::Model;
 use crate::model::train::{CChoice, Examples, TrainParams};
-use crate::score::predict_batch;
+use crate::predict::predict_batch;
 
 /// The labeled data the built-in model is trained on (`data/quotes.csv` and
 /// `data/quotes2.csv`), the base of refits when neither `--model` nor `--base` is given.

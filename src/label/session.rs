@@ -17,7 +17,7 @@ use crate::label::answers::{Answer, AnswersFile};
 use crate::label::candidates::{rank, select_batch, Candidate, DupKey, Strategy};
 use crate::label::refit::{self, Learner, RefitReport, Running};
 use crate::model::classifier::{Classifier, Prediction};
-use crate::score::predict_batch;
+use crate::predict::predict_batch;
 
 /// What a key does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

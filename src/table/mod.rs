@@ -175,6 +175,13 @@ impl Passthrough {
         self.values[i].as_deref()
     }
 
+    /// The values of the columns `names` as CSV fields (empty for null), in that order.
+    pub fn csv_fields<'a>(&'a self, names: &'a [String]) -> impl Iterator<Item = String> + 'a {
+        self.values_for(names)
+            .into_iter()
+            .map(|v| v.unwrap_or_default().to_string())
+    }
+
     /// The values of the columns `names`, in that order: by position when they are this
     /// row's names (one table), by name otherwise (null where this row has no such column).
     pub fn values_for<'a>(&'a self, names: &'a [String]) -> Vec<Option<&'a str>> {
@@ -280,7 +287,7 @@ impl ArticleRow {
     }
 }
 
-/// The columns of `tonetrack quotes --format csv` (a [`QuoteRecord`]'s fields).
+/// The columns of `tonetrack quotes --format csv` (a [`QuoteRecord`]'s fields but `url`).
 pub const QUOTE_COLUMNS: [&str; 14] = [
     "article",
     "title",
@@ -298,25 +305,62 @@ pub const QUOTE_COLUMNS: [&str; 14] = [
     "cue",
 ];
 
-/// A quotation as `tonetrack quotes` writes it: the record, then the passed-through
-/// columns of its table (JSON: one object; CSV: [`quote_csv_record`]).
-#[derive(Debug, Clone, Serialize)]
+/// A quotation as `tonetrack quotes` writes it: the record's fields but its URL (a title
+/// not found as `""`), then the passed-through columns of its table (JSON: one object; CSV:
+/// [`quote_csv_record`]). Written field by field, as the output of `quotes` has been since
+/// before the record had a URL.
+#[derive(Debug, Clone)]
 pub struct QuoteRow<'a> {
     /// The quotation.
-    #[serde(flatten)]
     pub record: &'a QuoteRecord,
     /// Its table's other columns (none for an article file).
-    #[serde(flatten)]
     pub columns: &'a Passthrough,
+}
+
+impl Serialize for QuoteRow<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.record;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("article", &r.article)?;
+        map.serialize_entry("title", r.title.as_deref().unwrap_or(""))?;
+        map.serialize_entry("date", &r.date)?;
+        map.serialize_entry("date_source", &r.date_source)?;
+        map.serialize_entry("speaker", &r.speaker)?;
+        map.serialize_entry("speaker_kind", &r.speaker_kind)?;
+        map.serialize_entry("attribution", &r.attribution)?;
+        map.serialize_entry("quote", &r.quote)?;
+        map.serialize_entry("start", &r.start)?;
+        map.serialize_entry("end", &r.end)?;
+        map.serialize_entry("paragraph", &r.paragraph)?;
+        map.serialize_entry("partial", &r.partial)?;
+        map.serialize_entry("relevant", &r.relevant)?;
+        map.serialize_entry("cue", &r.cue)?;
+        for (name, value) in self.columns.names().iter().zip(self.columns.values()) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 /// A quotation as a CSV record of [`QUOTE_COLUMNS`] and the columns `passed`.
 pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String]) -> Vec<String> {
+    [r.article.clone(), r.title.clone().unwrap_or_default()]
+        .into_iter()
+        .chain(record_csv_fields(r))
+        .chain(columns.csv_fields(passed))
+        .collect()
+}
+
+/// A record's fields from `date` to `cue` as CSV text: what the rows of `quotes` and `score`
+/// share after the article's title (and URL).
+pub(crate) fn record_csv_fields(r: &QuoteRecord) -> [String; 12] {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     [
-        r.article.clone(),
-        r.title.clone(),
-        opt(&r.date),
+        r.date.map(|d| d.to_string()).unwrap_or_default(),
         r.date_source.as_str().to_string(),
         opt(&r.speaker),
         r.speaker_kind.as_str().to_string(),
@@ -329,14 +373,25 @@ pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String
         r.relevant.to_string(),
         opt(&r.cue),
     ]
-    .into_iter()
-    .chain(
-        columns
-            .values_for(passed)
-            .into_iter()
-            .map(|v| v.unwrap_or_default().to_string()),
-    )
-    .collect()
+}
+
+/// [`record_csv_fields`] as Parquet cells.
+pub(crate) fn record_parquet_cells(r: &QuoteRecord) -> [parquet::Cell<'_>; 12] {
+    use parquet::Cell;
+    [
+        Cell::Date(r.date),
+        Cell::Text(Some(r.date_source.as_str())),
+        Cell::Text(r.speaker.as_deref()),
+        Cell::Text(Some(r.speaker_kind.as_str())),
+        Cell::Text(Some(r.attribution.as_str())),
+        Cell::Text(Some(&r.quote)),
+        Cell::Count(Some(r.start as u64)),
+        Cell::Count(Some(r.end as u64)),
+        Cell::Count(Some(r.paragraph as u64)),
+        Cell::Bool(Some(r.partial)),
+        Cell::Bool(Some(r.relevant)),
+        Cell::Text(r.cue.as_deref()),
+    ]
 }
 
 /// The types of `tonetrack quotes --format parquet`'s columns: [`QUOTE_COLUMNS`] (the date
@@ -365,26 +420,12 @@ pub fn quote_parquet_cells<'a>(
     passed: &'a [String],
 ) -> Vec<parquet::Cell<'a>> {
     use parquet::Cell;
+    // A title not found is "" here, as in the CSV (`score` writes it as null).
     let mut cells = vec![
         Cell::Text(Some(&r.article)),
-        Cell::Text(Some(&r.title)),
-        Cell::Date(
-            r.date
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-        ),
-        Cell::Text(Some(r.date_source.as_str())),
-        Cell::Text(r.speaker.as_deref()),
-        Cell::Text(Some(r.speaker_kind.as_str())),
-        Cell::Text(Some(r.attribution.as_str())),
-        Cell::Text(Some(&r.quote)),
-        Cell::Count(Some(r.start as u64)),
-        Cell::Count(Some(r.end as u64)),
-        Cell::Count(Some(r.paragraph as u64)),
-        Cell::Bool(Some(r.partial)),
-        Cell::Bool(Some(r.relevant)),
-        Cell::Text(r.cue.as_deref()),
+        Cell::Text(Some(r.title.as_deref().unwrap_or(""))),
     ];
+    cells.extend(record_parquet_cells(r));
     cells.extend(columns.values_for(passed).into_iter().map(Cell::Text));
     cells
 }

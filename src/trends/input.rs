@@ -9,6 +9,13 @@
 //! Both become a [`TrendQuote`], the few fields the trends stage needs. The article's `title`
 //! and `url` (or a `source_url` column) are kept when present, for the HTML report's quote
 //! list.
+//!
+//! Why a `TrendQuote` and not the [`ScoredQuote`] itself: trends also aggregates quotations
+//! that were never a `ScoredQuote` (the rows of `predict`, which have no article, offsets or
+//! attribution; the labeled rows of a fidelity check; files of older versions), so its input
+//! is the part every source has. A `ScoredQuote` becomes one in one place,
+//! `From<&ScoredQuote>`, which also settles what aggregation should not have to: an unnamed
+//! source is no speaker, and a weak (banner) date no date.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -56,22 +63,23 @@ pub struct TrendQuote {
 
 impl From<&ScoredQuote> for TrendQuote {
     fn from(q: &ScoredQuote) -> Self {
+        let r = &q.record;
         TrendQuote {
             // An unnamed source is no person's trend.
-            speaker: q
+            speaker: r
                 .speaker
                 .clone()
-                .filter(|s| !s.trim().is_empty() && named_kind(Some(&q.speaker_kind))),
+                .filter(|s| !s.trim().is_empty() && r.speaker_kind.is_named()),
             // A banner date is the web page's, not the article's: too weak to place a quote
             // in time, so the quote counts as undated.
-            date: q.date.filter(|_| !q.date_source.is_weak()),
+            date: r.date.filter(|_| !r.date_source.is_weak()),
             tone: q.tone,
             label: q.label.to_lowercase(),
-            relevant: q.relevant,
-            quote: q.quote.clone(),
-            article: q.article.clone(),
-            title: q.title.clone().filter(|t| !t.trim().is_empty()),
-            url: q.url.clone().filter(|u| !u.trim().is_empty()),
+            relevant: r.relevant,
+            quote: r.quote.clone(),
+            article: r.article.clone(),
+            title: r.title.clone().filter(|t| !t.trim().is_empty()),
+            url: r.url.clone().filter(|u| !u.trim().is_empty()),
             probabilities: q
                 .probabilities
                 .iter()

@@ -4,12 +4,12 @@
 //! model's cross-validated rates — an estimate of its label shares ([`Estimate`]).
 //!
 //! Scored quotes ([`TrendQuote`], read from `tonetrack score` or `tonetrack predict` JSONL by
-//! [`read_trend_quotes`], or converted from [`crate::score::ScoredQuote`]) are aggregated per
-//! canonical speaker and period by [`aggregate`] / [`aggregate_with`] into [`Trends`], which
-//! render as a terminal table ([`table_string`]), CSV ([`csv_string`]), JSON ([`json_string`]),
-//! a chart ([`render_chart`], [`chart_svg_string`]; y axis fitted to the data or fixed at
-//! −1…+1, [`YScale`]) and a self-contained HTML report
-//! ([`html_report`], [`write_html_report`]).
+//! [`read_trend_quotes`], or made from a [`crate::score::ScoredQuote`] by `TrendQuote::from`)
+//! are aggregated per canonical speaker and period by [`aggregate`] / [`aggregate_with`] into
+//! [`Trends`], which render as a terminal table ([`table_string`]), CSV ([`csv_string`]), JSON
+//! ([`json_string`]), a chart ([`render_chart`], [`chart_svg_string`]; y axis fitted to the
+//! data or fixed at −1…+1, [`YScale`]) and a self-contained HTML report ([`html_report`],
+//! [`write_html_report`]).
 //!
 //! ```
 //! use tonetrack::trends::{aggregate, Period, TrendOptions, TrendQuote};
