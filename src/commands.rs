@@ -19,11 +19,9 @@ use tonetrack::model::train::{TrainParams, TrainReport};
 use tonetrack::output_file::check_output_path;
 use tonetrack::predict::{predict_rows, PredictRows};
 
-use tonetrack::article::{
-    expand_paths_with, word_count, Article, DateManifest, Reader, SpeakerAliases,
-};
+use tonetrack::article::{expand_paths_with, Article, DateManifest, Reader, SpeakerAliases};
 use tonetrack::score::{
-    expand_sources, load_model, passthrough_names, score_sources, stream_sources, ArticleSource,
+    expand_sources, load_model, passthrough_names, quote_sources, score_sources, ArticleSource,
     InputOutcome, ScoredArticle, Scorer,
 };
 use tonetrack::table::{ArticleColumns, ArticleField};
@@ -665,26 +663,16 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     let (sources, columns, passed) = article_sources(&args.read)?;
     let mut sink = QuotesOutput::new(args.format, parquet.as_deref(), passed)?;
     let mut tally = RunTally::default();
-    stream_sources(
-        &sources,
-        &columns,
-        |doc| (doc.read(&reader), doc.columns()),
-        |outcome| -> anyhow::Result<()> {
-            let Some((article, passed)) = tally.take(outcome) else {
-                return Ok(());
-            };
-            if tally.leave_out(&article, any_language) {
-                return Ok(());
-            }
-            let records: Vec<_> = article
-                .records()
-                .into_iter()
-                .filter(|r| word_count(&r.quote) >= min_words)
-                .collect();
-            tally.quotes += records.len();
-            sink.article(&article, &records, &passed)
-        },
-    )?;
+    quote_sources(&reader, &sources, &columns, min_words, |outcome| {
+        let Some(read) = tally.take(outcome) else {
+            return Ok(());
+        };
+        if tally.leave_out(&read.article, any_language) {
+            return Ok(());
+        }
+        tally.quotes += read.records.len();
+        sink.article(&read.article, &read.records, &read.columns)
+    })?;
     sink.finish()?;
     Ok(tally.outcome())
 }

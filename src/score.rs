@@ -574,6 +574,48 @@ pub fn score_sources<E>(
     )
 }
 
+/// An article as read, its quotations of at least the minimum number of words as records,
+/// and the columns its table row passes through (none for an article file).
+#[derive(Debug)]
+pub struct QuotedArticle {
+    /// The article as read (all its quotations).
+    pub article: Article,
+    /// Its quotations of at least the minimum number of words, as flat records.
+    pub records: Vec<QuoteRecord>,
+    /// The input table's columns passed through.
+    pub columns: Passthrough,
+}
+
+/// Reads every article of `sources` (files and tables) with `reader`, in parallel, keeping
+/// the quotations of at least `min_words` words, and hands each article to `sink` in input
+/// order (see [`stream_sources`]). What `tonetrack quotes` does before printing.
+pub fn quote_sources<E>(
+    reader: &Reader,
+    sources: &[ArticleSource],
+    columns: &ArticleColumns,
+    min_words: usize,
+    sink: impl FnMut(InputOutcome<QuotedArticle>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    stream_sources(
+        sources,
+        columns,
+        |doc| {
+            let article = doc.read(reader);
+            let records = article
+                .records()
+                .into_iter()
+                .filter(|r| crate::article::word_count(&r.quote) >= min_words)
+                .collect();
+            QuotedArticle {
+                article,
+                records,
+                columns: doc.columns(),
+            }
+        },
+        sink,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,5 +680,49 @@ mod tests {
         // A file's quote has no columns and its JSON no extra keys.
         let json = serde_json::to_string(&from_file[0]).expect("json");
         assert!(json.ends_with("]}"), "{json}");
+    }
+
+    /// `quote_sources` hands over the seeds in order, each with the records of its quotations
+    /// of at least `min_words` words, as reading each file alone gives them.
+    #[test]
+    fn quote_sources_reads_every_article_in_order_and_keeps_long_enough_quotes() {
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let sources = expand_sources(&[seeds], |w| panic!("{w}")).expect("seeds");
+        let reader = Reader::new();
+        let mut got = Vec::new();
+        let result: std::result::Result<(), ()> = quote_sources(
+            &reader,
+            &sources,
+            &ArticleColumns::default(),
+            12,
+            |outcome| {
+                match outcome {
+                    InputOutcome::Done { value, .. } => got.push(value),
+                    _ => panic!("a seed was not read"),
+                }
+                Ok(())
+            },
+        );
+        result.expect("no error");
+        assert_eq!(got.len(), 5);
+        let (mut kept, mut short) = (0, 0);
+        for (read, source) in got.iter().zip(&sources) {
+            let ArticleSource::Input(crate::article::Input::File(path)) = source else {
+                panic!("seeds are article files")
+            };
+            let text = std::fs::read_to_string(path).expect("seed");
+            let alone = reader.read(&read.article.name, &text).records();
+            let long: Vec<_> = alone
+                .iter()
+                .filter(|r| crate::article::word_count(&r.quote) >= 12)
+                .cloned()
+                .collect();
+            assert_eq!(read.records, long, "{}", read.article.name);
+            assert!(read.columns.is_empty());
+            kept += long.len();
+            short += alone.len() - long.len();
+        }
+        // The filter did leave some out, and kept most.
+        assert!(short > 0 && kept > short, "{kept} kept, {short} short");
     }
 }
