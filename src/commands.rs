@@ -21,9 +21,10 @@ use tonetrack::predict::{predict_rows, PredictRows};
 
 use tonetrack::article::{expand_paths_with, Article, DateManifest, Reader, SpeakerAliases};
 use tonetrack::score::{
-    expand_sources, load_model, passthrough_names, quote_sources, score_sources, ArticleSource,
+    expand_sources, load_model, passthrough_columns, quote_sources, score_sources, ArticleSource,
     InputOutcome, ScoredArticle, Scorer,
 };
+use tonetrack::table::parquet::ColumnType;
 use tonetrack::table::{ArticleColumns, ArticleField};
 use tonetrack::trends::{
     self, model_trend_fidelity, ChartFormat, ChartOptions, Period, SpeakerDateColumns,
@@ -734,14 +735,17 @@ fn score_sources_with(
     Ok(tally)
 }
 
+/// The columns the input tables pass through, with their types in Parquet output.
+type PassedColumns = Vec<(String, ColumnType)>;
+
 /// The sources of `ARTICLES` (files, directories, tables), the tables' columns, and the
 /// columns the tables pass through.
 fn article_sources(
     read: &ReadArgs,
-) -> anyhow::Result<(Vec<ArticleSource>, ArticleColumns, Vec<String>)> {
+) -> anyhow::Result<(Vec<ArticleSource>, ArticleColumns, PassedColumns)> {
     let sources = expand_sources(&read.articles, warn)?;
     let columns = read.table.columns();
-    let passed = passthrough_names(&sources, &columns)?;
+    let passed = passthrough_columns(&sources, &columns)?;
     Ok((sources, columns, passed))
 }
 

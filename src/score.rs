@@ -11,6 +11,7 @@ use crate::article::{
 use crate::error::{Error, Result};
 use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
 use crate::model::Model;
+use crate::table::parquet::ColumnType;
 use crate::table::{
     record_csv_fields, record_parquet_cells, ArticleColumns, ArticleRow, ArticleTable, Passthrough,
 };
@@ -227,6 +228,7 @@ pub fn csv_header(classes: &[String], passed: &[String]) -> Vec<String> {
 pub fn parquet_columns(
     classes: &[String],
     passed: &[String],
+    passed_types: &[crate::table::parquet::ColumnType],
 ) -> Vec<(String, crate::table::parquet::ColumnType)> {
     use crate::table::parquet::ColumnType as T;
     csv_header(classes, passed)
@@ -246,7 +248,7 @@ pub fn parquet_columns(
             } else if i == n + classes.len() + 1 {
                 T::TextList
             } else {
-                T::Text
+                passed_types[i - n - classes.len() - 2]
             };
             (name, t)
         })
@@ -279,7 +281,8 @@ impl ScoredQuote {
         &'a self,
         classes: &[String],
         passed: &'a [String],
-    ) -> Vec<crate::table::parquet::Cell<'a>> {
+        passed_types: &[crate::table::parquet::ColumnType],
+    ) -> Result<Vec<crate::table::parquet::Cell<'a>>> {
         use crate::table::parquet::Cell;
         let r = &self.record;
         let mut cells = vec![
@@ -296,8 +299,8 @@ impl ScoredQuote {
         );
         cells.push(Cell::Float(Some(self.tone)));
         cells.push(Cell::TextList(&self.top_terms));
-        cells.extend(self.columns.values_for(passed).into_iter().map(Cell::Text));
-        cells
+        cells.extend(self.columns.parquet_cells(passed, passed_types)?);
+        Ok(cells)
     }
 }
 
@@ -408,24 +411,29 @@ pub fn expand_sources<P: AsRef<std::path::Path>>(
 }
 
 /// The passed-through columns of the tables among `sources`, each name once, in the order
-/// met: the extra columns of a CSV or Parquet output. Opening each table checks its
-/// columns: a table without the columns asked for is an error here, before any work.
-pub fn passthrough_names(
+/// met, with their type in Parquet output: the extra columns of a CSV or Parquet output. A
+/// column keeps its kind (number, flag, date) when every table that has it gives it that
+/// kind, and is text otherwise. Opening each table checks its columns: a table without the
+/// columns asked for is an error here, before any work.
+pub fn passthrough_columns(
     sources: &[ArticleSource],
     columns: &ArticleColumns,
-) -> Result<Vec<String>> {
-    let mut names: Vec<String> = Vec::new();
+) -> Result<Vec<(String, ColumnType)>> {
+    let mut passed: Vec<(String, ColumnType)> = Vec::new();
     for source in sources {
         if let ArticleSource::Table(path) = source {
             let table = ArticleTable::open(path, columns)?;
-            for name in table.passthrough_names().iter() {
-                if !names.contains(name) {
-                    names.push(name.clone());
+            let types = table.passthrough_types();
+            for (name, &t) in table.passthrough_names().iter().zip(types) {
+                match passed.iter_mut().find(|(n, _)| n == name) {
+                    None => passed.push((name.clone(), t)),
+                    Some((_, seen)) if *seen != t => *seen = ColumnType::Text,
+                    Some(_) => {}
                 }
             }
         }
     }
-    Ok(names)
+    Ok(passed)
 }
 
 /// One article to read: a file's text (with what its format said), or a table's row.

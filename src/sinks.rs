@@ -9,7 +9,7 @@ use tonetrack::article::{Article, QuoteRecord};
 use tonetrack::model::classifier::Prediction;
 use tonetrack::predict::{self, PredictInput};
 use tonetrack::score::{self, ScoredArticle, ScoredQuote};
-use tonetrack::table::parquet::{Cell, ParquetRows};
+use tonetrack::table::parquet::{Cell, ColumnType, ParquetRows};
 use tonetrack::table::{self, Passthrough, QuoteRow};
 use tonetrack::text::shorten;
 
@@ -90,20 +90,23 @@ pub struct QuotesOutput {
     out: Out,
     parquet: Option<ParquetRows>,
     passed: Vec<String>,
+    passed_types: Vec<ColumnType>,
     csv_header_written: bool,
 }
 
 impl QuotesOutput {
-    /// An output in `format`; Parquet goes to `parquet`. `passed`: the tables' columns.
+    /// An output in `format`; Parquet goes to `parquet`. `passed`: the tables' columns and
+    /// their types in Parquet.
     pub fn new(
         format: Format,
         parquet: Option<&Path>,
-        passed: Vec<String>,
+        passed: Vec<(String, ColumnType)>,
     ) -> anyhow::Result<Self> {
+        let (passed, passed_types): (Vec<String>, Vec<ColumnType>) = passed.into_iter().unzip();
         let parquet = match parquet {
             Some(path) => Some(ParquetRows::create(
                 path,
-                &table::quote_parquet_columns(&passed),
+                &table::quote_parquet_columns(&passed, &passed_types),
             )?),
             None => None,
         };
@@ -112,6 +115,7 @@ impl QuotesOutput {
             out: Out::new(),
             parquet,
             passed,
+            passed_types,
             csv_header_written: false,
         })
     }
@@ -152,7 +156,12 @@ impl QuotesOutput {
             Format::Parquet => {
                 if let Some(rows) = &mut self.parquet {
                     for r in records {
-                        rows.push(&table::quote_parquet_cells(r, columns, &self.passed))?;
+                        rows.push(&table::quote_parquet_cells(
+                            r,
+                            columns,
+                            &self.passed,
+                            &self.passed_types,
+                        )?)?;
                     }
                 }
             }
@@ -203,25 +212,27 @@ pub struct ScoreOutput {
     /// The probability columns' classes, sorted.
     classes: Vec<String>,
     passed: Vec<String>,
+    passed_types: Vec<ColumnType>,
     show_all: bool,
     csv_header_written: bool,
 }
 
 impl ScoreOutput {
     /// An output in `format` (Parquet to `parquet`) with a probability column per class of
-    /// `classes` (sorted) and the tables' columns `passed`; `show_all` keeps the quotations
-    /// not about the relationship.
+    /// `classes` (sorted) and the tables' columns `passed` (with their types in Parquet);
+    /// `show_all` keeps the quotations not about the relationship.
     pub fn new(
         format: Format,
         parquet: Option<&Path>,
         classes: Vec<String>,
-        passed: Vec<String>,
+        passed: Vec<(String, ColumnType)>,
         show_all: bool,
     ) -> anyhow::Result<Self> {
+        let (passed, passed_types): (Vec<String>, Vec<ColumnType>) = passed.into_iter().unzip();
         let parquet = match parquet {
             Some(path) => Some(ParquetRows::create(
                 path,
-                &score::parquet_columns(&classes, &passed),
+                &score::parquet_columns(&classes, &passed, &passed_types),
             )?),
             None => None,
         };
@@ -231,6 +242,7 @@ impl ScoreOutput {
             parquet,
             classes,
             passed,
+            passed_types,
             show_all,
             csv_header_written: false,
         })
@@ -263,7 +275,11 @@ impl ScoreOutput {
             Format::Parquet => {
                 if let Some(rows) = &mut self.parquet {
                     for q in &quotes {
-                        rows.push(&q.parquet_cells(&self.classes, &self.passed))?;
+                        rows.push(&q.parquet_cells(
+                            &self.classes,
+                            &self.passed,
+                            &self.passed_types,
+                        )?)?;
                     }
                 }
             }

@@ -577,3 +577,163 @@ fn trends_reads_a_table_with_its_dates() {
     assert!(text.contains("Sergey Lavrov,2020,"), "{text}");
     assert!(!text.contains(",2024,"), "{text}");
 }
+
+/// A Parquet table's numbers, flags and dates pass through to Parquet output as their own
+/// kinds (integers Int64, unsigned UInt64, floats Float64, timestamps as dates), text stays
+/// text, and the CSV of the same run writes them as before; a column that a CSV table also
+/// has is text, since the CSV gives no type.
+#[test]
+fn parquet_columns_pass_through_with_their_types() {
+    use arrow_array::{BooleanArray, Float32Array, Int32Array, UInt16Array};
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let n = seeds.len();
+    let table = dir.path().join("typed.parquet");
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new("text", DataType::Utf8, false),
+        Field::new("clicks", DataType::Int32, true),
+        Field::new("shares", DataType::UInt16, true),
+        Field::new("weight", DataType::Float32, true),
+        Field::new("paywall", DataType::Boolean, true),
+        Field::new("seen", DataType::Timestamp(TimeUnit::Second, None), true),
+        Field::new("outlet", DataType::Utf8, true),
+    ]));
+    let clicks: Vec<Option<i32>> = (0..n).map(|i| (i != 1).then_some(-7 * i as i32)).collect();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from(
+            seeds.iter().map(|s| s.0.clone()).collect::<Vec<_>>(),
+        )),
+        Arc::new(StringArray::from(
+            seeds.iter().map(|s| s.2.clone()).collect::<Vec<_>>(),
+        )),
+        Arc::new(Int32Array::from(clicks.clone())),
+        Arc::new(UInt16Array::from(
+            (0..n).map(|i| 1000 + i as u16).collect::<Vec<_>>(),
+        )),
+        Arc::new(Float32Array::from(
+            (0..n).map(|i| i as f32 / 4.0).collect::<Vec<_>>(),
+        )),
+        Arc::new(BooleanArray::from(
+            (0..n).map(|i| i % 2 == 0).collect::<Vec<_>>(),
+        )),
+        Arc::new(TimestampSecondArray::from(
+            (0..n)
+                .map(|i| 1_577_836_800 + 86_400 * i as i64 + 7200)
+                .collect::<Vec<_>>(),
+        )),
+        Arc::new(StringArray::from(
+            (0..n).map(|i| format!("outlet {i}")).collect::<Vec<_>>(),
+        )),
+    ];
+    let mut writer =
+        ArrowWriter::try_new(File::create(&table).unwrap(), schema.clone(), None).unwrap();
+    writer
+        .write(&RecordBatch::try_new(schema, columns).unwrap())
+        .unwrap();
+    writer.close().unwrap();
+
+    let out = dir.path().join("s.parquet");
+    let run = |args: &[&str]| {
+        let output = tonetrack().args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        output.stdout
+    };
+    let t = table.to_str().unwrap();
+    let csv_out = run(&["score", t, "--format", "csv"]);
+    run(&[
+        "score",
+        t,
+        "--format",
+        "parquet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let batch = read_parquet(&out);
+    let schema = batch.schema();
+    let type_of = |name: &str| schema.field_with_name(name).unwrap().data_type().clone();
+    assert_eq!(type_of("clicks"), DataType::Int64);
+    assert_eq!(type_of("shares"), DataType::UInt64);
+    assert_eq!(type_of("weight"), DataType::Float64);
+    assert_eq!(type_of("paywall"), DataType::Boolean);
+    assert_eq!(type_of("seen"), DataType::Date32);
+    assert_eq!(type_of("outlet"), DataType::Utf8);
+    let col = |name: &str| batch.column(schema.index_of(name).unwrap()).clone();
+    let mut csv = csv::Reader::from_reader(csv_out.as_slice());
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    let records: Vec<csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), batch.num_rows());
+    assert!(batch.num_rows() > 20);
+    let mut null_clicks = 0;
+    for (row, r) in records.iter().enumerate() {
+        let cell = |name: &str| &r[header.iter().position(|h| h == name).unwrap()];
+        let i = seeds.iter().position(|s| s.0 == cell("article")).unwrap();
+        // The CSV writes the values as the table reader reads them, as before.
+        match clicks[i] {
+            Some(c) => {
+                assert_eq!(cell("clicks"), c.to_string());
+                assert_eq!(
+                    col("clicks")
+                        .as_primitive::<arrow_array::types::Int64Type>()
+                        .value(row),
+                    i64::from(c)
+                );
+            }
+            None => {
+                assert_eq!(cell("clicks"), "");
+                assert!(col("clicks").is_null(row));
+                null_clicks += 1;
+            }
+        }
+        assert_eq!(
+            col("shares").as_primitive::<UInt64Type>().value(row),
+            1000 + i as u64
+        );
+        assert_eq!(
+            col("weight").as_primitive::<Float64Type>().value(row),
+            i as f64 / 4.0
+        );
+        assert_eq!(col("paywall").as_boolean().value(row), i % 2 == 0);
+        let days = col("seen").as_primitive::<Date32Type>().value(row);
+        assert_eq!(days, 18_262 + i as i32, "2020-01-01 plus {i} days");
+        assert_eq!(
+            cell("seen"),
+            (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
+                + chrono::Duration::days(i as i64))
+            .to_string()
+        );
+        assert_eq!(
+            col("outlet").as_string::<i32>().value(row),
+            format!("outlet {i}")
+        );
+    }
+    assert!(null_clicks > 0, "the seed without clicks has quotations");
+
+    // With a CSV table that also has `clicks`, the column is text in both.
+    let csv_table = dir.path().join("more.csv");
+    std::fs::write(
+        &csv_table,
+        "id,text,clicks\nx,\"“We are ready to talk,” Lavrov said.\",12\n",
+    )
+    .unwrap();
+    run(&[
+        "score",
+        t,
+        csv_table.to_str().unwrap(),
+        "--all",
+        "--format",
+        "parquet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let batch = read_parquet(&out);
+    let schema = batch.schema();
+    assert_eq!(
+        schema.field_with_name("clicks").unwrap().data_type(),
+        &DataType::Utf8
+    );
+    assert_eq!(
+        schema.field_with_name("shares").unwrap().data_type(),
+        &DataType::UInt64
+    );
+}

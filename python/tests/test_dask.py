@@ -33,7 +33,8 @@ def load_example():
 
 def make_corpus(seeds: pd.DataFrame, partitions: int, rows: int) -> pd.DataFrame:
     """`partitions × rows` articles cycling through the seeds, with a unique id, a date column
-    empty for every third row (the text's own date is used), a URL and an outlet."""
+    empty for every third row (the text's own date is used), a URL, an outlet and a number
+    (passed through as Int64 by the CLI and by Dask)."""
     n = partitions * rows
     picks = [i % len(seeds) for i in range(n)]
     return pd.DataFrame(
@@ -43,6 +44,7 @@ def make_corpus(seeds: pd.DataFrame, partitions: int, rows: int) -> pd.DataFrame
             "published": [None if i % 3 == 0 else f"20{10 + i % 12:02d}-0{1 + i % 9}-1{i % 10}" for i in range(n)],
             "link": [f"https://example.org/{i}" for i in range(n)],
             "outlet": [f"outlet {i % 7}" for i in range(n)],
+            "words": [len(seeds["text"][k].split()) + i for i, k in enumerate(picks)],
         }
     )
 

@@ -182,6 +182,38 @@ impl Passthrough {
             .map(|v| v.unwrap_or_default().to_string())
     }
 
+    /// The values of the columns `names` as Parquet cells of `types`: a typed column's text
+    /// (as the table reader wrote its number, flag or date) read back as its type.
+    pub fn parquet_cells<'a>(
+        &'a self,
+        names: &'a [String],
+        types: &[parquet::ColumnType],
+    ) -> Result<Vec<parquet::Cell<'a>>> {
+        use parquet::{Cell, ColumnType as T};
+        let values = self.values_for(names);
+        let mut cells = Vec::with_capacity(values.len());
+        for ((value, &t), name) in values.into_iter().zip(types).zip(names) {
+            let bad = |v: &str| Error::Data(format!("column `{name}`: `{v}` is not of type {t:?}"));
+            let cell = match (t, value) {
+                (T::Text, v) => Cell::Text(v),
+                (T::Integer, v) => {
+                    Cell::Integer(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?)
+                }
+                (T::Count, v) => Cell::Count(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
+                (T::Float, v) => Cell::Float(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
+                (T::Bool, v) => Cell::Bool(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
+                (T::Date, v) => Cell::Date(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
+                (T::TextList, _) => {
+                    return Err(Error::Data(format!(
+                        "column `{name}`: a list is never passed through"
+                    )))
+                }
+            };
+            cells.push(cell);
+        }
+        Ok(cells)
+    }
+
     /// The values of the columns `names`, in that order: by position when they are this
     /// row's names (one table), by name otherwise (null where this row has no such column).
     pub fn values_for<'a>(&'a self, names: &'a [String]) -> Vec<Option<&'a str>> {
@@ -395,8 +427,12 @@ pub(crate) fn record_parquet_cells(r: &QuoteRecord) -> [parquet::Cell<'_>; 12] {
 }
 
 /// The types of `tonetrack quotes --format parquet`'s columns: [`QUOTE_COLUMNS`] (the date
-/// a date, offsets counts, flags booleans) and the columns `passed` (text).
-pub fn quote_parquet_columns(passed: &[String]) -> Vec<(String, parquet::ColumnType)> {
+/// a date, offsets counts, flags booleans) and the columns `passed`, of types `passed_types`
+/// ([`ArticleTable::passthrough_types`]).
+pub fn quote_parquet_columns(
+    passed: &[String],
+    passed_types: &[parquet::ColumnType],
+) -> Vec<(String, parquet::ColumnType)> {
     use parquet::ColumnType as T;
     QUOTE_COLUMNS
         .iter()
@@ -409,7 +445,7 @@ pub fn quote_parquet_columns(passed: &[String]) -> Vec<(String, parquet::ColumnT
             };
             (name.to_string(), t)
         })
-        .chain(passed.iter().map(|n| (n.clone(), T::Text)))
+        .chain(passed.iter().cloned().zip(passed_types.iter().copied()))
         .collect()
 }
 
@@ -418,7 +454,8 @@ pub fn quote_parquet_cells<'a>(
     r: &'a QuoteRecord,
     columns: &'a Passthrough,
     passed: &'a [String],
-) -> Vec<parquet::Cell<'a>> {
+    passed_types: &[parquet::ColumnType],
+) -> Result<Vec<parquet::Cell<'a>>> {
     use parquet::Cell;
     // A title not found is "" here, as in the CSV (`score` writes it as null).
     let mut cells = vec![
@@ -426,8 +463,8 @@ pub fn quote_parquet_cells<'a>(
         Cell::Text(Some(r.title.as_deref().unwrap_or(""))),
     ];
     cells.extend(record_parquet_cells(r));
-    cells.extend(columns.values_for(passed).into_iter().map(Cell::Text));
-    cells
+    cells.extend(columns.parquet_cells(passed, passed_types)?);
+    Ok(cells)
 }
 
 /// A date cell written as text: `yyyy-mm-dd`, an ISO date and time (`2019-05-14T09:30:00`,
@@ -531,6 +568,9 @@ enum Source {
 struct RawTable {
     path: PathBuf,
     header: Vec<String>,
+    /// The type of each column in Parquet output: Parquet's numbers, flags and dates keep
+    /// their kind; everything else (and every CSV or JSON lines column) is text.
+    types: Vec<parquet::ColumnType>,
     source: Source,
     /// Rows read so far.
     row: u64,
@@ -541,6 +581,7 @@ pub struct ArticleTable {
     raw: RawTable,
     layout: Layout,
     passed_names: Arc<[String]>,
+    passed_types: Vec<parquet::ColumnType>,
     /// An error met after some rows of a chunk, returned by the next call.
     pending: Option<Error>,
 }
@@ -612,6 +653,21 @@ fn table_error(path: &Path, location: Option<String>, message: impl Into<String>
 }
 
 /// The Arrow types whose cells tonetrack reads.
+/// The Parquet output type of an input Parquet column of type `t` (passed through): what its
+/// text form (`arrow_text`) reads back as without loss.
+fn output_type(t: &DataType) -> parquet::ColumnType {
+    use parquet::ColumnType as T;
+    use DataType::*;
+    match t {
+        Boolean => T::Bool,
+        Int8 | Int16 | Int32 | Int64 => T::Integer,
+        UInt8 | UInt16 | UInt32 | UInt64 => T::Count,
+        Float32 | Float64 => T::Float,
+        Date32 | Date64 | Timestamp(_, _) => T::Date,
+        _ => T::Text,
+    }
+}
+
 fn readable_type(t: &DataType) -> bool {
     use DataType::*;
     matches!(
@@ -646,82 +702,93 @@ impl RawTable {
             )
         })?;
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let (header, source) = match format {
-            TableFormat::Csv | TableFormat::Tsv => {
-                let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(if format == TableFormat::Tsv {
-                        b'\t'
-                    } else {
-                        b','
-                    })
-                    .from_reader(file);
-                let header: Vec<String> = reader
-                    .headers()
-                    .map_err(|e| table_error(path, Some("line 1".into()), e.to_string()))?
-                    .iter()
-                    .map(|h| h.trim().to_string())
-                    .collect();
-                let record = csv::StringRecord::new();
-                (header, Source::Csv { reader, record })
-            }
-            TableFormat::Jsonl => {
-                let mut lines = BufReader::new(file).lines();
-                let mut line = 0;
-                let mut first = None;
-                for text in lines.by_ref() {
-                    line += 1;
-                    let text = text.map_err(|e| Error::io(path, e))?;
-                    if text.trim().is_empty() {
-                        continue;
-                    }
-                    first = Some(parse_object(path, line, &text)?);
-                    break;
+        let (header, types, source): (Vec<String>, Option<Vec<parquet::ColumnType>>, _) =
+            match format {
+                TableFormat::Csv | TableFormat::Tsv => {
+                    let mut reader = csv::ReaderBuilder::new()
+                        .delimiter(if format == TableFormat::Tsv {
+                            b'\t'
+                        } else {
+                            b','
+                        })
+                        .from_reader(file);
+                    let header: Vec<String> = reader
+                        .headers()
+                        .map_err(|e| table_error(path, Some("line 1".into()), e.to_string()))?
+                        .iter()
+                        .map(|h| h.trim().to_string())
+                        .collect();
+                    let record = csv::StringRecord::new();
+                    (header, None, Source::Csv { reader, record })
                 }
-                let header = first
-                    .as_ref()
-                    .map(|o| o.iter().map(|(k, _)| k.clone()).collect())
-                    .unwrap_or_default();
-                (header, Source::Jsonl { lines, line, first })
-            }
-            TableFormat::Parquet => {
-                let builder =
-                    ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+                TableFormat::Jsonl => {
+                    let mut lines = BufReader::new(file).lines();
+                    let mut line = 0;
+                    let mut first = None;
+                    for text in lines.by_ref() {
+                        line += 1;
+                        let text = text.map_err(|e| Error::io(path, e))?;
+                        if text.trim().is_empty() {
+                            continue;
+                        }
+                        first = Some(parse_object(path, line, &text)?);
+                        break;
+                    }
+                    let header = first
+                        .as_ref()
+                        .map(|o| o.iter().map(|(k, _)| k.clone()).collect())
+                        .unwrap_or_default();
+                    (header, None, Source::Jsonl { lines, line, first })
+                }
+                TableFormat::Parquet => {
+                    let builder =
+                        ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+                            file,
+                        )
                         .map_err(|e| {
                             table_error(path, None, format!("not a readable Parquet file: {e}"))
                         })?;
-                let schema = builder.schema().clone();
-                for field in schema.fields() {
-                    if !readable_type(field.data_type()) {
-                        return Err(table_error(
-                            path,
-                            None,
-                            format!(
-                                "column `{}` has type {}, which is not read: cast it to a \
+                    let schema = builder.schema().clone();
+                    for field in schema.fields() {
+                        if !readable_type(field.data_type()) {
+                            return Err(table_error(
+                                path,
+                                None,
+                                format!(
+                                    "column `{}` has type {}, which is not read: cast it to a \
                                  string, number, boolean, date or timestamp",
-                                field.name(),
-                                field.data_type()
-                            ),
-                        ));
+                                    field.name(),
+                                    field.data_type()
+                                ),
+                            ));
+                        }
                     }
+                    let header = schema.fields().iter().map(|f| f.name().clone()).collect();
+                    let types = schema
+                        .fields()
+                        .iter()
+                        .map(|f| output_type(f.data_type()))
+                        .collect();
+                    let batches = builder
+                        .with_batch_size(PARQUET_BATCH)
+                        .build()
+                        .map_err(|e| table_error(path, None, e.to_string()))?;
+                    (
+                        header,
+                        Some(types),
+                        Source::Parquet {
+                            batches,
+                            batch: None,
+                            next: 0,
+                        },
+                    )
                 }
-                let header = schema.fields().iter().map(|f| f.name().clone()).collect();
-                let batches = builder
-                    .with_batch_size(PARQUET_BATCH)
-                    .build()
-                    .map_err(|e| table_error(path, None, e.to_string()))?;
-                (
-                    header,
-                    Source::Parquet {
-                        batches,
-                        batch: None,
-                        next: 0,
-                    },
-                )
-            }
-        };
+            };
+        let types = types.unwrap_or_else(|| vec![parquet::ColumnType::Text; header.len()]);
         Ok(RawTable {
             path: path.to_path_buf(),
             header,
+            types,
             source,
             row: 0,
         })
@@ -740,10 +807,12 @@ impl ArticleTable {
             .iter()
             .map(|&i| passthrough_name(&raw.header[i]))
             .collect();
+        let passed_types = layout.passed.iter().map(|&i| raw.types[i]).collect();
         Ok(ArticleTable {
             raw,
             layout,
             passed_names,
+            passed_types,
             pending: None,
         })
     }
@@ -761,6 +830,13 @@ impl ArticleTable {
     /// The output names of the columns passed through, in the table's order.
     pub fn passthrough_names(&self) -> &Arc<[String]> {
         &self.passed_names
+    }
+
+    /// The types of the columns passed through in Parquet output, in the table's order:
+    /// a Parquet table's integers, floats, flags, dates and timestamps (as dates) keep their
+    /// kind; text and every CSV or JSON lines column are text.
+    pub fn passthrough_types(&self) -> &[parquet::ColumnType] {
+        &self.passed_types
     }
 
     /// Up to `max` next rows; empty at the end of the table. The rows before a row that
