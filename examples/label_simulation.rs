@@ -625,7 +625,7 @@ fn committee_rank(
             }
         }
     }
-    let mut scored: Vec<(f64, usize)> = pool
+    let scored: Vec<(f64, usize)> = pool
         .iter()
         .map(|&i| {
             let avg = &mean[i * k..(i + 1) * k];
@@ -660,8 +660,7 @@ fn committee_rank(
             (score, i)
         })
         .collect();
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
+    by_score(scored, Order::Highest)
 }
 
 /// The pool ordered by the gap between the two largest decision values (`margin-logit`), or
@@ -691,7 +690,7 @@ fn logit_margin_rank(
         }
     }
     let vectorizer = classifier.vectorizer();
-    let mut scored: Vec<(f64, usize)> = pool
+    let scored: Vec<(f64, usize)> = pool
         .iter()
         .map(|&i| {
             let x = vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text);
@@ -707,7 +706,26 @@ fn logit_margin_rank(
             ((z[a] - z[b]) / pair_norm[a * k + b], i)
         })
         .collect();
-    scored.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    by_score(scored, Order::Lowest)
+}
+
+/// Which end of the scores comes first in [`by_score`].
+#[derive(Clone, Copy)]
+enum Order {
+    Highest,
+    Lowest,
+}
+
+/// The row indices of `(score, row)` pairs, best first by `order`, ties by row index (so the
+/// order is the same on every run).
+fn by_score(mut scored: Vec<(f64, usize)>, order: Order) -> Vec<usize> {
+    scored.sort_unstable_by(|a, b| {
+        let by = match order {
+            Order::Highest => b.0.total_cmp(&a.0),
+            Order::Lowest => a.0.total_cmp(&b.0),
+        };
+        by.then(a.1.cmp(&b.1))
+    });
     scored.into_iter().map(|(_, i)| i).collect()
 }
 
@@ -742,7 +760,7 @@ fn cal_rank(
                 .collect::<Vec<f64>>(),
         );
     }
-    let mut scored: Vec<(f64, usize)> = pool
+    let scored: Vec<(f64, usize)> = pool
         .par_iter()
         .map(|&i| {
             let x = row(i);
@@ -771,8 +789,7 @@ fn cal_rank(
             (kl, i)
         })
         .collect();
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
+    by_score(scored, Order::Highest)
 }
 
 /// Discriminative active learning (Gissin & Shalev-Shwartz 2019): a classifier with the
@@ -805,13 +822,12 @@ fn dal_rank(
         .position(|c| c == "unlabeled")
         .unwrap_or(0);
     let texts: Vec<&str> = pool.iter().map(|&i| data.pool[i].text.as_str()).collect();
-    let mut scored: Vec<(f64, usize)> = pool
+    let scored: Vec<(f64, usize)> = pool
         .iter()
         .zip(predict_batch(&discriminator, &texts, 0))
         .map(|(&i, p)| (p.probabilities[u].1, i))
         .collect();
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(scored.into_iter().map(|(_, i)| i).collect())
+    Ok(by_score(scored, Order::Highest))
 }
 
 /// Neighbours of a row in CAL (Margatina et al. 2021 use 10).
@@ -828,7 +844,7 @@ fn egl_rank(
     k: usize,
 ) -> Vec<usize> {
     let vectorizer = classifier.vectorizer();
-    let mut scored: Vec<(f64, usize)> = pool
+    let scored: Vec<(f64, usize)> = pool
         .iter()
         .map(|&i| {
             let x = vectorizer.transform_text(classifier.analyzer(), &data.pool[i].text);
@@ -845,8 +861,7 @@ fn egl_rank(
             (norm * expected, i)
         })
         .collect();
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
+    by_score(scored, Order::Highest)
 }
 
 /// The pool ordered by margin uncertainty × information density (Settles & Craven 2008): the
@@ -870,7 +885,7 @@ fn density_rank(
             centroid[c] += v / pool.len() as f64;
         }
     }
-    let mut scored: Vec<(f64, usize)> = pool
+    let scored: Vec<(f64, usize)> = pool
         .iter()
         .zip(&rows)
         .map(|(&i, row)| {
@@ -884,8 +899,7 @@ fn density_rank(
             (u * d, i)
         })
         .collect();
-    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
+    by_score(scored, Order::Highest)
 }
 
 /// Stochastic batch acquisition (Kirsch et al. 2023, β = 1, their default): the pool in the
@@ -901,7 +915,7 @@ fn stochastic_rank(
 ) -> Vec<usize> {
     let ranked = rank(Strategy::Margin, probabilities, k, pool, seed);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    let mut keyed: Vec<(f64, usize)> = ranked
+    let keyed: Vec<(f64, usize)> = ranked
         .iter()
         .enumerate()
         .map(|(r, &i)| {
@@ -914,8 +928,7 @@ fn stochastic_rank(
             (score.max(1e-12).ln() - (-u.ln()).ln(), i)
         })
         .collect();
-    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    keyed.into_iter().map(|(_, i)| i).collect()
+    by_score(keyed, Order::Highest)
 }
 
 /// BADGE's batch (Ash et al. 2020) for a linear softmax model: a row's gradient embedding is

@@ -639,17 +639,16 @@ fn parquet_columns_pass_through_with_their_types() {
         assert!(output.status.success(), "{args:?}: {output:?}");
         output.stdout
     };
+    let score_to_parquet = |inputs: &[&str]| {
+        let mut args = vec!["score"];
+        args.extend(inputs);
+        args.extend(["--format", "parquet", "--out", out.to_str().unwrap()]);
+        run(&args);
+        read_parquet(&out)
+    };
     let t = table.to_str().unwrap();
     let csv_out = run(&["score", t, "--format", "csv"]);
-    run(&[
-        "score",
-        t,
-        "--format",
-        "parquet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let batch = read_parquet(&out);
+    let batch = score_to_parquet(&[t]);
     let schema = batch.schema();
     let type_of = |name: &str| schema.field_with_name(name).unwrap().data_type().clone();
     assert_eq!(type_of("clicks"), DataType::Int64);
@@ -716,17 +715,7 @@ fn parquet_columns_pass_through_with_their_types() {
         "id,text,clicks\nx,\"“We are ready to talk,” Lavrov said.\",12\n",
     )
     .unwrap();
-    run(&[
-        "score",
-        t,
-        csv_table.to_str().unwrap(),
-        "--all",
-        "--format",
-        "parquet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let batch = read_parquet(&out);
+    let batch = score_to_parquet(&[t, csv_table.to_str().unwrap(), "--all"]);
     let schema = batch.schema();
     assert_eq!(
         schema.field_with_name("clicks").unwrap().data_type(),
