@@ -13,7 +13,8 @@ use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
 use crate::model::Model;
 use crate::table::parquet::ColumnType;
 use crate::table::{
-    record_csv_fields, record_parquet_cells, ArticleColumns, ArticleRow, ArticleTable, Passthrough,
+    record_column_type, record_csv_fields, record_parquet_cells, ArticleColumns, ArticleRow,
+    ArticleTable, Passthrough,
 };
 
 /// One scored quotation: the reader's [`QuoteRecord`] (where it is, who said it and when)
@@ -237,12 +238,7 @@ pub fn parquet_columns(
         .map(|(i, name)| {
             let n = SCORE_COLUMNS.len();
             let t = if i < n {
-                match name.as_str() {
-                    "date" => T::Date,
-                    "start" | "end" | "paragraph" => T::Count,
-                    "partial" | "relevant" => T::Bool,
-                    _ => T::Text,
-                }
+                record_column_type(&name)
             } else if i <= n + classes.len() {
                 T::Float // the probabilities, and tone
             } else if i == n + classes.len() + 1 {

@@ -190,26 +190,30 @@ impl Passthrough {
         types: &[parquet::ColumnType],
     ) -> Result<Vec<parquet::Cell<'a>>> {
         use parquet::{Cell, ColumnType as T};
+        /// A typed cell's text read back as its type (the reader wrote it from that type).
+        fn parsed<V: std::str::FromStr>(name: &str, t: T, v: Option<&str>) -> Result<Option<V>> {
+            v.map(|v| {
+                v.parse()
+                    .map_err(|_| Error::Data(format!("column `{name}`: `{v}` is not {t:?}")))
+            })
+            .transpose()
+        }
         let values = self.values_for(names);
         let mut cells = Vec::with_capacity(values.len());
-        for ((value, &t), name) in values.into_iter().zip(types).zip(names) {
-            let bad = |v: &str| Error::Data(format!("column `{name}`: `{v}` is not of type {t:?}"));
-            let cell = match (t, value) {
-                (T::Text, v) => Cell::Text(v),
-                (T::Integer, v) => {
-                    Cell::Integer(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?)
-                }
-                (T::Count, v) => Cell::Count(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
-                (T::Float, v) => Cell::Float(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
-                (T::Bool, v) => Cell::Bool(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
-                (T::Date, v) => Cell::Date(v.map(|v| v.parse().map_err(|_| bad(v))).transpose()?),
-                (T::TextList, _) => {
+        for ((v, &t), name) in values.into_iter().zip(types).zip(names) {
+            cells.push(match t {
+                T::Text => Cell::Text(v),
+                T::Integer => Cell::Integer(parsed(name, t, v)?),
+                T::Count => Cell::Count(parsed(name, t, v)?),
+                T::Float => Cell::Float(parsed(name, t, v)?),
+                T::Bool => Cell::Bool(parsed(name, t, v)?),
+                T::Date => Cell::Date(parsed(name, t, v)?),
+                T::TextList => {
                     return Err(Error::Data(format!(
                         "column `{name}`: a list is never passed through"
                     )))
                 }
-            };
-            cells.push(cell);
+            });
         }
         Ok(cells)
     }
@@ -433,20 +437,23 @@ pub fn quote_parquet_columns(
     passed: &[String],
     passed_types: &[parquet::ColumnType],
 ) -> Vec<(String, parquet::ColumnType)> {
-    use parquet::ColumnType as T;
     QUOTE_COLUMNS
         .iter()
-        .map(|&name| {
-            let t = match name {
-                "date" => T::Date,
-                "start" | "end" | "paragraph" => T::Count,
-                "partial" | "relevant" => T::Bool,
-                _ => T::Text,
-            };
-            (name.to_string(), t)
-        })
+        .map(|&name| (name.to_string(), record_column_type(name)))
         .chain(passed.iter().cloned().zip(passed_types.iter().copied()))
         .collect()
+}
+
+/// The Parquet type of a quotation record's column (of [`QUOTE_COLUMNS`] and
+/// [`SCORE_COLUMNS`]): the date a date, offsets counts, flags booleans, the rest text.
+pub(crate) fn record_column_type(name: &str) -> parquet::ColumnType {
+    use parquet::ColumnType as T;
+    match name {
+        "date" => T::Date,
+        "start" | "end" | "paragraph" => T::Count,
+        "partial" | "relevant" => T::Bool,
+        _ => T::Text,
+    }
 }
 
 /// A quotation as a row of [`quote_parquet_columns`].
