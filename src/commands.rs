@@ -500,7 +500,12 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     };
     let passed_names = rows.passed_names();
     let mut out = Out::new();
-    let mut sink = PredictOutput::new(args.format, model.classes(), passed_names.clone(), parquet);
+    let passed = passed_names
+        .iter()
+        .cloned()
+        .zip(rows.passed_types())
+        .collect();
+    let mut sink = PredictOutput::new(args.format, model.classes(), passed, parquet);
     predict_rows(
         &model,
         &mut rows,

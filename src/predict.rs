@@ -58,12 +58,17 @@ pub fn passed_column_name(header: &str) -> String {
 }
 
 /// The columns of a prediction's CSV or Parquet row, with their Parquet types: the
-/// `passed` columns and the label (text), the probability of each of `classes` and the tone
-/// (floats), the top terms (a list of texts).
-pub fn output_columns(passed: &[String], classes: &[String]) -> Vec<(String, ColumnType)> {
+/// `passed` columns (of `passed_types`) and the label (text), the probability of each of
+/// `classes` and the tone (floats), the top terms (a list of texts).
+pub fn output_columns(
+    passed: &[String],
+    passed_types: &[ColumnType],
+    classes: &[String],
+) -> Vec<(String, ColumnType)> {
     passed
         .iter()
-        .map(|name| (name.clone(), ColumnType::Text))
+        .cloned()
+        .zip(passed_types.iter().copied())
         .chain([("label".to_string(), ColumnType::Text)])
         .chain(
             classes
@@ -166,6 +171,16 @@ impl PredictRows {
             Source::Table { table, .. } => table.header(),
         };
         headers.iter().map(|h| passed_column_name(h)).collect()
+    }
+
+    /// The Parquet type of each column passed through: a Parquet table's own
+    /// ([`RecordTable::types`]), text for every other input.
+    pub fn passed_types(&self) -> Vec<ColumnType> {
+        match &self.0 {
+            Source::Texts(_) => vec![ColumnType::Text],
+            Source::Csv(reader) => vec![ColumnType::Text; reader.headers().len()],
+            Source::Table { table, .. } => table.types().to_vec(),
+        }
     }
 
     /// The next row, `None` at the end. A table's row with an empty text is an error.

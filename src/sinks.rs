@@ -463,19 +463,21 @@ pub struct PredictOutput {
     /// `--format parquet`: the file, once the first row gives its classes.
     parquet: Option<(PathBuf, Option<ParquetRows>)>,
     passed_names: Vec<String>,
+    passed_types: Vec<ColumnType>,
     /// The classes of the CSV columns, once the header is written.
     csv_classes: Option<Vec<String>>,
 }
 
 impl PredictOutput {
     /// An output in `format` of predictions by a model of `classes`, with the columns
-    /// `passed_names` first; Parquet goes to `parquet`.
+    /// `passed` (names and Parquet types) first; Parquet goes to `parquet`.
     pub fn new(
         format: Format,
         classes: &[String],
-        passed_names: Vec<String>,
+        passed: Vec<(String, ColumnType)>,
         parquet: Option<PathBuf>,
     ) -> Self {
+        let (passed_names, passed_types) = passed.into_iter().unzip();
         let table = (format == Format::Table).then(|| {
             let mut header = vec!["label"];
             let p_names: Vec<String> = classes.iter().map(|c| format!("p_{c}")).collect();
@@ -487,6 +489,7 @@ impl PredictOutput {
             table,
             parquet: parquet.map(|path| (path, None)),
             passed_names,
+            passed_types,
             csv_classes: None,
         }
     }
@@ -513,7 +516,12 @@ impl PredictOutput {
                     let Some((_, Some(rows))) = &mut self.parquet else {
                         continue;
                     };
-                    let mut cells: Vec<Cell> = passed.iter().map(|v| Cell::Text(Some(v))).collect();
+                    // A typed column's empty cell was a null one.
+                    let values = passed.iter().zip(&self.passed_types).map(|(v, &t)| {
+                        (t == ColumnType::Text || !v.is_empty()).then_some(v.as_str())
+                    });
+                    let mut cells =
+                        table::typed_cells(&self.passed_names, &self.passed_types, values)?;
                     cells.push(Cell::Text(Some(&label)));
                     cells.extend(probabilities.iter().map(|p| Cell::Float(Some(*p))));
                     cells.push(Cell::Float(Some(tone)));
@@ -542,7 +550,8 @@ impl PredictOutput {
                 classes.join(", ")
             ),
             None => {
-                let columns = predict::output_columns(&self.passed_names, classes);
+                let columns =
+                    predict::output_columns(&self.passed_names, &self.passed_types, classes);
                 match (out, &mut self.parquet) {
                     (Some(out), _) => {
                         let mut writer = out.csv();

@@ -37,6 +37,7 @@ fn quotes_jsonl_has_the_documented_keys_and_valid_offsets() {
     let keys = [
         "article",
         "title",
+        "url",
         "date",
         "date_source",
         "speaker",

@@ -211,7 +211,7 @@ fn tables_of_the_seeds_score_as_the_files_do() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(
-        text.starts_with("article,title,date,date_source,speaker,speaker_kind,attribution,quote,start,end,paragraph,partial,relevant,cue,outlet,input_label\n"),
+        text.starts_with("article,title,url,date,date_source,speaker,speaker_kind,attribution,quote,start,end,paragraph,partial,relevant,cue,outlet,input_label\n"),
         "{}",
         &text[..200]
     );
@@ -725,4 +725,87 @@ fn parquet_columns_pass_through_with_their_types() {
         schema.field_with_name("shares").unwrap().data_type(),
         &DataType::UInt64
     );
+
+    // `predict` passes a Parquet table's columns through with their types as well, one row
+    // per article, a null cell null.
+    run(&[
+        "predict",
+        "--data",
+        t,
+        "--format",
+        "parquet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let batch = read_parquet(&out);
+    let schema = batch.schema();
+    assert_eq!(batch.num_rows(), n);
+    for (name, kind) in [
+        ("id", DataType::Utf8),
+        ("text", DataType::Utf8),
+        ("clicks", DataType::Int64),
+        ("shares", DataType::UInt64),
+        ("weight", DataType::Float64),
+        ("paywall", DataType::Boolean),
+        ("seen", DataType::Date32),
+        ("outlet", DataType::Utf8),
+        ("tone", DataType::Float64),
+    ] {
+        assert_eq!(schema.field_with_name(name).unwrap().data_type(), &kind);
+    }
+    let col = |name: &str| batch.column(schema.index_of(name).unwrap()).clone();
+    for (i, c) in clicks.iter().enumerate() {
+        let got = col("clicks");
+        match c {
+            Some(c) => assert_eq!(
+                got.as_primitive::<arrow_array::types::Int64Type>().value(i),
+                i64::from(*c)
+            ),
+            None => assert!(got.is_null(i)),
+        }
+        assert_eq!(
+            col("seen").as_primitive::<Date32Type>().value(i),
+            18_262 + i as i32
+        );
+    }
+}
+
+/// A table's URL column reaches `quotes` as it reaches `score`: the `url` of every quotation,
+/// in JSONL and in Parquet (the column is the table's, not a passed-through one).
+#[test]
+fn quotes_carry_the_tables_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("u.csv");
+    let mut w = csv::Writer::from_path(&table).unwrap();
+    w.write_record(["id", "url", "text"]).unwrap();
+    for (id, _, text) in seeds() {
+        w.write_record([id.as_str(), &format!("https://example.org/{id}"), &text])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let path = table.to_str().unwrap();
+    let rows = run_jsonl(&["quotes", path, "--format", "jsonl"]);
+    assert!(rows.len() > 30);
+    for row in &rows {
+        let id = row["article"].as_str().unwrap();
+        assert_eq!(row["url"], format!("https://example.org/{id}"), "{row}");
+        assert!(row.get("input_url").is_none(), "{row}");
+    }
+    let out = dir.path().join("q.parquet");
+    let status = tonetrack()
+        .args(["quotes", path, "--format", "parquet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let batch = read_parquet(&out);
+    let (articles, urls) = (
+        batch.column_by_name("article").unwrap().as_string::<i32>(),
+        batch.column_by_name("url").unwrap().as_string::<i32>(),
+    );
+    assert_eq!(batch.num_rows(), rows.len());
+    for i in 0..batch.num_rows() {
+        let want = format!("https://example.org/{}", articles.value(i));
+        assert_eq!(urls.value(i), want);
+    }
 }

@@ -198,17 +198,25 @@ pub fn score_rows(
 /// `tonetrack quotes` writes them; articles not in English are left out unless
 /// `any_language`.
 #[pyfunction]
-#[pyo3(signature = (texts, names, dates = None, titles = None, any_language = false, min_words = 1))]
+#[pyo3(signature = (texts, names, dates = None, urls = None, titles = None, any_language = false, min_words = 1))]
+#[allow(clippy::too_many_arguments)]
 pub fn quote_rows(
     py: Python<'_>,
     texts: PyArray,
     names: PyArray,
     dates: Option<PyArray>,
+    urls: Option<PyArray>,
     titles: Option<PyArray>,
     any_language: bool,
     min_words: usize,
 ) -> PyResult<Vec<PyRecordBatch>> {
-    let table = Table::new(&texts, &names, dates.as_ref(), None, titles.as_ref())?;
+    let table = Table::new(
+        &texts,
+        &names,
+        dates.as_ref(),
+        urls.as_ref(),
+        titles.as_ref(),
+    )?;
     let read_chunk = |chunk: Range<usize>| {
         let first = chunk.start;
         let per_row: Vec<Article> = chunk
@@ -232,6 +240,7 @@ pub fn quote_rows(
         let mut b = BatchBuilder::default();
         b.strings("article", q().map(|r| Some(r.article.as_str())))
             .strings("title", q().map(|r| Some(r.title.as_deref().unwrap_or(""))))
+            .strings("url", q().map(|r| r.url.as_deref()))
             .dates("date", q().map(|r| r.date))
             .strings("date_source", q().map(|r| Some(r.date_source.as_str())))
             .strings("speaker", q().map(|r| r.speaker.as_deref()))

@@ -123,8 +123,8 @@ def test_quotes_agree_with_cli(cli, seeds_df):
     assert list(got.columns) == list(expected[0].keys())
     assert len(got) == len(expected)
     for (_, row), exp in zip(got.iterrows(), expected):
-        for column in ("article", "title", "speaker", "speaker_kind", "attribution", "quote", "date_source"):
-            assert (row[column] or "") == exp[column], column
+        for column in ("article", "title", "url", "speaker", "speaker_kind", "attribution", "quote", "date_source"):
+            assert ("" if pd.isna(row[column]) else row[column]) == exp[column], column
         assert (row["date"].isoformat() if row["date"] is not None else "") == exp["date"]
         assert (row["start"], row["end"], row["paragraph"]) == (int(exp["start"]), int(exp["end"]), int(exp["paragraph"]))
         assert str(row["relevant"]).lower() == exp["relevant"]
@@ -232,12 +232,17 @@ def test_a_table_longer_than_a_chunk(seeds_df):
 
 
 def test_url_column(seeds_df):
+    """A URL column is each row's `url`, in score and quotes alike; `url` is used unasked."""
     df = seeds_df.assign(link=[f"https://example.org/{i}" for i in range(5)])
-    got = tonetrack.score(df, id_col="id", url_col="link")
-    assert "link" not in got.columns
-    for _, row in got.iterrows():
-        i = int(df.index[df["id"] == row["article"]][0])
-        assert row["url"] == f"https://example.org/{i}"
+    for got in (
+        tonetrack.score(df, id_col="id", url_col="link"),
+        tonetrack.quotes(df, id_col="id", url_col="link"),
+        tonetrack.quotes(df.rename(columns={"link": "url"}), id_col="id"),
+    ):
+        assert len(got) > 20 and "link" not in got.columns and "input_url" not in got.columns
+        for _, row in got.iterrows():
+            i = int(df.index[df["id"] == row["article"]][0])
+            assert row["url"] == f"https://example.org/{i}"
 
 
 def test_empty_and_missing_texts(seeds_df):

@@ -52,7 +52,7 @@ SCORE_COLUMNS = [
 ]
 #: The columns of :func:`quotes`: those of ``tonetrack quotes --format csv``.
 QUOTE_COLUMNS = [
-    "article", "title", "date", "date_source", "speaker", "speaker_kind", "attribution",
+    "article", "title", "url", "date", "date_source", "speaker", "speaker_kind", "attribution",
     "quote", "start", "end", "paragraph", "partial", "relevant", "cue",
 ]
 #: The columns of :func:`trends`: those of ``tonetrack trends --format csv``, unrounded.
@@ -366,6 +366,7 @@ def quotes(
     date_col: Optional[str] = _ColumnIfPresent("date"),
     id_col: Optional[str] = _ColumnIfPresent("id"),
     title_col: Optional[str] = _ColumnIfPresent("title"),
+    url_col: Optional[str] = _ColumnIfPresent("url"),
     *,
     name: str = "text",
     min_words: int = 1,
@@ -376,33 +377,43 @@ def quotes(
     its other columns passed through as in :func:`score`.
 
     A single text is named ``name``; texts of a sequence by their position; rows of a DataFrame
-    by their ``id_col`` value or index label. ``date_col`` and ``title_col`` as in
+    by their ``id_col`` value or index label. ``date_col``, ``title_col`` and ``url_col`` as in
     :func:`score`.
     """
     if isinstance(articles, pd.DataFrame):
         df = articles
-        date_col, id_col, title_col = (_resolve(df, c) for c in (date_col, id_col, title_col))
-        _check_columns(df, "quotes", text_col=text_col, date_col=date_col, id_col=id_col, title_col=title_col)
+        date_col, id_col, url_col, title_col = (
+            _resolve(df, c) for c in (date_col, id_col, url_col, title_col)
+        )
+        _check_columns(
+            df, "quotes", text_col=text_col, date_col=date_col, id_col=id_col, url_col=url_col,
+            title_col=title_col,
+        )
         texts = _strings(df[text_col], f"column {text_col!r}")
         names = _names(df, id_col)
         dates = _dates(df[date_col], date_col) if date_col is not None else None
         titles = _strings(df[title_col], f"column {title_col!r}") if title_col is not None else None
+        urls = _strings(df[url_col], f"column {url_col!r}") if url_col is not None else None
     else:
-        explicit = (date_col, id_col, title_col)
+        explicit = (date_col, id_col, title_col, url_col)
         if any(c is not None and not isinstance(c, _ColumnIfPresent) for c in explicit):
-            raise TypeError("date_col, id_col and title_col name columns of a DataFrame; got texts")
+            raise TypeError(
+                "date_col, id_col, title_col and url_col name columns of a DataFrame; got texts"
+            )
         df = None
         if isinstance(articles, str):
             texts, names = pa.array([articles]), pa.array([name])
         else:
             texts = _strings(articles, "texts")
             names = pa.array([str(i) for i in range(len(texts))], type=pa.string())
-        dates = titles = None
-    out = _to_pandas(_tonetrack.quote_rows(texts, names, dates, titles, any_language, min_words))
+        dates = urls = titles = None
+    out = _to_pandas(
+        _tonetrack.quote_rows(texts, names, dates, urls, titles, any_language, min_words)
+    )
     rows = out.pop("_row").to_numpy()
     if df is None:
         return out
-    return _passed_through(out, df, rows, [text_col, id_col, date_col, title_col])
+    return _passed_through(out, df, rows, [text_col, id_col, date_col, url_col, title_col])
 
 
 def trends(

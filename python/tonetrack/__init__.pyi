@@ -56,6 +56,7 @@ def quotes(
     date_col: Optional[str] = "date",
     id_col: Optional[str] = "id",
     title_col: Optional[str] = "title",
+    url_col: Optional[str] = "url",
     *,
     name: str = "text",
     min_words: int = 1,

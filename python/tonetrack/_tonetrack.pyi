@@ -45,6 +45,7 @@ def quote_rows(
     texts: ArrowArray,
     names: ArrowArray,
     dates: Optional[ArrowArray] = None,
+    urls: Optional[ArrowArray] = None,
     titles: Optional[ArrowArray] = None,
     any_language: bool = False,
     min_words: int = 1,

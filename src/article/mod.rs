@@ -188,7 +188,7 @@ pub fn word_count(text: &str) -> usize {
 
 /// One quotation as a flat row: its article (name, title, URL, date) and the quotation
 /// (speaker, words, place). The one record of a quotation from the reader on:
-/// `tonetrack quotes` writes it ([`crate::table::QuoteRow`], without the URL), and a
+/// `tonetrack quotes` writes it ([`crate::table::QuoteRow`]), and a
 /// [`ScoredQuote`](crate::score::ScoredQuote) is this record plus the tone (in JSON, its
 /// fields flattened into one object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

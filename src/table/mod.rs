@@ -182,40 +182,13 @@ impl Passthrough {
             .map(|v| v.unwrap_or_default().to_string())
     }
 
-    /// The values of the columns `names` as Parquet cells of `types`: a typed column's text
-    /// (as the table reader wrote its number, flag or date) read back as its type.
+    /// The values of the columns `names` as Parquet cells of `types` ([`typed_cells`]).
     pub fn parquet_cells<'a>(
         &'a self,
         names: &'a [String],
         types: &[parquet::ColumnType],
     ) -> Result<Vec<parquet::Cell<'a>>> {
-        use parquet::{Cell, ColumnType as T};
-        /// A typed cell's text read back as its type (the reader wrote it from that type).
-        fn parsed<V: std::str::FromStr>(name: &str, t: T, v: Option<&str>) -> Result<Option<V>> {
-            v.map(|v| {
-                v.parse()
-                    .map_err(|_| Error::Data(format!("column `{name}`: `{v}` is not {t:?}")))
-            })
-            .transpose()
-        }
-        let values = self.values_for(names);
-        let mut cells = Vec::with_capacity(values.len());
-        for ((v, &t), name) in values.into_iter().zip(types).zip(names) {
-            cells.push(match t {
-                T::Text => Cell::Text(v),
-                T::Integer => Cell::Integer(parsed(name, t, v)?),
-                T::Count => Cell::Count(parsed(name, t, v)?),
-                T::Float => Cell::Float(parsed(name, t, v)?),
-                T::Bool => Cell::Bool(parsed(name, t, v)?),
-                T::Date => Cell::Date(parsed(name, t, v)?),
-                T::TextList => {
-                    return Err(Error::Data(format!(
-                        "column `{name}`: a list is never passed through"
-                    )))
-                }
-            });
-        }
-        Ok(cells)
+        typed_cells(names, types, self.values_for(names))
     }
 
     /// The values of the columns `names`, in that order: by position when they are this
@@ -227,6 +200,44 @@ impl Passthrough {
             names.iter().map(|n| self.get(n)).collect()
         }
     }
+}
+
+/// Passed-through cells of the columns `names` as Parquet cells of `types`: a typed
+/// column's text (as the table reader wrote its number, flag or date) read back as its type;
+/// `None` is a null cell.
+pub fn typed_cells<'a>(
+    names: &[String],
+    types: &[parquet::ColumnType],
+    values: impl IntoIterator<Item = Option<&'a str>>,
+) -> Result<Vec<parquet::Cell<'a>>> {
+    use parquet::{Cell, ColumnType as T};
+    fn parsed<V: std::str::FromStr>(name: &str, t: T, v: Option<&str>) -> Result<Option<V>> {
+        v.map(|v| {
+            v.parse()
+                .map_err(|_| Error::Data(format!("column `{name}`: `{v}` is not {t:?}")))
+        })
+        .transpose()
+    }
+    values
+        .into_iter()
+        .zip(types)
+        .zip(names)
+        .map(|((v, &t), name)| {
+            Ok(match t {
+                T::Text => Cell::Text(v),
+                T::Integer => Cell::Integer(parsed(name, t, v)?),
+                T::Count => Cell::Count(parsed(name, t, v)?),
+                T::Float => Cell::Float(parsed(name, t, v)?),
+                T::Bool => Cell::Bool(parsed(name, t, v)?),
+                T::Date => Cell::Date(parsed(name, t, v)?),
+                T::TextList => {
+                    return Err(Error::Data(format!(
+                        "column `{name}`: a list is never passed through"
+                    )))
+                }
+            })
+        })
+        .collect()
 }
 
 impl Serialize for Passthrough {
@@ -323,10 +334,12 @@ impl ArticleRow {
     }
 }
 
-/// The columns of `tonetrack quotes --format csv` (a [`QuoteRecord`]'s fields but `url`).
-pub const QUOTE_COLUMNS: [&str; 14] = [
+/// The columns of `tonetrack quotes --format csv`: a [`QuoteRecord`]'s fields, in the order
+/// of `score`'s.
+pub const QUOTE_COLUMNS: [&str; 15] = [
     "article",
     "title",
+    "url",
     "date",
     "date_source",
     "speaker",
@@ -341,10 +354,9 @@ pub const QUOTE_COLUMNS: [&str; 14] = [
     "cue",
 ];
 
-/// A quotation as `tonetrack quotes` writes it: the record's fields but its URL (a title
-/// not found as `""`), then the passed-through columns of its table (JSON: one object; CSV:
-/// [`quote_csv_record`]). Written field by field, as the output of `quotes` has been since
-/// before the record had a URL.
+/// A quotation as `tonetrack quotes` writes it: the record's fields (a title not found as
+/// `""`), then the passed-through columns of its table (JSON: one object; CSV:
+/// [`quote_csv_record`]). Written field by field: the title's `""` is not the record's.
 #[derive(Debug, Clone)]
 pub struct QuoteRow<'a> {
     /// The quotation.
@@ -363,6 +375,7 @@ impl Serialize for QuoteRow<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("article", &r.article)?;
         map.serialize_entry("title", r.title.as_deref().unwrap_or(""))?;
+        map.serialize_entry("url", &r.url)?;
         map.serialize_entry("date", &r.date)?;
         map.serialize_entry("date_source", &r.date_source)?;
         map.serialize_entry("speaker", &r.speaker)?;
@@ -384,15 +397,19 @@ impl Serialize for QuoteRow<'_> {
 
 /// A quotation as a CSV record of [`QUOTE_COLUMNS`] and the columns `passed`.
 pub fn quote_csv_record(r: &QuoteRecord, columns: &Passthrough, passed: &[String]) -> Vec<String> {
-    [r.article.clone(), r.title.clone().unwrap_or_default()]
-        .into_iter()
-        .chain(record_csv_fields(r))
-        .chain(columns.csv_fields(passed))
-        .collect()
+    [
+        r.article.clone(),
+        r.title.clone().unwrap_or_default(),
+        r.url.clone().unwrap_or_default(),
+    ]
+    .into_iter()
+    .chain(record_csv_fields(r))
+    .chain(columns.csv_fields(passed))
+    .collect()
 }
 
 /// A record's fields from `date` to `cue` as CSV text: what the rows of `quotes` and `score`
-/// share after the article's title (and URL).
+/// share after the article's title and URL.
 pub(crate) fn record_csv_fields(r: &QuoteRecord) -> [String; 12] {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     [
@@ -464,10 +481,12 @@ pub fn quote_parquet_cells<'a>(
     passed_types: &[parquet::ColumnType],
 ) -> Result<Vec<parquet::Cell<'a>>> {
     use parquet::Cell;
-    // A title not found is "" here, as in the CSV (`score` writes it as null).
+    // A title not found is "" here, as in the CSV (`score` writes it as null); a URL not
+    // given is null, as in `score`.
     let mut cells = vec![
         Cell::Text(Some(&r.article)),
         Cell::Text(Some(r.title.as_deref().unwrap_or(""))),
+        Cell::Text(r.url.as_deref()),
     ];
     cells.extend(record_parquet_cells(r));
     cells.extend(columns.parquet_cells(passed, passed_types)?);
@@ -639,6 +658,12 @@ impl RecordTable {
     /// The rows read so far (the number of the last row read).
     pub fn rows_read(&self) -> u64 {
         self.raw.row
+    }
+
+    /// The Parquet output type of each column, in the order of the header: a Parquet
+    /// table's own ([`ArticleTable::passthrough_types`]), text for CSV and JSON lines.
+    pub fn types(&self) -> &[parquet::ColumnType] {
+        &self.raw.types
     }
 
     /// The next row's cells, in the order of the header; `None` at the end.
