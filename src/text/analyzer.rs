@@ -4,7 +4,9 @@ use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 
-use super::filters::{LowerCaser, NegationScope, Stemmer, StopWordFilter};
+use super::filters::{
+    is_stop_word, stem_in_place, LowerCaser, NegationScope, Stemmer, StopWordFilter,
+};
 use super::lexicon::{Lexicon, LexiconRef, MatchWords};
 use super::ngrams::{char_wb_ngrams, WordNgrams};
 use super::token::{Span, Token, TokenStream};
@@ -195,11 +197,7 @@ impl Analyzer {
             match_words,
         } = &mut scratch;
         near_mention.clear();
-        let mut stream = self.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            let (word, span) = (&token.text, token.span());
-            debug_assert!(!word.contains(' '), "a word with a space: {word:?}");
+        let mut word = |word: &str, span: Span| {
             sink.word(word, span);
             if let Some(range) = self.config.char_ngrams {
                 char_wb_ngrams(word, range, bounds, char_term, &mut |term| {
@@ -207,7 +205,32 @@ impl Analyzer {
                 });
             }
             if self.config.mention_window.is_some() {
-                near_mention.push((word.clone(), span));
+                near_mention.push((word.to_string(), span));
+            }
+        };
+        if self.reads_lexicon_words() {
+            // One reading serves both: each word, lowercased, is stemmed for the lexicons and
+            // goes on to the terms unless it is a stop word.
+            let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+            let mut stream = LowerCaser::new(WordTokenizer::new(text));
+            match_words.clear();
+            while stream.advance() {
+                let token = stream.token_mut();
+                let stop = self.config.stop_words && is_stop_word(&token.text);
+                stem_in_place(&stemmer, &mut token.text);
+                match_words.push(text, token);
+                if !stop {
+                    word(&token.text, token.span());
+                }
+            }
+        } else {
+            let mut stream = self.token_stream(text);
+            while stream.advance() {
+                let token = stream.token();
+                word(&token.text, token.span());
+            }
+            if !self.lexicons.is_empty() {
+                match_words.read(text);
             }
         }
         if let Some(window) = self.config.mention_window {
@@ -215,15 +238,24 @@ impl Analyzer {
                 sink.term(term, span)
             });
         }
-        if !self.lexicons.is_empty() {
-            match_words.read(text);
-            for lexicon in &self.lexicons {
-                lexicon.markers_in(match_words, char_term, &mut |term, span| {
-                    sink.term(term, span)
-                });
-            }
+        for lexicon in &self.lexicons {
+            lexicon.markers_in(match_words, char_term, &mut |term, span| {
+                sink.term(term, span)
+            });
         }
         SCRATCH.with(|slot| slot.set(scratch));
+    }
+
+    /// Whether the words the lexicons match on (tokenizer → lowercase → stem, stop words
+    /// kept) can be read in the analysis's own pass: the chain is that one, but for its
+    /// stop-word filter, and there are lexicons to read them for.
+    fn reads_lexicon_words(&self) -> bool {
+        let c = &self.config;
+        !self.lexicons.is_empty()
+            && c.tokenizer == Tokenizer::Words
+            && c.lowercase
+            && c.stem
+            && !c.negation_scope
     }
 
     /// All terms of `text`, in the order of [`for_each_term`](Self::for_each_term).

@@ -175,25 +175,7 @@ impl<S: TokenStream> TokenStream for Stemmer<S> {
         if !self.inner.advance() {
             return false;
         }
-        let text = &mut self.inner.token_mut().text;
-        if text == MENTION_MARKER || is_negation(text) {
-            return true;
-        }
-        STEM_CACHE.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(stem) = cache.get(text.as_str()) {
-                text.clear();
-                text.push_str(stem);
-                return;
-            }
-            let stem: Box<str> = self.stemmer.stem(text).into();
-            if cache.len() >= STEM_CACHE_CAPACITY {
-                cache.clear();
-            }
-            cache.insert(text.as_str().into(), stem.clone());
-            text.clear();
-            text.push_str(&stem);
-        });
+        stem_in_place(&self.stemmer, &mut self.inner.token_mut().text);
         true
     }
     fn token(&self) -> &Token {
@@ -202,6 +184,28 @@ impl<S: TokenStream> TokenStream for Stemmer<S> {
     fn token_mut(&mut self) -> &mut Token {
         self.inner.token_mut()
     }
+}
+
+/// Replaces `text` by its stem through the thread's cache, as [`Stemmer`] does each word.
+pub(crate) fn stem_in_place(stemmer: &rust_stemmers::Stemmer, text: &mut String) {
+    if text == MENTION_MARKER || is_negation(text) {
+        return;
+    }
+    STEM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(text.as_str()) {
+            text.clear();
+            text.push_str(stem);
+            return;
+        }
+        let stem: Box<str> = stemmer.stem(text).into();
+        if cache.len() >= STEM_CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(text.as_str().into(), stem.clone());
+        text.clear();
+        text.push_str(&stem);
+    });
 }
 
 /// Punctuation that ends a negation's scope: the clause-level marks of Pang, Lee &

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::filters::{ends_scope, is_negation, LowerCaser, Stemmer};
-use super::token::{Span, TokenStream};
+use super::token::{Span, Token, TokenStream};
 use super::tokenize::WordTokenizer;
 use crate::data::hex;
 use crate::{Error, Result};
@@ -466,24 +466,33 @@ impl MatchWords {
     /// Reads `text`, replacing the words of the previous one.
     pub fn read(&mut self, text: &str) {
         let mut stream = Stemmer::new(LowerCaser::new(WordTokenizer::new(text)));
-        let mut previous_end = 0;
-        self.len = 0;
+        self.clear();
         while stream.advance() {
-            let token = stream.token();
-            if self.len == self.words.len() {
-                self.words.push(MatchWord::default());
-            }
-            let word = &mut self.words[self.len];
-            let gap = text.get(previous_end..token.start).unwrap_or_default();
-            previous_end = token.end;
-            word.negation = is_negation(&token.text);
-            word.clause_break = gap.contains(ends_scope);
-            word.stem.clear();
-            word.stem.push_str(&token.text);
-            word.start = token.start;
-            word.end = token.end;
-            self.len += 1;
+            self.push(text, stream.token());
         }
+    }
+
+    /// Forgets the words of the previous text.
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Adds the next word of `text`, lowercased and stemmed: what [`read`](Self::read) does
+    /// with each word, for a reader that tokenizes the text itself.
+    pub(crate) fn push(&mut self, text: &str, token: &Token) {
+        let previous_end = self.words().last().map_or(0, |w| w.end);
+        if self.len == self.words.len() {
+            self.words.push(MatchWord::default());
+        }
+        let word = &mut self.words[self.len];
+        let gap = text.get(previous_end..token.start).unwrap_or_default();
+        word.negation = is_negation(&token.text);
+        word.clause_break = gap.contains(ends_scope);
+        word.stem.clear();
+        word.stem.push_str(&token.text);
+        word.start = token.start;
+        word.end = token.end;
+        self.len += 1;
     }
 
     fn words(&self) -> &[MatchWord] {
