@@ -551,10 +551,12 @@ fn read_phrase(text: &str, span: Span, negated: bool, mut emit: impl FnMut(char)
         .unwrap_or_default()
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '\'' | '’' | 'ʼ' | '‘' | '-'));
-    let shows_negation = source
-        .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '’'))
-        .any(|w| is_negation(w) || ends_with_nt(w));
-    if negated && !shows_negation {
+    let shows_negation = || {
+        source
+            .split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '’'))
+            .any(|w| is_negation(w) || ends_with_nt(w))
+    };
+    if negated && !shows_negation() {
         "not ".chars().for_each(&mut emit);
     }
     for (i, word) in source.split_whitespace().enumerate() {
