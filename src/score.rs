@@ -335,28 +335,51 @@ pub fn stream_inputs<T: Send, E>(
     work: impl Fn(&str, &str, &PageMeta) -> T + Sync,
     mut sink: impl FnMut(InputOutcome<T>) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    for chunk in inputs.chunks(CHUNK) {
-        let outcomes: Vec<InputOutcome<T>> = chunk
-            .par_iter()
-            .map(|input| match read_input(input) {
-                Ok(Loaded::Text {
-                    name,
-                    text,
-                    warning,
-                    meta,
-                }) => InputOutcome::Done {
-                    value: work(&name, &text, &meta),
-                    warning,
-                },
-                Ok(Loaded::Skipped { name, reason }) => InputOutcome::Skipped { name, reason },
-                Err(e) => InputOutcome::Failed(e),
-            })
-            .collect();
-        for outcome in outcomes {
-            sink(outcome)?;
-        }
-    }
-    Ok(())
+    overlapped(
+        |emit| {
+            for chunk in inputs.chunks(CHUNK) {
+                let outcomes: Vec<InputOutcome<T>> = chunk
+                    .par_iter()
+                    .map(|input| match read_input(input) {
+                        Ok(Loaded::Text {
+                            name,
+                            text,
+                            warning,
+                            meta,
+                        }) => InputOutcome::Done {
+                            value: work(&name, &text, &meta),
+                            warning,
+                        },
+                        Ok(Loaded::Skipped { name, reason }) => {
+                            InputOutcome::Skipped { name, reason }
+                        }
+                        Err(e) => InputOutcome::Failed(e),
+                    })
+                    .collect();
+                if !emit(outcomes) {
+                    return;
+                }
+            }
+        },
+        |outcomes| outcomes.into_iter().try_for_each(&mut sink),
+    )
+}
+
+/// Runs `produce` on a thread of its own and hands each chunk it makes to `consume` on this
+/// thread, in order, at most one chunk waiting; `emit` says `false` once `consume` has
+/// stopped (with an error, which is returned). The output of one chunk is then written
+/// while the next is worked on: written in between, it left the cores idle for a sixth of
+/// the time of `score TABLE --format parquet` on two cores.
+fn overlapped<C: Send, E>(
+    produce: impl FnOnce(&mut dyn FnMut(C) -> bool) + Send,
+    consume: impl FnMut(C) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || produce(&mut |chunk| sender.send(chunk).is_ok()));
+        // Returning drops the receiver, which stops the producer at its next chunk.
+        receiver.into_iter().try_for_each(consume)
+    })
 }
 
 /// Where articles come from: an article file (or standard input), or a table of articles.
@@ -501,41 +524,59 @@ pub fn stream_sources<T: Send, E>(
             }
             ArticleSource::Table(path) => {
                 i += 1;
-                let mut table = match ArticleTable::open(path, columns) {
+                let table = match ArticleTable::open(path, columns) {
                     Ok(table) => table,
                     Err(e) => {
                         sink(InputOutcome::Failed(e))?;
                         continue;
                     }
                 };
-                let mut chunk = table.next_rows(TABLE_CHUNK);
-                while let Ok(rows) = &chunk {
-                    if rows.is_empty() {
-                        break;
-                    }
-                    let (next, values) = rayon::join(
-                        || table.next_rows(TABLE_CHUNK),
-                        || {
-                            rows.par_iter()
-                                .map(|row| work(Document::Row(row)))
-                                .collect::<Vec<T>>()
-                        },
-                    );
-                    for value in values {
-                        sink(InputOutcome::Done {
-                            value,
-                            warning: None,
-                        })?;
-                    }
-                    chunk = next;
-                }
-                if let Err(e) = chunk {
-                    sink(InputOutcome::Failed(e))?;
-                }
+                stream_table(table, &work, &mut sink)?;
             }
         }
     }
     Ok(())
+}
+
+/// The rows of `table` through `work`, a chunk of rows in parallel while the next is read,
+/// and their outcomes to `sink` in order (see [`overlapped`]); a row that cannot be read
+/// ends the table with [`InputOutcome::Failed`].
+fn stream_table<T: Send, E>(
+    mut table: ArticleTable,
+    work: &(impl Fn(Document) -> T + Sync),
+    mut sink: impl FnMut(InputOutcome<T>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    overlapped(
+        move |emit| {
+            let mut chunk = table.next_rows(TABLE_CHUNK);
+            loop {
+                let rows = match chunk {
+                    Ok(rows) if rows.is_empty() => return,
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        emit(vec![InputOutcome::Failed(e)]);
+                        return;
+                    }
+                };
+                let (next, outcomes) = rayon::join(
+                    || table.next_rows(TABLE_CHUNK),
+                    || {
+                        rows.par_iter()
+                            .map(|row| InputOutcome::Done {
+                                value: work(Document::Row(row)),
+                                warning: None,
+                            })
+                            .collect::<Vec<_>>()
+                    },
+                );
+                if !emit(outcomes) {
+                    return;
+                }
+                chunk = next;
+            }
+        },
+        |outcomes| outcomes.into_iter().try_for_each(&mut sink),
+    )
 }
 
 /// An article as read, and its quotations scored.
