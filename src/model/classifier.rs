@@ -405,19 +405,26 @@ impl Classifier {
         occurrences: &[(usize, Span)],
     ) -> Vec<Phrase> {
         let k = self.classes.len();
-        let mut count = vec![0usize; cols.len()];
-        let at = |col: usize| cols.binary_search(&col).ok();
-        for (col, _) in occurrences {
-            if let Some(i) = at(*col) {
-                count[i] += 1;
-            }
-        }
-        // Words in a negation's scope: those whose own term carries the mark.
-        let negated: FxHashSet<Span> = occurrences
+        // Each occurrence's place in the row, and how often each column occurs.
+        let place: Vec<Option<usize>> = occurrences
             .iter()
-            .filter(|(col, _)| self.vectorizer.term(*col).starts_with(NEGATION_PREFIX))
-            .map(|(_, span)| *span)
+            .map(|(col, _)| cols.binary_search(col).ok())
             .collect();
+        let mut count = vec![0usize; cols.len()];
+        for i in place.iter().flatten() {
+            count[*i] += 1;
+        }
+        // Words in a negation's scope: those whose own term carries the mark (none without
+        // negation marks).
+        let negated: FxHashSet<Span> = if self.analyzer.config().negation_scope {
+            occurrences
+                .iter()
+                .filter(|(col, _)| self.vectorizer.term(*col).starts_with(NEGATION_PREFIX))
+                .map(|(_, span)| *span)
+                .collect()
+        } else {
+            FxHashSet::default()
+        };
         // A span's phrase is found once; phrases are told apart by how they read (the same
         // word at two places is one phrase), compared by a hash of the reading so that only
         // the phrases shown are ever written out.
@@ -428,8 +435,8 @@ impl Classifier {
             FxHashMap::with_capacity_and_hasher(n, Default::default());
         let mut phrase_of_reading: FxHashMap<u64, usize> =
             FxHashMap::with_capacity_and_hasher(n, Default::default());
-        for &(col, span) in occurrences {
-            let Some(i) = at(col) else { continue };
+        for (&(col, span), &i) in occurrences.iter().zip(&place) {
+            let Some(i) = i else { continue };
             let value = values[i] / count[i] as f64;
             let index = *phrase_of_span.entry(span).or_insert_with(|| {
                 let negated = negated.contains(&span);
