@@ -292,13 +292,26 @@ where
     };
     let mut chunk = rows.next_chunk(PREDICT_CHUNK)?;
     rows.check_not_empty(&chunk)?;
-    while !chunk.is_empty() {
-        let (next, results) =
-            rayon::join(|| rows.next_chunk(PREDICT_CHUNK), || predict_chunk(&chunk));
-        sink(results?)?;
-        chunk = next?;
-    }
-    Ok(())
+    crate::score::overlapped(
+        |emit| {
+            while !chunk.is_empty() {
+                let (next, results) =
+                    rayon::join(|| rows.next_chunk(PREDICT_CHUNK), || predict_chunk(&chunk));
+                let failed = results.is_err();
+                if !emit(results) || failed {
+                    return;
+                }
+                match next {
+                    Ok(next) => chunk = next,
+                    Err(e) => {
+                        emit(Err(e.into()));
+                        return;
+                    }
+                }
+            }
+        },
+        |results| sink(results?),
+    )
 }
 
 /// Predictions of a batch of texts, in parallel over the texts (rayon). Each prediction

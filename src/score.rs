@@ -370,7 +370,7 @@ pub fn stream_inputs<T: Send, E>(
 /// stopped (with an error, which is returned). The output of one chunk is then written
 /// while the next is worked on: written in between, it left the cores idle for a sixth of
 /// the time of `score TABLE --format parquet` on two cores.
-fn overlapped<C: Send, E>(
+pub(crate) fn overlapped<C: Send, E>(
     produce: impl FnOnce(&mut dyn FnMut(C) -> bool) + Send,
     consume: impl FnMut(C) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
