@@ -81,29 +81,27 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Rows read and scored at a time: enough to keep every core busy, few enough that what the
-/// library returns for them (heavier than their Arrow columns) stays small however long the
-/// table is.
+/// The most rows in one chunk: few enough that what the library returns for them (heavier
+/// than their Arrow columns) stays small however long the table is.
 const CHUNK_ROWS: usize = 4096;
 
-/// `work` over the rows `0..rows` in chunks of [`CHUNK_ROWS`], with the GIL released: one
-/// record batch per chunk (one, empty, for no rows, so that the columns are known).
+/// `work` over the rows `0..rows` in chunks, the chunks in parallel with the GIL released:
+/// one record batch per chunk, in order (one, empty, for no rows, so that the columns are
+/// known). A chunk is read, scored and made a batch on one thread, so that building the
+/// batches is shared out as well; every core gets several chunks, of at most
+/// [`CHUNK_ROWS`] rows.
 fn in_chunks(
     py: Python<'_>,
     rows: usize,
     work: impl Fn(Range<usize>) -> PyResult<RecordBatch> + Sync,
 ) -> PyResult<Vec<PyRecordBatch>> {
+    let size = (rows / (8 * rayon::current_num_threads())).clamp(64, CHUNK_ROWS);
     py.detach(|| {
-        let mut batches = Vec::new();
-        let mut start = 0;
-        loop {
-            let end = (start + CHUNK_ROWS).min(rows);
-            batches.push(PyRecordBatch::new(work(start..end)?));
-            if end == rows {
-                return Ok(batches);
-            }
-            start = end;
-        }
+        let starts: Vec<usize> = (0..rows.max(1)).step_by(size).collect();
+        starts
+            .into_par_iter()
+            .map(|start| work(start..(start + size).min(rows)).map(PyRecordBatch::new))
+            .collect()
     })
 }
 
@@ -142,7 +140,6 @@ pub fn score_rows(
     let score_chunk = |chunk: Range<usize>| {
         let first = chunk.start;
         let per_row: Vec<Vec<ScoredQuote>> = chunk
-            .into_par_iter()
             .map(|i| {
                 let (_, mut quotes) = scorer.score_row(&table.row(i));
                 quotes.retain(|q| {
@@ -219,10 +216,7 @@ pub fn quote_rows(
     )?;
     let read_chunk = |chunk: Range<usize>| {
         let first = chunk.start;
-        let per_row: Vec<Article> = chunk
-            .into_par_iter()
-            .map(|i| reader().read_row(&table.row(i)))
-            .collect();
+        let per_row: Vec<Article> = chunk.map(|i| reader().read_row(&table.row(i))).collect();
         let mut rows = Vec::new();
         let mut records = Vec::new();
         for (i, article) in per_row.iter().enumerate() {
