@@ -76,6 +76,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
+from tone_options import read, write  # the same CSV helpers (this folder is on sys.path)
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
@@ -93,19 +94,6 @@ def model_options():
     text = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
     line = next(l for l in text.splitlines() if l.startswith("MODEL_OPTIONS ="))
     return line.split("=", 1)[1].split()
-
-
-def read(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        return reader.fieldnames, list(reader)
-
-
-def write(path, fields, rows):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def group_folds(rows, idx, seed, k=FOLDS):
