@@ -272,6 +272,9 @@ pub fn charted_speakers(trends: &Trends) -> Vec<&SpeakerTrend> {
         .collect()
 }
 
+/// The plot's coordinates: years across, tone up, each axis with its own ticks.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickedAxis, TickedAxis>>;
+
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     trends: &Trends,
@@ -279,15 +282,6 @@ fn draw<DB: DrawingBackend>(
 ) -> Result<()> {
     root.fill(&WHITE).map_err(drawing_error)?;
     let shown = charted_speakers(trends);
-    let with_dates = trends
-        .speakers
-        .iter()
-        .filter(|s| !s.periods.is_empty())
-        .count();
-    let mut title = format!("Tone toward U.S.–Russia relations, per {}", trends.period);
-    if with_dates > shown.len() {
-        title.push_str(&format!(" (top {} of {with_dates} speakers)", shown.len()));
-    }
     // The x axis spans the speakers drawn, not those left out.
     let keys = shown
         .iter()
@@ -301,12 +295,9 @@ fn draw<DB: DrawingBackend>(
         .map_err(drawing_error)?;
         return Ok(());
     };
-
     let (plot_area, legend_area) = root.split_horizontally(CHART_SIZE.0 - LEGEND_WIDTH);
-    let x0 = fractional_year(first.start());
-    let x1 = fractional_year(last.end());
+    let (x0, x1) = (fractional_year(first.start()), fractional_year(last.end()));
     let ticks = x_ticks(first.start(), last.end());
-    let tick_values: Vec<f64> = ticks.iter().map(|(x, _)| *x).collect();
     let tick_label = |x: &f64| {
         ticks
             .iter()
@@ -314,26 +305,13 @@ fn draw<DB: DrawingBackend>(
             .map(|(_, label)| label.clone())
             .unwrap_or_default()
     };
-
     let y = y_axis(&shown, options.y_scale);
-    let quantity = match trends.estimate {
-        Estimate::Mean => "Mean tone, P(pos) − P(neg)",
-        Estimate::Acc | Estimate::Pacc => "Tone: share positive − share negative (estimated)",
-    };
-    let y_desc = match options.y_scale {
-        YScale::Fit => format!("{quantity}  ·  axis fitted to the data"),
-        YScale::Fixed => format!("{quantity}  ·  full scale −1 to +1"),
-    };
-    let x_desc = format!(
-        "Period midpoint   ·   band: 95% interval of the {}   ·   hollow point: a single \
-         quote   ·   line broken: a period without quotes",
-        match trends.estimate {
-            Estimate::Mean => "mean",
-            Estimate::Acc | Estimate::Pacc => "estimate",
-        }
-    );
+    let (x_desc, y_desc) = axis_descriptions(trends.estimate, options.y_scale);
     let mut chart = ChartBuilder::on(&plot_area)
-        .caption(title, (FONT, 22).into_font().style(FontStyle::Bold))
+        .caption(
+            chart_title(trends, shown.len()),
+            (FONT, 22).into_font().style(FontStyle::Bold),
+        )
         .margin_top(14)
         .margin_left(14)
         .margin_right(8)
@@ -342,7 +320,7 @@ fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(
             TickedAxis {
                 inner: (x0..x1).into(),
-                ticks: tick_values,
+                ticks: ticks.iter().map(|(x, _)| *x).collect(),
             },
             TickedAxis {
                 inner: y.range.into(),
@@ -363,7 +341,6 @@ fn draw<DB: DrawingBackend>(
         .axis_desc_style((FONT, 14).into_font().color(&AXIS_GREY))
         .draw()
         .map_err(drawing_error)?;
-
     // Zero line: neither positive nor negative on balance.
     chart
         .draw_series(LineSeries::new(
@@ -371,78 +348,132 @@ fn draw<DB: DrawingBackend>(
             RGBColor(120, 120, 120).stroke_width(1),
         ))
         .map_err(drawing_error)?;
-
     let cap_half_width = (x1 - x0) * 0.006;
     for (index, speaker) in shown.iter().enumerate() {
         let color = PALETTE[index % PALETTE.len()];
-        let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.tone);
-        // Bands over runs of adjacent periods that have an interval (a band across a gap would
-        // claim knowledge of the gap); a lone interval is an error bar.
-        for run in runs(&speaker.periods, |p| p.interval.is_some()) {
-            let bounds: Vec<(f64, f64, f64)> = run
-                .iter()
-                .filter_map(|p| {
-                    p.interval
-                        .map(|i| (fractional_year(p.midpoint), i.low, i.high))
-                })
-                .collect();
-            let fill = color.mix(0.12).filled();
-            if let [(x, low, high)] = bounds[..] {
-                // A lone interval: an error bar with caps.
-                let stroke = color.mix(0.5).stroke_width(2);
-                let segments = [
-                    vec![(x, low), (x, high)],
-                    vec![(x - cap_half_width, low), (x + cap_half_width, low)],
-                    vec![(x - cap_half_width, high), (x + cap_half_width, high)],
-                ];
-                chart
-                    .draw_series(segments.into_iter().map(|s| PathElement::new(s, stroke)))
-                    .map_err(drawing_error)?;
-            } else if bounds.len() > 1 {
-                let outline: Vec<(f64, f64)> = bounds
-                    .iter()
-                    .map(|(x, _, high)| (*x, *high))
-                    .chain(bounds.iter().rev().map(|(x, low, _)| (*x, *low)))
-                    .collect();
-                chart
-                    .draw_series(std::iter::once(Polygon::new(outline, fill)))
-                    .map_err(drawing_error)?;
-            }
-        }
-        // The line joins adjacent periods only: no quotes in a period, no line across it.
-        for run in runs(&speaker.periods, |_| true) {
-            if run.len() > 1 {
-                chart
-                    .draw_series(LineSeries::new(
-                        run.iter().map(point),
-                        color.stroke_width(2),
-                    ))
-                    .map_err(drawing_error)?;
-            }
-        }
-        chart
-            .draw_series(speaker.periods.iter().map(|p| {
-                let style = if p.n == 1 {
-                    WHITE.filled()
-                } else {
-                    color.filled()
-                };
-                Circle::new(point(p), 4, style)
-            }))
-            .map_err(drawing_error)?;
-        // Outline for the hollow (single-quote) points.
-        chart
-            .draw_series(
-                speaker
-                    .periods
-                    .iter()
-                    .filter(|p| p.n == 1)
-                    .map(|p| Circle::new(point(p), 4, color.stroke_width(2))),
-            )
-            .map_err(drawing_error)?;
+        draw_intervals(&mut chart, speaker, color, cap_half_width)?;
+        draw_tones(&mut chart, speaker, color)?;
     }
-
     draw_legend(&legend_area, &shown, trends.estimate)
+}
+
+/// The chart's title, saying how many of the speakers with dated quotes are drawn.
+fn chart_title(trends: &Trends, shown: usize) -> String {
+    let with_dates = trends
+        .speakers
+        .iter()
+        .filter(|s| !s.periods.is_empty())
+        .count();
+    let mut title = format!("Tone toward U.S.–Russia relations, per {}", trends.period);
+    if with_dates > shown {
+        title.push_str(&format!(" (top {shown} of {with_dates} speakers)"));
+    }
+    title
+}
+
+/// What the axes show: (x, y) descriptions for the estimate and the y scale.
+fn axis_descriptions(estimate: Estimate, y_scale: YScale) -> (String, String) {
+    let quantity = match estimate {
+        Estimate::Mean => "Mean tone, P(pos) − P(neg)",
+        Estimate::Acc | Estimate::Pacc => "Tone: share positive − share negative (estimated)",
+    };
+    let y_desc = match y_scale {
+        YScale::Fit => format!("{quantity}  ·  axis fitted to the data"),
+        YScale::Fixed => format!("{quantity}  ·  full scale −1 to +1"),
+    };
+    let x_desc = format!(
+        "Period midpoint   ·   band: 95% interval of the {}   ·   hollow point: a single \
+         quote   ·   line broken: a period without quotes",
+        match estimate {
+            Estimate::Mean => "mean",
+            Estimate::Acc | Estimate::Pacc => "estimate",
+        }
+    );
+    (x_desc, y_desc)
+}
+
+/// A speaker's intervals: bands over runs of adjacent periods that have one (a band across a
+/// gap would claim knowledge of the gap); a lone interval is an error bar with caps.
+fn draw_intervals<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    speaker: &SpeakerTrend,
+    color: RGBColor,
+    cap_half_width: f64,
+) -> Result<()> {
+    for run in runs(&speaker.periods, |p| p.interval.is_some()) {
+        let bounds: Vec<(f64, f64, f64)> = run
+            .iter()
+            .filter_map(|p| {
+                p.interval
+                    .map(|i| (fractional_year(p.midpoint), i.low, i.high))
+            })
+            .collect();
+        if let [(x, low, high)] = bounds[..] {
+            let stroke = color.mix(0.5).stroke_width(2);
+            let segments = [
+                vec![(x, low), (x, high)],
+                vec![(x - cap_half_width, low), (x + cap_half_width, low)],
+                vec![(x - cap_half_width, high), (x + cap_half_width, high)],
+            ];
+            chart
+                .draw_series(segments.into_iter().map(|s| PathElement::new(s, stroke)))
+                .map_err(drawing_error)?;
+        } else if bounds.len() > 1 {
+            let outline: Vec<(f64, f64)> = bounds
+                .iter()
+                .map(|(x, _, high)| (*x, *high))
+                .chain(bounds.iter().rev().map(|(x, low, _)| (*x, *low)))
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    color.mix(0.12).filled(),
+                )))
+                .map_err(drawing_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// A speaker's tone per period: a line joining adjacent periods only (no quotes in a period,
+/// no line across it), a point per period, hollow for a single quote.
+fn draw_tones<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    speaker: &SpeakerTrend,
+    color: RGBColor,
+) -> Result<()> {
+    let point = |p: &PeriodStats| (fractional_year(p.midpoint), p.tone);
+    for run in runs(&speaker.periods, |_| true) {
+        if run.len() > 1 {
+            chart
+                .draw_series(LineSeries::new(
+                    run.iter().map(point),
+                    color.stroke_width(2),
+                ))
+                .map_err(drawing_error)?;
+        }
+    }
+    chart
+        .draw_series(speaker.periods.iter().map(|p| {
+            let style = if p.n == 1 {
+                WHITE.filled()
+            } else {
+                color.filled()
+            };
+            Circle::new(point(p), 4, style)
+        }))
+        .map_err(drawing_error)?;
+    // Outline for the hollow (single-quote) points.
+    chart
+        .draw_series(
+            speaker
+                .periods
+                .iter()
+                .filter(|p| p.n == 1)
+                .map(|p| Circle::new(point(p), 4, color.stroke_width(2))),
+        )
+        .map_err(drawing_error)?;
+    Ok(())
 }
 
 /// Maximal runs of adjacent periods (no period missing between them) that satisfy `keep`.
