@@ -1031,6 +1031,8 @@ impl People {
         }
     }
 
+    /// Reads the run of capitalised words `toks[a..b]`: an organisation, a person's full
+    /// name (with the titles around it), or a single name word kept for later.
     fn run<'t, 'a>(
         &mut self,
         text: &str,
@@ -1042,112 +1044,27 @@ impl People {
     ) {
         let run = &toks[a..b];
         let possessive = run.last().is_some_and(|t| t.possessive);
-        // Organisations: the run ends in an organisation word, or is a known outlet.
-        let last = &run[run.len() - 1];
-        let org_like = last.has(ORG)
-            || run.len() == 1 && last.has(OUTLET) && run.iter().all(|t| is_all_caps(text, t));
-        if org_like {
-            let first = run.iter().position(|t| !t.has(STOP)).unwrap_or(run.len());
-            let name_toks = &run[first..];
-            if !name_toks.is_empty() {
-                let outlet = name_toks.iter().any(|t| t.has(OUTLET));
-                let o = self.add_org(text, name_toks, outlet);
-                self.mentions.push(Mention {
-                    start: name_toks[0].start,
-                    end: last.end,
-                    who: Who::Org(o),
-                    possessive,
-                });
-            }
+        if self.organisation(text, run, possessive) {
             return;
         }
         // No name unless the run ends with a word that can be one (most runs are a
         // sentence's first word: "The", "In", "He").
-        if !is_name_word(last) {
+        if !is_name_word(&run[run.len() - 1]) {
             return;
         }
-        // The name is the run's last words that can be a name; what leads it is titles,
-        // places and organisations ("Senate Majority Leader Mitch McConnell", "FBI Director
-        // James Comey", "Kentucky Gov. Ernie Fletcher").
-        let pure = |t: &Tok| is_pure_name_word(text, t);
-        let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
-        // A title word that ends a titled run belongs to the name ("Sen. Angus King").
-        let lead_end = if k == run.len() {
-            run[..k.saturating_sub(1)].iter().rposition(|t| !pure(t))
-        } else {
-            None
-        };
-        let k = match lead_end {
-            Some(i) if i + 2 < k && is_name_word(&run[k - 1]) => {
-                if run[i].has(TITLE) {
-                    i + 1
-                } else {
-                    k
-                }
-            }
-            _ => k,
-        };
-        let (lead, name) = run.split_at(k);
+        let (lead, name) = split_name(text, run);
         if name.is_empty() {
             return;
         }
-        // Titles just before the run ("national security adviser Jake Sullivan").
-        let mut j = a;
-        while j > 0 && a - j < 6 {
-            let t = &toks[j - 1];
-            // "to" inside a title: "Ambassador to the United States Anatoly Antonov".
-            let to = t.is("to") && j >= 2 && toks[j - 2].has(TITLE);
-            if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE) || to) {
-                j -= 1;
-            } else {
-                break;
-            }
-        }
-        let before = &toks[j..a];
-        // Apposition after the name: "Nikki Haley, U.S. ambassador to the United Nations,".
-        let mut appos: &[Tok] = &[];
-        if toks.get(b).is_some_and(|t| t.is_punct(',')) && !possessive {
-            let after = &toks[b + 1..];
-            let len = after
-                .iter()
-                .take(16)
-                .take_while(|t| !ends_apposition(t))
-                .count();
-            let seg = &after[..len];
-            // Skip an owner ("President Donald Trump’s special envoy").
-            let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
-            let seg = &seg[from..];
-            let starts_like_title = seg.first().is_some_and(|t| {
-                t.has(TITLE) || t.has(ROLE) || matches!(t.norm, "the" | "a" | "an")
-            });
-            if starts_like_title {
-                appos = seg;
-            }
-        }
+        let before = titles_before(toks, a);
+        let appos = if possessive {
+            &[][..]
+        } else {
+            apposition(toks, b)
+        };
         if name.len() >= 2 {
-            let surname = &name[name.len() - 1].norm;
-            let p = match self.person_by_surname(surname) {
-                // Someone known keeps their first name: this one is not needed.
-                Some(p) => {
-                    self.add_titles(p, &titles_of(lead, before, appos));
-                    p
-                }
-                None => {
-                    // The key is looked up at the end of `words`, then makes way for the name
-                    // (tokens hold no whitespace: each is a word of the key).
-                    let start = self.words.len();
-                    let words = name.iter().map(|t| key_word(text, t));
-                    push_key(&mut self.words, words, |_| true);
-                    let canonical = aliases.canonical_of_key(&self.words[start..], &mut s.short);
-                    self.words.truncate(start);
-                    match canonical {
-                        Some(canonical) => self.words.push_str(canonical),
-                        None => push_raw_name(&mut self.words, text, name),
-                    }
-                    let titles = titles_of(lead, before, appos);
-                    self.new_person(start..self.words.len(), surname, titles)
-                }
-            };
+            let titles = || titles_of(lead, before, appos);
+            let p = self.full_name(text, name, titles, aliases, s);
             if let Some(age) = age_apposition(&toks[b..]) {
                 self.persons[p].age = Some(age);
             }
@@ -1174,6 +1091,60 @@ impl People {
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
             s.singles.push((t, speaks));
         }
+    }
+
+    /// Records the run as an organisation if it is one (it ends in an organisation word, or
+    /// is a known outlet written in capitals), its leading stop words left out.
+    fn organisation(&mut self, text: &str, run: &[Tok], possessive: bool) -> bool {
+        let last = &run[run.len() - 1];
+        let org_like = last.has(ORG)
+            || run.len() == 1 && last.has(OUTLET) && run.iter().all(|t| is_all_caps(text, t));
+        if !org_like {
+            return false;
+        }
+        let first = run.iter().position(|t| !t.has(STOP)).unwrap_or(run.len());
+        let name_toks = &run[first..];
+        if !name_toks.is_empty() {
+            let outlet = name_toks.iter().any(|t| t.has(OUTLET));
+            let o = self.add_org(text, name_toks, outlet);
+            self.mentions.push(Mention {
+                start: name_toks[0].start,
+                end: last.end,
+                who: Who::Org(o),
+                possessive,
+            });
+        }
+        true
+    }
+
+    /// The person a full name (two words or more) is: someone met before by the surname,
+    /// who gets the `titles`; else a new person, named as the aliases say.
+    fn full_name<'t, 'a>(
+        &mut self,
+        text: &str,
+        name: &[Tok],
+        titles: impl Fn() -> Titles,
+        aliases: &SpeakerAliases,
+        s: &mut Scratch<'t, 'a>,
+    ) -> usize {
+        let surname = &name[name.len() - 1].norm;
+        if let Some(p) = self.person_by_surname(surname) {
+            // Someone known keeps their first name: this one is not needed.
+            self.add_titles(p, &titles());
+            return p;
+        }
+        // The key is looked up at the end of `words`, then makes way for the name (tokens
+        // hold no whitespace: each is a word of the key).
+        let start = self.words.len();
+        let words = name.iter().map(|t| key_word(text, t));
+        push_key(&mut self.words, words, |_| true);
+        let canonical = aliases.canonical_of_key(&self.words[start..], &mut s.short);
+        self.words.truncate(start);
+        match canonical {
+            Some(canonical) => self.words.push_str(canonical),
+            None => push_raw_name(&mut self.words, text, name),
+        }
+        self.new_person(start..self.words.len(), surname, titles())
     }
 
     /// The mention covering byte `offset`, if any.
@@ -1307,6 +1278,68 @@ fn side_from_titles(titles: &Titles) -> Side {
         return Side::Us;
     }
     Side::Unknown
+}
+
+/// Splits a run of capitalised words into what leads the name and the name: the run's last
+/// words that can be a name; what leads it is titles, places and organisations ("Senate
+/// Majority Leader Mitch McConnell", "FBI Director James Comey", "Kentucky Gov. Ernie
+/// Fletcher"). A title word that ends a titled run belongs to the name ("Sen. Angus King").
+fn split_name<'t, 'a>(text: &str, run: &'t [Tok<'a>]) -> (&'t [Tok<'a>], &'t [Tok<'a>]) {
+    let pure = |t: &Tok| is_pure_name_word(text, t);
+    let k = run.len() - run.iter().rev().take_while(|t| pure(t)).count();
+    let lead_end = if k == run.len() {
+        run[..k.saturating_sub(1)].iter().rposition(|t| !pure(t))
+    } else {
+        None
+    };
+    let k = match lead_end {
+        Some(i) if i + 2 < k && is_name_word(&run[k - 1]) && run[i].has(TITLE) => i + 1,
+        _ => k,
+    };
+    run.split_at(k)
+}
+
+/// The title words just before the run starting at `a` ("national security adviser Jake
+/// Sullivan"), at most six; "to" inside a title ("Ambassador to the United States Anatoly
+/// Antonov").
+fn titles_before<'t, 'a>(toks: &'t [Tok<'a>], a: usize) -> &'t [Tok<'a>] {
+    let mut j = a;
+    while j > 0 && a - j < 6 {
+        let t = &toks[j - 1];
+        let to = t.is("to") && j >= 2 && toks[j - 2].has(TITLE);
+        if t.word && !t.possessive && (t.has(TITLE) || t.has(ROLE) || to) {
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    &toks[j..a]
+}
+
+/// The apposition after a name that ends at `b` ("Nikki Haley, U.S. ambassador to the
+/// United Nations,"): after a comma, up to 16 words that start like a title, an owner before
+/// them skipped ("President Donald Trump’s special envoy"); empty if there is none.
+fn apposition<'t, 'a>(toks: &'t [Tok<'a>], b: usize) -> &'t [Tok<'a>] {
+    if !toks.get(b).is_some_and(|t| t.is_punct(',')) {
+        return &[];
+    }
+    let after = &toks[b + 1..];
+    let len = after
+        .iter()
+        .take(16)
+        .take_while(|t| !ends_apposition(t))
+        .count();
+    let seg = &after[..len];
+    let from = seg.iter().position(|t| t.possessive).map_or(0, |p| p + 1);
+    let seg = &seg[from..];
+    let starts_like_title = seg
+        .first()
+        .is_some_and(|t| t.has(TITLE) || t.has(ROLE) || matches!(t.norm, "the" | "a" | "an"));
+    if starts_like_title {
+        seg
+    } else {
+        &[]
+    }
 }
 
 /// The titles of a name, in the order they count (the first with a side decides): those
