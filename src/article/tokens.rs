@@ -591,7 +591,7 @@ fn word<'t>(
     i: usize,
     first_len: usize,
     cap: bool,
-    mut ascii: bool,
+    ascii: bool,
     stop: usize,
 ) -> Tok<'t> {
     let s: &'t str = text.raw;
@@ -616,6 +616,51 @@ fn word<'t>(
             };
         }
     }
+    let (end, ascii, hyphen) = inner_word_end(text, lexicon, i, end, ascii, stop);
+    let (raw_end, mut possessive) = without_possessive(s, i, end);
+    // A word with a ’ may be ASCII once "’s" is cut off.
+    let from_lower = ascii || s[i..raw_end].is_ascii();
+    let norm: &'t str = if from_lower {
+        &text.lower[i..raw_end]
+    } else {
+        let raw = &s[i..raw_end];
+        if raw.chars().any(char::is_uppercase) {
+            text.arena.alloc_str(&raw.to_lowercase())
+        } else {
+            raw
+        }
+    };
+    possessive |= plural_possessive_follows(s, end, stop, norm);
+    let flags = if from_lower {
+        text.lexicon_flags_at(lexicon, i, raw_end)
+    } else {
+        lexicon_flags(lexicon, norm)
+    } | if hyphen { HYPHEN } else { 0 };
+    Tok {
+        start: i,
+        end,
+        flags,
+        norm,
+        word: true,
+        cap,
+        possessive,
+    }
+}
+
+/// The end of the word starting at `i`, read on from `end` over letters and digits and the
+/// inner marks that join them (U.S, don’t, a hyphen); a final dot is kept when it closes an
+/// abbreviation (U.S., Mr.). Also whether the word is still all ASCII, and whether it has a
+/// hyphen.
+fn inner_word_end(
+    text: &Text<'_>,
+    lexicon: &Lexicon,
+    i: usize,
+    mut end: usize,
+    mut ascii: bool,
+    stop: usize,
+) -> (usize, bool, bool) {
+    let s = text.raw;
+    let bytes = s.as_bytes();
     let mut hyphen = false;
     loop {
         // Most words are ASCII letters: step over them a byte at a time.
@@ -655,9 +700,15 @@ fn word<'t>(
             break;
         }
     }
+    (end, ascii, hyphen)
+}
+
+/// Where the word `s[i..end]` ends without a possessive ’s or 's, and whether it had one.
+fn without_possessive(s: &str, i: usize, end: usize) -> (usize, bool) {
+    let bytes = s.as_bytes();
     let mut raw_end = end;
     let mut possessive = false;
-    // A possessive ending is ’s or 's: the byte before the s is ' or the last byte of ’.
+    // The byte before the s is ' or the last byte of ’.
     if matches!(bytes[end - 1], b's' | b'S')
         && end - i >= 3
         && matches!(bytes[end - 2], b'\'' | 0x99)
@@ -669,43 +720,22 @@ fn word<'t>(
             }
         }
     }
-    // A word with a ’ may be ASCII once "’s" is cut off.
-    let from_lower = ascii || s[i..raw_end].is_ascii();
-    let norm: &'t str = if from_lower {
-        &text.lower[i..raw_end]
-    } else {
-        let raw = &s[i..raw_end];
-        if raw.chars().any(char::is_uppercase) {
-            text.arena.alloc_str(&raw.to_lowercase())
-        } else {
-            raw
-        }
-    };
-    // Plural possessive: partners’ (the mark right after a word ending in s); ’ starts
-    // with byte E2.
-    if end < stop && matches!(bytes[end], b'\'' | 0xE2) {
-        let d = char_at(s, end);
-        if (d == '’' || d == '\'') && norm.ends_with('s') {
-            let after = end + d.len_utf8();
-            if after >= stop || char_at(s, after).is_whitespace() {
-                possessive = true;
-            }
-        }
+    (raw_end, possessive)
+}
+
+/// Whether a plural possessive mark follows the word ending at `end` whose lower-cased form
+/// is `norm`: partners’ (the mark right after a word ending in s, then a space or the end).
+fn plural_possessive_follows(s: &str, end: usize, stop: usize, norm: &str) -> bool {
+    // ’ starts with byte E2.
+    if end >= stop || !matches!(s.as_bytes()[end], b'\'' | 0xE2) {
+        return false;
     }
-    let flags = if from_lower {
-        text.lexicon_flags_at(lexicon, i, raw_end)
-    } else {
-        lexicon_flags(lexicon, norm)
-    } | if hyphen { HYPHEN } else { 0 };
-    Tok {
-        start: i,
-        end,
-        flags,
-        norm,
-        word: true,
-        cap,
-        possessive,
+    let d = char_at(s, end);
+    if !((d == '’' || d == '\'') && norm.ends_with('s')) {
+        return false;
     }
+    let after = end + d.len_utf8();
+    after >= stop || char_at(s, after).is_whitespace()
 }
 
 /// A punctuation token: the `len` bytes of one character at `i`.
