@@ -475,39 +475,8 @@ pub fn aggregate_with(
             options.resamples
         )));
     }
-    let mut counts = QuoteCounts {
-        total: quotes.len(),
-        ..QuoteCounts::default()
-    };
-    let wanted: Vec<(String, String)> = options
-        .speakers
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .map(|s| (s.to_string(), canonical(s).to_lowercase()))
-        .collect();
-    let mut matched = BTreeSet::new();
-
-    if let Some(quantifier) = &options.quantifier {
-        if let Some((index, q)) = quotes
-            .iter()
-            .enumerate()
-            .find(|(_, q)| quantifier.observation(&q.label, &q.probabilities).is_none())
-        {
-            return Err(Error::QuoteCannotBeEstimated {
-                quote: index + 1,
-                article: q.article.clone(),
-                missing: match quantifier.estimate() {
-                    Estimate::Acc => "label the model knows",
-                    _ => "probability of every class",
-                },
-                estimate: quantifier.estimate().as_str().to_string(),
-            });
-        }
-    }
-    let mut by_speaker: BTreeMap<String, Vec<&TrendQuote>> = BTreeMap::new();
-    // (speaker, quotation's words) → where its kept copy is in `by_speaker[speaker]`.
-    let mut copies: HashMap<(String, String), usize> = HashMap::new();
+    check_estimable(quotes, options)?;
+    let mut groups = Groups::new(quotes.len(), options, canonical);
     for (index, quote) in quotes.iter().enumerate() {
         if !quote.tone.is_finite() || quote.tone.abs() > 1.0 + 1e-9 {
             return Err(Error::Data(format!(
@@ -517,61 +486,17 @@ pub fn aggregate_with(
                 quote.tone
             )));
         }
-        if !quote.relevant {
-            counts.irrelevant += 1;
-            continue;
-        }
-        if word_count(&quote.quote) < options.min_words {
-            counts.short += 1;
-            continue;
-        }
-        let Some(name) = quote
-            .speaker
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        else {
-            counts.unattributed += 1;
-            continue;
-        };
-        let name = canonical(name).trim().to_string();
-        if name.is_empty() {
-            // An alias table may map a name to nothing (e.g. a pronoun it rejects).
-            counts.unattributed += 1;
-            continue;
-        }
-        if !wanted.is_empty() {
-            let lower = name.to_lowercase();
-            // Several entries may name one speaker ("Lavrov", "Sergey Lavrov"): mark them all.
-            let mut entries = wanted.iter().filter(|(_, w)| *w == lower).peekable();
-            if entries.peek().is_none() {
-                counts.other_speakers += 1;
-                continue;
-            }
-            matched.extend(entries.map(|(original, _)| original.clone()));
-        }
-        let kept = by_speaker.entry(name.clone()).or_default();
-        let key = quotation_key(&quote.quote);
-        // A quotation without words (a test's, a broken input's) is no one's copy.
-        if options.keep_duplicates || key.is_empty() {
-            kept.push(quote);
-            continue;
-        }
-        match copies.entry((name, key)) {
-            Entry::Vacant(slot) => {
-                slot.insert(kept.len());
-                kept.push(quote);
-            }
-            Entry::Occupied(slot) => {
-                counts.duplicates += 1;
-                let first = &mut kept[*slot.get()];
-                if earlier(quote.date, first.date) {
-                    *first = quote;
-                }
-            }
+        if let Some(name) = groups.speaker_of(quote) {
+            groups.keep(name, quote);
         }
     }
-
+    let Groups {
+        mut counts,
+        by_speaker,
+        wanted,
+        matched,
+        ..
+    } = groups;
     let mut speakers = Vec::new();
     for (name, quotes) in by_speaker {
         if quotes.len() < options.min_quotes {
@@ -585,7 +510,6 @@ pub fn aggregate_with(
         speakers.push(trend);
     }
     speakers.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.speaker.cmp(&b.speaker)));
-
     Ok(Trends {
         period: options.period,
         interval_method: format!(
@@ -608,6 +532,132 @@ pub fn aggregate_with(
             .collect(),
         speakers,
     })
+}
+
+/// With class-share estimates, every quote must give the quantifier what it needs: the
+/// first that does not is an error naming it.
+fn check_estimable(quotes: &[TrendQuote], options: &TrendOptions) -> Result<()> {
+    let Some(quantifier) = &options.quantifier else {
+        return Ok(());
+    };
+    match quotes
+        .iter()
+        .enumerate()
+        .find(|(_, q)| quantifier.observation(&q.label, &q.probabilities).is_none())
+    {
+        None => Ok(()),
+        Some((index, q)) => Err(Error::QuoteCannotBeEstimated {
+            quote: index + 1,
+            article: q.article.clone(),
+            missing: match quantifier.estimate() {
+                Estimate::Acc => "label the model knows",
+                _ => "probability of every class",
+            },
+            estimate: quantifier.estimate().as_str().to_string(),
+        }),
+    }
+}
+
+/// The quotes of each canonical speaker, as [`aggregate_with`] gathers them, and the counts
+/// of those left out.
+struct Groups<'q, 'o> {
+    options: &'o TrendOptions,
+    canonical: &'o dyn Fn(&str) -> String,
+    counts: QuoteCounts,
+    /// The speakers asked for: (as written, canonical lower-cased).
+    wanted: Vec<(String, String)>,
+    /// The speakers asked for that have quotes, as written.
+    matched: BTreeSet<String>,
+    by_speaker: BTreeMap<String, Vec<&'q TrendQuote>>,
+    /// (speaker, quotation's words) → where its kept copy is in `by_speaker[speaker]`.
+    copies: HashMap<(String, String), usize>,
+}
+
+impl<'q, 'o> Groups<'q, 'o> {
+    fn new(total: usize, options: &'o TrendOptions, canonical: &'o dyn Fn(&str) -> String) -> Self {
+        let wanted = options
+            .speakers
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| (s.to_string(), canonical(s).to_lowercase()))
+            .collect();
+        Groups {
+            options,
+            canonical,
+            counts: QuoteCounts {
+                total,
+                ..QuoteCounts::default()
+            },
+            wanted,
+            matched: BTreeSet::new(),
+            by_speaker: BTreeMap::new(),
+            copies: HashMap::new(),
+        }
+    }
+
+    /// The canonical speaker of a quote that counts (relevant, long enough, attributed, by
+    /// a speaker asked for); `None`, counted by why, for one that does not.
+    fn speaker_of(&mut self, quote: &TrendQuote) -> Option<String> {
+        let counts = &mut self.counts;
+        if !quote.relevant {
+            counts.irrelevant += 1;
+            return None;
+        }
+        if word_count(&quote.quote) < self.options.min_words {
+            counts.short += 1;
+            return None;
+        }
+        let name = quote
+            .speaker
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            // An alias table may map a name to nothing (e.g. a pronoun it rejects).
+            .map(|name| (self.canonical)(name).trim().to_string())
+            .filter(|name| !name.is_empty());
+        let Some(name) = name else {
+            counts.unattributed += 1;
+            return None;
+        };
+        if !self.wanted.is_empty() {
+            let lower = name.to_lowercase();
+            // Several entries may name one speaker ("Lavrov", "Sergey Lavrov"): mark them all.
+            let mut entries = self.wanted.iter().filter(|(_, w)| *w == lower).peekable();
+            if entries.peek().is_none() {
+                counts.other_speakers += 1;
+                return None;
+            }
+            self.matched
+                .extend(entries.map(|(original, _)| original.clone()));
+        }
+        Some(name)
+    }
+
+    /// Keeps `quote` for `name`, unless it is a copy of a quotation already kept for them
+    /// (the earliest dated copy is the one kept).
+    fn keep(&mut self, name: String, quote: &'q TrendQuote) {
+        let kept = self.by_speaker.entry(name.clone()).or_default();
+        let key = quotation_key(&quote.quote);
+        // A quotation without words (a test's, a broken input's) is no one's copy.
+        if self.options.keep_duplicates || key.is_empty() {
+            kept.push(quote);
+            return;
+        }
+        match self.copies.entry((name, key)) {
+            Entry::Vacant(slot) => {
+                slot.insert(kept.len());
+                kept.push(quote);
+            }
+            Entry::Occupied(slot) => {
+                self.counts.duplicates += 1;
+                let first = &mut kept[*slot.get()];
+                if earlier(quote.date, first.date) {
+                    *first = quote;
+                }
+            }
+        }
+    }
 }
 
 /// What makes two copies of a quotation the same: its words, lower-cased, without punctuation
