@@ -152,37 +152,21 @@ fn squeeze(s: &str) -> String {
 /// Turns an HTML document into text, title and date. Never fails: malformed markup gives
 /// what text there is.
 pub fn to_page(html: &str) -> Page {
-    let mut text = String::with_capacity(html.len() / 2);
-    let mut title: Option<String> = None;
-    let mut h1: Option<String> = None;
-    let mut date: Option<NaiveDate> = None;
-    // Inside an element whose content is skipped (its name), or the title / first h1.
-    let mut skipping: Option<String> = None;
-    let mut capture: Option<(&str, String)> = None;
-    let mut rest = html;
-    let push_text = |text: &mut String, s: &str| {
-        let decoded = html_escape::decode_html_entities(s);
-        text.push_str(&decoded);
+    let mut page = PageReader {
+        text: String::with_capacity(html.len() / 2),
+        ..PageReader::default()
     };
+    let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            if skipping.is_none() {
-                push_text(&mut text, rest);
+            // The text after the last tag is the article's, even in an unclosed title.
+            if page.skipping.is_none() {
+                page.push_text(rest);
             }
             break;
         };
         let (before, after) = rest.split_at(lt);
-        if skipping.is_none() {
-            match capture.as_mut() {
-                // The title is the article's title, not a paragraph of it.
-                Some(("title", buf)) => buf.push_str(before),
-                Some((_, buf)) => {
-                    buf.push_str(before);
-                    push_text(&mut text, before);
-                }
-                None => push_text(&mut text, before),
-            }
-        }
+        page.text_between_tags(before);
         if let Some(body) = after.strip_prefix("<!--") {
             rest = body.find("-->").map_or("", |i| &body[i + 3..]);
             continue;
@@ -190,60 +174,109 @@ pub fn to_page(html: &str) -> Page {
         let Some(gt) = after.find('>') else {
             break;
         };
-        let tag = parse_tag(&after[1..gt]);
+        page.tag(&parse_tag(&after[1..gt]));
         rest = &after[gt + 1..];
-        if let Some(name) = &skipping {
+    }
+    Page {
+        text: paragraphs(&page.text),
+        title: page.title.or(page.h1),
+        date: page.date,
+    }
+}
+
+/// What [`to_page`] has read so far.
+#[derive(Default)]
+struct PageReader {
+    /// The text, entities decoded, blocks ended by blank lines (spacing as in the source).
+    text: String,
+    title: Option<String>,
+    h1: Option<String>,
+    date: Option<NaiveDate>,
+    /// Inside an element whose content is skipped: its name.
+    skipping: Option<String>,
+    /// Inside the title or the first h1: which, and its text so far.
+    capture: Option<(&'static str, String)>,
+}
+
+impl PageReader {
+    /// Text between two tags: the article's, unless skipped; the title's is the article's
+    /// title, not a paragraph of it.
+    fn text_between_tags(&mut self, s: &str) {
+        if self.skipping.is_some() {
+            return;
+        }
+        match self.capture.as_mut() {
+            Some(("title", buf)) => {
+                buf.push_str(s);
+                return;
+            }
+            Some((_, buf)) => buf.push_str(s),
+            None => {}
+        }
+        self.push_text(s);
+    }
+
+    /// Adds `s` to the text, its entities decoded.
+    fn push_text(&mut self, s: &str) {
+        self.text.push_str(&html_escape::decode_html_entities(s));
+    }
+
+    /// A tag: it may start or end a skipped element, the title or h1, give the date (a
+    /// `<time>` or a date `<meta>`), or end a block.
+    fn tag(&mut self, tag: &Tag) {
+        if let Some(name) = &self.skipping {
             if tag.closing && tag.name == *name {
-                skipping = None;
+                self.skipping = None;
             }
             // `<title>` lives in `<head>`: read it there too.
             if tag.name != "title" || tag.closing {
-                continue;
+                return;
             }
         }
         match tag.name.as_str() {
             "title" | "h1" if !tag.closing => {
-                capture = Some((
-                    if tag.name == "title" { "title" } else { "h1" },
-                    String::new(),
-                ));
+                let which = if tag.name == "title" { "title" } else { "h1" };
+                self.capture = Some((which, String::new()));
             }
             "title" | "h1" if tag.closing => {
-                if let Some((which, buf)) = capture.take() {
+                if let Some((which, buf)) = self.capture.take() {
                     let value = squeeze(&html_escape::decode_html_entities(&buf));
                     if !value.is_empty() {
                         let slot = if which == "title" {
-                            &mut title
+                            &mut self.title
                         } else {
-                            &mut h1
+                            &mut self.h1
                         };
                         slot.get_or_insert(value);
                     }
                 }
             }
-            "time" if !tag.closing && date.is_none() => {
-                date = attr(tag.attrs, "datetime").and_then(date_at_start_iso);
+            "time" if !tag.closing && self.date.is_none() => {
+                self.date = attr(tag.attrs, "datetime").and_then(date_at_start_iso);
             }
             "meta" => {
                 let key = attr(tag.attrs, "property")
                     .or_else(|| attr(tag.attrs, "name"))
                     .or_else(|| attr(tag.attrs, "itemprop"))
                     .map(str::to_ascii_lowercase);
-                if date.is_none() && key.is_some_and(|k| DATE_METAS.contains(&k.as_str())) {
-                    date = attr(tag.attrs, "content").and_then(date_at_start_iso);
+                if self.date.is_none() && key.is_some_and(|k| DATE_METAS.contains(&k.as_str())) {
+                    self.date = attr(tag.attrs, "content").and_then(date_at_start_iso);
                 }
             }
             name if !tag.closing && SKIPPED.contains(&name) => {
-                skipping = Some(name.to_string());
+                self.skipping = Some(name.to_string());
             }
             _ => {}
         }
         // Inline tags (<a>, <span>, <em>) join their words as the source spaced them.
         if BLOCKS.contains(&tag.name.as_str()) {
-            text.push_str("\n\n");
+            self.text.push_str("\n\n");
         }
     }
-    // One paragraph per line: squeeze each line, drop empty ones, blank lines between.
+}
+
+/// One paragraph per line: each line squeezed, empty ones dropped, blank lines between.
+fn paragraphs(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let line = squeeze(line);
@@ -255,11 +288,7 @@ pub fn to_page(html: &str) -> Page {
         }
     }
     out.push('\n');
-    Page {
-        text: out,
-        title: title.or(h1),
-        date,
-    }
+    out
 }
 
 /// A date at the start of an attribute value (`2024-03-05T10:00:00Z`, `March 5, 2024`).
