@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3_arrow::{PyArray, PyRecordBatch};
 use rayon::prelude::*;
-use tonetrack::article::{word_count, Article, Reader, SpeakerAliases};
+use tonetrack::article::{word_count, Article, QuoteRecord, Reader, SpeakerAliases};
 use tonetrack::model::classifier::DEFAULT_TOP_TERMS;
 use tonetrack::score::{ScoredQuote, Scorer};
 use tonetrack::table::ArticleRow;
@@ -156,23 +156,8 @@ pub fn score_rows(
         let quotes: Vec<&ScoredQuote> = per_row.iter().flatten().collect();
         let q = || quotes.iter();
         // The quotations' records, then their tones.
-        let r = || quotes.iter().map(|q| &q.record);
         let mut b = BatchBuilder::default();
-        b.strings("article", r().map(|r| Some(r.article.as_str())))
-            .strings("title", r().map(|r| r.title.as_deref()))
-            .strings("url", r().map(|r| r.url.as_deref()))
-            .dates("date", r().map(|r| r.date))
-            .strings("date_source", r().map(|r| Some(r.date_source.as_str())))
-            .strings("speaker", r().map(|r| r.speaker.as_deref()))
-            .strings("speaker_kind", r().map(|r| Some(r.speaker_kind.as_str())))
-            .strings("attribution", r().map(|r| Some(r.attribution.as_str())))
-            .strings("quote", r().map(|r| Some(r.quote.as_str())))
-            .ints("start", r().map(|r| r.start))
-            .ints("end", r().map(|r| r.end))
-            .ints("paragraph", r().map(|r| r.paragraph))
-            .bools("partial", r().map(|r| r.partial))
-            .bools("relevant", r().map(|r| r.relevant))
-            .strings("cue", r().map(|r| r.cue.as_deref()))
+        record_columns(&mut b, || quotes.iter().map(|q| &q.record), None)
             .strings("label", q().map(|q| Some(q.label.as_str())));
         for class in &classes {
             b.floats(
@@ -189,6 +174,30 @@ pub fn score_rows(
         b.finish(quotes.len())
     };
     in_chunks(py, table.len(), score_chunk)
+}
+
+/// The columns of quotation records, `article` to `cue`, as the command line writes them; a
+/// title not found is `missing_title` (`quotes` writes `""`, `score` null).
+fn record_columns<'b, 'r, I: Iterator<Item = &'r QuoteRecord>>(
+    b: &'b mut BatchBuilder,
+    r: impl Fn() -> I,
+    missing_title: Option<&'static str>,
+) -> &'b mut BatchBuilder {
+    b.strings("article", r().map(|r| Some(r.article.as_str())))
+        .strings("title", r().map(|r| r.title.as_deref().or(missing_title)))
+        .strings("url", r().map(|r| r.url.as_deref()))
+        .dates("date", r().map(|r| r.date))
+        .strings("date_source", r().map(|r| Some(r.date_source.as_str())))
+        .strings("speaker", r().map(|r| r.speaker.as_deref()))
+        .strings("speaker_kind", r().map(|r| Some(r.speaker_kind.as_str())))
+        .strings("attribution", r().map(|r| Some(r.attribution.as_str())))
+        .strings("quote", r().map(|r| Some(r.quote.as_str())))
+        .ints("start", r().map(|r| r.start))
+        .ints("end", r().map(|r| r.end))
+        .ints("paragraph", r().map(|r| r.paragraph))
+        .bools("partial", r().map(|r| r.partial))
+        .bools("relevant", r().map(|r| r.relevant))
+        .strings("cue", r().map(|r| r.cue.as_deref()))
 }
 
 /// Every quotation of every row of an article table (at least `min_words` words), as
@@ -230,24 +239,8 @@ pub fn quote_rows(
                 }
             }
         }
-        let q = || records.iter();
         let mut b = BatchBuilder::default();
-        b.strings("article", q().map(|r| Some(r.article.as_str())))
-            .strings("title", q().map(|r| Some(r.title.as_deref().unwrap_or(""))))
-            .strings("url", q().map(|r| r.url.as_deref()))
-            .dates("date", q().map(|r| r.date))
-            .strings("date_source", q().map(|r| Some(r.date_source.as_str())))
-            .strings("speaker", q().map(|r| r.speaker.as_deref()))
-            .strings("speaker_kind", q().map(|r| Some(r.speaker_kind.as_str())))
-            .strings("attribution", q().map(|r| Some(r.attribution.as_str())))
-            .strings("quote", q().map(|r| Some(r.quote.as_str())))
-            .ints("start", q().map(|r| r.start))
-            .ints("end", q().map(|r| r.end))
-            .ints("paragraph", q().map(|r| r.paragraph))
-            .bools("partial", q().map(|r| r.partial))
-            .bools("relevant", q().map(|r| r.relevant))
-            .strings("cue", q().map(|r| r.cue.as_deref()))
-            .ints("_row", rows.into_iter());
+        record_columns(&mut b, || records.iter(), Some("")).ints("_row", rows.into_iter());
         b.finish(records.len())
     };
     in_chunks(py, table.len(), read_chunk)
