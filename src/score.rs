@@ -368,7 +368,7 @@ pub fn stream_inputs<T: Send, E>(
 /// Runs `produce` on a thread of its own and hands each chunk it makes to `consume` on this
 /// thread, in order, at most one chunk waiting; `emit` says `false` once `consume` has
 /// stopped (with an error, which is returned). The output of one chunk is then written
-/// while the next is worked on: written in between, it left the cores idle for a sixth of
+/// while the next is worked on: written in between, it left the cores idle for a fifth of
 /// the time of `score TABLE --format parquet` on two cores.
 pub(crate) fn overlapped<C: Send, E>(
     produce: impl FnOnce(&mut dyn FnMut(C) -> bool) + Send,
