@@ -198,6 +198,7 @@ impl Analyzer {
         } = &mut scratch;
         near_mention.clear();
         let mut word = |word: &str, span: Span| {
+            debug_assert!(!word.contains(' '), "a word with a space: {word:?}");
             sink.word(word, span);
             if let Some(range) = self.config.char_ngrams {
                 char_wb_ngrams(word, range, bounds, char_term, &mut |term| {
