@@ -704,18 +704,22 @@ fn scoring_bar(sources: &[ArticleSource]) -> ProgressBar {
     bar
 }
 
-/// Scores every input with the library's [`score_sources`], handing each article's scored
-/// quotes to `sink` in input order; shows the progress and reports on stderr what could not
-/// be read or was left out.
+/// Scores every input with the library's [`score_sources`] (only the quotations about the
+/// relationship with `relevant_only`), handing each article's scored quotes to `sink` in
+/// input order; shows the progress and reports on stderr what could not be read or was left
+/// out.
 fn score_sources_with(
     read: &ReadArgs,
     model: &Model,
     sources: &[ArticleSource],
+    relevant_only: bool,
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
     let reader = reader(&read.reading)?;
     let any_language = read.reading.lang == "any";
-    let scorer = Scorer::new(&reader, model)?.any_language(any_language);
+    let scorer = Scorer::new(&reader, model)?
+        .any_language(any_language)
+        .relevant_only(relevant_only);
     let mut tally = RunTally::default();
     let bar = scoring_bar(sources);
     let columns = read.table.columns();
@@ -730,7 +734,7 @@ fn score_sources_with(
                 if tally.leave_out(&scored.article, any_language) {
                     return Ok(());
                 }
-                tally.quotes += scored.quotes.len();
+                tally.quotes += scored.found;
                 sink(&scored)?;
             }
             Ok(())
@@ -781,7 +785,10 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
     classes.sort();
     let (sources, _, passed) = article_sources(&args.read)?;
     let mut sink = ScoreOutput::new(args.format, parquet.as_deref(), classes, passed, args.all)?;
-    let tally = score_sources_with(&args.read, &model, &sources, |a| sink.article(a))?;
+    let relevant_only = !args.all;
+    let tally = score_sources_with(&args.read, &model, &sources, relevant_only, |a| {
+        sink.article(a)
+    })?;
     sink.finish()?;
     Ok(tally.outcome())
 }
@@ -848,7 +855,7 @@ fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQu
         },
     };
     let sources = expand_sources(&read.articles, warn)?;
-    let tally = score_sources_with(&read, model, &sources, |article| {
+    let tally = score_sources_with(&read, model, &sources, false, |article| {
         quotes.extend(article.quotes.iter().map(TrendQuote::from));
         Ok(())
     })?;

@@ -72,6 +72,7 @@ pub struct Scorer<'a> {
     classifier: &'a Classifier,
     top_terms: usize,
     any_language: bool,
+    relevant_only: bool,
 }
 
 impl<'a> Scorer<'a> {
@@ -89,6 +90,7 @@ impl<'a> Scorer<'a> {
             classifier,
             top_terms: DEFAULT_TOP_TERMS,
             any_language: false,
+            relevant_only: false,
         })
     }
 
@@ -98,11 +100,21 @@ impl<'a> Scorer<'a> {
         self
     }
 
-    /// Every quotation of an article, scored.
+    /// Whether only the quotations about U.S.–Russia relations are scored: the others stay
+    /// in the [`Article`] but are not in the scored list. What `tonetrack score` prints
+    /// without `--all`; scoring the others would be a seventh of its work, thrown away.
+    pub fn relevant_only(mut self, relevant_only: bool) -> Self {
+        self.relevant_only = relevant_only;
+        self
+    }
+
+    /// Every quotation of an article scored, or only the relevant ones with
+    /// [`relevant_only`](Self::relevant_only).
     pub fn score_article(&self, article: &Article) -> Vec<ScoredQuote> {
         article
             .records()
             .into_iter()
+            .filter(|record| record.relevant || !self.relevant_only)
             .map(|record| {
                 let p = self.classifier.predict(&record.quote, self.top_terms);
                 ScoredQuote {
@@ -586,6 +598,9 @@ pub struct ScoredArticle {
     pub article: Article,
     /// Its scored quotations of at least the minimum number of words.
     pub quotes: Vec<ScoredQuote>,
+    /// How many of its quotations have at least the minimum number of words, scored or not
+    /// (a scorer may score only the relevant ones).
+    pub found: usize,
 }
 
 /// Reads and scores every article of `sources` (files and tables) with `scorer`, in
@@ -609,11 +624,21 @@ pub fn score_sources<E>(
                 }
                 Document::Row(row) => scorer.score_row(row),
             };
+            let long_enough = |quote: &str| crate::article::word_count(quote) >= min_words;
+            let found = article
+                .quotes
+                .iter()
+                .filter(|q| long_enough(&q.text))
+                .count();
             let quotes = quotes
                 .into_iter()
-                .filter(|q| crate::article::word_count(&q.record.quote) >= min_words)
+                .filter(|q| long_enough(&q.record.quote))
                 .collect();
-            ScoredArticle { article, quotes }
+            ScoredArticle {
+                article,
+                quotes,
+                found,
+            }
         },
         sink,
     )

@@ -133,7 +133,8 @@ pub fn score_rows(
     let scorer = Scorer::new(reader(), &model.model)
         .map_err(py_err)?
         .with_top_terms(top)
-        .any_language(any_language);
+        .any_language(any_language)
+        .relevant_only(!all);
     // The probability columns, by class name (as `tonetrack score --format csv`).
     let mut classes = model.model.classes().to_vec();
     classes.sort();
@@ -142,9 +143,7 @@ pub fn score_rows(
         let per_row: Vec<Vec<ScoredQuote>> = chunk
             .map(|i| {
                 let (_, mut quotes) = scorer.score_row(&table.row(i));
-                quotes.retain(|q| {
-                    (all || q.record.relevant) && word_count(&q.record.quote) >= min_words
-                });
+                quotes.retain(|q| word_count(&q.record.quote) >= min_words);
                 quotes
             })
             .collect();
