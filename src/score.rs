@@ -692,6 +692,31 @@ mod tests {
     use crate::article::DateSource;
     use chrono::NaiveDate;
 
+    /// With `relevant_only`, the relevant quotations of every seed are scored as they are
+    /// without it, and the others are left out.
+    #[test]
+    fn relevant_only_scores_the_relevant_quotations_alone() {
+        let reader = Reader::new();
+        let model = default_model().expect("built-in model");
+        let every = Scorer::new(&reader, &model).expect("scorer");
+        let relevant = Scorer::new(&reader, &model)
+            .expect("scorer")
+            .relevant_only(true);
+        let (mut left_out, mut kept) = (0, 0);
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        for entry in std::fs::read_dir(seeds).expect("seeds") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("seed");
+            let (_, all) = every.score_text("s", &text);
+            let (_, only) = relevant.score_text("s", &text);
+            let expected: Vec<&ScoredQuote> = all.iter().filter(|q| q.record.relevant).collect();
+            assert_eq!(only.iter().collect::<Vec<_>>(), expected);
+            left_out += all.len() - only.len();
+            kept += only.len();
+        }
+        // The seeds have quotations of both kinds, or the test would show nothing.
+        assert!(left_out > 0 && kept > 0, "{left_out} left out, {kept} kept");
+    }
+
     /// A table's row scored: the row's date, title and URL win, its columns reach every
     /// quotation, and the JSON line reads back as the same quote (columns and date source
     /// included).
