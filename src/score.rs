@@ -624,7 +624,7 @@ pub fn score_sources<E>(
                 }
                 Document::Row(row) => scorer.score_row(row),
             };
-            let long_enough = |quote: &str| crate::article::word_count(quote) >= min_words;
+            let long_enough = |quote: &str| crate::article::has_words(quote, min_words);
             let found = article
                 .quotes
                 .iter()
@@ -674,7 +674,7 @@ pub fn quote_sources<E>(
             let records = article
                 .records()
                 .into_iter()
-                .filter(|r| crate::article::word_count(&r.quote) >= min_words)
+                .filter(|r| crate::article::has_words(&r.quote, min_words))
                 .collect();
             QuotedArticle {
                 article,

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3_arrow::{PyArray, PyRecordBatch};
 use rayon::prelude::*;
-use tonetrack::article::{word_count, Article, QuoteRecord, Reader, SpeakerAliases};
+use tonetrack::article::{has_words, Article, QuoteRecord, Reader, SpeakerAliases};
 use tonetrack::model::classifier::DEFAULT_TOP_TERMS;
 use tonetrack::score::{ScoredQuote, Scorer};
 use tonetrack::table::ArticleRow;
@@ -143,7 +143,7 @@ pub fn score_rows(
         let per_row: Vec<Vec<ScoredQuote>> = chunk
             .map(|i| {
                 let (_, mut quotes) = scorer.score_row(&table.row(i));
-                quotes.retain(|q| word_count(&q.record.quote) >= min_words);
+                quotes.retain(|q| has_words(&q.record.quote, min_words));
                 quotes
             })
             .collect();
@@ -232,7 +232,7 @@ pub fn quote_rows(
                 continue;
             }
             for r in article.records() {
-                if word_count(&r.quote) >= min_words {
+                if has_words(&r.quote, min_words) {
                     rows.push(first + i);
                     records.push(r);
                 }

@@ -186,6 +186,12 @@ pub fn word_count(text: &str) -> usize {
     quotes::words(text).count()
 }
 
+/// Whether `text` has at least `min` words as [`word_count`] counts them, without counting
+/// past them (the filter of `--min-words`, asked of every quotation).
+pub fn has_words(text: &str, min: usize) -> bool {
+    min == 0 || quotes::words(text).nth(min - 1).is_some()
+}
+
 /// One quotation as a flat row: its article (name, title, URL, date) and the quotation
 /// (speaker, words, place). The one record of a quotation from the reader on:
 /// `tonetrack quotes` writes it ([`crate::table::QuoteRow`]), and a
@@ -254,5 +260,19 @@ impl Article {
                 cue: q.cue.clone(),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `has_words` is `word_count(text) >= min`, on any text (spaces of every kind).
+        #[test]
+        fn has_words_agrees_with_word_count(text in "[a-z \\t\\n\u{a0}\u{2003}.]{0,40}", min in 0..8usize) {
+            prop_assert_eq!(has_words(&text, min), word_count(&text) >= min);
+        }
     }
 }

@@ -21,7 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHasher;
 use sha2::{Digest, Sha256};
 
-use crate::article::{read_input, word_count, Article, Input, Loaded, Reader};
+use crate::article::{has_words, read_input, Article, Input, Loaded, Reader};
 use crate::data::{hex, Columns, RowReader};
 use crate::error::{Error, Result};
 
@@ -313,7 +313,7 @@ pub fn from_articles(
         for c in article_candidates(&article, &text) {
             if !c.1 {
                 out.irrelevant += 1;
-            } else if word_count(&c.0.text) < options.min_words {
+            } else if !has_words(&c.0.text, options.min_words) {
                 out.short += 1;
             } else if seen.insert(c.0.id.clone()) {
                 out.candidates.push(c.0);

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::TrendQuote;
 use super::quantify::{Estimate, Quantifier};
-use crate::article::word_count;
+use crate::article::has_words;
 use crate::model::TonePoles;
 use crate::{Error, Result};
 
@@ -604,7 +604,7 @@ impl<'q, 'o> Groups<'q, 'o> {
             counts.irrelevant += 1;
             return None;
         }
-        if word_count(&quote.quote) < self.options.min_words {
+        if !has_words(&quote.quote, self.options.min_words) {
             counts.short += 1;
             return None;
         }
