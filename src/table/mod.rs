@@ -684,7 +684,6 @@ fn table_error(path: &Path, location: Option<String>, message: impl Into<String>
     }
 }
 
-/// The Arrow types whose cells tonetrack reads.
 /// The Parquet output type of an input Parquet column of type `t` (passed through): what its
 /// text form (`arrow_text`) reads back as without loss.
 fn output_type(t: &DataType) -> parquet::ColumnType {
@@ -700,6 +699,7 @@ fn output_type(t: &DataType) -> parquet::ColumnType {
     }
 }
 
+/// The Arrow types whose cells tonetrack reads.
 fn readable_type(t: &DataType) -> bool {
     use DataType::*;
     matches!(
@@ -734,88 +734,12 @@ impl RawTable {
             )
         })?;
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let (header, types, source): (Vec<String>, Option<Vec<parquet::ColumnType>>, _) =
-            match format {
-                TableFormat::Csv | TableFormat::Tsv => {
-                    let mut reader = csv::ReaderBuilder::new()
-                        .delimiter(if format == TableFormat::Tsv {
-                            b'\t'
-                        } else {
-                            b','
-                        })
-                        .from_reader(file);
-                    let header: Vec<String> = reader
-                        .headers()
-                        .map_err(|e| table_error(path, Some("line 1".into()), e.to_string()))?
-                        .iter()
-                        .map(|h| h.trim().to_string())
-                        .collect();
-                    let record = csv::StringRecord::new();
-                    (header, None, Source::Csv { reader, record })
-                }
-                TableFormat::Jsonl => {
-                    let mut lines = BufReader::new(file).lines();
-                    let mut line = 0;
-                    let mut first = None;
-                    for text in lines.by_ref() {
-                        line += 1;
-                        let text = text.map_err(|e| Error::io(path, e))?;
-                        if text.trim().is_empty() {
-                            continue;
-                        }
-                        first = Some(parse_object(path, line, &text)?);
-                        break;
-                    }
-                    let header = first
-                        .as_ref()
-                        .map(|o| o.iter().map(|(k, _)| k.clone()).collect())
-                        .unwrap_or_default();
-                    (header, None, Source::Jsonl { lines, line, first })
-                }
-                TableFormat::Parquet => {
-                    let builder =
-                        ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
-                            file,
-                        )
-                        .map_err(|e| {
-                            table_error(path, None, format!("not a readable Parquet file: {e}"))
-                        })?;
-                    let schema = builder.schema().clone();
-                    for field in schema.fields() {
-                        if !readable_type(field.data_type()) {
-                            return Err(table_error(
-                                path,
-                                None,
-                                format!(
-                                    "column `{}` has type {}, which is not read: cast it to a \
-                                 string, number, boolean, date or timestamp",
-                                    field.name(),
-                                    field.data_type()
-                                ),
-                            ));
-                        }
-                    }
-                    let header = schema.fields().iter().map(|f| f.name().clone()).collect();
-                    let types = schema
-                        .fields()
-                        .iter()
-                        .map(|f| output_type(f.data_type()))
-                        .collect();
-                    let batches = builder
-                        .with_batch_size(PARQUET_BATCH)
-                        .build()
-                        .map_err(|e| table_error(path, None, e.to_string()))?;
-                    (
-                        header,
-                        Some(types),
-                        Source::Parquet {
-                            batches,
-                            batch: None,
-                            next: 0,
-                        },
-                    )
-                }
-            };
+        let (header, types, source) = match format {
+            TableFormat::Csv => open_csv(path, file, b',')?,
+            TableFormat::Tsv => open_csv(path, file, b'\t')?,
+            TableFormat::Jsonl => open_jsonl(path, file)?,
+            TableFormat::Parquet => open_parquet(path, file)?,
+        };
         let types = types.unwrap_or_else(|| vec![parquet::ColumnType::Text; header.len()]);
         Ok(RawTable {
             path: path.to_path_buf(),
@@ -825,6 +749,87 @@ impl RawTable {
             row: 0,
         })
     }
+}
+
+/// What opening a table finds: its header, its columns' Parquet types (a Parquet table's
+/// own; `None`: all text) and the source of its rows.
+type Opened = (Vec<String>, Option<Vec<parquet::ColumnType>>, Source);
+
+/// A CSV or TSV table: the header is its first line, trimmed.
+fn open_csv(path: &Path, file: File, delimiter: u8) -> Result<Opened> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(file);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| table_error(path, Some("line 1".into()), e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let record = csv::StringRecord::new();
+    Ok((header, None, Source::Csv { reader, record }))
+}
+
+/// A JSON lines table: the header is the keys of the first object (blank lines skipped),
+/// which is kept as the first row.
+fn open_jsonl(path: &Path, file: File) -> Result<Opened> {
+    let mut lines = BufReader::new(file).lines();
+    let mut line = 0;
+    let mut first = None;
+    for text in lines.by_ref() {
+        line += 1;
+        let text = text.map_err(|e| Error::io(path, e))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        first = Some(parse_object(path, line, &text)?);
+        break;
+    }
+    let header = first
+        .as_ref()
+        .map(|o| o.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default();
+    Ok((header, None, Source::Jsonl { lines, line, first }))
+}
+
+/// A Parquet table, read by record batches; a column of a type tonetrack does not read is
+/// an error naming it, before any row is read.
+fn open_parquet(path: &Path, file: File) -> Result<Opened> {
+    let builder = ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| table_error(path, None, format!("not a readable Parquet file: {e}")))?;
+    let schema = builder.schema().clone();
+    if let Some(field) = schema
+        .fields()
+        .iter()
+        .find(|f| !readable_type(f.data_type()))
+    {
+        return Err(table_error(
+            path,
+            None,
+            format!(
+                "column `{}` has type {}, which is not read: cast it to a string, number, \
+                 boolean, date or timestamp",
+                field.name(),
+                field.data_type()
+            ),
+        ));
+    }
+    let header = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let types = schema
+        .fields()
+        .iter()
+        .map(|f| output_type(f.data_type()))
+        .collect();
+    let batches = builder
+        .with_batch_size(PARQUET_BATCH)
+        .build()
+        .map_err(|e| table_error(path, None, e.to_string()))?;
+    let source = Source::Parquet {
+        batches,
+        batch: None,
+        next: 0,
+    };
+    Ok((header, Some(types), source))
 }
 
 impl ArticleTable {
