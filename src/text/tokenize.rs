@@ -144,6 +144,13 @@ impl<'a> WordTokenizer<'a> {
             if end > run_start {
                 prev = bytes.get(end - 1).map(|&b| char::from(b));
             }
+            // Most words end at an ASCII space or punctuation mark that cannot join them.
+            if bytes
+                .get(end)
+                .is_some_and(|&b| b.is_ascii() && !matches!(b, b'\'' | b'.' | b','))
+            {
+                return end;
+            }
             let Some(c) = self.char_at(end) else {
                 return end;
             };
@@ -257,6 +264,10 @@ fn is_apostrophe(c: char) -> bool {
 /// Byte offset in `word` where its negation part begins: the `n` of a final "n't" (whatever
 /// the apostrophe) or the "not" of "cannot". `None` if the word is no negated contraction.
 fn negation_offset(word: &str) -> Option<usize> {
+    // Both forms end in a "t": most words are ruled out by their last byte.
+    if !matches!(word.as_bytes().last(), Some(b't' | b'T')) {
+        return None;
+    }
     if word.eq_ignore_ascii_case("cannot") {
         return Some(3);
     }
