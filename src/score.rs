@@ -102,7 +102,8 @@ impl<'a> Scorer<'a> {
 
     /// Whether only the quotations about U.S.–Russia relations are scored: the others stay
     /// in the [`Article`] but are not in the scored list. What `tonetrack score` prints
-    /// without `--all`; scoring the others would be a seventh of its work, thrown away.
+    /// without `--all` (on a news table, one prediction in seven would otherwise be thrown
+    /// away).
     pub fn relevant_only(mut self, relevant_only: bool) -> Self {
         self.relevant_only = relevant_only;
         self
