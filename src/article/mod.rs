@@ -22,7 +22,7 @@
 //! relevance -> tokens, lexicon
 //! speakers  -> tokens, lexicon
 //! cues      -> speakers, relevance, quotes, tokens, lexicon
-//! dates     -> quotes
+//! dates     -> quotes, tokens
 //! html      -> dates
 //! source    -> html
 //! language, wrap            (leaves)
