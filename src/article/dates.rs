@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::quotes::words;
-use super::tokens::is_ascii_space;
+use super::quotes::{ascii_led_runs, words};
 use crate::{Error, Result};
 
 /// Where an article's date came from, from most to least reliable.
@@ -487,22 +486,6 @@ const BANNER_MAX_WORDS: usize = 8;
 fn more_words_than(s: &str, n: usize) -> bool {
     let head = &s.as_bytes()[..s.len().min(128)];
     ascii_led_runs(head) > n || words(s).nth(n).is_some()
-}
-
-/// The runs of bytes between ASCII whitespace that open with an ASCII character: each is
-/// part of a different word, so there are no more of them than words. Counted in one pass
-/// that vectorises (no branch, no character decoded); `bytes` is short, so the count is
-/// summed in a byte.
-fn ascii_led_runs(bytes: &[u8]) -> usize {
-    debug_assert!(bytes.len() <= 256);
-    let opens = |c: u8| c.is_ascii() & !is_ascii_space(c);
-    let first = bytes.first().is_some_and(|&c| opens(c));
-    let later: u8 = bytes
-        .iter()
-        .zip(bytes.get(1..).unwrap_or_default())
-        .map(|(&p, &c)| u8::from(is_ascii_space(p) & opens(c)))
-        .sum();
-    usize::from(first) + usize::from(later)
 }
 
 /// A full date anywhere in a byline-sized line ("By Jane Roe | June 5, 2020, 10:00").

@@ -22,7 +22,7 @@
 //! relevance -> tokens, lexicon
 //! speakers  -> tokens, lexicon
 //! cues      -> speakers, relevance, quotes, tokens, lexicon
-//! dates     -> quotes, tokens
+//! dates     -> quotes
 //! html      -> dates
 //! source    -> html
 //! language, wrap            (leaves)

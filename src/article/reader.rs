@@ -71,8 +71,17 @@ const BODY_MIN_WORDS: usize = 30;
 /// The headline: the first line of [`TITLE_MIN_WORDS`] words or more without a closing full
 /// stop, before the first body paragraph.
 fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
-    // `quotes::words` splits as `split_whitespace` does, without decoding every character.
-    let words = |r: &Range<usize>| quotes::words(&text[r.clone()]).take(BODY_MIN_WORDS).count();
+    let words = |r: &Range<usize>| {
+        let p = &text[r.clone()];
+        // A body paragraph is told by its first bytes (a lower bound of its words, and 30
+        // words of news prose take about 200 bytes); other lines are counted word by word,
+        // split as `split_whitespace` splits them.
+        if quotes::ascii_led_runs(&p.as_bytes()[..p.len().min(256)]) >= BODY_MIN_WORDS {
+            BODY_MIN_WORDS
+        } else {
+            quotes::words(p).take(BODY_MIN_WORDS).count()
+        }
+    };
     for (i, r) in paras.iter().enumerate() {
         let n = words(r);
         if n >= BODY_MIN_WORDS {
