@@ -243,7 +243,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn title_index_as_first_written(
-            text in "((w ){0,3}|(w ){4,6}|(w ){28,31}|[w\u{a0}\u{2003}é.]{0,4})(\n((w ){0,3}|(w ){4,6}w\\.?|(w ){28,31}|[w \u{a0}\u{2003}é.]{0,4})){0,4}"
+            text in "((w ){0,3}|(w ){4,6}|(w ){28,31}|[w\u{a0}\u{2003}é.]{0,4})(\n((w ){0,3}|(w ){4,6}w\\.?|(w ){28,31}|[w \u{a0}\u{2003}é.]{0,4}|(w[\u{a0}\u{2003}é]? ?){25,40})){0,4}"
         ) {
             let paras = lines(&text);
             proptest::prop_assert_eq!(title_index(&text, &paras), title_index_simply(&text, &paras));
