@@ -205,6 +205,22 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// The runs of bytes between ASCII whitespace that open with an ASCII character: each is
+/// part of a different word, so there are no more of them than words. Counted in one pass
+/// that vectorises (no branch, no character decoded); `bytes` is short, so the count is
+/// summed in a byte.
+pub(crate) fn ascii_led_runs(bytes: &[u8]) -> usize {
+    debug_assert!(bytes.len() <= 256);
+    let opens = |c: u8| c.is_ascii() & !is_ascii_space(c);
+    let first = bytes.first().is_some_and(|&c| opens(c));
+    let later: u8 = bytes
+        .iter()
+        .zip(bytes.get(1..).unwrap_or_default())
+        .map(|(&p, &c)| u8::from(is_ascii_space(p) & opens(c)))
+        .sum();
+    usize::from(first) + usize::from(later)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Double,
