@@ -784,7 +784,7 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let mut classes = model.classes().to_vec();
     classes.sort();
     let (sources, _, passed) = article_sources(&args.read)?;
-    let mut sink = ScoreOutput::new(args.format, parquet.as_deref(), classes, passed, args.all)?;
+    let mut sink = ScoreOutput::new(args.format, parquet.as_deref(), classes, passed)?;
     let relevant_only = !args.all;
     let tally = score_sources_with(&args.read, &model, &sources, relevant_only, |a| {
         sink.article(a)

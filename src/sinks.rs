@@ -8,7 +8,7 @@ use anyhow::bail;
 use tonetrack::article::{Article, QuoteRecord};
 use tonetrack::model::classifier::Prediction;
 use tonetrack::predict::{self, PredictInput};
-use tonetrack::score::{self, ScoredArticle, ScoredQuote};
+use tonetrack::score::{self, ScoredArticle};
 use tonetrack::table::parquet::{Cell, ColumnType, ParquetRows};
 use tonetrack::table::{self, Passthrough, QuoteRow};
 use tonetrack::text::shorten;
@@ -213,20 +213,17 @@ pub struct ScoreOutput {
     classes: Vec<String>,
     passed: Vec<String>,
     passed_types: Vec<ColumnType>,
-    show_all: bool,
     csv_header_written: bool,
 }
 
 impl ScoreOutput {
     /// An output in `format` (Parquet to `parquet`) with a probability column per class of
-    /// `classes` (sorted) and the tables' columns `passed` (with their types in Parquet);
-    /// `show_all` keeps the quotations not about the relationship.
+    /// `classes` (sorted) and the tables' columns `passed` (with their types in Parquet).
     pub fn new(
         format: Format,
         parquet: Option<&Path>,
         classes: Vec<String>,
         passed: Vec<(String, ColumnType)>,
-        show_all: bool,
     ) -> anyhow::Result<Self> {
         let (passed, passed_types): (Vec<String>, Vec<ColumnType>) = passed.into_iter().unzip();
         let parquet = match parquet {
@@ -243,21 +240,19 @@ impl ScoreOutput {
             classes,
             passed,
             passed_types,
-            show_all,
             csv_header_written: false,
         })
     }
 
-    /// Writes an article's scored quotations.
+    /// Writes an article's scored quotations: those the scorer scored (without `--all`, only
+    /// the quotations about the relationship: [`Scorer::relevant_only`]).
+    ///
+    /// [`Scorer::relevant_only`]: tonetrack::score::Scorer::relevant_only
     pub fn article(&mut self, scored: &ScoredArticle) -> anyhow::Result<()> {
-        let quotes: Vec<&ScoredQuote> = scored
-            .quotes
-            .iter()
-            .filter(|q| self.show_all || q.record.relevant)
-            .collect();
+        let quotes = scored.quotes.as_slice();
         match self.format {
             Format::Jsonl | Format::Json => {
-                for q in &quotes {
+                for q in quotes {
                     self.out.json_line(q)?;
                 }
             }
@@ -274,7 +269,7 @@ impl ScoreOutput {
             }
             Format::Parquet => {
                 if let Some(rows) = &mut self.parquet {
-                    for q in &quotes {
+                    for q in quotes {
                         rows.push(&q.parquet_cells(
                             &self.classes,
                             &self.passed,
@@ -291,7 +286,7 @@ impl ScoreOutput {
                     )?;
                 }
                 let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
-                for q in &quotes {
+                for q in quotes {
                     let mut quote = shorten(&q.record.quote, 72);
                     if !q.record.relevant {
                         quote = format!("[not about US–Russia] {quote}");
