@@ -294,11 +294,14 @@ impl ScoredQuote {
     ) -> Result<Vec<crate::table::parquet::Cell<'a>>> {
         use crate::table::parquet::Cell;
         let r = &self.record;
-        let mut cells = vec![
+        // Sized once: a row has a few dozen cells, and growing the vector cost as much as
+        // filling it.
+        let mut cells = Vec::with_capacity(32 + classes.len() + passed.len());
+        cells.extend([
             Cell::Text(Some(&r.article)),
             Cell::Text(r.title.as_deref()),
             Cell::Text(r.url.as_deref()),
-        ];
+        ]);
         cells.extend(record_parquet_cells(r));
         cells.push(Cell::Text(Some(&self.label)));
         cells.extend(
