@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Screen: does tonetrack's tone model gain from a hierarchical or an ordinal model structure?
+
+Measurement only, on the *training split only* (data/quotes_train.csv; data/quotes_test.csv is
+read only by --test, which exists only if the CV below met the bar fixed in advance). The folds
+are ensemble_minilm.py's (copied here): 5 folds grouped by source_url, seeds 42, 43, 44 (15
+folds), dealt as tonetrack's `stratified_group_folds` deals them (pages shuffled, ordered by the
+label of their first relevant row, dealt round-robin) but with numpy's shuffle, so they are not
+tonetrack cv's exact folds. As in `tonetrack cv --train-only-where relevant=no`: only relevant
+rows are in folds and scored; the irrelevant rows (which carry a tone label too) train, except
+those of the pages held out.
+
+Every model is tonetrack's own trainer and features: `tonetrack train` with the Makefile's
+MODEL_OPTIONS (C by the crate's inner CV on macro-F1 of the model's own classes, relevant rows
+only scored there; temperature calibration), on CSVs whose `label` column is rewritten for the
+binary stages, then `tonetrack predict --format jsonl` (full-precision probabilities). Per outer
+fold, on the same training rows:
+  (M) multinomial: one 3-class model (negative / neutral / positive), as tonetrack trains today;
+  (H) hierarchical: stage 1 `polar` (positive or negative) vs `neutral` on all training rows;
+      stage 2 `positive` vs `negative` on the training rows labeled positive or negative
+      (relevant and irrelevant ones alike, as every other model here trains on both);
+      P(neutral) = 1 − p1, P(positive) = p1·p2, P(negative) = p1·(1 − p2);
+  (O) ordinal, Frank & Hall (2001): A `not_negative` (neutral or positive) vs `negative`,
+      B `positive` vs `not_positive` (negative or neutral), both on all training rows;
+      P(negative) = 1 − pA, P(positive) = pB, P(neutral) = max(pA − pB, 0), renormalised
+      (rows with pB > pA are counted).
+Label = argmax of the three probabilities. Scored on the relevant rows of the held-out pages:
+macro-F1 (and per-class F1), accuracy, multiclass log-loss (−mean ln P(true class), P clipped at
+1e-15). Reported: mean ± sd over the 15 folds, and the paired difference with (M) per fold, mean ±
+sd, t = mean / (sd / sqrt(15)), folds better / worse.
+
+Bar fixed in advance: --test would exist only for a structure that beats (M) in this CV with
+t >= 3 and mean macro-F1 gain >= 0.01 (the larger gain if both did). Neither did (see
+results-ordinal-hierarchical.txt), so there is no --test mode and the test split was not read.
+
+Needs numpy and scikit-learn (f1_score) and a built target/release/tonetrack. Runs on one
+thread (rayon); tonetrack's predictions are cached per fold and model (--cache). 75 trainings,
+about 1 minute here at nice 10 on a busy 2-core machine.
+
+Usage: python3 benches/experiments/ordinal_hierarchical.py [--bin target/release/tonetrack]
+           [--cache DIR] [--seeds 42 43 44] [--out benches/experiments/results-ordinal-hierarchical.txt]
+Output: benches/experiments/results-ordinal-hierarchical.txt (overwritten; per-fold lines on
+stderr too).
+"""
+import os
+
+for _v in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS"]:
+    os.environ.setdefault(_v, "1")
+
+import argparse
+import json
+import math
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from tone_options import read, write  # the same CSV helpers (this folder is on sys.path)
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data/quotes_train.csv"
+CLASSES = ["negative", "neutral", "positive"]
+FOLDS = 5
+EPS = 1e-15  # log-loss clip
+
+# The binary stages: name -> (relabel function, or None to drop the row; positive-side class).
+# The probability used is that of the second element (the "upper" class of the stage).
+STAGES = {
+    "M": (lambda l: l, None),
+    "H1": (lambda l: "neutral" if l == "neutral" else "polar", "polar"),
+    "H2": (lambda l: l if l in ("positive", "negative") else None, "positive"),
+    "OA": (lambda l: "negative" if l == "negative" else "not_negative", "not_negative"),
+    "OB": (lambda l: "positive" if l == "positive" else "not_positive", "positive"),
+}
+STRUCTURES = ["(M) multinomial", "(H) hierarchical", "(O) ordinal (Frank & Hall)"]
+
+
+def model_options():
+    """The Makefile's MODEL_OPTIONS (the split model's options; C stays `auto`)."""
+    text = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(l for l in text.splitlines() if l.startswith("MODEL_OPTIONS ="))
+    return line.split("=", 1)[1].split()
+
+
+def group_folds(rows, idx, seed, k=FOLDS):
+    """Stratified group folds of the relevant rows `idx` (indices into rows), as tonetrack deals
+    them: pages shuffled (numpy, seeded), stably ordered by their first row's label, dealt
+    round-robin. Returns k sorted lists of row indices. (Copied from ensemble_minilm.py.)"""
+    groups = {}
+    for i in idx:
+        groups.setdefault(rows[i]["source_url"], []).append(i)
+    order = list(groups.values())
+    perm = np.random.default_rng(seed).permutation(len(order))
+    order = [order[p] for p in perm]
+    order.sort(key=lambda g: rows[g[0]]["label"])
+    folds = [[] for _ in range(k)]
+    for j, g in enumerate(order):
+        folds[j % k].extend(g)
+    return [sorted(f) for f in folds]
+
+
+def split(rows, folds, k, pool_relevant, pool_irrelevant):
+    """Training rows of fold k: relevant rows of the other folds, and the irrelevant rows of the
+    pool whose page fold k does not hold; test rows: fold k. (Copied from ensemble_minilm.py.)"""
+    held = {rows[i]["source_url"] for i in folds[k]}
+    test = set(folds[k])
+    train = [i for i in pool_relevant if i not in test]
+    train += [i for i in pool_irrelevant if rows[i]["source_url"] not in held]
+    return sorted(train), folds[k]
+
+
+def stage_probs(binary, tmp, tag, stage, fields, rows, train, test):
+    """Trains tonetrack on rows `train` relabelled for `stage`; returns (probabilities on `test`
+    as rows × classes dict list, chosen C). Cached."""
+    cache = tmp / f"{stage}-{tag}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())
+    relabel, _ = STAGES[stage]
+    train_rows = []
+    for i in train:
+        lab = relabel(rows[i]["label"])
+        if lab is not None:
+            train_rows.append({**rows[i], "label": lab})
+    train_csv, test_csv, model = (tmp / f"train-{stage}-{tag}.csv", tmp / f"test-{stage}-{tag}.csv",
+                                  tmp / f"m-{stage}-{tag}.json")
+    write(train_csv, fields, train_rows)
+    write(test_csv, fields, [rows[i] for i in test])
+    log = subprocess.run([binary, "train", "--data", str(train_csv), *model_options(), "--out", str(model)],
+                         check=True, capture_output=True, text=True)
+    fit = re.search(r"C = ([0-9.e+-]+), \d+ L-BFGS iterations, (\w+)", log.stdout + log.stderr)
+    out = subprocess.run([binary, "predict", "--model", str(model), "--data", str(test_csv),
+                          "--format", "jsonl", "--top", "0"], check=True, capture_output=True, text=True).stdout
+    by_id = {}
+    for line in out.splitlines():
+        rec = json.loads(line)
+        by_id[rec["id"]] = rec["probabilities"]
+    result = {"probs": [by_id[rows[i]["id"]] for i in test], "C": fit.group(1), "status": fit.group(2),
+              "n_train": len(train_rows)}
+    cache.write_text(json.dumps(result))
+    for p in (train_csv, test_csv, model):
+        p.unlink()
+    return result
+
+
+def metrics(y, p):
+    pred = p.argmax(1)
+    f1 = f1_score(y, pred, labels=[0, 1, 2], average="macro", zero_division=0)
+    per = f1_score(y, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    acc = float((pred == y).mean())
+    ll = float(-np.mean(np.log(np.clip(p[np.arange(len(y)), y], EPS, 1))))
+    return f1, acc, ll, per
+
+
+def mean_sd(values):
+    v = np.asarray(values, dtype=float)
+    return v.mean(), (v.std(ddof=1) if len(v) > 1 else 0.0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=str(REPO / "target/release/tonetrack"))
+    ap.add_argument("--cache", help="directory for cached tonetrack predictions")
+    ap.add_argument("--seeds", type=int, nargs="*", default=[42, 43, 44])
+    ap.add_argument("--out", default=str(REPO / "benches/experiments/results-ordinal-hierarchical.txt"))
+    args = ap.parse_args()
+    start = time.time()
+    tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="ordinal-hierarchical-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+
+    fields, rows = read(DATA)
+    y = np.array([CLASSES.index(r["label"]) for r in rows])
+    relevant = [i for i, r in enumerate(rows) if r["relevant"] == "yes"]
+    irrelevant = [i for i, r in enumerate(rows) if r["relevant"] != "yes"]
+
+    res = {m: {"f1": [], "acc": [], "ll": [], "per": []} for m in STRUCTURES}
+    zero_true = {m: 0 for m in STRUCTURES}  # scored rows whose true class got P < 1e-12
+    chosen = {s: [] for s in STAGES}
+    not_converged = []
+    crossings, n_scored = 0, 0
+    fold_ids = []
+    for seed in args.seeds:
+        outer = group_folds(rows, relevant, seed)
+        for k in range(FOLDS):
+            train, test = split(rows, outer, k, relevant, irrelevant)
+            tag = f"s{seed}-f{k}"
+            fold_ids.append(f"{seed}/{k}")
+            yt = y[test]
+            out = {s: stage_probs(args.bin, tmp, tag, s, fields, rows, train, test) for s in STAGES}
+            for s, o in out.items():
+                chosen[s].append(o["C"])
+                if o["status"] != "converged":
+                    not_converged.append(f"{s} {tag}: {o['status']}")
+
+            def up(s):
+                return np.array([p[STAGES[s][1]] for p in out[s]["probs"]])
+
+            p_m = np.array([[p[c] for c in CLASSES] for p in out["M"]["probs"]])
+            p1, p2 = up("H1"), up("H2")
+            p_h = np.stack([p1 * (1 - p2), 1 - p1, p1 * p2], axis=1)
+            pa, pb = up("OA"), up("OB")
+            crossings += int((pb > pa).sum())
+            n_scored += len(test)
+            p_o = np.stack([1 - pa, np.maximum(pa - pb, 0), pb], axis=1)
+            p_o /= p_o.sum(1, keepdims=True)
+            for m, p in zip(STRUCTURES, (p_m, p_h, p_o)):
+                assert np.allclose(p.sum(1), 1, atol=1e-9)
+                f1, acc, ll, per = metrics(yt, p)
+                res[m]["f1"].append(f1)
+                res[m]["acc"].append(acc)
+                res[m]["ll"].append(ll)
+                res[m]["per"].append(per)
+                zero_true[m] += int((p[np.arange(len(yt)), yt] < 1e-12).sum())
+            print(f"seed {seed} fold {k}: n={len(test)} "
+                  + " ".join(f"{m[:3]}={res[m]['f1'][-1]:.3f}" for m in STRUCTURES)
+                  + " C " + ",".join(f"{s}={out[s]['C']}" for s in STAGES)
+                  + f"  [{time.time() - start:.0f} s]", file=sys.stderr, flush=True)
+
+    n = len(fold_ids)
+    base = {key: np.array(res[STRUCTURES[0]][key]) for key in ("f1", "acc", "ll")}
+    lines = [
+        f"# python3 benches/experiments/ordinal_hierarchical.py --seeds {' '.join(map(str, args.seeds))}"
+        f"   ({time.strftime('%Y-%m-%d')}, {time.time() - start:.0f} s)",
+        "",
+        "Model-structure screen: (M) tonetrack's multinomial model, (H) hierarchical (polar vs neutral, then",
+        "positive vs negative on polar rows), (O) ordinal (Frank & Hall: >negative, >neutral), every model",
+        "`tonetrack train` with the Makefile's MODEL_OPTIONS (C by its inner CV, temperature calibration) on",
+        "relabelled CSVs, data/quotes_train.csv only. 5 folds grouped by source_url, dealt as in",
+        f"ensemble_minilm.py (seeds {', '.join(map(str, args.seeds))}: {n} folds, the same for every structure).",
+        "Training: every row of the other folds' pages (irrelevant ones too; H's stage 2 on those labeled",
+        "positive or negative); scored: the relevant rows of the held-out pages.",
+        "Mean ± sd over folds; paired difference with (M) per fold: mean ± sd (t = mean / (sd/√folds)),",
+        "folds better / worse (log-loss: lower is better).",
+        "",
+        f"{'structure':28s} {'macro-F1':>14s} {'accuracy':>14s} {'log-loss':>14s}   F1 neg / neu / pos",
+    ]
+    for m in STRUCTURES:
+        cells = []
+        for key in ("f1", "acc", "ll"):
+            mu, sd = mean_sd(res[m][key])
+            cells.append(f"{mu:.3f} ± {sd:.3f}")
+        per = np.mean(res[m]["per"], axis=0)
+        lines.append(f"{m:28s} " + " ".join(f"{c:>14s}" for c in cells)
+                     + f"   {per[0]:.3f} / {per[1]:.3f} / {per[2]:.3f}")
+    lines += ["", "Paired difference with (M), per fold:",
+              f"{'structure':28s} {'metric':9s} {'mean ± sd':>17s} {'t':>6s} {'better/worse':>13s}"]
+    verdict = []
+    for m in STRUCTURES[1:]:
+        for key, name, sign in (("f1", "macro-F1", 1), ("acc", "accuracy", 1), ("ll", "log-loss", -1)):
+            d = np.array(res[m][key]) - base[key]
+            dm, ds = mean_sd(d)
+            t = dm / (ds / math.sqrt(n)) if ds > 0 else float("nan")
+            better, worse = int((sign * d > 0).sum()), int((sign * d < 0).sum())
+            lines.append(f"{m:28s} {name:9s} {dm:+.4f} ± {ds:.4f} {t:+6.1f} {better:>6d}/{worse:<6d}")
+            if key == "f1":
+                verdict.append((m, dm, t))
+    qualifies = [(m, dm, t) for m, dm, t in verdict if t >= 3 and dm >= 0.01]
+    lines += [
+        "",
+        "Bar fixed in advance for a --test run: t >= 3 and mean macro-F1 gain >= 0.01 over (M). "
+        + ("Met by: " + ", ".join(m for m, _, _ in qualifies) + "." if qualifies
+           else "Met by neither (H) nor (O): the test split was not read."),
+        "",
+        "C chosen by tonetrack's inner CV (macro-F1 of each model's own classes), folds per value:",
+    ]
+    for s in STAGES:
+        counts = {}
+        for c in chosen[s]:
+            counts[c] = counts.get(c, 0) + 1
+        desc = {"M": "3-class", "H1": "H stage 1, polar vs neutral", "H2": "H stage 2, positive vs negative",
+                "OA": "O model A, not_negative vs negative", "OB": "O model B, positive vs not_positive"}[s]
+        lines.append(f"  {desc:38s} " + ", ".join(f"C = {c} ×{k}" for c, k in sorted(
+            counts.items(), key=lambda kv: float(kv[0]))))
+    lines += [
+        f"O: rows with pB > pA (P(neutral) clipped to 0 before renormalising): {crossings} of {n_scored} scored"
+        f" ({100 * crossings / n_scored:.1f} %).",
+        "Scored rows whose true class got P < 1e-12 (each costs ln(1e15) = 34.5 in log-loss): "
+        + ", ".join(f"{m[:3]} {zero_true[m]}" for m in STRUCTURES) + ".",
+        "(M) reproduces ensemble_minilm.py's (a) fold for fold (same folds, same trainer and options).",
+        "Fits not converged: " + ("; ".join(not_converged) if not_converged else "none") + ".",
+        "",
+        "Per fold macro-F1 (seed/fold: " + "  ".join(m[:3] for m in STRUCTURES) + "):",
+    ]
+    for i, fid in enumerate(fold_ids):
+        lines.append(f"  {fid}: " + "  ".join(f"{res[m]['f1'][i]:.3f}" for m in STRUCTURES))
+    text = "\n".join(lines) + "\n"
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
