@@ -63,7 +63,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import argparse
 import csv
-import json
 import math
 import subprocess
 import sys
@@ -76,51 +75,22 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from tone_options import read, write  # the same CSV helpers (this folder is on sys.path)
+from grouped_cv import CLASSES, FOLDS, group_folds, mean_sd, split, train_predict
+from tone_options import read  # the same CSV helpers (this folder is on sys.path)
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data/quotes_train.csv"
-CLASSES = ["negative", "neutral", "positive"]
-FOLDS = 5
 C_GRID = [0.3, 1, 3, 10, 30, 100]
 WEIGHTS = [0.3, 0.4, 0.6, 0.7]  # other weights of (a) in the average (c), reported, not chosen
 EPS = 1e-6
 
 
-def model_options():
-    """The Makefile's MODEL_OPTIONS (the split model's options; C stays `auto`)."""
-    text = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    line = next(l for l in text.splitlines() if l.startswith("MODEL_OPTIONS ="))
-    return line.split("=", 1)[1].split()
 
 
-def group_folds(rows, idx, seed, k=FOLDS):
-    """Stratified group folds of the relevant rows `idx` (indices into rows), as tonetrack deals
-    them: pages shuffled (numpy, seeded), stably ordered by their first row's label, dealt
-    round-robin. Returns k sorted lists of row indices."""
-    groups = {}
-    for i in idx:
-        groups.setdefault(rows[i]["source_url"], []).append(i)
-    order = list(groups.values())
-    perm = np.random.default_rng(seed).permutation(len(order))
-    order = [order[p] for p in perm]
-    order.sort(key=lambda g: rows[g[0]]["label"])
-    folds = [[] for _ in range(k)]
-    for j, g in enumerate(order):
-        folds[j % k].extend(g)
-    return [sorted(f) for f in folds]
 
 
-def split(rows, folds, k, pool_relevant, pool_irrelevant):
-    """Training rows of fold k: relevant rows of the other folds, and the irrelevant rows of the
-    pool whose page fold k does not hold; test rows: fold k."""
-    held = {rows[i]["source_url"] for i in folds[k]}
-    test = set(folds[k])
-    train = [i for i in pool_relevant if i not in test]
-    train += [i for i in pool_irrelevant if rows[i]["source_url"] not in held]
-    return sorted(train), folds[k]
 
 
 def tonetrack_probs(binary, tmp, tag, fields, rows, train, test):
@@ -128,21 +98,9 @@ def tonetrack_probs(binary, tmp, tag, fields, rows, train, test):
     cache = tmp / f"tt-{tag}.npy"
     if cache.exists():
         return np.load(cache)
-    train_csv, test_csv, model = tmp / f"train-{tag}.csv", tmp / f"test-{tag}.csv", tmp / f"m-{tag}.json"
-    write(train_csv, fields, [rows[i] for i in train])
-    write(test_csv, fields, [rows[i] for i in test])
-    subprocess.run([binary, "train", "--data", str(train_csv), *model_options(), "--out", str(model)],
-                   check=True, capture_output=True)
-    out = subprocess.run([binary, "predict", "--model", str(model), "--data", str(test_csv),
-                          "--format", "jsonl"], check=True, capture_output=True, text=True).stdout
-    by_id = {}
-    for line in out.splitlines():
-        rec = json.loads(line)
-        by_id[rec["id"]] = [rec["probabilities"][c] for c in CLASSES]
-    probs = np.array([by_id[rows[i]["id"]] for i in test])
+    fit = train_predict(binary, tmp, tag, fields, [rows[i] for i in train], [rows[i] for i in test])
+    probs = np.array([[fit["probs"][rows[i]["id"]][c] for c in CLASSES] for i in test])
     np.save(cache, probs)
-    for p in (train_csv, test_csv, model):
-        p.unlink()
     return probs
 
 
@@ -181,9 +139,6 @@ def macro_f1(y, p):
     return f1_score(y, p.argmax(1), labels=[0, 1, 2], average="macro", zero_division=0)
 
 
-def mean_sd(values):
-    v = np.asarray(values, dtype=float)
-    return v.mean(), (v.std(ddof=1) if len(v) > 1 else 0.0)
 
 
 # --- --test: the one configuration fixed from the CV above, scored once on the test split. ---

@@ -50,22 +50,17 @@ for _v in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_
 import argparse
 import json
 import math
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score
-from tone_options import read, write  # the same CSV helpers (this folder is on sys.path)
+from grouped_cv import CLASSES, FOLDS, metrics, mean_sd, split, group_folds, train_predict
+from tone_options import read  # the same CSV helpers (this folder is on sys.path)
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data/quotes_train.csv"
-CLASSES = ["negative", "neutral", "positive"]
-FOLDS = 5
-EPS = 1e-15  # log-loss clip
 
 # The binary stages: name -> (relabel function, or None to drop the row; positive-side class).
 # The probability used is that of the second element (the "upper" class of the stage).
@@ -79,38 +74,10 @@ STAGES = {
 STRUCTURES = ["(M) multinomial", "(H) hierarchical", "(O) ordinal (Frank & Hall)"]
 
 
-def model_options():
-    """The Makefile's MODEL_OPTIONS (the split model's options; C stays `auto`)."""
-    text = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    line = next(l for l in text.splitlines() if l.startswith("MODEL_OPTIONS ="))
-    return line.split("=", 1)[1].split()
 
 
-def group_folds(rows, idx, seed, k=FOLDS):
-    """Stratified group folds of the relevant rows `idx` (indices into rows), as tonetrack deals
-    them: pages shuffled (numpy, seeded), stably ordered by their first row's label, dealt
-    round-robin. Returns k sorted lists of row indices. (Copied from ensemble_minilm.py.)"""
-    groups = {}
-    for i in idx:
-        groups.setdefault(rows[i]["source_url"], []).append(i)
-    order = list(groups.values())
-    perm = np.random.default_rng(seed).permutation(len(order))
-    order = [order[p] for p in perm]
-    order.sort(key=lambda g: rows[g[0]]["label"])
-    folds = [[] for _ in range(k)]
-    for j, g in enumerate(order):
-        folds[j % k].extend(g)
-    return [sorted(f) for f in folds]
 
 
-def split(rows, folds, k, pool_relevant, pool_irrelevant):
-    """Training rows of fold k: relevant rows of the other folds, and the irrelevant rows of the
-    pool whose page fold k does not hold; test rows: fold k. (Copied from ensemble_minilm.py.)"""
-    held = {rows[i]["source_url"] for i in folds[k]}
-    test = set(folds[k])
-    train = [i for i in pool_relevant if i not in test]
-    train += [i for i in pool_irrelevant if rows[i]["source_url"] not in held]
-    return sorted(train), folds[k]
 
 
 def stage_probs(binary, tmp, tag, stage, fields, rows, train, test):
@@ -125,39 +92,15 @@ def stage_probs(binary, tmp, tag, stage, fields, rows, train, test):
         lab = relabel(rows[i]["label"])
         if lab is not None:
             train_rows.append({**rows[i], "label": lab})
-    train_csv, test_csv, model = (tmp / f"train-{stage}-{tag}.csv", tmp / f"test-{stage}-{tag}.csv",
-                                  tmp / f"m-{stage}-{tag}.json")
-    write(train_csv, fields, train_rows)
-    write(test_csv, fields, [rows[i] for i in test])
-    log = subprocess.run([binary, "train", "--data", str(train_csv), *model_options(), "--out", str(model)],
-                         check=True, capture_output=True, text=True)
-    fit = re.search(r"C = ([0-9.e+-]+), \d+ L-BFGS iterations, (\w+)", log.stdout + log.stderr)
-    out = subprocess.run([binary, "predict", "--model", str(model), "--data", str(test_csv),
-                          "--format", "jsonl", "--top", "0"], check=True, capture_output=True, text=True).stdout
-    by_id = {}
-    for line in out.splitlines():
-        rec = json.loads(line)
-        by_id[rec["id"]] = rec["probabilities"]
-    result = {"probs": [by_id[rows[i]["id"]] for i in test], "C": fit.group(1), "status": fit.group(2),
+    fit = train_predict(binary, tmp, f"{stage}-{tag}", fields, train_rows, [rows[i] for i in test])
+    result = {"probs": [fit["probs"][rows[i]["id"]] for i in test], "C": fit["C"], "status": fit["status"],
               "n_train": len(train_rows)}
     cache.write_text(json.dumps(result))
-    for p in (train_csv, test_csv, model):
-        p.unlink()
     return result
 
 
-def metrics(y, p):
-    pred = p.argmax(1)
-    f1 = f1_score(y, pred, labels=[0, 1, 2], average="macro", zero_division=0)
-    per = f1_score(y, pred, labels=[0, 1, 2], average=None, zero_division=0)
-    acc = float((pred == y).mean())
-    ll = float(-np.mean(np.log(np.clip(p[np.arange(len(y)), y], EPS, 1))))
-    return f1, acc, ll, per
 
 
-def mean_sd(values):
-    v = np.asarray(values, dtype=float)
-    return v.mean(), (v.std(ddof=1) if len(v) > 1 else 0.0)
 
 
 def main():

@@ -1,0 +1,99 @@
+"""The grouped cross-validation that the tone screens share (ensemble_minilm.py,
+ordinal_hierarchical.py, feature_ensembles.py): tonetrack's folds dealt in Python, tonetrack
+trained and asked for probabilities per fold, and the figures reported per fold.
+
+Folds: 5 grouped by `source_url` page, dealt as tonetrack's `stratified_group_folds` deals them
+(pages shuffled, ordered by the label of their first relevant row, dealt round-robin) but with
+numpy's shuffle. Only relevant rows are in folds and scored; the irrelevant rows train, except
+those of the pages held out (as `tonetrack cv --train-only-where relevant=no`).
+"""
+import json
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from tone_options import write  # the same CSV helpers (this folder is on sys.path)
+
+REPO = Path(__file__).resolve().parents[2]
+CLASSES = ["negative", "neutral", "positive"]
+FOLDS = 5
+EPS = 1e-15  # log-loss clip
+
+
+def model_options():
+    """The Makefile's MODEL_OPTIONS (the split model's options; C stays `auto`)."""
+    text = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(l for l in text.splitlines() if l.startswith("MODEL_OPTIONS ="))
+    return line.split("=", 1)[1].split()
+
+
+def group_folds(rows, idx, seed, k=FOLDS):
+    """Stratified group folds of the relevant rows `idx` (indices into rows), as tonetrack deals
+    them: pages shuffled (numpy, seeded), stably ordered by their first row's label, dealt
+    round-robin. Returns k sorted lists of row indices."""
+    groups = {}
+    for i in idx:
+        groups.setdefault(rows[i]["source_url"], []).append(i)
+    order = list(groups.values())
+    perm = np.random.default_rng(seed).permutation(len(order))
+    order = [order[p] for p in perm]
+    order.sort(key=lambda g: rows[g[0]]["label"])
+    folds = [[] for _ in range(k)]
+    for j, g in enumerate(order):
+        folds[j % k].extend(g)
+    return [sorted(f) for f in folds]
+
+
+def split(rows, folds, k, pool_relevant, pool_irrelevant):
+    """Training rows of fold k: relevant rows of the other folds, and the irrelevant rows of the
+    pool whose page fold k does not hold; test rows: fold k."""
+    held = {rows[i]["source_url"] for i in folds[k]}
+    test = set(folds[k])
+    train = [i for i in pool_relevant if i not in test]
+    train += [i for i in pool_irrelevant if rows[i]["source_url"] not in held]
+    return sorted(train), folds[k]
+
+
+def train_predict(binary, tmp, name, fields, train_rows, test_rows, extra=()):
+    """`tonetrack train` with MODEL_OPTIONS and `extra` on `train_rows`, then `tonetrack predict`
+    on `test_rows` (files named after `name` in `tmp`, removed after). Returns
+    {"probs": {id: {class: probability}}, "C": chosen C, "status": fit status,
+    "seconds": wall time}."""
+    t0 = time.time()
+    train_csv, test_csv, model = (tmp / f"train-{name}.csv", tmp / f"test-{name}.csv",
+                                  tmp / f"m-{name}.json")
+    write(train_csv, fields, train_rows)
+    write(test_csv, fields, test_rows)
+    log = subprocess.run([binary, "train", "--data", str(train_csv), *model_options(), *extra,
+                          "--out", str(model)], check=True, capture_output=True, text=True)
+    fit = re.search(r"C = ([0-9.e+-]+), \d+ L-BFGS iterations, (\w+)", log.stdout + log.stderr)
+    out = subprocess.run([binary, "predict", "--model", str(model), "--data", str(test_csv),
+                          "--format", "jsonl", "--top", "0"], check=True, capture_output=True,
+                         text=True).stdout
+    probs = {}
+    for line in out.splitlines():
+        rec = json.loads(line)
+        probs[rec["id"]] = rec["probabilities"]
+    for p in (train_csv, test_csv, model):
+        p.unlink()
+    return {"probs": probs, "C": fit.group(1), "status": fit.group(2),
+            "seconds": round(time.time() - t0, 1)}
+
+
+def metrics(y, p):
+    """(macro-F1, accuracy, log-loss, per-class F1) of probabilities `p` (rows × 3) against class
+    indices `y`."""
+    pred = p.argmax(1)
+    f1 = f1_score(y, pred, labels=[0, 1, 2], average="macro", zero_division=0)
+    per = f1_score(y, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    acc = float((pred == y).mean())
+    ll = float(-np.mean(np.log(np.clip(p[np.arange(len(y)), y], EPS, 1))))
+    return f1, acc, ll, per
+
+
+def mean_sd(values):
+    v = np.asarray(values, dtype=float)
+    return v.mean(), (v.std(ddof=1) if len(v) > 1 else 0.0)
