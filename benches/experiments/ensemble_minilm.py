@@ -245,7 +245,7 @@ def test_mode(args, tmp, start):
     acc = {m: float((pr == y).mean()) for m, pr in preds.items()}
     per_class = {m: f1_score(y, pr, labels=[0, 1, 2], average=None, zero_division=0)
                  for m, pr in preds.items()}
-    cmd = f"python3 benches/experiments/ensemble_minilm.py --test" + (
+    cmd = "python3 benches/experiments/ensemble_minilm.py --test" + (
         f" --cache {args.cache}" if args.cache else "")
     lines = [
         "",
@@ -317,7 +317,7 @@ def main():
     weighted = [f"(c) average, weight of (a) {w:g}" for w in WEIGHTS]
     fixed += weighted
     scores = {m: [] for m in methods + fixed}
-    chosen, tt_cs = [], []
+    chosen = []
     for seed in args.seeds:
         outer = group_folds(rows, relevant, seed)
         for k in range(FOLDS):

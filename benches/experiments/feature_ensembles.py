@@ -55,7 +55,6 @@ for _v in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_
 
 import argparse
 import json
-import math
 import re
 import sys
 import tempfile
@@ -63,7 +62,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import CLASSES, FOLDS, metrics, mean_sd, split, group_folds, train_predict
+from grouped_cv import CLASSES, FOLDS, group_folds, metrics, report_lines, split, train_predict
 from tone_options import read  # the same CSV helpers (this folder is on sys.path)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -183,7 +182,6 @@ def main():
 
     n = len(fold_ids)
     base_name = NAMES["M"]
-    base = {key: np.array(res[base_name][key]) for key in ("f1", "acc", "ll")}
     lines = [
         f"# python3 benches/experiments/feature_ensembles.py --seeds {' '.join(map(str, args.seeds))}"
         f"   ({time.strftime('%Y-%m-%d')}, {time.time() - start:.0f} s)",
@@ -199,28 +197,10 @@ def main():
         "of the held-out pages. Mean ± sd over folds; paired difference with (M) per fold: mean ± sd",
         "(t = mean / (sd/√folds)), folds better / worse (log-loss: lower is better).",
         "",
-        f"{'model':30s} {'macro-F1':>14s} {'accuracy':>14s} {'log-loss':>14s}   F1 neg / neu / pos",
     ]
-    for m in methods:
-        cells = []
-        for key in ("f1", "acc", "ll"):
-            mu, sd = mean_sd(res[m][key])
-            cells.append(f"{mu:.3f} ± {sd:.3f}")
-        per = np.mean(res[m]["per"], axis=0)
-        lines.append(f"{m:30s} " + " ".join(f"{c:>14s}" for c in cells)
-                     + f"   {per[0]:.3f} / {per[1]:.3f} / {per[2]:.3f}")
-    lines += ["", "Paired difference with (M), per fold:",
-              f"{'model':30s} {'metric':9s} {'mean ± sd':>17s} {'t':>6s} {'better/worse':>13s}"]
-    verdict = []
-    for m in methods[1:]:
-        for key, name, sign in (("f1", "macro-F1", 1), ("acc", "accuracy", 1), ("ll", "log-loss", -1)):
-            d = np.array(res[m][key]) - base[key]
-            dm, ds = mean_sd(d)
-            t = dm / (ds / math.sqrt(n)) if ds > 0 else float("nan")
-            better, worse = int((sign * d > 0).sum()), int((sign * d < 0).sum())
-            lines.append(f"{m:30s} {name:9s} {dm:+.4f} ± {ds:.4f} {t:+6.1f} {better:>6d}/{worse:<6d}")
-            if key == "f1" and m in ENSEMBLES:
-                verdict.append((m, dm, t))
+    table, verdict = report_lines(res, methods, "model", 30)
+    lines += table
+    verdict = [v for v in verdict if v[0] in ENSEMBLES]
     qualifies = [(m, dm, t) for m, dm, t in verdict if t >= 3 and dm >= 0.01]
     lines += [
         "",

@@ -97,3 +97,35 @@ def metrics(y, p):
 def mean_sd(values):
     v = np.asarray(values, dtype=float)
     return v.mean(), (v.std(ddof=1) if len(v) > 1 else 0.0)
+
+
+def report_lines(res, names, label, width):
+    """The two tables of a screen's report: per model (names[0] first, the baseline), macro-F1,
+    accuracy and log-loss as mean ± sd over folds with per-class F1; then each other model's
+    paired difference with the baseline per fold (mean ± sd, t = mean / (sd/√folds), folds
+    better / worse; log-loss: lower is better). `res[name]` holds per-fold lists "f1", "acc",
+    "ll" and "per". Returns (lines, [(name, mean macro-F1 difference, t)])."""
+    n = len(res[names[0]]["f1"])
+    lines = [f"{label:{width}s} {'macro-F1':>14s} {'accuracy':>14s} {'log-loss':>14s}   F1 neg / neu / pos"]
+    for m in names:
+        cells = []
+        for key in ("f1", "acc", "ll"):
+            mu, sd = mean_sd(res[m][key])
+            cells.append(f"{mu:.3f} ± {sd:.3f}")
+        per = np.mean(res[m]["per"], axis=0)
+        lines.append(f"{m:{width}s} " + " ".join(f"{c:>14s}" for c in cells)
+                     + f"   {per[0]:.3f} / {per[1]:.3f} / {per[2]:.3f}")
+    lines += ["", "Paired difference with (M), per fold:",
+              f"{label:{width}s} {'metric':9s} {'mean ± sd':>17s} {'t':>6s} {'better/worse':>13s}"]
+    base = {key: np.array(res[names[0]][key]) for key in ("f1", "acc", "ll")}
+    f1_gains = []
+    for m in names[1:]:
+        for key, name, sign in (("f1", "macro-F1", 1), ("acc", "accuracy", 1), ("ll", "log-loss", -1)):
+            d = np.array(res[m][key]) - base[key]
+            dm, ds = mean_sd(d)
+            t = dm / (ds / np.sqrt(n)) if ds > 0 else float("nan")
+            better, worse = int((sign * d > 0).sum()), int((sign * d < 0).sum())
+            lines.append(f"{m:{width}s} {name:9s} {dm:+.4f} ± {ds:.4f} {t:+6.1f} {better:>6d}/{worse:<6d}")
+            if key == "f1":
+                f1_gains.append((m, dm, t))
+    return lines, f1_gains

@@ -49,14 +49,13 @@ for _v in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_
 
 import argparse
 import json
-import math
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import CLASSES, FOLDS, metrics, mean_sd, split, group_folds, train_predict
+from grouped_cv import CLASSES, FOLDS, group_folds, metrics, report_lines, split, train_predict
 from tone_options import read  # the same CSV helpers (this folder is on sys.path)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,7 +162,6 @@ def main():
                   + f"  [{time.time() - start:.0f} s]", file=sys.stderr, flush=True)
 
     n = len(fold_ids)
-    base = {key: np.array(res[STRUCTURES[0]][key]) for key in ("f1", "acc", "ll")}
     lines = [
         f"# python3 benches/experiments/ordinal_hierarchical.py --seeds {' '.join(map(str, args.seeds))}"
         f"   ({time.strftime('%Y-%m-%d')}, {time.time() - start:.0f} s)",
@@ -178,28 +176,9 @@ def main():
         "Mean ± sd over folds; paired difference with (M) per fold: mean ± sd (t = mean / (sd/√folds)),",
         "folds better / worse (log-loss: lower is better).",
         "",
-        f"{'structure':28s} {'macro-F1':>14s} {'accuracy':>14s} {'log-loss':>14s}   F1 neg / neu / pos",
     ]
-    for m in STRUCTURES:
-        cells = []
-        for key in ("f1", "acc", "ll"):
-            mu, sd = mean_sd(res[m][key])
-            cells.append(f"{mu:.3f} ± {sd:.3f}")
-        per = np.mean(res[m]["per"], axis=0)
-        lines.append(f"{m:28s} " + " ".join(f"{c:>14s}" for c in cells)
-                     + f"   {per[0]:.3f} / {per[1]:.3f} / {per[2]:.3f}")
-    lines += ["", "Paired difference with (M), per fold:",
-              f"{'structure':28s} {'metric':9s} {'mean ± sd':>17s} {'t':>6s} {'better/worse':>13s}"]
-    verdict = []
-    for m in STRUCTURES[1:]:
-        for key, name, sign in (("f1", "macro-F1", 1), ("acc", "accuracy", 1), ("ll", "log-loss", -1)):
-            d = np.array(res[m][key]) - base[key]
-            dm, ds = mean_sd(d)
-            t = dm / (ds / math.sqrt(n)) if ds > 0 else float("nan")
-            better, worse = int((sign * d > 0).sum()), int((sign * d < 0).sum())
-            lines.append(f"{m:28s} {name:9s} {dm:+.4f} ± {ds:.4f} {t:+6.1f} {better:>6d}/{worse:<6d}")
-            if key == "f1":
-                verdict.append((m, dm, t))
+    table, verdict = report_lines(res, STRUCTURES, "structure", 28)
+    lines += table
     qualifies = [(m, dm, t) for m, dm, t in verdict if t >= 3 and dm >= 0.01]
     lines += [
         "",
