@@ -75,7 +75,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from grouped_cv import CLASSES, FOLDS, group_folds, mean_sd, split, train_predict
+from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, mean_sd, read_training_split, split,
+                        train_predict)
 from tone_options import read  # the same CSV helpers (this folder is on sys.path)
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
@@ -290,10 +291,7 @@ def test_mode(args, tmp, start):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=str(REPO / "target/release/tonetrack"))
-    ap.add_argument("--cache", help="directory for cached embeddings and tonetrack predictions")
-    ap.add_argument("--seeds", type=int, nargs="*", default=[42, 43, 44])
-    ap.add_argument("--out", default=str(REPO / "benches/experiments/results-ensemble-minilm.txt"))
+    add_common_args(ap, "results-ensemble-minilm.txt", "directory for cached embeddings and tonetrack predictions")
     ap.add_argument("--test", action="store_true",
                     help="score the one configuration fixed from the CV once on the test split "
                          "(appends to --out)")
@@ -304,10 +302,7 @@ def main():
     if args.test:
         return test_mode(args, tmp, start)
 
-    fields, rows = read(DATA)
-    y = np.array([CLASSES.index(r["label"]) for r in rows])
-    relevant = [i for i, r in enumerate(rows) if r["relevant"] == "yes"]
-    irrelevant = [i for i, r in enumerate(rows) if r["relevant"] != "yes"]
+    fields, rows, y, relevant, irrelevant = read_training_split()
     emb = embeddings(rows, tmp)
     print(f"embeddings {emb.shape} ready after {time.time() - start:.0f} s", file=sys.stderr, flush=True)
 

@@ -62,11 +62,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import CLASSES, FOLDS, group_folds, metrics, report_lines, split, train_predict
-from tone_options import read  # the same CSV helpers (this folder is on sys.path)
+from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, metrics, read_training_split,
+                        report_lines, split, train_predict)
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "data/quotes_train.csv"
 MINILM_RESULTS = REPO / "benches/experiments/results-ensemble-minilm.txt"
 
 # Options added to MODEL_OPTIONS per model (later flags are the model's own; none repeats one of
@@ -130,19 +129,13 @@ def minilm_a_per_fold():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=str(REPO / "target/release/tonetrack"))
-    ap.add_argument("--cache", help="directory for cached tonetrack predictions")
-    ap.add_argument("--seeds", type=int, nargs="*", default=[42, 43, 44])
-    ap.add_argument("--out", default=str(REPO / "benches/experiments/results-feature-ensembles.txt"))
+    add_common_args(ap, "results-feature-ensembles.txt")
     args = ap.parse_args()
     start = time.time()
     tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="feature-ensembles-"))
     tmp.mkdir(parents=True, exist_ok=True)
 
-    fields, rows = read(DATA)
-    y = np.array([CLASSES.index(r["label"]) for r in rows])
-    relevant = [i for i, r in enumerate(rows) if r["relevant"] == "yes"]
-    irrelevant = [i for i, r in enumerate(rows) if r["relevant"] != "yes"]
+    fields, rows, y, relevant, irrelevant = read_training_split()
 
     methods = [NAMES[m] for m in MODELS] + list(ENSEMBLES)
     short = {**{NAMES[m]: m for m in MODELS}, **SHORT}

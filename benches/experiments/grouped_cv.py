@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import f1_score
-from tone_options import write  # the same CSV helpers (this folder is on sys.path)
+from tone_options import read, write  # the same CSV helpers (this folder is on sys.path)
 
 REPO = Path(__file__).resolve().parents[2]
+TRAIN = REPO / "data/quotes_train.csv"
 CLASSES = ["negative", "neutral", "positive"]
 FOLDS = 5
 EPS = 1e-15  # log-loss clip
@@ -55,6 +56,25 @@ def split(rows, folds, k, pool_relevant, pool_irrelevant):
     train = [i for i in pool_relevant if i not in test]
     train += [i for i in pool_irrelevant if rows[i]["source_url"] not in held]
     return sorted(train), folds[k]
+
+
+def add_common_args(ap, results, cache_help="directory for cached tonetrack predictions"):
+    """A screen's common flags: --bin, --cache, --seeds, --out (default: `results` in this
+    folder)."""
+    ap.add_argument("--bin", default=str(REPO / "target/release/tonetrack"))
+    ap.add_argument("--cache", help=cache_help)
+    ap.add_argument("--seeds", type=int, nargs="*", default=[42, 43, 44])
+    ap.add_argument("--out", default=str(REPO / "benches/experiments" / results))
+
+
+def read_training_split():
+    """data/quotes_train.csv: (fields, rows, class index per row, relevant rows, irrelevant
+    rows)."""
+    fields, rows = read(TRAIN)
+    y = np.array([CLASSES.index(r["label"]) for r in rows])
+    relevant = [i for i, r in enumerate(rows) if r["relevant"] == "yes"]
+    irrelevant = [i for i, r in enumerate(rows) if r["relevant"] != "yes"]
+    return fields, rows, y, relevant, irrelevant
 
 
 def train_predict(binary, tmp, name, fields, train_rows, test_rows, extra=()):

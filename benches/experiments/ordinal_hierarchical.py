@@ -55,11 +55,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import CLASSES, FOLDS, group_folds, metrics, report_lines, split, train_predict
-from tone_options import read  # the same CSV helpers (this folder is on sys.path)
+from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, metrics, read_training_split,
+                        report_lines, split, train_predict)
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "data/quotes_train.csv"
 
 # The binary stages: name -> (relabel function, or None to drop the row; positive-side class).
 # The probability used is that of the second element (the "upper" class of the stage).
@@ -98,25 +97,15 @@ def stage_probs(binary, tmp, tag, stage, fields, rows, train, test):
     return result
 
 
-
-
-
-
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=str(REPO / "target/release/tonetrack"))
-    ap.add_argument("--cache", help="directory for cached tonetrack predictions")
-    ap.add_argument("--seeds", type=int, nargs="*", default=[42, 43, 44])
-    ap.add_argument("--out", default=str(REPO / "benches/experiments/results-ordinal-hierarchical.txt"))
+    add_common_args(ap, "results-ordinal-hierarchical.txt")
     args = ap.parse_args()
     start = time.time()
     tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="ordinal-hierarchical-"))
     tmp.mkdir(parents=True, exist_ok=True)
 
-    fields, rows = read(DATA)
-    y = np.array([CLASSES.index(r["label"]) for r in rows])
-    relevant = [i for i, r in enumerate(rows) if r["relevant"] == "yes"]
-    irrelevant = [i for i, r in enumerate(rows) if r["relevant"] != "yes"]
+    fields, rows, y, relevant, irrelevant = read_training_split()
 
     res = {m: {"f1": [], "acc": [], "ll": [], "per": []} for m in STRUCTURES}
     zero_true = {m: 0 for m in STRUCTURES}  # scored rows whose true class got P < 1e-12
