@@ -63,7 +63,8 @@ from pathlib import Path
 
 import numpy as np
 from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, metrics, read_training_split,
-                        report_lines, split, train_predict)
+                        meets_bar, c_counts, per_fold_lines, report_lines, split,
+                        train_predict)
 
 REPO = Path(__file__).resolve().parents[2]
 MINILM_RESULTS = REPO / "benches/experiments/results-ensemble-minilm.txt"
@@ -194,7 +195,7 @@ def main():
     table, verdict = report_lines(res, methods, "model", 30)
     lines += table
     verdict = [v for v in verdict if v[0] in ENSEMBLES]
-    qualifies = [(m, dm, t) for m, dm, t in verdict if t >= 3 and dm >= 0.01]
+    qualifies = meets_bar(verdict)
     lines += [
         "",
         "Bar fixed in advance for a --test run: an ensemble with t >= 3 and mean macro-F1 gain >= 0.01 over (M) "
@@ -204,11 +205,7 @@ def main():
         "C chosen by tonetrack's inner CV (macro-F1), folds per value; training + predicting time summed over folds:",
     ]
     for m in MODELS:
-        counts = {}
-        for c in chosen[m]:
-            counts[c] = counts.get(c, 0) + 1
-        lines.append(f"  {NAMES[m]:30s} " + ", ".join(f"C = {c} ×{k}" for c, k in sorted(
-            counts.items(), key=lambda kv: float(kv[0]))) + f"   ({seconds[m]:.0f} s)")
+        lines.append(f"  {NAMES[m]:30s} " + c_counts(chosen[m]) + f"   ({seconds[m]:.0f} s)")
     ref = minilm_a_per_fold()
     mine = {fid: f"{v:.3f}" for fid, v in zip(fold_ids, res[base_name]["f1"])}
     same = [fid for fid in fold_ids if fid in ref and f"{ref[fid]:.3f}" == mine[fid]]
@@ -221,10 +218,8 @@ def main():
            else "") + ".",
         "Fits not converged: " + ("; ".join(not_converged) if not_converged else "none") + ".",
         "",
-        "Per fold macro-F1 (seed/fold: " + "  ".join(short[m] for m in methods) + "):",
     ]
-    for i, fid in enumerate(fold_ids):
-        lines.append(f"  {fid}: " + "  ".join(f"{res[m]['f1'][i]:.3f}" for m in methods))
+    lines += per_fold_lines(res, methods, short, fold_ids)
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

@@ -149,3 +149,25 @@ def report_lines(res, names, label, width):
             if key == "f1":
                 f1_gains.append((m, dm, t))
     return lines, f1_gains
+
+
+def meets_bar(f1_gains):
+    """The screens' bar, fixed in advance, for a --test run: t >= 3 and a mean macro-F1 gain of
+    at least 0.01 over the baseline."""
+    return [(m, dm, t) for m, dm, t in f1_gains if t >= 3 and dm >= 0.01]
+
+
+def c_counts(values):
+    """"C = 1 ×14, C = 3 ×1": how often the inner CV chose each C, smallest first."""
+    counts = {}
+    for c in values:
+        counts[c] = counts.get(c, 0) + 1
+    return ", ".join(f"C = {c} ×{k}" for c, k in sorted(counts.items(), key=lambda kv: float(kv[0])))
+
+
+def per_fold_lines(res, names, short, fold_ids):
+    """Each fold's macro-F1 per model, a line per fold."""
+    lines = ["Per fold macro-F1 (seed/fold: " + "  ".join(short[m] for m in names) + "):"]
+    for i, fid in enumerate(fold_ids):
+        lines.append(f"  {fid}: " + "  ".join(f"{res[m]['f1'][i]:.3f}" for m in names))
+    return lines

@@ -56,7 +56,8 @@ from pathlib import Path
 
 import numpy as np
 from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, metrics, read_training_split,
-                        report_lines, split, train_predict)
+                        meets_bar, c_counts, per_fold_lines, report_lines, split,
+                        train_predict)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -168,7 +169,7 @@ def main():
     ]
     table, verdict = report_lines(res, STRUCTURES, "structure", 28)
     lines += table
-    qualifies = [(m, dm, t) for m, dm, t in verdict if t >= 3 and dm >= 0.01]
+    qualifies = meets_bar(verdict)
     lines += [
         "",
         "Bar fixed in advance for a --test run: t >= 3 and mean macro-F1 gain >= 0.01 over (M). "
@@ -178,13 +179,9 @@ def main():
         "C chosen by tonetrack's inner CV (macro-F1 of each model's own classes), folds per value:",
     ]
     for s in STAGES:
-        counts = {}
-        for c in chosen[s]:
-            counts[c] = counts.get(c, 0) + 1
         desc = {"M": "3-class", "H1": "H stage 1, polar vs neutral", "H2": "H stage 2, positive vs negative",
                 "OA": "O model A, not_negative vs negative", "OB": "O model B, positive vs not_positive"}[s]
-        lines.append(f"  {desc:38s} " + ", ".join(f"C = {c} ×{k}" for c, k in sorted(
-            counts.items(), key=lambda kv: float(kv[0]))))
+        lines.append(f"  {desc:38s} " + c_counts(chosen[s]))
     lines += [
         f"O: rows with pB > pA (P(neutral) clipped to 0 before renormalising): {crossings} of {n_scored} scored"
         f" ({100 * crossings / n_scored:.1f} %).",
@@ -193,10 +190,8 @@ def main():
         "(M) reproduces ensemble_minilm.py's (a) fold for fold (same folds, same trainer and options).",
         "Fits not converged: " + ("; ".join(not_converged) if not_converged else "none") + ".",
         "",
-        "Per fold macro-F1 (seed/fold: " + "  ".join(m[:3] for m in STRUCTURES) + "):",
     ]
-    for i, fid in enumerate(fold_ids):
-        lines.append(f"  {fid}: " + "  ".join(f"{res[m]['f1'][i]:.3f}" for m in STRUCTURES))
+    lines += per_fold_lines(res, STRUCTURES, {m: m[:3] for m in STRUCTURES}, fold_ids)
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
