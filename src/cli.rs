@@ -457,6 +457,17 @@ pub struct ReadArgs {
     pub table: TableArgs,
 }
 
+impl ReadArgs {
+    /// The library's column selection for tables of articles, with `--delimiter` for `.csv`
+    /// tables.
+    pub fn columns(&self) -> tonetrack::table::ArticleColumns {
+        tonetrack::table::ArticleColumns {
+            delimiter: self.reading.delimiter.delimiter,
+            ..self.table.columns()
+        }
+    }
+}
+
 /// The columns of tables of articles.
 #[derive(Debug, Args, Clone, Default)]
 pub struct TableArgs {
@@ -481,8 +492,9 @@ pub struct TableArgs {
 }
 
 impl TableArgs {
-    /// The library's column selection.
-    pub fn columns(&self) -> tonetrack::table::ArticleColumns {
+    /// The library's column selection (with the default delimiter: see
+    /// [`ReadArgs::columns`]).
+    fn columns(&self) -> tonetrack::table::ArticleColumns {
         tonetrack::table::ArticleColumns {
             text: if self.text_col.is_empty() {
                 "text".into()
@@ -493,6 +505,7 @@ impl TableArgs {
             id: self.id_col.clone(),
             url: self.url_col.clone(),
             title: self.title_col.clone(),
+            ..Default::default()
         }
     }
 }

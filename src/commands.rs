@@ -719,15 +719,15 @@ fn score_sources_with(
     let any_language = read.reading.lang == "any";
     let scorer = Scorer::new(&reader, model)?
         .any_language(any_language)
-        .relevant_only(relevant_only);
+        .relevant_only(relevant_only)
+        .min_words(read.reading.min_words);
     let mut tally = RunTally::default();
     let bar = scoring_bar(sources);
-    let columns = read.table.columns();
+    let columns = read.columns();
     score_sources(
         &scorer,
         sources,
         &columns,
-        read.reading.min_words,
         |outcome| -> anyhow::Result<()> {
             bar.inc(1);
             if let Some(scored) = tally.take(outcome) {
@@ -753,7 +753,7 @@ fn article_sources(
     read: &ReadArgs,
 ) -> anyhow::Result<(Vec<ArticleSource>, ArticleColumns, PassedColumns)> {
     let sources = expand_sources(&read.articles, warn)?;
-    let columns = read.table.columns();
+    let columns = read.columns();
     let passed = passthrough_columns(&sources, &columns)?;
     Ok((sources, columns, passed))
 }
@@ -784,7 +784,13 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
     let mut classes = model.classes().to_vec();
     classes.sort();
     let (sources, _, passed) = article_sources(&args.read)?;
-    let mut sink = ScoreOutput::new(args.format, parquet.as_deref(), classes, passed)?;
+    let mut sink = ScoreOutput::new(
+        args.format,
+        parquet.as_deref(),
+        classes,
+        passed,
+        args.read.reading.min_words,
+    )?;
     let relevant_only = !args.all;
     let tally = score_sources_with(&args.read, &model, &sources, relevant_only, |a| {
         sink.article(a)

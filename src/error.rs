@@ -150,8 +150,9 @@ pub enum Error {
     },
     /// A table of articles has no column of the name asked for.
     #[error(
-        "{path}: no column named `{column}` for the articles' {field}; the columns are: {}",
-        columns.join(", ")
+        "{path}: no column named `{column}` for the articles' {field}; the columns are: {}{}",
+        columns.join(", "),
+        delimiter_hint(columns)
     )]
     MissingArticleColumn {
         /// The table.
@@ -211,5 +212,22 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// For a table whose header reads as one column holding a likely separator: how to read it
+/// (else nothing).
+fn delimiter_hint(columns: &[String]) -> String {
+    let [only] = columns else {
+        return String::new();
+    };
+    match [';', '\t', '|'].into_iter().find(|&c| only.contains(c)) {
+        Some('\t') => {
+            " (one column: for a tab-separated file, name it .tsv or pass --delimiter tab)".into()
+        }
+        Some(c) => {
+            format!(" (one column: if the fields are separated by `{c}`, pass --delimiter '{c}')")
+        }
+        None => String::new(),
     }
 }

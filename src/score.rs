@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::article::{
-    expand_paths_with, read_input, Article, Input, Loaded, PageMeta, QuoteRecord, Reader,
+    expand_paths_with, has_words, read_input, Article, Input, Loaded, PageMeta, Quote, QuoteRecord,
+    Reader,
 };
 use crate::error::{Error, Result};
 use crate::model::classifier::{Classifier, DEFAULT_TOP_TERMS};
@@ -73,6 +74,7 @@ pub struct Scorer<'a> {
     top_terms: usize,
     any_language: bool,
     relevant_only: bool,
+    min_words: usize,
 }
 
 impl<'a> Scorer<'a> {
@@ -91,6 +93,7 @@ impl<'a> Scorer<'a> {
             top_terms: DEFAULT_TOP_TERMS,
             any_language: false,
             relevant_only: false,
+            min_words: 0,
         })
     }
 
@@ -109,14 +112,31 @@ impl<'a> Scorer<'a> {
         self
     }
 
-    /// Every quotation of an article scored, or only the relevant ones with
-    /// [`relevant_only`](Self::relevant_only).
+    /// Whether a quotation needs at least `min_words` words to be scored (`--min-words`;
+    /// 0, the default, scores every one).
+    pub fn min_words(mut self, min_words: usize) -> Self {
+        self.min_words = min_words;
+        self
+    }
+
+    /// Whether a quotation is scored: long enough, and about the relationship unless every
+    /// one is scored.
+    fn scores(&self, quote: &Quote) -> bool {
+        (quote.relevant || !self.relevant_only) && has_words(&quote.text, self.min_words)
+    }
+
+    /// The quotations of an article that the scorer scores ([`relevant_only`],
+    /// [`min_words`]), scored; the others are not predicted at all.
+    ///
+    /// [`relevant_only`]: Self::relevant_only
+    /// [`min_words`]: Self::min_words
     pub fn score_article(&self, article: &Article) -> Vec<ScoredQuote> {
         article
-            .records()
-            .into_iter()
-            .filter(|record| record.relevant || !self.relevant_only)
-            .map(|record| {
+            .quotes
+            .iter()
+            .filter(|quote| self.scores(quote))
+            .map(|quote| {
+                let record = article.record(quote);
                 let p = self.classifier.predict(&record.quote, self.top_terms);
                 ScoredQuote {
                     tone: p.tone(),
@@ -294,9 +314,10 @@ impl ScoredQuote {
     ) -> Result<Vec<crate::table::parquet::Cell<'a>>> {
         use crate::table::parquet::Cell;
         let r = &self.record;
-        // Sized once: a row has a few dozen cells, and growing the vector was a sixth of the
-        // cost of building it.
-        let mut cells = Vec::with_capacity(32 + classes.len() + passed.len());
+        // Sized once (growing the vector was a sixth of the cost of building it): the
+        // article's 3 cells, the record's 12, label, tone and top terms, and a cell per class
+        // and passed column.
+        let mut cells = Vec::with_capacity(18 + classes.len() + passed.len());
         cells.extend([
             Cell::Text(Some(&r.article)),
             Cell::Text(r.title.as_deref()),
@@ -600,22 +621,20 @@ fn stream_table<T: Send, E>(
 pub struct ScoredArticle {
     /// The article as read (name, title, date, language, its quotations unscored).
     pub article: Article,
-    /// Its scored quotations of at least the minimum number of words.
+    /// The quotations the scorer scored ([`Scorer::score_article`]).
     pub quotes: Vec<ScoredQuote>,
-    /// How many of its quotations have at least the minimum number of words, scored or not
+    /// How many of its quotations have the scorer's minimum number of words, scored or not
     /// (a scorer may score only the relevant ones).
     pub found: usize,
 }
 
 /// Reads and scores every article of `sources` (files and tables) with `scorer`, in
-/// parallel, keeping the quotations of at least `min_words` words, and hands each article
-/// to `sink` in input order (see [`stream_sources`]). What `tonetrack score` does before
-/// printing.
+/// parallel, and hands each article to `sink` in input order (see [`stream_sources`]).
+/// What `tonetrack score` does before printing.
 pub fn score_sources<E>(
     scorer: &Scorer,
     sources: &[ArticleSource],
     columns: &ArticleColumns,
-    min_words: usize,
     sink: impl FnMut(InputOutcome<ScoredArticle>) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     stream_sources(
@@ -628,16 +647,11 @@ pub fn score_sources<E>(
                 }
                 Document::Row(row) => scorer.score_row(row),
             };
-            let long_enough = |quote: &str| crate::article::has_words(quote, min_words);
             let found = article
                 .quotes
                 .iter()
-                .filter(|q| long_enough(&q.text))
+                .filter(|q| has_words(&q.text, scorer.min_words))
                 .count();
-            let quotes = quotes
-                .into_iter()
-                .filter(|q| long_enough(&q.record.quote))
-                .collect();
             ScoredArticle {
                 article,
                 quotes,
@@ -676,9 +690,10 @@ pub fn quote_sources<E>(
         |doc| {
             let article = doc.read(reader);
             let records = article
-                .records()
-                .into_iter()
-                .filter(|r| crate::article::has_words(&r.quote, min_words))
+                .quotes
+                .iter()
+                .filter(|q| has_words(&q.text, min_words))
+                .map(|q| article.record(q))
                 .collect();
             QuotedArticle {
                 article,

@@ -214,16 +214,20 @@ pub struct ScoreOutput {
     passed: Vec<String>,
     passed_types: Vec<ColumnType>,
     csv_header_written: bool,
+    /// `--min-words`, for the table's note on an article without a scored quotation.
+    min_words: usize,
 }
 
 impl ScoreOutput {
     /// An output in `format` (Parquet to `parquet`) with a probability column per class of
-    /// `classes` (sorted) and the tables' columns `passed` (with their types in Parquet).
+    /// `classes` (sorted) and the tables' columns `passed` (with their types in Parquet); the
+    /// quotations were scored with `--min-words min_words`.
     pub fn new(
         format: Format,
         parquet: Option<&Path>,
         classes: Vec<String>,
         passed: Vec<(String, ColumnType)>,
+        min_words: usize,
     ) -> anyhow::Result<Self> {
         let (passed, passed_types): (Vec<String>, Vec<ColumnType>) = passed.into_iter().unzip();
         let parquet = match parquet {
@@ -241,7 +245,23 @@ impl ScoreOutput {
             passed,
             passed_types,
             csv_header_written: false,
+            min_words,
         })
+    }
+
+    /// The table's note on an article without a scored quotation: it has none, none long
+    /// enough, or (without `--all`) none about the relationship.
+    fn why_none(&self, scored: &ScoredArticle) -> String {
+        if scored.article.quotes.is_empty() {
+            "  (no quotations found)".into()
+        } else if scored.found == 0 {
+            format!(
+                "  (no quotation of {} words or more; --min-words sets the length)",
+                self.min_words
+            )
+        } else {
+            "  (no quotations on U.S.–Russia relations; --all shows every one)".into()
+        }
     }
 
     /// Writes an article's scored quotations: those the scorer scored (without `--all`, only
@@ -281,9 +301,7 @@ impl ScoreOutput {
             Format::Table => {
                 self.out.line(article_heading(&scored.article))?;
                 if quotes.is_empty() {
-                    self.out.line(
-                        "  (no quotations on U.S.–Russia relations; --all shows every one)",
-                    )?;
+                    self.out.line(self.why_none(scored))?;
                 }
                 let mut table = Table::new(&["speaker", "tone", "", "label", "quote"]);
                 for q in quotes {

@@ -189,6 +189,52 @@ fn an_article_without_quotes_exits_1() {
         .stderr(predicate::str::contains("no quotations found"));
 }
 
+/// `score` without `--all` leaves out a quotation not about the relationship, but it was
+/// found: the run succeeds and the table says why the article has no row. Too short for
+/// `--min-words`, it was not found: exit 1. With no quotation at all, the table says so.
+#[test]
+fn score_says_why_an_article_has_no_scored_quotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let iran = dir.path().join("iran.txt");
+    std::fs::write(
+        &iran,
+        "Talks in Vienna this year\n\n\"The United States will never let Iran build a bomb, and \
+         Iran knows it,\" said Jane Smith, the envoy.\n",
+    )
+    .unwrap();
+    tonetrack()
+        .arg("score")
+        .arg(&iran)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "(no quotations on U.S.–Russia relations; --all shows every one)",
+        ));
+    tonetrack()
+        .args(["score", "--all"])
+        .arg(&iran)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Jane Smith"));
+    tonetrack()
+        .args(["score", "--min-words", "50"])
+        .arg(&iran)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "(no quotation of 50 words or more; --min-words sets the length)",
+        ))
+        .stderr(predicate::str::contains("no quotations found in 1 article"));
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "Nothing was said here.\n\nNot a word.\n").unwrap();
+    tonetrack()
+        .args(["score", "--all"])
+        .arg(&plain)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("(no quotations found)"));
+}
+
 #[test]
 fn a_missing_path_is_an_error_naming_it() {
     tonetrack()

@@ -153,14 +153,16 @@ fn run_jsonl(args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
-/// A CSV, a TSV, a JSONL and two Parquet tables of the seed articles give the quotations and
-/// tones of the .txt files, with the table's date (`column`) where it has one, the id as
-/// the article, and the other columns passed through (`label` as `input_label`).
+/// A CSV (comma- or, with `--delimiter`, semicolon-separated), a TSV, a JSONL and two Parquet
+/// tables of the seed articles give the quotations and tones of the .txt files, with the
+/// table's date (`column`) where it has one, the id as the article, and the other columns
+/// passed through (`label` as `input_label`).
 #[test]
 fn tables_of_the_seeds_score_as_the_files_do() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write_csv(&d.join("a.csv"), b',');
+    write_csv(&d.join("semicolons.csv"), b';');
     write_csv(&d.join("a.tsv"), b'\t');
     write_jsonl(&d.join("a.jsonl"));
     write_parquet(&d.join("a.parquet"), false);
@@ -168,15 +170,25 @@ fn tables_of_the_seeds_score_as_the_files_do() {
     let files = run_jsonl(&["score", "seeds/", "--all", "--format", "jsonl"]);
     assert!(files.len() > 30);
     let seeds = seeds();
-    for table in ["a.csv", "a.tsv", "a.jsonl", "a.parquet", "t.parquet"] {
+    let tables: [(&str, &[&str]); 6] = [
+        ("a.csv", &[]),
+        ("semicolons.csv", &["--delimiter", ";"]),
+        ("a.tsv", &[]),
+        ("a.jsonl", &[]),
+        ("a.parquet", &[]),
+        ("t.parquet", &[]),
+    ];
+    for (table, options) in tables {
         let path = d.join(table);
-        let rows = run_jsonl(&[
+        let mut args = vec![
             "score",
             path.to_str().unwrap(),
             "--all",
             "--format",
             "jsonl",
-        ]);
+        ];
+        args.extend(options);
+        let rows = run_jsonl(&args);
         assert_eq!(rows.len(), files.len(), "{table}");
         for (row, file) in rows.iter().zip(&files) {
             for key in [
@@ -214,6 +226,26 @@ fn tables_of_the_seeds_score_as_the_files_do() {
         text.starts_with("article,title,url,date,date_source,speaker,speaker_kind,attribution,quote,start,end,paragraph,partial,relevant,cue,outlet,input_label\n"),
         "{}",
         &text[..200]
+    );
+}
+
+/// Without `--delimiter`, a semicolon-separated table reads as one column, and the error says
+/// which flag reads it.
+#[test]
+fn a_semicolon_table_without_the_delimiter_names_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("semicolons.csv");
+    write_csv(&path, b';');
+    let output = tonetrack()
+        .args(["score", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("no column named `text`")
+            && stderr.contains("separated by `;`, pass --delimiter ';'"),
+        "{stderr}"
     );
 }
 

@@ -134,19 +134,15 @@ pub fn score_rows(
         .map_err(py_err)?
         .with_top_terms(top)
         .any_language(any_language)
-        .relevant_only(!all);
+        .relevant_only(!all)
+        .min_words(min_words);
     // The probability columns, by class name (as `tonetrack score --format csv`).
     let mut classes = model.model.classes().to_vec();
     classes.sort();
     let score_chunk = |chunk: Range<usize>| {
         let first = chunk.start;
-        let per_row: Vec<Vec<ScoredQuote>> = chunk
-            .map(|i| {
-                let (_, mut quotes) = scorer.score_row(&table.row(i));
-                quotes.retain(|q| has_words(&q.record.quote, min_words));
-                quotes
-            })
-            .collect();
+        let per_row: Vec<Vec<ScoredQuote>> =
+            chunk.map(|i| scorer.score_row(&table.row(i)).1).collect();
         let rows: Vec<usize> = per_row
             .iter()
             .enumerate()
@@ -231,11 +227,13 @@ pub fn quote_rows(
             if !any_language && !article.language.is_english() {
                 continue;
             }
-            for r in article.records() {
-                if has_words(&r.quote, min_words) {
-                    rows.push(first + i);
-                    records.push(r);
-                }
+            for q in article
+                .quotes
+                .iter()
+                .filter(|q| has_words(&q.text, min_words))
+            {
+                rows.push(first + i);
+                records.push(article.record(q));
             }
         }
         let mut b = BatchBuilder::default();

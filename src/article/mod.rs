@@ -183,14 +183,6 @@ pub struct Article {
 /// The number of words of a quotation as `--min-words` counts them: runs of non-whitespace
 /// (`split_whitespace`). One definition for `quotes`, `score` and `trends`.
 pub fn word_count(text: &str) -> usize {
-    // A quotation's text is its words joined by single spaces: its words are then its spaces
-    // plus one, counted in one pass over the bytes with no character decoded.
-    if quotes::is_collapsed(text) {
-        return match text.len() {
-            0 => 0,
-            _ => count_spaces(text.as_bytes()) + 1,
-        };
-    }
     quotes::words(text).count()
 }
 
@@ -198,16 +190,6 @@ pub fn word_count(text: &str) -> usize {
 /// past them (the filter of `--min-words`, asked of every quotation).
 pub fn has_words(text: &str, min: usize) -> bool {
     min == 0 || quotes::words(text).nth(min - 1).is_some()
-}
-
-/// The number of ASCII spaces in `bytes`, summed in bytes over chunks of 255 (a byte's sum
-/// cannot overflow there): sixteen bytes per vector instruction rather than one per loop
-/// turn.
-fn count_spaces(bytes: &[u8]) -> usize {
-    bytes
-        .chunks(255)
-        .map(|c| usize::from(c.iter().map(|&b| u8::from(b == b' ')).sum::<u8>()))
-        .sum()
 }
 
 /// One quotation as a flat row: its article (name, title, URL, date) and the quotation
@@ -258,26 +240,28 @@ pub struct QuoteRecord {
 impl Article {
     /// The quotations as flat records.
     pub fn records(&self) -> Vec<QuoteRecord> {
-        self.quotes
-            .iter()
-            .map(|q| QuoteRecord {
-                article: self.name.clone(),
-                title: Some(self.title.clone()).filter(|t| !t.is_empty()),
-                url: self.url.clone(),
-                date: self.date,
-                date_source: self.date_source,
-                speaker: q.speaker.clone(),
-                speaker_kind: q.speaker_kind,
-                attribution: q.attribution,
-                quote: q.text.clone(),
-                start: q.start,
-                end: q.end,
-                paragraph: q.paragraph,
-                partial: q.partial,
-                relevant: q.relevant,
-                cue: q.cue.clone(),
-            })
-            .collect()
+        self.quotes.iter().map(|q| self.record(q)).collect()
+    }
+
+    /// One of its quotations as a flat record.
+    pub fn record(&self, q: &Quote) -> QuoteRecord {
+        QuoteRecord {
+            article: self.name.clone(),
+            title: Some(self.title.clone()).filter(|t| !t.is_empty()),
+            url: self.url.clone(),
+            date: self.date,
+            date_source: self.date_source,
+            speaker: q.speaker.clone(),
+            speaker_kind: q.speaker_kind,
+            attribution: q.attribution,
+            quote: q.text.clone(),
+            start: q.start,
+            end: q.end,
+            paragraph: q.paragraph,
+            partial: q.partial,
+            relevant: q.relevant,
+            cue: q.cue.clone(),
+        }
     }
 }
 
@@ -291,21 +275,6 @@ mod tests {
         #[test]
         fn has_words_agrees_with_word_count(text in "[a-z \\t\\n\u{a0}\u{2003}.]{0,40}", min in 0..8usize) {
             prop_assert_eq!(has_words(&text, min), word_count(&text) >= min);
-        }
-
-        /// Counting spaces (collapsed text) or words gives `split_whitespace`'s count.
-        #[test]
-        fn word_count_is_split_whitespace_count(
-            s in "[ab \u{a0}\u{2003}\u{3000}\t\n\u{85}é’]{0,16}"
-        ) {
-            prop_assert_eq!(word_count(&s), s.split_whitespace().count());
-        }
-    }
-
-    #[test]
-    fn word_count_of_collapsed_text_counts_spaces() {
-        for s in ["", "a", "a b", "we’re here now", "x\u{a0}y z"] {
-            assert_eq!(word_count(s), s.split_whitespace().count(), "{s:?}");
         }
     }
 }

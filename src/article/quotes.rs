@@ -205,12 +205,12 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// The runs of bytes between ASCII whitespace that open with an ASCII character: each is
-/// part of a different word, so there are no more of them than words. Counted in one pass
-/// that vectorises (no branch, no character decoded); `bytes` is short, so the count is
-/// summed in a byte.
+/// The runs of bytes between ASCII whitespace that open with an ASCII character, in the
+/// first 256 bytes of `bytes`: each is part of a different word, so there are no more of
+/// them than words. Counted in one pass that vectorises (no branch, no character decoded);
+/// 256 bytes hold at most 256 runs, so the count is summed in a byte.
 pub(crate) fn ascii_led_runs(bytes: &[u8]) -> usize {
-    debug_assert!(bytes.len() <= 256);
+    let bytes = &bytes[..bytes.len().min(256)];
     let opens = |c: u8| c.is_ascii() & !is_ascii_space(c);
     let first = bytes.first().is_some_and(|&c| opens(c));
     let later: u8 = bytes

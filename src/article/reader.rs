@@ -69,14 +69,15 @@ const TITLE_MIN_WORDS: usize = 5;
 const BODY_MIN_WORDS: usize = 30;
 
 /// The headline: the first line of [`TITLE_MIN_WORDS`] words or more without a closing full
-/// stop, before the first body paragraph.
+/// stop, before the first body paragraph; when no line qualifies, the first line (however
+/// short), unless it is itself body text.
 fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
     let words = |r: &Range<usize>| {
         let p = &text[r.clone()];
         // A body paragraph is told by its first bytes (a lower bound of its words, and 30
         // words of news prose take about 200 bytes); other lines are counted word by word,
         // split as `split_whitespace` splits them.
-        if quotes::ascii_led_runs(&p.as_bytes()[..p.len().min(256)]) >= BODY_MIN_WORDS {
+        if quotes::ascii_led_runs(p.as_bytes()) >= BODY_MIN_WORDS {
             BODY_MIN_WORDS
         } else {
             quotes::words(p).take(BODY_MIN_WORDS).count()
@@ -85,7 +86,7 @@ fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
     for (i, r) in paras.iter().enumerate() {
         let n = words(r);
         if n >= BODY_MIN_WORDS {
-            // Else the first paragraph, counted already: shorter than body text.
+            // No headline before the body: the first line, if it is not the body itself.
             return (i > 0).then_some(0);
         }
         if n >= TITLE_MIN_WORDS && !text[r.clone()].ends_with('.') {

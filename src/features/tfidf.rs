@@ -425,7 +425,8 @@ impl TfidfVectorizer {
 }
 
 thread_local! {
-    /// The column buffer of [`TfidfVectorizer::transform_text`].
+    /// The column buffer of [`TfidfVectorizer::transform_text`] and
+    /// [`TfidfVectorizer::transform_text_with_spans`].
     static COLUMNS: Cell<Vec<usize>> = Cell::default();
     /// The span buffer of [`TfidfVectorizer::transform_text_with_spans`].
     static SPANS: Cell<Vec<Span>> = Cell::default();

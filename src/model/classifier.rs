@@ -435,8 +435,8 @@ impl Classifier {
             FxHashMap::with_capacity_and_hasher(n, Default::default());
         let mut phrase_of_reading: FxHashMap<u64, usize> =
             FxHashMap::with_capacity_and_hasher(n, Default::default());
-        // Room for a reading of any span of the text and a "not ": grown a little at a time,
-        // it was reallocated several times per quotation.
+        // Room for the reading of a span of the text (lowercasing seldom lengthens it) and a
+        // "not ": grown a little at a time, it was reallocated several times per quotation.
         let mut reading = String::with_capacity(text.len() + 8);
         for (&(col, span), &i) in occurrences.iter().zip(&place) {
             let Some(i) = i else { continue };

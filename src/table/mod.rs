@@ -102,6 +102,9 @@ pub struct ArticleColumns {
     pub url: Option<String>,
     /// The title column, when named.
     pub title: Option<String>,
+    /// The field separator of a `.csv` table (default `,`; a `.tsv` table is tab-separated
+    /// whatever this says).
+    pub delimiter: u8,
 }
 
 impl Default for ArticleColumns {
@@ -112,6 +115,7 @@ impl Default for ArticleColumns {
             id: None,
             url: None,
             title: None,
+            delimiter: b',',
         }
     }
 }
@@ -641,7 +645,7 @@ impl RecordTable {
     /// Opens the table at `path`, its format by its extension ([`TableFormat::of_path`]).
     pub fn open(path: &Path) -> Result<RecordTable> {
         Ok(RecordTable {
-            raw: RawTable::open(path)?,
+            raw: RawTable::open(path, b',')?,
         })
     }
 
@@ -725,7 +729,9 @@ fn readable_type(t: &DataType) -> bool {
 }
 
 impl RawTable {
-    fn open(path: &Path) -> Result<RawTable> {
+    /// Opens the table at `path`, by its extension; a `.csv` table's fields are separated by
+    /// `csv_delimiter`.
+    fn open(path: &Path, csv_delimiter: u8) -> Result<RawTable> {
         let format = TableFormat::of_path(path).ok_or_else(|| {
             table_error(
                 path,
@@ -735,7 +741,7 @@ impl RawTable {
         })?;
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let (header, types, source) = match format {
-            TableFormat::Csv => open_csv(path, file, b',')?,
+            TableFormat::Csv => open_csv(path, file, csv_delimiter)?,
             TableFormat::Tsv => open_csv(path, file, b'\t')?,
             TableFormat::Jsonl => open_jsonl(path, file)?,
             TableFormat::Parquet => open_parquet(path, file)?,
@@ -837,7 +843,7 @@ impl ArticleTable {
     /// finds the columns. A missing text column, or a column named in `columns` that the
     /// table lacks, is [`Error::MissingArticleColumn`].
     pub fn open(path: &Path, columns: &ArticleColumns) -> Result<ArticleTable> {
-        let raw = RawTable::open(path)?;
+        let raw = RawTable::open(path, columns.delimiter)?;
         let layout = Layout::of(path, &raw.header, columns)?;
         let passed_names: Arc<[String]> = layout
             .passed
