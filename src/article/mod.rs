@@ -47,6 +47,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dates::{DateManifest, DateSource};
 pub use language::Language;
+pub(crate) use quotes::is_collapsed;
 pub use reader::Reader;
 pub use source::{decode, expand_paths, expand_paths_with, read_input, Input, Loaded, PageMeta};
 pub use speakers::SpeakerAliases;

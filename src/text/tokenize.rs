@@ -299,7 +299,68 @@ mod tests {
     use super::*;
     use crate::text::token::test_helpers::{assert_token, collect, texts};
 
+    /// Where the word starting at `start` ends, by the rules alone, a character at a time:
+    /// the oracle of [`WordTokenizer::word_end`]'s byte shortcuts.
+    fn word_end_by_chars(text: &str, start: usize) -> usize {
+        let char_at = |i: usize| text.get(i..).and_then(|s| s.chars().next());
+        let (mut end, mut prev) = (start, None);
+        loop {
+            let Some(c) = char_at(end) else {
+                return end;
+            };
+            let joins = is_word_char(c)
+                || match (prev, char_at(end + c.len_utf8())) {
+                    (Some(p), Some(next)) if is_apostrophe(c) => {
+                        is_word_char(p) && is_word_char(next)
+                    }
+                    (Some(p), Some(next)) if c == '.' || c == ',' => {
+                        char::is_numeric(p) && next.is_numeric()
+                    }
+                    _ => false,
+                };
+            if !joins {
+                return end;
+            }
+            end += c.len_utf8();
+            prev = Some(c);
+        }
+    }
+
+    /// [`negation_offset`] without its last-byte shortcut.
+    fn negation_offset_by_chars(word: &str) -> Option<usize> {
+        if word.eq_ignore_ascii_case("cannot") {
+            return Some(3);
+        }
+        let mut chars = word.char_indices().rev();
+        let (_, t) = chars.next()?;
+        let (_, apostrophe) = chars.next()?;
+        let (n_offset, n) = chars.next()?;
+        (t.eq_ignore_ascii_case(&'t') && is_apostrophe(apostrophe) && n.eq_ignore_ascii_case(&'n'))
+            .then_some(n_offset)
+    }
+
     proptest::proptest! {
+        /// The word tokenizer's byte shortcuts end every word where the rules, read a
+        /// character at a time, end it, and find the same negated contractions.
+        #[test]
+        fn shortcuts_agree_with_the_rules(
+            text in "([a-zA-Z0-9é.,'’ʼ‘\u{301}\u{a0} -]|n't|N’T|nʼt|cannot|U\\.S|3\\.5|1,000){0,24}"
+        ) {
+            let tokenizer = WordTokenizer::new(&text);
+            for (start, c) in text.char_indices() {
+                if is_word_char(c) {
+                    proptest::prop_assert_eq!(
+                        tokenizer.word_end(start),
+                        word_end_by_chars(&text, start),
+                        "{:?} from {}", text, start
+                    );
+                }
+            }
+            for word in text.split([' ', '\u{a0}', '-', '.', ',']) {
+                proptest::prop_assert_eq!(negation_offset(word), negation_offset_by_chars(word));
+            }
+        }
+
         /// The hand-written scan finds exactly what the pattern `\b\w\w+\b` finds.
         #[test]
         fn sklearn_tokenizer_equals_the_pattern(
