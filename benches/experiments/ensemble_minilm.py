@@ -66,7 +66,6 @@ import csv
 import math
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -75,7 +74,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, mean_sd, read_training_split, split,
+from grouped_cv import (CLASSES, FOLDS, add_common_args, cache_dir, group_folds, mean_sd, read_training_split, split,
                         train_predict)
 from tone_options import read  # the same CSV helpers (this folder is on sys.path)
 
@@ -297,8 +296,7 @@ def main():
                          "(appends to --out)")
     args = ap.parse_args()
     start = time.time()
-    tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="ensemble-minilm-"))
-    tmp.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir(args, "ensemble-minilm-")
     if args.test:
         return test_mode(args, tmp, start)
 

@@ -57,12 +57,11 @@ import argparse
 import json
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, metrics, read_training_split,
+from grouped_cv import (CLASSES, FOLDS, add_common_args, cache_dir, group_folds, metrics, read_training_split,
                         meets_bar, c_counts, per_fold_lines, report_lines, split,
                         train_predict)
 
@@ -133,8 +132,7 @@ def main():
     add_common_args(ap, "results-feature-ensembles.txt")
     args = ap.parse_args()
     start = time.time()
-    tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="feature-ensembles-"))
-    tmp.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir(args, "feature-ensembles-")
 
     fields, rows, y, relevant, irrelevant = read_training_split()
 

@@ -10,6 +10,7 @@ those of the pages held out (as `tonetrack cv --train-only-where relevant=no`).
 import json
 import re
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,6 +66,14 @@ def add_common_args(ap, results, cache_help="directory for cached tonetrack pred
     ap.add_argument("--cache", help=cache_help)
     ap.add_argument("--seeds", type=int, nargs="*", default=[42, 43, 44])
     ap.add_argument("--out", default=str(REPO / "benches/experiments" / results))
+
+
+def cache_dir(args, prefix):
+    """Where a screen keeps its per-fold predictions: --cache, else a new temporary directory
+    named with `prefix`."""
+    tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix=prefix))
+    tmp.mkdir(parents=True, exist_ok=True)
+    return tmp
 
 
 def read_training_split():

@@ -50,12 +50,11 @@ for _v in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import (CLASSES, FOLDS, add_common_args, group_folds, metrics, read_training_split,
+from grouped_cv import (CLASSES, FOLDS, add_common_args, cache_dir, group_folds, metrics, read_training_split,
                         meets_bar, c_counts, per_fold_lines, report_lines, split,
                         train_predict)
 
@@ -103,8 +102,7 @@ def main():
     add_common_args(ap, "results-ordinal-hierarchical.txt")
     args = ap.parse_args()
     start = time.time()
-    tmp = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="ordinal-hierarchical-"))
-    tmp.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir(args, "ordinal-hierarchical-")
 
     fields, rows, y, relevant, irrelevant = read_training_split()
 
