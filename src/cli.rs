@@ -29,6 +29,8 @@ pub enum Command {
     /// Cross-validate training options on a labeled CSV.
     Cv(CvArgs),
     /// Predict the tone of texts or of a CSV's rows.
+    #[command(override_usage = "tonetrack predict [OPTIONS] <TEXTS>...\n       \
+                                tonetrack predict [OPTIONS] --data <DATA>")]
     Predict(PredictArgs),
     /// Show how each term of a text pushes each class.
     Explain(ExplainArgs),
@@ -37,6 +39,8 @@ pub enum Command {
     /// Score every quotation of articles: speaker, date, relevance and tone.
     Score(ScoreArgs),
     /// Per-speaker tone trends over time: table, sparklines, chart, HTML report.
+    #[command(override_usage = "tonetrack trends [OPTIONS] <ARTICLES>...\n       \
+                                tonetrack trends [OPTIONS] --scores <SCORES>...")]
     Trends(TrendsArgs),
     /// Label the quotations the model is least sure of; the model is refit as you go.
     Label(LabelArgs),
@@ -44,6 +48,25 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into a folder.
     Man(ManArgs),
+}
+
+impl Command {
+    /// The subcommand's name on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Train(_) => "train",
+            Command::Eval(_) => "eval",
+            Command::Cv(_) => "cv",
+            Command::Predict(_) => "predict",
+            Command::Explain(_) => "explain",
+            Command::Quotes(_) => "quotes",
+            Command::Score(_) => "score",
+            Command::Trends(_) => "trends",
+            Command::Label(_) => "label",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+        }
+    }
 }
 
 /// `completions`.
@@ -365,16 +388,16 @@ pub struct EvalArgs {
     #[arg(long)]
     pub trends: bool,
     /// With --trends: the period of a cell.
-    #[arg(long, default_value = "year", value_parser = ["month", "quarter", "year"])]
+    #[arg(long, default_value = "year", value_parser = ["month", "quarter", "year"], requires = "trends")]
     pub period: String,
     /// With --trends: cells with fewer quotes are left out.
-    #[arg(long, default_value_t = tonetrack::trends::DEFAULT_MIN_CELL_QUOTES)]
+    #[arg(long, default_value_t = tonetrack::trends::DEFAULT_MIN_CELL_QUOTES, requires = "trends")]
     pub min_cell: usize,
     /// With --trends: the column naming the speaker.
-    #[arg(long, default_value = "speaker")]
+    #[arg(long, default_value = "speaker", requires = "trends")]
     pub speaker_col: String,
     /// With --trends: the column with the statement's date (yyyy-mm-dd).
-    #[arg(long, default_value = "date")]
+    #[arg(long, default_value = "date", requires = "trends")]
     pub date_col: String,
     /// `table` or `json`.
     #[arg(long, value_enum, default_value = "table")]
@@ -561,6 +584,7 @@ pub struct ScoreArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("drawn").args(["chart", "html"]).multiple(true))]
 pub struct TrendsArgs {
     /// Article files, directories or tables of articles (.csv, .tsv, .jsonl, .ndjson,
     /// .parquet) to score first (or use --scores).
@@ -588,7 +612,7 @@ pub struct TrendsArgs {
     /// Period of aggregation.
     #[arg(long, default_value = "quarter", value_parser = ["month", "quarter", "year"])]
     pub period: String,
-    /// Only these speakers, comma-separated.
+    /// Only these speakers, comma-separated: whole names, or last names ("Lavrov").
     #[arg(long, value_delimiter = ',')]
     pub speakers: Vec<String>,
     /// Leave out speakers with fewer relevant quotes.
@@ -619,7 +643,7 @@ pub struct TrendsArgs {
     pub chart: Option<PathBuf>,
     /// The chart's y axis: `fit` spans the plotted means and intervals (and 0), `fixed` the
     /// whole scale −1 to +1.
-    #[arg(long, default_value = "fit", value_parser = ["fit", "fixed"])]
+    #[arg(long, default_value = "fit", value_parser = ["fit", "fixed"], requires = "drawn")]
     pub y_scale: String,
     /// Write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]

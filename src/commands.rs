@@ -112,7 +112,8 @@ fn man(args: ManArgs) -> anyhow::Result<Outcome> {
 
 /// The flag that fixes a library error, when there is one: the library's messages speak of
 /// folds and targets, the command line of `--folds` and `--target-col`.
-pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
+/// `command` is the subcommand run (`predict`), so that a hint names only its own flags.
+pub fn flag_hint(err: &anyhow::Error, command: &str) -> Option<&'static str> {
     let error = err
         .chain()
         .find_map(|cause| cause.downcast_ref::<tonetrack::Error>())?;
@@ -139,10 +140,18 @@ pub fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
         tonetrack::Error::TableDate { .. } => {
             "correct the cell or leave it empty; --date-col names another column"
         }
-        tonetrack::Error::MissingColumn { .. } => {
-            "name the columns with --text-col, --label-col, --target-col or --group-col \
-             (eval --trends: --speaker-col, --date-col)"
-        }
+        tonetrack::Error::MissingColumn { .. } => match command {
+            "predict" => "name the text column with --text-col (and --target-col, the target's)",
+            "label" => {
+                "`label --data` reads the column `text`: rename the file's column (`id`, \
+                 `speaker`, `date`, `source_url` are read when present)"
+            }
+            "eval" => {
+                "name the columns with --text-col, --label-col or --target-col (with --trends: \
+                 --speaker-col, --date-col)"
+            }
+            _ => "name the columns with --text-col, --label-col, --target-col or --group-col",
+        },
         _ => return None,
     })
 }
@@ -496,7 +505,12 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             args.target_col.as_deref(),
             args.delimiter.delimiter,
         )?,
-        None => PredictRows::texts(args.texts.clone()),
+        None => {
+            if let Some(i) = args.texts.iter().position(|t| t.trim().is_empty()) {
+                bail!("text {} is empty: give the words to classify", i + 1);
+            }
+            PredictRows::texts(args.texts.clone())
+        }
     };
     let passed_names = rows.passed_names();
     let mut out = Out::new();
@@ -524,6 +538,9 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
 fn explain(args: ExplainArgs) -> anyhow::Result<Outcome> {
     let model = load_model(args.model.as_deref())?;
     let classifier: &Classifier = model.classifier_for(args.target.as_deref())?;
+    if args.text.trim().is_empty() {
+        bail!("the text is empty: give the words to explain");
+    }
     let explanation = classifier.explain(&args.text);
     let mut out = Out::new();
     if args.format == ReportFormat::Json {
@@ -582,6 +599,10 @@ fn reader(read: &ReadingArgs) -> anyhow::Result<Reader> {
 /// Counts what happened to the inputs of a run, and turns it into the exit outcome.
 #[derive(Default)]
 struct RunTally {
+    /// Stop the run at an input that cannot be read (a bad table row, an unreadable file)
+    /// instead of warning and going on: set when the output is a file, so that a failed run
+    /// leaves no file holding part of the data.
+    stop_on_failure: bool,
     articles: usize,
     quotes: usize,
     failed: usize,
@@ -591,25 +612,38 @@ struct RunTally {
 }
 
 impl RunTally {
-    /// Reports a skipped or failed input on stderr; returns the value of a processed one.
-    fn take<T>(&mut self, outcome: InputOutcome<T>) -> Option<T> {
+    /// A tally that stops the run at the first input that cannot be read, when
+    /// `output_is_file`.
+    fn stopping_if(output_is_file: bool) -> Self {
+        RunTally {
+            stop_on_failure: output_is_file,
+            ..RunTally::default()
+        }
+    }
+
+    /// Reports a skipped or failed input on stderr; returns the value of a processed one. A
+    /// failed input is an error when the tally stops on failures.
+    fn take<T>(&mut self, outcome: InputOutcome<T>) -> anyhow::Result<Option<T>> {
         match outcome {
             InputOutcome::Done { value, warning } => {
                 if let Some(w) = warning {
                     warn(w);
                 }
                 self.articles += 1;
-                Some(value)
+                Ok(Some(value))
             }
             InputOutcome::Skipped { name, reason } => {
                 warn(format!("{name}: skipped: {reason}"));
                 self.failed += 1;
-                None
+                Ok(None)
             }
+            InputOutcome::Failed(e) if self.stop_on_failure => Err(anyhow::Error::new(e).context(
+                "an input could not be read, so the run stopped and wrote no output file",
+            )),
             InputOutcome::Failed(e) => {
                 warn(e);
                 self.failed += 1;
-                None
+                Ok(None)
             }
         }
     }
@@ -621,12 +655,14 @@ impl RunTally {
         if any_language || lang.is_english() {
             return false;
         }
+        let left_out = match article.quotes.len() {
+            0 => "left out".to_string(),
+            1 => "its quotation is left out".to_string(),
+            n => format!("its {n} quotations are left out"),
+        };
         warn(format!(
-            "{}: written in {} ({}), not English: its {} quotation(s) are left out (--lang any reads and scores it anyway)",
-            article.name,
-            lang.name,
-            lang.code,
-            article.quotes.len()
+            "{}: written in {} ({}), not English: {left_out} (--lang any reads and scores it anyway)",
+            article.name, lang.name, lang.code,
         ));
         self.other_language += 1;
         self.other_language_quotes += article.quotes.len();
@@ -642,7 +678,7 @@ impl RunTally {
         }
         if self.failed > 0 {
             warn(format!(
-                "{} input(s) could not be read as articles (see above)",
+                "{} input(s) could not be read, or not to their end (see above)",
                 self.failed
             ));
             Outcome::SomeFailed
@@ -668,9 +704,9 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
     let min_words = args.read.reading.min_words;
     let (sources, columns, passed) = article_sources(&args.read)?;
     let mut sink = QuotesOutput::new(args.format, parquet.as_deref(), passed)?;
-    let mut tally = RunTally::default();
+    let mut tally = RunTally::stopping_if(parquet.is_some());
     quote_sources(&reader, &sources, &columns, min_words, |outcome| {
-        let Some(read) = tally.take(outcome) else {
+        let Some(read) = tally.take(outcome)? else {
             return Ok(());
         };
         if tally.leave_out(&read.article, any_language) {
@@ -707,12 +743,14 @@ fn scoring_bar(sources: &[ArticleSource]) -> ProgressBar {
 /// Scores every input with the library's [`score_sources`] (only the quotations about the
 /// relationship with `relevant_only`), handing each article's scored quotes to `sink` in
 /// input order; shows the progress and reports on stderr what could not be read or was left
-/// out.
+/// out. With `output_is_file`, an input that cannot be read stops the run (see
+/// [`RunTally::stop_on_failure`]).
 fn score_sources_with(
     read: &ReadArgs,
     model: &Model,
     sources: &[ArticleSource],
     relevant_only: bool,
+    output_is_file: bool,
     mut sink: impl FnMut(&ScoredArticle) -> anyhow::Result<()>,
 ) -> anyhow::Result<RunTally> {
     let reader = reader(&read.reading)?;
@@ -721,7 +759,7 @@ fn score_sources_with(
         .any_language(any_language)
         .relevant_only(relevant_only)
         .min_words(read.reading.min_words);
-    let mut tally = RunTally::default();
+    let mut tally = RunTally::stopping_if(output_is_file);
     let bar = scoring_bar(sources);
     let columns = read.columns();
     score_sources(
@@ -730,7 +768,7 @@ fn score_sources_with(
         &columns,
         |outcome| -> anyhow::Result<()> {
             bar.inc(1);
-            if let Some(scored) = tally.take(outcome) {
+            if let Some(scored) = tally.take(outcome)? {
                 if tally.leave_out(&scored.article, any_language) {
                     return Ok(());
                 }
@@ -792,9 +830,14 @@ fn score(args: ScoreArgs) -> anyhow::Result<Outcome> {
         args.read.reading.min_words,
     )?;
     let relevant_only = !args.all;
-    let tally = score_sources_with(&args.read, &model, &sources, relevant_only, |a| {
-        sink.article(a)
-    })?;
+    let tally = score_sources_with(
+        &args.read,
+        &model,
+        &sources,
+        relevant_only,
+        parquet.is_some(),
+        |a| sink.article(a),
+    )?;
     sink.finish()?;
     Ok(tally.outcome())
 }
@@ -846,6 +889,15 @@ fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQu
         for path in &args.scores {
             quotes.extend(trends::read_trend_quotes(path)?);
         }
+        // `--dates` gives scored quotes their article's date as it gives articles theirs.
+        if let Some(path) = &args.dates {
+            let manifest = DateManifest::load_delimited(path, args.delimiter.delimiter)?;
+            for quote in &mut quotes {
+                if let Some(date) = manifest.get(&quote.article) {
+                    quote.date = Some(date);
+                }
+            }
+        }
         return Ok((quotes, Outcome::Success));
     }
     let read = ReadArgs {
@@ -861,7 +913,8 @@ fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQu
         },
     };
     let sources = expand_sources(&read.articles, warn)?;
-    let tally = score_sources_with(&read, model, &sources, false, |article| {
+    let writes_files = args.out.is_some() || args.chart.is_some() || args.html.is_some();
+    let tally = score_sources_with(&read, model, &sources, false, writes_files, |article| {
         quotes.extend(article.quotes.iter().map(TrendQuote::from));
         Ok(())
     })?;
@@ -880,7 +933,9 @@ fn print_trends(
     let mut out = Out::new();
     match args.format {
         Format::Csv => out.line(trends::csv_string(result)?.trim_end_matches('\n'))?,
-        Format::Json | Format::Jsonl => out.line(trends::json_string(result)?)?,
+        Format::Json => out.line(trends::json_string(result)?)?,
+        // One object on one line, as JSON lines are.
+        Format::Jsonl => out.json_line(result)?,
         Format::Table => out.line(trends::table_string(result).trim_end_matches('\n'))?,
         Format::Parquet => {
             if let Some(path) = parquet {
@@ -1019,6 +1074,9 @@ fn open_answers(path: Option<&Path>) -> anyhow::Result<Option<tonetrack::label::
     let Some(path) = path else {
         return Ok(None);
     };
+    if !path.exists() {
+        check_output_path(path).context("--out")?;
+    }
     let (file, warnings) = tonetrack::label::AnswersFile::open(path)?;
     for w in warnings {
         warn(w);

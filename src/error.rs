@@ -118,7 +118,8 @@ pub enum Error {
     /// A quote that lacks what a trend estimate needs (a probability of every class).
     #[error(
         "quote {quote} (article {article:?}) has no {missing} for the `{estimate}` estimate; \
-         score with a model that writes every class's probability, or estimate by the mean"
+         score with this --model (the estimate corrects its error rates), or estimate by the \
+         mean"
     )]
     QuoteCannotBeEstimated {
         /// 1-based number of the quote.
@@ -166,15 +167,16 @@ pub enum Error {
     },
     /// A date cell of a table of articles that is not a date.
     #[error(
-        "{path}: row {row}: `{value}` in column `{column}` is not a date; give yyyy-mm-dd, an \
+        "{path}: {location}: `{value}` in column `{column}` is not a date; give yyyy-mm-dd, an \
          ISO date and time or an RFC 3339 timestamp (2019-05-14T09:30:00Z), or a Parquet date \
          or timestamp column; leave the cell empty when there is no date"
     )]
     TableDate {
         /// The table.
         path: PathBuf,
-        /// The 1-based row (the header is not counted).
-        row: u64,
+        /// Where the cell is: `line N` of a CSV or JSON lines file (as an editor counts them),
+        /// `row N` of a Parquet table.
+        location: String,
         /// The date column.
         column: String,
         /// The cell as written.

@@ -13,11 +13,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = cli::Cli::parse();
+    let command = cli.command.name();
     let code = match commands::run(cli.command) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {
             output::print_error(&err);
-            if let Some(hint) = commands::flag_hint(&err) {
+            if let Some(hint) = commands::flag_hint(&err, command) {
                 eprintln!("  hint: {hint}");
             }
             2

@@ -81,7 +81,8 @@ impl Out {
 fn ignore_broken_pipe(result: io::Result<()>) -> anyhow::Result<()> {
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
-        other => Ok(other?),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+        Ok(()) => Ok(()),
     }
 }
 

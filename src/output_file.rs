@@ -28,6 +28,12 @@ pub fn check_output_path(path: &Path) -> Result<()> {
         ));
     }
     let folder = folder_of(path);
+    if folder.is_file() {
+        return Err(refuse(format!(
+            "`{}` is a file, not a folder: name a file in an existing folder",
+            folder.display()
+        )));
+    }
     if !folder.is_dir() {
         return Err(refuse(format!(
             "the folder `{}` does not exist: create it first (mkdir -p {})",

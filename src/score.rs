@@ -15,7 +15,7 @@ use crate::model::Model;
 use crate::table::parquet::ColumnType;
 use crate::table::{
     record_column_type, record_csv_fields, record_parquet_cells, ArticleColumns, ArticleRow,
-    ArticleTable, Passthrough,
+    ArticleTable, Passthrough, QUOTE_COLUMNS,
 };
 
 /// One scored quotation: the reader's [`QuoteRecord`] (where it is, who said it and when)
@@ -224,25 +224,18 @@ impl<'a> Scorer<'a> {
     }
 }
 
-/// The columns of `tonetrack score`'s CSV and Parquet output before the probabilities.
-pub const SCORE_COLUMNS: [&str; 16] = [
-    "article",
-    "title",
-    "url",
-    "date",
-    "date_source",
-    "speaker",
-    "speaker_kind",
-    "attribution",
-    "quote",
-    "start",
-    "end",
-    "paragraph",
-    "partial",
-    "relevant",
-    "cue",
-    "label",
-];
+/// The columns of `tonetrack score`'s CSV and Parquet output before the probabilities:
+/// `quotes`'s ([`QUOTE_COLUMNS`]), then `label`.
+pub const SCORE_COLUMNS: [&str; QUOTE_COLUMNS.len() + 1] = {
+    let mut columns = [""; QUOTE_COLUMNS.len() + 1];
+    let mut i = 0;
+    while i < QUOTE_COLUMNS.len() {
+        columns[i] = QUOTE_COLUMNS[i];
+        i += 1;
+    }
+    columns[QUOTE_COLUMNS.len()] = "label";
+    columns
+};
 
 /// The header of `tonetrack score --format csv`: [`SCORE_COLUMNS`], `p_CLASS` for each of
 /// `classes`, `tone`, `top_terms`, then the passed-through columns `passed`.

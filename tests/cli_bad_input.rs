@@ -381,3 +381,20 @@ fn a_100_mb_single_line_article_is_read() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(stdout.lines().count(), quotes + 1, "one line per quotation");
 }
+
+/// An empty text given on the command line is refused, as an empty cell of `predict --data`
+/// is, rather than classified from the intercepts alone.
+#[test]
+fn an_empty_text_is_refused_by_predict_and_explain() {
+    tonetrack()
+        .args(["predict", "We welcome the talks.", " "])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("text 2 is empty"));
+    tonetrack()
+        .args(["explain", ""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the text is empty"));
+}

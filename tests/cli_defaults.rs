@@ -187,6 +187,39 @@ fn a_symlink_loop_gives_one_article_one_read_and_a_warning() {
     );
 }
 
+/// A table in a folder of articles (a gold file, an export) is skipped with a warning that
+/// says how to read it, not read as prose; named on the command line, it is read as a table.
+#[test]
+fn a_table_in_a_folder_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/000_2883c3e9d1bf4ca2.txt"
+    );
+    let article = dir.path().join("a.txt");
+    std::fs::copy(seed, &article).expect("copy");
+    let alone = stdout_of(&["quotes", "--format", "jsonl", article.to_str().unwrap()]);
+    let table = write(
+        dir.path(),
+        "gold.csv",
+        "id,date,text\n1,2021-05-03,\"Lavrov said: \"\"Our relations are bad.\"\"\"\n",
+    );
+    let out = tonetrack()
+        .args(["quotes", "--format", "jsonl"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), alone);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("gold.csv: a table, skipped in a folder of articles: name it"),
+        "{stderr}"
+    );
+    let named = stdout_of(&["quotes", "--format", "jsonl", table.to_str().unwrap()]);
+    assert!(named.contains("Our relations are bad."), "{named}");
+}
+
 /// Every command the binary has, as `tonetrack help` lists them.
 const COMMANDS: &[&str] = &[
     "train", "eval", "cv", "predict", "explain", "quotes", "score", "trends", "label",

@@ -176,6 +176,40 @@ fn trends_on_the_seeds_follow_lavrov_across_years() {
     assert_eq!(ministry["periods"][0]["period"], "2017");
 }
 
+/// `trends --scores` with `--dates` dates the scored quotes as `trends` dates the articles:
+/// the same periods, tones and intervals.
+#[test]
+fn trends_of_scores_take_the_dates_file_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let scores = dir.path().join("s.jsonl");
+    let output = tonetrack()
+        .args(["score", "seeds/", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    std::fs::write(&scores, &output.stdout).unwrap();
+    let csv = |args: &[&str]| {
+        let output = tonetrack()
+            .arg("trends")
+            .args(args)
+            .args([
+                "--dates",
+                "data/seeds_dates.csv",
+                "--period",
+                "year",
+                "--format",
+                "csv",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let from_articles = csv(&["seeds/"]);
+    assert!(from_articles.lines().count() > 5, "{from_articles}");
+    assert_eq!(csv(&["--scores", scores.to_str().unwrap()]), from_articles);
+}
+
 #[test]
 fn an_article_without_quotes_exits_1() {
     let dir = tempfile::tempdir().unwrap();

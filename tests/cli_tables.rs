@@ -287,7 +287,7 @@ fn a_bad_date_names_the_file_the_row_and_the_value() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert!(
         err.contains(
-            "a.jsonl: row 2: `23/06/2017` in column `date` is not a date; give yyyy-mm-dd"
+            "a.jsonl: line 2: `23/06/2017` in column `date` is not a date; give yyyy-mm-dd"
         ),
         "{err}"
     );
@@ -573,6 +573,104 @@ fn parquet_needs_out_and_a_failed_run_leaves_no_file() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(left, vec![std::ffi::OsString::from("texts.jsonl")]);
+}
+
+/// A JSON lines table whose first line leaves keys out (exporters drop null keys): its columns
+/// are the keys of its first lines, and a key given after them is an error naming its line.
+#[test]
+fn jsonl_columns_are_the_keys_of_the_first_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.jsonl");
+    let quote =
+        |who: &str| format!("{who} said: \"Our relations with the United States are bad.\"");
+    let lines = [
+        serde_json::json!({"id": "a", "text": quote("Lavrov")}),
+        serde_json::json!({"id": "b", "date": "2021-05-03", "outlet": "TASS", "text": quote("Putin")}),
+    ];
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&path, text.join("\n")).unwrap();
+    let rows = run_jsonl(&["score", path.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["date"], Value::Null);
+    assert_eq!(rows[0]["outlet"], Value::Null);
+    assert_eq!(rows[1]["date"], "2021-05-03");
+    assert_eq!(rows[1]["date_source"], "column");
+    assert_eq!(rows[1]["outlet"], "TASS");
+
+    // A key first given after the sampled lines is an error that names its line.
+    let mut late: Vec<String> = (0..1000)
+        .map(|i| serde_json::json!({"id": i.to_string(), "text": quote("Lavrov")}).to_string())
+        .collect();
+    late.push(serde_json::json!({"id": "x", "text": quote("Putin"), "outlet": "TASS"}).to_string());
+    std::fs::write(&path, late.join("\n")).unwrap();
+    let output = tonetrack()
+        .args(["score", path.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains(
+            "a.jsonl: line 1001: key `outlet` is not among the keys of the first 1000 lines"
+        ),
+        "{err}"
+    );
+}
+
+/// A table that fails half-way (a bad date in row 3000) stops `score`, `quotes` and `trends`
+/// when they write files: no Parquet file, chart or report holds the rows before it, and no
+/// temporary file is left. On standard output the run goes on past it and exits 2.
+#[test]
+fn a_table_failing_half_way_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("t.csv");
+    let mut w = csv::Writer::from_path(&table).unwrap();
+    w.write_record(["id", "date", "text"]).unwrap();
+    for i in 0..3000 {
+        let date = if i == 2999 {
+            "23/06/2017"
+        } else {
+            "2021-05-03"
+        };
+        let text = format!("Lavrov said: \"Our relations with the United States are bad, {i}.\"");
+        w.write_record([i.to_string().as_str(), date, text.as_str()])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let runs: [&[&str]; 3] = [
+        &["score", "--format", "parquet", "--out", "o.parquet"],
+        &["quotes", "--format", "parquet", "--out", "o.parquet"],
+        &["trends", "--chart", "c.svg", "--html", "r.html"],
+    ];
+    for args in runs {
+        let output = tonetrack()
+            .current_dir(dir.path())
+            .arg(args[0])
+            .arg("t.csv")
+            .args(&args[1..])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(output.stderr).unwrap();
+        assert!(err.contains("wrote no output file"), "{err}");
+        assert!(err.contains("t.csv: line 3001"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("t.csv")], "{args:?}");
+    }
+    // To standard output, the rows before the bad one are printed and the run exits 2.
+    let output = tonetrack()
+        .current_dir(dir.path())
+        .args(["score", "t.csv", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().lines().count(),
+        3000
+    );
 }
 
 /// `trends` reads a table of articles too, with its date column (`--date-col`).

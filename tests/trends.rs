@@ -258,6 +258,20 @@ fn speaker_filter_min_quotes_and_aliases() {
     assert_eq!(filtered.unmatched_speakers, ["Nobody"]);
     assert_eq!(filtered.counts.other_speakers, 5 + 1 + 1);
 
+    // A last name names the speaker too.
+    let by_surname = aggregate(
+        &quotes,
+        &TrendOptions {
+            speakers: vec!["LAVROV".into()],
+            ..options(Period::Year)
+        },
+    )
+    .unwrap();
+    assert_eq!(by_surname.speakers.len(), 1);
+    assert_eq!(by_surname.speakers[0].speaker, "Sergey Lavrov");
+    assert_eq!(by_surname.speakers[0].n, filtered.speakers[0].n);
+    assert!(by_surname.unmatched_speakers.is_empty());
+
     let min2 = aggregate(
         &quotes,
         &TrendOptions {

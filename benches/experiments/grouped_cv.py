@@ -180,3 +180,36 @@ def per_fold_lines(res, names, short, fold_ids):
     for i, fid in enumerate(fold_ids):
         lines.append(f"  {fid}: " + "  ".join(f"{res[m]['f1'][i]:.3f}" for m in names))
     return lines
+
+
+def run_sets(data, sets, seeds, label, fold_probs, log):
+    """Every model in `sets` on every fold of `seeds`: per-fold metrics. `label(w)` names a
+    model in the report; `fold_probs(w, seed, k, train, test)` trains model `w` on row indices
+    `train` and returns {"probs": rows × CLASSES for `test`, "C", "status", "seconds"}.
+    Returns (metrics per name, names, C chosen per name, seconds per name, fits not
+    converged, fold ids "seed/fold")."""
+    fields, rows, y, relevant, irrelevant = data
+    res = {label(w): {"f1": [], "acc": [], "ll": [], "per": []} for w in sets}
+    chosen = {label(w): [] for w in sets}
+    secs = {label(w): 0.0 for w in sets}
+    odd, fold_ids = [], []
+    for seed in seeds:
+        outer = group_folds(rows, relevant, seed)
+        for k in range(FOLDS):
+            train, test = split(rows, outer, k, relevant, irrelevant)
+            fold_ids.append(f"{seed}/{k}")
+            for w in sets:
+                o = fold_probs(w, seed, k, train, test)
+                p = np.array(o["probs"])
+                assert np.allclose(p.sum(1), 1, atol=1e-6)
+                f1, acc, ll, per = metrics(y[test], p)
+                r = res[label(w)]
+                r["f1"].append(f1); r["acc"].append(acc); r["ll"].append(ll); r["per"].append(per)
+                chosen[label(w)].append(o["C"])
+                secs[label(w)] += o["seconds"]
+                if o["status"] != "converged":
+                    odd.append(f"{label(w)} {seed}/{k}: {o['status']}")
+            log(f"seed {seed} fold {k}: n={len(test)} "
+                + " ".join(f"{label(w)}={res[label(w)]['f1'][-1]:.3f}" for w in sets))
+    return res, [label(w) for w in sets], chosen, secs, odd, fold_ids
+

@@ -99,7 +99,7 @@ from pathlib import Path
 
 import numpy as np
 from grouped_cv import (CLASSES, FOLDS, add_common_args, c_counts, cache_dir, group_folds,
-                        meets_bar, metrics, per_fold_lines, read_training_split, report_lines,
+                        meets_bar, per_fold_lines, read_training_split, report_lines, run_sets,
                         split, train_predict)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -279,7 +279,6 @@ DEFUSE_WORDS = {"remove", "removes", "removed", "removing", "prevent", "prevents
 
 def set_K(text, toks, hs):
     out = []
-    words = [i for i, t in enumerate(toks) if not t[1]]
     cue = None  # (index where the main clause starts, index of the cue)
     for i, (w, p, _) in enumerate(toks):
         if p:
@@ -489,31 +488,10 @@ def fold_probs(args, tmp, which, seed, k, fields, rows, train, test):
 
 def run(args, tmp, sets, seeds, data, log):
     """Every set in `sets` (None = baseline) on every fold of `seeds`: per-fold metrics."""
-    fields, rows, y, relevant, irrelevant = data
-    name = lambda w: SET_NAMES[w] if w else "(M) split model"
-    res = {name(w): {"f1": [], "acc": [], "ll": [], "per": []} for w in sets}
-    chosen = {name(w): [] for w in sets}
-    secs = {name(w): 0.0 for w in sets}
-    odd, fold_ids = [], []
-    for seed in seeds:
-        outer = group_folds(rows, relevant, seed)
-        for k in range(FOLDS):
-            train, test = split(rows, outer, k, relevant, irrelevant)
-            fold_ids.append(f"{seed}/{k}")
-            for w in sets:
-                o = fold_probs(args, tmp, w, seed, k, fields, rows, train, test)
-                p = np.array(o["probs"])
-                assert np.allclose(p.sum(1), 1, atol=1e-6)
-                f1, acc, ll, per = metrics(y[test], p)
-                r = res[name(w)]
-                r["f1"].append(f1); r["acc"].append(acc); r["ll"].append(ll); r["per"].append(per)
-                chosen[name(w)].append(o["C"])
-                secs[name(w)] += o["seconds"]
-                if o["status"] != "converged":
-                    odd.append(f"{w or 'M'} {seed}/{k}: {o['status']}")
-            log(f"seed {seed} fold {k}: n={len(test)} "
-                + " ".join(f"{w or 'M'}={res[name(w)]['f1'][-1]:.3f}" for w in sets))
-    return res, [name(w) for w in sets], chosen, secs, odd, fold_ids
+    fields, rows = data[0], data[1]
+    return run_sets(data, sets, seeds, lambda w: SET_NAMES[w] if w else "(M) split model",
+                    lambda w, seed, k, train, test: fold_probs(args, tmp, w, seed, k, fields,
+                                                               rows, train, test), log)
 
 
 def feature_ensembles_m():

@@ -3,7 +3,9 @@
 News articles in, one row per quotation out: speaker, quote, offsets, relevance, and the tone of
 the quotation toward U.S.–Russia relations (label, probability of every class, tone =
 P(positive) − P(negative) in [−1, 1], the terms behind it). The columns and their values are
-those of the command line's ``tonetrack score --format csv`` / ``--format jsonl``.
+those of the command line's ``tonetrack score --format csv`` / ``--format jsonl``: ``start`` and
+``end`` are UTF-8 byte offsets into the article's text, as there (in Python,
+``text.encode()[start:end].decode()`` is the quotation's span).
 
 >>> import pandas as pd, tonetrack
 >>> articles = pd.DataFrame({"id": ["a1"], "text": [

@@ -114,6 +114,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, warn: &mut dyn FnMut(String)) -> Res
     let mut found = Vec::new();
     for entry in entries {
         match entry {
+            // A table in a folder of articles is most often data beside them (a gold file, an
+            // export), and its rows are read as articles only when it is named.
+            Ok(entry)
+                if entry.file_type().is_file()
+                    && crate::table::TableFormat::of_path(entry.path()).is_some() =>
+            {
+                warn(format!(
+                    "{}: a table, skipped in a folder of articles: name it on the command line \
+                     to read its rows as articles",
+                    entry.path().display()
+                ));
+            }
             Ok(entry) if entry.file_type().is_file() => found.push(entry.into_path()),
             Ok(_) => {}
             Err(e) => {
@@ -188,8 +200,8 @@ pub fn expand_paths_with<P: AsRef<Path>>(
 }
 
 /// Formats that are not text, by their first bytes: what they are and the command that
-/// turns them into text (`FILE` stands for the file's name, `OUT` for it without its
-/// extension; the command's closing backtick is in the text).
+/// turns them into text (`FILE` stands for the file's name, `OUT.txt` for where the text can
+/// go, [`converted_name`]; the command's closing backtick is in the text).
 const BINARY_FORMATS: &[(&[u8], &str, &str)] = &[
     (
         b"%PDF-",
@@ -236,6 +248,17 @@ fn stem(name: &str) -> &str {
     }
 }
 
+/// Where the text converted from `name` can go: its name with `.txt` for its extension, or
+/// `-text.txt` added when that is its own name (a PDF saved as `f.txt`).
+fn converted_name(name: &str) -> String {
+    let out = format!("{}.txt", stem(name));
+    if out == name {
+        format!("{}-text.txt", stem(name))
+    } else {
+        out
+    }
+}
+
 /// Decodes raw bytes: PDF and other binary formats are skipped with the command that
 /// converts them; HTML becomes its text, title and date; invalid UTF-8 is replaced with a
 /// warning.
@@ -246,7 +269,8 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Loaded {
             name: name.to_string(),
             reason: format!(
                 "{what}, not text: convert it first, e.g. `{}",
-                fix.replace("FILE", name).replace("OUT", stem(name))
+                fix.replace("FILE", name)
+                    .replace("OUT.txt", &converted_name(name))
             ),
         };
     }
@@ -366,6 +390,16 @@ mod tests {
             Loaded::Skipped { reason, .. } => {
                 assert!(
                     reason.contains("`pdftotext -layout r.pdf r.txt`"),
+                    "{reason}"
+                )
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // A PDF saved as `.txt`: the command does not write over it.
+        match decode("f.txt", b"%PDF-1.7 ...".to_vec()) {
+            Loaded::Skipped { reason, .. } => {
+                assert!(
+                    reason.contains("`pdftotext -layout f.txt f-text.txt`"),
                     "{reason}"
                 )
             }

@@ -93,6 +93,33 @@ fn record_line(fields: &[&str]) -> Result<Vec<u8>> {
         .map_err(|e| Error::Data(format!("cannot write a CSV record: {e}")))
 }
 
+/// Where the last CSV record of `bytes` starts (a quoted text may hold line breaks, so not
+/// always after the last one).
+fn last_record_start(bytes: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut start = 0;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        start = record.position().map_or(start, |p| p.byte() as usize);
+    }
+    start
+}
+
+/// Whether the last record of `bytes`, starting at `start` after the header, is a whole,
+/// valid answer: the header and that record parse as an answers file.
+fn is_whole_answer(path: &Path, bytes: &[u8], start: usize) -> Result<bool> {
+    if start == 0 {
+        return Ok(false); // the header itself
+    }
+    let mut last = record_line(&HEADER)?;
+    last.extend_from_slice(&bytes[start..]);
+    last.push(b'\n');
+    Ok(parse(path, &last).is_ok_and(|rows| rows.len() == 1))
+}
+
 impl AnswersFile {
     /// Opens `path`, creating it with the header when it does not exist (or is empty), and
     /// reads the answers already there. Returns warnings to show: a last line cut short by a
@@ -114,8 +141,16 @@ impl AnswersFile {
                 .unwrap_or(bytes.len());
             check_header(path, &bytes[..end])?;
         }
+        let cut = last_record_start(&bytes);
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") && is_whole_answer(path, &bytes, cut)? {
+            // A whole last answer without its newline (an editor that adds none): kept, and
+            // the newline added so that the next answer starts a line of its own.
+            let mut file = OpenOptions::new().append(true).open(path).map_err(io)?;
+            file.write_all(b"\n").map_err(io)?;
+            file.sync_data().map_err(io)?;
+            bytes.push(b'\n');
+        }
         if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
             let tail = String::from_utf8_lossy(&bytes[cut..]);
             let preview: String = tail.chars().take(60).collect();
@@ -348,6 +383,41 @@ mod tests {
         )
         .unwrap();
         assert_eq!(data.rows.len(), 2);
+    }
+
+    /// An editor that adds no final newline leaves a whole last answer: it is kept (and the
+    /// newline added); a last answer cut short inside a text with a line break is removed
+    /// whole, from where its record starts.
+    #[test]
+    fn a_whole_last_answer_without_its_newline_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        let (mut file, _) = AnswersFile::open(&path).unwrap();
+        file.append(answer("a", "positive")).unwrap();
+        file.append(answer("b", "negative")).unwrap();
+        drop(file);
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() - 1]).unwrap();
+        let (mut file, warnings) = AnswersFile::open(&path).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(file.rows().len(), 2);
+        assert_eq!(file.rows()[1].label, "negative");
+        assert_eq!(std::fs::read(&path).unwrap(), whole);
+        file.append(answer("c", "neutral")).unwrap();
+        drop(file);
+
+        let mut broken = answer("d", "neutral");
+        broken.text = "first line\nsecond line".into();
+        let line = record_line(&broken.fields()).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let mut cut = before.clone();
+        cut.extend_from_slice(&line[..line.len() - 12]);
+        std::fs::write(&path, &cut).unwrap();
+        let (file, warnings) = AnswersFile::open(&path).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("cut short"), "{}", warnings[0]);
+        assert_eq!(file.rows().len(), 3);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 pub mod parquet;
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -531,6 +532,9 @@ pub fn parse_date_cell(written: &str) -> std::result::Result<Option<NaiveDate>, 
 /// Rows read at a time from a Parquet file.
 const PARQUET_BATCH: usize = 1024;
 
+/// Lines of a JSON lines table whose keys make its columns (read ahead, so held in memory).
+const JSONL_KEY_SAMPLE: usize = 1000;
+
 /// The column indices of the fields, and of the columns passed through.
 #[derive(Clone, Debug)]
 struct Layout {
@@ -583,9 +587,13 @@ enum Source {
     },
     Jsonl {
         lines: std::io::Lines<BufReader<File>>,
+        /// Lines read from the file so far.
+        read: u64,
+        /// The line of the row last returned.
         line: u64,
-        /// The first line's object, read to learn the columns.
-        first: Option<Vec<(String, serde_json::Value)>>,
+        /// The objects of the first lines (with their line numbers), read to learn the
+        /// columns and not yet returned.
+        sampled: VecDeque<(u64, Vec<(String, serde_json::Value)>)>,
     },
     Parquet {
         batches: ::parquet::arrow::arrow_reader::ParquetRecordBatchReader,
@@ -776,26 +784,37 @@ fn open_csv(path: &Path, file: File, delimiter: u8) -> Result<Opened> {
     Ok((header, None, Source::Csv { reader, record }))
 }
 
-/// A JSON lines table: the header is the keys of the first object (blank lines skipped),
-/// which is kept as the first row.
+/// A JSON lines table: the header is every key of the first [`JSONL_KEY_SAMPLE`] objects
+/// (blank lines skipped), which are kept as the first rows; a line may leave keys out.
 fn open_jsonl(path: &Path, file: File) -> Result<Opened> {
     let mut lines = BufReader::new(file).lines();
-    let mut line = 0;
-    let mut first = None;
-    for text in lines.by_ref() {
-        line += 1;
+    let mut read = 0;
+    let mut sampled = VecDeque::new();
+    while sampled.len() < JSONL_KEY_SAMPLE {
+        let Some(text) = lines.next() else { break };
+        read += 1;
         let text = text.map_err(|e| Error::io(path, e))?;
-        if text.trim().is_empty() {
-            continue;
+        if !text.trim().is_empty() {
+            sampled.push_back((read, parse_object(path, read, &text)?));
         }
-        first = Some(parse_object(path, line, &text)?);
-        break;
     }
-    let header = first
-        .as_ref()
-        .map(|o| o.iter().map(|(k, _)| k.clone()).collect())
-        .unwrap_or_default();
-    Ok((header, None, Source::Jsonl { lines, line, first }))
+    // Exporters leave out null keys, so one line's keys are not the table's: the columns are
+    // every key of the sampled lines, in the order they first appear.
+    let mut header: Vec<String> = Vec::new();
+    for (_, object) in &sampled {
+        for (key, _) in object {
+            if !header.contains(key) {
+                header.push(key.clone());
+            }
+        }
+    }
+    let source = Source::Jsonl {
+        lines,
+        read,
+        line: 0,
+        sampled,
+    };
+    Ok((header, None, source))
 }
 
 /// A Parquet table, read by record batches; a column of a type tonetrack does not read is
@@ -921,7 +940,7 @@ impl ArticleTable {
             None => None,
             Some(i) => cells.date(i).map_err(|value| Error::TableDate {
                 path: path.clone(),
-                row,
+                location: self.raw.location(),
                 column: self.raw.header[i].clone(),
                 value,
             })?,
@@ -946,6 +965,19 @@ impl ArticleTable {
 }
 
 impl RawTable {
+    /// Where the row last read is, as its file's reader would look for it: `line N` of a CSV
+    /// (where its record starts) or JSON lines file, `row N` of a Parquet table.
+    fn location(&self) -> String {
+        match &self.source {
+            Source::Csv { record, .. } => match record.position() {
+                Some(p) => format!("line {}", p.line()),
+                None => format!("row {}", self.row),
+            },
+            Source::Jsonl { line, .. } => format!("line {line}"),
+            Source::Parquet { .. } => format!("row {}", self.row),
+        }
+    }
+
     /// The next row's cells, `None` at the end of the table.
     fn next_cells(&mut self) -> Result<Option<Cells>> {
         let cells = match &mut self.source {
@@ -960,14 +992,23 @@ impl RawTable {
                 }
                 Cells::Text(record.iter().map(|c| Some(c.to_string())).collect())
             }
-            Source::Jsonl { lines, line, first } => {
-                let object = match first.take() {
-                    Some(object) => object,
+            Source::Jsonl {
+                lines,
+                read,
+                line,
+                sampled,
+            } => {
+                let object = match sampled.pop_front() {
+                    Some((at, object)) => {
+                        *line = at;
+                        object
+                    }
                     None => loop {
                         let Some(text) = lines.next() else {
                             return Ok(None);
                         };
-                        *line += 1;
+                        *read += 1;
+                        *line = *read;
                         let text = text.map_err(|e| {
                             table_error(&self.path, Some(format!("line {line}")), e.to_string())
                         })?;
@@ -983,8 +1024,9 @@ impl RawTable {
                             &self.path,
                             Some(format!("line {line}")),
                             format!(
-                                "key `{key}` is not among the first line's keys ({}): every \
-                                 line needs the keys of the first",
+                                "key `{key}` is not among the keys of the first \
+                                 {JSONL_KEY_SAMPLE} lines ({}), from which the columns are \
+                                 learned: give it (as null) on a line among them",
                                 self.header.join(", ")
                             ),
                         ));

@@ -171,8 +171,8 @@ impl fmt::Display for PeriodKey {
 pub struct TrendOptions {
     /// Period length.
     pub period: Period,
-    /// Keep only these speakers (canonicalised like the quotes' speakers; case-insensitive).
-    /// Empty keeps everyone.
+    /// Keep only these speakers (canonicalised like the quotes' speakers; case-insensitive),
+    /// each by the whole name or the last word of it. Empty keeps everyone.
     pub speakers: Vec<String>,
     /// Leave out speakers with fewer relevant quotes than this.
     pub min_quotes: usize,
@@ -260,7 +260,11 @@ impl TrendRule {
             .filter(|&&n| n >= self.min_per_period)
             .count();
         if dated < self.min_quotes {
-            Some(format!("{dated} dated quotes, {} needed", self.min_quotes))
+            let quotes = if dated == 1 { "quote" } else { "quotes" };
+            Some(format!(
+                "{dated} dated {quotes}, {} needed",
+                self.min_quotes
+            ))
         } else if full < self.min_periods {
             let periods = if full == 1 { "period" } else { "periods" };
             Some(format!(
@@ -551,7 +555,7 @@ fn check_estimable(quotes: &[TrendQuote], options: &TrendOptions) -> Result<()> 
             article: q.article.clone(),
             missing: match quantifier.estimate() {
                 Estimate::Acc => "label the model knows",
-                _ => "probability of every class",
+                _ => "probability of each of the model's classes, and of no other",
             },
             estimate: quantifier.estimate().as_str().to_string(),
         }),
@@ -622,8 +626,15 @@ impl<'q, 'o> Groups<'q, 'o> {
         };
         if !self.wanted.is_empty() {
             let lower = name.to_lowercase();
-            // Several entries may name one speaker ("Lavrov", "Sergey Lavrov"): mark them all.
-            let mut entries = self.wanted.iter().filter(|(_, w)| *w == lower).peekable();
+            // An entry names a speaker by the whole name, or by the last word of it: "Lavrov"
+            // is Sergey Lavrov ("Bush" both Bushes). Several entries may name one speaker
+            // ("Lavrov", "Sergey Lavrov"): mark them all.
+            let surname = lower.rsplit(' ').next().unwrap_or_default();
+            let mut entries = self
+                .wanted
+                .iter()
+                .filter(|(_, w)| *w == lower || *w == surname)
+                .peekable();
             if entries.peek().is_none() {
                 counts.other_speakers += 1;
                 return None;

@@ -144,8 +144,13 @@ impl Quantifier {
     }
 
     /// What one quote contributes: its probabilities (PACC) or its label as a one-hot vector
-    /// (ACC), in class order. `None` when the quote lacks what the estimate needs.
+    /// (ACC), in class order. `None` when the quote lacks what the estimate needs, or its
+    /// probabilities are over other classes than the model's (scores of another model, whose
+    /// error rates these are not).
     pub fn observation(&self, label: &str, probabilities: &[(String, f64)]) -> Option<Vec<f64>> {
+        if !probabilities.is_empty() && probabilities.len() != self.classes.len() {
+            return None;
+        }
         match self.estimate {
             Estimate::Acc => {
                 let at = self.classes.iter().position(|c| c == label)?;
@@ -357,6 +362,12 @@ mod tests {
         assert_eq!(acc.observation("neutral", &[]), Some(vec![0.0, 1.0, 0.0]));
         assert_eq!(pacc.observation("neutral", &[]), None);
         assert_eq!(acc.observation("other", &[]), None);
+        // Scores of a model with another class (another model's, whose error rates these are
+        // not) have no observation, whichever estimate.
+        let mut four = probs.clone();
+        four.push(("mixed".into(), 0.0));
+        assert_eq!(pacc.observation("positive", &four), None);
+        assert_eq!(acc.observation("positive", &four), None);
     }
 
     #[test]

@@ -156,6 +156,12 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
     );
 }
 
+/// What the period table's label columns are: the shares of the model's labels, which the
+/// estimated tone (from the probabilities, corrected for the model's error rates) need not
+/// match.
+const LABEL_SHARE_TITLE: &str = "Share of the period's quotes that the model labels so; the \
+                                 tone is estimated from the probabilities and the model's \
+                                 error rates, so it need not equal positive minus negative";
 fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &Trends) {
     let _ = write!(
         html,
@@ -182,8 +188,9 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
             html,
             "<table class=\"periods\">\n<thead><tr><th>{}</th><th class=\"num\">n</th>\
              <th class=\"num\">Tone</th><th class=\"num\">95% interval</th>\
-             <th class=\"num\">Positive</th><th class=\"num\">Neutral</th>\
-             <th class=\"num\">Negative</th></tr></thead>\n<tbody>\n",
+             <th class=\"num\" title=\"{LABEL_SHARE_TITLE}\">Labeled positive</th>\
+             <th class=\"num\" title=\"{LABEL_SHARE_TITLE}\">neutral</th>\
+             <th class=\"num\" title=\"{LABEL_SHARE_TITLE}\">negative</th></tr></thead>\n<tbody>\n",
             capitalized(trends.period.as_str())
         );
         for p in &s.periods {

@@ -6,8 +6,9 @@ use crate::text_table::{
 };
 use serde::Serialize;
 
-use super::aggregate::{PeriodKey, SpeakerTrend, Trends};
+use super::aggregate::{Direction, PeriodKey, SpeakerTrend, Trends};
 use super::quantify::Estimate;
+use crate::table::parquet::ColumnType;
 use crate::{Error, Result};
 
 /// Sparkline bars from tone −1 (▁) to +1 (█), eight equal bins on a fixed scale so that
@@ -47,9 +48,28 @@ pub fn signed(x: f64) -> String {
 /// The trend cell: `+0.12/yr ↗`, or `–` without a slope (withheld, [`crate::trends::TrendRule`]).
 pub fn trend_cell(speaker: &SpeakerTrend) -> String {
     match (speaker.slope_per_year, speaker.direction) {
-        (Some(slope), Some(direction)) => format!("{}/yr {}", signed(slope), direction.arrow()),
+        (Some(slope), Some(direction)) => {
+            format!("{}/yr {}", slope_text(slope, direction), direction.arrow())
+        }
         _ => "–".to_string(),
     }
+}
+
+/// A slope with two decimals, or as many more as it takes for a flat slope not to read as the
+/// threshold ("+0.05/yr →", when flat means |slope| < 0.05).
+fn slope_text(slope: f64, direction: Direction) -> String {
+    if direction == Direction::Flat {
+        for decimals in 2..=6 {
+            let shown = format!("{slope:+.decimals$}");
+            if shown
+                .parse::<f64>()
+                .is_ok_and(|x| x.abs() < Direction::FLAT_BELOW)
+            {
+                return if decimals == 2 { signed(slope) } else { shown };
+            }
+        }
+    }
+    signed(slope)
 }
 
 /// Periods of a speaker that rest on a single quote (and so have no interval).
@@ -149,7 +169,8 @@ fn legend(trends: &Trends) -> String {
         match trends.estimate {
             Estimate::Mean => String::new(),
             estimate => format!(
-                "; a speaker's or period's tone is share positive − share negative, the {}",
+                "; a speaker's or period's tone is the estimated share positive − share \
+                 negative, the {} (the share columns of CSV/JSON count the model's labels)",
                 estimate.describe()
             ),
         },
@@ -203,7 +224,24 @@ fn legend(trends: &Trends) -> String {
     out
 }
 
-/// One CSV row: a speaker in a period.
+/// The columns of the CSV and Parquet output ([`CsvRow`]'s fields), with their Parquet types.
+const COLUMNS: [(&str, ColumnType); 13] = [
+    ("speaker", ColumnType::Text),
+    ("period", ColumnType::Text),
+    ("start", ColumnType::Date),
+    ("end", ColumnType::Date),
+    ("n", ColumnType::Count),
+    ("tone", ColumnType::Float),
+    ("mean_tone", ColumnType::Float),
+    ("ci_low", ColumnType::Float),
+    ("ci_high", ColumnType::Float),
+    ("single_quote", ColumnType::Bool),
+    ("share_positive", ColumnType::Float),
+    ("share_neutral", ColumnType::Float),
+    ("share_negative", ColumnType::Float),
+];
+
+/// One CSV row: a speaker in a period, in the order of [`COLUMNS`].
 #[derive(Serialize)]
 struct CsvRow<'a> {
     speaker: &'a str,
@@ -230,7 +268,14 @@ fn round6(x: f64) -> f64 {
 /// Per speaker and period statistics as CSV, one row per speaker-period with quotes; the
 /// interval cells are empty for single-quote periods.
 pub fn csv_string(trends: &Trends) -> Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    // The header is written even when no speaker has a period, so that a script reading the
+    // output always finds its columns.
+    writer
+        .write_record(COLUMNS.iter().map(|(name, _)| name))
+        .map_err(|e| Error::Data(format!("writing CSV: {e}")))?;
     for speaker in &trends.speakers {
         for p in &speaker.periods {
             writer
@@ -262,25 +307,9 @@ pub fn csv_string(trends: &Trends) -> Result<String> {
 /// period's start and end as dates, `n` a count, `single_quote` a boolean, the rest floats
 /// (not rounded) or text.
 pub fn write_parquet(trends: &Trends, path: &std::path::Path) -> Result<u64> {
-    use crate::table::parquet::{Cell, ColumnType as T, ParquetRows};
-    let columns: Vec<(String, T)> = [
-        ("speaker", T::Text),
-        ("period", T::Text),
-        ("start", T::Date),
-        ("end", T::Date),
-        ("n", T::Count),
-        ("tone", T::Float),
-        ("mean_tone", T::Float),
-        ("ci_low", T::Float),
-        ("ci_high", T::Float),
-        ("single_quote", T::Bool),
-        ("share_positive", T::Float),
-        ("share_neutral", T::Float),
-        ("share_negative", T::Float),
-    ]
-    .into_iter()
-    .map(|(n, t)| (n.to_string(), t))
-    .collect();
+    use crate::table::parquet::{Cell, ParquetRows};
+    let columns: Vec<(String, ColumnType)> =
+        COLUMNS.iter().map(|&(n, t)| (n.to_string(), t)).collect();
     let mut rows = ParquetRows::create(path, &columns)?;
     for speaker in &trends.speakers {
         for p in &speaker.periods {
@@ -319,5 +348,13 @@ mod tests {
         assert_eq!(signed(-0.001), "+0.00");
         assert_eq!(signed(-0.5), "-0.50");
         assert_eq!(signed(0.126), "+0.13");
+    }
+
+    #[test]
+    fn a_flat_slope_never_reads_as_the_threshold() {
+        assert_eq!(slope_text(0.0496, Direction::Flat), "+0.0496");
+        assert_eq!(slope_text(-0.0451, Direction::Flat), "-0.045");
+        assert_eq!(slope_text(0.0449, Direction::Flat), "+0.04");
+        assert_eq!(slope_text(0.0504, Direction::Rising), "+0.05");
     }
 }
