@@ -327,6 +327,17 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         .then(|| SpeakerDateColumns::find(&data, &args.data, &args.speaker_col, &args.date_col))
         .transpose()?;
     let assessed = evaluate_model(&model, &data, args.columns.skip_invalid)?;
+    let trained_on = model.training.trained_on();
+    let seen = data.rows.iter().filter(|r| trained_on(&r.text)).count();
+    if seen > 0 {
+        warn(format!(
+            "{seen} of {} rows of {} are texts the model was trained on: its figures on them \
+             overstate its accuracy on new text; evaluate a model trained without them (for \
+             the shipped model's figures: `make split-model`, then --model target/split-model.json)",
+            data.rows.len(),
+            args.data.display()
+        ));
+    }
     for unknown in &assessed.unknown_labels {
         warn(format!(
             "{}: label unknown to the model, rows left out: {unknown}",
@@ -353,7 +364,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         let labels: Vec<&str> = args.favg.iter().map(String::as_str).collect();
         evaluation.with_f_avg(&labels)?;
     }
-    print_eval_report(args.format, &evaluation, &fidelity, &args.period)?;
+    print_eval_report(args.format, &evaluation, &fidelity, &args.period, seen)?;
     Ok(Outcome::Success)
 }
 
@@ -363,13 +374,17 @@ fn print_eval_report(
     evaluation: &Evaluation,
     fidelity: &[TrendFidelity],
     period: &str,
+    seen_in_training: usize,
 ) -> anyhow::Result<()> {
     let mut out = Out::new();
     match format {
-        ReportFormat::Json if fidelity.is_empty() => out.json(evaluation)?,
         ReportFormat::Json => {
             let mut value = serde_json::to_value(evaluation)?;
-            value["trend_fidelity"] = serde_json::to_value(fidelity)?;
+            if !fidelity.is_empty() {
+                value["trend_fidelity"] = serde_json::to_value(fidelity)?;
+            }
+            // Rows whose text the model was trained on (see `TrainingInfo::trained_on`).
+            value["rows_seen_in_training"] = seen_in_training.into();
             out.json(&value)?
         }
         ReportFormat::Table => {

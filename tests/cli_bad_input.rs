@@ -398,3 +398,48 @@ fn an_empty_text_is_refused_by_predict_and_explain() {
         .code(2)
         .stderr(predicate::str::contains("the text is empty"));
 }
+
+/// `eval` on rows the model was trained on says so (their figures overstate its accuracy on
+/// new text), counting them in the JSON report; on new rows it says nothing.
+#[test]
+fn eval_on_training_texts_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "train.csv", &csv(false, "\n", false));
+    let model = dir.path().join("m.json");
+    train(&data, &model).success();
+    let mut mixed = String::from("text,label\n");
+    mixed.push_str("\"  GOOD talks,   fine.\",positive\n"); // a training text, respaced
+    mixed.push_str("Bad sanctions again.,negative\n");
+    let mixed = write(dir.path(), "mixed.csv", mixed.as_bytes());
+    let fresh = write(
+        dir.path(),
+        "fresh.csv",
+        b"text,label\nGood news.,positive\nBad news.,negative\n",
+    );
+    let eval = |path: &Path| {
+        let output = tonetrack()
+            .args(["eval", "--format", "json", "--model"])
+            .arg(&model)
+            .arg("--data")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            json["rows_seen_in_training"].as_u64().unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (seen, stderr) = eval(&data);
+    assert_eq!(seen, 6);
+    assert!(stderr.contains("6 of 6 rows of"), "{stderr}");
+    assert!(
+        stderr.contains("texts the model was trained on"),
+        "{stderr}"
+    );
+    let (seen, stderr) = eval(&mixed);
+    assert_eq!(seen, 1);
+    assert!(stderr.contains("1 of 2 rows of"), "{stderr}");
+    assert_eq!(eval(&fresh), (0, String::new()));
+}

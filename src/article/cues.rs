@@ -1279,10 +1279,11 @@ fn quotation_sentence_ends(
             continue;
         }
         if let Some(r) = outside.para.get(s.last_paragraph) {
-            let next_cap = outside.toks[r.clone()]
-                .iter()
-                .find(|t| t.start >= s.close_end)
-                .is_some_and(|t| t.cap);
+            // The paragraph's tokens are in text order: a binary search, not a scan, so that a
+            // long paragraph of many quotations costs no more than its length.
+            let toks = &outside.toks[r.clone()];
+            let next = toks.partition_point(|t| t.start < s.close_end);
+            let next_cap = toks.get(next).is_some_and(|t| t.cap);
             if next_cap {
                 ends.push((s.last_paragraph, s.close_end));
             }

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::data::{Columns, Dataset};
 use crate::error::{Error, Result};
-use crate::model::file::{Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo};
+use crate::model::file::{
+    text_fingerprints, Classifiers, ColumnsInfo, ExtraDataInfo, Model, TrainingInfo,
+};
 use crate::model::train::{Examples, ValidTrainParams};
 
 /// Rows of another source added to training only, each weighing `weight` in the loss.
@@ -133,6 +135,7 @@ pub fn train_model(
             "extra training data is not supported with one classifier per target".into(),
         ));
     }
+    let text_fingerprints = text_fingerprints(data.rows.iter().map(|r| r.text.as_str()));
     let parts = partition(&data, per_target);
     let examples: Vec<(String, Examples)> = parts
         .iter()
@@ -183,6 +186,7 @@ pub fn train_model(
             params: params.params().clone(),
             reports,
             extra_data,
+            text_fingerprints,
             tonetrack_version: env!("CARGO_PKG_VERSION").to_string(),
         },
     })

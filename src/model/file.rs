@@ -67,8 +67,55 @@ pub struct TrainingInfo {
     /// Training-only rows from a second file, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_data: Option<ExtraDataInfo>,
+    /// A fingerprint of each distinct training text ([`text_fingerprint`]), sorted, as one
+    /// hex string of 8 digits each: `eval` counts the rows it is given that the model was
+    /// trained on, whose figures would overstate its accuracy on new text. Empty in models
+    /// of earlier versions.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text_fingerprints: String,
     /// Version of tonetrack that trained it.
     pub tonetrack_version: String,
+}
+
+impl TrainingInfo {
+    /// Whether a text's fingerprint is among the training texts' (a 32-bit fingerprint: one
+    /// text in about 700,000 not trained on matches by chance, for 6,000 training texts).
+    pub fn trained_on(&self) -> impl Fn(&str) -> bool + '_ {
+        let known: Vec<u32> = self
+            .text_fingerprints
+            .as_bytes()
+            .chunks(8)
+            .filter_map(|hex| u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok())
+            .collect();
+        move |text| known.binary_search(&text_fingerprint(text)).is_ok()
+    }
+}
+
+/// A text's fingerprint: FNV-1a of its words, lowercased, one space apart, folded to 32 bits.
+pub fn text_fingerprint(text: &str) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            eat(b' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+        }
+    }
+    (hash >> 32) as u32 ^ hash as u32
+}
+
+/// The fingerprints of `texts` as [`TrainingInfo::text_fingerprints`] stores them.
+pub fn text_fingerprints<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut all: Vec<u32> = texts.map(text_fingerprint).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.iter().map(|f| format!("{f:08x}")).collect()
 }
 
 /// A file of training-only rows (`train --extra-data`).
@@ -263,13 +310,15 @@ mod tests {
     }
     use crate::model::train::{CChoice, Examples};
 
+    const SMALL_TEXTS: [&str; 4] = [
+        "useful constructive talks",
+        "ready for dialogue and cooperation",
+        "hostile illegal sanctions",
+        "relations keep deteriorating",
+    ];
+
     fn small_model() -> Model {
-        let texts = [
-            "useful constructive talks",
-            "ready for dialogue and cooperation",
-            "hostile illegal sanctions",
-            "relations keep deteriorating",
-        ];
+        let texts = SMALL_TEXTS;
         let labels = ["positive", "positive", "negative", "negative"];
         let examples = Examples::new(
             texts.iter().map(|t| t.to_string()).collect(),
@@ -297,9 +346,26 @@ mod tests {
                 params,
                 reports: [(String::new(), report)].into_iter().collect(),
                 extra_data: None,
+                text_fingerprints: text_fingerprints(texts.iter().copied()),
                 tonetrack_version: "test".into(),
             },
         }
+    }
+
+    /// The training texts are known by their fingerprint, whatever their case and spacing;
+    /// other texts are not.
+    #[test]
+    fn training_texts_are_known_by_their_fingerprint() {
+        let model = small_model();
+        let trained_on = model.training.trained_on();
+        let first = SMALL_TEXTS[0];
+        assert!(trained_on(first));
+        assert!(trained_on(&format!("  {}\n", first.to_uppercase())));
+        assert!(!trained_on("We welcome the agreement with Washington."));
+        assert_eq!(
+            model.training.text_fingerprints.len(),
+            8 * SMALL_TEXTS.len()
+        );
     }
 
     /// The file's bytes with the body edited by `edit` and the checksum made to match, so
