@@ -477,6 +477,7 @@ pub fn small_models() -> Vec<Vec<u8>> {
         params,
         reports: BTreeMap::from([(String::new(), report)]),
         extra_data: None,
+        text_fingerprints: String::new(),
         tonetrack_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let single = Model {
