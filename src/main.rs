@@ -12,6 +12,12 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Stopped by Ctrl-C or SIGTERM, no destructor runs: the temporary files of the outputs
+    // being written would be left beside them.
+    let _ = ctrlc::set_handler(|| {
+        tonetrack::output_file::remove_temporary_files();
+        std::process::exit(130);
+    });
     let cli = cli::Cli::parse();
     let command = cli.command.name();
     let code = match commands::run(cli.command) {

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -54,6 +55,28 @@ pub fn check_output_path(path: &Path) -> Result<()> {
     }
 }
 
+/// The temporary files being written, for [`remove_temporary_files`].
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes the temporary files of the outputs still being written: for a program stopped by
+/// a signal (Ctrl-C), whose destructors do not run.
+pub fn remove_temporary_files() {
+    for tmp in pending().drain(..) {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
+
+/// Stops listing `tmp` as being written.
+fn done_with(tmp: &Path) {
+    pending().retain(|p| p != tmp);
+}
+
 /// A hidden file beside `path`, unique to this process.
 fn temporary_sibling(path: &Path, what: &str) -> PathBuf {
     let name = path.file_name().map_or_else(
@@ -74,12 +97,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         });
     }
     let tmp = temporary_sibling(path, "tmp");
+    pending().push(tmp.clone());
     let result = (|| -> std::io::Result<()> {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
+    done_with(&tmp);
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
@@ -108,7 +133,11 @@ impl AtomicFile {
             });
         }
         let tmp = temporary_sibling(path, "tmp");
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        pending().push(tmp.clone());
+        let file = std::fs::File::create(&tmp).map_err(|e| {
+            done_with(&tmp);
+            Error::io(path, e)
+        })?;
         let guard = AtomicFile {
             path: path.to_path_buf(),
             tmp,
@@ -132,6 +161,7 @@ impl Drop for AtomicFile {
         if !self.committed {
             let _ = std::fs::remove_file(&self.tmp);
         }
+        done_with(&self.tmp);
     }
 }
 

@@ -939,3 +939,61 @@ fn quotes_carry_the_tables_url() {
         assert_eq!(urls.value(i), want);
     }
 }
+
+/// Ctrl-C while `score` writes Parquet: the run stops (exit 130) and leaves neither the
+/// output nor its temporary file.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("t.csv");
+    let mut w = csv::Writer::from_path(&table).unwrap();
+    w.write_record(["id", "text"]).unwrap();
+    let text = seeds()[0].2.clone();
+    for i in 0..20_000 {
+        w.write_record([i.to_string().as_str(), text.as_str()])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tonetrack"))
+        .current_dir(dir.path())
+        .args([
+            "score",
+            "t.csv",
+            "--format",
+            "parquet",
+            "--out",
+            "o.parquet",
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let names = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    // Wait (at most a minute) for the temporary file, then interrupt.
+    let start = std::time::Instant::now();
+    while !names().iter().any(|n| n.ends_with(".tmp")) {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "no temporary file: {:?}",
+            names()
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before the signal"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", pid.as_str()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(names(), ["t.csv"]);
+}
