@@ -1764,7 +1764,8 @@ fn choose_speaker(
 /// all the same, in this order: the sentence's earlier quotation; the paragraph's earlier
 /// quotation with nobody else named since; the sentence's subject ("Lavrov called the
 /// sanctions “delusional”"); for a quotation opening the paragraph after the paragraph that
-/// ended with a quotation, that quotation's speaker (continued speech).
+/// ended with a quotation, that quotation's speaker (continued speech), unless the
+/// quotation's sentence has a speech verb of its own.
 fn fallback_speaker(
     ctx: &Ctx,
     walk: &Walk,
@@ -1802,8 +1803,19 @@ fn fallback_speaker(
         return Some((src, how));
     }
     let (para, end, src) = walk.last_kept?;
-    (para + 1 == s.paragraph && ctx.nobody_between(end, s.open, src))
-        .then_some((src, Attribution::None))
+    // A sentence with a speech verb of its own before the quotation reports someone else's
+    // words ("Critics in Moscow called the sanctions “illegal”"), even when the reader cannot
+    // tell whose.
+    let own_verb = (0..windows.sentence.len()).any(|i| is_speech_verb(windows.sentence, i));
+    // The speaker's quotation ended the paragraph before; or it is further back within reach
+    // and nobody has spoken since (a paragraph between that quotes a document, "It said …
+    // “highest priority.”", does not interrupt the speaker).
+    let nobody_spoke = ctx
+        .events_before(s.open)
+        .last()
+        .is_none_or(|&(at, _)| at < end);
+    let near = para + 1 == s.paragraph || para + REACH_PARAGRAPHS > s.paragraph && nobody_spoke;
+    (near && !own_verb && ctx.nobody_between(end, s.open, src)).then_some((src, Attribution::None))
 }
 
 /// A quotation of fewer words (letters or digits in them) is a fragment quoted inside a
@@ -2211,6 +2223,26 @@ mod tests {
             let t = format!("{headline}\n\n\"Our relations with the United States are going through hard times,\" {cue}.\n");
             assert_eq!(one(&t).1.as_deref(), Some(who), "{headline}");
         }
+    }
+
+    #[test]
+    fn a_quotation_in_another_sources_sentence_is_not_continued_speech() {
+        const HEAD: &str = "Talks between Russia and the United States stall in Geneva amid sanctions dispute\n\n\"We are ready for dialogue with Moscow,\" Blinken said.\n\n";
+        for sentence in [
+            "Critics in Moscow called the new American sanctions \"illegal and doomed to fail\".",
+            "Russian state media described the new American sanctions as \"illegal and doomed to fail\".",
+            "The ministry's statement called the sanctions \"illegal and doomed to fail\".",
+        ] {
+            let q = read(&format!("{HEAD}{sentence}\n"));
+            let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+            assert_eq!(speakers, [Some("Antony Blinken"), None], "{sentence}");
+        }
+        // A quotation that opens the next paragraph still continues the speaker.
+        let q = read(&format!(
+            "{HEAD}\"But we will not accept ultimatums from anyone at all.\"\n"
+        ));
+        let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(speakers, [Some("Antony Blinken"), Some("Antony Blinken")]);
     }
 
     #[test]
