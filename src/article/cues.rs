@@ -973,7 +973,11 @@ impl Ctx<'_> {
 
     /// he/she at byte `off`: the latest speaker (or the one they addressed) within reach
     /// who fits, else the latest person named within reach who fits, else the next speaker
-    /// of the same paragraph (a pronoun before the name, in a lead); else nobody.
+    /// of the same paragraph (a pronoun before the name, in a lead), or of the next one
+    /// when the pronoun's paragraph opens with a quotation (a lead quotation, “…,” he said,
+    /// whose speaker the next paragraph names); else nobody. Further on, a speaker is
+    /// someone the reader has not met yet ("Thus, he stressed that “…”" is about someone
+    /// named before the excerpt).
     fn pronoun(&self, off: usize, she: bool) -> Option<Src> {
         let reach = self.reach_start(off);
         for &(at, ref ev) in self.events_before(off).iter().rev() {
@@ -1006,10 +1010,16 @@ impl Ctx<'_> {
                 return Some(src);
             }
         }
-        // A pronoun before the name, in a lead: the next speaker within reach.
+        // A pronoun before the name, in a lead: the next speaker of the same paragraph, or
+        // of the next one after a lead quotation.
+        let pi = self.para_of(off);
+        let lead_quote =
+            self.text[self.para_ranges[pi].clone()].starts_with(['"', '“', '‘', '«', '„', '\'']);
+        let last = if lead_quote { pi + 1 } else { pi };
+        let para_end = self.para_ranges.get(last).map_or(usize::MAX, |r| r.end);
         self.events[self.events_before(off).len()..]
             .iter()
-            .take_while(|(at, _)| self.in_reach(off, *at))
+            .take_while(|(at, _)| *at < para_end)
             .map(|(_, ev)| ev.src)
             .find(|&src| self.fits(src, she))
     }
@@ -1358,8 +1368,16 @@ impl<'a> Ctx<'a> {
     fn find_speech_events(&mut self, paras: &[Para<'a>]) {
         for p in paras {
             for v in 0..p.toks.len() {
-                // "reported by Daily Sabah": a passive's subject is not who spoke.
-                if !is_speech_verb(p.toks, v) || p.toks.get(v + 1).is_some_and(|t| t.is("by")) {
+                // "reported by Daily Sabah": a passive's subject is not who spoke; "declared
+                // himself acting president": what someone made themselves, not what they said.
+                let next = p.toks.get(v + 1);
+                let passive_or_reflexive = next.is_some_and(|t| {
+                    matches!(
+                        t.norm,
+                        "by" | "himself" | "herself" | "themselves" | "itself"
+                    )
+                });
+                if !is_speech_verb(p.toks, v) || passive_or_reflexive {
                     continue;
                 }
                 let sentence_start = p.sentence_start(p.toks[v].start);
@@ -2243,6 +2261,22 @@ mod tests {
         ));
         let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
         assert_eq!(speakers, [Some("Antony Blinken"), Some("Antony Blinken")]);
+    }
+
+    #[test]
+    fn pronouns_go_to_speakers_met_before() {
+        // Guaido is named (and "declared himself" president) between Lavrov and "he said":
+        // only someone who spoke is the speaker.
+        let t = "Lavrov criticizes Western approach to relations with Washington\n\n“Unfortunately, relations with the United States have not improved,” Russian Foreign Minister Sergey Lavrov said.\n\nIn January, Venezuela’s opposition leader Juan Guaido declared himself acting president, fueling the tension in the country.\n\n“Western partners have actively used all sorts of illegitimate tools against Russia,” he said.\n";
+        let q = read(t);
+        let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(speakers, [Some("Sergey Lavrov"), Some("Sergey Lavrov")]);
+        // Pompeo is first named in the next paragraph: not the "he" of this one.
+        let t = "Moscow talks\n\nThus, he stressed that “the rampant hysteria in the United States leaves little opportunity for a quick return to normality with Russia.”\n\nAs for arms control, the U.S. is seeking broader participation in the talks, Pompeo said.\n";
+        assert_eq!(one(t).1, None);
+        // A lead quotation, “…,” he said, names its speaker in the next paragraph.
+        let t = "National security adviser defends Biden's approach with Putin\n\n\"Our goal at the end of the day is a stable, predictable relationship,\" he said.\n\nNational security adviser Jake Sullivan on Sunday defended the summit, saying Biden heard some important statements.\n";
+        assert_eq!(one(t).1.as_deref(), Some("Jake Sullivan"));
     }
 
     #[test]
