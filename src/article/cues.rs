@@ -456,6 +456,31 @@ fn is_headline(s: &str) -> bool {
     last && fewer_words_than(s, HEADLINE_MAX_WORDS)
 }
 
+/// Small words that a Title-Case headline leaves in lower case.
+const TITLE_CASE_SMALL: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with", "by",
+    "from", "as", "vs", "via", "into", "over", "than",
+];
+
+/// A line in Title Case ("Putin Delivers Annual Address", "Lavrov Delivers a Message to
+/// Tillerson: …"): headline-short, every word but the small ones capitalised, and at least
+/// three capitalised. Capitals there mark verbs and nouns too, not only names.
+fn is_title_case(s: &str) -> bool {
+    if !fewer_words_than(s, HEADLINE_MAX_WORDS) {
+        return false;
+    }
+    let mut capitalised = 0;
+    for w in s.split_whitespace() {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        match w.chars().next() {
+            Some(c) if c.is_uppercase() => capitalised += 1,
+            Some(c) if c.is_lowercase() && !TITLE_CASE_SMALL.contains(&w) => return false,
+            _ => {}
+        }
+    }
+    capitalised >= 3
+}
+
 /// Headlines and subheadings run to some twenty words; a longer paragraph without final
 /// punctuation is body text whose full stop is missing.
 const HEADLINE_MAX_WORDS: usize = 26;
@@ -948,7 +973,11 @@ impl Ctx<'_> {
 
     /// he/she at byte `off`: the latest speaker (or the one they addressed) within reach
     /// who fits, else the latest person named within reach who fits, else the next speaker
-    /// of the same paragraph (a pronoun before the name, in a lead); else nobody.
+    /// of the same paragraph (a pronoun before the name, in a lead), or of the next one
+    /// when the pronoun's paragraph opens with a quotation (a lead quotation, “…,” he said,
+    /// whose speaker the next paragraph names); else nobody. Further on, a speaker is
+    /// someone the reader has not met yet ("Thus, he stressed that “…”" is about someone
+    /// named before the excerpt).
     fn pronoun(&self, off: usize, she: bool) -> Option<Src> {
         let reach = self.reach_start(off);
         for &(at, ref ev) in self.events_before(off).iter().rev() {
@@ -981,10 +1010,16 @@ impl Ctx<'_> {
                 return Some(src);
             }
         }
-        // A pronoun before the name, in a lead: the next speaker within reach.
+        // A pronoun before the name, in a lead: the next speaker of the same paragraph, or
+        // of the next one after a lead quotation.
+        let pi = self.para_of(off);
+        let lead_quote =
+            self.text[self.para_ranges[pi].clone()].starts_with(['"', '“', '‘', '«', '„', '\'']);
+        let last = if lead_quote { pi + 1 } else { pi };
+        let para_end = self.para_ranges.get(last).map_or(usize::MAX, |r| r.end);
         self.events[self.events_before(off).len()..]
             .iter()
-            .take_while(|(at, _)| self.in_reach(off, *at))
+            .take_while(|(at, _)| *at < para_end)
             .map(|(_, ev)| ev.src)
             .find(|&src| self.fits(src, she))
     }
@@ -1151,8 +1186,9 @@ pub(crate) fn attribute(
         outside
             .groups
             .iter()
-            .map(|g| &outside.toks[g.clone()])
-            .chain(outside.inner.iter().map(Vec::as_slice)),
+            .zip(&outside.title_case)
+            .map(|(g, &tc)| (&outside.toks[g.clone()], tc))
+            .chain(outside.inner.iter().map(|t| (t.as_slice(), false))),
         aliases,
     );
     let sentences = Sentences::find(text, &merged, &outside);
@@ -1185,6 +1221,8 @@ struct Outside<'t> {
     para: Vec<Range<usize>>,
     /// The stretches between quotations (names never run across one).
     groups: Vec<Range<usize>>,
+    /// For each group, whether its paragraph is a Title-Case line ([`is_title_case`]).
+    title_case: Vec<bool>,
     /// Attributions printed inside a quotation's marks, which count as outside text too.
     inner: Vec<Vec<Tok<'t>>>,
 }
@@ -1204,15 +1242,18 @@ fn tokenize_outside<'t>(
     let mut para: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len());
     // At most one stretch before each quotation and one after the last of each paragraph.
     let mut groups: Vec<Range<usize>> = Vec::with_capacity(para_ranges.len() + regions.len());
+    let mut title_case: Vec<bool> = Vec::with_capacity(groups.capacity());
     // The current paragraph's text outside quotations (one buffer for all).
     let mut free: Vec<Range<usize>> = Vec::with_capacity(8);
     for r in para_ranges {
         outside(r, &regions, &mut free);
         let first = toks.len();
+        let tc = is_title_case(&source.raw()[r.clone()]);
         for x in &free {
             let a = toks.len();
             tokenize_into(source, x.clone(), &mut toks);
             groups.push(a..toks.len());
+            title_case.push(tc);
         }
         para.push(first..toks.len());
     }
@@ -1225,6 +1266,7 @@ fn tokenize_outside<'t>(
         toks,
         para,
         groups,
+        title_case,
         inner,
     }
 }
@@ -1327,8 +1369,16 @@ impl<'a> Ctx<'a> {
     fn find_speech_events(&mut self, paras: &[Para<'a>]) {
         for p in paras {
             for v in 0..p.toks.len() {
-                // "reported by Daily Sabah": a passive's subject is not who spoke.
-                if !is_speech_verb(p.toks, v) || p.toks.get(v + 1).is_some_and(|t| t.is("by")) {
+                // "reported by Daily Sabah": a passive's subject is not who spoke; "declared
+                // himself acting president": what someone made themselves, not what they said.
+                let next = p.toks.get(v + 1);
+                let passive_or_reflexive = next.is_some_and(|t| {
+                    matches!(
+                        t.norm,
+                        "by" | "himself" | "herself" | "themselves" | "itself"
+                    )
+                });
+                if !is_speech_verb(p.toks, v) || passive_or_reflexive {
                     continue;
                 }
                 let sentence_start = p.sentence_start(p.toks[v].start);
@@ -1733,7 +1783,8 @@ fn choose_speaker(
 /// all the same, in this order: the sentence's earlier quotation; the paragraph's earlier
 /// quotation with nobody else named since; the sentence's subject ("Lavrov called the
 /// sanctions “delusional”"); for a quotation opening the paragraph after the paragraph that
-/// ended with a quotation, that quotation's speaker (continued speech).
+/// ended with a quotation, that quotation's speaker (continued speech), unless the
+/// quotation's sentence has a speech verb of its own.
 fn fallback_speaker(
     ctx: &Ctx,
     walk: &Walk,
@@ -1771,8 +1822,19 @@ fn fallback_speaker(
         return Some((src, how));
     }
     let (para, end, src) = walk.last_kept?;
-    (para + 1 == s.paragraph && ctx.nobody_between(end, s.open, src))
-        .then_some((src, Attribution::None))
+    // A sentence with a speech verb of its own before the quotation reports someone else's
+    // words ("Critics in Moscow called the sanctions “illegal”"), even when the reader cannot
+    // tell whose.
+    let own_verb = (0..windows.sentence.len()).any(|i| is_speech_verb(windows.sentence, i));
+    // The speaker's quotation ended the paragraph before; or it is further back within reach
+    // and nobody has spoken since (a paragraph between that quotes a document, "It said …
+    // “highest priority.”", does not interrupt the speaker).
+    let nobody_spoke = ctx
+        .events_before(s.open)
+        .last()
+        .is_none_or(|&(at, _)| at < end);
+    let near = para + 1 == s.paragraph || para + REACH_PARAGRAPHS > s.paragraph && nobody_spoke;
+    (near && !own_verb && ctx.nobody_between(end, s.open, src)).then_some((src, Attribution::None))
 }
 
 /// A quotation of fewer words (letters or digits in them) is a fragment quoted inside a
@@ -2150,6 +2212,72 @@ mod tests {
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].speaker, None);
         assert_eq!(q[0].attribution, crate::article::Attribution::Pronoun);
+    }
+
+    #[test]
+    fn title_case_headlines_make_no_names_across_verbs() {
+        // A Title-Case headline capitalises its verbs: "Putin Delivers Annual Address" is no
+        // person, and "Putin said" below is Vladimir Putin.
+        for (headline, cue, who) in [
+            ("Putin Delivers Annual Address", "Putin said", "Vladimir Putin"),
+            ("Peskov Dismisses Report", "Peskov said", "Dmitry Peskov"),
+            ("Lavrov Hails Progress in Talks", "Lavrov said", "Sergey Lavrov"),
+            (
+                "Ryabkov Delivers Warning to Washington",
+                "Ryabkov said",
+                "Sergey Ryabkov",
+            ),
+            (
+                "Lavrov Delivers a Message to Tillerson: Does the U.S. Want an Improvement of Relations with Russia, Or Not?",
+                "Lavrov said",
+                "Sergey Lavrov",
+            ),
+            // A name the body confirms stays a name, without the verb.
+            (
+                "Jens Stoltenberg Warns Allies",
+                "NATO Secretary General Jens Stoltenberg said",
+                "Jens Stoltenberg",
+            ),
+        ] {
+            let t = format!("{headline}\n\n\"Our relations with the United States are going through hard times,\" {cue}.\n");
+            assert_eq!(one(&t).1.as_deref(), Some(who), "{headline}");
+        }
+    }
+
+    #[test]
+    fn a_quotation_in_another_sources_sentence_is_not_continued_speech() {
+        const HEAD: &str = "Talks between Russia and the United States stall in Geneva amid sanctions dispute\n\n\"We are ready for dialogue with Moscow,\" Blinken said.\n\n";
+        for sentence in [
+            "Critics in Moscow called the new American sanctions \"illegal and doomed to fail\".",
+            "Russian state media described the new American sanctions as \"illegal and doomed to fail\".",
+            "The ministry's statement called the sanctions \"illegal and doomed to fail\".",
+        ] {
+            let q = read(&format!("{HEAD}{sentence}\n"));
+            let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+            assert_eq!(speakers, [Some("Antony Blinken"), None], "{sentence}");
+        }
+        // A quotation that opens the next paragraph still continues the speaker.
+        let q = read(&format!(
+            "{HEAD}\"But we will not accept ultimatums from anyone at all.\"\n"
+        ));
+        let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(speakers, [Some("Antony Blinken"), Some("Antony Blinken")]);
+    }
+
+    #[test]
+    fn pronouns_go_to_speakers_met_before() {
+        // Guaido is named (and "declared himself" president) between Lavrov and "he said":
+        // only someone who spoke is the speaker.
+        let t = "Lavrov criticizes Western approach to relations with Washington\n\n“Unfortunately, relations with the United States have not improved,” Russian Foreign Minister Sergey Lavrov said.\n\nIn January, Venezuela’s opposition leader Juan Guaido declared himself acting president, fueling the tension in the country.\n\n“Western partners have actively used all sorts of illegitimate tools against Russia,” he said.\n";
+        let q = read(t);
+        let speakers: Vec<_> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(speakers, [Some("Sergey Lavrov"), Some("Sergey Lavrov")]);
+        // Pompeo is first named in the next paragraph: not the "he" of this one.
+        let t = "Moscow talks\n\nThus, he stressed that “the rampant hysteria in the United States leaves little opportunity for a quick return to normality with Russia.”\n\nAs for arms control, the U.S. is seeking broader participation in the talks, Pompeo said.\n";
+        assert_eq!(one(t).1, None);
+        // A lead quotation, “…,” he said, names its speaker in the next paragraph.
+        let t = "National security adviser defends Biden's approach with Putin\n\n\"Our goal at the end of the day is a stable, predictable relationship,\" he said.\n\nNational security adviser Jake Sullivan on Sunday defended the summit, saying Biden heard some important statements.\n";
+        assert_eq!(one(t).1.as_deref(), Some("Jake Sullivan"));
     }
 
     #[test]

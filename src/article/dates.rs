@@ -584,7 +584,11 @@ pub(crate) fn from_paragraphs(
     paras: &[&str],
     title: Option<usize>,
 ) -> Option<(NaiveDate, DateSource)> {
-    let first_body = title.map_or(0, |t| t + 1);
+    // A lone paragraph is the title and the body at once (a one-paragraph wire story): its
+    // dateline counts.
+    let first_body = title
+        .map_or(0, |t| t + 1)
+        .min(paras.len().saturating_sub(1));
     for p in paras.iter().skip(first_body).take(DATELINE_PARAGRAPHS) {
         if let Some((d, _)) = date_at_start(p).or_else(|| date_in_short_line(p)) {
             return Some((d, DateSource::Dateline));

@@ -68,6 +68,13 @@ const TITLE_MIN_WORDS: usize = 5;
 /// quote's record).
 const BODY_MIN_WORDS: usize = 30;
 
+/// True when the line ends with a full stop, inside closing quotation marks too: `Lavrov
+/// said: "… at a dead end."` is a sentence of the body, not a headline.
+fn ends_with_full_stop(line: &str) -> bool {
+    line.trim_end_matches(['"', '”', '’', '\'', '»'])
+        .ends_with('.')
+}
+
 /// The headline: the first line of [`TITLE_MIN_WORDS`] words or more without a closing full
 /// stop, before the first body paragraph; when no line qualifies, the first line (however
 /// short), unless it is itself body text.
@@ -89,7 +96,7 @@ fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
             // No headline before the body: the first line, if it is not the body itself.
             return (i > 0).then_some(0);
         }
-        if n >= TITLE_MIN_WORDS && !text[r.clone()].ends_with('.') {
+        if n >= TITLE_MIN_WORDS && !ends_with_full_stop(&text[r.clone()]) {
             return Some(i);
         }
     }
@@ -231,7 +238,7 @@ mod tests {
             if n >= BODY_MIN_WORDS {
                 break;
             }
-            if n >= TITLE_MIN_WORDS && !text[r.clone()].ends_with('.') {
+            if n >= TITLE_MIN_WORDS && !ends_with_full_stop(&text[r.clone()]) {
                 return Some(i);
             }
         }
@@ -265,6 +272,26 @@ mod tests {
             proptest::prop_assert_eq!(header_line(line), expected);
         }
 
+    }
+
+    #[test]
+    fn a_quotation_ending_in_a_full_stop_is_no_headline() {
+        // The short headline stays the title, and the dateline after it gives the date.
+        let t = "Lavrov on US ties\n\nMOSCOW, May 3, 2021 - Russian Foreign Minister Sergey Lavrov spoke to reporters.\n\nLavrov said: \"Our relations with the United States are at a dead end.\"\n";
+        let a = Reader::new().read("s.txt", t);
+        assert_eq!(a.title, "Lavrov on US ties");
+        assert_eq!(a.date, chrono::NaiveDate::from_ymd_opt(2021, 5, 3));
+        assert_eq!(a.date_source, DateSource::Dateline);
+        assert_eq!(a.quotes[0].speaker.as_deref(), Some("Sergey Lavrov"));
+    }
+
+    #[test]
+    fn a_one_paragraph_wire_story_keeps_its_dateline() {
+        let t = "WASHINGTON, May 3, 2021 - Secretary of State Antony Blinken said: \"Our relations with Russia are at a low point.\"\n";
+        let a = Reader::new().read("w.txt", t);
+        assert_eq!(a.date, chrono::NaiveDate::from_ymd_opt(2021, 5, 3));
+        assert_eq!(a.date_source, DateSource::Dateline);
+        assert_eq!(a.quotes[0].speaker.as_deref(), Some("Antony Blinken"));
     }
 
     #[test]

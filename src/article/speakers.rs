@@ -800,9 +800,13 @@ fn ends_apposition(t: &Tok) -> bool {
 
 /// The buffers of one registry build, reused from name to name.
 struct Scratch<'t, 'a> {
-    /// Single capitalised words, and whether a speech verb follows; resolved once every
-    /// full name is known.
-    singles: Vec<(&'t Tok<'a>, bool)>,
+    /// Single capitalised words, whether a speech verb follows and whether they come from a
+    /// Title-Case line; resolved once every full name is known.
+    singles: Vec<(&'t Tok<'a>, bool, bool)>,
+    /// The names of two words or more read in Title-Case lines, with their titles and
+    /// whether they are possessive: confirmed once the rest of the article is read
+    /// ([`People::title_case_names`]).
+    title_case: Vec<(&'t [Tok<'a>], Titles, bool)>,
     /// A buffer for [`short_key_into`] (rarely needed, so allocated when it is).
     short: String,
 }
@@ -812,6 +816,7 @@ impl Scratch<'_, '_> {
     fn new() -> Self {
         Self {
             singles: Vec::with_capacity(32),
+            title_case: Vec::new(),
             short: String::new(),
         }
     }
@@ -826,14 +831,15 @@ impl People {
             .iter()
             .map(|r| super::tokens::tokenize(&source, r.clone()))
             .collect();
-        Self::from_tokens(text, groups.iter().map(Vec::as_slice), aliases)
+        Self::from_tokens(text, groups.iter().map(|g| (g.as_slice(), false)), aliases)
     }
 
     /// Builds the registry from token groups in text order; a group is a stretch of text
-    /// without quotations, so names never run across one.
+    /// without quotations, so names never run across one. A group flagged `true` is in a
+    /// Title-Case line (a headline that capitalises every word).
     pub fn from_tokens<'t, 'a: 't>(
         text: &'a str,
-        groups: impl Iterator<Item = &'t [Tok<'a>]>,
+        groups: impl Iterator<Item = (&'t [Tok<'a>], bool)>,
         aliases: &SpeakerAliases,
     ) -> Self {
         // Room for a news article's people, organisations and mentions (the seed and dev
@@ -845,13 +851,14 @@ impl People {
             words: String::with_capacity(128),
         };
         let mut s = Scratch::new();
-        for toks in groups {
-            people.scan(text, toks, aliases, &mut s);
+        for (toks, title_case) in groups {
+            people.scan(text, toks, title_case, aliases, &mut s);
         }
+        people.title_case_names(text, aliases, &mut s);
         // Single names: a surname seen in full, an alias-table surname, or a capitalised
         // word directly followed by a speech verb.
         people.mentions.reserve(s.singles.len());
-        for &(tok, speaks) in &s.singles {
+        for &(tok, speaks, _) in &s.singles {
             // A new person below is new for sure: no one has the surname.
             let who = people
                 .person_by_surname(tok.norm)
@@ -1001,6 +1008,7 @@ impl People {
         &mut self,
         text: &str,
         toks: &'t [Tok<'a>],
+        title_case: bool,
         aliases: &SpeakerAliases,
         s: &mut Scratch<'t, 'a>,
     ) {
@@ -1026,19 +1034,22 @@ impl People {
                     break;
                 }
             }
-            self.run(text, toks, a, b, aliases, s);
+            self.run(text, toks, a, b, title_case, aliases, s);
             i = b.max(a + 1);
         }
     }
 
     /// Reads the run of capitalised words `toks[a..b]`: an organisation, a person's full
-    /// name (with the titles around it), or a single name word kept for later.
+    /// name (with the titles around it), or a single name word kept for later; in a
+    /// Title-Case line (`title_case`), a name of two words or more is kept for later too.
+    #[allow(clippy::too_many_arguments)]
     fn run<'t, 'a>(
         &mut self,
         text: &str,
         toks: &'t [Tok<'a>],
         a: usize,
         b: usize,
+        title_case: bool,
         aliases: &SpeakerAliases,
         s: &mut Scratch<'t, 'a>,
     ) {
@@ -1062,7 +1073,10 @@ impl People {
         } else {
             apposition(toks, b)
         };
-        if name.len() >= 2 {
+        if name.len() >= 2 && title_case {
+            s.title_case
+                .push((name, titles_of(lead, before, appos), possessive));
+        } else if name.len() >= 2 {
             let titles = || titles_of(lead, before, appos);
             let p = self.full_name(text, name, titles, aliases, s);
             if let Some(age) = age_apposition(&toks[b..]) {
@@ -1089,7 +1103,7 @@ impl People {
                 }
             }
             let speaks = !t.possessive && b < toks.len() && is_speech_verb(toks, b);
-            s.singles.push((t, speaks));
+            s.singles.push((t, speaks, title_case));
         }
     }
 
@@ -1115,6 +1129,51 @@ impl People {
             });
         }
         true
+    }
+
+    /// The names of Title-Case lines. Such a line capitalises its verbs and nouns too
+    /// ("Putin Delivers Annual Address", "Lavrov Delivers a Message to Tillerson"), so a run
+    /// of capitalised words there is a name only as far as the rest of the article or the
+    /// alias table confirms it: a prefix the alias table knows, or a first name and a
+    /// surname that the body names (or the table knows) when the first word is no name of
+    /// its own ("Jens Stoltenberg Warns Allies"). The other words are read as single names.
+    fn title_case_names<'t, 'a>(
+        &mut self,
+        text: &str,
+        aliases: &SpeakerAliases,
+        s: &mut Scratch<'t, 'a>,
+    ) {
+        let runs = std::mem::take(&mut s.title_case);
+        for (name, titles, possessive) in runs {
+            let is_surname = |people: &Self, w: &str| {
+                people.person_by_surname(w).is_some()
+                    || aliases.by_surname(w).is_some()
+                    || s.singles.iter().any(|(t, _, tc)| !tc && t.norm == w)
+            };
+            let known = |k: usize| {
+                let words = name[..=k].iter().map(|t| printed(text, t));
+                aliases
+                    .canonical(&words.collect::<Vec<_>>().join(" "))
+                    .is_some()
+            };
+            let confirmed = (1..name.len()).rev().find(|&k| known(k)).or_else(|| {
+                (is_surname(self, name[1].norm) && !is_surname(self, name[0].norm)).then_some(1)
+            });
+            let rest = match confirmed {
+                Some(k) => {
+                    let p = self.full_name(text, &name[..=k], || titles.clone(), aliases, s);
+                    self.mentions.push(Mention {
+                        start: name[0].start,
+                        end: name[k].end,
+                        who: Who::Person(p),
+                        possessive: possessive && k + 1 == name.len(),
+                    });
+                    &name[k + 1..]
+                }
+                None => name,
+            };
+            s.singles.extend(rest.iter().map(|t| (t, false, true)));
+        }
     }
 
     /// The person a full name (two words or more) is: someone met before by the surname,
