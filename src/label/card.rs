@@ -93,17 +93,44 @@ pub fn guide_lines(width: usize) -> Vec<String> {
     };
     let mut lines = Vec::new();
     let mut header: Option<Vec<String>> = None;
+    // The file's paragraphs and list items are wrapped for a wide editor: their lines are
+    // joined and wrapped again to `width` (each line on its own left short orphans).
+    let mut paragraph = String::new();
+    let flush = |paragraph: &mut String, lines: &mut Vec<String>| {
+        if paragraph.is_empty() {
+            return;
+        }
+        if let Some(text) = paragraph.strip_prefix("- ") {
+            // A list item: its text indented under the dash.
+            let mut item = wrap(text, width, "  ");
+            item[0].replace_range(..2, "- ");
+            lines.extend(item);
+        } else {
+            lines.extend(wrap(paragraph, width, ""));
+        }
+        paragraph.clear();
+    };
     for line in GUIDE.lines() {
         if !line.trim_start().starts_with('|') {
             header = None;
-            if line.trim().is_empty() {
+            let text = line.trim();
+            if text.is_empty() || text.starts_with("- ") || text.starts_with('#') {
+                flush(&mut paragraph, &mut lines);
+            }
+            if text.is_empty() {
                 lines.push(String::new());
-            } else {
-                let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-                lines.extend(wrap(line, width, &indent));
+                continue;
+            }
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(text);
+            if text.starts_with('#') {
+                flush(&mut paragraph, &mut lines);
             }
             continue;
         }
+        flush(&mut paragraph, &mut lines);
         let row = cells(line);
         if row
             .iter()
@@ -121,6 +148,7 @@ pub fn guide_lines(width: usize) -> Vec<String> {
             }
         }
     }
+    flush(&mut paragraph, &mut lines);
     lines
 }
 
@@ -221,7 +249,19 @@ mod tests {
             lines.iter().any(|l| l.starts_with("    when: hostility")),
             "{lines:#?}"
         );
-        assert!(lines.iter().any(|l| l.contains("Mixed quotes")));
+        assert!(lines.iter().any(|l| l.starts_with("- Mixed quotes")));
+        // Paragraphs are wrapped whole: no line but a paragraph's last ends far short of the
+        // width (the file's own line breaks left orphans such as "toward the").
+        for pair in lines.windows(2) {
+            let continues = pair[1].starts_with("  ") && !pair[1].starts_with("    ");
+            if continues {
+                let next_word = pair[1].split_whitespace().next().unwrap_or_default();
+                assert!(
+                    pair[0].chars().count() + 1 + next_word.chars().count() > 60,
+                    "{pair:?}"
+                );
+            }
+        }
     }
 
     #[test]
