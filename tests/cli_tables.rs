@@ -143,6 +143,19 @@ fn write_parquet(path: &Path, timestamp: bool) {
     writer.close().unwrap();
 }
 
+/// `score TABLE --format csv` on a table that fails: exit 2; (stdout, stderr).
+fn score_csv_failing(path: &Path) -> (String, String) {
+    let output = tonetrack()
+        .args(["score", path.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
 fn run_jsonl(args: &[&str]) -> Vec<Value> {
     let output = tonetrack().args(args).output().unwrap();
     assert!(output.status.success(), "{args:?}: {output:?}");
@@ -279,12 +292,7 @@ fn a_bad_date_names_the_file_the_row_and_the_value() {
         serde_json::json!({"text": seeds[1].2, "date": "23/06/2017"}).to_string(),
     ];
     std::fs::write(&path, lines.join("\n")).unwrap();
-    let output = tonetrack()
-        .args(["score", path.to_str().unwrap(), "--format", "csv"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let err = String::from_utf8(output.stderr).unwrap();
+    let (out, err) = score_csv_failing(&path);
     assert!(
         err.contains(
             "a.jsonl: line 2: `23/06/2017` in column `date` is not a date; give yyyy-mm-dd"
@@ -292,7 +300,6 @@ fn a_bad_date_names_the_file_the_row_and_the_value() {
         "{err}"
     );
     // The first row was scored, named FILE:ROW (no id column).
-    let out = String::from_utf8(output.stdout).unwrap();
     assert!(out.contains("a.jsonl:1,"), "{out}");
 }
 
@@ -603,12 +610,7 @@ fn jsonl_columns_are_the_keys_of_the_first_lines() {
         .collect();
     late.push(serde_json::json!({"id": "x", "text": quote("Putin"), "outlet": "TASS"}).to_string());
     std::fs::write(&path, late.join("\n")).unwrap();
-    let output = tonetrack()
-        .args(["score", path.to_str().unwrap(), "--format", "csv"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let err = String::from_utf8(output.stderr).unwrap();
+    let (_, err) = score_csv_failing(&path);
     assert!(
         err.contains(
             "a.jsonl: line 1001: key `outlet` is not among the keys of the first 1000 lines"
@@ -661,16 +663,8 @@ fn a_table_failing_half_way_leaves_no_output_file() {
         assert_eq!(left, vec![std::ffi::OsString::from("t.csv")], "{args:?}");
     }
     // To standard output, the rows before the bad one are printed and the run exits 2.
-    let output = tonetrack()
-        .current_dir(dir.path())
-        .args(["score", "t.csv", "--format", "csv"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap().lines().count(),
-        3000
-    );
+    let (out, _) = score_csv_failing(&table);
+    assert_eq!(out.lines().count(), 3000);
 }
 
 /// `trends` reads a table of articles too, with its date column (`--date-col`).

@@ -34,7 +34,7 @@ import json
 import sys
 import time
 
-from grouped_cv import (CLASSES, add_common_args, c_counts, cache_dir, meets_bar,
+from grouped_cv import (CLASSES, add_common_args, cache_dir, chosen_c_lines, meets_bar,
                         read_training_split, report_lines, run_sets, train_predict)
 
 SETS = {
@@ -116,11 +116,9 @@ def main():
         "t >= 3. " + ("Met." if passed else "Not met.") + " The test split was not read.",
         "",
         "C chosen by tonetrack's inner CV (macro-F1), folds per value; training + predicting time:",
+        *chosen_c_lines([("discovery", d_names, d_c, d_secs),
+                         ("confirmation", c_names, c_c, c_secs)], 36),
     ]
-    for n in d_names:
-        lines.append(f"  discovery    {n:36s} {c_counts(d_c[n])}   ({d_secs[n]:.0f} s)")
-    for n in c_names:
-        lines.append(f"  confirmation {n:36s} {c_counts(c_c[n])}   ({c_secs[n]:.0f} s)")
     lines.append("Fits not converged: " + ("; ".join(d_odd + c_odd) if d_odd + c_odd else "none")
                  + ".")
     with open(args.out, "w", encoding="utf-8") as f:

@@ -174,6 +174,14 @@ def c_counts(values):
     return ", ".join(f"C = {c} ×{k}" for c, k in sorted(counts.items(), key=lambda kv: float(kv[0])))
 
 
+def chosen_c_lines(stages, width):
+    """Per stage ("discovery", "confirmation") and model: how often the inner CV chose each C,
+    and the training + predicting time. `stages`: (stage, names, C per name, seconds per
+    name)."""
+    return [f"  {stage:12s} {n:{width}s} {c_counts(c[n])}   ({secs[n]:.0f} s)"
+            for stage, names, c, secs in stages for n in names]
+
+
 def per_fold_lines(res, names, short, fold_ids):
     """Each fold's macro-F1 per model, a line per fold."""
     lines = ["Per fold macro-F1 (seed/fold: " + "  ".join(short[m] for m in names) + "):"]

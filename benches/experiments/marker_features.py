@@ -98,7 +98,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from grouped_cv import (CLASSES, FOLDS, add_common_args, c_counts, cache_dir, group_folds,
+from grouped_cv import (CLASSES, FOLDS, add_common_args, cache_dir, chosen_c_lines, group_folds,
                         meets_bar, per_fold_lines, read_training_split, report_lines, run_sets,
                         split, train_predict)
 
@@ -576,11 +576,9 @@ def main():
         "The test split was not read.",
         "",
         "C chosen by tonetrack's inner CV (macro-F1), folds per value; training + predicting time summed:",
+        *chosen_c_lines([("discovery", d_names, d_c, d_secs),
+                         ("confirmation", c_names, c_c, c_secs)], 30),
     ]
-    for n in d_names:
-        lines.append(f"  discovery    {n:30s} {c_counts(d_c[n])}   ({d_secs[n]:.0f} s)")
-    for n in c_names:
-        lines.append(f"  confirmation {n:30s} {c_counts(c_c[n])}   ({c_secs[n]:.0f} s)")
     lines += [
         f"(M) against results-feature-ensembles.txt's (M), 3 decimals: {same} of {known} shared folds equal.",
         "Fits not converged: " + ("; ".join(d_odd + c_odd) if d_odd + c_odd else "none") + ".",
