@@ -466,19 +466,22 @@ const TITLE_CASE_SMALL: &[&str] = &[
 /// Tillerson: …"): headline-short, every word but the small ones capitalised, and at least
 /// three capitalised. Capitals there mark verbs and nouns too, not only names.
 fn is_title_case(s: &str) -> bool {
-    if !fewer_words_than(s, HEADLINE_MAX_WORDS) {
-        return false;
-    }
+    // This runs for every paragraph: the case of the words first, which a body paragraph
+    // fails within a few words, then the length.
     let mut capitalised = 0;
     for w in s.split_whitespace() {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        match w.chars().next() {
+        match w.chars().find(|c| c.is_alphanumeric()) {
             Some(c) if c.is_uppercase() => capitalised += 1,
-            Some(c) if c.is_lowercase() && !TITLE_CASE_SMALL.contains(&w) => return false,
+            Some(c) if c.is_lowercase() => {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                if !TITLE_CASE_SMALL.contains(&w) {
+                    return false;
+                }
+            }
             _ => {}
         }
     }
-    capitalised >= 3
+    capitalised >= 3 && fewer_words_than(s, HEADLINE_MAX_WORDS)
 }
 
 /// Headlines and subheadings run to some twenty words; a longer paragraph without final
