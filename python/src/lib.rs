@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
-use pyo3::exceptions::{PyKeyError, PyOSError, PyValueError};
+use pyo3::exceptions::{PyFileNotFoundError, PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use pyo3_arrow::{PyArray, PyRecordBatch};
@@ -24,10 +24,14 @@ use tonetrack::score::default_model;
 use columns::{BatchBuilder, Strings};
 
 /// A library error as the Python exception that fits it: a file that cannot be read is an
-/// `OSError`, a missing column a `KeyError`, anything else a `ValueError`; the message is the
+/// `OSError` (`FileNotFoundError` when it is missing), a missing column a `KeyError`, anything else a `ValueError`; the message is the
 /// library's (it names the problem and the fix).
 pub(crate) fn py_err(e: tonetrack::Error) -> PyErr {
     match &e {
+        // `FileNotFoundError` (an `OSError`) for a missing file, as Python's `open` raises.
+        tonetrack::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            PyFileNotFoundError::new_err(e.to_string())
+        }
         tonetrack::Error::Io { .. } => PyOSError::new_err(e.to_string()),
         tonetrack::Error::MissingColumn { .. } => PyKeyError::new_err(e.to_string()),
         _ => PyValueError::new_err(e.to_string()),

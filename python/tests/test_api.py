@@ -360,10 +360,42 @@ def test_bad_values_raise_clear_errors(seeds_df):
         tonetrack.Model.default().predict("a single text")
     with pytest.raises(ValueError, match="period|month|quarter|year"):
         tonetrack.trends(tonetrack.score(seeds_df), period="decade")
-    with pytest.raises(OSError, match="no-such-model.json"):
+    with pytest.raises(FileNotFoundError, match="no-such-model.json"):
         tonetrack.Model.load(REPO / "no-such-model.json")
     with pytest.raises(ValueError):
         tonetrack.Model.from_bytes(b"not a model")
+    # Found by a user test: each names the argument or the column at fault.
+    for kwargs, message in (({"top": -1}, "top: expected a whole number >= 0"),
+                            ({"min_words": -1}, "min_words: expected a whole number >= 0"),
+                            ({"text_col": None}, "text_col names the text column")):
+        with pytest.raises(ValueError, match=message):
+            tonetrack.score(seeds_df, **kwargs)
+    twice = seeds_df.assign(copy=seeds_df["text"])
+    twice.columns = ["id", "text", "text"]
+    with pytest.raises(ValueError, match="column 'text' \\(text_col\\) appears 2 times"):
+        tonetrack.score(twice)
+    scored = tonetrack.score(seeds_df)
+    with pytest.raises(TypeError, match="column 'tone'"):
+        tonetrack.trends(scored.assign(tone="abc"))
+    with pytest.raises(TypeError, match="convert it with .to_pandas"):
+        tonetrack.score(pa.table({"text": ["x"]}))
+
+
+def test_missing_ids_and_texts_and_series_indexes(seeds_df):
+    """A missing id falls back to the row's index label; an all-missing text column is no
+    texts; predict keeps the index of a Series, so its rows line up with the frame's."""
+    df = seeds_df.copy()
+    df.loc[0, "id"] = None
+    df.index = ["r0", "r1", "r2", "r3", "r4"]
+    names = set(tonetrack.score(df, all=True)["article"])
+    assert "r0" in names and "" not in names
+    assert len(tonetrack.score(pd.DataFrame({"text": [np.nan, np.nan]}))) == 0
+    assert len(tonetrack.score(pd.DataFrame({"text": []}))) == 0
+    texts = pd.Series(["We are ready to restore our dialogue.",
+                       "Sanctions are a hostile act against Russia."], index=[1, 0])
+    frame = pd.DataFrame({"text": texts})
+    frame["label"] = tonetrack.Model.default().predict(frame.text)["label"]
+    assert list(frame["label"]) == ["positive", "negative"]
 
 
 # --- the GIL -------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ tonetrack.score over the whole table, row for row."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 from pathlib import Path
 

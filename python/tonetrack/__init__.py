@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
@@ -108,7 +108,10 @@ def _strings(values: Any, what: str) -> pa.Array:
         raise TypeError(f"{what}: expected strings ({e}); convert it with .astype(str)") from None
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    if pa.types.is_null(array.type):
+    if pa.types.is_null(array.type) or (
+        pa.types.is_floating(array.type) and array.null_count == len(array)
+    ):
+        # No value at all (pandas keeps an all-missing or empty column as floats): no texts.
         array = array.cast(pa.string())
     if pa.types.is_dictionary(array.type) and array.type.value_type in _STRING_TYPES:
         array = array.cast(array.type.value_type)
@@ -161,16 +164,32 @@ def _dates(series: pd.Series, column: str) -> pa.Array:
 
 def _check_frame(df: Any, function: str) -> None:
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(
-            f"tonetrack.{function}: expected a pandas DataFrame, got {type(df).__name__}"
-            + (" (for Dask, use ddf.map_partitions(tonetrack.score, ...))" if function == "score" else "")
-        )
+        kind = f"{type(df).__module__.split('.')[0]}.{type(df).__name__}"
+        hint = ""
+        if hasattr(df, "to_pandas"):
+            hint = " (convert it with .to_pandas())"
+        elif function == "score" and hasattr(df, "map_partitions"):
+            hint = " (for Dask, use ddf.map_partitions(tonetrack.score, ...))"
+        raise TypeError(f"tonetrack.{function}: expected a pandas DataFrame, got {kind}{hint}")
+
+
+def _check_count(value: Any, name: str) -> None:
+    """A count argument (``top``, ``min_words``) is a whole number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name}: expected a whole number >= 0, got {value!r}")
 
 
 def _check_columns(df: pd.DataFrame, function: str, **roles: Optional[str]) -> None:
-    """Every column named by a role argument (``text_col="body"``) is in ``df``."""
+    """Every column named by a role argument (``text_col="body"``) is in ``df``, once."""
     columns = [str(c) for c in df.columns]
+    if roles.get("text_col", "") is None:
+        raise ValueError(f"tonetrack.{function}: text_col names the text column; got None")
     for role, name in roles.items():
+        if name is not None and name in df.columns and list(df.columns).count(name) > 1:
+            raise ValueError(
+                f"tonetrack.{function}: column {name!r} ({role}) appears "
+                f"{list(df.columns).count(name)} times; rename or drop the copies"
+            )
         if name is not None and name not in df.columns:
             raise MissingColumnError(
                 f"tonetrack.{function}: no column named {name!r} ({role}); the columns are: "
@@ -179,15 +198,20 @@ def _check_columns(df: pd.DataFrame, function: str, **roles: Optional[str]) -> N
 
 
 def _names(df: pd.DataFrame, id_col: Optional[str]) -> pa.Array:
-    """Each row's article name: its ``id_col`` value, else its index label."""
-    values = df[id_col] if id_col is not None else df.index.to_series(index=range(len(df)))
+    """Each row's article name: its ``id_col`` value, else (no column, or a missing value) its
+    index label."""
+    labels = df.index.to_series(index=range(len(df))).astype(str)
+    if id_col is None:
+        return pa.array(labels.astype("object"), type=pa.string())
+    values = df[id_col].reset_index(drop=True)
     try:
         array = _strings(values, "names")  # strings already: no conversion
         if array.null_count == 0:
             return array
     except TypeError:
         pass
-    return pa.array(values.astype(str).astype("object"), type=pa.string())
+    named = values.astype("object").where(values.notna(), labels).astype(str)
+    return pa.array(named.astype("object"), type=pa.string())
 
 
 def _passed_through(
@@ -283,9 +307,14 @@ class Model:
         """One row per text: ``text``, ``label``, ``p_CLASS`` for every class (in
         :attr:`classes` order), ``tone`` and ``top_terms`` (the terms that pushed the label
         most), as ``tonetrack predict --format csv`` writes them (unrounded)."""
+        _check_count(top, "top")
         array = _strings(texts, "texts")
         out = _to_pandas(self._inner.predict(array, top))
         out.insert(0, "text", array.to_pandas())
+        # A Series keeps its index, so that `df["label"] = model.predict(df.text)["label"]`
+        # lines up row by row.
+        if isinstance(texts, pd.Series):
+            out.index = texts.index
         return out
 
     def predict_proba(self, texts: TextsLike) -> np.ndarray:
@@ -317,7 +346,8 @@ def score(
     """Scores a table of articles (one article per row): one row per quotation.
 
     The columns are those of ``tonetrack score --format csv`` (:data:`SCORE_COLUMNS`, then
-    ``p_CLASS`` per class by name, ``tone``, ``top_terms`` as a list), unrounded, followed by
+    ``p_CLASS`` per class by name, ``tone``, ``top_terms`` as an array of strings per row),
+    unrounded, followed by
     the input's other columns (all but the text, id, date, URL and title columns named, which
     the output already carries) of the quotation's row, as ``tonetrack score`` passes them; an
     input column named like an output column comes as ``input_NAME``.
@@ -338,6 +368,8 @@ def score(
     scores a Dask DataFrame (``examples/dask_score.py``).
     """
     _check_frame(df, "score")
+    _check_count(min_words, "min_words")
+    _check_count(top, "top")
     date_col, id_col, url_col, title_col = (
         _resolve(df, c) for c in (date_col, id_col, url_col, title_col)
     )
@@ -382,6 +414,7 @@ def quotes(
     by their ``id_col`` value or index label. ``date_col``, ``title_col`` and ``url_col`` as in
     :func:`score`.
     """
+    _check_count(min_words, "min_words")
     if isinstance(articles, pd.DataFrame):
         df = articles
         date_col, id_col, url_col, title_col = (
@@ -440,6 +473,8 @@ def trends(
     ``tonetrack trends --format json`` prints it.
     """
     _check_frame(scored, "trends")
+    _check_count(min_words, "min_words")
+    _check_count(min_quotes, "min_quotes")
     for column in ("speaker", "date", "label", "tone"):
         if column not in scored.columns:
             raise MissingColumnError(
@@ -458,15 +493,14 @@ def trends(
         if column in scored.columns:
             add(column, _strings(scored[column], f"column {column!r}"))
     add("date", _dates(scored["date"], "date"))
-    try:
-        add("tone", pa.array(scored["tone"], type=pa.float64(), from_pandas=True))
-        for c in m.classes:
-            if f"p_{c}" in scored.columns:
-                add(f"p_{c}", pa.array(scored[f"p_{c}"], type=pa.float64(), from_pandas=True))
-        if "relevant" in scored.columns:
-            add("relevant", pa.array(scored["relevant"], type=pa.bool_(), from_pandas=True))
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
-        raise TypeError(f"tonetrack.trends: column {names[-1] if names else '?'}: {e}") from None
+    typed = [("tone", pa.float64())]
+    typed += [(f"p_{c}", pa.float64()) for c in m.classes if f"p_{c}" in scored.columns]
+    typed += [("relevant", pa.bool_())] if "relevant" in scored.columns else []
+    for column, kind in typed:
+        try:
+            add(column, pa.array(scored[column], type=kind, from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+            raise TypeError(f"tonetrack.trends: column {column!r}: {e}") from None
     batch = pa.RecordBatch.from_arrays(arrays, names=names)
     raw, summary = _tonetrack.trend_rows(
         m._inner, batch, period, estimate, min_words, min_quotes, keep_duplicates, list(speakers or [])

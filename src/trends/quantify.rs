@@ -71,7 +71,7 @@ impl std::str::FromStr for Estimate {
             "acc" => Ok(Estimate::Acc),
             "pacc" => Ok(Estimate::Pacc),
             other => Err(Error::InvalidParams(format!(
-                "estimate {other:?} is not one of mean, acc, pacc"
+                "estimate {other:?} is not one of auto, pacc, acc, mean"
             ))),
         }
     }
