@@ -141,28 +141,30 @@ impl AnswersFile {
                 .unwrap_or(bytes.len());
             check_header(path, &bytes[..end])?;
         }
-        let cut = last_record_start(&bytes);
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") && is_whole_answer(path, &bytes, cut)? {
-            // A whole last answer without its newline (an editor that adds none): kept, and
-            // the newline added so that the next answer starts a line of its own.
-            let mut file = OpenOptions::new().append(true).open(path).map_err(io)?;
-            file.write_all(b"\n").map_err(io)?;
-            file.sync_data().map_err(io)?;
-            bytes.push(b'\n');
-        }
         if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
-            let tail = String::from_utf8_lossy(&bytes[cut..]);
-            let preview: String = tail.chars().take(60).collect();
-            warnings.push(format!(
-                "{}:{line}: the last line was cut short (the program stopped while writing \
-                 it) and has been removed; its quotation will be asked again: {preview}…",
-                path.display()
-            ));
-            let file = OpenOptions::new().write(true).open(path).map_err(io)?;
-            file.set_len(cut as u64).map_err(io)?;
-            file.sync_data().map_err(io)?;
-            bytes.truncate(cut);
+            let cut = last_record_start(&bytes);
+            if is_whole_answer(path, &bytes, cut)? {
+                // A whole last answer without its newline (an editor that adds none): kept,
+                // and the newline added so that the next answer starts a line of its own.
+                let mut file = OpenOptions::new().append(true).open(path).map_err(io)?;
+                file.write_all(b"\n").map_err(io)?;
+                file.sync_data().map_err(io)?;
+                bytes.push(b'\n');
+            } else {
+                let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
+                let tail = String::from_utf8_lossy(&bytes[cut..]);
+                let preview: String = tail.chars().take(60).collect();
+                warnings.push(format!(
+                    "{}:{line}: the last line was cut short (the program stopped while \
+                     writing it) and has been removed; its quotation will be asked again: \
+                     {preview}…",
+                    path.display()
+                ));
+                let file = OpenOptions::new().write(true).open(path).map_err(io)?;
+                file.set_len(cut as u64).map_err(io)?;
+                file.sync_data().map_err(io)?;
+                bytes.truncate(cut);
+            }
         }
         if bytes.is_empty() {
             write_atomically(path, &record_line(&HEADER)?)?;

@@ -93,20 +93,11 @@ impl TrainingInfo {
 
 /// A text's fingerprint: FNV-1a of its words, lowercased, one space apart, folded to 32 bits.
 pub fn text_fingerprint(text: &str) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    };
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            eat(b' ');
-        }
-        for c in word.chars().flat_map(char::to_lowercase) {
-            let mut buf = [0; 4];
-            c.encode_utf8(&mut buf).bytes().for_each(&mut eat);
-        }
-    }
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+        .collect();
+    let hash = crate::data::fnv1a(words.join(" ").as_bytes());
     (hash >> 32) as u32 ^ hash as u32
 }
 

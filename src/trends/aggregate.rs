@@ -807,7 +807,7 @@ fn period_stats(
         rows.iter().filter(|&&i| is(&quotes[i].label)).count() as f64 / n as f64
     };
     let interval = (n >= 2).then(|| {
-        let seed = options.seed ^ fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
+        let seed = options.seed ^ crate::data::fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
         let mut resample = Vec::with_capacity(n);
         bootstrap_interval_of(n, options.resamples, seed, |draw| {
             resample.clear();
@@ -910,14 +910,6 @@ pub fn slope_per_year(points: &[(NaiveDate, f64)]) -> Option<f64> {
 pub fn fractional_year(date: NaiveDate) -> f64 {
     let days_in_year = if date.leap_year() { 366.0 } else { 365.0 };
     date.year() as f64 + date.ordinal0() as f64 / days_in_year
-}
-
-/// FNV-1a: a fixed, platform-independent hash to derive per-cell bootstrap seeds
-/// (std's hashers are not guaranteed stable across releases).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]
