@@ -32,7 +32,7 @@ use tonetrack::score::default_model;
 
 fn new_session(dir: &Path, round: usize, refits: bool) -> Session {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes_test.csv"));
-    let loaded = candidates::from_csv(path).expect("data/quotes_test.csv");
+    let loaded = candidates::from_csv(path, b',').expect("data/quotes_test.csv");
     let model = default_model().expect("built-in model");
     let classifier = model.classifier_for(None).expect("one classifier").clone();
     let (answers, _) =

@@ -223,7 +223,7 @@ struct Data {
 
 fn load(root: &Path) -> Result<Data, String> {
     let read = |name: &str| {
-        candidates::from_csv(&root.join(name))
+        candidates::from_csv(&root.join(name), b',')
             .map(|l| l.candidates)
             .map_err(|e| e.to_string())
     };

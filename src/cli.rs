@@ -425,7 +425,7 @@ pub struct PredictArgs {
     /// Model file (default, or `default`: the built-in model).
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// Texts to classify.
+    /// Texts to classify (`-`: one text per line of standard input).
     #[arg(conflicts_with = "data", required_unless_present = "data")]
     pub texts: Vec<String>,
     /// CSV (or .tsv, .jsonl, .ndjson, .parquet) whose rows to classify (its columns are

@@ -166,7 +166,24 @@ fn load_labeled_files(
         .iter()
         .map(|p| load_labeled(p, columns, skip_invalid))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Dataset::concat(parts)?)
+    for part in &parts {
+        part.check_label_spellings()?;
+    }
+    let data = Dataset::concat(parts)?;
+    if paths.len() > 1 {
+        data.check_label_spellings()
+            .context("the data files write a label in two ways")?;
+    }
+    let largest = data.label_counts().into_iter().max_by_key(|&(_, n)| n);
+    for (label, n) in data.rare_labels() {
+        let (big, big_n) = largest.clone().unwrap_or_default();
+        warn(format!(
+            "the label `{label}` has {n} {} against {big_n} for `{big}`: a typo? It trains as \
+             a class of its own; fix those rows, or leave them out with --where",
+            if n == 1 { "row" } else { "rows" }
+        ));
+    }
+    Ok(data)
 }
 
 /// The names of data files, for messages and the model file.
@@ -364,33 +381,69 @@ fn eval(args: EvalArgs) -> anyhow::Result<Outcome> {
         let labels: Vec<&str> = args.favg.iter().map(String::as_str).collect();
         evaluation.with_f_avg(&labels)?;
     }
-    print_eval_report(args.format, &evaluation, &fidelity, &args.period, seen)?;
+    let model_name = match args.model.as_deref() {
+        Some(path) if path != Path::new("default") => format!("`{}`", path.display()),
+        _ => "the built-in model".to_string(),
+    };
+    let mut scope = format!("{model_name} on {}", args.data.display());
+    if !args.columns.filters.is_empty() {
+        let filters: Vec<String> = args
+            .columns
+            .filters
+            .iter()
+            .map(|(col, value)| format!("{col}={value}"))
+            .collect();
+        scope.push_str(&format!(
+            ", rows where {} ({} left out)",
+            filters.join(" and "),
+            data.filtered_out
+        ));
+    }
+    let report = EvalReport {
+        scope,
+        evaluation: &evaluation,
+        fidelity: &fidelity,
+        period: &args.period,
+        seen_in_training: seen,
+        filtered_out: data.filtered_out,
+    };
+    print_eval_report(args.format, &report)?;
     Ok(Outcome::Success)
 }
 
-/// `eval`'s report: the metrics, then the trend fidelity when measured.
-fn print_eval_report(
-    format: ReportFormat,
-    evaluation: &Evaluation,
-    fidelity: &[TrendFidelity],
-    period: &str,
+/// What `eval` prints.
+struct EvalReport<'a> {
+    /// The model and the rows measured, in words.
+    scope: String,
+    evaluation: &'a Evaluation,
+    fidelity: &'a [TrendFidelity],
+    period: &'a str,
+    /// Rows whose text the model was trained on (see `TrainingInfo::trained_on`).
     seen_in_training: usize,
-) -> anyhow::Result<()> {
+    /// Rows left out by `--where`.
+    filtered_out: usize,
+}
+
+/// `eval`'s report: what was measured, the metrics, then the trend fidelity when measured.
+fn print_eval_report(format: ReportFormat, report: &EvalReport) -> anyhow::Result<()> {
     let mut out = Out::new();
     match format {
         ReportFormat::Json => {
-            let mut value = serde_json::to_value(evaluation)?;
-            if !fidelity.is_empty() {
-                value["trend_fidelity"] = serde_json::to_value(fidelity)?;
+            let mut value = serde_json::to_value(report.evaluation)?;
+            value["scope"] = report.scope.clone().into();
+            if !report.fidelity.is_empty() {
+                value["trend_fidelity"] = serde_json::to_value(report.fidelity)?;
+                value["period"] = report.period.into();
             }
-            // Rows whose text the model was trained on (see `TrainingInfo::trained_on`).
-            value["rows_seen_in_training"] = seen_in_training.into();
+            value["rows_seen_in_training"] = report.seen_in_training.into();
+            value["rows_filtered_out"] = report.filtered_out.into();
             out.json(&value)?
         }
         ReportFormat::Table => {
-            print_evaluation(&mut out, evaluation)?;
-            if !fidelity.is_empty() {
-                print_fidelity(&mut out, fidelity, period)?;
+            out.line(&report.scope)?;
+            print_evaluation(&mut out, report.evaluation)?;
+            if !report.fidelity.is_empty() {
+                print_fidelity(&mut out, report.fidelity, report.period)?;
             }
         }
     }
@@ -510,6 +563,21 @@ fn print_cv(
     Ok(())
 }
 
+/// The texts of `predict -`: standard input's lines, blank lines left out.
+fn stdin_texts() -> anyhow::Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for line in std::io::stdin().lines() {
+        let line = line.context("cannot read standard input")?;
+        if !line.trim().is_empty() {
+            texts.push(line);
+        }
+    }
+    if texts.is_empty() {
+        bail!("standard input holds no text: give one text per line (`predict -`)");
+    }
+    Ok(texts)
+}
+
 fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
     let parquet = parquet_out(args.format, args.out.as_deref())?;
     let model = load_model(args.model.as_deref())?;
@@ -521,10 +589,15 @@ fn predict(args: PredictArgs) -> anyhow::Result<Outcome> {
             args.delimiter.delimiter,
         )?,
         None => {
-            if let Some(i) = args.texts.iter().position(|t| t.trim().is_empty()) {
+            let texts = if args.texts == ["-"] {
+                stdin_texts()?
+            } else {
+                args.texts.clone()
+            };
+            if let Some(i) = texts.iter().position(|t| t.trim().is_empty()) {
                 bail!("text {} is empty: give the words to classify", i + 1);
             }
-            PredictRows::texts(args.texts.clone())
+            PredictRows::texts(texts)
         }
     };
     let passed_names = rows.passed_names();
@@ -1059,7 +1132,7 @@ fn label_candidates(
 ) -> anyhow::Result<tonetrack::label::candidates::CandidateSet> {
     use tonetrack::label::candidates;
     let loaded = match &args.data {
-        Some(path) => candidates::from_csv(path)?,
+        Some(path) => candidates::from_csv(path, args.reading.delimiter.delimiter)?,
         None => {
             let reading = &args.reading;
             let options = candidates::ArticleOptions {

@@ -140,6 +140,44 @@ impl Dataset {
             .collect()
     }
 
+    /// Checks that each class is written one way: two labels that differ only in case
+    /// (`Positive`, `positive`) are an error naming the first line of each; otherwise they
+    /// would train as two classes.
+    pub fn check_label_spellings(&self) -> Result<()> {
+        let mut first: BTreeMap<String, (&str, u64)> = BTreeMap::new();
+        for row in &self.rows {
+            let Some(label) = row.label.as_deref() else {
+                continue;
+            };
+            let (seen, line) = *first
+                .entry(label.to_lowercase())
+                .or_insert((label, row.line));
+            if seen != label {
+                return Err(Error::Csv {
+                    path: self.path.clone(),
+                    line: row.line,
+                    message: format!(
+                        "the label `{label}` differs only in case from `{seen}` (line \
+                         {line}): write each label one way, or they train as two classes"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Labels so much rarer than the largest class that they are likely typos (`pos` beside
+    /// `positive`): fewer than 5 rows and under a twentieth of the largest class. Each with
+    /// its count.
+    pub fn rare_labels(&self) -> Vec<(String, usize)> {
+        let counts = self.label_counts();
+        let largest = counts.values().copied().max().unwrap_or(0);
+        counts
+            .into_iter()
+            .filter(|&(_, n)| n < 5 && n * 20 < largest)
+            .collect()
+    }
+
     /// Number of rows per label, sorted by label.
     pub fn label_counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
@@ -265,14 +303,26 @@ impl<R: std::io::Read> RowReader<R> {
             group: columns.group.as_deref().map(find).transpose()?,
             all_fields: columns.keep_fields,
         };
-        let locate = |pairs: &[(String, String)]| -> Result<Vec<(usize, String)>> {
+        let locate = |pairs: &[(String, String)], flag: &str| -> Result<Vec<(usize, String)>> {
             pairs
                 .iter()
-                .map(|(col, value)| Ok((find(col)?, value.clone())))
+                .map(|(col, value)| {
+                    let index = find(col).map_err(|_| {
+                        csv_error(
+                            1,
+                            format!(
+                                "no column named `{col}` for {flag} {col}={value}; the columns \
+                                 are: {}; leave the filter out or name one of them",
+                                headers.join(", ")
+                            ),
+                        )
+                    })?;
+                    Ok((index, value.clone()))
+                })
                 .collect()
         };
-        let filter_idx = locate(&columns.filters)?;
-        let train_only_idx = locate(&columns.train_only)?;
+        let filter_idx = locate(&columns.filters, "--where")?;
+        let train_only_idx = locate(&columns.train_only, "--train-only-where")?;
         Ok(RowReader {
             path: path.to_path_buf(),
             reader,
@@ -524,6 +574,35 @@ mod tests {
     }
 
     #[test]
+    fn labels_written_two_ways_or_rare_ones_are_caught() {
+        let columns = Columns::new("text", Some("label"));
+        let mut csv = String::from("text,label\n");
+        for i in 0..60 {
+            csv.push_str(&format!("t{i},{}\n", ["positive", "negative"][i % 2]));
+        }
+        let clean = parse(&csv, &columns, false).unwrap();
+        clean.check_label_spellings().unwrap();
+        assert!(clean.rare_labels().is_empty());
+        let typo = parse(&format!("{csv}x, Positive \ny,pos\n"), &columns, false).unwrap();
+        let err = typo.check_label_spellings().unwrap_err().to_string();
+        assert!(
+            err.contains("t.csv:62") && err.contains("`Positive`") && err.contains("line 2"),
+            "{err}"
+        );
+        assert_eq!(
+            typo.rare_labels(),
+            [("Positive".into(), 1), ("pos".into(), 1)]
+        );
+        // A small class in a small file is no typo.
+        let small = parse(
+            "text,label\na,positive\nb,negative\nc,negative\n",
+            &columns,
+            false,
+        );
+        assert!(small.unwrap().rare_labels().is_empty());
+    }
+
+    #[test]
     fn reads_text_and_label_with_lines() {
         let csv = "id,text,label\n1,Talks were useful,positive\n2,\"multi\nline\",neutral\n3,x,negative\n";
         let data = parse(csv, &Columns::new("text", Some("label")), false).unwrap();
@@ -551,6 +630,14 @@ mod tests {
         assert!(msg.contains("t.csv:1"), "{msg}");
         assert!(msg.contains("no column named `text`"), "{msg}");
         assert!(msg.contains("id, body"), "{msg}");
+        assert!(!msg.contains("--delimiter"), "{msg}");
+        let semi = parse(
+            "text;label\nx;positive\n",
+            &Columns::new("text", None),
+            false,
+        );
+        let msg = semi.unwrap_err().to_string();
+        assert!(msg.contains("pass --delimiter ';'"), "{msg}");
         assert!(
             matches!(&err, Error::MissingColumn { column, .. } if column == "text"),
             "{err:?}"
@@ -625,6 +712,12 @@ mod tests {
         let data = parse(csv, &cols, false).unwrap();
         assert_eq!(data.texts(), vec!["a"]);
         assert_eq!(data.filtered_out, 1);
+        let no_column = parse("text,label\na,positive\n", &cols, false).unwrap_err();
+        let msg = no_column.to_string();
+        assert!(
+            msg.contains("t.csv:1: no column named `relevant` for --where relevant=yes"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -30,7 +30,11 @@ pub enum Error {
         message: String,
     },
     /// A CSV input has no column of the name asked for.
-    #[error("{path}:1: no column named `{column}`; the columns are: {}", columns.join(", "))]
+    #[error(
+        "{path}:1: no column named `{column}`; the columns are: {}{}",
+        columns.join(", "),
+        delimiter_hint(columns)
+    )]
     MissingColumn {
         /// The file.
         path: PathBuf,

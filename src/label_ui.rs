@@ -5,6 +5,7 @@
 //! and measures how long each key takes to bring the next quotation on screen.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -65,9 +66,30 @@ pub fn run(session: &mut Session, plain: bool) -> anyhow::Result<Summary> {
 /// Restores the terminal however the screen ends (error or panic included).
 struct RawScreen;
 
+/// Whether a [`RawScreen`] is up, for [`restore_terminal`].
+static RAW_SCREEN: AtomicBool = AtomicBool::new(false);
+
+/// Gives the terminal back as it was, if the labeling screen holds it: for a program stopped
+/// by a signal (SIGTERM), whose destructors do not run.
+pub fn restore_terminal() {
+    if RAW_SCREEN.swap(false, Ordering::SeqCst) {
+        leave_screen();
+    }
+}
+
+fn leave_screen() {
+    let _ = execute!(
+        std::io::stdout(),
+        cursor::Show,
+        terminal::LeaveAlternateScreen
+    );
+    let _ = terminal::disable_raw_mode();
+}
+
 impl RawScreen {
     fn enter() -> anyhow::Result<RawScreen> {
         terminal::enable_raw_mode().context("cannot put the terminal in raw mode")?;
+        RAW_SCREEN.store(true, Ordering::SeqCst);
         let screen = RawScreen;
         execute!(
             std::io::stdout(),
@@ -80,12 +102,7 @@ impl RawScreen {
 
 impl Drop for RawScreen {
     fn drop(&mut self) {
-        let _ = execute!(
-            std::io::stdout(),
-            cursor::Show,
-            terminal::LeaveAlternateScreen
-        );
-        let _ = terminal::disable_raw_mode();
+        restore_terminal();
     }
 }
 
@@ -131,6 +148,23 @@ fn guide_lines(width: usize) -> Vec<String> {
     lines
 }
 
+/// The page of the guide that starts at line `from`, for a screen of `height` lines: the
+/// lines that fit above a last line saying how to go on, and whether more follow.
+fn guide_page(width: usize, height: usize, from: usize) -> (Vec<String>, bool) {
+    let lines = guide_lines(width);
+    if lines.len() <= from + height {
+        return (lines[from.min(lines.len())..].to_vec(), false);
+    }
+    let room = height.saturating_sub(1).max(1);
+    let mut page = lines[from..from + room].to_vec();
+    page.push(format!(
+        "(space: more, {} of {} lines · any other key: back)",
+        from + room,
+        lines.len()
+    ));
+    (page, true)
+}
+
 fn full_screen(session: &mut Session) -> anyhow::Result<Vec<Duration>> {
     let _screen = RawScreen::enter()?;
     let size = || {
@@ -139,11 +173,12 @@ fn full_screen(session: &mut Session) -> anyhow::Result<Vec<Duration>> {
             .unwrap_or((80, 24))
     };
     let mut latencies = Vec::new();
-    let mut showing_guide = false;
-    let redraw = |session: &Session, guide: bool| -> anyhow::Result<bool> {
+    // The guide's first line on screen while it is shown; `None` for the quotation.
+    let mut guide_from: Option<usize> = None;
+    let redraw = |session: &Session, guide: Option<usize>| -> anyhow::Result<bool> {
         let (w, h) = size();
-        if guide {
-            draw(&guide_lines(w), h)?;
+        if let Some(from) = guide {
+            draw(&guide_page(w, h, from).0, h)?;
             return Ok(true);
         }
         match screen(session, w, h) {
@@ -151,28 +186,37 @@ fn full_screen(session: &mut Session) -> anyhow::Result<Vec<Duration>> {
             None => Ok(false),
         }
     };
-    if !redraw(session, false)? {
+    if !redraw(session, None)? {
         return Ok(latencies);
     }
     loop {
         if !event::poll(POLL)? {
-            if session.poll() && !showing_guide {
-                redraw(session, false)?;
+            if session.poll() && guide_from.is_none() {
+                redraw(session, None)?;
             }
             continue;
         }
         let key = match event::read()? {
             Event::Resize(..) => {
-                redraw(session, showing_guide)?;
+                redraw(session, guide_from)?;
                 continue;
             }
             Event::Key(k) if k.kind == KeyEventKind::Press => k,
             _ => continue,
         };
         let pressed = Instant::now();
-        if showing_guide {
-            showing_guide = false;
-            redraw(session, false)?;
+        if let Some(from) = guide_from {
+            let next_page = matches!(
+                key.code,
+                KeyCode::Char(' ') | KeyCode::Down | KeyCode::PageDown
+            );
+            let (w, h) = size();
+            guide_from = if next_page && guide_page(w, h, from).1 {
+                Some(from + h.saturating_sub(1).max(1))
+            } else {
+                None
+            };
+            redraw(session, guide_from)?;
             continue;
         }
         let key = match key.code {
@@ -188,8 +232,8 @@ fn full_screen(session: &mut Session) -> anyhow::Result<Vec<Duration>> {
         match session.press(key)? {
             Outcome::Finished => break,
             Outcome::Guide => {
-                showing_guide = true;
-                redraw(session, true)?;
+                guide_from = Some(0);
+                redraw(session, guide_from)?;
             }
             Outcome::Unchanged(message) => {
                 let (w, h) = size();
@@ -200,7 +244,7 @@ fn full_screen(session: &mut Session) -> anyhow::Result<Vec<Duration>> {
             }
             Outcome::Next => {
                 session.poll();
-                redraw(session, false)?;
+                redraw(session, None)?;
                 latencies.push(pressed.elapsed());
             }
         }
@@ -266,4 +310,31 @@ fn line_prompts(session: &mut Session) -> anyhow::Result<Vec<Duration>> {
         }
     }
     Ok(latencies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guide_pages_through_every_line_on_a_small_screen() {
+        let whole = guide_lines(80);
+        let height = 24;
+        assert!(whole.len() > height, "the guide outgrows 80 × 24");
+        let (mut shown, mut from) = (Vec::new(), 0);
+        loop {
+            let (page, more) = guide_page(80, height, from);
+            assert!(page.len() <= height);
+            if !more {
+                shown.extend(page);
+                break;
+            }
+            assert!(page.last().unwrap().starts_with("(space: more"));
+            shown.extend_from_slice(&page[..page.len() - 1]);
+            from += height - 1;
+        }
+        assert_eq!(shown, whole);
+        let (page, more) = guide_page(80, 500, 0);
+        assert!(!more && page == whole);
+    }
 }

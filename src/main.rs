@@ -13,9 +13,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     // Stopped by Ctrl-C or SIGTERM, no destructor runs: the temporary files of the outputs
-    // being written would be left beside them.
+    // being written would be left beside them, and the labeling screen's terminal raw.
     let _ = ctrlc::set_handler(|| {
         tonetrack::output_file::remove_temporary_files();
+        label_ui::restore_terminal();
         std::process::exit(130);
     });
     let cli = cli::Cli::parse();

@@ -288,3 +288,41 @@ fn completions_and_the_manual_page_cover_every_command() {
         .code(2)
         .stderr(predicate::str::contains("no such folder; create it first"));
 }
+
+#[test]
+fn predict_dash_reads_texts_from_standard_input() {
+    let out = tonetrack()
+        .args(["predict", "-", "--format", "csv"])
+        .write_stdin(format!("{TEXT}\n\nThe sanctions are hostile.\n"))
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let piped: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        piped.len(),
+        3,
+        "a header and one row per non-blank line: {stdout}"
+    );
+    // The same rows as the texts given as arguments.
+    assert_eq!(
+        stdout,
+        stdout_of(&[
+            "predict",
+            TEXT,
+            "The sanctions are hostile.",
+            "--format",
+            "csv"
+        ])
+    );
+    tonetrack()
+        .args(["predict", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("standard input holds no text"));
+}

@@ -269,3 +269,28 @@ fn a_bad_strategy_or_batch_is_refused_with_the_fix() {
         .stderr(predicate::str::contains("--batch must be at least 1"));
     assert!(!dir.path().join("labels.csv").exists());
 }
+
+#[test]
+fn a_banner_date_is_not_written_as_the_quotations_date() {
+    // Seed 004 carries only its web page's banner date (2024-06-24, years after the talks it
+    // reports): trends count it as no date, and the labels file must not record it as one.
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("next.csv");
+    tonetrack()
+        .arg("label")
+        .arg(repo("seeds"))
+        .args(["--batch", "100", "--export"])
+        .arg(&export)
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(&export).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let from_004: Vec<&csv::StringRecord> =
+        rows.iter().filter(|r| r[7].starts_with("004_")).collect();
+    assert!(!from_004.is_empty());
+    assert!(from_004.iter().all(|r| r[3].is_empty()), "{from_004:?}");
+    assert!(
+        rows.iter().any(|r| r[3].starts_with("2019-")),
+        "other dates stay"
+    );
+}

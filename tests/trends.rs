@@ -175,6 +175,38 @@ fn quarters_and_months_split_lavrov() {
 }
 
 #[test]
+fn quotes_that_all_read_alike_get_no_interval() {
+    // Two periods of four quotes by one speaker: 2019 all negative, 2020 mixed. A bootstrap of
+    // four alike quotes resamples the same tone every time; its zero-width interval would
+    // read as certainty.
+    let quote = |date: &str, label: &str, i: usize| TrendQuote {
+        speaker: Some("Sergey Lavrov".into()),
+        date: date.parse().ok(),
+        tone: gold_tone(label),
+        label: label.into(),
+        relevant: true,
+        quote: format!("quote {i}"),
+        article: format!("a{i}"),
+        title: None,
+        url: None,
+        probabilities: Vec::new(),
+    };
+    let labels = ["negative", "negative", "positive", "neutral"];
+    let quotes: Vec<TrendQuote> = (0..4)
+        .map(|i| quote("2019-03-01", "negative", i))
+        .chain((0..4).map(|i| quote("2020-03-01", labels[i], 4 + i)))
+        .collect();
+    let trends = aggregate(&quotes, &options(Period::Year)).unwrap();
+    let periods = &trends.speakers[0].periods;
+    assert!(close(periods[0].mean_tone, -1.0));
+    assert!(periods[0].interval.is_none(), "{:?}", periods[0].interval);
+    let mixed = periods[1].interval.expect("an interval for mixed quotes");
+    assert!(mixed.low < mixed.high && mixed.low <= -0.5 && mixed.high >= 0.0);
+    let html = html_report(&trends, &ChartOptions::default()).unwrap();
+    assert!(html.contains("all alike"), "the report says why");
+}
+
+#[test]
 fn undated_and_unattributed_quotes_are_counted_not_dropped() {
     let mut quotes = seed_quotes();
     quotes[0].date = None; // s0001, Lavrov, neutral

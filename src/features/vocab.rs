@@ -90,9 +90,15 @@ fn select(counts: &[Counts], corpus: &TermCorpus, n_docs: usize, pruning: Prunin
         .map(|(id, &c)| (corpus.term(id as u32), id as u32, c))
         .collect();
     if kept.is_empty() {
+        let raise_max_df = if pruning.max_df < 1.0 {
+            format!(" or raise --max-df (now {})", pruning.max_df)
+        } else {
+            String::new()
+        };
         return Err(Error::InvalidParams(format!(
-            "after pruning, no terms remain: lower min_df (now {}) or raise max_df (now {})",
-            pruning.min_df, pruning.max_df
+            "no term is in at least --min-df {} of the {n_docs} texts trained on (with --c auto, \
+             those of one cross-validation fold): give more texts, or lower --min-df{raise_max_df}",
+            pruning.min_df
         )));
     }
     if let Some(limit) = pruning.max_features {
@@ -157,7 +163,10 @@ mod tests {
         let empty = build(&docs(&["", ""]), prune(1, 1.0, None)).unwrap_err();
         assert!(empty.to_string().contains("empty vocabulary"), "{empty}");
         let pruned = build(&docs(&["a", "b"]), prune(2, 1.0, None)).unwrap_err();
-        assert!(pruned.to_string().contains("lower min_df"), "{pruned}");
+        assert!(pruned.to_string().contains("lower --min-df"), "{pruned}");
+        assert!(!pruned.to_string().contains("max-df"), "{pruned}");
+        let pruned = build(&docs(&["a", "a", "a", "b"]), prune(2, 0.5, None)).unwrap_err();
+        assert!(pruned.to_string().contains("raise --max-df"), "{pruned}");
         let crossed = build(&docs(&["a", "a b"]), prune(2, 0.5, None)).unwrap_err();
         assert!(
             crossed.to_string().contains("fewer than min_df"),

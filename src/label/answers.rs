@@ -7,11 +7,13 @@
 //! Fields never hold a line break (line breaks in a quotation become spaces), so a record is
 //! one line, and a crash in the middle of a write leaves at most a last line without its `\n`:
 //! [`AnswersFile::open`] removes such a line and says so, it never keeps it silently. Undoing
-//! the last answer rewrites the file through a temporary file and a rename.
+//! the last answer cuts the file back to where that answer's line starts. A session holds the
+//! file's lock while it is open: a second session on the same file is refused, since two
+//! writers would each undo and count against their own view of the file.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -70,9 +72,33 @@ impl Answer {
 #[derive(Debug)]
 pub struct AnswersFile {
     path: PathBuf,
+    /// Open for appending, and locked.
     file: File,
     rows: Vec<Answer>,
+    /// Where each row's line starts in the file (undo cuts the file back to it).
+    starts: Vec<u64>,
+    /// The file's length.
+    len: u64,
     ids: HashSet<String>,
+}
+
+/// Takes `file`'s exclusive lock, held until the file is closed (the process ends): a second
+/// session on the same answers file is refused. A file system without locks is used
+/// unlocked.
+fn lock(file: &File, path: &Path) -> Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::OutputPath {
+            path: path.to_path_buf(),
+            problem: "is open in another `tonetrack label` session (it holds the file's lock): \
+                      quit that session first, or give this one another --out"
+                .into(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            Ok(())
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
+    }
 }
 
 /// One CSV record of `fields` as a line ending in `\n`; line breaks inside fields become
@@ -103,9 +129,20 @@ fn last_record_start(bytes: &[u8]) -> usize {
     let mut record = csv::ByteRecord::new();
     let mut start = 0;
     while let Ok(true) = reader.read_byte_record(&mut record) {
-        start = record.position().map_or(start, |p| p.byte() as usize);
+        start = record
+            .position()
+            .map_or(start, |p| record_start(bytes, p.byte()) as usize);
     }
     start
+}
+
+/// Where a record starts, from the byte position the csv crate gives it: after a CRLF line
+/// end that position is the `\n` before the record (a record never starts with a line break).
+fn record_start(bytes: &[u8], position: u64) -> u64 {
+    match bytes.get(position as usize) {
+        Some(b'\n') => position + 1,
+        _ => position,
+    }
 }
 
 /// Whether the last record of `bytes`, starting at `start` after the header, is a whole,
@@ -117,7 +154,7 @@ fn is_whole_answer(path: &Path, bytes: &[u8], start: usize) -> Result<bool> {
     let mut last = record_line(&HEADER)?;
     last.extend_from_slice(&bytes[start..]);
     last.push(b'\n');
-    Ok(parse(path, &last).is_ok_and(|rows| rows.len() == 1))
+    Ok(parse(path, &last).is_ok_and(|(rows, _)| rows.len() == 1))
 }
 
 impl AnswersFile {
@@ -128,11 +165,18 @@ impl AnswersFile {
     pub fn open(path: &Path) -> Result<(AnswersFile, Vec<String>)> {
         let io = |e| Error::io(path, e);
         let mut warnings = Vec::new();
-        let mut bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(io(e)),
-        };
+        if !path.exists() {
+            write_atomically(path, &record_line(&HEADER)?)?;
+        }
+        // Locked before anything is read, so that no other session changes it meanwhile.
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(io)?;
+        lock(&file, path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io)?;
         // Another file is refused before anything in it is touched.
         if !bytes.is_empty() {
             let end = bytes
@@ -146,7 +190,6 @@ impl AnswersFile {
             if is_whole_answer(path, &bytes, cut)? {
                 // A whole last answer without its newline (an editor that adds none): kept,
                 // and the newline added so that the next answer starts a line of its own.
-                let mut file = OpenOptions::new().append(true).open(path).map_err(io)?;
                 file.write_all(b"\n").map_err(io)?;
                 file.sync_data().map_err(io)?;
                 bytes.push(b'\n');
@@ -160,27 +203,26 @@ impl AnswersFile {
                      {preview}…",
                     path.display()
                 ));
-                let file = OpenOptions::new().write(true).open(path).map_err(io)?;
                 file.set_len(cut as u64).map_err(io)?;
                 file.sync_data().map_err(io)?;
                 bytes.truncate(cut);
             }
         }
         if bytes.is_empty() {
-            write_atomically(path, &record_line(&HEADER)?)?;
+            // An empty file (or one cut back to nothing): the header first.
+            bytes = record_line(&HEADER)?;
+            file.write_all(&bytes).map_err(io)?;
+            file.sync_data().map_err(io)?;
         }
-        let rows = if bytes.is_empty() {
-            Vec::new()
-        } else {
-            parse(path, &bytes)?
-        };
+        let (rows, starts) = parse(path, &bytes)?;
         let ids = rows.iter().map(|r| r.id.clone()).collect();
-        let file = OpenOptions::new().append(true).open(path).map_err(io)?;
         Ok((
             AnswersFile {
                 path: path.to_path_buf(),
                 file,
                 rows,
+                starts,
+                len: bytes.len() as u64,
                 ids,
             },
             warnings,
@@ -217,25 +259,24 @@ impl AnswersFile {
         self.file.sync_data().map_err(io)?;
         self.ids.insert(answer.id.clone());
         self.rows.push(answer);
+        self.starts.push(self.len);
+        self.len += line.len() as u64;
         Ok(())
     }
 
-    /// Removes the last answer: the file is rewritten without it (temporary file, flushed,
-    /// renamed over the old one). Returns the answer removed, `None` when there is none.
+    /// Removes the last answer: the file is cut back to where its line starts (one
+    /// truncation, flushed to disk; the file stays the one this session has locked). Returns
+    /// the answer removed, `None` when there is none.
     pub fn remove_last(&mut self) -> Result<Option<Answer>> {
-        let Some(last) = self.rows.last().cloned() else {
+        let (Some(last), Some(&start)) = (self.rows.last().cloned(), self.starts.last()) else {
             return Ok(None);
         };
-        let mut bytes = record_line(&HEADER)?;
-        for row in &self.rows[..self.rows.len() - 1] {
-            bytes.extend(record_line(&row.fields())?);
-        }
-        write_atomically(&self.path, &bytes)?;
-        self.file = OpenOptions::new()
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| Error::io(&self.path, e))?;
+        let io = |e| Error::io(&self.path, e);
+        self.file.set_len(start).map_err(io)?;
+        self.file.sync_data().map_err(io)?;
+        self.len = start;
         self.rows.pop();
+        self.starts.pop();
         self.ids.remove(&last.id);
         Ok(Some(last))
     }
@@ -260,8 +301,9 @@ fn check_header(path: &Path, first_line: &[u8]) -> Result<()> {
     })
 }
 
-/// The answers of a file's bytes (each line complete, the header checked), checked.
-fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Answer>> {
+/// The answers of a file's bytes (each line complete, the header checked), checked, and where
+/// each one's line starts.
+fn parse(path: &Path, bytes: &[u8]) -> Result<(Vec<Answer>, Vec<u64>)> {
     let csv_error = |line: u64, message: String| Error::Csv {
         path: path.to_path_buf(),
         line,
@@ -272,6 +314,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Answer>> {
         .flexible(true)
         .from_reader(bytes);
     let mut rows = Vec::new();
+    let mut starts = Vec::new();
     let mut ids = HashSet::new();
     for (i, record) in reader.records().enumerate() {
         let line = record
@@ -325,6 +368,11 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Answer>> {
                 ),
             ));
         }
+        starts.push(
+            record
+                .position()
+                .map_or(0, |p| record_start(bytes, p.byte())),
+        );
         rows.push(Answer {
             id: field(0),
             text: field(1),
@@ -336,7 +384,7 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Answer>> {
             article: field(7),
         });
     }
-    Ok(rows)
+    Ok((rows, starts))
 }
 
 #[cfg(test)]
@@ -444,6 +492,7 @@ mod tests {
             "the partial line is gone"
         );
         file.append(answer("b", "neutral")).unwrap();
+        drop(file);
         let (file, warnings) = AnswersFile::open(&path).unwrap();
         assert!(warnings.is_empty());
         assert_eq!(file.rows().len(), 2);
@@ -459,6 +508,7 @@ mod tests {
         assert_eq!(file.remove_last().unwrap().unwrap().id, "b");
         assert!(!file.contains("b"));
         file.append(answer("c", "neutral")).unwrap();
+        drop(file);
         let (mut file, _) = AnswersFile::open(&path).unwrap();
         let ids: Vec<&str> = file.rows().iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
@@ -469,6 +519,48 @@ mod tests {
         assert_eq!(text, format!("{}\n", HEADER.join(",")));
         // No temporary file is left beside it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_second_session_on_the_same_file_is_refused_even_after_an_undo() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        let (mut first, _) = AnswersFile::open(&path).unwrap();
+        first.append(answer("a", "positive")).unwrap();
+        first.append(answer("b", "negative")).unwrap();
+        let err = AnswersFile::open(&path).unwrap_err().to_string();
+        assert!(err.contains("another `tonetrack label` session"), "{err}");
+        // Undo keeps the file (and its lock): a rewrite through a rename would have let a
+        // second session in, and each would then undo against its own view of the file.
+        first.remove_last().unwrap();
+        assert!(AnswersFile::open(&path).is_err());
+        drop(first);
+        let (second, _) = AnswersFile::open(&path).unwrap();
+        let ids: Vec<&str> = second.rows().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a"]);
+    }
+
+    #[test]
+    fn undo_cuts_back_lines_written_by_hand_too() {
+        // Lines another program wrote (CRLF ends, quoting it chose) are cut back exactly.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        let header = HEADER.join(",");
+        std::fs::write(
+            &path,
+            format!("{header}\r\n\"a\",\"We \"\"talk\"\"\",,,,positive,yes,\r\n"),
+        )
+        .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let (mut file, _) = AnswersFile::open(&path).unwrap();
+        file.append(answer("b", "neutral")).unwrap();
+        assert_eq!(file.remove_last().unwrap().unwrap().id, "b");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert_eq!(file.remove_last().unwrap().unwrap().text, "We \"talk\"");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            format!("{header}\r\n")
+        );
     }
 
     #[test]

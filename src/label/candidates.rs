@@ -338,8 +338,11 @@ fn article_candidates(article: &Article, text: &str) -> Vec<(Candidate, bool)> {
                 id: candidate_id(&address, &q.text),
                 text: q.text.clone(),
                 speaker: q.speaker.clone().unwrap_or_default(),
+                // A web page's banner date is too weak to write down as the quotation's
+                // (trends count it as no date too).
                 date: article
                     .date
+                    .filter(|_| !article.date_source.is_weak())
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
                 source_url: address.clone(),
@@ -416,11 +419,13 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 
 /// The rows of a labeled or unlabeled CSV as candidates: column `text`, and `id`, `speaker`,
 /// `date`, `source_url`, `label`, `article_id` or `article`, `title` when present. Rows whose
-/// `relevant` column (when there is one) is not `yes` are left out. A row without an `id` gets
-/// [`candidate_id`] of its `source_url` and text.
-pub fn from_csv(path: &Path) -> Result<CandidateSet> {
+/// `relevant` column (when there is one) is not `yes` (in any case) are left out. A row
+/// without an `id` gets [`candidate_id`] of its `source_url` and text. Fields are separated by
+/// `delimiter` (`--delimiter`).
+pub fn from_csv(path: &Path, delimiter: u8) -> Result<CandidateSet> {
     let mut columns = Columns::new("text", None);
     columns.keep_fields = true;
+    columns.delimiter = delimiter;
     let mut reader = RowReader::open(path, &columns, false)?;
     let headers = reader.headers().to_vec();
     let col = |name: &str| headers.iter().position(|h| h == name);
@@ -442,7 +447,7 @@ pub fn from_csv(path: &Path) -> Result<CandidateSet> {
                 .map(|f| f.trim().to_string())
                 .unwrap_or_default()
         };
-        if relevant.is_some() && field(relevant) != "yes" {
+        if relevant.is_some() && !field(relevant).eq_ignore_ascii_case("yes") {
             out.irrelevant += 1;
             continue;
         }
@@ -593,10 +598,23 @@ mod tests {
     #[test]
     fn csv_rows_become_candidates_with_their_ids() {
         let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data/quotes_test.csv"));
-        let loaded = from_csv(path).unwrap();
+        let loaded = from_csv(path, b',').unwrap();
         assert!(loaded.candidates.len() > 1000);
         assert!(loaded.irrelevant > 0);
         let first = &loaded.candidates[0];
         assert!(!first.id.is_empty() && first.known_label.is_some());
+        // Another delimiter, and `relevant` written in capitals.
+        let dir = tempfile::tempdir().unwrap();
+        let semi = dir.path().join("semi.csv");
+        std::fs::write(
+            &semi,
+            "text;speaker;relevant\n\"We are ready for dialogue.\";Sergey Lavrov;Yes\n\
+             \"Lunch was fine.\";Someone;no\n",
+        )
+        .unwrap();
+        let loaded = from_csv(&semi, b';').unwrap();
+        assert_eq!(loaded.candidates.len(), 1);
+        assert_eq!(loaded.candidates[0].speaker, "Sergey Lavrov");
+        assert_eq!(loaded.irrelevant, 1);
     }
 }

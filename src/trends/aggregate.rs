@@ -806,15 +806,20 @@ fn period_stats(
     let share = |is: &dyn Fn(&str) -> bool| {
         rows.iter().filter(|&&i| is(&quotes[i].label)).count() as f64 / n as f64
     };
-    let interval = (n >= 2).then(|| {
-        let seed = options.seed ^ crate::data::fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
-        let mut resample = Vec::with_capacity(n);
-        bootstrap_interval_of(n, options.resamples, seed, |draw| {
-            resample.clear();
-            resample.extend(draw.iter().map(|&j| rows[j]));
-            estimator.tone(&resample)
+    // No interval from a single quote, nor from quotes that all read alike (every resample
+    // is the same: a zero-width interval would read as certainty from a handful of quotes).
+    let interval = (n >= 2)
+        .then(|| {
+            let seed =
+                options.seed ^ crate::data::fnv1a(format!("{speaker}\u{1f}{key}").as_bytes());
+            let mut resample = Vec::with_capacity(n);
+            bootstrap_interval_of(n, options.resamples, seed, |draw| {
+                resample.clear();
+                resample.extend(draw.iter().map(|&j| rows[j]));
+                estimator.tone(&resample)
+            })
         })
-    });
+        .filter(|i| i.high > i.low);
     PeriodStats {
         period: key.to_string(),
         start: key.start(),

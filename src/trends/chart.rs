@@ -1,9 +1,9 @@
 //! The trends chart: one line per speaker over time, with interval bands.
 //!
 //! x = period midpoints (as dates), y = mean tone; a semi-transparent band is the 95% interval
-//! of the mean, a hollow point a period with a single quote (no interval). A speaker's line
-//! joins adjacent periods only: it breaks where a period has no quotes, and a period with no
-//! neighbour is a lone point. The y axis ([`y_axis`]) fits the plotted means and intervals by
+//! of the mean, a hollow point a period without one (a single quote, or quotes that all read
+//! alike). A speaker's line joins adjacent periods only: it breaks where a period has no
+//! quotes, and a period with no neighbour is a lone point. The y axis ([`y_axis`]) fits the plotted means and intervals by
 //! default ([`YScale::Fit`]), or spans the whole scale −1…+1 ([`YScale::Fixed`]); the axis
 //! title says which. SVG by default; PNG when the path ends in `.png`, rasterised from the same SVG
 //! by resvg. Text is measured (plotters with ab_glyph) and drawn into PNGs (resvg) with the
@@ -382,8 +382,8 @@ fn axis_descriptions(estimate: Estimate, y_scale: YScale) -> (String, String) {
         YScale::Fixed => format!("{quantity}  ·  full scale −1 to +1"),
     };
     let x_desc = format!(
-        "Period midpoint   ·   band: 95% interval of the {}   ·   hollow point: a single \
-         quote   ·   line broken: a period without quotes",
+        "Period midpoint   ·   band: 95% interval of the {}   ·   hollow point: no interval \
+         (one quote, or all read alike)   ·   line broken: a period without quotes",
         match estimate {
             Estimate::Mean => "mean",
             Estimate::Acc | Estimate::Pacc => "estimate",
@@ -436,7 +436,7 @@ fn draw_intervals<DB: DrawingBackend>(
 }
 
 /// A speaker's tone per period: a line joining adjacent periods only (no quotes in a period,
-/// no line across it), a point per period, hollow for a single quote.
+/// no line across it), a point per period, hollow where it has no interval.
 fn draw_tones<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
     speaker: &SpeakerTrend,
@@ -455,7 +455,7 @@ fn draw_tones<DB: DrawingBackend>(
     }
     chart
         .draw_series(speaker.periods.iter().map(|p| {
-            let style = if p.n == 1 {
+            let style = if p.interval.is_none() {
                 WHITE.filled()
             } else {
                 color.filled()
@@ -463,13 +463,13 @@ fn draw_tones<DB: DrawingBackend>(
             Circle::new(point(p), 4, style)
         }))
         .map_err(drawing_error)?;
-    // Outline for the hollow (single-quote) points.
+    // Outline for the hollow points (no interval).
     chart
         .draw_series(
             speaker
                 .periods
                 .iter()
-                .filter(|p| p.n == 1)
+                .filter(|p| p.interval.is_none())
                 .map(|p| Circle::new(point(p), 4, color.stroke_width(2))),
         )
         .map_err(drawing_error)?;

@@ -84,7 +84,7 @@ fn summary_line(trends: &Trends, range: &[PeriodKey]) -> String {
     }
     if c.undated > 0 {
         parts.push(format!(
-            "{} undated (in n and means, in no period)",
+            "{} undated (no date, or only a page banner's; in n and means, in no period)",
             c.undated
         ));
     }
@@ -149,7 +149,8 @@ fn speaker_table(html: &mut String, trends: &Trends, range: &[PeriodKey]) {
         html,
         "</tbody>\n</table>\n<p class=\"legend\">Sparklines share one scale: bars rise above the \
          middle line for positive tone and fall below it for negative, up to ±1; a dot is a \
-         {period} without quotes; a hollow bar rests on a single quote (no interval). Trend = {trend} \
+         {period} without quotes; a hollow bar has no interval (one quote, or quotes that all read \
+         alike). Trend = {trend} \
          Click a column header to sort.</p>\n</section>\n",
         period = trends.period,
         trend = escape(&trend_legend(trends)),
@@ -196,7 +197,8 @@ fn speaker_section(html: &mut String, index: usize, s: &SpeakerTrend, trends: &T
         for p in &s.periods {
             let interval = match p.interval {
                 Some(i) => minus(&format!("{} … {}", signed(i.low), signed(i.high))),
-                None => "<span class=\"muted\">single quote</span>".to_string(),
+                None if p.n == 1 => "<span class=\"muted\">single quote</span>".to_string(),
+                None => "<span class=\"muted\">all alike</span>".to_string(),
             };
             let _ = writeln!(
                 html,
@@ -321,12 +323,12 @@ fn sparkline_svg(s: &SpeakerTrend, range: &[PeriodKey]) -> String {
                 let y = if p.tone >= 0.0 { mid - h } else { mid };
                 let (r, g, b) = tone_strong(p.tone);
                 let bar_w = (slot - 1.0).max(1.0);
-                let paint = if p.n == 1 {
+                let paint = if p.interval.is_none() {
                     format!("fill=\"none\" stroke=\"rgb({r},{g},{b})\" stroke-width=\"1\"")
                 } else {
                     format!("fill=\"rgb({r},{g},{b})\"")
                 };
-                let (px, pw, py, ph) = if p.n == 1 {
+                let (px, pw, py, ph) = if p.interval.is_none() {
                     // Inset so the stroke stays inside the slot.
                     (x + 1.0, (bar_w - 1.0).max(1.0), y + 0.5, (h - 1.0).max(1.0))
                 } else {

@@ -163,7 +163,8 @@ fn legend(trends: &Trends) -> String {
     let mut out = format!(
         "Tone = P(positive) − P(negative){}. Sparkline: {} per {} on a fixed scale, \
          ▁ = −1 … █ = +1, {SPARK_GAP} = no quotes.\n\
-         1-quote = periods resting on a single quote / periods with quotes (no interval there).\n\
+         1-quote = periods resting on a single quote / periods with quotes (no interval there, \
+         nor where a period's quotes all read alike).\n\
          trend = {}\n\
          Intervals (CSV/JSON/chart): {}.\n",
         match trends.estimate {
@@ -205,7 +206,9 @@ fn legend(trends: &Trends) -> String {
     }
     if c.undated > 0 {
         out.push_str(&format!(
-            "{} used quotes have no date: they count in n and the mean, in no period.\n",
+            "{} used quotes have no date (or only a web page's banner date, too weak to place \
+             them; --dates gives articles theirs): they count in n and the mean, in no \
+             period.\n",
             c.undated
         ));
     }
@@ -266,7 +269,8 @@ fn round6(x: f64) -> f64 {
 }
 
 /// Per speaker and period statistics as CSV, one row per speaker-period with quotes; the
-/// interval cells are empty for single-quote periods.
+/// interval cells are empty for periods without an interval (a single quote, or quotes that all
+/// read alike).
 pub fn csv_string(trends: &Trends) -> Result<String> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
