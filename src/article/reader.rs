@@ -182,7 +182,7 @@ impl Reader {
         let language = language::detect(paras.first().map_or("", |r| &text[r.start..]));
 
         let spans = quotes::find(text, &paras);
-        let quotes = attribute(text, &paras, spans, &self.aliases);
+        let quotes = attribute(text, &paras, title_idx, spans, &self.aliases);
         Article {
             name: name.to_string(),
             title,
