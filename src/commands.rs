@@ -684,6 +684,14 @@ fn reader(read: &ReadingArgs) -> anyhow::Result<Reader> {
     Ok(reader)
 }
 
+/// Warns, after a run, about the rows of `--dates` that matched no input (see
+/// [`DateManifest::unused_rows_warning`]).
+fn warn_unused_dates(manifest: Option<&DateManifest>) {
+    if let Some(w) = manifest.and_then(DateManifest::unused_rows_warning) {
+        warn(w);
+    }
+}
+
 /// Counts what happened to the inputs of a run, and turns it into the exit outcome.
 #[derive(Default)]
 struct RunTally {
@@ -804,6 +812,7 @@ fn quotes(args: QuotesArgs) -> anyhow::Result<Outcome> {
         sink.article(&read.article, &read.records, &read.columns)
     })?;
     sink.finish()?;
+    warn_unused_dates(reader.manifest());
     Ok(tally.outcome())
 }
 
@@ -867,6 +876,7 @@ fn score_sources_with(
         },
     )?;
     bar.finish_and_clear();
+    warn_unused_dates(reader.manifest());
     Ok(tally)
 }
 
@@ -985,6 +995,7 @@ fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQu
                     quote.date = Some(date);
                 }
             }
+            warn_unused_dates(Some(&manifest));
         }
         return Ok((quotes, Outcome::Success));
     }
@@ -1141,7 +1152,9 @@ fn label_candidates(
             };
             let reader = reader(reading)?;
             let inputs = expand_paths_with(&args.articles, warn)?;
-            candidates::from_articles(&inputs, &reader, options)?
+            let loaded = candidates::from_articles(&inputs, &reader, options)?;
+            warn_unused_dates(reader.manifest());
+            loaded
         }
     };
     for w in &loaded.warnings {

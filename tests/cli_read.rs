@@ -343,3 +343,71 @@ fn empty_inputs_say_what_was_found_and_exit_1() {
         .code(1)
         .stderr(predicate::str::contains("no quotations found in 1 article"));
 }
+
+/// Rows of `--dates` that match no input are named in one warning, with how rows are matched
+/// (by file name, the folders left out): after `quotes` on the articles and after `trends`
+/// on scored quotes. A file whose rows all match says nothing.
+#[test]
+fn dates_rows_that_match_no_input_are_named_in_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let dates = dir.path().join("dates.csv");
+    std::fs::write(
+        &dates,
+        "file,date\n\
+         elsewhere/002_76ecafdd9f232f66.txt,2019-05-14\n\
+         004_79f4ceb608879352.txt,2020-12-29\n\
+         seeds/005_missing.txt,2021-01-01\n\
+         missing.txt,2021-01-02\n\
+         also_missing.txt,2021-01-03\n",
+    )
+    .unwrap();
+    let want = format!(
+        "tonetrack: warning: {}: 3 of 5 rows name no input file (line 4: seeds/005_missing.txt, \
+         line 5: missing.txt, …); a row matches an input by its file name alone",
+        dates.display()
+    );
+    let output = tonetrack()
+        .args(["quotes", "seeds/", "--format", "jsonl", "--dates"])
+        .arg(&dates)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with(&want), "{stderr}");
+    // The row in another folder still dates its article.
+    let rows = jsonl(&output.stdout);
+    let dated = rows
+        .iter()
+        .find(|r| r["article"] == "seeds/002_76ecafdd9f232f66.txt")
+        .expect("article 002 has quotes");
+    assert_eq!(dated["date"], "2019-05-14");
+    assert_eq!(dated["date_source"], "manifest");
+
+    // `trends --scores` reads the same file: the same warning.
+    let scores = dir.path().join("s.jsonl");
+    let scored = tonetrack()
+        .args(["score", "seeds/", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(scored.status.success());
+    std::fs::write(&scores, &scored.stdout).unwrap();
+    let trends = tonetrack()
+        .arg("trends")
+        .arg("--scores")
+        .arg(&scores)
+        .arg("--dates")
+        .arg(&dates)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(trends.stderr).unwrap();
+    assert_eq!(stderr.matches(&want).count(), 1, "{stderr}");
+
+    // Every row matching an input: no warning.
+    let exact = tonetrack()
+        .args(["quotes", "seeds/", "--dates", "data/seeds_dates.csv"])
+        .output()
+        .unwrap();
+    assert!(exact.status.success(), "{exact:?}");
+    assert!(exact.stderr.is_empty(), "{exact:?}");
+}

@@ -1174,16 +1174,18 @@ fn head<'s, 'a>(toks: &'s [Tok<'a>], n: usize) -> &'s [Tok<'a>] {
 /// quotations interrupted by their attribution, tokenize the text outside quotations once,
 /// register the people it names, find the sentences, find the speech events (who spoke
 /// where), then for each quotation search its cues and choose a speaker, and last drop the
-/// headline echoes and decide relevance.
+/// headline echoes and decide relevance. `title` is the index of the headline paragraph, if
+/// the headline is one ([`is_headline_line`]).
 pub(crate) fn attribute(
     text: &str,
     para_ranges: &[Range<usize>],
+    title: Option<usize>,
     spans: Vec<Span>,
     aliases: &SpeakerAliases,
 ) -> Vec<Quote> {
     let source = Text::new(text);
     let merged = merge_interrupted(&source, spans);
-    let outside = tokenize_outside(&source, para_ranges, &merged);
+    let outside = tokenize_outside(&source, para_ranges, title, &merged);
     let people = People::from_tokens(
         text,
         outside
@@ -1224,16 +1226,29 @@ struct Outside<'t> {
     para: Vec<Range<usize>>,
     /// The stretches between quotations (names never run across one).
     groups: Vec<Range<usize>>,
-    /// For each group, whether its paragraph is a Title-Case line ([`is_title_case`]).
+    /// For each group, whether its paragraph is read as a headline's words, whose capitals
+    /// mark verbs and nouns too ([`is_headline_line`]).
     title_case: Vec<bool>,
     /// Attributions printed inside a quotation's marks, which count as outside text too.
     inner: Vec<Vec<Tok<'t>>>,
 }
 
-/// Tokenizes every paragraph's text outside the quotations.
+/// True when paragraph `pi` (`p`) is read as a headline, whose capitals mark verbs and nouns
+/// too, not only names: a Title-Case line anywhere ([`is_title_case`]), and the article's
+/// headline (`title`) however it is cased when it reads as one ([`is_headline`]): "Lavrov
+/// Delivers a Message to Tillerson: talks must go on" names no "Lavrov Delivers". Its runs
+/// of capitalised words are names only as far as the alias table or the body confirms them
+/// ([`People::from_tokens`]).
+fn is_headline_line(p: &str, pi: usize, title: Option<usize>) -> bool {
+    is_title_case(p) || title == Some(pi) && is_headline(p)
+}
+
+/// Tokenizes every paragraph's text outside the quotations; `title` is the index of the
+/// headline paragraph, if one is.
 fn tokenize_outside<'t>(
     source: &'t Text,
     para_ranges: &[Range<usize>],
+    title: Option<usize>,
     merged: &[Merged],
 ) -> Outside<'t> {
     let regions: Vec<Range<usize>> = merged
@@ -1248,10 +1263,10 @@ fn tokenize_outside<'t>(
     let mut title_case: Vec<bool> = Vec::with_capacity(groups.capacity());
     // The current paragraph's text outside quotations (one buffer for all).
     let mut free: Vec<Range<usize>> = Vec::with_capacity(8);
-    for r in para_ranges {
+    for (pi, r) in para_ranges.iter().enumerate() {
         outside(r, &regions, &mut free);
         let first = toks.len();
-        let tc = is_title_case(&source.raw()[r.clone()]);
+        let tc = is_headline_line(&source.raw()[r.clone()], pi, title);
         for x in &free {
             let a = toks.len();
             tokenize_into(source, x.clone(), &mut toks);
@@ -2248,6 +2263,53 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_in_any_case_makes_no_names_across_verbs() {
+        // Not Title Case, but the article's headline: its capitals mark verbs too, so
+        // "Lavrov Delivers" is no person and "Lavrov said" below is Sergey Lavrov.
+        for (headline, cue, who) in [
+            (
+                "Lavrov Delivers a Message to Tillerson: talks must go on",
+                "Lavrov said",
+                "Sergey Lavrov",
+            ),
+            (
+                "Putin Warns West over new sanctions",
+                "Putin said",
+                "Vladimir Putin",
+            ),
+            (
+                "Ryabkov Slams new U.S. sanctions on Moscow",
+                "Ryabkov told reporters",
+                "Sergey Ryabkov",
+            ),
+            // A name the alias table or the body confirms stays a name, without the verb.
+            (
+                "Jens Stoltenberg Warns allies over Russian missiles",
+                "Stoltenberg said",
+                "Jens Stoltenberg",
+            ),
+            (
+                "John Kirby Says Russia must pull back its troops",
+                "Kirby said",
+                "John Kirby",
+            ),
+        ] {
+            let t = format!("{headline}\n\n\"Our relations with the United States are going through hard times,\" {cue}.\n");
+            assert_eq!(one(&t).1.as_deref(), Some(who), "{headline}");
+        }
+        // A whole article: the headline's verb makes no speaker for the later quotations.
+        let t = "Lavrov Delivers a Message to Tillerson: talks must go on\n\nMOSCOW, April 12, 2017 - Russia's top diplomat met his American counterpart in Moscow on Wednesday.\n\n\"We are ready to work with Washington on Syria,\" Lavrov said after the talks.\n\nThe meeting lasted more than three hours, officials said.\n\n\"But we will not accept ultimatums from anyone,\" Lavrov said.\n";
+        let article = Reader::new().read("t", t);
+        let speakers: Vec<_> = article
+            .quotes
+            .iter()
+            .map(|q| q.speaker.as_deref())
+            .collect();
+        assert_eq!(speakers, [Some("Sergey Lavrov"), Some("Sergey Lavrov")]);
+        assert_eq!(article.title, t.lines().next().unwrap());
+    }
+
+    #[test]
     fn a_quotation_in_another_sources_sentence_is_not_continued_speech() {
         const HEAD: &str = "Talks between Russia and the United States stall in Geneva amid sanctions dispute\n\n\"We are ready for dialogue with Moscow,\" Blinken said.\n\n";
         for sentence in [
@@ -2367,6 +2429,25 @@ mod phase_tests {
     }
 
     #[test]
+    fn headline_lines_are_title_case_lines_and_the_headline_in_any_case() {
+        let headline = "Lavrov Delivers a Message to Tillerson: talks must go on";
+        assert!(!is_title_case(headline));
+        // The article's headline, however it is cased.
+        assert!(is_headline_line(headline, 0, Some(0)));
+        assert!(is_headline_line(headline, 2, Some(2)));
+        // Another line is read as a headline only in Title Case.
+        assert!(!is_headline_line(headline, 1, Some(0)));
+        assert!(!is_headline_line(headline, 0, None));
+        assert!(is_headline_line("Putin Delivers Annual Address", 4, None));
+        // A first paragraph taken as the title for want of a headline is prose, not one.
+        assert!(!is_headline_line(
+            "Lavrov Met Pompeo in Sochi on Tuesday, officials said.",
+            0,
+            Some(0)
+        ));
+    }
+
+    #[test]
     fn sentences_end_at_punctuation_and_at_a_quotation_that_ends_one() {
         let text = "He spoke. “We are ready.” Then he left";
         let source = Text::new(text);
@@ -2378,7 +2459,7 @@ mod phase_tests {
         let spans = super::super::quotes::find(text, paras);
         assert_eq!((spans[0].open, spans[0].close_end), (open, close_end));
         let merged = merge_interrupted(&source, spans);
-        let outside = tokenize_outside(&source, paras, &merged);
+        let outside = tokenize_outside(&source, paras, None, &merged);
         let sentences = Sentences::find(text, &merged, &outside);
         assert_eq!(sentences.bounds, [text.find('.').unwrap() + 1, close_end]);
         assert_eq!(sentences.para.len(), 1);

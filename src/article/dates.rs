@@ -3,7 +3,8 @@
 //! ever inferred.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -499,9 +500,34 @@ fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
 }
 
 /// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
-#[derive(Debug, Clone, Default)]
+/// A row matches an article by the file name alone ([`file_key`]): `dir/a.txt` dates every
+/// article named `a.txt`, in any folder. The manifest remembers which dates were asked for,
+/// so that a run can name the rows that matched no input
+/// ([`unused_rows_warning`](Self::unused_rows_warning)).
+#[derive(Debug, Default)]
 pub struct DateManifest {
-    dates: HashMap<String, NaiveDate>,
+    /// The file it was read from, named in the warning.
+    path: PathBuf,
+    /// Date by file name, and whether an article has asked for it: set through a shared
+    /// reference, since one reader serves many threads.
+    dates: HashMap<String, (NaiveDate, AtomicBool)>,
+    /// Each row's line and file, as written.
+    rows: Vec<(u64, String)>,
+}
+
+impl Clone for DateManifest {
+    fn clone(&self) -> Self {
+        let dates = self
+            .dates
+            .iter()
+            .map(|(k, (d, used))| (k.clone(), (*d, AtomicBool::new(used.load(Relaxed)))))
+            .collect();
+        Self {
+            path: self.path.clone(),
+            dates,
+            rows: self.rows.clone(),
+        }
+    }
 }
 
 fn file_key(name: &str) -> &str {
@@ -545,6 +571,7 @@ impl DateManifest {
         };
         let (fi, di) = (col("file")?, col("date")?);
         let mut dates = HashMap::new();
+        let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
             let line = rec.position().map_or(0, |p| p.line());
@@ -555,14 +582,62 @@ impl DateManifest {
             }
             let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
                 .map_err(|e| err(line, format!("bad date `{raw}` ({e}); use YYYY-MM-DD")))?;
-            dates.insert(file_key(file).to_string(), date);
+            dates.insert(file_key(file).to_string(), (date, AtomicBool::new(false)));
+            rows.push((line, file.to_string()));
         }
-        Ok(Self { dates })
+        Ok(Self {
+            path: path.to_path_buf(),
+            dates,
+            rows,
+        })
     }
 
-    /// The date listed for an article name (matched on its file name).
+    /// The date listed for an article name (matched on its file name); the row counts as
+    /// used from then on.
     pub fn get(&self, name: &str) -> Option<NaiveDate> {
-        self.dates.get(file_key(name)).copied()
+        let (date, used) = self.dates.get(file_key(name))?;
+        // Read first: the flag's cache line is written once, not by every thread each time.
+        if !used.load(Relaxed) {
+            used.store(true, Relaxed);
+        }
+        Some(*date)
+    }
+
+    /// The rows whose file name no article has been asked for by ([`get`](Self::get)): each
+    /// one's line and file as written, in order.
+    pub fn unused_rows(&self) -> Vec<(u64, &str)> {
+        self.rows
+            .iter()
+            .filter(|(_, file)| {
+                !self
+                    .dates
+                    .get(file_key(file))
+                    .is_some_and(|(_, used)| used.load(Relaxed))
+            })
+            .map(|(line, file)| (*line, file.as_str()))
+            .collect()
+    }
+
+    /// After a run, one warning naming the rows that matched no input article (how many, the
+    /// first two with their lines) and how rows are matched; `None` when every row was used.
+    pub fn unused_rows_warning(&self) -> Option<String> {
+        let unused = self.unused_rows();
+        let (first, n) = (unused.first()?, unused.len());
+        let mut shown = format!("line {}: {}", first.0, first.1);
+        if let Some((line, file)) = unused.get(1) {
+            shown.push_str(&format!(", line {line}: {file}"));
+        }
+        if n > 2 {
+            shown.push_str(", …");
+        }
+        let verb = if n == 1 { "names" } else { "name" };
+        Some(format!(
+            "{}: {n} of {} rows {verb} no input file ({shown}); a row matches an input by its \
+             file name alone, the folders left out (`dir/a.txt` dates any input named `a.txt`; \
+             a table row by its id): check those names against the inputs",
+            self.path.display(),
+            self.rows.len(),
+        ))
     }
 
     /// Number of entries.
@@ -946,5 +1021,31 @@ mod tests {
         let m = DateManifest::parse("file,date\ndir/a.txt,2020-01-02\n", Path::new("m.csv"))
             .expect("parses");
         assert_eq!(m.get("other/a.txt"), Some(d(2020, 1, 2)));
+    }
+
+    #[test]
+    fn rows_no_article_asked_for_are_named_once() {
+        let m = DateManifest::parse(
+            "file,date\na.txt,2020-01-02\nx/b.txt,2020-01-03\nc.txt,2020-01-04\nd.txt,2020-01-05\n",
+            Path::new("m.csv"),
+        )
+        .expect("parses");
+        assert_eq!(m.get("seeds/a.txt"), Some(d(2020, 1, 2)));
+        assert_eq!(m.get("e.txt"), None);
+        assert_eq!(
+            m.unused_rows(),
+            [(3, "x/b.txt"), (4, "c.txt"), (5, "d.txt")]
+        );
+        let w = m.unused_rows_warning().expect("rows unused");
+        assert!(
+            w.starts_with("m.csv: 3 of 4 rows name no input file (line 3: x/b.txt, line 4: c.txt, …); a row matches an input by its file name alone"),
+            "{w}"
+        );
+        // A clone keeps what was used; once every row is, no warning.
+        let m = m.clone();
+        for name in ["b.txt", "c.txt", "other/d.txt"] {
+            m.get(name);
+        }
+        assert_eq!(m.unused_rows_warning(), None);
     }
 }

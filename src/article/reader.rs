@@ -124,6 +124,11 @@ impl Reader {
         self
     }
 
+    /// The date manifest, if one was given: after a run, it names the rows no article used.
+    pub fn manifest(&self) -> Option<&DateManifest> {
+        self.manifest.as_ref()
+    }
+
     /// Reads one article. Pure: the same input gives the same output; never panics.
     pub fn read(&self, name: &str, text: &str) -> Article {
         self.read_page(name, text, &PageMeta::default())
@@ -182,7 +187,7 @@ impl Reader {
         let language = language::detect(paras.first().map_or("", |r| &text[r.start..]));
 
         let spans = quotes::find(text, &paras);
-        let quotes = attribute(text, &paras, spans, &self.aliases);
+        let quotes = attribute(text, &paras, title_idx, spans, &self.aliases);
         Article {
             name: name.to_string(),
             title,

@@ -836,7 +836,8 @@ impl People {
 
     /// Builds the registry from token groups in text order; a group is a stretch of text
     /// without quotations, so names never run across one. A group flagged `true` is in a
-    /// Title-Case line (a headline that capitalises every word).
+    /// headline line, whose capitals mark verbs and nouns too: a Title-Case line, or the
+    /// article's headline however it is cased (`cues::is_headline_line`).
     pub fn from_tokens<'t, 'a: 't>(
         text: &'a str,
         groups: impl Iterator<Item = (&'t [Tok<'a>], bool)>,
@@ -1131,8 +1132,9 @@ impl People {
         true
     }
 
-    /// The names of Title-Case lines. Such a line capitalises its verbs and nouns too
-    /// ("Putin Delivers Annual Address", "Lavrov Delivers a Message to Tillerson"), so a run
+    /// The names of headline lines (Title-Case lines, and the article's headline however it
+    /// is cased). Such a line capitalises its verbs and nouns too ("Putin Delivers Annual
+    /// Address", "Lavrov Delivers a Message to Tillerson: talks must go on"), so a run
     /// of capitalised words there is a name only as far as the rest of the article or the
     /// alias table confirms it: a prefix the alias table knows, or a first name and a
     /// surname that the body names (or the table knows) when the first word is no name of
