@@ -29,8 +29,13 @@
 //! `dal` (discriminative active learning: the rows a labeled-vs-unlabeled classifier finds
 //! least like the labeled ones).
 //! Learner options for every strategy alike: `--base-irrelevant` (the training split's
-//! `relevant=no` rows train in every refit, as training-only base rows) and `--transductive`
-//! (vocabulary and document frequencies from the whole pool's text).
+//! `relevant=no` rows train in every refit, as training-only base rows), `--transductive`
+//! (vocabulary and document frequencies from the whole pool's text) and `--pool-share F`
+//! (0 < F ≤ 1, default 1: the pool cut to the rows of a share F of its pages, by
+//! `source_url`; the pages are ordered by FNV-1a of `pool-share` + URL and the first F of
+//! them kept, so the subset is the same for every seed and strategy and a smaller share's
+//! pages are among a larger one's; the start rows and every batch then come from that pool,
+//! the test rows and `--base-irrelevant`'s rows stay whole).
 //!
 //! Run (release; ~1 min per strategy on 2 cores):
 //!
@@ -41,7 +46,7 @@
 //! Writes `OUT.txt` (the table and the goal check), `OUT.csv` (every run's figure per round)
 //! and `OUT.svg` / `OUT.png` (mean ± sd per strategy).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -78,6 +83,8 @@ struct Options {
     /// The vocabulary and IDF fitted on the whole pool's text (unlabeled rows as
     /// training-only rows of weight 0), not only the labeled rows'.
     transductive: bool,
+    /// The share of the pool's pages (by `source_url`) whose rows stay in the pool.
+    pool_share: f64,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -92,6 +99,7 @@ fn parse_args() -> Result<Options, String> {
         out: PathBuf::from("docs/label_simulation"),
         base_irrelevant: false,
         transductive: false,
+        pool_share: 1.0,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -113,8 +121,12 @@ fn parse_args() -> Result<Options, String> {
             "--out" => o.out = PathBuf::from(value()?),
             "--base-irrelevant" => o.base_irrelevant = true,
             "--transductive" => o.transductive = true,
+            "--pool-share" => o.pool_share = number(value()?)?,
             other => return Err(format!("unknown option {other}")),
         }
+    }
+    if !(o.pool_share > 0.0 && o.pool_share <= 1.0) {
+        return Err(format!("--pool-share {}: not in (0, 1]", o.pool_share));
     }
     Ok(o)
 }
@@ -213,6 +225,8 @@ fn strategy(name: &str) -> Result<(Strategy, bool), String> {
 
 struct Data {
     pool: Vec<Candidate>,
+    /// The pages (distinct `source_url`) of the whole pool, before `--pool-share`.
+    pages: usize,
     /// The training split's rows marked `relevant=no`, read as the tool reads base data
     /// (training-only rows).
     irrelevant: BaseRows,
@@ -221,13 +235,17 @@ struct Data {
     test_labels: Vec<String>,
 }
 
-fn load(root: &Path) -> Result<Data, String> {
+fn load(root: &Path, pool_share: f64) -> Result<Data, String> {
     let read = |name: &str| {
         candidates::from_csv(&root.join(name), b',')
             .map(|l| l.candidates)
             .map_err(|e| e.to_string())
     };
-    let pool = read("data/quotes_train.csv")?;
+    let mut pool = read("data/quotes_train.csv")?;
+    let (pages, kept) = page_share(&pool, pool_share);
+    if pool_share < 1.0 {
+        pool.retain(|c| kept.contains(c.source_url.as_str()));
+    }
     let test = read("data/quotes_test.csv")?;
     let keys = pool.iter().map(DupKey::of).collect();
     let all = BaseRows::load(&[BaseSource::File(root.join("data/quotes_train.csv"))], &[])
@@ -248,7 +266,21 @@ fn load(root: &Path) -> Result<Data, String> {
             .map(|c| c.known_label.clone().unwrap_or_default())
             .collect(),
         pool,
+        pages,
     })
+}
+
+/// The number of pages (distinct `source_url`) of `pool`, and a `share` of them (at least
+/// one): the first by FNV-1a of `pool-share` + URL, so not by the run's seed.
+fn page_share(pool: &[Candidate], share: f64) -> (usize, HashSet<String>) {
+    let mut pages: Vec<&str> = pool.iter().map(|c| c.source_url.as_str()).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let hash = |url: &str| tonetrack::data::fnv1a(format!("pool-share\u{1f}{url}").as_bytes());
+    pages.sort_by_key(|url| (hash(url), *url));
+    let keep = ((share * pages.len() as f64).round() as usize).max(1);
+    let kept = pages.iter().take(keep).map(|url| url.to_string()).collect();
+    (pages.len(), kept)
 }
 
 /// What a refit trains on: the labeled rows (grouped by page), with the training split's
@@ -1264,7 +1296,14 @@ fn main() {
 fn real_main() -> Result<(), String> {
     let o = parse_args()?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = load(root)?;
+    let data = load(root, o.pool_share)?;
+    let needed = o.start + o.rounds * o.batch;
+    if data.pool.len() < needed {
+        return Err(format!(
+            "the pool has {} rows, fewer than the {needed} labels of the last round",
+            data.pool.len()
+        ));
+    }
     let params = params(&o.preset, o.c)?;
     let started = std::time::Instant::now();
     let jobs: Vec<(String, u64)> = o
@@ -1302,12 +1341,20 @@ fn real_main() -> Result<(), String> {
         curves.insert(name.clone(), points);
     }
 
+    let share = if o.pool_share < 1.0 {
+        format!(
+            " (the pages of a {} share of its {} pages)",
+            o.pool_share, data.pages
+        )
+    } else {
+        String::new()
+    };
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "Simulated labeling: pool = {} relevant rows of data/quotes_train.csv, evaluation = {} \
-         relevant rows of data/quotes_test.csv (macro-F1); start {} random, +{} per round, {} \
-         rounds, seeds 1..{}; options: {} ({}); {:.0} s",
+        "Simulated labeling: pool = {} relevant rows of data/quotes_train.csv{share}, evaluation \
+         = {} relevant rows of data/quotes_test.csv (macro-F1); start {} random, +{} per round, \
+         {} rounds, seeds 1..{}; options: {} ({}); {:.0} s",
         data.pool.len(),
         data.test_texts.len(),
         o.start,

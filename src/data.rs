@@ -554,7 +554,7 @@ fn describe_csv_error(error: &csv::Error) -> String {
 
 /// FNV-1a: a fixed, platform-independent hash (std's hashers are not guaranteed stable
 /// across releases), for what is stored or must repeat: bootstrap seeds, text fingerprints.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
         (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -8,7 +8,7 @@
 # and a 15-seed check of the variants that met the goal at 5 seeds by a hair; then (2026-12-07)
 # the tool's base rows, margin before calibration, query-by-committee, transductive features,
 # cold start, EGL, exploration, logit and geometric margin, near-duplicates of labeled rows,
-# CAL, kriging believer, DAL.
+# CAL, kriging believer, DAL; then (2026-12-08) the pool cut to a share of its pages.
 # Output: benches/experiments/results-label-simulation.txt. About 25 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -94,5 +94,31 @@ $sim --strategies margin,random,entropy,margin-nodup --out docs/label_simulation
   # Discriminative active learning (Gissin & Shalev-Shwartz 2019), one discriminator per round.
   variant "discriminative active learning (DAL): the rows a labeled-vs-unlabeled classifier finds least like the labeled" \
     --strategies margin,random,dal
+  # Pool size (issue #20's hypothesis: margin's edge is limited by the pool, 1,000 labels picked
+  # from 3,827 rows): the pool cut to the rows of a fixed share of its pages (--pool-share, the
+  # same pages for every seed; 1 is the first table's run), margin and random; per share the
+  # table, then margin - random paired by seed (mean ± sd over seeds) at 600 and 1,000 labels.
+  pool_shares() {
+    local name=$1; shift
+    echo
+    echo "## $name"
+    for share in 1 0.75 0.5 0.35; do
+      $sim --strategies margin,random --pool-share "$share" "$@" --out "$tmp/v" 2>/dev/null \
+        | sed -n "s/^Simulated labeling: pool = \([0-9]*\) .*/share $share: pool = \1 rows/p"
+      grep -E '^\| (labels|100|300|500|600|700|800|1000|1100) \||reaches' "$tmp/v.txt"
+      awk -F, 'NR > 1 && ($4 == 600 || $4 == 1000) { f[$1, $2, $4] = $5; seeds[$2] }
+        END {
+          printf "margin - random, paired by seed:"
+          for (k = 600; k <= 1000; k += 400) {
+            n = 0; s = 0; ss = 0
+            for (seed in seeds) { d = f["margin", seed, k] - f["random", seed, k]; n++; s += d; ss += d * d }
+            m = s / n
+            printf " %+.3f ± %.3f at %d%s", m, sqrt((ss - n * m * m) / (n - 1)), k, k == 600 ? "," : " labels\n"
+          }
+        }' "$tmp/v.csv"
+    done
+  }
+  pool_shares "pool size: the pool cut to a share of its pages (margin, random)"
+  pool_shares "15 seeds: pool size, the pool cut to a share of its pages (margin, random)" --seeds 15
 } > "$out"
 cat "$out"
