@@ -995,7 +995,13 @@ fn trend_quotes(args: &TrendsArgs, model: &Model) -> anyhow::Result<(Vec<TrendQu
                     quote.date = Some(date);
                 }
             }
-            warn_unused_dates(Some(&manifest));
+            if let Some(w) = manifest.unused_rows_warning() {
+                // A scores file lists only articles with quotations.
+                warn(format!(
+                    "{w} (the scores hold only articles with quotations: an article without \
+                     any is named here too)"
+                ));
+            }
         }
         return Ok((quotes, Outcome::Success));
     }

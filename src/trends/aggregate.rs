@@ -517,7 +517,7 @@ pub fn aggregate_with(
     Ok(Trends {
         period: options.period,
         interval_method: format!(
-            "95% percentile bootstrap of the {} ({} resamples, seed {}); none for a single quote",
+            "95% percentile bootstrap of the {} ({} resamples, seed {}); none for a single quote, nor for quotes that all read alike",
             match options.estimate() {
                 Estimate::Mean => "mean",
                 _ => "estimate",
