@@ -500,9 +500,9 @@ fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
 }
 
 /// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
-/// A row matches an article by the file name alone ([`file_key`]): `dir/a.txt` dates every
-/// article named `a.txt`, in any folder. The manifest remembers which dates were asked for,
-/// so that a run can name the rows that matched no input
+/// A row matches an article by the file name alone (the folders left out): `dir/a.txt` dates
+/// every article named `a.txt`, in any folder. The manifest remembers which dates were asked
+/// for, so that a run can name the rows that matched no input
 /// ([`unused_rows_warning`](Self::unused_rows_warning)).
 #[derive(Debug, Default)]
 pub struct DateManifest {
