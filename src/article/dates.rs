@@ -506,7 +506,7 @@ fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
 /// of the body, never a headline; a date followed by anything else ("Monday, June 5, 2020 |
 /// 10:00") may be page furniture.
 pub(crate) fn opens_with_dateline(p: &str) -> bool {
-    let Some((_, end)) = date_at_start(p) else {
+    let Some((_, end)) = date_at_start(p).or_else(|| date_after_place(p)) else {
         return false;
     };
     let mut rest = p[end..].trim_start();
@@ -523,20 +523,28 @@ pub(crate) fn opens_with_dateline(p: &str) -> bool {
 /// Words a place before a lone date may have ("Moscow", "St. Petersburg", "Rio de Janeiro").
 const PLACE_MAX_WORDS: usize = 3;
 
+/// A date after a place written in lower case too (`Moscow, March 3, 2021`: at most
+/// [`PLACE_MAX_WORDS`] words, the first capitalised, then a comma), and where it ends;
+/// [`date_at_start`] reads only upper-case places.
+fn date_after_place(p: &str) -> Option<(NaiveDate, usize)> {
+    let (place, rest) = p.split_once(',')?;
+    if !place.starts_with(char::is_uppercase) || place.split_whitespace().count() > PLACE_MAX_WORDS
+    {
+        return None;
+    }
+    let date = rest.trim_start();
+    let (d, end) = date_at_start(date)?;
+    Some((d, p.len() - date.len() + end))
+}
+
 /// True when the line `p` is a date and nothing else: `March 3, 2021`, `Wednesday, March 3,
 /// 2021`, `MOSCOW, March 3, 2021`, or after a place written in lower case too (`Moscow,
-/// March 3, 2021`: a few words, the first capitalised, then a comma); a full stop may end it.
+/// March 3, 2021`); a full stop may end it.
 pub(crate) fn is_date_line(p: &str) -> bool {
     let p = p.trim_end_matches(['.', ' ']);
-    let whole = |s: &str| date_at_start(s).is_some_and(|(_, end)| end == s.len());
-    if whole(p) {
-        return true;
-    }
-    p.split_once(',').is_some_and(|(place, date)| {
-        place.starts_with(|c: char| c.is_uppercase())
-            && place.split_whitespace().count() <= PLACE_MAX_WORDS
-            && whole(date.trim_start())
-    })
+    date_at_start(p)
+        .or_else(|| date_after_place(p))
+        .is_some_and(|(_, end)| end == p.len())
 }
 
 /// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
@@ -705,7 +713,10 @@ pub(crate) fn from_paragraphs(
         .map_or(0, |t| t + 1)
         .min(paras.len().saturating_sub(1));
     for p in paras.iter().skip(first_body).take(DATELINE_PARAGRAPHS) {
-        if let Some((d, _)) = date_at_start(p).or_else(|| date_in_short_line(p)) {
+        let found = date_at_start(p)
+            .or_else(|| date_after_place(p))
+            .or_else(|| date_in_short_line(p));
+        if let Some((d, _)) = found {
             return Some((d, DateSource::Dateline));
         }
     }
@@ -1060,6 +1071,7 @@ mod tests {
             "MOSCOW, March 3, 2021 (Reuters) - Peskov spoke.",
             "June 23, 2017 (EIRNS)—Body.",
             "WASHINGTON, 3 March 2021 -- Blinken spoke.",
+            "Moscow, March 3, 2021 — Peskov spoke.",
         ] {
             assert!(opens_with_dateline(p), "{p}");
         }
@@ -1069,8 +1081,8 @@ mod tests {
             "Monday, June 5, 2020 | 10:00",
             "March 3, 2021 -",
             "March 3, 2021 (updated",
-            "Moscow, March 3, 2021 — Peskov spoke.",
             "MOSCOW (Reuters) - Peskov spoke.",
+            "Putin and Biden met in Geneva, March 3, 2021 — talks.",
             "Peskov spoke on March 3, 2021 — and again.",
         ] {
             assert!(!opens_with_dateline(p), "{p}");

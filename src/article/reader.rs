@@ -328,13 +328,22 @@ mod tests {
         let dashes = [" — ", " - ", " – ", "—", " (Reuters) - ", " (Interfax) — "];
         for dash in dashes {
             let t = DATELINE_FIRST.replacen(" — ", dash, 1);
-            let a = Reader::new().read("a8.txt", &t);
-            assert_eq!(a.title, "", "{dash:?}");
-            assert_eq!(a.date, march_3, "{dash:?}");
-            assert_eq!(a.date_source, DateSource::Dateline, "{dash:?}");
-            assert_eq!(a.quotes.len(), 1, "{dash:?}");
-            assert_eq!(a.quotes[0].paragraph, 1);
-            assert_eq!(a.quotes[0].speaker.as_deref(), Some("Dmitry Peskov"));
+            let lower = t.replacen("MOSCOW", "Moscow", 1);
+            // Longer than a byline: read as a dateline, not found as a date in a short line.
+            let long = lower.replacen(
+                "spoke on Wednesday",
+                "said on Wednesday that Moscow would answer the new American sanctions",
+                1,
+            );
+            for t in [t, lower, long] {
+                let a = Reader::new().read("a8.txt", &t);
+                assert_eq!(a.title, "", "{dash:?}");
+                assert_eq!(a.date, march_3, "{dash:?}");
+                assert_eq!(a.date_source, DateSource::Dateline, "{dash:?}");
+                assert_eq!(a.quotes.len(), 1, "{dash:?}");
+                assert_eq!(a.quotes[0].paragraph, 1);
+                assert_eq!(a.quotes[0].speaker.as_deref(), Some("Dmitry Peskov"));
+            }
         }
     }
 
