@@ -411,3 +411,29 @@ fn dates_rows_that_match_no_input_are_named_in_one_warning() {
     assert!(exact.status.success(), "{exact:?}");
     assert!(exact.stderr.is_empty(), "{exact:?}");
 }
+
+/// A user's article (test a8): its first paragraph opens with a dateline, no headline above
+/// it. The dateline dates it, and the paragraph is the body's first, not the title.
+#[test]
+fn a_dateline_first_paragraph_dates_the_article_and_is_no_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a8.txt");
+    std::fs::write(
+        &file,
+        "MOSCOW, March 3, 2021 — Kremlin spokesman Dmitry Peskov spoke on Wednesday.\n\n\"We regret the new sanctions. They will not help our relations,\" Peskov told reporters.\n",
+    )
+    .unwrap();
+    let output = tonetrack()
+        .args(["quotes", "--format", "jsonl"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let rows = jsonl(&output.stdout);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["title"], "");
+    assert_eq!(rows[0]["date"], "2021-03-03");
+    assert_eq!(rows[0]["date_source"], "dateline");
+    assert_eq!(rows[0]["speaker"], "Dmitry Peskov");
+    assert_eq!(rows[0]["paragraph"], 1);
+}

@@ -499,6 +499,54 @@ fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
         .find_map(|(i, _)| date_at_start(&p[i..]))
 }
 
+/// True when `p` opens with a dateline: a date as [`date_at_start`] reads it (with its
+/// upper-case place), then a dash before the story, a parenthesised agency between them or
+/// not ("MOSCOW, March 3, 2021 — Kremlin …", "June 23, 2017 (EIRNS)—…", "MOSCOW, March 3,
+/// 2021 (Reuters) - …", with a hyphen, an en or an em dash). Such a paragraph is the first
+/// of the body, never a headline; a date followed by anything else ("Monday, June 5, 2020 |
+/// 10:00") may be page furniture.
+pub(crate) fn opens_with_dateline(p: &str) -> bool {
+    let Some((_, end)) = date_at_start(p).or_else(|| date_after_place(p)) else {
+        return false;
+    };
+    let mut rest = p[end..].trim_start();
+    if rest.starts_with('(') {
+        match rest.find(')') {
+            Some(close) => rest = rest[close + 1..].trim_start(),
+            None => return false,
+        }
+    }
+    rest.strip_prefix(['-', '–', '—'])
+        .is_some_and(|story| !story.trim_matches(['-', '–', '—', ' ']).is_empty())
+}
+
+/// Words a place before a lone date may have ("Moscow", "St. Petersburg", "Rio de Janeiro").
+const PLACE_MAX_WORDS: usize = 3;
+
+/// A date after a place written in lower case too (`Moscow, March 3, 2021`: at most
+/// [`PLACE_MAX_WORDS`] words, the first capitalised, then a comma), and where it ends;
+/// [`date_at_start`] reads only upper-case places.
+fn date_after_place(p: &str) -> Option<(NaiveDate, usize)> {
+    let (place, rest) = p.split_once(',')?;
+    if !place.starts_with(char::is_uppercase) || place.split_whitespace().count() > PLACE_MAX_WORDS
+    {
+        return None;
+    }
+    let date = rest.trim_start();
+    let (d, end) = date_at_start(date)?;
+    Some((d, p.len() - date.len() + end))
+}
+
+/// True when the line `p` is a date and nothing else: `March 3, 2021`, `Wednesday, March 3,
+/// 2021`, `MOSCOW, March 3, 2021`, or after a place written in lower case too (`Moscow,
+/// March 3, 2021`); a full stop may end it.
+pub(crate) fn is_date_line(p: &str) -> bool {
+    let p = p.trim_end_matches(['.', ' ']);
+    date_at_start(p)
+        .or_else(|| date_after_place(p))
+        .is_some_and(|(_, end)| end == p.len())
+}
+
 /// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
 /// A row matches an article by the file name alone (the folders left out): `dir/a.txt` dates
 /// every article named `a.txt`, in any folder. The manifest remembers which dates were asked
@@ -652,9 +700,9 @@ impl DateManifest {
 }
 
 /// Finds the date in the opening paragraphs. `title` is the index of the headline paragraph
-/// (`None` when the title came from a header line): a date on its own line above the
-/// headline is page furniture (`Banner`); a date opening a paragraph below it is the
-/// dateline.
+/// (`None` when the title came from a header line or the article has no headline): a date on
+/// its own line above the headline is page furniture (`Banner`); a date opening a paragraph
+/// below it, or opening an article without a headline, is the dateline.
 pub(crate) fn from_paragraphs(
     paras: &[&str],
     title: Option<usize>,
@@ -665,7 +713,10 @@ pub(crate) fn from_paragraphs(
         .map_or(0, |t| t + 1)
         .min(paras.len().saturating_sub(1));
     for p in paras.iter().skip(first_body).take(DATELINE_PARAGRAPHS) {
-        if let Some((d, _)) = date_at_start(p).or_else(|| date_in_short_line(p)) {
+        let found = date_at_start(p)
+            .or_else(|| date_after_place(p))
+            .or_else(|| date_in_short_line(p));
+        if let Some((d, _)) = found {
             return Some((d, DateSource::Dateline));
         }
     }
@@ -1008,6 +1059,58 @@ mod tests {
             from_paragraphs(&paras, Some(0)),
             Some((d(2020, 6, 5), DateSource::Dateline))
         );
+    }
+
+    #[test]
+    fn datelines_are_a_date_then_a_dash() {
+        for p in [
+            "MOSCOW, March 3, 2021 — Kremlin spokesman Dmitry Peskov spoke.",
+            "MOSCOW, March 3, 2021 - Peskov spoke.",
+            "MOSCOW, March 3, 2021 – Peskov spoke.",
+            "MOSCOW, March 3, 2021—Peskov spoke.",
+            "MOSCOW, March 3, 2021 (Reuters) - Peskov spoke.",
+            "June 23, 2017 (EIRNS)—Body.",
+            "WASHINGTON, 3 March 2021 -- Blinken spoke.",
+            "Moscow, March 3, 2021 — Peskov spoke.",
+        ] {
+            assert!(opens_with_dateline(p), "{p}");
+        }
+        for p in [
+            "March 3, 2021",
+            "MOSCOW, March 3, 2021",
+            "Monday, June 5, 2020 | 10:00",
+            "March 3, 2021 -",
+            "March 3, 2021 (updated",
+            "MOSCOW (Reuters) - Peskov spoke.",
+            "Putin and Biden met in Geneva, March 3, 2021 — talks.",
+            "Peskov spoke on March 3, 2021 — and again.",
+        ] {
+            assert!(!opens_with_dateline(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn date_lines_are_a_date_alone() {
+        for p in [
+            "March 3, 2021",
+            "Wednesday, March 3, 2021.",
+            "MOSCOW, March 3, 2021",
+            "Moscow, March 3, 2021",
+            "St. Petersburg, 3 March 2021",
+            "2021-03-03",
+        ] {
+            assert!(is_date_line(p), "{p}");
+        }
+        for p in [
+            "Monday, June 5, 2020 | 10:00",
+            "MOSCOW, March 3, 2021 — Peskov spoke.",
+            "Putin and Biden met in Geneva, June 16, 2021",
+            "moscow, March 3, 2021",
+            "Moscow, March 2021",
+            "World",
+        ] {
+            assert!(!is_date_line(p), "{p}");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use std::ops::Range;
 
 use super::cues::attribute;
-use super::dates::{date_at_start, from_paragraphs, DateManifest, DateSource};
+use super::dates::{
+    date_at_start, from_paragraphs, is_date_line, opens_with_dateline, DateManifest, DateSource,
+};
 use super::language;
 use super::quotes;
 use super::source::PageMeta;
@@ -77,7 +79,11 @@ fn ends_with_full_stop(line: &str) -> bool {
 
 /// The headline: the first line of [`TITLE_MIN_WORDS`] words or more without a closing full
 /// stop, before the first body paragraph; when no line qualifies, the first line (however
-/// short), unless it is itself body text.
+/// short), unless it is itself body text. A paragraph opening with a dateline ("MOSCOW,
+/// March 3, 2021 — …") is body text however short; a lone date line at the very top with the
+/// body right under it ("March 3, 2021", then a sentence) is the article's date line, not a
+/// headline: no title. A date line followed by short lines (a page's banner among its
+/// navigation) stays the fallback headline, and its date a banner's.
 fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
     let words = |r: &Range<usize>| {
         let p = &text[r.clone()];
@@ -90,11 +96,25 @@ fn title_index(text: &str, paras: &[Range<usize>]) -> Option<usize> {
             quotes::words(p).take(BODY_MIN_WORDS).count()
         }
     };
+    // Body text: long, or opening with a dateline.
+    let is_body =
+        |r: &Range<usize>, n: usize| n >= BODY_MIN_WORDS || opens_with_dateline(&text[r.clone()]);
     for (i, r) in paras.iter().enumerate() {
         let n = words(r);
-        if n >= BODY_MIN_WORDS {
+        if is_body(r, n) {
             // No headline before the body: the first line, if it is not the body itself.
             return (i > 0).then_some(0);
+        }
+        if i == 0 && is_date_line(&text[r.clone()]) {
+            // The body right under the date line: a sentence, or body text.
+            let body_next = paras.get(1).is_some_and(|next| {
+                let n = words(next);
+                is_body(next, n)
+                    || (n >= TITLE_MIN_WORDS && ends_with_full_stop(&text[next.clone()]))
+            });
+            if body_next {
+                return None;
+            }
         }
         if n >= TITLE_MIN_WORDS && !ends_with_full_stop(&text[r.clone()]) {
             return Some(i);
@@ -297,6 +317,87 @@ mod tests {
         assert_eq!(a.date, chrono::NaiveDate::from_ymd_opt(2021, 5, 3));
         assert_eq!(a.date_source, DateSource::Dateline);
         assert_eq!(a.quotes[0].speaker.as_deref(), Some("Antony Blinken"));
+    }
+
+    /// The user's article: a dateline opens the first paragraph, no headline above it.
+    const DATELINE_FIRST: &str = "MOSCOW, March 3, 2021 — Kremlin spokesman Dmitry Peskov spoke on Wednesday.\n\n\"We regret the new sanctions. They will not help our relations,\" Peskov told reporters.\n";
+
+    #[test]
+    fn a_dateline_opening_the_first_paragraph_is_no_headline() {
+        let march_3 = chrono::NaiveDate::from_ymd_opt(2021, 3, 3);
+        let dashes = [" — ", " - ", " – ", "—", " (Reuters) - ", " (Interfax) — "];
+        for dash in dashes {
+            let t = DATELINE_FIRST.replacen(" — ", dash, 1);
+            let lower = t.replacen("MOSCOW", "Moscow", 1);
+            // Longer than a byline: read as a dateline, not found as a date in a short line.
+            let long = lower.replacen(
+                "spoke on Wednesday",
+                "said on Wednesday that Moscow would answer the new American sanctions",
+                1,
+            );
+            for t in [t, lower, long] {
+                let a = Reader::new().read("a8.txt", &t);
+                assert_eq!(a.title, "", "{dash:?}");
+                assert_eq!(a.date, march_3, "{dash:?}");
+                assert_eq!(a.date_source, DateSource::Dateline, "{dash:?}");
+                assert_eq!(a.quotes.len(), 1, "{dash:?}");
+                assert_eq!(a.quotes[0].paragraph, 1);
+                assert_eq!(a.quotes[0].speaker.as_deref(), Some("Dmitry Peskov"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_headline_then_a_dateline_is_read_as_before() {
+        let t = format!("Kremlin says new sanctions will not help relations\n\n{DATELINE_FIRST}");
+        let a = Reader::new().read("a8.txt", &t);
+        assert_eq!(
+            a.title,
+            "Kremlin says new sanctions will not help relations"
+        );
+        assert_eq!(a.date, chrono::NaiveDate::from_ymd_opt(2021, 3, 3));
+        assert_eq!(a.date_source, DateSource::Dateline);
+        assert_eq!(a.quotes.len(), 1);
+        assert_eq!(a.quotes[0].paragraph, 2);
+        assert_eq!(a.quotes[0].speaker.as_deref(), Some("Dmitry Peskov"));
+    }
+
+    #[test]
+    fn a_lone_date_line_above_the_body_is_the_articles_date() {
+        let body = "\"We regret the new sanctions. They will not help our relations,\" Kremlin spokesman Dmitry Peskov told reporters.\n";
+        for line in [
+            "March 3, 2021",
+            "Wednesday, March 3, 2021",
+            "MOSCOW, March 3, 2021",
+            "Moscow, March 3, 2021",
+            "3 March 2021.",
+        ] {
+            let a = Reader::new().read("a.txt", &format!("{line}\n\n{body}"));
+            assert_eq!(a.title, "", "{line}");
+            assert_eq!(
+                a.date,
+                chrono::NaiveDate::from_ymd_opt(2021, 3, 3),
+                "{line}"
+            );
+            assert_eq!(a.date_source, DateSource::Dateline, "{line}");
+            assert_eq!(a.quotes[0].speaker.as_deref(), Some("Dmitry Peskov"));
+        }
+    }
+
+    #[test]
+    fn a_date_line_among_a_pages_navigation_stays_a_banner() {
+        let body = "\"We regret the new sanctions. They will not help our relations,\" Kremlin spokesman Dmitry Peskov told reporters in Moscow on Wednesday, a day after Washington announced them.\n";
+        // Short lines under the date: a web page's furniture, the date perhaps the day it was
+        // fetched.
+        let t = format!("Wednesday, March 3, 2021\nWorld\nLive updates\n{body}");
+        let a = Reader::new().read("p.txt", &t);
+        assert_eq!(a.title, "Wednesday, March 3, 2021");
+        assert_eq!(a.date_source, DateSource::Banner);
+        // A headline under the date: the date is above the headline, a banner's.
+        let t = format!("March 3, 2021\nKremlin says new sanctions will not help\n{body}");
+        let a = Reader::new().read("p.txt", &t);
+        assert_eq!(a.title, "Kremlin says new sanctions will not help");
+        assert_eq!(a.date_source, DateSource::Banner);
     }
 
     #[test]
