@@ -506,6 +506,9 @@ fn date_in_short_line(p: &str) -> Option<(NaiveDate, usize)> {
 /// of the body, never a headline; a date followed by anything else ("Monday, June 5, 2020 |
 /// 10:00") may be page furniture.
 pub(crate) fn opens_with_dateline(p: &str) -> bool {
+    if !digit_near_start(p) {
+        return false;
+    }
     let Some((_, end)) = date_at_start(p).or_else(|| date_after_place(p)) else {
         return false;
     };
@@ -520,6 +523,13 @@ pub(crate) fn opens_with_dateline(p: &str) -> bool {
         .is_some_and(|story| !story.trim_matches(['-', '–', '—', ' ']).is_empty())
 }
 
+/// Whether a digit comes early enough in `p` for a date to open it: the longest place, a
+/// weekday, a month's name, the day and the year take under 80 bytes. Most paragraphs are
+/// ruled out here, before a date is parsed.
+fn digit_near_start(p: &str) -> bool {
+    p.as_bytes().iter().take(80).any(u8::is_ascii_digit)
+}
+
 /// Words a place before a lone date may have ("Moscow", "St. Petersburg", "Rio de Janeiro").
 const PLACE_MAX_WORDS: usize = 3;
 
@@ -527,9 +537,14 @@ const PLACE_MAX_WORDS: usize = 3;
 /// [`PLACE_MAX_WORDS`] words, the first capitalised, then a comma), and where it ends;
 /// [`date_at_start`] reads only upper-case places.
 fn date_after_place(p: &str) -> Option<(NaiveDate, usize)> {
-    let (place, rest) = p.split_once(',')?;
-    if !place.starts_with(char::is_uppercase) || place.split_whitespace().count() > PLACE_MAX_WORDS
-    {
+    if !p.starts_with(char::is_uppercase) {
+        return None;
+    }
+    // The comma within a place's length: a paragraph is not searched to its end.
+    let head = &p.as_bytes()[..p.len().min(PLACE_MAX_BYTES + 1)];
+    let comma = head.iter().position(|&b| b == b',')?;
+    let (place, rest) = (&p[..comma], &p[comma + 1..]);
+    if place.split_whitespace().count() > PLACE_MAX_WORDS {
         return None;
     }
     let date = rest.trim_start();
@@ -541,6 +556,9 @@ fn date_after_place(p: &str) -> Option<(NaiveDate, usize)> {
 /// 2021`, `MOSCOW, March 3, 2021`, or after a place written in lower case too (`Moscow,
 /// March 3, 2021`); a full stop may end it.
 pub(crate) fn is_date_line(p: &str) -> bool {
+    if !digit_near_start(p) {
+        return false;
+    }
     let p = p.trim_end_matches(['.', ' ']);
     date_at_start(p)
         .or_else(|| date_after_place(p))
