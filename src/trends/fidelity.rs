@@ -55,6 +55,9 @@ pub struct TrendFidelity {
     pub pearson_r: f64,
     /// Mean |predicted − labeled|.
     pub mae: f64,
+    /// Mean predicted − labeled: how far the predicted cells sit above (+) or below (−) the
+    /// labeled ones on average.
+    pub bias: f64,
     /// Least-squares slope of predicted on labeled tone, and its intercept.
     pub slope: f64,
     /// Intercept of the least-squares line.
@@ -125,6 +128,7 @@ pub fn trend_fidelity(
         pearson_r: pearson(&xs, &ys),
         mae: xs.iter().zip(&ys).map(|(x, y)| (x - y).abs()).sum::<f64>()
             / detail.len().max(1) as f64,
+        bias: xs.iter().zip(&ys).map(|(x, y)| y - x).sum::<f64>() / detail.len().max(1) as f64,
         slope,
         intercept,
         labeled_sd: sd(&xs),
@@ -342,5 +346,12 @@ mod tests {
             (f.mae - (2.0 / 3.0 + 2.0 / 3.0 + 0.0) / 3.0).abs() < 1e-9,
             "{f:?}"
         );
+        // Compressed symmetrically: no bias. Shifted up by 0.1: a bias of +0.1.
+        assert!(f.bias.abs() < 1e-9, "{f:?}");
+        for q in &mut model {
+            q.tone += 0.1;
+        }
+        let shifted = trend_fidelity(&model, &gold, Period::Year, 3, None).unwrap();
+        assert!((shifted.bias - 0.1).abs() < 1e-9, "{shifted:?}");
     }
 }
