@@ -135,42 +135,12 @@ fn temporary_sibling(path: &Path, what: &str) -> PathBuf {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, flushed to disk and
-/// renamed over `path`. On any failure an old file at `path` is left untouched and no
-/// temporary file remains.
+/// renamed over `path` ([`AtomicFile`]). On any failure an old file at `path` is left
+/// untouched and no temporary file remains.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.file_name().is_none() {
-        return Err(Error::OutputPath {
-            path: path.to_path_buf(),
-            problem: "is not a file name: name the file to write".into(),
-        });
-    }
-    let file = match target(path) {
-        Target::Stream(stream) => {
-            return write_stream(&stream, bytes).map_err(|e| Error::io(path, e));
-        }
-        Target::File(file) => file,
-    };
-    let path = file.as_path();
-    let tmp = temporary_sibling(path, "tmp");
-    pending().push(tmp.clone());
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    done_with(&tmp);
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
-/// Writes `bytes` to a device or a pipe.
-fn write_stream(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut stream = std::fs::OpenOptions::new().write(true).open(path)?;
-    stream.write_all(bytes)?;
-    stream.flush()
+    let (guard, mut file) = AtomicFile::create(path)?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    guard.commit(file)
 }
 
 /// A file being written through a temporary file beside its path: [`create`](Self::create)

@@ -509,7 +509,7 @@ pub(crate) fn opens_with_dateline(p: &str) -> bool {
     if !digit_near_start(p) {
         return false;
     }
-    let Some((_, end)) = date_at_start(p).or_else(|| date_after_place(p)) else {
+    let Some((_, end)) = date_opening(p) else {
         return false;
     };
     let mut rest = p[end..].trim_start();
@@ -552,6 +552,12 @@ fn date_after_place(p: &str) -> Option<(NaiveDate, usize)> {
     Some((d, p.len() - date.len() + end))
 }
 
+/// The date `p` opens with, after an upper-case place ([`date_at_start`]) or one written in
+/// lower case too ([`date_after_place`]), and where it ends.
+fn date_opening(p: &str) -> Option<(NaiveDate, usize)> {
+    date_at_start(p).or_else(|| date_after_place(p))
+}
+
 /// True when the line `p` is a date and nothing else: `March 3, 2021`, `Wednesday, March 3,
 /// 2021`, `MOSCOW, March 3, 2021`, or after a place written in lower case too (`Moscow,
 /// March 3, 2021`); a full stop may end it.
@@ -560,9 +566,7 @@ pub(crate) fn is_date_line(p: &str) -> bool {
         return false;
     }
     let p = p.trim_end_matches(['.', ' ']);
-    date_at_start(p)
-        .or_else(|| date_after_place(p))
-        .is_some_and(|(_, end)| end == p.len())
+    date_opening(p).is_some_and(|(_, end)| end == p.len())
 }
 
 /// Dates keyed by article file name (columns `file,date`, ISO dates), overriding the text.
@@ -731,9 +735,7 @@ pub(crate) fn from_paragraphs(
         .map_or(0, |t| t + 1)
         .min(paras.len().saturating_sub(1));
     for p in paras.iter().skip(first_body).take(DATELINE_PARAGRAPHS) {
-        let found = date_at_start(p)
-            .or_else(|| date_after_place(p))
-            .or_else(|| date_in_short_line(p));
+        let found = date_opening(p).or_else(|| date_in_short_line(p));
         if let Some((d, _)) = found {
             return Some((d, DateSource::Dateline));
         }
